@@ -1,0 +1,209 @@
+// Package question decodes decision questions (the JSON format of
+// docs/decision-format.md) into OPA input values.
+//
+// It checks only what needs the raw bytes: JSON syntax (with line and column)
+// and policies given as JSON strings, which it parses so their errors carry a
+// position too. Every other check of a question lives in Rego
+// (data.kmsguard.authz.errors), so the embedded runner and a stock OPA server
+// running the bundle reject the same questions with the same words.
+package question
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// Error is a question that cannot be decoded. Field is a JSON path inside the
+// question ("key_policy", "identity_policies[1]"), empty for the whole line.
+type Error struct {
+	Field  string
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Field != "" {
+		b.WriteString(e.Field)
+	}
+	if e.Line > 0 {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "(line %d, column %d)", e.Line, e.Column)
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// policyFields are the question fields holding one policy document each;
+// listFields hold lists of them and nestedFields lists of lists.
+var (
+	policyFields = []string{"key_policy", "permissions_boundary", "session_policy", "vpc_endpoint_policy"}
+	listFields   = []string{"identity_policies"}
+	nestedFields = []string{"scps", "rcps"}
+)
+
+// Decode parses one question. The returned value is the OPA input; id is the
+// question's "id" when one could be read, even if err is not nil, so that an
+// error answer can still be joined to its question.
+func Decode(data []byte) (input ast.Value, id string, err error) {
+	raw, err := ParseJSON(data)
+	if err != nil {
+		return nil, "", err
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return nil, "", &Error{Msg: "a question must be a JSON object"}
+	}
+	if s, ok := obj["id"].(string); ok {
+		id = s
+	}
+	if err := expandPolicies(obj); err != nil {
+		return nil, id, err
+	}
+	v, err := ast.InterfaceToValue(obj)
+	if err != nil {
+		return nil, id, &Error{Msg: err.Error()}
+	}
+	return v, id, nil
+}
+
+// expandPolicies replaces every policy given as a JSON string (the form
+// GetKeyPolicy and the IAM APIs return) by the parsed document.
+func expandPolicies(obj map[string]any) error {
+	for _, f := range policyFields {
+		if err := expandOne(obj, f, f); err != nil {
+			return err
+		}
+	}
+	for _, f := range listFields {
+		list, ok := obj[f].([]any)
+		if !ok {
+			continue
+		}
+		for i := range list {
+			if err := expandIndex(list, i, fmt.Sprintf("%s[%d]", f, i)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range nestedFields {
+		levels, ok := obj[f].([]any)
+		if !ok {
+			continue
+		}
+		for l, level := range levels {
+			list, ok := level.([]any)
+			if !ok {
+				continue
+			}
+			for i := range list {
+				if err := expandIndex(list, i, fmt.Sprintf("%s[%d][%d]", f, l, i)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func expandOne(obj map[string]any, key, field string) error {
+	s, ok := obj[key].(string)
+	if !ok {
+		return nil
+	}
+	doc, err := parsePolicyString(s, field)
+	if err != nil {
+		return err
+	}
+	obj[key] = doc
+	return nil
+}
+
+func expandIndex(list []any, i int, field string) error {
+	s, ok := list[i].(string)
+	if !ok {
+		return nil
+	}
+	doc, err := parsePolicyString(s, field)
+	if err != nil {
+		return err
+	}
+	list[i] = doc
+	return nil
+}
+
+func parsePolicyString(s, field string) (any, error) {
+	doc, err := ParseJSON([]byte(s))
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Field = field
+			e.Msg = "policy is not valid JSON: " + e.Msg
+			return nil, e
+		}
+		return nil, err
+	}
+	return doc, nil
+}
+
+// ParseJSON decodes one JSON value, keeping numbers exact, and reports a
+// syntax error with its line and column. Trailing data is an error.
+func ParseJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, positioned(data, dec, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := LineCol(data, int(dec.InputOffset()))
+		return nil, &Error{Line: line, Column: col, Msg: "unexpected data after the JSON value"}
+	}
+	return v, nil
+}
+
+func positioned(data []byte, dec *json.Decoder, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	off := int(dec.InputOffset())
+	msg := err.Error()
+	switch {
+	case errors.As(err, &syn):
+		off = int(syn.Offset)
+		if off > 0 {
+			off-- // Offset counts the byte that failed; point at it.
+		}
+		msg = syn.Error()
+	case errors.As(err, &typ):
+		off = int(typ.Offset)
+	case errors.Is(err, io.EOF):
+		return &Error{Msg: "empty input: expected a JSON value"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		off = len(data)
+		msg = "unexpected end of JSON input"
+	}
+	line, col := LineCol(data, off)
+	return &Error{Line: line, Column: col, Msg: msg}
+}
+
+// LineCol turns a byte offset into a 1-based line and column.
+func LineCol(data []byte, off int) (line, col int) {
+	if off > len(data) {
+		off = len(data)
+	}
+	line = 1 + bytes.Count(data[:off], []byte{'\n'})
+	col = off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}

@@ -1,0 +1,281 @@
+package kmsguard.authz
+
+import data.kmsguard.iam.condition
+import data.kmsguard.iam.pattern
+import data.kmsguard.iam.policy
+import data.kmsguard.iam.principal
+
+# ---- matching one statement -----------------------------------------------------
+
+action_ok(s, a) if {
+	s.action != null
+	some p in s.action
+	pattern.like(p, a)
+}
+
+action_ok(s, a) if {
+	s.not_action != null
+	not any_like(s.not_action, a)
+}
+
+any_like(patterns, a) if {
+	some p in patterns
+	pattern.like(p, a)
+}
+
+resource_ok(s, r, ctx) if {
+	s.resource != null
+	some p in s.resource
+	pattern.resource(p, r, ctx, s.vars)
+}
+
+resource_ok(s, r, ctx) if {
+	s.not_resource != null
+	not any_resource(s.not_resource, r, ctx, s.vars)
+}
+
+any_resource(patterns, r, ctx, vars) if {
+	some p in patterns
+	pattern.resource(p, r, ctx, vars)
+}
+
+conditions_ok(s, ctx) if condition.block_ok(s.condition, ctx, s.vars)
+
+# allow_kinds(s): how an Allow statement of a resource policy names the caller
+# ("self", "role", "account", "any"); empty when it does not.
+allow_kinds(s) := principal.match_kinds(s.principal, caller) if s.principal != null
+
+allow_kinds(s) := {"any"} if {
+	s.not_principal != null
+	not principal.exempt_from_allow(s.not_principal, caller)
+}
+
+allow_kinds(s) := set() if {
+	s.not_principal != null
+	principal.exempt_from_allow(s.not_principal, caller)
+}
+
+# deny_names_caller(s): a Deny statement of a resource policy covers the caller.
+deny_names_caller(s) if {
+	s.principal != null
+	count(principal.match_kinds(s.principal, caller)) > 0
+}
+
+# A Deny with NotPrincipal always denies a caller with a permissions boundary.
+deny_names_caller(s) if {
+	s.not_principal != null
+	input.permissions_boundary
+}
+
+deny_names_caller(s) if {
+	s.not_principal != null
+	not principal.exempt_from_deny(s.not_principal, caller)
+}
+
+# resource_allow(s, ctx): the kinds by which an Allow of a resource policy
+# applies to this request; undefined when it does not apply.
+resource_allow(s, ctx) := kinds if {
+	s.effect == "Allow"
+	action_ok(s, action_name)
+	resource_ok(s, request_resource, ctx)
+	kinds := allow_kinds(s)
+	count(kinds) > 0
+	conditions_ok(s, ctx)
+}
+
+resource_deny(s, ctx) if {
+	s.effect == "Deny"
+	action_ok(s, action_name)
+	resource_ok(s, request_resource, ctx)
+	deny_names_caller(s)
+	conditions_ok(s, ctx)
+}
+
+# identity_applies(s, a, r): a statement of an identity policy, boundary,
+# session policy or SCP applies to action a on resource r.
+identity_applies(s, a, r) if {
+	action_ok(s, a)
+	resource_ok(s, r, context)
+	conditions_ok(s, context)
+}
+
+# ---- policies of the question -------------------------------------------------------
+
+key_policy_statements := policy.statements(input.key_policy)
+
+identity_statements := [[i, s] |
+	some i, doc in object.get(input, "identity_policies", [])
+	some s in policy.statements(doc)
+]
+
+boundary_statements := policy.statements(input.permissions_boundary)
+
+session_statements := policy.statements(input.session_policy)
+
+endpoint_statements := policy.statements(input.vpc_endpoint_policy)
+
+scp_statements := [[l, i, s] |
+	some l, level in object.get(input, "scps", [])
+	some i, doc in level
+	some s in policy.statements(doc)
+]
+
+rcp_statements := [[l, i, s] |
+	some l, level in object.get(input, "rcps", [])
+	some i, doc in level
+	some s in policy.statements(doc)
+]
+
+reason(kind, s) := object.union(sid_field(s), {"policy": kind, "statement": s.index, "effect": s.effect})
+
+indexed_reason(kind, i, s) := object.union(reason(kind, s), {"index": i})
+
+levelled_reason(kind, l, i, s) := object.union(reason(kind, s), {"level": l, "index": i})
+
+sid_field(s) := {"sid": s.sid} if is_string(s.sid)
+
+sid_field(s) := {} if not is_string(s.sid)
+
+# ---- key policy ---------------------------------------------------------------------
+
+key_policy_consulted if not account_action
+
+key_policy_allows := [[s, kinds] |
+	key_policy_consulted
+	some s in key_policy_statements
+	kinds := resource_allow(s, key_policy_context)
+]
+
+key_policy_denies := [reason("key_policy", s) |
+	key_policy_consulted
+	some s in key_policy_statements
+	resource_deny(s, key_policy_context)
+]
+
+# ---- identity side ------------------------------------------------------------------
+
+identity_allows(a, r) := [indexed_reason("identity_policy", i, s) |
+	some [i, s] in identity_statements
+	s.effect == "Allow"
+	identity_applies(s, a, r)
+]
+
+identity_denies := [indexed_reason("identity_policy", i, s) |
+	some [i, s] in identity_statements
+	s.effect == "Deny"
+	identity_applies(s, action_name, request_resource)
+]
+
+boundary_allows(_, _) if not input.permissions_boundary
+
+boundary_allows(a, r) if {
+	some s in boundary_statements
+	s.effect == "Allow"
+	identity_applies(s, a, r)
+}
+
+boundary_denies := [reason("permissions_boundary", s) |
+	some s in boundary_statements
+	s.effect == "Deny"
+	identity_applies(s, action_name, request_resource)
+]
+
+session_allows(_, _) if not input.session_policy
+
+session_allows(a, r) if {
+	some s in session_statements
+	s.effect == "Allow"
+	identity_applies(s, a, r)
+}
+
+session_denies := [reason("session_policy", s) |
+	some s in session_statements
+	s.effect == "Deny"
+	identity_applies(s, action_name, request_resource)
+]
+
+# limits_ok: the boundary and session policy allow the action (they limit
+# identity policies and key-policy grants made to a role).
+limits_ok(a, r) if {
+	boundary_allows(a, r)
+	session_allows(a, r)
+}
+
+# identity_ok(a, r): the caller's own account allows it. The root user is
+# not subject to IAM's implicit deny.
+identity_ok(_, _) if root_caller
+
+identity_ok(a, r) if {
+	not root_caller
+	not service_caller
+	count(identity_allows(a, r)) > 0
+	limits_ok(a, r)
+}
+
+identity_reasons(a, r) := identity_allows(a, r) if identity_ok(a, r)
+
+# ---- guardrails ------------------------------------------------------------------------
+
+scps_apply if {
+	not service_caller
+	not caller.service_linked
+	count(object.get(input, "scps", [])) > 0
+}
+
+scp_denies := [levelled_reason("scp", l, i, s) |
+	scps_apply
+	some [l, i, s] in scp_statements
+	s.effect == "Deny"
+	identity_applies(s, action_name, request_resource)
+]
+
+# scp_gaps: the levels whose SCPs allow nothing that matches.
+scp_gaps := [l |
+	scps_apply
+	some l, _ in input.scps
+	not scp_level_allows(l)
+]
+
+scp_level_allows(l) if {
+	some [level, _, s] in scp_statements
+	level == l
+	s.effect == "Allow"
+	identity_applies(s, action_name, request_resource)
+}
+
+# RCPs: RCPFullAWSAccess is attached at every level and cannot be detached,
+# so only their Deny statements matter. They do not apply to AWS managed
+# keys, to account-level actions, or to kms:RetireGrant.
+rcps_apply if {
+	customer_managed_key
+	not account_action
+	action_key != "retiregrant"
+}
+
+rcp_denies := [levelled_reason("rcp", l, i, s) |
+	rcps_apply
+	some [l, i, s] in rcp_statements
+	resource_deny(s, context)
+]
+
+endpoint_denies := [reason("vpc_endpoint_policy", s) |
+	some s in endpoint_statements
+	resource_deny(s, context)
+]
+
+endpoint_ok if not input.vpc_endpoint_policy
+
+endpoint_ok if {
+	some s in endpoint_statements
+	resource_allow(s, context)
+}
+
+guardrails_ok if {
+	count(scp_gaps) == 0
+	endpoint_ok
+}
+
+deny_reasons := array.concat(
+	array.concat(array.concat(key_policy_denies, identity_denies), array.concat(boundary_denies, session_denies)),
+	array.concat(array.concat(scp_denies, rcp_denies), endpoint_denies),
+)

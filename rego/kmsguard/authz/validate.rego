@@ -1,0 +1,286 @@
+package kmsguard.authz
+
+import data.kmsguard.catalog
+import data.kmsguard.iam.policy
+import data.kmsguard.iam.principal
+
+question_fields := {
+	"id", "principal", "action", "resource", "context", "key_policy", "identity_policies",
+	"permissions_boundary", "session_policy", "scps", "rcps", "grants", "vpc_endpoint_policy",
+	"role_arn", "key",
+}
+
+# errors: what is wrong with the question, each "field: what is wrong".
+errors contains "the question must be a JSON object" if not is_object(input)
+
+errors contains sprintf("%s: unknown field (expected one of %s)", [k, concat(", ", sort(question_fields))]) if {
+	is_object(input)
+	some k, _ in input
+	not k in question_fields
+}
+
+errors contains sprintf("%s: missing", [k]) if {
+	is_object(input)
+	some k in ["principal", "action", "resource", "key_policy"]
+	not k in object.keys(input)
+}
+
+errors contains "id: must be a string" if {
+	"id" in object.keys(input)
+	not is_string(input.id)
+}
+
+errors contains sprintf("%s: must be a string", [k]) if {
+	some k in ["principal", "action", "resource", "role_arn"]
+	k in object.keys(input)
+	not is_string(input[k])
+}
+
+errors contains sprintf("principal: %q is not a principal (expected an IAM user, role, assumed-role or federated-user ARN, an account root ARN or 12-digit account id, or a service principal such as logs.us-east-1.amazonaws.com)", [input.principal]) if {
+	is_string(input.principal)
+	not principal.parse(input.principal, null)
+}
+
+errors contains sprintf("role_arn: %q is not the ARN of role %q of the assumed-role session", [input.role_arn, p.name]) if {
+	is_string(input.role_arn)
+	p := principal.parse(input.principal, null)
+	p.kind == "session"
+	not valid_role_arn(input.role_arn, p)
+}
+
+errors contains "role_arn: only an assumed-role session principal takes a role_arn" if {
+	is_string(input.role_arn)
+	p := principal.parse(input.principal, null)
+	p.kind != "session"
+}
+
+valid_role_arn(r, p) if {
+	q := principal.parse(r, null)
+	q.kind == "role"
+	q.account == p.account
+	q.name == p.name
+}
+
+errors contains sprintf("action: %q is not a KMS action (expected kms:Name, e.g. kms:Decrypt, with no wildcards)", [input.action]) if {
+	is_string(input.action)
+	not regex.match(`^(?i)kms:[a-z]+$`, input.action)
+}
+
+errors contains sprintf("action: %q is not a KMS action", [input.action]) if {
+	is_string(input.action)
+	regex.match(`^(?i)kms:[a-z]+$`, input.action)
+	not action
+}
+
+errors contains sprintf("resource: %q is not a KMS key ARN (expected arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)", [input.resource]) if {
+	is_string(input.resource)
+	not key
+}
+
+errors contains msg if {
+	"key_policy" in object.keys(input)
+	some msg in policy.errors("key_policy", input.key_policy, "resource")
+}
+
+errors contains msg if {
+	some k in ["permissions_boundary", "session_policy"]
+	k in object.keys(input)
+	some msg in policy.errors(k, input[k], "identity")
+}
+
+errors contains msg if {
+	"vpc_endpoint_policy" in object.keys(input)
+	some msg in policy.errors("vpc_endpoint_policy", input.vpc_endpoint_policy, "resource")
+}
+
+errors contains "identity_policies: must be a list of policies" if {
+	"identity_policies" in object.keys(input)
+	not is_array(input.identity_policies)
+}
+
+errors contains msg if {
+	is_array(input.identity_policies)
+	some i, doc in input.identity_policies
+	some msg in policy.errors(sprintf("identity_policies[%d]", [i]), doc, "identity")
+}
+
+errors contains sprintf("%s: must be a list of levels, each a list of policies", [k]) if {
+	some k in ["scps", "rcps"]
+	k in object.keys(input)
+	not list_of_lists(input[k])
+}
+
+list_of_lists(v) if {
+	is_array(v)
+	every level in v {
+		is_array(level)
+	}
+}
+
+errors contains msg if {
+	some [k, kind] in [["scps", "identity"], ["rcps", "resource"]]
+	list_of_lists(input[k])
+	some l, level in input[k]
+	some i, doc in level
+	some msg in policy.errors(sprintf("%s[%d][%d]", [k, l, i]), doc, kind)
+}
+
+errors contains sprintf("%s: a service principal has no identity policies, boundary or session policy", [k]) if {
+	service_caller
+	some k in ["identity_policies", "permissions_boundary", "session_policy"]
+	k in object.keys(input)
+}
+
+# ---- context --------------------------------------------------------------------------
+
+errors contains "context: must be an object of condition keys to values" if {
+	"context" in object.keys(input)
+	not is_object(input.context)
+}
+
+errors contains sprintf("context[%q]: must be a string, boolean, number or a list of strings", [k]) if {
+	is_object(input.context)
+	some k, v in input.context
+	not context_value(v)
+}
+
+context_value(v) if is_string(v)
+
+context_value(v) if is_boolean(v)
+
+context_value(v) if is_number(v)
+
+context_value(v) if {
+	is_array(v)
+	every x in v {
+		is_string(x)
+	}
+}
+
+errors contains sprintf("context: %q is given twice (condition keys are case-insensitive)", [lower(k)]) if {
+	is_object(input.context)
+	some k, _ in input.context
+	count([k2 | some k2, _ in input.context; lower(k2) == lower(k)]) > 1
+}
+
+# ---- grants -----------------------------------------------------------------------------
+
+grant_fields := {"grantee_principal", "grantee_service_principal", "operations", "constraints", "retiring_principal", "grant_id", "name"}
+
+grant_operations := {lower(a.name) | some a in catalog.actions; a.grant_operation}
+
+errors contains "grants: must be a list of grants" if {
+	"grants" in object.keys(input)
+	not is_array(input.grants)
+}
+
+errors contains msg if {
+	is_array(input.grants)
+	some i, g in input.grants
+	some msg in grant_errors(sprintf("grants[%d]", [i]), g)
+}
+
+grant_errors(path, g) := {sprintf("%s: a grant must be an object", [path])} if not is_object(g)
+
+grant_errors(path, g) := {msg |
+	some check in [
+		{sprintf("%s.%s: unknown grant field", [path, k]) | some k, _ in g; not k in grant_fields},
+		{sprintf("%s: needs exactly one of grantee_principal and grantee_service_principal", [path]) | count({k | some k in ["grantee_principal", "grantee_service_principal"]; is_string(g[k])}) != 1},
+		{sprintf("%s.operations: must be a non-empty list of grant operations", [path]) | not non_empty_strings(object.get(g, "operations", null))},
+		{sprintf("%s.operations: %q is not a grant operation", [path, op]) | some op in g.operations; is_string(op); not lower(op) in grant_operations},
+		constraint_errors(sprintf("%s.constraints", [path]), g),
+	]
+	some msg in check
+} if is_object(g)
+
+non_empty_strings(v) if {
+	is_array(v)
+	count(v) > 0
+	every x in v {
+		is_string(x)
+	}
+}
+
+constraint_errors(_, g) := set() if not "constraints" in object.keys(g)
+
+constraint_errors(path, g) := {sprintf("%s: must be an object with encryption_context_equals or encryption_context_subset", [path])} if {
+	"constraints" in object.keys(g)
+	not is_object(g.constraints)
+}
+
+constraint_errors(path, g) := {msg |
+	some k, v in g.constraints
+	some msg in constraint_field_errors(sprintf("%s.%s", [path, k]), k, v)
+} if is_object(g.constraints)
+
+constraint_field_errors(path, k, _) := {sprintf("%s: unknown constraint", [path])} if not k in {"encryption_context_equals", "encryption_context_subset"}
+
+constraint_field_errors(path, k, v) := {sprintf("%s: must be an object of strings", [path])} if {
+	k in {"encryption_context_equals", "encryption_context_subset"}
+	not string_map(v)
+}
+
+constraint_field_errors(_, k, v) := set() if {
+	k in {"encryption_context_equals", "encryption_context_subset"}
+	string_map(v)
+}
+
+string_map(v) if {
+	is_object(v)
+	every _, x in v {
+		is_string(x)
+	}
+}
+
+# ---- key -------------------------------------------------------------------------------------
+
+key_fields := {"aliases", "tags", "key_spec", "key_usage", "origin", "multi_region", "key_manager"}
+
+errors contains "key: must be an object" if {
+	"key" in object.keys(input)
+	not is_object(input.key)
+}
+
+errors contains sprintf("key.%s: unknown field (expected one of %s)", [k, concat(", ", sort(key_fields))]) if {
+	is_object(input.key)
+	some k, _ in input.key
+	not k in key_fields
+}
+
+errors contains "key.aliases: must be a list of alias names" if {
+	is_object(input.key)
+	"aliases" in object.keys(input.key)
+	not all_strings(input.key.aliases)
+}
+
+all_strings(v) if {
+	is_array(v)
+	every x in v {
+		is_string(x)
+	}
+}
+
+errors contains "key.tags: must be an object of strings" if {
+	is_object(input.key)
+	"tags" in object.keys(input.key)
+	not string_map(input.key.tags)
+}
+
+errors contains sprintf("key.%s: must be a string", [k]) if {
+	is_object(input.key)
+	some k in ["key_spec", "key_usage", "origin"]
+	k in object.keys(input.key)
+	not is_string(input.key[k])
+}
+
+errors contains "key.multi_region: must be true or false" if {
+	is_object(input.key)
+	"multi_region" in object.keys(input.key)
+	not is_boolean(input.key.multi_region)
+}
+
+errors contains "key.key_manager: must be \"CUSTOMER\" or \"AWS\"" if {
+	is_object(input.key)
+	"key_manager" in object.keys(input.key)
+	not input.key.key_manager in {"CUSTOMER", "AWS"}
+}

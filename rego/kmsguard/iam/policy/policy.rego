@@ -1,0 +1,265 @@
+# METADATA
+# title: IAM policy documents
+# description: |
+#   Reads a policy document into a list of normalised statements, and lists
+#   what is wrong with a document that AWS would reject.
+#   A normalised statement has: index, sid (or null), effect, action and
+#   not_action (lower-cased patterns or null), principal and not_principal
+#   (see kmsguard.iam.principal.normalize, or null), resource and not_resource
+#   (lists or null), condition (an object) and vars (whether policy variables
+#   apply: Version 2012-10-17).
+# related_resources:
+#   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
+package kmsguard.iam.policy
+
+import data.kmsguard.iam.condition
+import data.kmsguard.iam.principal
+
+# document(v) is the policy document v, parsed when it is a JSON string (the
+# form GetKeyPolicy and the IAM APIs return).
+document(v) := json.unmarshal(v) if {
+	is_string(v)
+	json.is_valid(v)
+}
+
+document(v) := v if not is_string(v)
+
+# raw_statements gives the Statement element as a list.
+raw_statements(doc) := doc.Statement if is_array(doc.Statement)
+
+raw_statements(doc) := [doc.Statement] if is_object(doc.Statement)
+
+# statements normalises every statement of a document.
+statements(v) := [normalize(i, s, vars) |
+	doc := document(v)
+	vars := object.get(doc, "Version", "") == "2012-10-17"
+	some i, s in raw_statements(doc)
+] if is_object(document(v))
+
+statements(v) := [] if not is_object(document(v))
+
+normalize(i, s, vars) := {
+	"index": i,
+	"sid": object.get(s, "Sid", null),
+	"effect": s.Effect,
+	"action": lowered(s, "Action"),
+	"not_action": lowered(s, "NotAction"),
+	"principal": principals(s, "Principal"),
+	"not_principal": principals(s, "NotPrincipal"),
+	"resource": listed(s, "Resource"),
+	"not_resource": listed(s, "NotResource"),
+	"condition": object.get(s, "Condition", {}),
+	"vars": vars,
+}
+
+lowered(s, k) := [lower(a) | some a in as_list(s[k]); is_string(a)] if k in object.keys(s)
+
+lowered(s, k) := null if not k in object.keys(s)
+
+listed(s, k) := as_list(s[k]) if k in object.keys(s)
+
+listed(s, k) := null if not k in object.keys(s)
+
+principals(s, k) := principal.normalize(s[k]) if k in object.keys(s)
+
+principals(s, k) := null if not k in object.keys(s)
+
+as_list(v) := v if is_array(v)
+
+as_list(v) := [v] if not is_array(v)
+
+# ---- validation --------------------------------------------------------------
+
+# Kinds of policy: "resource" (key policy, RCP, VPC endpoint policy: need a
+# Principal) and "identity" (identity policy, boundary, session policy, SCP:
+# must not have one).
+statement_elements := {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+
+versions := {"2012-10-17", "2008-10-17"}
+
+# errors(path, v, kind) lists messages "path...: what is wrong".
+errors(path, v, _) := {sprintf("%s: policy is not valid JSON", [path])} if {
+	is_string(v)
+	not json.is_valid(v)
+}
+
+errors(path, v, kind) := document_errors(path, document(v), kind) if not is_string(v)
+
+errors(path, v, kind) := document_errors(path, document(v), kind) if {
+	is_string(v)
+	json.is_valid(v)
+}
+
+document_errors(path, doc, _) := {sprintf("%s: a policy must be a JSON object, not %s", [path, type_name(doc)])} if not is_object(doc)
+
+document_errors(path, doc, kind) := {msg |
+	some check in [
+		{sprintf("%s: unknown policy element %q (expected Version, Id, Statement)", [path, k]) |
+			some k, _ in doc
+			not k in {"Version", "Id", "Statement"}
+		},
+		{sprintf("%s.Version: %v is not a policy language version (use \"2012-10-17\")", [path, doc.Version]) |
+			"Version" in object.keys(doc)
+			not doc.Version in versions
+		},
+		{sprintf("%s: the policy has no Statement", [path]) | not "Statement" in object.keys(doc)},
+		{sprintf("%s.Statement: must be an object or a list of objects", [path]) |
+			"Statement" in object.keys(doc)
+			not is_array(doc.Statement)
+			not is_object(doc.Statement)
+		},
+		{msg |
+			some i, s in raw_statements(doc)
+			some msg in statement_errors(sprintf("%s.Statement[%d]", [path, i]), s, kind)
+		},
+	]
+	some msg in check
+} if is_object(doc)
+
+statement_errors(path, s, _) := {sprintf("%s: a statement must be a JSON object", [path])} if not is_object(s)
+
+statement_errors(path, s, kind) := element_errors(path, s, kind) if is_object(s)
+
+element_errors(path, s, kind) := {msg |
+	some check in [
+		unknown_elements(path, s),
+		effect_errors(path, s),
+		pair_errors(path, s, "Action", "NotAction"),
+		pair_errors(path, s, "Resource", "NotResource"),
+		action_errors(path, s),
+		string_list_errors(path, s, "Resource"),
+		string_list_errors(path, s, "NotResource"),
+		principal_errors(path, s, kind),
+		condition_errors(path, s),
+		sid_errors(path, s),
+	]
+	some msg in check
+}
+
+unknown_elements(path, s) := {sprintf("%s: unknown statement element %q", [path, k]) |
+	some k, _ in s
+	not k in statement_elements
+}
+
+effect_errors(path, s) := {sprintf("%s.Effect: missing (must be \"Allow\" or \"Deny\")", [path])} if not "Effect" in object.keys(s)
+
+effect_errors(path, s) := {sprintf("%s.Effect: %v is not \"Allow\" or \"Deny\"", [path, s.Effect])} if {
+	"Effect" in object.keys(s)
+	not s.Effect in {"Allow", "Deny"}
+}
+
+effect_errors(_, s) := set() if s.Effect in {"Allow", "Deny"}
+
+pair_errors(path, s, a, b) := {sprintf("%s: has both %s and %s", [path, a, b])} if {
+	a in object.keys(s)
+	b in object.keys(s)
+}
+
+pair_errors(_, s, a, b) := set() if not both(s, a, b)
+
+both(s, a, b) if {
+	a in object.keys(s)
+	b in object.keys(s)
+}
+
+action_errors(path, s) := {msg |
+	some k in ["Action", "NotAction"]
+	k in object.keys(s)
+	some msg in action_value_errors(sprintf("%s.%s", [path, k]), s[k])
+}
+
+action_value_errors(path, v) := string_list_value_errors(path, v) if not string_list(v)
+
+action_value_errors(path, v) := {sprintf("%s: %q is not an action (expected service:Name, e.g. kms:Decrypt, or *)", [path, a]) |
+	some a in as_list(v)
+	not regex.match(`^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`, a)
+} if string_list(v)
+
+string_list_errors(path, s, k) := string_list_value_errors(sprintf("%s.%s", [path, k]), s[k]) if k in object.keys(s)
+
+string_list_errors(_, s, k) := set() if not k in object.keys(s)
+
+string_list_value_errors(_, v) := set() if string_list(v)
+
+string_list_value_errors(path, v) := {sprintf("%s: must be a string or a non-empty list of strings", [path])} if not string_list(v)
+
+string_list(v) if is_string(v)
+
+string_list(v) if {
+	is_array(v)
+	count(v) > 0
+	every x in v {
+		is_string(x)
+	}
+}
+
+principal_errors(path, s, "identity") := {sprintf("%s.%s: an identity policy, boundary, session policy or SCP cannot name a principal", [path, k]) |
+	some k in ["Principal", "NotPrincipal"]
+	k in object.keys(s)
+}
+
+principal_errors(path, s, "resource") := {sprintf("%s: a statement of a resource policy needs Principal or NotPrincipal", [path])} if {
+	not "Principal" in object.keys(s)
+	not "NotPrincipal" in object.keys(s)
+}
+
+principal_errors(path, s, "resource") := pair_errors(path, s, "Principal", "NotPrincipal") | {msg |
+	some k in ["Principal", "NotPrincipal"]
+	k in object.keys(s)
+	some msg in principal.errors(sprintf("%s.%s", [path, k]), s[k])
+} if {
+	some k in ["Principal", "NotPrincipal"]
+	k in object.keys(s)
+}
+
+condition_errors(_, s) := set() if not "Condition" in object.keys(s)
+
+condition_errors(path, s) := {sprintf("%s.Condition: must be an object of operators", [path])} if {
+	"Condition" in object.keys(s)
+	not is_object(s.Condition)
+}
+
+condition_errors(path, s) := {msg |
+	some op, kv in s.Condition
+	some msg in operator_errors(sprintf("%s.Condition.%s", [path, op]), op, kv)
+} if is_object(s.Condition)
+
+operator_errors(path, op, _) := {sprintf("%s: unknown condition operator %q", [path, op])} if not condition.valid_op(op)
+
+operator_errors(path, op, kv) := {sprintf("%s: must be an object of condition keys to values", [path])} if {
+	condition.valid_op(op)
+	not is_object(kv)
+}
+
+operator_errors(path, op, kv) := {sprintf("%s[%q]: a condition value must be a string, number, boolean or a list of them", [path, k]) |
+	some k, v in kv
+	not scalar_list(v)
+} if {
+	condition.valid_op(op)
+	is_object(kv)
+}
+
+scalar_list(v) if scalar(v)
+
+scalar_list(v) if {
+	is_array(v)
+	every x in v {
+		scalar(x)
+	}
+}
+
+scalar(v) if is_string(v)
+
+scalar(v) if is_number(v)
+
+scalar(v) if is_boolean(v)
+
+sid_errors(path, s) := {sprintf("%s.Sid: must be a string", [path])} if {
+	"Sid" in object.keys(s)
+	not is_string(s.Sid)
+}
+
+sid_errors(_, s) := set() if not "Sid" in object.keys(s)
+
+sid_errors(_, s) := set() if is_string(s.Sid)

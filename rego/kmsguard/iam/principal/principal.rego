@@ -1,0 +1,221 @@
+# METADATA
+# title: Principals
+# description: |
+#   Parses the calling principal of a request, normalises Principal /
+#   NotPrincipal elements, and matches one against the other.
+#   A caller is an object: kind (root | user | role | session | federated |
+#   service), account, partition, arn (as called), role_arn (role and session
+#   callers), name, principal_arn (the value of aws:PrincipalArn), type (the
+#   value of aws:PrincipalType), service_linked (bool), service (service name).
+# related_resources:
+#   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+#   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+#   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+package kmsguard.iam.principal
+
+service_pattern := `^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`
+
+# parse(p, role_arn): the caller described by the principal string p; role_arn
+# (or null) gives the full role ARN, with path, of an assumed-role session.
+parse(p, _) := {
+	"kind": "root", "account": p, "partition": "aws",
+	"arn": sprintf("arn:aws:iam::%s:root", [p]),
+	"principal_arn": sprintf("arn:aws:iam::%s:root", [p]),
+	"type": "Account", "service_linked": false,
+} if regex.match(`^[0-9]{12}$`, p)
+
+parse(p, _) := {"kind": "service", "service": p, "type": "Service", "service_linked": false} if regex.match(service_pattern, p)
+
+parse(p, role_arn) := c if {
+	startswith(p, "arn:")
+	parts := split(p, ":")
+	count(parts) == 6
+	regex.match(`^[0-9]{12}$`, parts[4])
+	parts[3] == ""
+	c := arn_caller(parts[1], parts[2], parts[4], parts[5], p, role_arn)
+}
+
+arn_caller(part, "iam", acct, "root", arn, _) := {
+	"kind": "root", "account": acct, "partition": part, "arn": arn,
+	"principal_arn": arn, "type": "Account", "service_linked": false,
+}
+
+arn_caller(part, "iam", acct, res, arn, _) := {
+	"kind": "user", "account": acct, "partition": part, "arn": arn,
+	"name": last(res), "principal_arn": arn, "type": "User", "service_linked": false,
+} if {
+	startswith(res, "user/")
+	name_ok(res)
+}
+
+arn_caller(part, "iam", acct, res, arn, _) := {
+	"kind": "role", "account": acct, "partition": part, "arn": arn, "role_arn": arn,
+	"name": last(res), "principal_arn": arn, "type": "AssumedRole",
+	"service_linked": startswith(res, "role/aws-service-role/"),
+} if {
+	startswith(res, "role/")
+	name_ok(res)
+}
+
+arn_caller(part, "sts", acct, res, arn, role_arn) := {
+	"kind": "session", "account": acct, "partition": part, "arn": arn,
+	"role_arn": r, "name": segs[1], "session": segs[2],
+	"principal_arn": r, "type": "AssumedRole",
+	"service_linked": contains(r, ":role/aws-service-role/"),
+} if {
+	segs := split(res, "/")
+	count(segs) == 3
+	segs[0] == "assumed-role"
+	segs[1] != ""
+	segs[2] != ""
+	r := session_role(part, acct, segs[1], role_arn)
+}
+
+arn_caller(part, "sts", acct, res, arn, _) := {
+	"kind": "federated", "account": acct, "partition": part, "arn": arn,
+	"name": segs[1], "principal_arn": arn, "type": "FederatedUser", "service_linked": false,
+} if {
+	segs := split(res, "/")
+	count(segs) == 2
+	segs[0] == "federated-user"
+	segs[1] != ""
+}
+
+session_role(part, acct, name, null) := sprintf("arn:%s:iam::%s:role/%s", [part, acct, name])
+
+session_role(_, _, name, role_arn) := role_arn if {
+	is_string(role_arn)
+	endswith(role_arn, concat("", ["/", name]))
+}
+
+name_ok(res) if {
+	not contains(res, "*")
+	not contains(res, "?")
+	not endswith(res, "/")
+}
+
+last(res) := x if {
+	segs := split(res, "/")
+	x := segs[count(segs) - 1]
+}
+
+# identities: every principal value that names this caller, with how it
+# names it. "self": the caller itself; "role": the role of a session;
+# "account": the caller's account.
+identities(c) := {[c.service, "self"]} if c.kind == "service"
+
+identities(c) := {[c.arn, "account"], [c.account, "account"]} if c.kind == "root"
+
+identities(c) := {[c.arn, "self"], [root_arn(c), "account"], [c.account, "account"]} if c.kind in {"user", "federated"}
+
+identities(c) := {[c.role_arn, "role"], [root_arn(c), "account"], [c.account, "account"]} if c.kind == "role"
+
+identities(c) := {
+	[c.arn, "self"], [c.role_arn, "role"],
+	[root_arn(c), "account"], [c.account, "account"],
+} if c.kind == "session"
+
+root_arn(c) := sprintf("arn:%s:iam::%s:root", [c.partition, c.account])
+
+# normalize reads a Principal or NotPrincipal element into
+# {"any": bool, "aws": [...], "service": [...], "other": [...]}.
+normalize("*") := {"any": true, "aws": [], "service": [], "other": []}
+
+normalize(p) := {
+	"any": "*" in aws,
+	"aws": aws,
+	"service": [lower(s) | some s in values(p, "Service")],
+	"other": [v | some k in ["Federated", "CanonicalUser"]; some v in values(p, k)],
+} if {
+	is_object(p)
+	aws := values(p, "AWS")
+}
+
+normalize(p) := {"any": false, "aws": [], "service": [], "other": []} if {
+	not is_object(p)
+	p != "*"
+}
+
+values(p, k) := [v | some v in as_list(p[k]); is_string(v)]
+
+values(p, k) := [] if not p[k]
+
+as_list(v) := v if is_array(v)
+
+as_list(v) := [v] if not is_array(v)
+
+# match_kinds(np, c): how the normalised principal np names caller c — a set
+# of "any", "self", "role", "account"; empty when it does not.
+match_kinds(np, _) := {"any"} if np.any
+
+match_kinds(np, c) := {kind |
+	some [value, kind] in identities(c)
+	value in named(np, c)
+} if not np.any
+
+named(np, c) := {v | some v in np.service} if c.kind == "service"
+
+named(np, c) := {v | some v in np.aws} if c.kind != "service"
+
+# exempt_from_deny(np, c): a NotPrincipal of a Deny statement leaves the
+# caller out only when it lists every identity AWS checks for it — the
+# account, and for a session its role and the session itself.
+exempt_from_deny(np, _) if np.any
+
+exempt_from_deny(np, c) if {
+	not np.any
+	every kind in required_kinds(c) {
+		kind in match_kinds(np, c)
+	}
+}
+
+required_kinds(c) := {"self"} if c.kind == "service"
+
+required_kinds(c) := {"account"} if c.kind == "root"
+
+required_kinds(c) := {"self", "account"} if c.kind in {"user", "federated"}
+
+required_kinds(c) := {"role", "account"} if c.kind == "role"
+
+required_kinds(c) := {"self", "role", "account"} if c.kind == "session"
+
+# exempt_from_allow(np, c): an Allow with NotPrincipal (which AWS no longer
+# supports) is read narrowly: naming any identity of the caller leaves it out.
+exempt_from_allow(np, _) if np.any
+
+exempt_from_allow(np, c) if count(match_kinds(np, c)) > 0
+
+# errors(path, p) lists malformed Principal elements.
+errors(_, p) := set() if p == "*"
+
+errors(path, p) := {sprintf("%s: must be \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}", [path])} if {
+	not is_object(p)
+	p != "*"
+}
+
+errors(path, p) := {msg |
+	some k, v in p
+	some msg in element_errors(path, k, v)
+} if is_object(p)
+
+element_errors(path, k, _) := {sprintf("%s: unknown principal type %q (expected AWS, Service, Federated or CanonicalUser)", [path, k])} if not k in {"AWS", "Service", "Federated", "CanonicalUser"}
+
+element_errors(path, k, v) := {sprintf("%s.%s: must be a string or a non-empty list of strings", [path, k])} if {
+	k in {"AWS", "Service", "Federated", "CanonicalUser"}
+	not string_list(v)
+}
+
+element_errors(_, k, v) := set() if {
+	k in {"AWS", "Service", "Federated", "CanonicalUser"}
+	string_list(v)
+}
+
+string_list(v) if is_string(v)
+
+string_list(v) if {
+	is_array(v)
+	count(v) > 0
+	every x in v {
+		is_string(x)
+	}
+}

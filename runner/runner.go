@@ -1,0 +1,140 @@
+// Package runner evaluates kmsguard's Rego in-process: it compiles the
+// embedded bundle once, prepares the entry-point queries once, and answers
+// decision questions with parsed (ast.Value) input.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	kbundle "github.com/kmsguard/kmsguard/bundle"
+)
+
+// Entry points of the bundle. The HTTP endpoint and stock OPA serve the same
+// paths (/v1/data/kmsguard/authz/decision).
+const (
+	DecisionQuery = "data.kmsguard.authz.decision"
+	ExplainQuery  = "data.kmsguard.authz.explain"
+)
+
+// Runner holds prepared queries; it is safe for concurrent use.
+type Runner struct {
+	decision rego.PreparedEvalQuery
+	explain  rego.PreparedEvalQuery
+}
+
+// New compiles the embedded bundle and prepares the entry-point queries.
+func New(ctx context.Context) (*Runner, error) {
+	b, err := kbundle.Load()
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
+	modules := make(map[string]*ast.Module, len(b.Modules))
+	for _, m := range b.Modules {
+		modules[m.Path] = m.Parsed
+	}
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("compile policy: %w", compiler.Errors)
+	}
+	store := inmemStore(b.Data)
+	prep := func(query string) (rego.PreparedEvalQuery, error) {
+		return rego.New(
+			rego.Query(query),
+			rego.Compiler(compiler),
+			rego.Store(store),
+		).PrepareForEval(ctx)
+	}
+	r := &Runner{}
+	if r.decision, err = prep(DecisionQuery); err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", DecisionQuery, err)
+	}
+	if r.explain, err = prep(ExplainQuery); err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", ExplainQuery, err)
+	}
+	return r, nil
+}
+
+// Reason is one policy statement or grant that decided an answer.
+type Reason struct {
+	Policy    string `json:"policy"`
+	Level     *int   `json:"level,omitempty"`
+	Index     *int   `json:"index,omitempty"`
+	Statement *int   `json:"statement,omitempty"`
+	Sid       string `json:"sid,omitempty"`
+	Effect    string `json:"effect"`
+	GrantID   string `json:"grant_id,omitempty"`
+}
+
+// Answer is the answer to one question (docs/decision-format.md). Exactly one
+// of Decision and Error is set; Allowed is true only for Decision "Allowed".
+type Answer struct {
+	ID       string   `json:"id,omitempty"`
+	Decision string   `json:"decision,omitempty"`
+	Allowed  *bool    `json:"allowed,omitempty"`
+	Reasons  []Reason `json:"reasons,omitempty"`
+	Missing  []string `json:"missing,omitempty"`
+	Error    string   `json:"error,omitempty"`
+}
+
+// IsAllowed reports whether the answer is an allow (never for an error).
+func (a *Answer) IsAllowed() bool {
+	return a.Error == "" && a.Decision == "Allowed" && a.Allowed != nil && *a.Allowed
+}
+
+// ErrorAnswer is the answer to a question that could not be evaluated.
+func ErrorAnswer(id string, err error) *Answer {
+	return &Answer{ID: id, Error: err.Error()}
+}
+
+// Decide answers one question. An evaluation failure comes back as an answer
+// with Error set (never an allow), so batch callers can go on.
+func (r *Runner) Decide(ctx context.Context, input ast.Value) *Answer {
+	rs, err := r.decision.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return ErrorAnswer(idOf(input), fmt.Errorf("evaluation failed: %w", err))
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return ErrorAnswer(idOf(input), errors.New("evaluation failed: the policy returned no decision"))
+	}
+	obj, ok := rs[0].Expressions[0].Value.(map[string]any)
+	if !ok {
+		return ErrorAnswer(idOf(input), errors.New("evaluation failed: the decision is not an object"))
+	}
+	return answerFrom(obj)
+}
+
+// Explain returns, for every statement and grant, why it did or did not
+// apply, next to the decision itself. The value is plain JSON data.
+func (r *Runner) Explain(ctx context.Context, input ast.Value) (map[string]any, error) {
+	rs, err := r.explain.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluation failed: %w", err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, errors.New("evaluation failed: the policy returned no explanation")
+	}
+	obj, ok := rs[0].Expressions[0].Value.(map[string]any)
+	if !ok {
+		return nil, errors.New("evaluation failed: the explanation is not an object")
+	}
+	return obj, nil
+}
+
+func idOf(input ast.Value) string {
+	obj, ok := input.(ast.Object)
+	if !ok {
+		return ""
+	}
+	if t := obj.Get(ast.InternedTerm("id")); t != nil {
+		if s, ok := t.Value.(ast.String); ok {
+			return string(s)
+		}
+	}
+	return ""
+}
