@@ -60,7 +60,7 @@ parse_op(op) := result if {
 	result := object.union(info, {"name": op, "set": set, "if_exists": if_exists, "base": base})
 }
 
-split_set(op) := ["all", substring(op, 14, -1)] if startswith(op, "forallvalues:")
+split_set(op) := ["all", substring(op, 13, -1)] if startswith(op, "forallvalues:")
 
 split_set(op) := ["any", substring(op, 12, -1)] if startswith(op, "foranyvalue:")
 
@@ -237,7 +237,7 @@ match("stringequals", v, p) if v == p
 
 match("stringequalsignorecase", v, p) if lower(v) == lower(p)
 
-match("stringlike", v, p) if glob.match(p, [], v)
+match("stringlike", v, p) if glob.match(p, pattern.no_delimiters, v)
 
 match("arnlike", v, p) if pattern.arn_glob(p, v)
 

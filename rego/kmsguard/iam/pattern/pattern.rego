@@ -10,6 +10,10 @@
 #   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 package kmsguard.iam.pattern
 
+# no_delimiters: glob.match treats an empty delimiter list as ["."]; IAM
+# wildcards cross every character, so the delimiter is one no policy holds.
+no_delimiters := ["\u0000"]
+
 # glob_escape turns literal text into a glob pattern that matches exactly it.
 glob_escape(s) := strings.replace_n(
 	{`\`: `\\`, "[": `\[`, "]": `\]`, "{": `\{`, "}": `\}`, "*": `\*`, "?": `\?`},
@@ -26,7 +30,7 @@ like(p, v) if p == v
 like(p, v) if {
 	p != v
 	wildcard(p)
-	glob.match(like_glob(p), [], v)
+	glob.match(like_glob(p), no_delimiters, v)
 }
 
 wildcard(p) if contains(p, "*")
@@ -54,7 +58,7 @@ arn_glob(p, v) if {
 	pp := arn_split(p)
 	vp := arn_split(v)
 	every i in numbers.range(0, 5) {
-		glob.match(pp[i], [], vp[i])
+		glob.match(pp[i], no_delimiters, vp[i])
 	}
 }
 

@@ -1,0 +1,102 @@
+package kmsguard.iam.principal_test
+
+import data.kmsguard.iam.principal
+
+alice := principal.parse("arn:aws:iam::111122223333:user/alice", null)
+
+session := principal.parse("arn:aws:sts::111122223333:assumed-role/App/s1", null)
+
+root := principal.parse("111122223333", null)
+
+logs := principal.parse("logs.us-west-2.amazonaws.com", null)
+
+kinds(p, c) := principal.match_kinds(principal.normalize(p), c)
+
+test_parse if {
+	alice.kind == "user"
+	alice.name == "alice"
+	session.kind == "session"
+	session.role_arn == "arn:aws:iam::111122223333:role/App"
+	session.principal_arn == "arn:aws:iam::111122223333:role/App"
+	root.kind == "root"
+	root.arn == "arn:aws:iam::111122223333:root"
+	principal.parse("arn:aws:iam::111122223333:root", null).kind == "root"
+	logs.kind == "service"
+	principal.parse("arn:aws:sts::111122223333:federated-user/bob", null).kind == "federated"
+	principal.parse("arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", null).service_linked
+}
+
+# I-GKEYS: assumed-role ARNs carry no role path; role_arn supplies it.
+test_session_role_path if {
+	s := principal.parse("arn:aws:sts::111122223333:assumed-role/App/s1", "arn:aws:iam::111122223333:role/team/App")
+	s.role_arn == "arn:aws:iam::111122223333:role/team/App"
+	not principal.parse("arn:aws:sts::111122223333:assumed-role/App/s1", "arn:aws:iam::111122223333:role/Other")
+}
+
+test_parse_rejects if {
+	not principal.parse("alice", null)
+	not principal.parse("arn:aws:iam::1111:user/alice", null)
+	not principal.parse("arn:aws:iam::111122223333:user/*", null)
+	not principal.parse("arn:aws:iam::111122223333:group/admins", null)
+	not principal.parse("arn:aws:sts::111122223333:assumed-role/App", null)
+}
+
+# I-PRIN: "*" and {"AWS": "*"} name everyone.
+test_everyone if {
+	kinds("*", alice) == {"any"}
+	kinds({"AWS": "*"}, alice) == {"any"}
+}
+
+# I-PRIN: a bare account id is the same as the account's root ARN.
+test_account_principal if {
+	kinds({"AWS": "111122223333"}, alice) == {"account"}
+	kinds({"AWS": "arn:aws:iam::111122223333:root"}, alice) == {"account"}
+	kinds({"AWS": "arn:aws:iam::444455556666:root"}, alice) == set()
+	kinds({"AWS": "arn:aws:iam::111122223333:root"}, root) == {"account"}
+}
+
+# I-PRIN: a role session matches its session ARN, its role ARN and its account.
+test_session_matches if {
+	kinds({"AWS": "arn:aws:iam::111122223333:role/App"}, session) == {"role"}
+	kinds({"AWS": "arn:aws:sts::111122223333:assumed-role/App/s1"}, session) == {"self"}
+	kinds({"AWS": "arn:aws:sts::111122223333:assumed-role/App/s2"}, session) == set()
+}
+
+# I-PRIN: user names are case-sensitive in a Principal element.
+test_user_case_sensitive if kinds({"AWS": "arn:aws:iam::111122223333:user/Alice"}, alice) == set()
+
+# I-PRIN: partial wildcards are not valid in principals and match nothing.
+test_partial_wildcard if kinds({"AWS": "arn:aws:iam::111122223333:user/*"}, alice) == set()
+
+# I-PRIN: service principals match Service entries by exact name, never AWS
+# entries or account principals.
+test_service if {
+	kinds({"Service": "logs.us-west-2.amazonaws.com"}, logs) == {"self"}
+	kinds({"Service": ["logs.amazonaws.com"]}, logs) == set()
+	kinds({"AWS": "arn:aws:iam::111122223333:root"}, logs) == set()
+	kinds({"Service": "logs.us-west-2.amazonaws.com"}, alice) == set()
+}
+
+# I-NOTPRIN: a Deny's NotPrincipal exempts a session only when the account,
+# the role and the session are all listed.
+test_not_principal_deny if {
+	principal.exempt_from_deny(
+		principal.normalize({"AWS": [
+			"arn:aws:iam::111122223333:root",
+			"arn:aws:iam::111122223333:role/App",
+			"arn:aws:sts::111122223333:assumed-role/App/s1",
+		]}),
+		session,
+	)
+	not principal.exempt_from_deny(principal.normalize({"AWS": ["arn:aws:sts::111122223333:assumed-role/App/s1"]}), session)
+	principal.exempt_from_deny(principal.normalize({"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/alice"]}), alice)
+	not principal.exempt_from_deny(principal.normalize({"AWS": ["arn:aws:iam::111122223333:user/alice"]}), alice)
+}
+
+test_errors if {
+	count(principal.errors("P", "*")) == 0
+	count(principal.errors("P", {"AWS": ["arn:aws:iam::111122223333:root"]})) == 0
+	principal.errors("P", {"Group": "x"}) == {"P: unknown principal type \"Group\" (expected AWS, Service, Federated or CanonicalUser)"}
+	principal.errors("P", {"AWS": []}) == {"P.AWS: must be a string or a non-empty list of strings"}
+	count(principal.errors("P", "alice")) == 1
+}
