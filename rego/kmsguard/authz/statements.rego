@@ -5,21 +5,27 @@ import data.kmsguard.iam.pattern
 import data.kmsguard.iam.policy
 import data.kmsguard.iam.principal
 
+caller_identities := principal.identity_map(caller)
+
+service_caller_bool := caller.kind == "service"
+
 # ---- matching one statement -----------------------------------------------------
 
 action_ok(s, a) if {
 	s.action != null
-	some p in s.action
-	pattern.like(p, a)
+	action_in(s.action, a)
 }
 
 action_ok(s, a) if {
 	s.not_action != null
-	not any_like(s.not_action, a)
+	not action_in(s.not_action, a)
 }
 
-any_like(patterns, a) if {
-	some p in patterns
+action_in(set, a) if a in set.exact
+
+action_in(set, a) if {
+	not a in set.exact
+	some p in set.wild
 	pattern.like(p, a)
 }
 
@@ -43,7 +49,7 @@ conditions_ok(s, ctx) if condition.block_ok(s.condition, ctx, s.vars)
 
 # allow_kinds(s): how an Allow statement of a resource policy names the caller
 # ("self", "role", "account", "any"); empty when it does not.
-allow_kinds(s) := principal.match_kinds(s.principal, caller) if s.principal != null
+allow_kinds(s) := principal.kinds(s.principal, caller_identities, service_caller_bool) if s.principal != null
 
 allow_kinds(s) := {"any"} if {
 	s.not_principal != null
@@ -58,7 +64,7 @@ allow_kinds(s) := set() if {
 # deny_names_caller(s): a Deny statement of a resource policy covers the caller.
 deny_names_caller(s) if {
 	s.principal != null
-	count(principal.match_kinds(s.principal, caller)) > 0
+	count(principal.kinds(s.principal, caller_identities, service_caller_bool)) > 0
 }
 
 # A Deny with NotPrincipal always denies a caller with a permissions boundary.

@@ -42,28 +42,40 @@ statements(v) := [] if not is_object(document(v))
 normalize(i, s, vars) := {
 	"index": i,
 	"sid": object.get(s, "Sid", null),
-	"effect": s.Effect,
-	"action": lowered(s, "Action"),
-	"not_action": lowered(s, "NotAction"),
-	"principal": principals(s, "Principal"),
-	"not_principal": principals(s, "NotPrincipal"),
-	"resource": listed(s, "Resource"),
-	"not_resource": listed(s, "NotResource"),
+	"effect": object.get(s, "Effect", null),
+	"action": actions(object.get(s, "Action", null)),
+	"not_action": actions(object.get(s, "NotAction", null)),
+	"principal": principals(object.get(s, "Principal", null)),
+	"not_principal": principals(object.get(s, "NotPrincipal", null)),
+	"resource": listed(object.get(s, "Resource", null)),
+	"not_resource": listed(object.get(s, "NotResource", null)),
 	"condition": object.get(s, "Condition", {}),
 	"vars": vars,
+} if is_object(s)
+
+# actions: lower-cased patterns split into exact names (a set, for a single
+# lookup) and wildcard patterns.
+actions(null) := null
+
+actions(v) := {
+	"exact": {a | some a in names},
+	"wild": [a | some a in names; wildcard(a)],
+} if {
+	v != null
+	names := [lower(a) | some a in as_list(v); is_string(a)]
 }
 
-lowered(s, k) := [lower(a) | some a in as_list(s[k]); is_string(a)] if k in object.keys(s)
+wildcard(a) if contains(a, "*")
 
-lowered(s, k) := null if not k in object.keys(s)
+wildcard(a) if contains(a, "?")
 
-listed(s, k) := as_list(s[k]) if k in object.keys(s)
+listed(null) := null
 
-listed(s, k) := null if not k in object.keys(s)
+listed(v) := as_list(v) if v != null
 
-principals(s, k) := principal.normalize(s[k]) if k in object.keys(s)
+principals(null) := null
 
-principals(s, k) := null if not k in object.keys(s)
+principals(v) := principal.normalize(v) if v != null
 
 as_list(v) := v if is_array(v)
 
@@ -84,12 +96,82 @@ errors(path, v, _) := {sprintf("%s: policy is not valid JSON", [path])} if {
 	not json.is_valid(v)
 }
 
-errors(path, v, kind) := document_errors(path, document(v), kind) if not is_string(v)
+errors(_, v, kind) := set() if valid(document(v), kind)
 
-errors(path, v, kind) := document_errors(path, document(v), kind) if {
-	is_string(v)
-	json.is_valid(v)
+errors(path, v, kind) := document_errors(path, doc, kind) if {
+	doc := document(v)
+	not valid(doc, kind)
 }
+
+# valid(doc, kind) is a quick test that a document has nothing to report;
+# only documents that fail it get the detailed (and slower) messages below.
+valid(doc, kind) if {
+	is_object(doc)
+	every k, _ in doc {
+		k in {"Version", "Id", "Statement"}
+	}
+	object.get(doc, "Version", "2012-10-17") in versions
+	statements := raw_statements(doc)
+	every s in statements {
+		valid_statement(s, kind)
+	}
+}
+
+valid_statement(s, kind) if {
+	is_object(s)
+	every k, v in s {
+		k in statement_elements
+		valid_element(k, v)
+	}
+	s.Effect
+	not both(s, "Action", "NotAction")
+	not both(s, "Resource", "NotResource")
+	valid_principal_presence(s, kind)
+}
+
+valid_element("Effect", v) if v in {"Allow", "Deny"}
+
+valid_element("Sid", v) if is_string(v)
+
+valid_element(k, v) if {
+	k in {"Action", "NotAction"}
+	string_list(v)
+	every a in as_list(v) {
+		regex.match(action_pattern, a)
+	}
+}
+
+valid_element(k, v) if {
+	k in {"Resource", "NotResource"}
+	string_list(v)
+}
+
+valid_element(k, v) if {
+	k in {"Principal", "NotPrincipal"}
+	count(principal.errors(k, v)) == 0
+}
+
+valid_element("Condition", v) if {
+	is_object(v)
+	every op, kv in v {
+		condition.valid_op(op)
+		is_object(kv)
+		every _, x in kv {
+			scalar_list(x)
+		}
+	}
+}
+
+valid_principal_presence(s, "identity") if {
+	not s.Principal
+	not s.NotPrincipal
+}
+
+valid_principal_presence(s, "resource") if s.Principal
+
+valid_principal_presence(s, "resource") if s.NotPrincipal
+
+action_pattern := `^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`
 
 document_errors(path, doc, _) := {sprintf("%s: a policy must be a JSON object, not %s", [path, type_name(doc)])} if not is_object(doc)
 
@@ -173,7 +255,7 @@ action_value_errors(path, v) := string_list_value_errors(path, v) if not string_
 
 action_value_errors(path, v) := {sprintf("%s: %q is not an action (expected service:Name, e.g. kms:Decrypt, or *)", [path, a]) |
 	some a in as_list(v)
-	not regex.match(`^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`, a)
+	not regex.match(action_pattern, a)
 } if string_list(v)
 
 string_list_errors(path, s, k) := string_list_value_errors(sprintf("%s.%s", [path, k]), s[k]) if k in object.keys(s)

@@ -12,7 +12,7 @@ doc := {"Version": "2012-10-17", "Statement": [{
 
 test_statements_normalised if {
 	[s] := policy.statements(doc)
-	s.action == ["kms:decrypt", "kms:encrypt"]
+	s.action == {"exact": {"kms:decrypt", "kms:encrypt"}, "wild": []}
 	s.resource == ["*"]
 	s.not_action == null
 	s.sid == "Use"

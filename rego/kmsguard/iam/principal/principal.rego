@@ -119,43 +119,41 @@ root_arn(c) := sprintf("arn:%s:iam::%s:root", [c.partition, c.account])
 
 # normalize reads a Principal or NotPrincipal element into
 # {"any": bool, "aws": [...], "service": [...], "other": [...]}.
-normalize("*") := {"any": true, "aws": [], "service": [], "other": []}
+normalize("*") := {"any": true, "aws": set(), "service": set()}
 
 normalize(p) := {
 	"any": "*" in aws,
 	"aws": aws,
-	"service": [lower(s) | some s in values(p, "Service")],
-	"other": [v | some k in ["Federated", "CanonicalUser"]; some v in values(p, k)],
+	"service": {lower(s) | some s in values(p, "Service")},
 } if {
 	is_object(p)
-	aws := values(p, "AWS")
+	aws := {a | some a in values(p, "AWS")}
 }
 
-normalize(p) := {"any": false, "aws": [], "service": [], "other": []} if {
+normalize(p) := {"any": false, "aws": set(), "service": set()} if {
 	not is_object(p)
 	p != "*"
 }
 
-values(p, k) := [v | some v in as_list(p[k]); is_string(v)]
-
-values(p, k) := [] if not p[k]
+values(p, k) := [v | some v in as_list(object.get(p, k, []))]
 
 as_list(v) := v if is_array(v)
 
 as_list(v) := [v] if not is_array(v)
 
+# identity_map(c): principal value -> how it names caller c.
+identity_map(c) := {value: kind | some [value, kind] in identities(c)}
+
 # match_kinds(np, c): how the normalised principal np names caller c — a set
 # of "any", "self", "role", "account"; empty when it does not.
-match_kinds(np, _) := {"any"} if np.any
+match_kinds(np, c) := kinds(np, identity_map(c), c.kind == "service")
 
-match_kinds(np, c) := {kind |
-	some [value, kind] in identities(c)
-	value in named(np, c)
-} if not np.any
+# kinds is match_kinds with the caller's identity map computed beforehand.
+kinds(np, _, _) := {"any"} if np.any
 
-named(np, c) := {v | some v in np.service} if c.kind == "service"
+kinds(np, ids, true) := {ids[v] | some v in np.service; ids[v]} if not np.any
 
-named(np, c) := {v | some v in np.aws} if c.kind != "service"
+kinds(np, ids, false) := {ids[v] | some v in np.aws; ids[v]} if not np.any
 
 # exempt_from_deny(np, c): a NotPrincipal of a Deny statement leaves the
 # caller out only when it lists every identity AWS checks for it — the

@@ -1,0 +1,161 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+const benchKey = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+// consoleQuestion: the console default key policy (account, administrators,
+// users, persistent resources) and one identity policy.
+func consoleQuestion() map[string]any {
+	return map[string]any{
+		"id":        "console",
+		"principal": "arn:aws:sts::111122223333:assumed-role/App/session-1",
+		"action":    "kms:Decrypt",
+		"resource":  benchKey,
+		"context":   map[string]any{"kms:EncryptionContext:app": "billing"},
+		"key_policy": map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+			map[string]any{"Sid": "Allow access for Key Administrators", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:role/KeyAdmin"}, "Action": []any{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"}, "Resource": "*"},
+			map[string]any{"Sid": "Allow use of the key", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:role/KeyUser"}, "Action": []any{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, "Resource": "*"},
+			map[string]any{"Sid": "Allow attachment of persistent resources", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:role/KeyUser"}, "Action": []any{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}, "Resource": "*", "Condition": map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}}},
+		}},
+		"identity_policies": []any{map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Action": []any{"kms:Decrypt", "kms:GenerateDataKey"}, "Resource": "arn:aws:kms:us-west-2:111122223333:key/*"},
+		}}},
+	}
+}
+
+// largeQuestion: a 30-statement key policy where every statement carries
+// conditions, asked by a principal that only the last statements match.
+func largeQuestion() map[string]any {
+	statements := make([]any, 0, 30)
+	for i := 0; i < 28; i++ {
+		statements = append(statements, map[string]any{
+			"Sid":       fmt.Sprintf("App%02d", i),
+			"Effect":    "Allow",
+			"Principal": map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::111122223333:role/app-%02d", i)},
+			"Action":    []any{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"},
+			"Resource":  "*",
+			"Condition": map[string]any{
+				"StringEquals": map[string]any{"kms:ViaService": "s3.us-west-2.amazonaws.com", "kms:CallerAccount": "111122223333"},
+				"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": fmt.Sprintf("arn:aws:s3:::bucket-%02d/*", i)},
+			},
+		})
+	}
+	statements = append(statements,
+		map[string]any{"Sid": "DenyOutsideVpce", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+			"Condition": map[string]any{"StringNotEqualsIfExists": map[string]any{"aws:SourceVpce": []any{"vpce-1a2b3c", "vpce-4d5e6f"}}, "Bool": map[string]any{"aws:ViaAWSService": "false"}}},
+		map[string]any{"Sid": "Target", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:role/app-target"}, "Action": "kms:Decrypt", "Resource": "*",
+			"Condition": map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::target/*"}, "IpAddress": map[string]any{"aws:SourceIp": []any{"10.0.0.0/8", "192.0.2.0/24"}}}},
+	)
+	return map[string]any{
+		"id":         "large",
+		"principal":  "arn:aws:sts::111122223333:assumed-role/app-target/s",
+		"action":     "kms:Decrypt",
+		"resource":   benchKey,
+		"context":    map[string]any{"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::target/object", "aws:SourceIp": "10.1.2.3", "kms:ViaService": "s3.us-west-2.amazonaws.com", "aws:ViaAWSService": true},
+		"key_policy": map[string]any{"Version": "2012-10-17", "Statement": statements},
+	}
+}
+
+func benchInput(b *testing.B, q map[string]any) ast.Value {
+	v, err := ast.InterfaceToValue(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return v
+}
+
+func benchRunner(b *testing.B) *Runner {
+	r, err := New(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+func benchDecide(b *testing.B, q map[string]any, want string) {
+	r := benchRunner(b)
+	input := benchInput(b, q)
+	ctx := context.Background()
+	if a := r.Decide(ctx, input); a.Decision != want {
+		b.Fatalf("decision %q (error %q), want %q", a.Decision, a.Error, want)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r.Decide(ctx, input)
+	}
+}
+
+// BenchmarkDecideConsole: one decision, console default key policy plus one
+// identity policy.
+func BenchmarkDecideConsole(b *testing.B) { benchDecide(b, consoleQuestion(), "Allowed") }
+
+// BenchmarkDecideLarge: one decision, 30 statements with conditions.
+func BenchmarkDecideLarge(b *testing.B) { benchDecide(b, largeQuestion(), "Allowed") }
+
+// BenchmarkFloor* measure OPA's own floor: a prepared query of a constant
+// rule, given the same parsed input.
+func benchFloor(b *testing.B, q map[string]any) {
+	ctx := context.Background()
+	pq, err := rego.New(
+		rego.Query("data.floor.allow"),
+		rego.Module("floor.rego", "package floor\n\nallow := true\n"),
+	).PrepareForEval(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := benchInput(b, q)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := pq.Eval(ctx, rego.EvalParsedInput(input)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFloorConsole(b *testing.B) { benchFloor(b, consoleQuestion()) }
+
+func BenchmarkFloorLarge(b *testing.B) { benchFloor(b, largeQuestion()) }
+
+// BenchmarkBatch: decisions per second over all cores, one shared runner,
+// the two questions alternating.
+func BenchmarkBatch(b *testing.B) {
+	r := benchRunner(b)
+	inputs := []ast.Value{benchInput(b, consoleQuestion()), benchInput(b, largeQuestion())}
+	ctx := context.Background()
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				if a := r.Decide(ctx, inputs[i%2]); a.Error != "" {
+					b.Error(a.Error)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+}
