@@ -119,41 +119,73 @@ valid(doc, kind) if {
 
 valid_statement(s, kind) if {
 	is_object(s)
-	every k, v in s {
-		k in statement_elements
-		valid_element(k, v)
-	}
-	s.Effect
-	not both(s, "Action", "NotAction")
-	not both(s, "Resource", "NotResource")
-	valid_principal_presence(s, kind)
+	count(object.keys(s) - statement_elements) == 0
+	s.Effect in {"Allow", "Deny"}
+	is_string(object.get(s, "Sid", ""))
+	valid_actions(s)
+	valid_resources(s)
+	valid_principal(s, kind)
+	valid_condition(object.get(s, "Condition", {}))
 }
 
-valid_element("Effect", v) if v in {"Allow", "Deny"}
+valid_actions(s) if {
+	not s.NotAction
+	valid_action_list(s.Action)
+}
 
-valid_element("Sid", v) if is_string(v)
+valid_actions(s) if {
+	not s.Action
+	valid_action_list(s.NotAction)
+}
 
-valid_element(k, v) if {
-	k in {"Action", "NotAction"}
-	string_list(v)
-	every a in as_list(v) {
+valid_actions(s) if {
+	not s.Action
+	not s.NotAction
+}
+
+valid_action_list(v) if regex.match(action_pattern, v)
+
+valid_action_list(v) if {
+	is_array(v)
+	count(v) > 0
+	every a in v {
 		regex.match(action_pattern, a)
 	}
 }
 
-valid_element(k, v) if {
-	k in {"Resource", "NotResource"}
-	string_list(v)
+valid_resources(s) if {
+	not s.NotResource
+	string_list(s.Resource)
 }
 
-valid_element(k, v) if {
-	k in {"Principal", "NotPrincipal"}
-	count(principal.errors(k, v)) == 0
+valid_resources(s) if {
+	not s.Resource
+	string_list(s.NotResource)
 }
 
-valid_element("Condition", v) if {
-	is_object(v)
-	every op, kv in v {
+valid_resources(s) if {
+	not s.Resource
+	not s.NotResource
+}
+
+valid_principal(s, "identity") if {
+	not s.Principal
+	not s.NotPrincipal
+}
+
+valid_principal(s, "resource") if {
+	not s.NotPrincipal
+	principal.valid(s.Principal)
+}
+
+valid_principal(s, "resource") if {
+	not s.Principal
+	principal.valid(s.NotPrincipal)
+}
+
+valid_condition(c) if {
+	is_object(c)
+	every op, kv in c {
 		condition.valid_op(op)
 		is_object(kv)
 		every _, x in kv {
@@ -161,15 +193,6 @@ valid_element("Condition", v) if {
 		}
 	}
 }
-
-valid_principal_presence(s, "identity") if {
-	not s.Principal
-	not s.NotPrincipal
-}
-
-valid_principal_presence(s, "resource") if s.Principal
-
-valid_principal_presence(s, "resource") if s.NotPrincipal
 
 action_pattern := `^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`
 

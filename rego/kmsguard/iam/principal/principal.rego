@@ -183,6 +183,17 @@ exempt_from_allow(np, _) if np.any
 
 exempt_from_allow(np, c) if count(match_kinds(np, c)) > 0
 
+# valid(p): a well-formed Principal element (quick test; see errors).
+valid("*")
+
+valid(p) if {
+	is_object(p)
+	count(object.keys(p) - {"AWS", "Service", "Federated", "CanonicalUser"}) == 0
+	every _, v in p {
+		string_list(v)
+	}
+}
+
 # errors(path, p) lists malformed Principal elements.
 errors(_, p) := set() if p == "*"
 
