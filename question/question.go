@@ -167,8 +167,12 @@ func ParseJSON(data []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, positioned(data, dec, err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		line, col := LineCol(data, int(dec.InputOffset()))
+	rest := int(dec.InputOffset())
+	for rest < len(data) && isSpace(data[rest]) {
+		rest++
+	}
+	if rest < len(data) {
+		line, col := LineCol(data, rest)
 		return nil, &Error{Line: line, Column: col, Msg: "unexpected data after the JSON value"}
 	}
 	return v, nil
@@ -197,6 +201,8 @@ func positioned(data []byte, dec *json.Decoder, err error) error {
 	line, col := LineCol(data, off)
 	return &Error{Line: line, Column: col, Msg: msg}
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // LineCol turns a byte offset into a 1-based line and column.
 func LineCol(data []byte, off int) (line, col int) {

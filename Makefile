@@ -1,0 +1,54 @@
+# kmsguard — every CI step is a target here; .ci/run only calls `make ci`.
+
+GO            ?= go
+GOLANGCI_LINT_VERSION := v2.15.0
+BIN           := $(CURDIR)/.bin
+ORACLE        := conformance/oracle
+FUZZTIME      ?= 20s
+
+.PHONY: all build test test-go test-rego lint fmt-check fuzz bench ci oracle clean
+
+all: build
+
+build:
+	$(GO) build -o kmsguard ./cmd/kmsguard
+
+# test: everything a change must pass (the README's test command).
+test: oracle fmt-check test-rego test-go
+
+test-rego:
+	$(GO) tool opa check --strict rego/
+	$(GO) tool opa test rego/
+
+test-go:
+	$(GO) vet ./...
+	KMSGUARD_CONFORMANCE=1 $(GO) test ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+	@out=$$($(GO) tool opa fmt --list rego/); if [ -n "$$out" ]; then echo "opa fmt would change: $$out"; exit 1; fi
+
+# oracle: the independent simulator the conformance test compares against.
+oracle: $(ORACLE)/node_modules/.package-lock.json
+
+$(ORACLE)/node_modules/.package-lock.json: $(ORACLE)/package.json $(ORACLE)/package-lock.json
+	npm ci --prefix $(ORACLE) --no-audit --no-fund
+
+$(BIN)/golangci-lint:
+	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+lint: $(BIN)/golangci-lint
+	$(BIN)/golangci-lint run ./...
+
+fuzz:
+	$(GO) test ./question/ -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./runner/ -run '^$$' -fuzz FuzzDecide -fuzztime $(FUZZTIME)
+
+# bench: the figures published in the README.
+bench:
+	$(GO) test ./runner/ -run '^$$' -bench . -benchmem -count 1
+
+ci: lint test fuzz
+
+clean:
+	rm -rf kmsguard $(BIN) $(ORACLE)/node_modules

@@ -1,0 +1,148 @@
+// Package cli implements the kmsguard command line.
+//
+// Each command is a params struct and a plain function (runCan, runEval,
+// runVersion) that reads its input from the params and the given reader and
+// writes to the given writers; the cobra wiring only fills the params. Errors
+// are returned, never printed and exited on: Execute prints them and
+// ExitCode maps them to the exit status.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kmsguard/kmsguard/runner"
+)
+
+// Exit codes.
+const (
+	ExitAllowed = 0 // allowed, or the command succeeded
+	ExitDenied  = 1 // explicitly or implicitly denied
+	ExitInput   = 2 // usage error, bad input, or a question that could not be answered
+)
+
+// exitError carries an exit code. err is the message printed to stderr; nil
+// means nothing is printed (a denial is not an error message).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// inputError is an error in the user's input or flags (exit code 2).
+func inputError(err error) error { return &exitError{code: ExitInput, err: err} }
+
+func inputErrorf(format string, args ...any) error {
+	return inputError(fmt.Errorf(format, args...))
+}
+
+// denied is the silent error of a denial (exit code 1).
+var denied error = &exitError{code: ExitDenied}
+
+// answered is the error of an error answer already reported (exit code 2).
+var answered error = &exitError{code: ExitInput}
+
+// ExitCode maps an error returned by Execute to the process exit status: 0 for
+// nil, the code of an exit error, and 2 for anything else (cobra's usage
+// errors: unknown flags and commands, missing required flags).
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitAllowed
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		return e.code
+	}
+	return ExitInput
+}
+
+// newRunner builds the evaluator; one runner serves a whole command.
+var newRunner = runner.New
+
+// Execute runs the kmsguard command line args (without the program name),
+// prints any error to stderr as "kmsguard: <message>" and returns it; pass it
+// to ExitCode for the exit status.
+func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	root := NewRootCommand(stdin, stdout, stderr)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return nil
+	}
+	var e *exitError
+	switch {
+	case errors.As(err, &e):
+		if e.err != nil {
+			fmt.Fprintf(stderr, "kmsguard: %s\n", oneLine(e.err.Error()))
+		}
+	default:
+		// A usage error from cobra (unknown flag, missing required flag,
+		// unknown command, wrong arguments).
+		fmt.Fprintf(stderr, "kmsguard: %s\n", oneLine(err.Error()))
+		if cmd == nil {
+			cmd = root
+		}
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		err = &exitError{code: ExitInput, err: err}
+	}
+	return err
+}
+
+func oneLine(s string) string {
+	return strings.TrimRight(s, "\n")
+}
+
+const rootLong = `kmsguard answers "can this principal call this KMS action on this key?" from
+the key policy, the caller's IAM policies, grants and the Organizations
+guardrails, the way AWS KMS would, without calling AWS.
+
+"kmsguard can" answers one question given as flags and policy files;
+"kmsguard eval" answers a batch of questions (JSON Lines in, JSON Lines out).
+
+Exit status: 0 allowed, 1 denied, 2 usage error, bad input or a question
+that could not be answered.`
+
+const rootExample = `  # Can alice decrypt with the key, given its key policy and her identity policy?
+  kmsguard can --key-policy key-policy.json \
+    --principal arn:aws:iam::111122223333:user/alice --action kms:Decrypt \
+    --resource arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab \
+    --identity-policy alice.json
+
+  # Answer a file of questions, one JSON object per line.
+  kmsguard eval --batch questions.jsonl > answers.jsonl`
+
+// NewRootCommand builds the kmsguard command tree reading stdin and writing
+// stdout and stderr.
+func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "kmsguard",
+		Short:         "Decide AWS KMS key access from key policies, IAM policies and grants",
+		Long:          rootLong,
+		Example:       rootExample,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(
+		newCanCommand(stdin, stdout, stderr),
+		newEvalCommand(stdin, stdout, stderr),
+		newVersionCommand(stdout),
+	)
+	return root
+}

@@ -1,0 +1,232 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kmsguard/kmsguard/runner"
+)
+
+// writeAnswerText writes a decision (not an error answer) for people:
+//
+//	Allowed: arn:aws:iam::111122223333:user/alice may call kms:Decrypt on arn:aws:kms:...
+//	  because:
+//	    key policy Statement[0] "Enable IAM User Permissions" (Allow)
+func writeAnswerText(w io.Writer, q map[string]any, a *runner.Answer) error {
+	bw := bufio.NewWriter(w)
+	subject := fmt.Sprintf("%v may call %v on %v", q["principal"], q["action"], q["resource"])
+	notSubject := fmt.Sprintf("%v may not call %v on %v", q["principal"], q["action"], q["resource"])
+	switch a.Decision {
+	case "Allowed":
+		fmt.Fprintf(bw, "Allowed: %s\n", subject)
+		writeReasons(bw, "because", a.Reasons)
+	case "ExplicitlyDenied":
+		fmt.Fprintf(bw, "Explicitly denied: %s\n", notSubject)
+		writeReasons(bw, "denied by", a.Reasons)
+	default:
+		fmt.Fprintf(bw, "Implicitly denied: %s\n", notSubject)
+		if len(a.Missing) > 0 {
+			fmt.Fprintln(bw, "  missing:")
+			for _, m := range a.Missing {
+				fmt.Fprintf(bw, "    %s\n", m)
+			}
+		} else {
+			fmt.Fprintln(bw, "  no statement or grant allows it")
+		}
+	}
+	return bw.Flush()
+}
+
+func writeReasons(w io.Writer, title string, rs []runner.Reason) {
+	if len(rs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  %s:\n", title)
+	for _, r := range rs {
+		fmt.Fprintf(w, "    %s\n", reasonText(r))
+	}
+}
+
+// reasonText describes one reason: `identity policy #0 Statement[1] "Sid" (Allow)`.
+func reasonText(r runner.Reason) string {
+	var b strings.Builder
+	b.WriteString(policyLabel(r.Policy, r.Level, r.Index, r.GrantID))
+	if r.Statement != nil {
+		fmt.Fprintf(&b, " Statement[%d]", *r.Statement)
+	}
+	if r.Sid != "" {
+		fmt.Fprintf(&b, " %q", r.Sid)
+	}
+	if r.Effect != "" {
+		fmt.Fprintf(&b, " (%s)", r.Effect)
+	}
+	return b.String()
+}
+
+// policyLabel names a policy or grant of a question in words.
+func policyLabel(policy string, level, index *int, grantID string) string {
+	var b strings.Builder
+	switch policy {
+	case "key_policy":
+		b.WriteString("key policy")
+	case "identity_policy":
+		b.WriteString("identity policy")
+	case "permissions_boundary":
+		b.WriteString("permissions boundary")
+	case "session_policy":
+		b.WriteString("session policy")
+	case "scp":
+		b.WriteString("SCP")
+	case "rcp":
+		b.WriteString("RCP")
+	case "vpc_endpoint_policy":
+		b.WriteString("VPC endpoint policy")
+	case "grant":
+		b.WriteString("grant")
+	case "":
+		b.WriteString("?")
+	default:
+		b.WriteString(policy)
+	}
+	if level != nil {
+		fmt.Fprintf(&b, " level %d", *level)
+	}
+	if index != nil {
+		fmt.Fprintf(&b, " #%d", *index)
+	}
+	if grantID != "" {
+		fmt.Fprintf(&b, " id %s", grantID)
+	}
+	return b.String()
+}
+
+// writeExplainText writes the statements and grants of an explanation
+// (data.kmsguard.authz.explain) as tables. Missing fields show as "-";
+// top-level fields it does not know are printed as JSON.
+func writeExplainText(w io.Writer, explain map[string]any) error {
+	bw := bufio.NewWriter(w)
+	var failed []string
+
+	if stmts, ok := explain["statements"].([]any); ok {
+		fmt.Fprintln(bw, "\nStatements:")
+		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  STATEMENT\tSID\tEFFECT\tAPPLIES\tACTION\tPRINCIPAL\tRESOURCE\tCONDITIONS")
+		for _, s := range stmts {
+			m, _ := s.(map[string]any)
+			label := policyLabel(str(m["policy"]), intOf(m["level"]), intOf(m["index"]), "")
+			if n := intOf(m["statement"]); n != nil {
+				label += fmt.Sprintf(" Statement[%d]", *n)
+			}
+			sid := str(m["sid"])
+			if sid == "" {
+				sid = "-"
+			} else {
+				sid = strconv.Quote(sid)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label, sid, orDash(str(m["effect"])),
+				yesNo(m["applies"]), yesNo(m["action"]), yesNo(m["principal"]), yesNo(m["resource"]), yesNo(m["conditions"]))
+			if fcs, ok := m["failed_conditions"].([]any); ok {
+				for _, fc := range fcs {
+					failed = append(failed, fmt.Sprintf("%s: %s", label, conditionText(fc)))
+				}
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		if len(stmts) == 0 {
+			fmt.Fprintln(bw, "  (none)")
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintln(bw, "\nFailed conditions:")
+		for _, f := range failed {
+			fmt.Fprintf(bw, "  %s\n", f)
+		}
+	}
+	if grants, ok := explain["grants"].([]any); ok && len(grants) > 0 {
+		fmt.Fprintln(bw, "\nGrants:")
+		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  GRANT\tAPPLIES\tGRANTEE\tOPERATION\tCONSTRAINTS")
+		for _, g := range grants {
+			m, _ := g.(map[string]any)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", policyLabel("grant", nil, intOf(m["index"]), str(m["grant_id"])),
+				yesNo(m["applies"]), yesNo(m["grantee"]), yesNo(m["operation"]), yesNo(m["constraints"]))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, k := range sortedKeys(explain) {
+		switch k {
+		case "decision", "statements", "grants":
+			continue
+		}
+		j, err := json.Marshal(explain[k])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "\n%s: %s\n", k, j)
+	}
+	return bw.Flush()
+}
+
+// conditionText describes a failed condition: `StringEquals kms:ViaService ["s3.us-east-1.amazonaws.com"]`.
+func conditionText(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		j, _ := json.Marshal(v)
+		return string(j)
+	}
+	values, _ := json.Marshal(m["values"])
+	return fmt.Sprintf("%s %s %s", orDash(str(m["operator"])), orDash(str(m["key"])), values)
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func yesNo(v any) string {
+	switch v {
+	case true:
+		return "yes"
+	case false:
+		return "no"
+	}
+	return "-"
+}
+
+func intOf(v any) *int {
+	var i int64
+	switch n := v.(type) {
+	case json.Number:
+		x, err := n.Int64()
+		if err != nil {
+			return nil
+		}
+		i = x
+	case float64:
+		i = int64(n)
+	case int:
+		i = int64(n)
+	case int64:
+		i = n
+	default:
+		return nil
+	}
+	x := int(i)
+	return &x
+}

@@ -1,0 +1,18 @@
+// Command kmsguard decides AWS KMS key access from key policies, IAM
+// policies, grants and Organizations guardrails. See `kmsguard --help`.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/kmsguard/kmsguard/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := cli.Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(cli.ExitCode(err))
+}

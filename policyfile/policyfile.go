@@ -1,0 +1,361 @@
+// Package policyfile loads the documents the CLI reads from files: policy
+// documents (IAM and key policies), lists of policies, grant lists and plain
+// JSON or YAML objects.
+//
+// A file is JSON unless its name ends in .yaml or .yml or its content does not
+// start with '{' or '['; then it is YAML. JSON keeps numbers exact
+// (json.Number) and its syntax errors name the file, line and column:
+//
+//	policy.json:3:14: invalid character '}' looking for beginning of object key string
+//
+// The path "-" means standard input, named "<stdin>" in errors. Files are only
+// read, never written.
+package policyfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/kmsguard/kmsguard/question"
+)
+
+// StdinName is how standard input ("-") is named in errors.
+const StdinName = "<stdin>"
+
+// Error is a file that cannot be loaded. Line and Column are 1-based and zero
+// when unknown. Where names a part of the document (`Policy`, `[2]`,
+// `Grants[0].Operations`), empty for the document itself.
+type Error struct {
+	File   string
+	Where  string
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Where != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Where)
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Load reads one policy document: a bare policy (JSON or YAML), or the output
+// of `aws kms get-key-policy` ({"Policy": "<policy JSON>", "PolicyName": ...}),
+// which it unwraps. The result is a JSON object (map[string]any).
+func Load(path string, stdin io.Reader) (any, error) {
+	v, name, err := read(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	return policyDoc(v, name, "")
+}
+
+// LoadPolicies reads a file holding one policy document (as Load does) or a
+// list of them, as for one level of SCPs or RCPs. List elements may be policy
+// documents or policy JSON strings. The result is never nil.
+func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
+	v, name, err := read(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	list, ok := v.([]any)
+	if !ok {
+		doc, err := policyDoc(v, name, "")
+		if err != nil {
+			return nil, err
+		}
+		return []any{doc}, nil
+	}
+	out := make([]any, len(list))
+	for i, e := range list {
+		doc, err := policyDoc(e, name, fmt.Sprintf("[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = doc
+	}
+	return out, nil
+}
+
+// LoadList reads a grants file: a JSON (or YAML) list of grants in the
+// question's shape ({"grantee_principal", "operations", "constraints"?,
+// "retiring_principal"?, "grant_id"?}), or the output of `aws kms
+// list-grants` ({"Grants": [{"GranteePrincipal", "Operations", ...}]}), which
+// it converts to that shape. Elements of a bare list that use the AWS field
+// names are converted too. The result is never nil.
+func LoadList(path string, stdin io.Reader) ([]any, error) {
+	v, name, err := read(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	where := ""
+	if obj, ok := v.(map[string]any); ok {
+		g, found := obj["Grants"]
+		if !found {
+			return nil, &Error{File: name, Msg: `expected a list of grants or the output of "aws kms list-grants" ({"Grants": [...]})`}
+		}
+		v, where = g, "Grants"
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, &Error{File: name, Where: where, Msg: "expected a list of grants, got " + kind(v)}
+	}
+	out := make([]any, len(list))
+	for i, e := range list {
+		g, err := grant(e, name, fmt.Sprintf("%s[%d]", where, i))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = g
+	}
+	return out, nil
+}
+
+// LoadValue reads any JSON or YAML value, unchanged.
+func LoadValue(path string, stdin io.Reader) (any, error) {
+	v, _, err := read(path, stdin)
+	return v, err
+}
+
+// LoadObject reads a JSON or YAML object (as for a request context file).
+func LoadObject(path string, stdin io.Reader) (map[string]any, error) {
+	v, name, err := read(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, &Error{File: name, Msg: "expected an object, got " + kind(v)}
+	}
+	return obj, nil
+}
+
+// read loads path ("-": stdin) and decodes it as JSON or YAML. name is how
+// the input is called in errors.
+func read(path string, stdin io.Reader) (v any, name string, err error) {
+	name = path
+	var data []byte
+	if path == "-" {
+		name = StdinName
+		if stdin == nil {
+			return nil, name, &Error{File: name, Msg: "standard input is not available"}
+		}
+		data, err = io.ReadAll(stdin)
+	} else {
+		if path == "" {
+			return nil, name, errors.New("empty file name")
+		}
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			// "open x.json: no such file or directory" -> "x.json: no such file or directory"
+			err = pe.Err
+		}
+		return nil, name, &Error{File: name, Msg: err.Error()}
+	}
+	v, err = Parse(name, data)
+	return v, name, err
+}
+
+// Parse decodes data as JSON or YAML (see the package comment); name is the
+// file name, used to choose the format and in errors.
+func Parse(name string, data []byte) (any, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+	if isYAML(name, data) {
+		return parseYAML(name, data)
+	}
+	return parseJSON(name, data)
+}
+
+func isYAML(name string, data []byte) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml":
+		return true
+	}
+	t := bytes.TrimLeft(data, " \t\r\n")
+	return len(t) > 0 && t[0] != '{' && t[0] != '['
+}
+
+func parseJSON(name string, data []byte) (any, error) {
+	v, err := question.ParseJSON(data)
+	if err != nil {
+		return nil, fileError(name, "", err)
+	}
+	return v, nil
+}
+
+// yamlLine matches the position in errors of go.yaml.in/yaml.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func parseYAML(name string, data []byte) (any, error) {
+	j, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
+		e := &Error{File: name}
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = "invalid YAML: " + m[2]
+		} else {
+			e.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
+		}
+		return nil, e
+	}
+	if bytes.Equal(bytes.TrimSpace(j), []byte("null")) && len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Msg: "empty input: expected a document"}
+	}
+	v, err := question.ParseJSON(j)
+	if err != nil { // cannot happen: YAMLToJSON writes valid JSON
+		return nil, &Error{File: name, Msg: "invalid YAML: " + err.Error()}
+	}
+	return v, nil
+}
+
+// fileError turns an error of question.ParseJSON into an *Error of file name.
+func fileError(name, where string, err error) error {
+	var qe *question.Error
+	if errors.As(err, &qe) {
+		return &Error{File: name, Where: where, Line: qe.Line, Column: qe.Column, Msg: qe.Msg}
+	}
+	return &Error{File: name, Where: where, Msg: err.Error()}
+}
+
+// policyDoc checks that v is a policy document, unwrapping the output of
+// get-key-policy and parsing a policy given as a JSON string.
+func policyDoc(v any, name, where string) (any, error) {
+	if s, ok := v.(string); ok && strings.HasPrefix(strings.TrimSpace(s), "{") {
+		// A policy as a JSON string, as `aws kms get-key-policy --query
+		// Policy` prints it.
+		doc, err := question.ParseJSON([]byte(s))
+		if err != nil {
+			if where == "" {
+				where = "policy string"
+			}
+			return nil, fileError(name, where, err)
+		}
+		v = doc
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, &Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + kind(v)}
+	}
+	if p, found := obj["Policy"]; found {
+		// `aws kms get-key-policy` output: the policy is a JSON string.
+		where = join(where, "Policy")
+		if s, ok := p.(string); ok {
+			doc, err := question.ParseJSON([]byte(s))
+			if err != nil {
+				return nil, fileError(name, where, err)
+			}
+			p = doc
+		}
+		inner, ok := p.(map[string]any)
+		if !ok {
+			return nil, &Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + kind(p)}
+		}
+		return inner, nil
+	}
+	return obj, nil
+}
+
+// awsGrantFields maps the field names of `aws kms list-grants` to the
+// question's; fields not listed (KeyId, Name, CreationDate, IssuingAccount)
+// do not take part in authorization and are dropped.
+var awsGrantFields = map[string]string{
+	"GranteePrincipal":  "grantee_principal",
+	"Operations":        "operations",
+	"Constraints":       "constraints",
+	"RetiringPrincipal": "retiring_principal",
+	"GrantId":           "grant_id",
+}
+
+var awsConstraintFields = map[string]string{
+	"EncryptionContextEquals": "encryption_context_equals",
+	"EncryptionContextSubset": "encryption_context_subset",
+}
+
+// grant converts one grant to the question's shape when it uses the AWS field
+// names; a grant already in the question's shape is returned as it is.
+func grant(v any, name, where string) (any, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, &Error{File: name, Where: where, Msg: "a grant must be an object, got " + kind(v)}
+	}
+	if _, aws := obj["GranteePrincipal"]; !aws {
+		if _, aws = obj["Operations"]; !aws {
+			return obj, nil
+		}
+	}
+	out := make(map[string]any, len(obj))
+	for k, val := range obj {
+		nk, ok := awsGrantFields[k]
+		if !ok {
+			continue
+		}
+		if nk == "constraints" {
+			c, ok := val.(map[string]any)
+			if !ok {
+				return nil, &Error{File: name, Where: where + ".Constraints", Msg: "expected an object, got " + kind(val)}
+			}
+			nc := make(map[string]any, len(c))
+			for ck, cv := range c {
+				n, ok := awsConstraintFields[ck]
+				if !ok {
+					// Keep it under its own name: the evaluator rejects
+					// constraints it does not know rather than ignore them.
+					n = ck
+				}
+				nc[n] = cv
+			}
+			val = nc
+		}
+		out[nk] = val
+	}
+	return out, nil
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+func kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
