@@ -27,11 +27,32 @@ type Runner struct {
 	explain  rego.PreparedEvalQuery
 }
 
+// Option configures a Runner.
+type Option func(*options)
+
+type options struct {
+	snapshot map[string]any
+}
+
+// WithSnapshot puts a snapshot (docs/snapshot-format.md) in the store at
+// data.kmsguard.snapshot, so questions may leave out what it holds.
+func WithSnapshot(snapshot map[string]any) Option {
+	return func(o *options) { o.snapshot = snapshot }
+}
+
 // New compiles the embedded bundle and prepares the entry-point queries.
-func New(ctx context.Context) (*Runner, error) {
+func New(ctx context.Context, opts ...Option) (*Runner, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	b, err := kbundle.Load()
 	if err != nil {
 		return nil, err
+	}
+	data := b.Data
+	if o.snapshot != nil {
+		data = withSnapshot(b.Data, o.snapshot)
 	}
 	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
 	modules := make(map[string]*ast.Module, len(b.Modules))
@@ -42,7 +63,7 @@ func New(ctx context.Context) (*Runner, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policy: %w", compiler.Errors)
 	}
-	store := inmemStore(b.Data)
+	store := inmemStore(data)
 	prep := func(query string) (rego.PreparedEvalQuery, error) {
 		return rego.New(
 			rego.Query(query),

@@ -176,9 +176,9 @@ limit_note := " (or its permissions boundary / session policy does not)" if {
 
 # ---- the answer ----------------------------------------------------------------------------
 
-id_field := {"id": input.id} if is_string(object.get(input, "id", null))
+id_field := {"id": question.id} if is_string(object.get(question, "id", null))
 
-id_field := {} if not is_string(object.get(input, "id", null))
+id_field := {} if not is_string(object.get(question, "id", null))
 
 # METADATA
 # title: Decision

@@ -354,7 +354,7 @@ err(question) := e if {
 }
 
 test_errors if {
-	err({}) == "action: missing; key_policy: missing; principal: missing; resource: missing"
+	err({}) == "action: missing; key_policy: missing (neither the question nor the loaded data has a key policy for this key); principal: missing; resource: missing"
 	err(q(alice, "kms:Decrypt*", default_policy)) == "action: \"kms:Decrypt*\" is not a KMS action (expected kms:Name, e.g. kms:Decrypt, with no wildcards)"
 	err(q(alice, "kms:Decrypts", default_policy)) == "action: \"kms:Decrypts\" is not a KMS action"
 	err(q("alice", "kms:Decrypt", default_policy)) == "principal: \"alice\" is not a principal (expected an IAM user, role, assumed-role or federated-user ARN, an account root ARN or 12-digit account id, or a service principal such as logs.us-east-1.amazonaws.com)"
@@ -383,4 +383,39 @@ test_explain if {
 	e.decision.decision == "ImplicitlyDenied"
 	e.statements == [{"policy": "key_policy", "statement": 0, "sid": "Enable IAM User Permissions", "effect": "Allow", "action": true, "principal": true, "resource": true, "conditions": true, "failed_conditions": [], "applies": true}]
 	e.grants == [{"policy": "grant", "index": 0, "grant_id": "g1", "effect": "Allow", "grantee": false, "operation": false, "constraints": true, "applies": false}]
+}
+
+# ---- stored data (docs/snapshot-format.md) --------------------------------------------------
+
+snap := {
+	"version": 1,
+	"keys": {key: {"key_policy": default_policy, "key": {"aliases": ["alias/finance-key"]}}},
+	"principals": {
+		"arn:aws:iam::111122223333:role/team/R": {"identity_policies": [iam("kms:Decrypt")]},
+		alice: {"identity_policies": [iam("kms:Encrypt")]},
+	},
+	"roles": {"111122223333:R": "arn:aws:iam::111122223333:role/team/R"},
+	"accounts": {"111122223333": {"scps": [[allow_all]]}},
+}
+
+stored_d(question) := r if {
+	answer := authz.decision with input as question with data.kmsguard.snapshot as snap
+	r := answer.decision
+}
+
+# A question may carry only principal, action and resource: the key policy,
+# the caller's identity policies (a session finds its role, path included)
+# and SCPs come from the store.
+test_stored_data if {
+	stored_d({"principal": session, "action": "kms:Decrypt", "resource": key}) == "Allowed"
+	stored_d({"principal": session, "action": "kms:Encrypt", "resource": key}) == "ImplicitlyDenied"
+	stored_d({"principal": alice, "action": "kms:Encrypt", "resource": key}) == "Allowed"
+}
+
+# What the question gives wins over the store.
+test_question_wins_over_store if stored_d({"principal": alice, "action": "kms:Encrypt", "resource": key, "identity_policies": []}) == "ImplicitlyDenied"
+
+test_stored_key_missing if {
+	answer := authz.decision with input as {"principal": alice, "action": "kms:Encrypt", "resource": "arn:aws:kms:us-west-2:111122223333:key/other"} with data.kmsguard.snapshot as snap
+	answer.error == "key_policy: missing (neither the question nor the loaded data has a key policy for this key)"
 }

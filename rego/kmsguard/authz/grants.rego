@@ -1,6 +1,6 @@
 package kmsguard.authz
 
-grants := object.get(input, "grants", [])
+grants := object.get(question, "grants", [])
 
 # grantee_kind(g): how the grant's grantee names the caller — "self" (the
 # caller itself or its service principal), "role" (the role of a session),

@@ -17,21 +17,21 @@ import data.kmsguard.iam.principal
 
 # ---- the request -------------------------------------------------------------
 
-caller := principal.parse(input.principal, object.get(input, "role_arn", null))
+caller := principal.parse(question.principal, object.get(question, "role_arn", stored_role_arn))
 
 service_caller if caller.kind == "service"
 
 root_caller if caller.kind == "root"
 
-action_key := lower(trim_prefix(lower(input.action), "kms:"))
+action_key := lower(trim_prefix(lower(question.action), "kms:"))
 
 # action: the catalogue entry of the requested KMS action.
 action := catalog.actions[action_key]
 
-action_name := lower(input.action)
+action_name := lower(question.action)
 
-key := {"partition": p[1], "region": p[3], "account": p[4], "arn": input.resource} if {
-	p := split(input.resource, ":")
+key := {"partition": p[1], "region": p[3], "account": p[4], "arn": question.resource} if {
+	p := split(question.resource, ":")
 	count(p) == 6
 	p[0] == "arn"
 	p[2] == "kms"
@@ -52,14 +52,14 @@ cross_account if {
 	caller.account != key.account
 }
 
-key_info := object.get(input, "key", {})
+key_info := object.get(question, "key", {})
 
 customer_managed_key if object.get(key_info, "key_manager", "CUSTOMER") != "AWS"
 
 # ---- request context -----------------------------------------------------------
 # Context objects map lower-cased key names to lists of strings.
 
-given_context := {lower(k): context_values(v) | some k, v in object.get(input, "context", {})}
+given_context := {lower(k): context_values(v) | some k, v in object.get(question, "context", {})}
 
 context_values(v) := [condition.text(x) | some x in v] if is_array(v)
 
@@ -100,7 +100,7 @@ resource_keys := {
 # Encryption context pairs as given, with the case of their keys kept (grant
 # constraints compare them case-sensitively).
 encryption_context := {substring(k, 22, -1): condition.text(v) |
-	some k, v in object.get(input, "context", {})
+	some k, v in object.get(question, "context", {})
 	startswith(lower(k), "kms:encryptioncontext:")
 }
 
@@ -108,7 +108,7 @@ ec_keys := {"kms:encryptioncontextkeys": [k | some k, _ in encryption_context]} 
 
 ec_keys := {} if count(encryption_context) == 0
 
-# Key properties, known from input.key, exist only for actions on a key.
+# Key properties, known from question.key, exist only for actions on a key.
 key_property_keys := object.union(key_scalar_keys, key_iam_keys) if not account_action
 
 key_property_keys := {} if account_action

@@ -70,7 +70,7 @@ deny_names_caller(s) if {
 # A Deny with NotPrincipal always denies a caller with a permissions boundary.
 deny_names_caller(s) if {
 	s.not_principal != null
-	input.permissions_boundary
+	question.permissions_boundary
 }
 
 deny_names_caller(s) if {
@@ -107,27 +107,27 @@ identity_applies(s, a, r) if {
 
 # ---- policies of the question -------------------------------------------------------
 
-key_policy_statements := policy.statements(input.key_policy)
+key_policy_statements := policy.statements(question.key_policy)
 
 identity_statements := [[i, s] |
-	some i, doc in object.get(input, "identity_policies", [])
+	some i, doc in object.get(question, "identity_policies", [])
 	some s in policy.statements(doc)
 ]
 
-boundary_statements := policy.statements(input.permissions_boundary)
+boundary_statements := policy.statements(question.permissions_boundary)
 
-session_statements := policy.statements(input.session_policy)
+session_statements := policy.statements(question.session_policy)
 
-endpoint_statements := policy.statements(input.vpc_endpoint_policy)
+endpoint_statements := policy.statements(question.vpc_endpoint_policy)
 
 scp_statements := [[l, i, s] |
-	some l, level in object.get(input, "scps", [])
+	some l, level in object.get(question, "scps", [])
 	some i, doc in level
 	some s in policy.statements(doc)
 ]
 
 rcp_statements := [[l, i, s] |
-	some l, level in object.get(input, "rcps", [])
+	some l, level in object.get(question, "rcps", [])
 	some i, doc in level
 	some s in policy.statements(doc)
 ]
@@ -172,7 +172,7 @@ identity_denies := [indexed_reason("identity_policy", i, s) |
 	identity_applies(s, action_name, request_resource)
 ]
 
-boundary_allows(_, _) if not input.permissions_boundary
+boundary_allows(_, _) if not question.permissions_boundary
 
 boundary_allows(a, r) if {
 	some s in boundary_statements
@@ -186,7 +186,7 @@ boundary_denies := [reason("permissions_boundary", s) |
 	identity_applies(s, action_name, request_resource)
 ]
 
-session_allows(_, _) if not input.session_policy
+session_allows(_, _) if not question.session_policy
 
 session_allows(a, r) if {
 	some s in session_statements
@@ -225,7 +225,7 @@ identity_reasons(a, r) := identity_allows(a, r) if identity_ok(a, r)
 scps_apply if {
 	not service_caller
 	not caller.service_linked
-	count(object.get(input, "scps", [])) > 0
+	count(object.get(question, "scps", [])) > 0
 }
 
 scp_denies := [levelled_reason("scp", l, i, s) |
@@ -238,7 +238,7 @@ scp_denies := [levelled_reason("scp", l, i, s) |
 # scp_gaps: the levels whose SCPs allow nothing that matches.
 scp_gaps := [l |
 	scps_apply
-	some l, _ in input.scps
+	some l, _ in question.scps
 	not scp_level_allows(l)
 ]
 
@@ -269,7 +269,7 @@ endpoint_denies := [reason("vpc_endpoint_policy", s) |
 	resource_deny(s, context)
 ]
 
-endpoint_ok if not input.vpc_endpoint_policy
+endpoint_ok if not question.vpc_endpoint_policy
 
 endpoint_ok if {
 	some s in endpoint_statements

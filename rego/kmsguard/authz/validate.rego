@@ -21,36 +21,41 @@ errors contains sprintf("%s: unknown field (expected one of %s)", [k, concat(", 
 
 errors contains sprintf("%s: missing", [k]) if {
 	is_object(input)
-	some k in ["principal", "action", "resource", "key_policy"]
-	not k in object.keys(input)
+	some k in ["principal", "action", "resource"]
+	not k in object.keys(question)
+}
+
+errors contains "key_policy: missing (neither the question nor the loaded data has a key policy for this key)" if {
+	is_object(input)
+	not "key_policy" in object.keys(question)
 }
 
 errors contains "id: must be a string" if {
-	"id" in object.keys(input)
-	not is_string(input.id)
+	"id" in object.keys(question)
+	not is_string(question.id)
 }
 
 errors contains sprintf("%s: must be a string", [k]) if {
 	some k in ["principal", "action", "resource", "role_arn"]
-	k in object.keys(input)
-	not is_string(input[k])
+	k in object.keys(question)
+	not is_string(question[k])
 }
 
-errors contains sprintf("principal: %q is not a principal (expected an IAM user, role, assumed-role or federated-user ARN, an account root ARN or 12-digit account id, or a service principal such as logs.us-east-1.amazonaws.com)", [input.principal]) if {
-	is_string(input.principal)
-	not principal.parse(input.principal, null)
+errors contains sprintf("principal: %q is not a principal (expected an IAM user, role, assumed-role or federated-user ARN, an account root ARN or 12-digit account id, or a service principal such as logs.us-east-1.amazonaws.com)", [question.principal]) if {
+	is_string(question.principal)
+	not principal.parse(question.principal, null)
 }
 
-errors contains sprintf("role_arn: %q is not the ARN of role %q of the assumed-role session", [input.role_arn, p.name]) if {
-	is_string(input.role_arn)
-	p := principal.parse(input.principal, null)
+errors contains sprintf("role_arn: %q is not the ARN of role %q of the assumed-role session", [question.role_arn, p.name]) if {
+	is_string(question.role_arn)
+	p := principal.parse(question.principal, null)
 	p.kind == "session"
-	not valid_role_arn(input.role_arn, p)
+	not valid_role_arn(question.role_arn, p)
 }
 
 errors contains "role_arn: only an assumed-role session principal takes a role_arn" if {
-	is_string(input.role_arn)
-	p := principal.parse(input.principal, null)
+	is_string(question.role_arn)
+	p := principal.parse(question.principal, null)
 	p.kind != "session"
 }
 
@@ -61,53 +66,53 @@ valid_role_arn(r, p) if {
 	q.name == p.name
 }
 
-errors contains sprintf("action: %q is not a KMS action (expected kms:Name, e.g. kms:Decrypt, with no wildcards)", [input.action]) if {
-	is_string(input.action)
-	not regex.match(`^(?i)kms:[a-z]+$`, input.action)
+errors contains sprintf("action: %q is not a KMS action (expected kms:Name, e.g. kms:Decrypt, with no wildcards)", [question.action]) if {
+	is_string(question.action)
+	not regex.match(`^(?i)kms:[a-z]+$`, question.action)
 }
 
-errors contains sprintf("action: %q is not a KMS action", [input.action]) if {
-	is_string(input.action)
-	regex.match(`^(?i)kms:[a-z]+$`, input.action)
+errors contains sprintf("action: %q is not a KMS action", [question.action]) if {
+	is_string(question.action)
+	regex.match(`^(?i)kms:[a-z]+$`, question.action)
 	not action
 }
 
-errors contains sprintf("resource: %q is not a KMS key ARN (expected arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)", [input.resource]) if {
-	is_string(input.resource)
+errors contains sprintf("resource: %q is not a KMS key ARN (expected arn:aws:kms:REGION:ACCOUNT:key/KEY-ID)", [question.resource]) if {
+	is_string(question.resource)
 	not key
 }
 
 errors contains msg if {
-	"key_policy" in object.keys(input)
-	some msg in policy.errors("key_policy", input.key_policy, "resource")
+	"key_policy" in object.keys(question)
+	some msg in policy.errors("key_policy", question.key_policy, "resource")
 }
 
 errors contains msg if {
 	some k in ["permissions_boundary", "session_policy"]
-	k in object.keys(input)
-	some msg in policy.errors(k, input[k], "identity")
+	k in object.keys(question)
+	some msg in policy.errors(k, question[k], "identity")
 }
 
 errors contains msg if {
-	"vpc_endpoint_policy" in object.keys(input)
-	some msg in policy.errors("vpc_endpoint_policy", input.vpc_endpoint_policy, "resource")
+	"vpc_endpoint_policy" in object.keys(question)
+	some msg in policy.errors("vpc_endpoint_policy", question.vpc_endpoint_policy, "resource")
 }
 
 errors contains "identity_policies: must be a list of policies" if {
-	"identity_policies" in object.keys(input)
-	not is_array(input.identity_policies)
+	"identity_policies" in object.keys(question)
+	not is_array(question.identity_policies)
 }
 
 errors contains msg if {
-	is_array(input.identity_policies)
-	some i, doc in input.identity_policies
+	is_array(question.identity_policies)
+	some i, doc in question.identity_policies
 	some msg in policy.errors(sprintf("identity_policies[%d]", [i]), doc, "identity")
 }
 
 errors contains sprintf("%s: must be a list of levels, each a list of policies", [k]) if {
 	some k in ["scps", "rcps"]
-	k in object.keys(input)
-	not list_of_lists(input[k])
+	k in object.keys(question)
+	not list_of_lists(question[k])
 }
 
 list_of_lists(v) if {
@@ -119,8 +124,8 @@ list_of_lists(v) if {
 
 errors contains msg if {
 	some [k, kind] in [["scps", "identity"], ["rcps", "resource"]]
-	list_of_lists(input[k])
-	some l, level in input[k]
+	list_of_lists(question[k])
+	some l, level in question[k]
 	some i, doc in level
 	some msg in policy.errors(sprintf("%s[%d][%d]", [k, l, i]), doc, kind)
 }
@@ -128,19 +133,19 @@ errors contains msg if {
 errors contains sprintf("%s: a service principal has no identity policies, boundary or session policy", [k]) if {
 	service_caller
 	some k in ["identity_policies", "permissions_boundary", "session_policy"]
-	k in object.keys(input)
+	k in object.keys(question)
 }
 
 # ---- context --------------------------------------------------------------------------
 
 errors contains "context: must be an object of condition keys to values" if {
-	"context" in object.keys(input)
-	not is_object(input.context)
+	"context" in object.keys(question)
+	not is_object(question.context)
 }
 
 errors contains sprintf("context[%q]: must be a string, boolean, number or a list of strings", [k]) if {
-	is_object(input.context)
-	some k, v in input.context
+	is_object(question.context)
+	some k, v in question.context
 	not context_value(v)
 }
 
@@ -158,9 +163,9 @@ context_value(v) if {
 }
 
 errors contains sprintf("context: %q is given twice (condition keys are case-insensitive)", [lower(k)]) if {
-	is_object(input.context)
-	some k, _ in input.context
-	count([k2 | some k2, _ in input.context; lower(k2) == lower(k)]) > 1
+	is_object(question.context)
+	some k, _ in question.context
+	count([k2 | some k2, _ in question.context; lower(k2) == lower(k)]) > 1
 }
 
 # ---- grants -----------------------------------------------------------------------------
@@ -170,13 +175,13 @@ grant_fields := {"grantee_principal", "grantee_service_principal", "operations",
 grant_operations := {lower(a.name) | some a in catalog.actions; a.grant_operation}
 
 errors contains "grants: must be a list of grants" if {
-	"grants" in object.keys(input)
-	not is_array(input.grants)
+	"grants" in object.keys(question)
+	not is_array(question.grants)
 }
 
 errors contains msg if {
-	is_array(input.grants)
-	some i, g in input.grants
+	is_array(question.grants)
+	some i, g in question.grants
 	some msg in grant_errors(sprintf("grants[%d]", [i]), g)
 }
 
@@ -237,20 +242,20 @@ string_map(v) if {
 key_fields := {"aliases", "tags", "key_spec", "key_usage", "origin", "multi_region", "key_manager"}
 
 errors contains "key: must be an object" if {
-	"key" in object.keys(input)
-	not is_object(input.key)
+	"key" in object.keys(question)
+	not is_object(question.key)
 }
 
 errors contains sprintf("key.%s: unknown field (expected one of %s)", [k, concat(", ", sort(key_fields))]) if {
-	is_object(input.key)
-	some k, _ in input.key
+	is_object(question.key)
+	some k, _ in question.key
 	not k in key_fields
 }
 
 errors contains "key.aliases: must be a list of alias names" if {
-	is_object(input.key)
-	"aliases" in object.keys(input.key)
-	not all_strings(input.key.aliases)
+	is_object(question.key)
+	"aliases" in object.keys(question.key)
+	not all_strings(question.key.aliases)
 }
 
 all_strings(v) if {
@@ -261,26 +266,26 @@ all_strings(v) if {
 }
 
 errors contains "key.tags: must be an object of strings" if {
-	is_object(input.key)
-	"tags" in object.keys(input.key)
-	not string_map(input.key.tags)
+	is_object(question.key)
+	"tags" in object.keys(question.key)
+	not string_map(question.key.tags)
 }
 
 errors contains sprintf("key.%s: must be a string", [k]) if {
-	is_object(input.key)
+	is_object(question.key)
 	some k in ["key_spec", "key_usage", "origin"]
-	k in object.keys(input.key)
-	not is_string(input.key[k])
+	k in object.keys(question.key)
+	not is_string(question.key[k])
 }
 
 errors contains "key.multi_region: must be true or false" if {
-	is_object(input.key)
-	"multi_region" in object.keys(input.key)
-	not is_boolean(input.key.multi_region)
+	is_object(question.key)
+	"multi_region" in object.keys(question.key)
+	not is_boolean(question.key.multi_region)
 }
 
 errors contains "key.key_manager: must be \"CUSTOMER\" or \"AWS\"" if {
-	is_object(input.key)
-	"key_manager" in object.keys(input.key)
-	not input.key.key_manager in {"CUSTOMER", "AWS"}
+	is_object(question.key)
+	"key_manager" in object.keys(question.key)
+	not question.key.key_manager in {"CUSTOMER", "AWS"}
 }
