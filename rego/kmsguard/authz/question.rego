@@ -16,7 +16,9 @@ question := object.union(stored, input) if is_object(input)
 
 question := input if not is_object(input)
 
-stored := object.union_n([stored_key, stored_principal, stored_scps, stored_rcps])
+stored := {} if count(snapshot) == 0
+
+stored := object.union_n([stored_key, stored_principal, stored_scps, stored_rcps]) if count(snapshot) > 0
 
 stored_key := object.filter(snapshot.keys[input.resource], {"key_policy", "grants", "key"}) if {
 	is_string(input.resource)

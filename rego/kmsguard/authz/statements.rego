@@ -25,8 +25,8 @@ action_in(set, a) if a in set.exact
 
 action_in(set, a) if {
 	not a in set.exact
-	some p in set.wild
-	pattern.like(p, a)
+	set.wild != null
+	glob.match(set.wild, pattern.no_delimiters, a)
 }
 
 resource_ok(s, r, ctx) if {

@@ -15,8 +15,7 @@ errors contains "the question must be a JSON object" if not is_object(input)
 
 errors contains sprintf("%s: unknown field (expected one of %s)", [k, concat(", ", sort(question_fields))]) if {
 	is_object(input)
-	some k, _ in input
-	not k in question_fields
+	some k in (object.keys(input) - question_fields)
 }
 
 errors contains sprintf("%s: missing", [k]) if {

@@ -55,6 +55,14 @@ arn_like(p, v) if {
 # arn_glob matches an ARN value against an ARN pattern that is already a
 # glob (escaped), segment by segment.
 arn_glob(p, v) if {
+	# Both have exactly six components: `*` must not cross a colon anywhere.
+	count(split(p, ":")) == 6
+	count(split(v, ":")) == 6
+	glob.match(p, [":"], v)
+}
+
+arn_glob(p, v) if {
+	not six_components(p, v)
 	pp := arn_split(p)
 	vp := arn_split(v)
 	every i in numbers.range(0, 5) {
@@ -74,6 +82,11 @@ resource(p, r, ctx, true) if {
 resource(p, r, _, false) if {
 	p != "*"
 	arn_glob(like_glob(p), r)
+}
+
+six_components(p, v) if {
+	count(split(p, ":")) == 6
+	count(split(v, ":")) == 6
 }
 
 # arn_split splits an ARN into its six components, or is undefined.

@@ -58,16 +58,18 @@ normalize(i, s, vars) := {
 actions(null) := null
 
 actions(v) := {
-	"exact": {a | some a in names},
-	"wild": [a | some a in names; wildcard(a)],
+	"exact": {a | some a in split(joined, "\n")},
+	"wild": wild_glob(regex.find_n(`[^\n]*[*?][^\n]*`, joined, -1)),
 } if {
 	v != null
-	names := [lower(a) | some a in as_list(v); is_string(a)]
+	joined := lower(concat("\n", as_list(v)))
 }
 
-wildcard(a) if contains(a, "*")
+# wild_glob: one glob matching any of the wildcard patterns (null for none).
+# Valid action patterns hold only letters, digits, "-", ":", "*" and "?".
+wild_glob([]) := null
 
-wildcard(a) if contains(a, "?")
+wild_glob(patterns) := concat("", ["{", concat(",", patterns), "}"]) if count(patterns) > 0
 
 listed(null) := null
 
@@ -143,14 +145,11 @@ valid_actions(s) if {
 	not s.NotAction
 }
 
-valid_action_list(v) if regex.match(action_pattern, v)
-
 valid_action_list(v) if {
-	is_array(v)
-	count(v) > 0
-	every a in v {
-		regex.match(action_pattern, a)
-	}
+	list := as_list(v)
+	joined := concat("\n", list)
+	regex.match(action_list_pattern, joined)
+	count(split(joined, "\n")) == count(list)
 }
 
 valid_resources(s) if {
@@ -195,6 +194,9 @@ valid_condition(c) if {
 }
 
 action_pattern := `^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`
+
+# action_list_pattern: one or more actions, one per line.
+action_list_pattern := `^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)(\n(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+))*$`
 
 document_errors(path, doc, _) := {sprintf("%s: a policy must be a JSON object, not %s", [path, type_name(doc)])} if not is_object(doc)
 
@@ -291,12 +293,11 @@ string_list_value_errors(path, v) := {sprintf("%s: must be a string or a non-emp
 
 string_list(v) if is_string(v)
 
+# A non-empty list of strings (concat fails on anything else).
 string_list(v) if {
 	is_array(v)
 	count(v) > 0
-	every x in v {
-		is_string(x)
-	}
+	is_string(concat("", v))
 }
 
 principal_errors(path, s, "identity") := {sprintf("%s.%s: an identity policy, boundary, session policy or SCP cannot name a principal", [path, k]) |

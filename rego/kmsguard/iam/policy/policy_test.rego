@@ -12,7 +12,7 @@ doc := {"Version": "2012-10-17", "Statement": [{
 
 test_statements_normalised if {
 	[s] := policy.statements(doc)
-	s.action == {"exact": {"kms:decrypt", "kms:encrypt"}, "wild": []}
+	s.action == {"exact": {"kms:decrypt", "kms:encrypt"}, "wild": null}
 	s.resource == ["*"]
 	s.not_action == null
 	s.sid == "Use"

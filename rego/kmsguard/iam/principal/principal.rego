@@ -119,23 +119,23 @@ root_arn(c) := sprintf("arn:%s:iam::%s:root", [c.partition, c.account])
 
 # normalize reads a Principal or NotPrincipal element into
 # {"any": bool, "aws": [...], "service": [...], "other": [...]}.
-normalize("*") := {"any": true, "aws": set(), "service": set()}
+normalize("*") := {"any": true, "aws": [], "service": []}
 
 normalize(p) := {
 	"any": "*" in aws,
 	"aws": aws,
-	"service": {lower(s) | some s in values(p, "Service")},
+	"service": split(lower(concat("\n", values(p, "Service"))), "\n"),
 } if {
 	is_object(p)
-	aws := {a | some a in values(p, "AWS")}
+	aws := values(p, "AWS")
 }
 
-normalize(p) := {"any": false, "aws": set(), "service": set()} if {
+normalize(p) := {"any": false, "aws": [], "service": []} if {
 	not is_object(p)
 	p != "*"
 }
 
-values(p, k) := [v | some v in as_list(object.get(p, k, []))]
+values(p, k) := as_list(object.get(p, k, []))
 
 as_list(v) := v if is_array(v)
 
@@ -221,10 +221,9 @@ element_errors(_, k, v) := set() if {
 
 string_list(v) if is_string(v)
 
+# A non-empty list of strings (concat fails on anything else).
 string_list(v) if {
 	is_array(v)
 	count(v) > 0
-	every x in v {
-		is_string(x)
-	}
+	is_string(concat("", v))
 }
