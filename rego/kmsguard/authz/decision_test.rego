@@ -419,3 +419,11 @@ test_stored_key_missing if {
 	answer := authz.decision with input as {"principal": alice, "action": "kms:Encrypt", "resource": "arn:aws:kms:us-west-2:111122223333:key/other"} with data.kmsguard.snapshot as snap
 	answer.error == "key_policy: missing (neither the question nor the loaded data has a key policy for this key)"
 }
+
+# I-VAR: a NotResource whose variable has no value invalidates the statement;
+# an Allow then allows nothing (rather than everything).
+test_not_resource_unresolved_variable if {
+	pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/keyid}"}]}
+	d(object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [pol]})) == "ImplicitlyDenied"
+	d(object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [pol], "context": {"aws:PrincipalTag/keyid": "other"}})) == "Allowed"
+}

@@ -35,8 +35,14 @@ resource_ok(s, r, ctx) if {
 	pattern.resource(p, r, ctx, s.vars)
 }
 
+# A NotResource whose variables cannot be resolved makes the statement invalid
+# (I-VAR: an unresolved variable may invalidate the whole statement): it
+# applies to nothing rather than to everything.
 resource_ok(s, r, ctx) if {
 	s.not_resource != null
+	every p in s.not_resource {
+		pattern.resolvable(p, ctx, s.vars)
+	}
 	not any_resource(s.not_resource, r, ctx, s.vars)
 }
 

@@ -76,6 +76,36 @@ invalid_combination("null", _, set) if set != ""
 # valid_op(op) is true when op is a known condition operator.
 valid_op(op) if parse_op(op)
 
+# valid_value(op, x): the policy value x has the type operator op compares
+# (I-OPS): numbers for Numeric*, dates for Date*, true/false for Bool and
+# Null, IP addresses or CIDR blocks for IpAddress. Policy variables are
+# allowed where the operator takes them.
+valid_value(op, x) if {
+	o := parse_op(op)
+	value_typed(o.test, text(x))
+}
+
+value_typed(t, _) if not t in {"numericequals", "numericlessthan", "numericlessthanequals", "numericgreaterthan", "numericgreaterthanequals", "dateequals", "datelessthan", "datelessthanequals", "dategreaterthan", "dategreaterthanequals", "bool", "null", "ipaddress"}
+
+value_typed(t, x) if {
+	t in {"numericequals", "numericlessthan", "numericlessthanequals", "numericgreaterthan", "numericgreaterthanequals"}
+	to_number(x)
+}
+
+value_typed(t, x) if {
+	t in {"dateequals", "datelessthan", "datelessthanequals", "dategreaterthan", "dategreaterthanequals"}
+	date_ns(x)
+}
+
+value_typed(t, x) if {
+	t in {"bool", "null"}
+	lower(x) in {"true", "false"}
+}
+
+value_typed("bool", x) if pattern.has_vars(x)
+
+value_typed("ipaddress", x) if net.cidr_is_valid(cidr(x))
+
 # values normalises a condition value (a scalar or a list) to a list.
 values(v) := v if is_array(v)
 

@@ -71,17 +71,45 @@ arn_glob(p, v) if {
 }
 
 # resource(p, r, ctx, vars): does the Resource / NotResource pattern p match
-# the resource r? Policy variables expand (when vars) as literal text.
+# the resource r? Policy variables expand (when vars) as literal text, and
+# only in the resource part, after the fifth colon; elsewhere they are plain
+# text. A pattern with fewer than six components whose last one ends in `*`
+# matches across colons (I-RES: a trailing `*` expands past the segment).
 resource("*", _, _, _)
 
-resource(p, r, ctx, true) if {
+resource(p, r, ctx, vars) if {
 	p != "*"
-	arn_glob(expand_like(p, ctx), r)
+	arn_glob(resource_glob(p, ctx, vars), r)
 }
 
-resource(p, r, _, false) if {
-	p != "*"
-	arn_glob(like_glob(p), r)
+resource(p, r, _, _) if {
+	not arn_split(p)
+	endswith(p, "*")
+	glob.match(like_glob(p), no_delimiters, r)
+}
+
+resource_glob(p, ctx, true) := concat(":", [like_glob(prefix), expand_like(rest, ctx)]) if {
+	parts := split(p, ":")
+	count(parts) >= 6
+	prefix := concat(":", array.slice(parts, 0, 5))
+	rest := concat(":", array.slice(parts, 5, count(parts)))
+}
+
+resource_glob(p, _, false) := like_glob(p)
+
+# resolvable(p, ctx, vars): every variable of the resource pattern p has a value.
+resolvable(_, _, false)
+
+resolvable(p, _, true) if not has_vars(p)
+
+resolvable(p, ctx, true) if {
+	has_vars(p)
+	resource_glob(p, ctx, true)
+}
+
+resolvable(p, _, true) if {
+	has_vars(p)
+	not arn_split(p)
 }
 
 six_components(p, v) if {
@@ -164,9 +192,17 @@ var_value("$", _) := "$"
 var_value(name, ctx) := v if {
 	not name in {"*", "?", "$"}
 	not contains(name, ",")
-	vals := ctx[lower(trim_space(name))]
+	key := lower(trim_space(name))
+	not key in multivalued_keys
+	vals := ctx[key]
 	count(vals) == 1
 	v := vals[0]
+}
+
+# multivalued_keys cannot be policy variables (I-VAR: only single-valued keys).
+multivalued_keys := {
+	"aws:calledvia", "aws:principalorgpaths", "aws:resourceorgpaths", "aws:sourceorgpaths",
+	"aws:tagkeys", "kms:encryptioncontextkeys", "kms:grantoperations", "kms:resourcealiases",
 }
 
 var_value(name, ctx) := v if {
@@ -176,15 +212,19 @@ var_value(name, ctx) := v if {
 }
 
 var_default(k, _, ctx) := v if {
+	not lower(k) in multivalued_keys
 	vals := ctx[lower(k)]
 	count(vals) == 1
 	v := vals[0]
 }
 
 var_default(k, d, ctx) := trim(d, "'") if {
-	not single(ctx, lower(k))
+	not single_valued(ctx, lower(k))
 	startswith(d, "'")
 	endswith(d, "'")
 }
 
-single(ctx, k) if count(ctx[k]) == 1
+single_valued(ctx, k) if {
+	not k in multivalued_keys
+	count(ctx[k]) == 1
+}

@@ -43,3 +43,30 @@ test_arn_split if {
 	pattern.arn_split("arn:aws:logs:us-west-2:111122223333:log-group:app:*") == ["arn", "aws", "logs", "us-west-2", "111122223333", "log-group:app:*"]
 	not pattern.arn_split("arn:aws:logs")
 }
+
+# I-VAR: in a Resource ARN, variables are resolved only in the resource part
+# after the fifth colon; elsewhere ${...} is plain text and matches nothing.
+test_resource_variables_only_after_fifth_colon if {
+	not pattern.resource("arn:aws:kms:us-east-1:${aws:PrincipalAccount}:key/*", "arn:aws:kms:us-east-1:111122223333:key/k1", {"aws:principalaccount": ["111122223333"]}, true)
+	not pattern.resource("arn:aws:kms:${aws:RequestedRegion}:111122223333:key/*", "arn:aws:kms:us-east-1:111122223333:key/k1", {"aws:requestedregion": ["us-east-1"]}, true)
+}
+
+# I-VAR: only single-valued keys can be policy variables.
+test_multivalued_key_is_no_variable if {
+	not pattern.expand("${kms:EncryptionContextKeys}", {"kms:encryptioncontextkeys": ["k"]})
+	pattern.expand("${kms:EncryptionContextKeys, 'none'}", {"kms:encryptioncontextkeys": ["k"]}) == "none"
+}
+
+# I-RES: a `*` that ends a segment expands past colon boundaries.
+test_resource_trailing_wildcard_crosses_colons if {
+	pattern.resource("arn:aws:kms:*", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)
+	pattern.resource("arn:aws:kms:us-west-2:*", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)
+	not pattern.resource("arn:aws:s3:*", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)
+	not pattern.resource("arn:aws:kms", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)
+}
+
+test_resolvable if {
+	pattern.resolvable("arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/k}", {"aws:principaltag/k": ["v"]}, true)
+	not pattern.resolvable("arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/k}", {}, true)
+	pattern.resolvable("arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/k}", {}, false)
+}

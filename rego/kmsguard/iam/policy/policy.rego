@@ -189,6 +189,9 @@ valid_condition(c) if {
 		is_object(kv)
 		every _, x in kv {
 			scalar_list(x)
+			every y in condition.values(x) {
+				condition.valid_value(op, y)
+			}
 		}
 	}
 }
@@ -338,13 +341,20 @@ operator_errors(path, op, kv) := {sprintf("%s: must be an object of condition ke
 	not is_object(kv)
 }
 
-operator_errors(path, op, kv) := {sprintf("%s[%q]: a condition value must be a string, number, boolean or a list of them", [path, k]) |
+operator_errors(path, op, kv) := {msg |
 	some k, v in kv
-	not scalar_list(v)
+	some msg in value_errors(sprintf("%s[%q]", [path, k]), op, v)
 } if {
 	condition.valid_op(op)
 	is_object(kv)
 }
+
+value_errors(path, _, v) := {sprintf("%s: a condition value must be a string, number, boolean or a list of them", [path])} if not scalar_list(v)
+
+value_errors(path, op, v) := {sprintf("%s: %v is not a valid value for %s", [path, x, op]) |
+	some x in condition.values(v)
+	not condition.valid_value(op, x)
+} if scalar_list(v)
 
 scalar_list(v) if scalar(v)
 

@@ -57,4 +57,9 @@ test_errors if {
 	one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"StringEqualz": {"a": "b"}}}, "identity") == {"p.Statement[0].Condition.StringEqualz: unknown condition operator \"StringEqualz\""}
 	one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"StringEquals": {"a": {"b": "c"}}}}, "identity") == {"p.Statement[0].Condition.StringEquals[\"a\"]: a condition value must be a string, number, boolean or a list of them"}
 	one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Actions": "x"}, "identity") == {"p.Statement[0]: unknown statement element \"Actions\""}
+	one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"NumericNotEquals": {"kms:x": "abc"}}}, "identity") == {"p.Statement[0].Condition.NumericNotEquals[\"kms:x\"]: abc is not a valid value for NumericNotEquals"}
+	one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}}, "identity") == {"p.Statement[0].Condition.Bool[\"aws:SecureTransport\"]: yes is not a valid value for Bool"}
+	one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/33"}}}, "identity") == {"p.Statement[0].Condition.IpAddress[\"aws:SourceIp\"]: 10.0.0.0/33 is not a valid value for IpAddress"}
+	one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "soon"}}}, "identity") == {"p.Statement[0].Condition.DateLessThan[\"aws:CurrentTime\"]: soon is not a valid value for DateLessThan"}
+	count(one({"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"NumericLessThan": {"kms:x": 30}, "Bool": {"aws:SecureTransport": true}, "IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.0.2.1"]}}}, "identity")) == 0
 }

@@ -1,0 +1,151 @@
+// Conformance oracle for kmsguard (test tool only; not part of kmsguard).
+//
+// Reads kmsguard decision questions (docs/decision-format.md) as JSON Lines
+// on stdin and writes one line per question on stdout:
+//
+//   {"id": ..., "decision": "Allowed"|"ExplicitlyDenied"|"ImplicitlyDenied"|"Error", "detail": ...}
+//
+// Each question is answered by @cloud-copilot/iam-simulate (AGPL-3.0), which
+// `npm ci` installs into this folder. The package is only run here, as a
+// separate process; none of its code is copied into or linked with kmsguard.
+//
+// The translation applies the workarounds of iam-simulate-notes.md:
+//   * runUnsafeSimulation, because runSimulation drops kms:EncryptionContext:*
+//     context keys; it leaves RCPFullAWSAccess out, so every RCP level gets an
+//     Allow-all policy here (AWS attaches RCPFullAWSAccess at every level).
+//   * booleans and numbers in the context are given as strings.
+//   * a root-user caller gets an allow-all identity policy (AWS does not
+//     subject the root user to IAM's implicit deny).
+//   * no SCPs for service principals (SCPs govern IAM principals of member
+//     accounts only).
+//   * the simulator derives no request context, so the questions carry every
+//     derived key (aws:PrincipalArn, ...) explicitly; they are passed through.
+
+import { createInterface } from 'node:readline'
+import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate'
+
+const ALLOW_ALL = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }]
+}
+
+const UNSUPPORTED = ['session_policy', 'vpc_endpoint_policy', 'grants']
+
+function doc(p) {
+  return typeof p === 'string' ? JSON.parse(p) : p
+}
+
+function isServicePrincipal(p) {
+  return /\.amazonaws\.com(\.cn)?$/.test(p) && !p.startsWith('arn:')
+}
+
+function isRoot(p) {
+  return /^\d{12}$/.test(p) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(p)
+}
+
+function contextValue(v) {
+  if (Array.isArray(v)) return v.map((x) => String(x))
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  return String(v)
+}
+
+// translate returns the iam-simulate simulation for a kmsguard question and
+// the list of workarounds applied to it (reported as the answer's detail).
+function translate(q) {
+  const notes = []
+  for (const f of UNSUPPORTED) {
+    if (q[f] !== undefined && q[f] !== null && !(Array.isArray(q[f]) && q[f].length === 0)) {
+      throw new Error(`${f} is not supported by the oracle`)
+    }
+  }
+  let principal = String(q.principal)
+  if (/^\d{12}$/.test(principal)) principal = `arn:aws:iam::${principal}:root`
+  const service = isServicePrincipal(principal)
+  const root = isRoot(principal)
+  const resource = String(q.resource)
+  const resourceAccount = resource.split(':')[4]
+
+  const identityPolicies = (q.identity_policies ?? []).map((p, i) => ({
+    name: `identity_policy_${i}`,
+    policy: doc(p)
+  }))
+  if (root) {
+    identityPolicies.push({ name: 'root_user_implicit', policy: ALLOW_ALL })
+    notes.push('root user: allow-all identity policy added')
+  }
+
+  if (service && (q.scps ?? []).length > 0) notes.push('service principal: SCPs left out')
+  const serviceControlPolicies = service
+    ? []
+    : (q.scps ?? []).map((level, i) => ({
+        orgIdentifier: `scp-level-${i}`,
+        policies: level.map((p, j) => ({ name: `scp_${i}_${j}`, policy: doc(p) }))
+      }))
+  const resourceControlPolicies = (q.rcps ?? []).map((level, i) => ({
+    orgIdentifier: `rcp-level-${i}`,
+    policies: [
+      { name: 'RCPFullAWSAccess', policy: ALLOW_ALL },
+      ...level.map((p, j) => ({ name: `rcp_${i}_${j}`, policy: doc(p) }))
+    ]
+  }))
+
+  const contextVariables = {}
+  for (const [k, v] of Object.entries(q.context ?? {})) contextVariables[k] = contextValue(v)
+
+  const sim = {
+    request: {
+      principal,
+      action: String(q.action),
+      resource: { resource, accountId: resourceAccount },
+      contextVariables
+    },
+    identityPolicies,
+    serviceControlPolicies,
+    resourceControlPolicies,
+    // runUnsafeSimulation loads the resource policy without metadata and then
+    // reads its name; a ValidatedPolicy (iam-policy's public shape) carries one.
+    resourcePolicy: {
+      __validated: true,
+      policyDocument: doc(q.key_policy),
+      metadata: { name: 'key_policy' },
+      errors: []
+    }
+  }
+  if (q.permissions_boundary) {
+    sim.permissionBoundaryPolicies = [{ name: 'permissions_boundary', policy: doc(q.permissions_boundary) }]
+  }
+  return { sim, notes }
+}
+
+function answer(line) {
+  let q
+  try {
+    q = JSON.parse(line)
+  } catch (e) {
+    return { id: null, decision: 'Error', detail: `bad JSON: ${e.message}` }
+  }
+  const id = q.id ?? null
+  try {
+    const { sim, notes } = translate(q)
+    // runUnsafeSimulation returns the bare decision string.
+    const decision = runUnsafeSimulation(sim, {})
+    if (!['Allowed', 'ExplicitlyDenied', 'ImplicitlyDenied'].includes(decision)) {
+      return { id, decision: 'Error', detail: `unexpected result ${JSON.stringify(decision)}` }
+    }
+    return { id, decision, detail: notes.length > 0 ? notes.join('; ') : null }
+  } catch (e) {
+    return { id, decision: 'Error', detail: String(e?.message ?? e) }
+  }
+}
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
+const out = []
+for await (const line of rl) {
+  if (line.trim() === '') continue
+  out.push(JSON.stringify(answer(line)))
+  if (out.length >= 256) {
+    process.stdout.write(out.join('\n') + '\n')
+    out.length = 0
+  }
+}
+if (out.length > 0) process.stdout.write(out.join('\n') + '\n')
