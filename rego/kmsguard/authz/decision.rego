@@ -189,8 +189,14 @@ id_field := {} if not is_string(object.get(question, "id", null))
 # entrypoint: true
 decision := object.union(id_field, {"error": concat("; ", sort(errors))}) if {
 	count(errors) > 0
-} else := object.union(id_field, {"decision": "ExplicitlyDenied", "allowed": false, "reasons": deny_reasons}) if {
-	count(deny_reasons) > 0
-} else := object.union(id_field, {"decision": "Allowed", "allowed": true, "reasons": allow_reasons}) if {
+} else := object.union_n([id_field, {"decision": "ExplicitlyDenied", "allowed": false}, listed("reasons", denial_reasons)]) if {
+	count(denial_reasons) > 0
+} else := object.union_n([id_field, {"decision": "Allowed", "allowed": true}, listed("reasons", allow_reasons)]) if {
 	allowed
-} else := object.union(id_field, {"decision": "ImplicitlyDenied", "allowed": false, "reasons": [], "missing": sort(missing)})
+} else := object.union_n([id_field, {"decision": "ImplicitlyDenied", "allowed": false}, listed("missing", sort(missing))])
+
+# listed(k, list): {k: list}, or nothing for an empty list (the answer has no
+# empty fields, whichever server renders it).
+listed(_, []) := {}
+
+listed(k, list) := {k: list} if count(list) > 0

@@ -66,7 +66,7 @@ principal_ok_bool(s) if {
 	count(allow_kinds(s)) > 0
 } else if {
 	s.effect == "Deny"
-	deny_names_caller(s)
+	denial_names_caller(s)
 } else := false
 
 resource_ok_bool(s, ctx) := resource_ok(s, request_resource, ctx)

@@ -67,19 +67,19 @@ allow_kinds(s) := set() if {
 	principal.exempt_from_allow(s.not_principal, caller)
 }
 
-# deny_names_caller(s): a Deny statement of a resource policy covers the caller.
-deny_names_caller(s) if {
+# denial_names_caller(s): a Deny statement of a resource policy covers the caller.
+denial_names_caller(s) if {
 	s.principal != null
 	count(principal.kinds(s.principal, caller_identities, service_caller_bool)) > 0
 }
 
 # A Deny with NotPrincipal always denies a caller with a permissions boundary.
-deny_names_caller(s) if {
+denial_names_caller(s) if {
 	s.not_principal != null
 	question.permissions_boundary
 }
 
-deny_names_caller(s) if {
+denial_names_caller(s) if {
 	s.not_principal != null
 	not principal.exempt_from_deny(s.not_principal, caller)
 }
@@ -99,7 +99,7 @@ resource_deny(s, ctx) if {
 	s.effect == "Deny"
 	action_ok(s, action_name)
 	resource_ok(s, request_resource, ctx)
-	deny_names_caller(s)
+	denial_names_caller(s)
 	conditions_ok(s, ctx)
 }
 
@@ -287,7 +287,7 @@ guardrails_ok if {
 	endpoint_ok
 }
 
-deny_reasons := array.concat(
+denial_reasons := array.concat(
 	array.concat(array.concat(key_policy_denies, identity_denies), array.concat(boundary_denies, session_denies)),
 	array.concat(array.concat(scp_denies, rcp_denies), endpoint_denies),
 )
