@@ -1,0 +1,300 @@
+package kmsguard.rules.access["separation-of-duties_test"]
+
+import data.kmsguard.rules.access["separation-of-duties"] as rule
+
+# The rule's metadata, repeated so that a change to METADATA fails a test.
+meta := {
+	"id": "KMS006",
+	"name": "separation-of-duties",
+	"title": "One principal both administers and uses the key",
+	"severity": "medium",
+	"category": "access",
+	"description": "Separation of duties: the identities that administer a key (change its policy, enable or disable it, schedule its deletion, tag it...) should not be able to use it for cryptographic operations, and the reverse. The check joins every Allow statement that names the same principal, expands action wildcards (kms:*, kms:Create*, which includes an unconditioned kms:CreateGrant that lets the holder grant itself any operation), and leaves out actions an unconditioned Deny takes away. Administration means the actions of classes key_admin and permission_escalation that change the key (not the Read/List ones); grant management limited with kms:GrantIsForAWSResource is not administration. Account principals (delegation to IAM), \"*\", service principals and service-linked roles are not identities here. In an identity policy, the identity it is attached to is checked.",
+	"remediation": "Give administrators and users separate roles. In administrator statements replace kms:Create* by kms:CreateAlias (or limit kms:CreateGrant with \"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}); keep cryptographic actions in the key-users statement only.",
+	"related_resources": [
+		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/grants.html",
+	],
+}
+
+# finding(i, sid, msg): the expected finding about statement i.
+finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+
+finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
+
+document_finding(msg) := object.union(meta, {"msg": msg})
+
+# T22: kms:Create* includes unconditioned CreateGrant
+test_console_admin_statement if {
+	rule.deny == {finding(1, "Allow access for Key Administrators", "Statement[1] \"Allow access for Key Administrators\" gives arn:aws:iam::111122223333:role/KMSAdminRole key administration (kms:CancelKeyDeletion, kms:CreateAlias, kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:DisableKey and 11 more) and use of the key (through grants it can create for itself with kms:CreateGrant)"), finding(1, "Allow access for Key Administrators", "Statement[1] \"Allow access for Key Administrators\" gives arn:aws:iam::111122223333:user/KMSAdminUser key administration (kms:CancelKeyDeletion, kms:CreateAlias, kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:DisableKey and 11 more) and use of the key (through grants it can create for itself with kms:CreateGrant)")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Sid": "Allow access for Key Administrators",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": [
+						"arn:aws:iam::111122223333:user/KMSAdminUser",
+						"arn:aws:iam::111122223333:role/KMSAdminRole",
+					],
+				},
+				"Action": [
+					"kms:Create*",
+					"kms:Describe*",
+					"kms:Enable*",
+					"kms:List*",
+					"kms:Put*",
+					"kms:Update*",
+					"kms:Revoke*",
+					"kms:Disable*",
+					"kms:Get*",
+					"kms:Delete*",
+					"kms:TagResource",
+					"kms:UntagResource",
+					"kms:ScheduleKeyDeletion",
+					"kms:CancelKeyDeletion",
+				],
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# admin and use through two statements
+test_same_role_two_statements if {
+	rule.deny == {finding(2, "Use", "Statement[2] \"Use\" gives arn:aws:iam::111122223333:role/Ops key administration (kms:DisableKey, kms:EnableKey) and use of the key (kms:Decrypt) (statements 1, 2)")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Sid": "Admin",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/Ops",
+				},
+				"Action": [
+					"kms:DisableKey",
+					"kms:EnableKey",
+				],
+				"Resource": "*",
+			},
+			{
+				"Sid": "Use",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/Ops",
+				},
+				"Action": [
+					"kms:Decrypt",
+				],
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+test_user_kms_star if {
+	rule.deny == {finding(1, null, "Statement[1] gives arn:aws:iam::111122223333:user/bob key administration (kms:CancelKeyDeletion, kms:CreateAlias, kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:DisableKey and 14 more) and use of the key (kms:CreateGrant, kms:Decrypt, kms:DeriveSharedSecret, kms:Encrypt, kms:GenerateDataKey and 9 more)")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:user/bob",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# identity policy: one identity gets both classes
+test_identity_policy_both if {
+	rule.deny == {finding(0, null, "Statement[0]: the policy gives the identity it is attached to key administration (kms:PutKeyPolicy) and use of keys (kms:Decrypt)")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Action": [
+					"kms:Decrypt",
+					"kms:PutKeyPolicy",
+				],
+				"Resource": "arn:aws:kms:us-west-2:111122223333:key/*",
+			},
+		],
+	}
+}
+
+# console pattern done right
+test_separate_admins_and_users if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/Admin",
+				},
+				"Action": [
+					"kms:CreateAlias",
+					"kms:PutKeyPolicy",
+					"kms:ScheduleKeyDeletion",
+				],
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/App",
+				},
+				"Action": [
+					"kms:Encrypt",
+					"kms:Decrypt",
+					"kms:ReEncrypt*",
+					"kms:GenerateDataKey*",
+					"kms:DescribeKey",
+				],
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/App",
+				},
+				"Action": [
+					"kms:CreateGrant",
+					"kms:ListGrants",
+					"kms:RevokeGrant",
+				],
+				"Resource": "*",
+				"Condition": {
+					"Bool": {
+						"kms:GrantIsForAWSResource": "true",
+					},
+				},
+			},
+		],
+	}
+}
+
+# an unconditioned Deny removes the use side
+test_deny_takes_use_away if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/Ops",
+				},
+				"Action": [
+					"kms:DisableKey",
+					"kms:Decrypt",
+				],
+				"Resource": "*",
+			},
+			{
+				"Effect": "Deny",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/Ops",
+				},
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# account principals are delegations, not identities
+test_root_delegation if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# service-linked roles are service identities
+test_service_linked_role if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+				},
+				"Action": [
+					"kms:Decrypt",
+					"kms:CreateGrant",
+					"kms:RevokeGrant",
+				],
+				"Resource": "*",
+			},
+		],
+	}
+}

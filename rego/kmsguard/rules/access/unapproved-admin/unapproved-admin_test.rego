@@ -1,0 +1,235 @@
+package kmsguard.rules.access["unapproved-admin_test"]
+
+import data.kmsguard.rules.access["unapproved-admin"] as rule
+
+# The rule's metadata, repeated so that a change to METADATA fails a test.
+meta := {
+	"id": "KMS007",
+	"name": "unapproved-admin",
+	"title": "Key administration granted outside the configured administrators",
+	"severity": "high",
+	"category": "access",
+	"description": "When config.admins lists the principals approved to administer the key, an Allow statement that gives anyone else a key administration or modification permission (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey, unconditioned kms:CreateGrant, tagging, aliases...) breaks that control. The delegation statement to the key's own account principal is not reported, nor grant management limited with kms:GrantIsForAWSResource, nor grant operations of service principals.",
+	"remediation": "Remove the administration actions from the statement, or add the principal to config.admins if it is approved. Consider an explicit Deny of kms:PutKeyPolicy and kms:ScheduleKeyDeletion for every principal outside the administrators (Principal \"*\" with ArnNotEquals aws:PrincipalArn).",
+	"related_resources": [
+		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
+		"https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html",
+	],
+}
+
+# finding(i, sid, msg): the expected finding about statement i.
+finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+
+finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
+
+document_finding(msg) := object.union(meta, {"msg": msg})
+
+test_other_role_gets_admin if {
+	rule.deny == {finding(2, "Dev", "Statement[2] \"Dev\" gives kms:DisableKey, kms:PutKeyPolicy to arn:aws:iam::111122223333:role/Dev, every principal (\"*\"), not in config.admins")} with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Sid": "Enable IAM User Permissions",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:role/KeyAdmin",
+					},
+					"Action": [
+						"kms:Create*",
+						"kms:Describe*",
+						"kms:Enable*",
+						"kms:List*",
+						"kms:Put*",
+						"kms:Update*",
+						"kms:Revoke*",
+						"kms:Disable*",
+						"kms:Get*",
+						"kms:Delete*",
+						"kms:TagResource",
+						"kms:UntagResource",
+						"kms:ScheduleKeyDeletion",
+						"kms:CancelKeyDeletion",
+					],
+					"Resource": "*",
+				},
+				{
+					"Sid": "Dev",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": [
+							"arn:aws:iam::111122223333:role/Dev",
+							"*",
+						],
+					},
+					"Action": [
+						"kms:PutKeyPolicy",
+						"kms:DisableKey",
+						"kms:Decrypt",
+					],
+					"Resource": "*",
+					"Condition": {
+						"StringEquals": {
+							"kms:CallerAccount": "111122223333",
+						},
+					},
+				},
+			],
+		},
+		"config": {
+			"admins": [
+				"arn:aws:iam::111122223333:role/KeyAdmin",
+			],
+		},
+	}
+}
+
+# a service principal: grant operations are not reported, PutKeyPolicy is
+test_service_gets_put_key_policy if {
+	rule.deny == {finding(1, null, "Statement[1] gives kms:CreateGrant, kms:PutKeyPolicy to events.amazonaws.com, not in config.admins")} with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Sid": "Enable IAM User Permissions",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"Service": "events.amazonaws.com",
+					},
+					"Action": [
+						"kms:PutKeyPolicy",
+						"kms:CreateGrant",
+					],
+					"Resource": "*",
+				},
+			],
+		},
+		"config": {
+			"admins": [
+				"arn:aws:iam::111122223333:role/KeyAdmin",
+			],
+		},
+	}
+}
+
+test_approved_admin if {
+	rule.deny == set() with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Sid": "Enable IAM User Permissions",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:role/KeyAdmin",
+					},
+					"Action": [
+						"kms:Create*",
+						"kms:Describe*",
+						"kms:Enable*",
+						"kms:List*",
+						"kms:Put*",
+						"kms:Update*",
+						"kms:Revoke*",
+						"kms:Disable*",
+						"kms:Get*",
+						"kms:Delete*",
+						"kms:TagResource",
+						"kms:UntagResource",
+						"kms:ScheduleKeyDeletion",
+						"kms:CancelKeyDeletion",
+					],
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:role/App",
+					},
+					"Action": [
+						"kms:Encrypt",
+						"kms:Decrypt",
+						"kms:ReEncrypt*",
+						"kms:GenerateDataKey*",
+						"kms:DescribeKey",
+					],
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:role/App",
+					},
+					"Action": [
+						"kms:CreateGrant",
+						"kms:ListGrants",
+						"kms:RevokeGrant",
+					],
+					"Resource": "*",
+					"Condition": {
+						"Bool": {
+							"kms:GrantIsForAWSResource": "true",
+						},
+					},
+				},
+			],
+		},
+		"config": {
+			"admins": [
+				"arn:aws:iam::111122223333:role/KeyAdmin",
+			],
+		},
+	}
+}
+
+test_no_admins_configured if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/Dev",
+				},
+				"Action": [
+					"kms:PutKeyPolicy",
+				],
+				"Resource": "*",
+			},
+		],
+	}
+}

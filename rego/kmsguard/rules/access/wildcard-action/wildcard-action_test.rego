@@ -1,0 +1,226 @@
+package kmsguard.rules.access["wildcard-action_test"]
+
+import data.kmsguard.rules.access["wildcard-action"] as rule
+
+# The rule's metadata, repeated so that a change to METADATA fails a test.
+meta := {
+	"id": "KMS005",
+	"name": "wildcard-action",
+	"title": "kms:* granted beyond the account delegation statement",
+	"severity": "high",
+	"category": "access",
+	"description": "kms:* (or \"*\", or NotAction) gives a principal every present and future KMS action on the key: using it, changing its policy, creating grants, scheduling its deletion. Only the statement that delegates the key to its own account principal (arn:aws:iam::ACCOUNT:root), where IAM policies then decide, should use it. In an identity policy kms:* gives the identity both administration and use of every key its Resource names.",
+	"remediation": "List the actions the principal needs: the key-administrator actions of the console default policy for administrators, or kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey* and kms:DescribeKey for users.",
+	"related_resources": [
+		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+	],
+}
+
+# finding(i, sid, msg): the expected finding about statement i.
+finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+
+finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
+
+document_finding(msg) := object.union(meta, {"msg": msg})
+
+# BP: do not use kms:*
+test_user_kms_star if {
+	rule.deny == {finding(1, "Bob", "Statement[1] \"Bob\" gives every KMS action (kms:*) to arn:aws:iam::111122223333:user/bob; only the account principal of the key's account should get kms:*")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Sid": "Bob",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:user/bob",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# * is every action
+test_everything_to_role_and_service if {
+	rule.deny == {finding(1, null, "Statement[1] gives every KMS action (kms:*) to arn:aws:iam::111122223333:role/App, events.amazonaws.com; only the account principal of the key's account should get kms:*")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/App",
+					"Service": "events.amazonaws.com",
+				},
+				"Action": "*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# Allow + NotAction gives everything else
+test_not_action_allow if {
+	rule.deny == {finding(1, null, "Statement[1] gives every KMS action except those its NotAction lists to arn:aws:iam::111122223333:user/bob; only the account principal of the key's account should get kms:*")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:user/bob",
+				},
+				"NotAction": [
+					"kms:ScheduleKeyDeletion",
+				],
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# kms:* to another account's principal
+test_external_root_kms_star if {
+	rule.deny == {finding(1, null, "Statement[1] gives every KMS action (kms:*) to arn:aws:iam::444455556666:root; only the account principal of the key's account should get kms:*")} with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Sid": "Enable IAM User Permissions",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::444455556666:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+			],
+		},
+		"key_arn": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	}
+}
+
+test_everyone_kms_star if {
+	rule.deny == {finding(1, null, "Statement[1] gives every KMS action (kms:*) to every principal (\"*\"); only the account principal of the key's account should get kms:*")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": "*",
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# identity policy: kms:* on every key
+test_identity_policy_kms_star if {
+	rule.deny == {finding(0, null, "Statement[0] gives every KMS action (kms:*) on keys to the identity the policy is attached to")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# identity policy: * on S3 objects is not about keys
+test_identity_policy_other_resources if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Action": "*",
+				"Resource": "arn:aws:s3:::bucket/*",
+			},
+		],
+	}
+}
+
+# the delegation statement is not reported
+test_root_delegation if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# bare account id of the key's account
+test_root_delegation_account_id if {
+	rule.deny == set() with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "111122223333",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+			],
+		},
+		"key_arn": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	}
+}

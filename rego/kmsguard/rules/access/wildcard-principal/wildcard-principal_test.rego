@@ -1,0 +1,285 @@
+package kmsguard.rules.access["wildcard-principal_test"]
+
+import data.kmsguard.rules.access["wildcard-principal"] as rule
+
+# The rule's metadata, repeated so that a change to METADATA fails a test.
+meta := {
+	"id": "KMS003",
+	"name": "wildcard-principal",
+	"title": "Key policy allows every principal",
+	"severity": "high",
+	"category": "access",
+	"description": "An Allow statement with Principal \"*\" (or {\"AWS\": \"*\"}) whose conditions do not restrict who can call: principals of every account, and in the key's own account every principal without any IAM policy, can use or manage the key. Only positive conditions with concrete values on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalArn, aws:userid, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths restrict the callers; ...IfExists and negated operators, ForAllValues, wildcard or policy-variable values and keys the caller controls (kms:ViaService alone, encryption context, tags, source IP) do not. Statements that allow only read actions are reported by KMS004.",
+	"remediation": "Name the principals that need the key, or keep \"*\" and add a condition that pins the callers, such as \"StringEquals\": {\"kms:CallerAccount\": \"111122223333\"} together with kms:ViaService for AWS managed key style policies, or \"aws:PrincipalOrgID\" for an organization.",
+	"related_resources": [
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-aws.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
+	],
+}
+
+# finding(i, sid, msg): the expected finding about statement i.
+finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+
+finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
+
+document_finding(msg) := object.union(meta, {"msg": msg})
+
+# T14: Principal * with no condition
+test_public_decrypt if {
+	rule.deny == {finding(1, "Public", "Statement[1] \"Public\" allows kms:Decrypt to every principal (\"*\") with no condition")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Sid": "Public",
+				"Effect": "Allow",
+				"Principal": "*",
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# ViaService alone, negated, IfExists and wildcard-account values do not restrict callers
+test_aws_star_unrestricting_conditions if {
+	rule.deny == {finding(1, null, "Statement[1] allows kms:Decrypt, kms:Encrypt to every principal (\"*\") and its conditions (StringEquals kms:ViaService, StringEqualsIfExists aws:PrincipalAccount, StringLike aws:PrincipalArn, StringNotEquals kms:CallerAccount) do not restrict who can call")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "*",
+				},
+				"Action": [
+					"kms:Encrypt",
+					"kms:Decrypt",
+				],
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"kms:ViaService": "s3.us-west-2.amazonaws.com",
+					},
+					"StringNotEquals": {
+						"kms:CallerAccount": "444455556666",
+					},
+					"StringEqualsIfExists": {
+						"aws:PrincipalAccount": "111122223333",
+					},
+					"StringLike": {
+						"aws:PrincipalArn": "arn:aws:iam::*:role/App",
+					},
+				},
+			},
+		],
+	}
+}
+
+# checkov: * hidden in an AWS list
+test_star_in_aws_list if {
+	rule.deny == {finding(0, null, "Statement[0] allows kms:CancelKeyDeletion, kms:CreateAlias, kms:CreateGrant, kms:Decrypt, kms:DeleteAlias and 29 more to every principal (\"*\") with no condition")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": [
+						"*",
+						"arn:aws:iam::111122223333:root",
+					],
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# a policy variable of the caller's own account matches every caller
+test_variable_value if {
+	rule.deny == {finding(1, null, "Statement[1] allows kms:Decrypt to every principal (\"*\") and its conditions (StringEquals kms:CallerAccount) do not restrict who can call")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": "*",
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"kms:CallerAccount": "${aws:PrincipalAccount}",
+					},
+				},
+			},
+		],
+	}
+}
+
+# K-COND: CallerAccount + ViaService (AWS managed key) restricts
+test_aws_managed_key_style if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "*",
+				},
+				"Action": [
+					"kms:Encrypt",
+					"kms:Decrypt",
+					"kms:ReEncrypt*",
+					"kms:GenerateDataKey*",
+					"kms:DescribeKey",
+					"kms:CreateGrant",
+				],
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"kms:CallerAccount": "111122223333",
+						"kms:ViaService": "ec2.us-west-2.amazonaws.com",
+					},
+				},
+			},
+		],
+	}
+}
+
+# PrincipalOrgID restricts
+test_org_restricted if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": "*",
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"aws:PrincipalOrgID": "o-abc123",
+					},
+				},
+			},
+		],
+	}
+}
+
+# read-only exposure is KMS004
+test_read_only_is_kms004 if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": "*",
+				"Action": "kms:DescribeKey",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# c7n: StringEquals CallerAccount * never matches: the statement grants nothing (KMS031)
+test_never_matching_statement if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "*",
+				},
+				"Action": "kms:Encrypt",
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"kms:CallerAccount": "*",
+					},
+				},
+			},
+		],
+	}
+}
+
+# peers misfire on the default policy
+test_root_delegation if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}

@@ -1,0 +1,128 @@
+package kmsguard.rules.conditions["via-service-value_test"]
+
+import data.kmsguard.rules.conditions["via-service-value"] as rule
+
+# The rule's metadata, repeated so that a change to METADATA fails a test.
+meta := {
+	"id": "KMS011",
+	"name": "via-service-value",
+	"title": "kms:ViaService value that no request carries",
+	"severity": "medium",
+	"category": "conditions",
+	"description": "kms:ViaService values have the form SERVICE.REGION.amazonaws.com (ec2.us-west-2.amazonaws.com); a value without the Region, with upper-case letters, an ARN or a service principal such as s3.amazonaws.com never matches. KMS keys are Regional: when the key ARN is known, a value for another Region never matches either.",
+	"remediation": "Write the value as SERVICE.REGION.amazonaws.com in lower case with the key's Region (or a StringLike pattern such as secretsmanager.*.amazonaws.com).",
+	"related_resources": [
+		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
+	],
+}
+
+# finding(i, sid, msg): the expected finding about statement i.
+finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+
+finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
+
+document_finding(msg) := object.union(meta, {"msg": msg})
+
+test_malformed_values if {
+	rule.deny == {finding(1, null, "Statement[1]: kms:ViaService value \"EC2.us-west-2.amazonaws.com\" has upper-case letters; services send it in lower case"), finding(1, null, "Statement[1]: kms:ViaService value \"ec2.amazonaws.com\" is not of the form SERVICE.REGION.amazonaws.com"), finding(1, null, "Statement[1]: kms:ViaService value \"s3.global.amazonaws.com\" is not of the form SERVICE.REGION.amazonaws.com")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:role/App",
+				},
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"kms:ViaService": [
+							"ec2.amazonaws.com",
+							"EC2.us-west-2.amazonaws.com",
+							"s3.global.amazonaws.com",
+						],
+					},
+				},
+			},
+		],
+	}
+}
+
+# K-COND: keys are Regional
+test_other_region if {
+	rule.deny == {finding(1, null, "Statement[1]: kms:ViaService value \"s3.us-east-1.amazonaws.com\" names Region us-east-1, but the key is in us-west-2")} with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Sid": "Enable IAM User Permissions",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:role/App",
+					},
+					"Action": "kms:Decrypt",
+					"Resource": "*",
+					"Condition": {
+						"StringEquals": {
+							"kms:ViaService": "s3.us-east-1.amazonaws.com",
+						},
+					},
+				},
+			],
+		},
+		"key_arn": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	}
+}
+
+test_well_formed if {
+	rule.deny == set() with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Sid": "Enable IAM User Permissions",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:role/App",
+					},
+					"Action": "kms:Decrypt",
+					"Resource": "*",
+					"Condition": {
+						"StringLike": {
+							"kms:ViaService": [
+								"secretsmanager.*.amazonaws.com",
+								"s3.us-west-2.amazonaws.com",
+							],
+						},
+					},
+				},
+			],
+		},
+		"key_arn": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	}
+}

@@ -1,0 +1,43 @@
+# METADATA
+# title: Actions given to another account that cannot be used across accounts
+# description: >-
+#   Only cryptographic operations, kms:CreateGrant, kms:DescribeKey,
+#   kms:GetKeyRotationStatus, kms:GetPublicKey, kms:ListGrants,
+#   kms:RetireGrant and kms:RevokeGrant work across accounts. Giving an
+#   external account administration actions such as kms:ScheduleKeyDeletion or
+#   kms:PutKeyPolicy has no effect: probably a mistake about which account
+#   owns the key.
+# related_resources:
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html
+# custom:
+#   id: KMS020
+#   name: cross-account-ineffective
+#   severity: low
+#   category: cross-account
+#   remediation: >-
+#     Remove the actions from the statement for the external account, or run
+#     the administration from the key's own account.
+package kmsguard.rules["cross-account"]["cross-account-ineffective"]
+
+import data.kmsguard.lint
+
+warn contains lint.finding(rego.metadata.chain(), i, msg) if {
+	lint.key_policy
+	some i in lint.live_allows
+	f := lint.facts[i]
+	not f.full_access
+	accounts := {e.account | some e in f.aws; lint.external(e)}
+	count(accounts) > 0
+	bad := {a | some p in f.patterns; some a in ineffective(p)}
+	count(bad) > 0
+	msg := sprintf("%s gives account %s %s, which cannot be used across accounts", [lint.label(i), concat(", ", sort(accounts)), lint.names(bad)])
+}
+
+# ineffective(p): the key actions pattern p names, when none of them works
+# across accounts.
+ineffective(p) := acts if {
+	acts := lint.covered([p]) & lint.key_actions
+	count(acts) > 0
+	count(acts & lint.cross_account_actions) == 0
+}

@@ -1,0 +1,193 @@
+# METADATA
+# title: Nobody can change the key policy after it is applied
+# description: >-
+#   KMS refuses a key policy that does not let the caller make a later
+#   kms:PutKeyPolicy request, unless BypassPolicyLockoutSafetyCheck is set;
+#   with the bypass (or through an unexpected Deny) the key becomes
+#   unmanageable and only AWS Support can restore access. kmsguard asks its
+#   decision engine whether kms:PutKeyPolicy is allowed for the key's account
+#   principal (the root user), for every principal an Allow statement names,
+#   and for every principal a Deny exempts (NotPrincipal, negated
+#   aws:PrincipalArn); principals other than the root user are asked about
+#   with an IAM policy that allows kms:PutKeyPolicy, which the account can
+#   always give them. Each is asked with no request context and with the
+#   context that satisfies the conditions of the statements that allow
+#   kms:PutKeyPolicy. The policy is reported when none of them can. Invalid
+#   documents are left to KMS001.
+# related_resources:
+#   - https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+# custom:
+#   id: KMS018
+#   name: policy-lockout
+#   severity: high
+#   category: management
+#   remediation: >-
+#     Keep the statement that allows the key's account principal
+#     (arn:aws:iam::ACCOUNT:root) kms:* or at least kms:PutKeyPolicy, or name
+#     an administrator role that keeps kms:PutKeyPolicy; make sure no Deny
+#     takes it away from every principal.
+package kmsguard.rules.management["policy-lockout"]
+
+import data.kmsguard.lint
+
+deny contains lint.finding(rego.metadata.chain(), null, msg) if {
+	lint.key_policy
+	lint.valid_structure
+	count(lint.statements) > 0
+	not some_can_manage
+	msg := sprintf("no principal can call kms:PutKeyPolicy once this policy is applied (asked for %s): the key could not be managed again", [concat(", ", sort({c.principal | some c in candidates}))])
+}
+
+# candidates: the callers asked about, each with the key ARN to ask about.
+candidates contains {"principal": root_arn(account), "resource": key_arn(account)} if some account in home_accounts
+
+candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
+	some i in lint.allows
+	f := lint.facts[i]
+	"putkeypolicy" in f.actions
+	some e in f.aws
+	e.kind in {"user", "role", "session", "federated", "root"}
+	same_account(e.account)
+}
+
+# Principals a Deny exempts (NotPrincipal, or a negated aws:PrincipalArn
+# condition): typically the administrators, who manage the key through IAM.
+candidates contains {"principal": v, "resource": key_arn(e.account)} if {
+	some i in lint.denies
+	some v in exempted(lint.facts[i])
+	e := lint.classify(v)
+	e.kind in {"user", "role", "session", "federated", "root"}
+	same_account(e.account)
+}
+
+exempted(f) := {v |
+	some c in f.conditions
+	c.key == "aws:principalarn"
+	c.o.negated
+	some v in c.values
+} | {v |
+	f.not_principal
+	some v in lint.principal_values(lint.raw_statements[f.index], "NotPrincipal", "AWS")
+}
+
+home_accounts contains lint.account if lint.account_known
+
+# With the key's account unknown: every account the policy names, or an
+# example account for a policy that names none.
+home_accounts contains a if {
+	not lint.account_known
+	some i
+	some e in lint.facts[i].aws
+	a := e.account
+}
+
+home_accounts contains "111122223333" if {
+	not lint.account_known
+	count({e | some i; some e in lint.facts[i].aws; e.account}) == 0
+}
+
+same_account(_) if not lint.account_known
+
+same_account(a) if a == lint.account
+
+root_arn(a) := sprintf("arn:%s:iam::%s:root", [partition, a])
+
+default partition := "aws"
+
+partition := lint.key.partition
+
+key_arn(_) := lint.key.arn
+
+key_arn(a) := sprintf("arn:aws:kms:us-east-1:%s:key/00000000-0000-0000-0000-000000000000", [a]) if not lint.key.arn
+
+# contexts: no context, and for each Allow statement that covers
+# kms:PutKeyPolicy a context that satisfies its positive conditions.
+contexts contains {}
+
+contexts contains ctx if {
+	some i in lint.allows
+	f := lint.facts[i]
+	"putkeypolicy" in f.actions
+	ctx := {c.raw_key: v |
+		some c in f.conditions
+		lint.positive(c)
+		not c.key in derived_keys
+		v := satisfying_value(c)
+	}
+}
+
+# Keys the decision engine derives from the caller: a context must not fake them.
+derived_keys := {
+	"aws:principalarn", "aws:principalaccount", "kms:calleraccount", "aws:principaltype",
+	"aws:username", "aws:userid", "aws:principalisawsservice", "aws:principalservicename",
+}
+
+satisfying_value(c) := v if {
+	c.o.test in {"stringequals", "stringequalsignorecase", "bool", "numericequals", "numericgreaterthanequals", "numericlessthanequals", "dateequals", "dategreaterthanequals", "datelessthanequals"}
+	v := c.values[0]
+	not contains(v, "${")
+}
+
+satisfying_value(c) := replace(replace(c.values[0], "*", "x"), "?", "x") if {
+	c.o.test in {"stringlike", "arnlike"}
+	not contains(c.values[0], "${")
+}
+
+satisfying_value(c) := split(c.values[0], "/")[0] if c.o.test == "ipaddress"
+
+# The common case needs no question: an unconditioned Allow of
+# kms:PutKeyPolicy to the key's account principal (or to "*") on "*", and
+# no Deny that could take it away.
+some_can_manage if trivially_manageable
+
+some_can_manage if {
+	not trivially_manageable
+	some c in candidates
+	some ctx in contexts
+	answer := data.kmsguard.authz.decision with input as object.union(
+		{
+			"principal": c.principal,
+			"action": "kms:PutKeyPolicy",
+			"resource": c.resource,
+			"key_policy": lint.document,
+			"context": ctx,
+		},
+		iam_allow(c.principal),
+	)
+	answer.allowed
+}
+
+# A principal other than the root user also gets an IAM policy allowing
+# kms:PutKeyPolicy: the account can always give it one, and it counts only
+# where the key policy delegates to the account.
+iam_allow(p) := {} if {
+	endswith(p, ":root")
+} else := {"identity_policies": [{
+	"Version": "2012-10-17",
+	"Statement": [{"Effect": "Allow", "Action": "kms:PutKeyPolicy", "Resource": "*"}],
+}]}
+
+trivially_manageable if {
+	some i in lint.allows
+	f := lint.facts[i]
+	"putkeypolicy" in f.actions
+	count(f.conditions) == 0
+	"*" in f.resource
+	delegated(f)
+	not some_deny_of_put_key_policy
+}
+
+delegated(f) if f.any
+
+delegated(f) if {
+	some e in f.aws
+	e.kind == "root"
+	lint.home(e)
+}
+
+some_deny_of_put_key_policy if {
+	some i in lint.denies
+	"putkeypolicy" in lint.facts[i].actions
+}

@@ -1,0 +1,54 @@
+# METADATA
+# title: kms:ReplicateKey allowed into any Region
+# description: >-
+#   kms:ReplicateKey without a kms:ReplicaRegion condition lets the principal
+#   copy a multi-Region key into every Region, each replica with its own key
+#   policy. AWS recommends allowing replication only into the Regions that
+#   need it. The delegation statement to the key's own account is not
+#   reported.
+# related_resources:
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html
+#   - https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+# custom:
+#   id: KMS021
+#   name: replicate-key-region
+#   severity: low
+#   category: multi-region
+#   remediation: >-
+#     Add "StringEquals": {"kms:ReplicaRegion": ["us-east-1", "eu-west-3"]}
+#     (the Regions that need a replica) to the statement that allows
+#     kms:ReplicateKey.
+package kmsguard.rules["multi-region"]["replicate-key-region"]
+
+import data.kmsguard.lint
+
+warn contains lint.finding(rego.metadata.chain(), i, msg) if {
+	some i in lint.live_allows
+	f := lint.facts[i]
+	"replicatekey" in f.actions
+	subject(f)
+	not region_limited(f)
+	msg := sprintf("%s allows kms:ReplicateKey%s without a kms:ReplicaRegion condition", [lint.label(i), to_whom(f)])
+}
+
+subject(_) if lint.identity_policy
+
+subject(f) if {
+	lint.key_policy
+	count(lint.non_home_principals(f)) > 0
+}
+
+to_whom(f) := sprintf(" to %s", [lint.who(lint.non_home_principals(f))]) if {
+	lint.key_policy
+} else := ""
+
+region_limited(f) if {
+	some c in f.conditions
+	c.key == "kms:replicaregion"
+	lint.positive(c)
+	count(c.values) > 0
+	every v in c.values {
+		v != "*"
+	}
+}

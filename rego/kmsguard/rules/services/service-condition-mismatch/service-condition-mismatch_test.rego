@@ -1,0 +1,298 @@
+package kmsguard.rules.services["service-condition-mismatch_test"]
+
+import data.kmsguard.rules.services["service-condition-mismatch"] as rule
+
+# The rule's metadata, repeated so that a change to METADATA fails a test.
+meta := {
+	"id": "KMS009",
+	"name": "service-condition-mismatch",
+	"title": "Service principal statement whose conditions cannot match the service's requests",
+	"severity": "medium",
+	"category": "services",
+	"description": "A statement for a service principal whose confused-deputy conditions can never match what the service sends, so the integration fails: StringEquals with a wildcard in aws:SourceArn, aws:SourceAccount or an encryption context value (StringEquals matches it literally); an aws:SourceArn or encryption context ARN for another service, another Region than a Regional service principal, or another account than aws:SourceAccount; an IoT FleetWise aws:SourceArn other than arn:aws:iotfleetwise:REGION:ACCOUNT:*; a Regional service principal in another Region than the key; logs.amazonaws.com, which CloudWatch Logs never uses (it calls as logs.REGION.amazonaws.com).",
+	"remediation": "Use ArnLike or StringLike for patterns; write the ARN of the service's own resources in the key's Region and account (for IoT FleetWise exactly arn:aws:iotfleetwise:REGION:ACCOUNT:*); use the Regional service principal logs.REGION.amazonaws.com for CloudWatch Logs.",
+	"related_resources": [
+		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
+		"https://docs.aws.amazon.com/iot-fleetwise/latest/developerguide/key-management.html",
+		"https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+	],
+}
+
+# finding(i, sid, msg): the expected finding about statement i.
+finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+
+finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
+
+document_finding(msg) := object.union(meta, {"msg": msg})
+
+# StringEquals does not expand *
+test_string_equals_wildcard if {
+	rule.deny == {finding(1, "CT", "Statement[1] \"CT\": StringEquals compares aws:SourceArn literally, so \"arn:aws:cloudtrail:*:111122223333:trail/*\" matches only that exact text; use ArnLike")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Sid": "CT",
+				"Effect": "Allow",
+				"Principal": {
+					"Service": "cloudtrail.amazonaws.com",
+				},
+				"Action": "kms:GenerateDataKey*",
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"aws:SourceArn": "arn:aws:cloudtrail:*:111122223333:trail/*",
+					},
+				},
+			},
+		],
+	}
+}
+
+# SourceArn of another service and Region; EC in another Region
+test_other_service_and_region if {
+	rule.deny == {finding(1, null, "Statement[1]: aws:SourceArn \"arn:aws:cloudtrail:us-east-1:111122223333:trail/x\" is an ARN of service cloudtrail, but the statement is for logs.us-west-2.amazonaws.com"), finding(1, null, "Statement[1]: aws:SourceArn \"arn:aws:cloudtrail:us-east-1:111122223333:trail/x\" is in Region us-east-1, but the service principal logs.us-west-2.amazonaws.com calls from us-west-2"), finding(1, null, "Statement[1]: kms:EncryptionContext:aws:logs:arn \"arn:aws:logs:eu-west-1:111122223333:log-group:*\" is in Region eu-west-1, but the service principal logs.us-west-2.amazonaws.com calls from us-west-2")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"Service": "logs.us-west-2.amazonaws.com",
+				},
+				"Action": "kms:GenerateDataKey*",
+				"Resource": "*",
+				"Condition": {
+					"ArnLike": {
+						"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/x",
+						"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*",
+					},
+				},
+			},
+		],
+	}
+}
+
+# both conditions must hold
+test_source_account_mismatch if {
+	rule.deny == {finding(1, null, "Statement[1]: aws:SourceArn \"arn:aws:sns:us-west-2:444455556666:topic\" names account 444455556666, but aws:SourceAccount requires 111122223333; both must hold")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"Service": "sns.amazonaws.com",
+				},
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+				"Condition": {
+					"ArnLike": {
+						"aws:SourceArn": "arn:aws:sns:us-west-2:444455556666:topic",
+					},
+					"StringEquals": {
+						"aws:SourceAccount": "111122223333",
+					},
+				},
+			},
+		],
+	}
+}
+
+# S-FW: the resource part must be *
+test_fleetwise_resource_form if {
+	rule.deny == {finding(1, null, "Statement[1]: IoT FleetWise uses the key only when aws:SourceArn is arn:aws:iotfleetwise:REGION:ACCOUNT:* (resource part exactly *), not \"arn:aws:iotfleetwise:us-east-1:111122223333:vehicle/*\"")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"Service": "iotfleetwise.amazonaws.com",
+				},
+				"Action": [
+					"kms:Decrypt",
+					"kms:GenerateDataKey*",
+				],
+				"Resource": "*",
+				"Condition": {
+					"ArnLike": {
+						"aws:SourceArn": "arn:aws:iotfleetwise:us-east-1:111122223333:vehicle/*",
+					},
+				},
+			},
+		],
+	}
+}
+
+# T63
+test_logs_global_principal if {
+	rule.deny == {finding(1, null, "Statement[1]: CloudWatch Logs calls KMS as logs.REGION.amazonaws.com; logs.amazonaws.com never matches")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"Service": "logs.amazonaws.com",
+				},
+				"Action": "kms:GenerateDataKey*",
+				"Resource": "*",
+				"Condition": {
+					"ArnLike": {
+						"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:111122223333:*",
+					},
+				},
+			},
+		],
+	}
+}
+
+# S-CWL: the service principal must be in the key's Region
+test_principal_region_vs_key if {
+	rule.deny == {finding(1, null, "Statement[1]: service principal logs.us-east-1.amazonaws.com is in Region us-east-1, but the key is in us-west-2; the service principal must be in the key's Region")} with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Sid": "Enable IAM User Permissions",
+					"Effect": "Allow",
+					"Principal": {
+						"AWS": "arn:aws:iam::111122223333:root",
+					},
+					"Action": "kms:*",
+					"Resource": "*",
+				},
+				{
+					"Effect": "Allow",
+					"Principal": {
+						"Service": "logs.us-east-1.amazonaws.com",
+					},
+					"Action": "kms:GenerateDataKey*",
+					"Resource": "*",
+					"Condition": {
+						"ArnLike": {
+							"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:*",
+						},
+					},
+				},
+			],
+		},
+		"key_arn": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	}
+}
+
+# S-FW's own hardened statement
+test_fleetwise_hardened if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"Service": "iotfleetwise.amazonaws.com",
+				},
+				"Action": [
+					"kms:Decrypt",
+					"kms:GenerateDataKey*",
+					"kms:DescribeKey",
+				],
+				"Resource": "*",
+				"Condition": {
+					"StringLike": {
+						"aws:SourceAccount": "111122223333",
+					},
+					"ArnLike": {
+						"aws:SourceArn": "arn:aws:iotfleetwise:us-east-1:111122223333:*",
+					},
+				},
+			},
+		],
+	}
+}
+
+# S-CT's statement
+test_cloudtrail_documented if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Sid": "Enable IAM User Permissions",
+				"Effect": "Allow",
+				"Principal": {
+					"AWS": "arn:aws:iam::111122223333:root",
+				},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {
+					"Service": "cloudtrail.amazonaws.com",
+				},
+				"Action": "kms:GenerateDataKey*",
+				"Resource": "*",
+				"Condition": {
+					"StringEquals": {
+						"aws:SourceArn": "arn:aws:cloudtrail:us-west-2:111122223333:trail/finance",
+					},
+					"StringLike": {
+						"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111122223333:trail/*",
+					},
+				},
+			},
+		],
+	}
+}
