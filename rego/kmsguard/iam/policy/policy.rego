@@ -62,7 +62,7 @@ actions(v) := {
 	"wild": wild_glob(regex.find_n(`[^\n]*[*?][^\n]*`, joined, -1)),
 } if {
 	v != null
-	joined := lower(concat("\n", as_list(v)))
+	joined := lower(concat("\n", [a | some a in as_list(v); is_string(a)]))
 }
 
 # wild_glob: one glob matching any of the wildcard patterns (null for none).
