@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
@@ -23,8 +24,10 @@ const (
 
 // Runner holds prepared queries; it is safe for concurrent use.
 type Runner struct {
-	decision rego.PreparedEvalQuery
-	explain  rego.PreparedEvalQuery
+	decision    rego.PreparedEvalQuery
+	explain     rego.PreparedEvalQuery
+	entrypoints map[string]rego.PreparedEvalQuery // Eval's allowlist (entrypoints.go)
+	lint        *lintState                        // lint queries and rule METADATA (lint.go)
 }
 
 // Option configures a Runner.
@@ -32,6 +35,7 @@ type Option func(*options)
 
 type options struct {
 	snapshot map[string]any
+	bundle   *bundle.Bundle // nil: the embedded bundle
 }
 
 // WithSnapshot puts a snapshot (docs/snapshot-format.md) in the store at
@@ -46,9 +50,12 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	b, err := kbundle.Load()
-	if err != nil {
-		return nil, err
+	var err error
+	b := o.bundle
+	if b == nil {
+		if b, err = kbundle.Load(); err != nil {
+			return nil, err
+		}
 	}
 	data := b.Data
 	if o.snapshot != nil {
@@ -71,12 +78,15 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 			rego.Store(store),
 		).PrepareForEval(ctx)
 	}
-	r := &Runner{}
+	r := &Runner{lint: newLintState(compiler, store)}
 	if r.decision, err = prep(DecisionQuery); err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", DecisionQuery, err)
 	}
 	if r.explain, err = prep(ExplainQuery); err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", ExplainQuery, err)
+	}
+	if r.entrypoints, err = prepareEntrypoints(compiler, prep); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -1,0 +1,279 @@
+package bundle
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
+
+	"github.com/kmsguard/kmsguard/snapshot"
+)
+
+// DefaultKeyID is the key name a signature without a "kid" is checked
+// against, as in stock OPA (--verification-key-id).
+const DefaultKeyID = "default"
+
+// Entry points a kmsguard bundle may define; the decision is required.
+var entrypoints = []string{
+	"data.kmsguard.authz.decision",
+	"data.kmsguard.authz.explain",
+	"data.kmsguard.lint.findings",
+}
+
+// maxDownload bounds a bundle fetched from a URL.
+const maxDownload = 256 << 20
+
+// Verification says how to check a bundle's signature.
+type Verification struct {
+	KeyFile   string // PEM public key (RS256, ES256) or HMAC secret (HS256, the file's exact bytes)
+	Algorithm string // one of SigningAlgorithms
+	KeyID     string // key name; empty means DefaultKeyID
+}
+
+// ReadArchive reads a bundle archive (.tar.gz). With v, its signature must be present and
+// valid for v's key; without, a signature is not checked.
+func ReadArchive(r io.Reader, v *Verification) (*bundle.Bundle, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxDownload+1))
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	if len(data) > maxDownload {
+		return nil, fmt.Errorf("bundle: larger than %d bytes", maxDownload)
+	}
+	rd := bundle.NewReader(bytes.NewReader(data)).
+		WithRegoVersion(ast.RegoV1).
+		WithProcessAnnotations(true)
+	if v == nil {
+		rd = rd.WithSkipBundleVerification(true)
+	} else {
+		vc, err := verificationConfig(v)
+		if err != nil {
+			return nil, err
+		}
+		rd = rd.WithBundleVerificationConfig(vc)
+	}
+	b, err := rd.Read()
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	if v == nil {
+		// OPA's reader skips the signatures file when not verifying; read
+		// it so that Check can tell a signed bundle.
+		if b.Signatures, err = signatures(data); err != nil {
+			return nil, err
+		}
+	}
+	return &b, nil
+}
+
+// signatures reads .signatures.json from a bundle archive, if it has one.
+func signatures(archive []byte) (bundle.SignaturesConfig, error) {
+	var sc bundle.SignaturesConfig
+	zr, err := gzip.NewReader(bytes.NewReader(archive))
+	if err != nil {
+		return sc, fmt.Errorf("bundle: %w", err)
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return sc, nil
+		}
+		if err != nil {
+			return sc, fmt.Errorf("bundle: %w", err)
+		}
+		if path.Base(h.Name) != ".signatures.json" {
+			continue
+		}
+		if err := json.NewDecoder(io.LimitReader(tr, maxDownload)).Decode(&sc); err != nil {
+			return sc, fmt.Errorf("bundle: .signatures.json: %w", err)
+		}
+		return sc, nil
+	}
+}
+
+func verificationConfig(v *Verification) (*bundle.VerificationConfig, error) {
+	if err := checkAlgorithm(v.Algorithm); err != nil {
+		return nil, err
+	}
+	if err := readable(v.KeyFile, "verification key"); err != nil {
+		return nil, err
+	}
+	key, err := os.ReadFile(v.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: verification key: %w", err)
+	}
+	id := v.KeyID
+	if id == "" {
+		id = DefaultKeyID
+	}
+	kc := &bundle.KeyConfig{Key: string(key), Algorithm: v.Algorithm}
+	return bundle.NewVerificationConfig(map[string]*bundle.KeyConfig{id: kc}, id, "", nil), nil
+}
+
+// IsURL reports whether a bundle source is an http(s) URL rather than a file.
+func IsURL(src string) bool {
+	return strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
+}
+
+// Open reads a bundle from a file or, for an http(s) URL, with one GET.
+func Open(ctx context.Context, src string, v *Verification) (*bundle.Bundle, error) {
+	if !IsURL(src) {
+		f, err := os.Open(src)
+		if err != nil {
+			return nil, fmt.Errorf("bundle: %w", unwrapPath(err))
+		}
+		defer func() { _ = f.Close() }() // read-only
+		return ReadArchive(f, v)
+	}
+	data, err := fetch(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	return ReadArchive(bytes.NewReader(data), v)
+}
+
+func fetch(ctx context.Context, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("bundle: GET %s: %s", url, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
+	if err != nil {
+		return nil, fmt.Errorf("bundle: GET %s: %w", url, err)
+	}
+	if len(data) > maxDownload {
+		return nil, fmt.Errorf("bundle: GET %s: larger than %d bytes", url, maxDownload)
+	}
+	return data, nil
+}
+
+// CheckManifest checks that a bundle is a kmsguard bundle: its only root is
+// "kmsguard".
+func CheckManifest(b *bundle.Bundle) error {
+	roots := []string{}
+	if b.Manifest.Roots != nil {
+		roots = *b.Manifest.Roots
+	}
+	if len(roots) != 1 || roots[0] != Root {
+		return fmt.Errorf("bundle: manifest roots must be [%q], not %q", Root, roots)
+	}
+	return nil
+}
+
+// Summary describes a checked bundle.
+type Summary struct {
+	Revision    string           `json:"revision"`
+	Roots       []string         `json:"roots"`
+	RegoVersion int              `json:"rego_version"`
+	Modules     int              `json:"modules"`
+	Entrypoints []string         `json:"entrypoints"`
+	Signed      bool             `json:"signed"`
+	Verified    bool             `json:"verified"`
+	Snapshot    *SnapshotSummary `json:"snapshot,omitempty"`
+}
+
+// SnapshotSummary counts what a bundle's snapshot holds.
+type SnapshotSummary struct {
+	Keys       int `json:"keys"`
+	Principals int `json:"principals"`
+	Accounts   int `json:"accounts"`
+}
+
+// Check checks a bundle read by ReadArchive: manifest roots, that its modules
+// compile, that it defines the decision entry point, and the snapshot's
+// format if it carries one. verified says the signature was checked.
+func Check(b *bundle.Bundle, verified bool) (*Summary, error) {
+	if err := CheckManifest(b); err != nil {
+		return nil, err
+	}
+	s := &Summary{
+		Revision: b.Manifest.Revision,
+		Roots:    *b.Manifest.Roots,
+		Modules:  len(b.Modules),
+		Signed:   len(b.Signatures.Signatures) > 0,
+		Verified: verified,
+	}
+	if rv := b.Manifest.RegoVersion; rv != nil {
+		s.RegoVersion = *rv
+	}
+	compiler := ast.NewCompiler()
+	modules := make(map[string]*ast.Module, len(b.Modules))
+	for _, m := range b.Modules {
+		modules[m.Path] = m.Parsed
+	}
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("bundle: compile policy: %w", compiler.Errors)
+	}
+	for _, q := range entrypoints {
+		if len(compiler.GetRules(ast.MustParseRef(q))) > 0 {
+			s.Entrypoints = append(s.Entrypoints, q)
+		}
+	}
+	if !slices.Contains(s.Entrypoints, entrypoints[0]) {
+		return nil, fmt.Errorf("bundle: no %s rule", entrypoints[0])
+	}
+	if snap, ok := lookup(b.Data, Root, "snapshot"); ok {
+		raw, err := json.Marshal(snap)
+		if err != nil {
+			return nil, fmt.Errorf("bundle: snapshot: %w", err)
+		}
+		parsed, err := snapshot.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("bundle: snapshot at %s/snapshot: %w", Root, err)
+		}
+		s.Snapshot = &SnapshotSummary{count(parsed, "keys"), count(parsed, "principals"), count(parsed, "accounts")}
+	}
+	return s, nil
+}
+
+func count(m map[string]any, field string) int {
+	obj, _ := m[field].(map[string]any)
+	return len(obj)
+}
+
+func lookup(data map[string]any, path ...string) (any, bool) {
+	var cur any = data
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[p]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}

@@ -1,0 +1,251 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/server"
+)
+
+// serveParams are the flags of `kmsguard serve`.
+type serveParams struct {
+	Addr            string
+	Bundle          string
+	VerificationKey string
+	SigningAlg      string
+	KeyID           string
+	Data            string
+	TokenFile       string
+	TLSCert         string
+	TLSKey          string
+	MaxBody         int64
+	MaxConcurrency  int
+	ReadTimeout     time.Duration
+	WriteTimeout    time.Duration
+	IdleTimeout     time.Duration
+	ShutdownTimeout time.Duration
+	Watch           bool
+	DecisionLog     string
+	MaskContext     []string
+	GCPercent       int
+}
+
+const serveLong = `Serve decisions over HTTP with the data API of OPA:
+
+  POST /v1/data/kmsguard/authz/decision   {"input": QUESTION} -> {"result": ANSWER}
+  POST /v1/data/kmsguard/authz/explain    {"input": QUESTION} -> {"result": EXPLANATION}
+  POST /v1/data/kmsguard/lint/findings    when the policy defines it
+  GET  /health                            200 {"status": "ok", "revision": ...} while serving
+  GET  /metrics                           Prometheus metrics
+
+Questions and answers are those of "kmsguard can --format json" and
+"kmsguard eval" (docs/decision-format.md). A question the policy cannot answer,
+and any evaluation error, gets {"result": {"error": ...}}, never an allow; a
+body that is not {"input": {...}} gets 400.
+
+--data loads a snapshot file, or every *.json snapshot file of a directory
+(docs/snapshot-format.md), so that questions may carry only principal, action,
+resource and context. --bundle serves a bundle built by "kmsguard bundle
+build" (a file, or an http(s) URL fetched at start and on each reload) instead
+of the built-in policy.
+
+SIGHUP reloads the bundle, the snapshot and the TLS certificate (--watch also
+reloads when the files change); a version that fails to load is logged and the
+running one keeps serving. SIGTERM or SIGINT stops accepting requests and waits
+up to --shutdown-timeout for those in flight.
+
+The access log (JSON, one line per request) and server events go to standard
+error. With --token-file every /v1/ and /metrics request needs
+"Authorization: Bearer TOKEN"; /health stays open.
+
+Exit status: 0 after a clean shutdown, 1 if serving failed, 2 for bad flags or
+a policy, snapshot or bundle that cannot be loaded.`
+
+const serveExample = `  kmsguard serve --data snapshot.json
+  curl -s localhost:8181/v1/data/kmsguard/authz/decision -d '{"input": {"principal":
+    "arn:aws:iam::111122223333:user/alice", "action": "kms:Decrypt", "resource":
+    "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}'
+
+  kmsguard serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem \
+    --token-file token --bundle https://bundles.internal/kmsguard.tar.gz \
+    --verification-key public.pem --decision-log decisions.jsonl \
+    --mask-context 'kms:EncryptionContext:*'`
+
+func newServeCommand(stderr io.Writer) *cobra.Command {
+	var p serveParams
+	cmd := &cobra.Command{
+		Use:     "serve [flags]",
+		Short:   "Serve decisions over HTTP (OPA-compatible data API)",
+		Long:    serveLong,
+		Example: serveExample,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), p, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.StringVar(&p.Addr, "addr", "127.0.0.1:8181", "listen `ADDRESS` (host:port)")
+	f.StringVar(&p.Bundle, "bundle", "", "serve this bundle `FILE` or http(s) URL instead of the built-in policy")
+	f.StringVar(&p.VerificationKey, "verification-key", "", "require --bundle to be signed: public key `FILE` (PEM), or HMAC secret file for HS256")
+	f.StringVar(&p.SigningAlg, "signing-alg", "RS256", "signature `ALGORITHM`: RS256, ES256 or HS256")
+	f.StringVar(&p.KeyID, "key-id", "", "`NAME` of the verification key (default \"default\")")
+	f.StringVar(&p.Data, "data", "", "snapshot `FILE` or directory of snapshot files")
+	f.StringVar(&p.TokenFile, "token-file", "", "require \"Authorization: Bearer TOKEN\" with the token in `FILE`")
+	f.StringVar(&p.TLSCert, "tls-cert", "", "TLS certificate `FILE` (PEM); needs --tls-key")
+	f.StringVar(&p.TLSKey, "tls-key", "", "TLS private key `FILE` (PEM)")
+	f.Int64Var(&p.MaxBody, "max-body", server.DefaultMaxBody, "largest request body in `BYTES`; larger gets 413")
+	f.IntVar(&p.MaxConcurrency, "max-concurrency", 0, "requests evaluated at once; more get 503 (default 4×GOMAXPROCS)")
+	f.DurationVar(&p.ReadTimeout, "read-timeout", server.DefaultReadTimeout, "time to read a request")
+	f.DurationVar(&p.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "time to answer a request")
+	f.DurationVar(&p.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
+	f.DurationVar(&p.ShutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "how long shutdown waits for requests in flight")
+	f.BoolVar(&p.Watch, "watch", false, "reload when the bundle file or snapshot files change (checked every second)")
+	f.StringVar(&p.DecisionLog, "decision-log", "", "append one JSON line per answer to `FILE`")
+	f.StringArrayVar(&p.MaskContext, "mask-context", nil, "in the decision log, replace the values of context keys matching `PATTERN` ('*' matches any text) by \"***\" (repeatable)")
+	f.IntVar(&p.GCPercent, "gc-percent", defaultGCPercent, "Go garbage collector target `PERCENT` (the GOGC environment variable wins when set)")
+	return cmd
+}
+
+// defaultGCPercent trades memory for CPU: evaluation allocates a lot, and
+// with the Go default (100) the collector takes about a quarter of the CPU
+// at saturation (docs/serving.md, "Load").
+const defaultGCPercent = 400
+
+// runServe serves until ctx is done or SIGTERM/SIGINT arrives; SIGHUP
+// reloads. Everything it says is a JSON log line on stderr.
+func runServe(ctx context.Context, p serveParams, stderr io.Writer) error {
+	cfg, closeLog, err := serveConfig(p, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+
+	if p.GCPercent <= 0 {
+		return inputErrorf("--gc-percent must be positive")
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(p.GCPercent)
+	}
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		return inputError(fmt.Errorf("loading: %w", err))
+	}
+	ln, err := net.Listen("tcp", p.Addr)
+	if err != nil {
+		return inputError(err)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigc)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sig := <-sigc:
+				if sig == syscall.SIGHUP {
+					_ = srv.Reload(ctx) // logged; the running version stays
+					continue
+				}
+				cfg.Log.Info("signal received", "signal", sig.String())
+				cancel()
+				return
+			}
+		}
+	}()
+	if err := srv.Serve(ctx, ln); err != nil {
+		return &exitError{code: ExitDenied, err: err}
+	}
+	return nil
+}
+
+// serveConfig turns the flags into a server configuration; closeLog closes
+// the decision log file.
+func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog func(), err error) {
+	closeLog = func() {}
+	switch {
+	case p.VerificationKey != "" && p.Bundle == "":
+		return cfg, closeLog, inputErrorf("--verification-key needs --bundle (the built-in policy is not signed)")
+	case (p.TLSCert == "") != (p.TLSKey == ""):
+		return cfg, closeLog, inputErrorf("--tls-cert and --tls-key go together")
+	case p.MaxBody <= 0:
+		return cfg, closeLog, inputErrorf("--max-body must be positive")
+	case p.MaxConcurrency < 0:
+		return cfg, closeLog, inputErrorf("--max-concurrency must not be negative")
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--read-timeout", p.ReadTimeout}, {"--write-timeout", p.WriteTimeout}, {"--idle-timeout", p.IdleTimeout}, {"--shutdown-timeout", p.ShutdownTimeout}} {
+		if d.v <= 0 {
+			return cfg, closeLog, inputErrorf("%s must be positive", d.name)
+		}
+	}
+	cfg = server.Config{
+		Source:          server.Source{Bundle: p.Bundle, Data: p.Data},
+		TLSCert:         p.TLSCert,
+		TLSKey:          p.TLSKey,
+		MaxBody:         p.MaxBody,
+		MaxConcurrency:  p.MaxConcurrency,
+		ReadTimeout:     p.ReadTimeout,
+		WriteTimeout:    p.WriteTimeout,
+		IdleTimeout:     p.IdleTimeout,
+		ShutdownTimeout: p.ShutdownTimeout,
+		Watch:           p.Watch,
+		MaskContext:     p.MaskContext,
+		Log:             slog.New(slog.NewJSONHandler(stderr, nil)),
+	}
+	if p.VerificationKey != "" {
+		cfg.Source.Verification = &kbundle.Verification{KeyFile: p.VerificationKey, Algorithm: p.SigningAlg, KeyID: p.KeyID}
+	}
+	if p.TokenFile != "" {
+		tok, err := os.ReadFile(p.TokenFile)
+		if err != nil {
+			return cfg, closeLog, inputErrorf("--token-file: %v", pathErr(err))
+		}
+		cfg.Token = bytes.TrimSpace(tok)
+		if len(cfg.Token) == 0 {
+			return cfg, closeLog, inputErrorf("--token-file %s is empty", p.TokenFile)
+		}
+	}
+	if p.DecisionLog != "" {
+		f, err := os.OpenFile(p.DecisionLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return cfg, closeLog, inputErrorf("--decision-log: %v", pathErr(err))
+		}
+		cfg.DecisionLog = f
+		closeLog = func() {
+			if err := f.Close(); err != nil {
+				fmt.Fprintf(stderr, "kmsguard: closing the decision log: %v\n", err)
+			}
+		}
+	}
+	return cfg, closeLog, nil
+}
+
+// pathErr shortens "open x: no such file or directory" to
+// "x: no such file or directory".
+func pathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}

@@ -1,0 +1,271 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+)
+
+// Lint entry points (docs/lint-format.md).
+const (
+	LintQuery      = lintFindingsQuery
+	ReadinessQuery = "data.kmsguard.readiness.report"
+	// RulesPackage is the root of the rule packages whose METADATA make
+	// the rule catalog.
+	RulesPackage = "data.kmsguard.rules"
+)
+
+// ErrNoLintRules is returned when the loaded policy has no lint entry point.
+var ErrNoLintRules = errors.New("the loaded policy has no lint rules (" + LintQuery + ")")
+
+// lintState is what the lint queries need from New: the compiled policy (for
+// the rules' METADATA) and the store. The readiness query is prepared on
+// first use, once.
+type lintState struct {
+	compiler *ast.Compiler
+	store    storage.Store
+
+	readinessOnce sync.Once
+	readiness     rego.PreparedEvalQuery
+	readinessErr  error
+}
+
+func newLintState(compiler *ast.Compiler, store storage.Store) *lintState {
+	return &lintState{compiler: compiler, store: store}
+}
+
+// Finding is one lint finding (docs/lint-format.md, "Findings").
+type Finding struct {
+	ID               string   `json:"id"`
+	Name             string   `json:"name"`
+	Title            string   `json:"title"`
+	Severity         string   `json:"severity"`
+	Category         string   `json:"category"`
+	Msg              string   `json:"msg"`
+	Statement        *int     `json:"statement,omitempty"`
+	Sid              string   `json:"sid,omitempty"`
+	Description      string   `json:"description,omitempty"`
+	Remediation      string   `json:"remediation,omitempty"`
+	RelatedResources []string `json:"related_resources,omitempty"`
+}
+
+// Lint evaluates data.kmsguard.lint.findings for one policy document (a bare
+// document or the wrapper of docs/lint-format.md).
+func (r *Runner) Lint(ctx context.Context, input ast.Value) ([]Finding, error) {
+	if !r.HasEntrypoint(LintQuery) {
+		return nil, ErrNoLintRules
+	}
+	v, defined, err := r.Eval(ctx, LintQuery, input)
+	if err != nil {
+		return nil, err
+	}
+	if !defined {
+		return nil, errors.New("evaluation failed: the policy returned no findings")
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, errors.New("evaluation failed: the findings are not a list")
+	}
+	out := make([]Finding, 0, len(list))
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, errors.New("evaluation failed: a finding is not an object")
+		}
+		f := Finding{
+			ID:          str(m["id"]),
+			Name:        str(m["name"]),
+			Title:       str(m["title"]),
+			Severity:    str(m["severity"]),
+			Category:    str(m["category"]),
+			Msg:         str(m["msg"]),
+			Statement:   intp(m["statement"]),
+			Sid:         str(m["sid"]),
+			Description: str(m["description"]),
+			Remediation: str(m["remediation"]),
+		}
+		if rr, ok := m["related_resources"].([]any); ok {
+			for _, x := range rr {
+				f.RelatedResources = append(f.RelatedResources, resourceRef(x))
+			}
+		}
+		if f.ID == "" || f.Msg == "" {
+			return nil, fmt.Errorf("evaluation failed: a finding has no id or msg: %v", m)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// resourceRef is the URL of a related resource: a string, or METADATA's
+// {"ref": URL, "description": ...}.
+func resourceRef(v any) string {
+	if m, ok := v.(map[string]any); ok {
+		return str(m["ref"])
+	}
+	return str(v)
+}
+
+// Readiness is the answer of data.kmsguard.readiness.report.
+type Readiness struct {
+	Service string           `json:"service"`
+	Ready   bool             `json:"ready"`
+	Checks  []ReadinessCheck `json:"checks"`
+}
+
+// ReadinessCheck is one question the service asks and its decision.
+// Required is false for what the service's documentation lists but the
+// service works without.
+type ReadinessCheck struct {
+	Requirement string         `json:"requirement"`
+	Required    bool           `json:"required"`
+	Question    map[string]any `json:"question"`
+	Decision    *Answer        `json:"decision"`
+	OK          bool           `json:"ok"`
+}
+
+// Readiness evaluates data.kmsguard.readiness.report for input {"service",
+// "policy", "key_arn"} (and the optional "resource", "account" and
+// "principal"). An input the policy cannot answer (an unknown service, no
+// key ARN) gives the policy's error.
+func (r *Runner) Readiness(ctx context.Context, input ast.Value) (*Readiness, error) {
+	ls := r.lint
+	ls.readinessOnce.Do(func() {
+		ref, err := ast.ParseRef(ReadinessQuery)
+		if err != nil {
+			ls.readinessErr = err
+			return
+		}
+		if len(ls.compiler.GetRules(ref)) == 0 {
+			ls.readinessErr = errors.New("the loaded policy has no service readiness checks (" + ReadinessQuery + ")")
+			return
+		}
+		ls.readiness, ls.readinessErr = rego.New(
+			rego.Query(ReadinessQuery),
+			rego.Compiler(ls.compiler),
+			rego.Store(ls.store),
+		).PrepareForEval(ctx)
+	})
+	if ls.readinessErr != nil {
+		return nil, ls.readinessErr
+	}
+	rs, err := ls.readiness.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluation failed: %w", err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, errors.New("evaluation failed: the policy returned no readiness report")
+	}
+	m, ok := rs[0].Expressions[0].Value.(map[string]any)
+	if !ok {
+		return nil, errors.New("evaluation failed: the readiness report is not an object")
+	}
+	if e := str(m["error"]); e != "" {
+		return nil, errors.New(e)
+	}
+	out := &Readiness{Service: str(m["service"])}
+	out.Ready, _ = m["ready"].(bool)
+	checks, _ := m["checks"].([]any)
+	for _, c := range checks {
+		cm, ok := c.(map[string]any)
+		if !ok {
+			continue
+		}
+		ch := ReadinessCheck{Requirement: str(cm["requirement"])}
+		ch.Question, _ = cm["question"].(map[string]any)
+		ch.OK, _ = cm["ok"].(bool)
+		ch.Required, _ = cm["required"].(bool)
+		if d, ok := cm["decision"].(map[string]any); ok {
+			ch.Decision = answerFrom(d)
+		}
+		out.Checks = append(out.Checks, ch)
+	}
+	return out, nil
+}
+
+// Rule is one lint rule of the catalog, read from its package's METADATA.
+type Rule struct {
+	ID               string   `json:"id"`
+	Name             string   `json:"name"`
+	Title            string   `json:"title"`
+	Severity         string   `json:"severity"`
+	Category         string   `json:"category"`
+	Description      string   `json:"description,omitempty"`
+	Remediation      string   `json:"remediation,omitempty"`
+	RelatedResources []string `json:"related_resources,omitempty"`
+	// Package is the Rego package of the rule, File the module declaring
+	// its METADATA.
+	Package string `json:"package"`
+	File    string `json:"-"`
+}
+
+// Rules returns the lint rules of the loaded policy: every package under
+// data.kmsguard.rules whose METADATA has custom.id, sorted by id (then
+// package, so that a duplicate id shows up next to the original).
+func (r *Runner) Rules() []Rule {
+	return rulesFrom(r.lint.compiler.GetAnnotationSet())
+}
+
+func rulesFrom(as *ast.AnnotationSet) []Rule {
+	if as == nil {
+		return nil
+	}
+	root := ast.MustParseRef(RulesPackage)
+	seen := map[string]bool{}
+	var out []Rule
+	for _, ar := range as.Flatten() {
+		a := ar.Annotations
+		if a == nil || !ar.Path.HasPrefix(root) {
+			continue
+		}
+		id, _ := a.Custom["id"].(string)
+		if id == "" {
+			continue
+		}
+		pkg := ar.Path
+		if a.Scope != "package" && a.Scope != "subpackages" && len(pkg) > 1 {
+			pkg = pkg[:len(pkg)-1] // a rule-scoped annotation: its package
+		}
+		key := id + " " + pkg.String()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		rule := Rule{
+			ID:          id,
+			Name:        customString(a, "name"),
+			Title:       a.Title,
+			Severity:    customString(a, "severity"),
+			Category:    customString(a, "category"),
+			Description: strings.TrimSpace(a.Description),
+			Remediation: strings.TrimSpace(customString(a, "remediation")),
+			Package:     pkg.String(),
+		}
+		if a.Location != nil {
+			rule.File = a.Location.File
+		}
+		for _, rr := range a.RelatedResources {
+			rule.RelatedResources = append(rule.RelatedResources, rr.Ref.String())
+		}
+		out = append(out, rule)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Package < out[j].Package
+	})
+	return out
+}
+
+func customString(a *ast.Annotations, key string) string {
+	s, _ := a.Custom[key].(string)
+	return s
+}

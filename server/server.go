@@ -1,0 +1,249 @@
+// Package server is kmsguard's decision endpoint: an OPA-compatible data API
+// (POST /v1/data/<path> with {"input": ...} answers {"result": ...}) over the
+// embedded runner, with /health and /metrics, bearer-token auth, TLS, limits,
+// access and decision logs, and reload of policy and data without downtime.
+//
+// Each loaded version of policy and data is an engine held by an atomic
+// pointer: a request takes the pointer once and finishes on that engine, and
+// a reload builds a whole new engine before swapping it in, so a bad version
+// never replaces a good one.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxBody         = 1 << 20
+	DefaultReadTimeout     = 10 * time.Second
+	DefaultWriteTimeout    = 30 * time.Second
+	DefaultIdleTimeout     = 120 * time.Second
+	DefaultShutdownTimeout = 10 * time.Second
+	watchInterval          = time.Second
+)
+
+// Config configures a Server. Zero values take the defaults above.
+type Config struct {
+	Source Source
+
+	// Token, when not empty, is the bearer token every /v1/ and /metrics
+	// request must carry. /health is open (load balancers probe it).
+	Token []byte
+	// TLSCert and TLSKey are PEM files; both or neither. TLS 1.2 at least.
+	TLSCert, TLSKey string
+
+	MaxBody        int64 // bytes of a request body; larger gets 413
+	MaxConcurrency int   // requests evaluated at once; more get 503 (default 4×GOMAXPROCS)
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+	// ShutdownTimeout bounds the wait for requests in flight on shutdown.
+	ShutdownTimeout time.Duration
+	// Watch reloads when the bundle file or snapshot files change.
+	Watch bool
+
+	// Log receives the JSON access log and server events (nil: discarded).
+	Log *slog.Logger
+	// DecisionLog, when not nil, receives one JSON line per data API answer.
+	DecisionLog io.Writer
+	// MaskContext are patterns of context keys ('*' matches any text)
+	// whose values the decision log replaces by "***".
+	MaskContext []string
+}
+
+// Server serves decisions. Create it with New.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	engine   atomic.Pointer[engine]
+	cert     atomic.Pointer[tls.Certificate]
+	reloadMu sync.Mutex
+	slots    chan struct{}
+	metrics  *metrics
+	dlog     *decisionLog
+	draining atomic.Bool
+
+	// beforeEval, when set (tests only), runs after a request took its
+	// concurrency slot and before it is evaluated.
+	beforeEval func()
+}
+
+// New loads the policy and data (failing if they cannot be loaded) and
+// returns a server ready to Serve.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = 4 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return nil, errors.New("TLS needs both a certificate and a key file")
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg:     cfg,
+		log:     log,
+		slots:   make(chan struct{}, cfg.MaxConcurrency),
+		metrics: newMetrics(),
+		dlog:    newDecisionLog(cfg.DecisionLog, cfg.MaskContext),
+	}
+	if err := s.loadCert(); err != nil {
+		return nil, err
+	}
+	e, err := cfg.Source.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.swap(e)
+	log.Info("loaded", "revision", e.revision)
+	return s, nil
+}
+
+func (s *Server) loadCert() error {
+	if s.cfg.TLSCert == "" {
+		return nil
+	}
+	cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
+	if err != nil {
+		return fmt.Errorf("TLS: %w", err)
+	}
+	s.cert.Store(&cert)
+	return nil
+}
+
+func (s *Server) swap(e *engine) {
+	s.engine.Store(e)
+	s.metrics.setEngine(e)
+}
+
+// Revision is the revision of the policy and data being served.
+func (s *Server) Revision() string { return s.engine.Load().revision }
+
+// Reload loads the policy and data again (and the TLS certificate) and
+// swaps them in. On error the version being served stays, and the error is
+// logged and returned. Requests in flight finish on the version they began
+// with.
+func (s *Server) Reload(ctx context.Context) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	start := time.Now()
+	e, err := s.cfg.Source.load(ctx)
+	if err == nil {
+		err = s.loadCert()
+	}
+	if err != nil {
+		s.metrics.reloads.WithLabelValues("failure").Inc()
+		s.log.Error("reload failed; still serving the previous version",
+			"error", err.Error(), "revision", s.Revision())
+		return err
+	}
+	old := s.Revision()
+	s.swap(e)
+	s.metrics.reloads.WithLabelValues("success").Inc()
+	s.log.Info("reloaded", "revision", e.revision, "previous_revision", old,
+		"duration", time.Since(start).Seconds())
+	return nil
+}
+
+// Serve answers requests on ln until ctx is done, then shuts down
+// gracefully: it stops accepting connections and waits up to the shutdown
+// timeout for requests in flight. With Config.Watch it also reloads when
+// the source files change.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadTimeout:       s.cfg.ReadTimeout,
+		ReadHeaderTimeout: min(s.cfg.ReadTimeout, 5*time.Second),
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if s.cfg.TLSCert != "" {
+		hs.TLSConfig = &tls.Config{
+			MinVersion: tls.VersionTLS12,
+			GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+				return s.cert.Load(), nil
+			},
+		}
+		ln = tls.NewListener(ln, hs.TLSConfig)
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	if s.cfg.Watch {
+		go s.watch(watchCtx)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("serving", "addr", ln.Addr().String(), "tls", s.cfg.TLSCert != "", "revision", s.Revision())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	stopWatch()
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close() // the deadline passed: drop what is left
+		return fmt.Errorf("shutdown: requests still running after %s were cut off", s.cfg.ShutdownTimeout)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// watch polls the source files every second and reloads on a change.
+func (s *Server) watch(ctx context.Context) {
+	t := time.NewTicker(watchInterval)
+	defer t.Stop()
+	last := s.cfg.Source.watchState()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cur := s.cfg.Source.watchState()
+		if cur == last {
+			continue
+		}
+		last = cur
+		s.log.Info("source files changed; reloading")
+		_ = s.Reload(ctx) // logged by Reload; the old version keeps serving
+	}
+}

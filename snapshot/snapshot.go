@@ -1,0 +1,230 @@
+// Package snapshot reads kmsguard snapshot files (docs/snapshot-format.md):
+// what kmsguard knows about AWS accounts (key policies, grants, identity
+// policies, guardrails), put in the OPA store at data.kmsguard.snapshot so a
+// question may carry only principal, action, resource and context.
+//
+// This package checks the file format only; what the documents mean is the
+// Rego's business.
+package snapshot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+
+	"github.com/kmsguard/kmsguard/question"
+)
+
+// Format and Version are the only values of the "format" and "version"
+// fields this reader accepts.
+const (
+	Format  = "kmsguard-snapshot"
+	Version = 1
+)
+
+// fields are the top-level fields of a snapshot; any other is an error.
+var fields = map[string]bool{
+	"format": true, "version": true, "generated_at": true,
+	"keys": true, "principals": true, "roles": true, "accounts": true, "errors": true,
+}
+
+// Files returns the snapshot files path names: path itself for a file, the
+// *.json files in it (sorted, not recursive) for a directory.
+func Files(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", unwrapPath(err))
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	files, err := filepath.Glob(filepath.Join(path, "*.json"))
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("snapshot: no snapshot files (*.json) in %s", path)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// Load reads a snapshot file, or every *.json snapshot file of a directory
+// merged into one snapshot.
+func Load(path string) (map[string]any, error) {
+	files, err := Files(path)
+	if err != nil {
+		return nil, err
+	}
+	snaps := make([]File, 0, len(files))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("snapshot: %w", unwrapPath(err))
+		}
+		s, err := Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", f, err)
+		}
+		snaps = append(snaps, File{Name: f, Snapshot: s})
+	}
+	return Merge(snaps)
+}
+
+// Parse decodes and checks one snapshot: its format and version, and the
+// shape of its maps. Numbers stay exact (json.Number).
+func Parse(data []byte) (map[string]any, error) {
+	v, err := question.ParseJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("a snapshot must be a JSON object")
+	}
+	for _, k := range sortedKeys(s) {
+		if !fields[k] {
+			return nil, fmt.Errorf("unknown field %q", k)
+		}
+	}
+	if f, _ := s["format"].(string); f != Format {
+		return nil, fmt.Errorf("format must be %q, not %s", Format, show(s["format"]))
+	}
+	if n, ok := s["version"].(json.Number); !ok || n.String() != fmt.Sprint(Version) {
+		return nil, fmt.Errorf("version must be %d, not %s", Version, show(s["version"]))
+	}
+	for _, m := range []string{"keys", "principals", "accounts"} {
+		obj, err := objectField(s, m)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range sortedKeys(obj) {
+			if _, ok := obj[k].(map[string]any); !ok {
+				return nil, fmt.Errorf("%s[%q] must be an object", m, k)
+			}
+		}
+	}
+	roles, err := objectField(s, "roles")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range sortedKeys(roles) {
+		if _, ok := roles[k].(string); !ok {
+			return nil, fmt.Errorf("roles[%q] must be a role ARN string", k)
+		}
+	}
+	if e, ok := s["errors"]; ok {
+		if _, ok := e.([]any); !ok {
+			return nil, errors.New("errors must be a list")
+		}
+	}
+	return s, nil
+}
+
+// File is one parsed snapshot and the name it was read from.
+type File struct {
+	Name     string
+	Snapshot map[string]any
+}
+
+// Merge merges parsed snapshots into one. A key ARN or principal ARN in two
+// files is an error naming both; a role or account given twice must be given
+// identically. One file is returned as it is.
+func Merge(files []File) (map[string]any, error) {
+	if len(files) == 1 {
+		return files[0].Snapshot, nil
+	}
+	out := map[string]any{"format": Format, "version": json.Number(fmt.Sprint(Version))}
+	var errs []any
+	for _, m := range []string{"keys", "principals", "roles", "accounts"} {
+		merged := map[string]any{}
+		from := map[string]string{}
+		for _, f := range files {
+			obj, _ := f.Snapshot[m].(map[string]any)
+			for _, k := range sortedKeys(obj) {
+				prev, dup := from[k]
+				switch {
+				case !dup:
+					merged[k], from[k] = obj[k], f.Name
+				case m == "keys" || m == "principals":
+					return nil, fmt.Errorf("snapshot: %s %s is in both %s and %s", singular(m), k, prev, f.Name)
+				case !reflect.DeepEqual(merged[k], obj[k]):
+					return nil, fmt.Errorf("snapshot: %s %s differs between %s and %s", singular(m), k, prev, f.Name)
+				}
+			}
+		}
+		out[m] = merged
+	}
+	for _, f := range files {
+		if e, ok := f.Snapshot["errors"].([]any); ok {
+			errs = append(errs, e...)
+		}
+	}
+	if errs == nil {
+		errs = []any{}
+	}
+	out["errors"] = errs
+	return out, nil
+}
+
+func singular(m string) string {
+	switch m {
+	case "keys":
+		return "key"
+	case "principals":
+		return "principal"
+	case "roles":
+		return "role"
+	}
+	return "account"
+}
+
+func objectField(s map[string]any, name string) (map[string]any, error) {
+	v, ok := s[name]
+	if !ok {
+		return nil, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s must be an object", name)
+	}
+	return obj, nil
+}
+
+func show(v any) string {
+	if v == nil {
+		return "missing"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	s := string(b)
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return s
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// unwrapPath drops the operation from a *PathError ("open x: no such file"
+// becomes "x: no such file or directory").
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
