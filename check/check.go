@@ -1,0 +1,493 @@
+// Package check runs the lint rules over files: it collects the files of the
+// paths given, parses them (package parse), evaluates every policy document
+// found with the runner's lint query on all CPUs, and applies the
+// configuration (.kmsguard.yaml): rule changes, key facts and suppressions.
+// Rendering is package report's; exit codes are the CLI's.
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kmsguard/kmsguard/parse"
+	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/runner"
+)
+
+// Extensions are the file name endings picked in directories; other files
+// are skipped (and counted).
+var Extensions = []string{".json", ".yaml", ".yml", ".template"}
+
+// Linter evaluates the lint query for one input (*runner.Runner).
+type Linter interface {
+	Lint(ctx context.Context, input ast.Value) ([]runner.Finding, error)
+}
+
+// Options configure a run.
+type Options struct {
+	// Config is the configuration; nil for none.
+	Config *Config
+	// Kind forces the kind ("key_policy", "identity_policy") of documents
+	// whose format does not say it (bare policies, Terraform policy
+	// documents).
+	Kind string
+	// Severity drops findings below it after configuration ("" keeps all).
+	Severity string
+	// Workers is the number of files evaluated at once; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+}
+
+// Finding is a lint finding with its location in a file.
+type Finding struct {
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	Where    string `json:"where,omitempty"`
+	Resource string `json:"resource,omitempty"`
+	runner.Finding
+	// Suppressed says why the finding is accepted; nil for an active one.
+	Suppressed *Suppressed `json:"suppressed,omitempty"`
+}
+
+// Suppressed is the suppression that matched a finding.
+type Suppressed struct {
+	Reason string `json:"reason"`
+	// Config is the configuration file and line of the suppression.
+	Config string `json:"config"`
+}
+
+// InputError is a file that could not be checked. Where names a part of
+// the file holding a policy as a JSON string ("Policy", a Terraform
+// attribute); Line and Column are then positions inside that string.
+type InputError struct {
+	File   string `json:"file"`
+	Where  string `json:"where,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	Msg    string `json:"msg"`
+}
+
+func (e *InputError) Error() string {
+	return (&policyfile.Error{File: e.File, Where: e.Where, Line: e.Line, Column: e.Column, Msg: e.Msg}).Error()
+}
+
+// Detail is the message without the file name: for an error inside a
+// policy string, where it is in the string, then the message.
+func (e *InputError) Detail() string {
+	if e.Where == "" {
+		return e.Msg
+	}
+	return strings.TrimPrefix(e.Error(), e.File+": ")
+}
+
+// FileLine is the line of the error in the file itself, 0 when unknown
+// (a position inside a policy string is not one).
+func (e *InputError) FileLine() (line, column int) {
+	if e.Where != "" {
+		return 0, 0
+	}
+	return e.Line, e.Column
+}
+
+// Result is what a run found, sorted: findings by file, line, rule id;
+// errors by file.
+type Result struct {
+	Findings []Finding
+	Errors   []InputError
+	// Files is the number of files read in a known format, Documents the
+	// number of policy documents in them.
+	Files, Documents int
+	// Skipped counts files of directories left out for their extension,
+	// NotPolicy files of directories in no known format.
+	Skipped, NotPolicy int
+}
+
+// target is one file to check.
+type target struct {
+	path     string // as opened ("-" for stdin)
+	name     string // as shown (slash-separated)
+	explicit bool   // named on the command line, not found in a directory
+}
+
+// Run checks the files and directories of paths ("-" is standard input).
+// Files that cannot be read or parsed become Result.Errors and the run goes
+// on; the error returned is for the run itself (cancelled, stdin twice).
+func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, error) {
+	res := &Result{}
+	targets, err := collect(paths, res)
+	if err != nil {
+		return nil, err
+	}
+	var stdin []byte
+	for _, t := range targets {
+		if t.path == "-" {
+			if opt.Stdin == nil {
+				return nil, errors.New("standard input is not available")
+			}
+			if stdin, err = io.ReadAll(opt.Stdin); err != nil {
+				return nil, fmt.Errorf("reading standard input: %w", err)
+			}
+		}
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(len(targets), 1))
+	results := make([]fileResult, len(targets))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range jobs {
+				results[i] = checkFile(ctx, l, targets[i], stdin, &opt)
+			}
+		})
+	}
+	for i := range targets {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		res.Findings = append(res.Findings, r.findings...)
+		res.Errors = append(res.Errors, r.errs...)
+		res.Documents += r.docs
+		switch {
+		case r.notPolicy:
+			res.NotPolicy++
+		case len(r.errs) == 0 || r.docs > 0:
+			res.Files++
+		}
+	}
+	Sort(res.Findings)
+	sort.SliceStable(res.Errors, func(i, j int) bool { return res.Errors[i].File < res.Errors[j].File })
+	return res, nil
+}
+
+// Sort orders findings by file, line, rule id, then the rest of the
+// location and the message, so output never depends on timing.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		switch {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		case a.ID != b.ID:
+			return a.ID < b.ID
+		case a.Where != b.Where:
+			return a.Where < b.Where
+		case stmt(a) != stmt(b):
+			return stmt(a) < stmt(b)
+		}
+		return a.Msg < b.Msg
+	})
+}
+
+func stmt(f *Finding) int {
+	if f.Statement == nil {
+		return -1
+	}
+	return *f.Statement
+}
+
+// collect lists the files to check; paths that cannot be read become
+// errors of res.
+func collect(paths []string, res *Result) ([]target, error) {
+	var out []target
+	seen := map[string]bool{}
+	add := func(t target) {
+		key := t.path
+		if key != "-" {
+			key = filepath.Clean(key)
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, t)
+		}
+	}
+	stdin := false
+	for _, p := range paths {
+		if p == "-" {
+			if stdin {
+				return nil, errors.New("standard input (-) can be read only once")
+			}
+			stdin = true
+			add(target{path: "-", name: policyfile.StdinName, explicit: true})
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			res.Errors = append(res.Errors, InputError{File: display(p), Msg: pathErr(err)})
+			continue
+		}
+		if !info.IsDir() {
+			add(target{path: p, name: display(p), explicit: true})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				res.Errors = append(res.Errors, InputError{File: display(path), Msg: pathErr(err)})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			name := d.Name()
+			if d.IsDir() {
+				if path != p && (strings.HasPrefix(name, ".") || name == "node_modules") {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if strings.HasPrefix(name, ".") { // .kmsguard.yaml and other dot files
+				return nil
+			}
+			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+				return nil
+			}
+			if !hasExtension(name) {
+				res.Skipped++
+				return nil
+			}
+			add(target{path: path, name: display(path)})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func hasExtension(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, e := range Extensions {
+		if ext == e {
+			return true
+		}
+	}
+	return false
+}
+
+// display is how a path is shown and matched: slash-separated, cleaned.
+func display(p string) string {
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+func pathErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err.Error()
+}
+
+// fileResult is what one file gave.
+type fileResult struct {
+	findings  []Finding
+	errs      []InputError
+	docs      int
+	notPolicy bool
+}
+
+func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Options) fileResult {
+	var r fileResult
+	fail := func(err error) fileResult {
+		r.errs = append(r.errs, toInputError(t.name, err))
+		return r
+	}
+	data := stdin
+	if t.path != "-" {
+		var err error
+		if data, err = os.ReadFile(t.path); err != nil {
+			return fail(errors.New(pathErr(err)))
+		}
+	}
+	format, docs, err := parse.File(t.name, data)
+	if err != nil {
+		return fail(err)
+	}
+	if format == parse.FormatUnknown {
+		if !t.explicit {
+			r.notPolicy = true
+			return r
+		}
+		return fail(errors.New("not a policy document, get-key-policy output, CloudFormation template or Terraform plan"))
+	}
+	r.docs = len(docs)
+	for i := range docs {
+		if ctx.Err() != nil {
+			return r
+		}
+		fs, err := lintDocument(ctx, l, &docs[i], opt)
+		if err != nil {
+			r.errs = append(r.errs, InputError{File: t.name, Line: docs[i].Line, Msg: whereMsg(docs[i].Where, err.Error())})
+			continue
+		}
+		r.findings = append(r.findings, fs...)
+	}
+	return r
+}
+
+func whereMsg(where, msg string) string {
+	if where == "" {
+		return msg
+	}
+	return where + ": " + msg
+}
+
+func toInputError(name string, err error) InputError {
+	var pe *policyfile.Error
+	if errors.As(err, &pe) {
+		return InputError{File: pe.File, Where: pe.Where, Line: pe.Line, Column: pe.Column, Msg: pe.Msg}
+	}
+	return InputError{File: name, Msg: err.Error()}
+}
+
+// lintDocument evaluates one document and applies the configuration.
+func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options) ([]Finding, error) {
+	input, err := ast.InterfaceToValue(lintInput(d, opt))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := l.Lint(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Finding, 0, len(raw))
+	threshold := severityRank[opt.Severity]
+	for _, f := range raw {
+		fd := Finding{File: d.File, Line: d.Line, Where: d.Where, Resource: d.Resource, Finding: f}
+		if f.Statement != nil {
+			fd.Line = d.StatementLine(*f.Statement)
+		}
+		if opt.Config != nil && !opt.Config.apply(&fd) {
+			continue
+		}
+		if opt.Severity != "" && severityRank[fd.Severity] > threshold {
+			continue
+		}
+		out = append(out, fd)
+	}
+	return out, nil
+}
+
+// lintInput is the wrapper of docs/lint-format.md for one document.
+func lintInput(d *parse.Document, opt *Options) map[string]any {
+	in := map[string]any{"policy": d.Policy}
+	kind := d.Kind
+	if kind == "" {
+		kind = opt.Kind
+	}
+	if kind != "" {
+		in["kind"] = kind
+	}
+	if d.KeyARN != "" {
+		in["key_arn"] = d.KeyARN
+	}
+	if opt.Config != nil {
+		if cfg := opt.Config.lintConfig(d); len(cfg) > 0 {
+			in["config"] = cfg
+		}
+	}
+	return in
+}
+
+// lintConfig is the "config" the rules see for a document: the admins of the
+// configuration and of every key entry matching the file or the key ARN, the
+// services of those entries, and the account (the first one given, key
+// entries first).
+func (c *Config) lintConfig(d *parse.Document) map[string]any {
+	admins := append([]string(nil), c.Admins...)
+	var services []string
+	account := ""
+	file := c.relFile(d.File)
+	for _, k := range c.Keys {
+		if !k.match.matchFile(file) && !k.match.matchString(d.KeyARN) {
+			continue
+		}
+		admins = append(admins, k.Admins...)
+		services = append(services, k.Services...)
+		if account == "" {
+			account = k.Account
+		}
+	}
+	if account == "" {
+		account = c.Account
+	}
+	out := map[string]any{}
+	if len(admins) > 0 {
+		out["admins"] = toAny(uniq(admins))
+	}
+	if len(services) > 0 {
+		out["services"] = toAny(uniq(services))
+	}
+	if account != "" {
+		out["account"] = account
+	}
+	return out
+}
+
+// apply applies the rule changes and suppressions to a finding; false means
+// the finding's rule is disabled.
+func (c *Config) apply(f *Finding) bool {
+	if rc, ok := c.Rules[f.ID]; ok {
+		if rc.Disabled {
+			return false
+		}
+		if rc.Severity != "" {
+			f.Severity = rc.Severity
+		}
+	}
+	file := c.relFile(f.File)
+	for _, s := range c.Suppressions {
+		if s.Rule != f.ID || (s.file != nil && !s.file.matchFile(file)) || (s.Sid != "" && s.Sid != f.Sid) {
+			continue
+		}
+		f.Suppressed = &Suppressed{Reason: s.Reason, Config: fmt.Sprintf("%s:%d", c.File, s.Line)}
+		break
+	}
+	return true
+}
+
+func uniq(in []string) []string {
+	seen := make(map[string]bool, len(in))
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func toAny(in []string) []any {
+	out := make([]any, len(in))
+	for i, s := range in {
+		out[i] = s
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kmsguard/kmsguard/report"
+)
+
+// rulesParams are the flags of `kmsguard rules`.
+type rulesParams struct {
+	Format string // text or json
+}
+
+const rulesLong = `Print the catalog of lint rules "kmsguard check" runs: id, severity,
+category, name and title, read from the rules' METADATA. Each rule has a page
+docs/rules/<ID>.md with examples and the remediation.`
+
+func newRulesCommand(stdout io.Writer) *cobra.Command {
+	var p rulesParams
+	cmd := &cobra.Command{
+		Use:     "rules [--format text|json]",
+		Short:   "List the lint rules of kmsguard check",
+		Long:    rulesLong,
+		Example: "  kmsguard rules\n  kmsguard rules --format json | jq -r '.[] | select(.severity == \"critical\") | .id'",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRules(cmd.Context(), p, stdout)
+		},
+	}
+	cmd.Flags().StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")
+	return cmd
+}
+
+func runRules(ctx context.Context, p rulesParams, stdout io.Writer) error {
+	if p.Format != "text" && p.Format != "json" {
+		return inputErrorf("--format must be text or json, not %q", p.Format)
+	}
+	r, err := newRunner(ctx)
+	if err != nil {
+		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+	}
+	rules := r.Rules()
+	if p.Format == "json" {
+		err = report.RulesJSON(stdout, rules)
+	} else {
+		err = report.RulesText(stdout, rules)
+	}
+	if err != nil {
+		return inputError(fmt.Errorf("writing the rules: %w", err))
+	}
+	return nil
+}

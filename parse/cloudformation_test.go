@@ -1,0 +1,203 @@
+package parse
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+const yamlTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  AdminRoleName: {Type: String}
+Mappings:
+  Env:
+    prod: {Account: "444455556666"}
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111122223333"]
+Resources:
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: use-key
+          PolicyDocument:
+            Version: 2012-10-17
+            Statement:
+              - Effect: Allow
+                Action: [kms:Decrypt]
+                Resource: !GetAtt AppKey.Arn
+        - !If [IsProd, !Ref AWS::NoValue, {PolicyName: dev, PolicyDocument: {Statement: [{Effect: Allow, Action: "kms:*", Resource: "*"}]}}]
+  AppKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Root
+            Effect: Allow
+            Principal:
+              AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+            Action: kms:*
+            Resource: "*"
+          - !If
+            - IsProd
+            - !Ref AWS::NoValue
+            - Sid: Dev
+              Effect: Allow
+              Principal: {AWS: !Join ["", ["arn:aws:iam::", !FindInMap [Env, prod, Account], ":root"]]}
+              Action: kms:Decrypt
+              Resource: "*"
+          - Sid: Admin
+            Effect: Allow
+            Principal:
+              AWS:
+                - !Sub arn:aws:iam::${AWS::AccountId}:role/${AdminRoleName}
+                - !GetAtt AppRole.Arn
+                - !ImportValue shared-admin-arn
+            Action: [kms:Create*, kms:Describe*]
+            Resource: "*"
+            Condition:
+              StringEquals:
+                kms:CallerAccount: !Ref AWS::AccountId
+                aws:SourceArn: !Sub ["arn:aws:s3:::${B}", {B: !Ref Bucket}]
+                kms:ViaService: !Sub "s3.${AWS::Region}.${AWS::URLSuffix}"
+                aws:PrincipalTag/x: !Sub "${!literal}"
+  Topic:
+    Type: AWS::SNS::Topic
+`
+
+func TestCloudFormationYAML(t *testing.T) {
+	format, docs, err := File("stack.yaml", []byte(yamlTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if format != FormatCloudFormation {
+		t.Fatalf("format %q", format)
+	}
+	got := summarize(t, docs)
+	want := []summary{
+		{Where: "Resources.AppKey.Properties.KeyPolicy", Resource: "AppKey", Kind: KindKeyPolicy, Line: 27,
+			StatementLines: []int{29, 35, 43},
+			Policy: compact(t, `{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+  {"Sid": "Dev", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "kms:Decrypt", "Resource": "*"},
+  {"Sid": "Admin", "Effect": "Allow",
+   "Principal": {"AWS": ["arn:aws:iam::123456789012:role/kmsguard-unresolved-AdminRoleName",
+                         "arn:aws:iam::123456789012:role/kmsguard-unresolved-AppRole",
+                         "kmsguard-unresolved-shared-admin-arn"]},
+   "Action": ["kms:Create*", "kms:Describe*"], "Resource": "*",
+   "Condition": {"StringEquals": {"kms:CallerAccount": "123456789012",
+     "aws:SourceArn": "arn:aws:s3:::kmsguard-unresolved-Bucket",
+     "kms:ViaService": "s3.us-east-1.amazonaws.com",
+     "aws:PrincipalTag/x": "${literal}"}}}]}`)},
+		{Where: "Resources.AppRole.Properties.Policies[0].PolicyDocument", Resource: "AppRole", Kind: KindIdentityPolicy, Line: 17,
+			StatementLines: []int{19},
+			Policy: compact(t, `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt"],
+  "Resource": "arn:aws:kms:us-east-1:123456789012:key/kmsguard-unresolved-AppKey"}]}`)},
+		{Where: "Resources.AppRole.Properties.Policies[1].PolicyDocument", Resource: "AppRole", Kind: KindIdentityPolicy, Line: 11,
+			StatementLines: []int{0},
+			Policy:         compact(t, `{"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}`)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+const jsonTemplate = `{
+  "Resources": {
+    "Key": {
+      "Type": "AWS::KMS::Key",
+      "Properties": {
+        "KeyPolicy": {
+          "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "iam", "", {"Ref": "AWS::AccountId"}, "root"]]}}, "Action": "kms:*", "Resource": "*"},
+            {"Fn::If": ["C", {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}, {"Ref": "AWS::NoValue"}]}
+          ]
+        }
+      }
+    },
+    "Policy": {
+      "Type": "AWS::IAM::ManagedPolicy",
+      "Properties": {"PolicyDocument": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kms:Decrypt\", \"Resource\": \"*\"}]}"}
+    },
+    "Inline": {
+      "Type": "AWS::IAM::Policy",
+      "Properties": {"PolicyDocument": {"Statement": {"Effect": "Allow", "Action": {"Fn::Split": [",", "kms:Encrypt,kms:Decrypt"]}, "Resource": {"Fn::Select": [1, ["a", {"Fn::GetAtt": ["Key", "KeyId"]}]]}}}}
+    },
+    "Replica": {
+      "Type": "AWS::KMS::ReplicaKey",
+      "Properties": {"KeyPolicy": {"Ref": "PolicyParameter"}}
+    }
+  }
+}`
+
+func TestCloudFormationJSON(t *testing.T) {
+	format, docs, err := File("stack.template", []byte(jsonTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if format != FormatCloudFormation {
+		t.Fatalf("format %q", format)
+	}
+	got := summarize(t, docs)
+	want := []summary{
+		{Where: "Resources.Inline.Properties.PolicyDocument", Resource: "Inline", Kind: KindIdentityPolicy, Line: 20,
+			StatementLines: []int{20},
+			Policy: compact(t, `{"Statement": {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"],
+  "Resource": "kmsguard-unresolved-Key.KeyId"}}`)},
+		{Where: "Resources.Key.Properties.KeyPolicy", Resource: "Key", Kind: KindKeyPolicy, Line: 6,
+			StatementLines: []int{8, 9},
+			Policy: compact(t, `{"Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+  {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]}`)},
+		{Where: "Resources.Policy.Properties.PolicyDocument", Resource: "Policy", Kind: KindIdentityPolicy, Line: 14,
+			StatementLines: []int{0},
+			Policy:         compact(t, `{"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}`)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func TestSub(t *testing.T) {
+	tm := &template{types: map[string]string{"R": "AWS::IAM::Role", "K": "AWS::KMS::Key", "B": "AWS::S3::Bucket"}}
+	tests := []struct {
+		arg  any
+		want string
+	}{
+		{"plain", "plain"},
+		{"${AWS::Region}-${AWS::AccountId}-${AWS::Partition}", "us-east-1-123456789012-aws"},
+		{"${AWS::StackName}", "kmsguard-unresolved-StackName"},
+		{"${R.Arn}|${K.Arn}|${B.Arn}", "arn:aws:iam::123456789012:role/kmsguard-unresolved-R|arn:aws:kms:us-east-1:123456789012:key/kmsguard-unresolved-K|kmsguard-unresolved-B.Arn"},
+		{"${!Keep} ${ Param }", "${Keep} kmsguard-unresolved-Param"},
+		{"unterminated ${x", "unterminated ${x"},
+		{[]any{"${A}/${B}", map[string]any{"A": "x", "B": map[string]any{"Ref": "AWS::Region"}}}, "x/us-east-1"},
+		{[]any{"${A}", map[string]any{"A": []any{"list"}}}, "kmsguard-unresolved-A"},
+		{42, "kmsguard-unresolved-Sub"},
+	}
+	for _, tt := range tests {
+		if got := tm.sub(tt.arg); got != tt.want {
+			t.Errorf("Sub %v = %v, want %q", tt.arg, got, tt.want)
+		}
+	}
+}
+
+func TestToken(t *testing.T) {
+	if got := token("a:b/c d.e_f-g"); got != "kmsguard-unresolved-a-b-c-d.e_f-g" {
+		t.Errorf("token = %q", got)
+	}
+}
+
+func compact(t *testing.T, s string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

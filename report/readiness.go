@@ -1,0 +1,101 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kmsguard/kmsguard/runner"
+)
+
+// ReadinessText writes a service readiness report:
+//
+//	Service logs: not ready (key-policy.json)
+//	  ok        CloudWatch Logs (logs.us-east-1.amazonaws.com) can call kms:Encrypt for ...
+//	            Allowed by key policy Statement[2] "Logs"
+//	  missing   ...
+//	  optional  (not required: AWS lists it, the service works without it)
+func ReadinessText(w io.Writer, file string, r *runner.Readiness, color bool) error {
+	bw := bufio.NewWriter(w)
+	paint := func(c, s string) string {
+		if !color {
+			return s
+		}
+		return c + s + colorReset
+	}
+	state := paint("\x1b[1;32m", "ready")
+	if !r.Ready {
+		state = paint("\x1b[1;31m", "not ready")
+	}
+	fmt.Fprintf(bw, "Service %s: %s (%s)\n", r.Service, state, file)
+	for _, c := range r.Checks {
+		mark := paint("\x1b[32m", "ok      ")
+		switch {
+		case c.OK:
+		case c.Required:
+			mark = paint("\x1b[31m", "missing ")
+		default:
+			mark = paint("\x1b[33m", "optional")
+		}
+		fmt.Fprintf(bw, "  %s  %s\n", mark, c.Requirement)
+		fmt.Fprintf(bw, "            %s\n", decisionText(c.Decision))
+	}
+	return bw.Flush()
+}
+
+// ReadinessJSON writes the report as indented JSON, questions included.
+func ReadinessJSON(w io.Writer, r *runner.Readiness) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func decisionText(a *runner.Answer) string {
+	switch {
+	case a == nil:
+		return "no decision"
+	case a.Error != "":
+		return "error: " + a.Error
+	}
+	var b strings.Builder
+	switch a.Decision {
+	case "Allowed":
+		b.WriteString("Allowed")
+	case "ExplicitlyDenied":
+		b.WriteString("Explicitly denied")
+	default:
+		b.WriteString("Implicitly denied")
+	}
+	if len(a.Reasons) > 0 {
+		parts := make([]string, len(a.Reasons))
+		for i, r := range a.Reasons {
+			parts[i] = reasonText(r)
+		}
+		b.WriteString(" by " + strings.Join(parts, ", "))
+	}
+	if len(a.Missing) > 0 {
+		b.WriteString(" (missing: " + strings.Join(a.Missing, "; ") + ")")
+	}
+	return b.String()
+}
+
+// reasonText is `key policy Statement[2] "Sid"`.
+func reasonText(r runner.Reason) string {
+	s := strings.ReplaceAll(r.Policy, "_", " ")
+	if r.Index != nil {
+		s += fmt.Sprintf(" #%d", *r.Index)
+	}
+	if r.Statement != nil {
+		s += fmt.Sprintf(" Statement[%d]", *r.Statement)
+	}
+	if r.Sid != "" {
+		s += fmt.Sprintf(" %q", r.Sid)
+	}
+	if r.GrantID != "" {
+		s += " " + r.GrantID
+	}
+	return s
+}
