@@ -2,11 +2,12 @@
 
 GO            ?= go
 GOLANGCI_LINT_VERSION := v2.15.0
+CONFTEST_VERSION      := v0.71.1
 BIN           := $(CURDIR)/.bin
 ORACLE        := conformance/oracle
 FUZZTIME      ?= 20s
 
-.PHONY: all build test test-go test-rego lint fmt-check fuzz bench ci oracle clean
+.PHONY: all build test test-go test-rego lint fmt-check fuzz bench bench-check load scale ci oracle conftest clean
 
 all: build
 
@@ -14,7 +15,7 @@ build:
 	$(GO) build -o kmsguard ./cmd/kmsguard
 
 # test: everything a change must pass (the README's test command).
-test: oracle fmt-check test-rego test-go
+test: oracle conftest fmt-check test-rego test-go
 
 test-rego:
 	$(GO) tool opa check --strict rego/
@@ -22,7 +23,7 @@ test-rego:
 
 test-go:
 	$(GO) vet ./...
-	KMSGUARD_CONFORMANCE=1 $(GO) test ./...
+	KMSGUARD_CONFORMANCE=1 KMSGUARD_CONFTEST=1 $(GO) test ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
@@ -34,6 +35,12 @@ oracle: $(ORACLE)/node_modules/.package-lock.json
 $(ORACLE)/node_modules/.package-lock.json: $(ORACLE)/package.json $(ORACLE)/package-lock.json
 	npm ci --prefix $(ORACLE) --no-audit --no-fund
 
+# conftest: stock conftest, to test that the rule pack runs unchanged in it.
+conftest: $(BIN)/conftest
+
+$(BIN)/conftest:
+	GOBIN=$(BIN) $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
+
 $(BIN)/golangci-lint:
 	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 
@@ -43,10 +50,24 @@ lint: $(BIN)/golangci-lint
 fuzz:
 	$(GO) test ./question/ -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./runner/ -run '^$$' -fuzz FuzzDecide -fuzztime $(FUZZTIME)
+	$(GO) test ./server/ -run '^$$' -fuzz FuzzDecodeRequest -fuzztime $(FUZZTIME)
 
 # bench: the figures published in the README.
 bench:
 	$(GO) test ./runner/ -run '^$$' -bench . -benchmem -count 1
+
+# bench-check: kmsguard check and conftest on 10,000 generated policies
+# (figures in docs/check.md; about 25 minutes on 2 cores, not part of ci).
+bench-check: conftest
+	KMSGUARD_BENCH=1 $(GO) test ./check/ -run TestThroughput -v -timeout 60m
+
+# load: kmsguard serve and stock opa run side by side (figures in docs/serving.md).
+load:
+	$(GO) run ./cmd/kmsguard-load -duration 10s -rounds 6
+
+# scale: who-can over 5,000 roles and 2,000 keys (figures in docs/access.md).
+scale:
+	KMSGUARD_SCALE=1 $(GO) test ./access/ -run 'TestScale$$' -v -count=1
 
 ci: lint test fuzz
 

@@ -143,6 +143,14 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newCanCommand(stdin, stdout, stderr),
 		newEvalCommand(stdin, stdout, stderr),
 		newVersionCommand(stdout),
+		newCheckCommand(stdin, stdout, stderr),
+		newRulesCommand(stdout),
+		newServeCommand(stderr),
+		newBundleCommand(stdout),
+		newScanCommand(stdout, stderr),
+		newSnapshotCommand(stdout, stderr),
+		newWhoCanCommand(stdout, stderr),
+		newDiffCommand(stdout, stderr),
 	)
 	return root
 }

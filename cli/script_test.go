@@ -28,5 +28,7 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		Setup:               scriptSetup,
+		Cmds:                scriptCmds,
 	})
 }

@@ -1,0 +1,248 @@
+package access
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/snapshot"
+)
+
+// Terms is what a request must meet for an access: per path, the condition
+// and requirement texts; and the texts of the conditional denies.
+type Terms struct {
+	Paths  [][]string `json:"paths"`
+	Unless [][]string `json:"unless"`
+}
+
+// Side is the access on one side of a diff.
+type Side struct {
+	Access string `json:"access"`
+	Terms  Terms  `json:"terms"`
+}
+
+// Change is one (key, principal, action) whose access differs. Expected
+// names the --allow pattern that covers an addition or change.
+type Change struct {
+	Key       string `json:"key"`
+	Principal string `json:"principal"`
+	Action    string `json:"action"`
+	Old       Side   `json:"old"`
+	New       Side   `json:"new"`
+	Expected  string `json:"expected,omitempty"`
+}
+
+// DiffReport is the access the new side adds, removes, or changes (same
+// level, other conditions) against the old side.
+type DiffReport struct {
+	Added   []Change `json:"added"`
+	Removed []Change `json:"removed"`
+	Changed []Change `json:"changed"`
+}
+
+// Unexpected counts the additions and changes no --allow pattern covers:
+// access that needs review. A change of conditions counts, since kmsguard
+// cannot tell whether the new ones are weaker.
+func (d *DiffReport) Unexpected() int {
+	n := 0
+	for _, list := range [][]Change{d.Added, d.Changed} {
+		for _, c := range list {
+			if c.Expected == "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Diff compares two snapshots. extra names further principals to analyse
+// on every key.
+func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []string) (*DiffReport, error) {
+	in := map[string]any{"old": old, "new": new}
+	if len(extra) > 0 {
+		list := make([]any, len(extra))
+		for i, p := range extra {
+			list[i] = p
+		}
+		in["principals"] = list
+	}
+	var out DiffReport
+	if err := eval(ctx, ev, runner.DiffQuery, in, &out); err != nil {
+		return nil, err
+	}
+	for _, list := range [][]Change{out.Added, out.Removed, out.Changed} {
+		sort.SliceStable(list, func(i, j int) bool {
+			a, b := list[i], list[j]
+			if a.Key != b.Key {
+				return a.Key < b.Key
+			}
+			if a.Principal != b.Principal {
+				return a.Principal < b.Principal
+			}
+			return a.Action < b.Action
+		})
+	}
+	return &out, nil
+}
+
+// ---- --allow PRINCIPAL:ACTION -------------------------------------------------
+
+// Allow is an expected addition: a principal pattern and an action pattern,
+// where * matches any run of characters and ? one character.
+type Allow struct {
+	Text      string
+	principal *regexp.Regexp
+	action    *regexp.Regexp
+}
+
+// ParseAllow reads PRINCIPAL:ACTION. The action is the part from the last
+// ":kms:" (or a final ":*"), since principal ARNs hold colons themselves:
+// arn:aws:iam::111122223333:role/App:kms:Decrypt, *:kms:Describe*, 444455556666:*.
+func ParseAllow(s string) (Allow, error) {
+	var p, a string
+	if i := strings.LastIndex(strings.ToLower(s), ":kms:"); i >= 0 {
+		p, a = s[:i], s[i+1:]
+	} else if strings.HasSuffix(s, ":*") {
+		p, a = strings.TrimSuffix(s, ":*"), "*"
+	}
+	if p == "" || a == "" {
+		return Allow{}, fmt.Errorf("--allow %q: expected PRINCIPAL:ACTION, for example arn:aws:iam::111122223333:role/App:kms:Decrypt or '*:kms:Describe*'", s)
+	}
+	return Allow{Text: s, principal: wildcard(p, false), action: wildcard(a, true)}, nil
+}
+
+func wildcard(p string, fold bool) *regexp.Regexp {
+	var b strings.Builder
+	if fold {
+		b.WriteString("(?i)")
+	}
+	b.WriteString("^")
+	for _, r := range p {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+// Matches reports whether the pattern covers principal and action. An
+// account id pattern also covers the account's root ARN.
+func (a Allow) Matches(principal, action string) bool {
+	if !a.action.MatchString(action) {
+		return false
+	}
+	if a.principal.MatchString(principal) {
+		return true
+	}
+	parts := strings.Split(principal, ":")
+	return len(parts) == 6 && parts[5] == "root" && a.principal.MatchString(parts[4])
+}
+
+// MarkExpected sets Expected on the additions and changes an allow pattern
+// covers.
+func (d *DiffReport) MarkExpected(allows []Allow) {
+	for _, list := range [][]Change{d.Added, d.Changed} {
+		for i := range list {
+			for _, a := range allows {
+				if a.Matches(list[i].Principal, list[i].Action) {
+					list[i].Expected = a.Text
+					break
+				}
+			}
+		}
+	}
+}
+
+// ---- two key policies -----------------------------------------------------------
+
+// DiffKeyID is the key id of the key two key policies are compared on when
+// no key ARN is given.
+const DiffKeyID = "kmsguard-diff"
+
+// PolicySnapshots puts two key policies on the same key in two snapshots
+// without principals, so that Diff compares them. key may be "": the key is
+// then arn:aws:kms:us-east-1:ACCOUNT:key/kmsguard-diff in the account the
+// policies name (see PolicyAccount).
+func PolicySnapshots(old, new any, key string) (oldSnap, newSnap map[string]any, keyARN string, err error) {
+	if key == "" {
+		account, err := PolicyAccount(old, new)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		key = fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/%s", account, DiffKeyID)
+	}
+	mk := func(doc any) map[string]any {
+		s := map[string]any{
+			"format": snapshot.Format, "version": json.Number(fmt.Sprint(snapshot.Version)),
+			"keys":       map[string]any{key: map[string]any{"key_policy": doc}},
+			"principals": map[string]any{}, "roles": map[string]any{}, "accounts": map[string]any{}, "errors": []any{},
+		}
+		return s
+	}
+	return mk(old), mk(new), key, nil
+}
+
+var accountRoot = regexp.MustCompile(`^(arn:[a-z-]+:iam::([0-9]{12}):root|([0-9]{12}))$`)
+var iamARN = regexp.MustCompile(`^arn:[a-z-]+:(iam|sts)::([0-9]{12}):`)
+
+// PolicyAccount guesses the key's account from key policies: the account
+// whose root the first "Allow ... kms:*"-style statement names, else the
+// first account principal, else the account of the first IAM ARN.
+func PolicyAccount(docs ...any) (string, error) {
+	var roots, others []string
+	for _, doc := range docs {
+		for _, v := range principalValues(doc) {
+			if m := accountRoot.FindStringSubmatch(v); m != nil {
+				roots = append(roots, m[2]+m[3])
+			} else if m := iamARN.FindStringSubmatch(v); m != nil {
+				others = append(others, m[2])
+			}
+		}
+	}
+	switch {
+	case len(roots) > 0:
+		return roots[0], nil
+	case len(others) > 0:
+		return others[0], nil
+	}
+	return "", errors.New("cannot tell the key's account from the key policies (they name no account or IAM principal): give --key ARN")
+}
+
+// principalValues lists the AWS principal values of a policy's statements.
+func principalValues(doc any) []string {
+	d, _ := doc.(map[string]any)
+	var stmts []any
+	switch s := d["Statement"].(type) {
+	case []any:
+		stmts = s
+	case map[string]any:
+		stmts = []any{s}
+	}
+	var out []string
+	for _, s := range stmts {
+		st, _ := s.(map[string]any)
+		p, _ := st["Principal"].(map[string]any)
+		switch v := p["AWS"].(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}

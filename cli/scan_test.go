@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kmsguard/kmsguard/scan/scantest"
+	"github.com/kmsguard/kmsguard/snapshot"
+)
+
+// TestScanCommand runs `kmsguard scan` against the stand-in AWS APIs: the
+// snapshot is written whole, with the key a call failed for in its errors,
+// and who-can answers from it.
+func TestScanCommand(t *testing.T) {
+	const key = "arn:aws:kms:eu-west-1:111122223333:key/3333cccc-0000-0000-0000-000000000001"
+	const denied = "arn:aws:kms:eu-west-1:111122223333:key/3333cccc-0000-0000-0000-000000000002"
+	fake := scantest.New(scantest.Account{
+		ThrottleOnce: []string{"kms:GetKeyPolicy"},
+		Deny:         []string{"kms:ListGrants " + denied},
+		Keys: []scantest.Key{
+			{ARN: key, Aliases: []string{"alias/app"}, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`},
+			{ARN: denied, Policy: `{"Version":"2012-10-17","Statement":[]}`},
+		},
+		Roles: []scantest.Role{{Name: "App", Account: "111122223333", Inline: map[string]string{"kms": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}`}}},
+	})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDKMSGUARDTEST", "AWS_SECRET_ACCESS_KEY": "kmsguard-test-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_ENDPOINT_URL": "",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		t.Setenv(k, v)
+	}
+	out := filepath.Join(dir, "snap.json")
+	var stdout, stderr bytes.Buffer
+	err := Execute(context.Background(), []string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL, "--max-attempts", "3"}, nil, &stdout, &stderr)
+	if ExitCode(err) != 0 {
+		t.Fatalf("exit %d: %s", ExitCode(err), stderr.String())
+	}
+	if got := stderr.String(); got != "kmsguard: wrote "+out+": 2 keys, 1 principals, 1 errors (listed in its \"errors\")\n" {
+		t.Errorf("stderr = %q", got)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout = %q, want nothing", stdout.String())
+	}
+	s, err := snapshot.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := s["errors"].([]any)
+	if len(errs) != 1 || errs[0].(map[string]any)["arn"] != denied {
+		t.Errorf("errors = %v, want the ListGrants failure of %s", errs, denied)
+	}
+	if _, ok := s["keys"].(map[string]any)[denied].(map[string]any)["grants"]; ok {
+		t.Errorf("%s has grants though ListGrants failed", denied)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, ".snap.json.tmp-*")); len(files) != 0 {
+		t.Errorf("temporary files left: %v", files)
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	err = Execute(context.Background(), []string{"who-can", "--snapshot", out, "--key", key, "--action", "kms:Decrypt"}, nil, &stdout, &stderr)
+	if ExitCode(err) != 0 {
+		t.Fatalf("who-can: exit %d: %s", ExitCode(err), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "arn:aws:iam::111122223333:role/App ") {
+		t.Errorf("who-can does not list the scanned role:\n%s", stdout.String())
+	}
+
+	// A scan that fails writes nothing and keeps the old file.
+	before, _ := os.ReadFile(out)
+	err = Execute(context.Background(), []string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:1", "--max-attempts", "1"}, nil, &stdout, &stderr)
+	if ExitCode(err) != ExitInput {
+		t.Errorf("scan of an unreachable endpoint: exit %d, want %d", ExitCode(err), ExitInput)
+	}
+	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
+		t.Error("a failed scan changed the snapshot file")
+	}
+}
