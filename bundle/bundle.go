@@ -47,3 +47,17 @@ func Read(fsys fs.FS, withTests bool) (*bundle.Bundle, error) {
 	}
 	return &b, nil
 }
+
+// Compile compiles a bundle's modules.
+func Compile(b *bundle.Bundle) (*ast.Compiler, error) {
+	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
+	modules := make(map[string]*ast.Module, len(b.Modules))
+	for _, m := range b.Modules {
+		modules[m.Path] = m.Parsed
+	}
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("bundle: compile policy: %w", compiler.Errors)
+	}
+	return compiler, nil
+}

@@ -220,14 +220,9 @@ func Check(b *bundle.Bundle, verified bool) (*Summary, error) {
 	if rv := b.Manifest.RegoVersion; rv != nil {
 		s.RegoVersion = *rv
 	}
-	compiler := ast.NewCompiler()
-	modules := make(map[string]*ast.Module, len(b.Modules))
-	for _, m := range b.Modules {
-		modules[m.Path] = m.Parsed
-	}
-	compiler.Compile(modules)
-	if compiler.Failed() {
-		return nil, fmt.Errorf("bundle: compile policy: %w", compiler.Errors)
+	compiler, err := Compile(b)
+	if err != nil {
+		return nil, err
 	}
 	for _, q := range entrypoints {
 		if len(compiler.GetRules(ast.MustParseRef(q))) > 0 {

@@ -18,8 +18,6 @@ package parse
 
 import (
 	"bytes"
-	"path/filepath"
-	"strings"
 
 	"github.com/kmsguard/kmsguard/policyfile"
 )
@@ -142,19 +140,10 @@ func Detect(v any) Format {
 // list.
 func decode(name string, data []byte) (any, positions, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
-	if isYAML(name, data) {
+	if policyfile.IsYAML(name, data) {
 		return decodeYAML(name, data)
 	}
 	return decodeJSON(name, data)
-}
-
-func isYAML(name string, data []byte) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml":
-		return true
-	}
-	t := bytes.TrimLeft(data, " \t\r\n")
-	return len(t) > 0 && t[0] != '{' && t[0] != '['
 }
 
 // bare is a file holding one policy document.

@@ -184,13 +184,15 @@ func read(path string, stdin io.Reader) (v any, name string, err error) {
 // file name, used to choose the format and in errors.
 func Parse(name string, data []byte) (any, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
-	if isYAML(name, data) {
+	if IsYAML(name, data) {
 		return parseYAML(name, data)
 	}
 	return parseJSON(name, data)
 }
 
-func isYAML(name string, data []byte) bool {
+// IsYAML reports whether a file is read as YAML: by its name (.yaml, .yml),
+// or else because its content does not start like JSON.
+func IsYAML(name string, data []byte) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".yaml", ".yml":
 		return true

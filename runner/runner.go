@@ -61,14 +61,9 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 	if o.snapshot != nil {
 		data = withSnapshot(b.Data, o.snapshot)
 	}
-	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
-	modules := make(map[string]*ast.Module, len(b.Modules))
-	for _, m := range b.Modules {
-		modules[m.Path] = m.Parsed
-	}
-	compiler.Compile(modules)
-	if compiler.Failed() {
-		return nil, fmt.Errorf("compile policy: %w", compiler.Errors)
+	compiler, err := kbundle.Compile(b)
+	if err != nil {
+		return nil, err
 	}
 	store := inmemStore(data)
 	prep := func(query string) (rego.PreparedEvalQuery, error) {
