@@ -10,6 +10,7 @@ package scan
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -298,6 +299,7 @@ func (s *scanner) scanKey(ctx context.Context, c *kms.Client, k keyRef, aliases 
 	}
 
 	info := map[string]any{"aliases": sortedStrings(aliases)}
+	var rotation map[string]any
 	managed := meta != nil && meta.KeyManager == kmstypes.KeyManagerTypeAws
 	if meta != nil {
 		info["key_spec"] = string(meta.KeySpec)
@@ -306,10 +308,13 @@ func (s *scanner) scanKey(ctx context.Context, c *kms.Client, k keyRef, aliases 
 		info["multi_region"] = aws.ToBool(meta.MultiRegion)
 		info["key_manager"] = string(meta.KeyManager)
 		if rotationSupported(meta) {
-			// Read so that a scan role lacking the permission shows up
-			// in errors; snapshot format 1 has no field for the result.
-			_, err := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: keyID})
-			if !try("kms:GetKeyRotationStatus", err) && stop != nil {
+			out, err := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: keyID})
+			if try("kms:GetKeyRotationStatus", err) {
+				rotation = map[string]any{"enabled": out.KeyRotationEnabled}
+				if out.RotationPeriodInDays != nil {
+					rotation["period_in_days"] = json.Number(fmt.Sprint(*out.RotationPeriodInDays))
+				}
+			} else if stop != nil {
 				return stop
 			}
 		}
@@ -341,6 +346,9 @@ func (s *scanner) scanKey(ctx context.Context, c *kms.Client, k keyRef, aliases 
 	entry := map[string]any{"key_policy": policy, "key": info}
 	if grantsOK {
 		entry["grants"] = grants
+	}
+	if rotation != nil {
+		entry["rotation"] = rotation
 	}
 	s.mu.Lock()
 	snapshot.Section(s.snap, "keys")[arn] = entry
