@@ -188,7 +188,7 @@ func policyString(name, where, s string) (map[string]any, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, &policyfile.Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + kindOf(v)}
+		return nil, &policyfile.Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + policyfile.KindOf(v)}
 	}
 	return obj, nil
 }
@@ -207,21 +207,4 @@ func statementLines(doc map[string]any, pos positions, ptr string) []int {
 		return []int{pos.line(sp)}
 	}
 	return nil
-}
-
-func kindOf(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "a list"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	default:
-		return "a number"
-	}
 }

@@ -119,7 +119,7 @@ func LoadList(path string, stdin io.Reader) ([]any, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, &Error{File: name, Where: where, Msg: "expected a list of grants, got " + kind(v)}
+		return nil, &Error{File: name, Where: where, Msg: "expected a list of grants, got " + KindOf(v)}
 	}
 	out := make([]any, len(list))
 	for i, e := range list {
@@ -146,7 +146,7 @@ func LoadObject(path string, stdin io.Reader) (map[string]any, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, &Error{File: name, Msg: "expected an object, got " + kind(v)}
+		return nil, &Error{File: name, Msg: "expected an object, got " + KindOf(v)}
 	}
 	return obj, nil
 }
@@ -261,7 +261,7 @@ func policyDoc(v any, name, where string) (any, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, &Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + kind(v)}
+		return nil, &Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + KindOf(v)}
 	}
 	if p, found := obj["Policy"]; found {
 		// `aws kms get-key-policy` output: the policy is a JSON string.
@@ -275,7 +275,7 @@ func policyDoc(v any, name, where string) (any, error) {
 		}
 		inner, ok := p.(map[string]any)
 		if !ok {
-			return nil, &Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + kind(p)}
+			return nil, &Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + KindOf(p)}
 		}
 		return inner, nil
 	}
@@ -303,7 +303,7 @@ var awsConstraintFields = map[string]string{
 func grant(v any, name, where string) (any, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, &Error{File: name, Where: where, Msg: "a grant must be an object, got " + kind(v)}
+		return nil, &Error{File: name, Where: where, Msg: "a grant must be an object, got " + KindOf(v)}
 	}
 	if _, aws := obj["GranteePrincipal"]; !aws {
 		if _, aws = obj["Operations"]; !aws {
@@ -319,7 +319,7 @@ func grant(v any, name, where string) (any, error) {
 		if nk == "constraints" {
 			c, ok := val.(map[string]any)
 			if !ok {
-				return nil, &Error{File: name, Where: where + ".Constraints", Msg: "expected an object, got " + kind(val)}
+				return nil, &Error{File: name, Where: where + ".Constraints", Msg: "expected an object, got " + KindOf(val)}
 			}
 			nc := make(map[string]any, len(c))
 			for ck, cv := range c {
@@ -345,7 +345,8 @@ func join(a, b string) string {
 	return a + "." + b
 }
 
-func kind(v any) string {
+// KindOf names the JSON type of a decoded value for error messages ("an object").
+func KindOf(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
