@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite testdata/check/corpus-expected.
 
 const (
 	// corpusDir holds real-world policies next to the repository
-	// (/work/shared/corpus); the test skips when it is absent.
+	// (../shared/corpus beside the repository); the test skips when it is absent.
 	corpusDir = "../../shared/corpus"
 	// corpusExpected maps each valid corpus file to the sorted rule ids it
 	// gets; reviewed by hand (see the report of the change adding it).

@@ -6,7 +6,7 @@
 // engines can answer: every context key kmsguard derives and iam-simulate
 // does not is given explicitly, with the value kmsguard would derive, and the
 // shapes on which iam-simulate is known to be questionable
-// (/work/shared/iam-simulate-notes.md item 7) are not generated.
+// (shared/iam-simulate-notes.md item 7) are not generated.
 package conformance
 
 import (

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// seedsDir is /work/shared/seeds seen from this package: the repository sits
+// seedsDir is shared/seeds (beside the repository) seen from this package: the repository sits
 // beside shared/.
 const seedsDir = "../../shared/seeds"
 
