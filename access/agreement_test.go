@@ -207,23 +207,7 @@ func (j job) check(t *testing.T, r *runner.Runner) {
 // the example context is built for) needs an identity allow of the caller's
 // own account.
 func needsIdentity(g Access) bool {
-	best, least := -1, 0
-	for i, p := range g.Paths {
-		n := 0
-		for _, e := range p {
-			n += len(e.Conditions)
-			if e.Requires != "" {
-				n++
-			}
-		}
-		if best < 0 || n < least {
-			best, least = i, n
-		}
-	}
-	if best < 0 {
-		return false
-	}
-	for _, e := range g.Paths[best] {
+	for _, e := range bestPath(g) {
 		if e.Requires != "" {
 			return true
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -195,3 +196,23 @@ func input(q map[string]any) map[string]any { return map[string]any{"input": q} 
 const decisionPath = "/v1/data/kmsguard/authz/decision"
 
 func tempPath(t *testing.T, name string) string { return filepath.Join(t.TempDir(), name) }
+
+// serveOnLoopback runs s on a free loopback port until the test ends and
+// returns its address.
+func serveOnLoopback(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	return ln.Addr().String()
+}
