@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // Root is the one bundle root of kmsguard's policy and data. A snapshot
@@ -45,10 +47,14 @@ func Build(w io.Writer, opts BuildOptions) error {
 	if err != nil {
 		return err
 	}
+	data, err := withPrepared(WithSnapshot(b.Data, opts.Snapshot), b)
+	if err != nil {
+		return err
+	}
 	roots := []string{Root}
 	out := bundle.Bundle{
 		Manifest: bundle.Manifest{Revision: opts.Revision, Roots: &roots},
-		Data:     WithSnapshot(b.Data, opts.Snapshot),
+		Data:     data,
 		Modules:  b.Modules,
 	}
 	out.Manifest.SetRegoVersion(ast.RegoV1)
@@ -70,12 +76,20 @@ func Build(w io.Writer, opts BuildOptions) error {
 	return nil
 }
 
-// WithSnapshot returns bundle data with snapshot at kmsguard/snapshot,
+// WithSnapshot returns bundle data with snapshot at kmsguard/snapshot (and
+// without prepared entries, which belong to the data's own snapshot),
 // leaving data untouched; a nil snapshot returns data as it is.
 func WithSnapshot(data, snapshot map[string]any) map[string]any {
 	if snapshot == nil {
 		return data
 	}
+	out := withEntry(data, "snapshot", snapshot)
+	delete(out[Root].(map[string]any), "prepared")
+	return out
+}
+
+// withEntry returns data with value at kmsguard/name, leaving data untouched.
+func withEntry(data map[string]any, name string, value any) map[string]any {
 	out := make(map[string]any, len(data)+1)
 	for k, v := range data {
 		out[k] = v
@@ -85,9 +99,30 @@ func WithSnapshot(data, snapshot map[string]any) map[string]any {
 	for k, v := range root {
 		merged[k] = v
 	}
-	merged["snapshot"] = snapshot
+	merged[name] = value
 	out[Root] = merged
 	return out
+}
+
+// withPrepared adds the prepared entries of the snapshot's policy documents
+// (Prepared) at kmsguard/prepared, so every OPA serving the bundle reads each
+// stored document once, not per question. Data without a snapshot is
+// returned as it is.
+func withPrepared(data map[string]any, b *bundle.Bundle) (map[string]any, error) {
+	root, _ := data[Root].(map[string]any)
+	if root["snapshot"] == nil {
+		return data, nil
+	}
+	compiler, err := Compile(b)
+	if err != nil {
+		return nil, err
+	}
+	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+	prepared, err := Prepared(context.Background(), compiler, store)
+	if err != nil {
+		return nil, err
+	}
+	return withEntry(data, "prepared", prepared), nil
 }
 
 // Fingerprint is a revision for a policy and data that carry none: a short

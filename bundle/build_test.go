@@ -74,6 +74,22 @@ func TestBuild(t *testing.T) {
 	if _, ok := lookup(b.Data, "kmsguard", "catalog"); !ok {
 		t.Error("the bundle lost the policy's own data")
 	}
+	if _, ok := lookup(b.Data, "kmsguard", "prepared", "keys"); !ok {
+		t.Error("the bundle has no prepared entries for its snapshot")
+	}
+}
+
+// Prepared entries belong to the snapshot they were made from: a new
+// snapshot drops them, and the data passed in is left untouched.
+func TestWithSnapshotDropsPrepared(t *testing.T) {
+	data := map[string]any{"kmsguard": map[string]any{"catalog": 1, "snapshot": 2, "prepared": 3}}
+	got := WithSnapshot(data, testSnapshot)["kmsguard"].(map[string]any)
+	if _, ok := got["prepared"]; ok || got["catalog"] != 1 || got["snapshot"] == nil {
+		t.Errorf("WithSnapshot gave %v", got)
+	}
+	if data["kmsguard"].(map[string]any)["prepared"] != 3 {
+		t.Error("WithSnapshot changed its input")
+	}
 }
 
 func TestSignatures(t *testing.T) {

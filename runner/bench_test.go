@@ -85,7 +85,10 @@ func benchRunner(b *testing.B) *Runner {
 }
 
 func benchDecide(b *testing.B, q map[string]any, want string) {
-	r := benchRunner(b)
+	benchDecideWith(b, benchRunner(b), q, want)
+}
+
+func benchDecideWith(b *testing.B, r *Runner, q map[string]any, want string) {
 	input := benchInput(b, q)
 	ctx := context.Background()
 	if a := r.Decide(ctx, input); a.Decision != want {
@@ -158,4 +161,37 @@ func BenchmarkBatch(b *testing.B) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+}
+
+// snapshotQuestion: the console question with its key policy and identity
+// policy left to a snapshot, as `kmsguard serve --data` is asked.
+func snapshotQuestion() (snapshot, question map[string]any) {
+	q := consoleQuestion()
+	role := "arn:aws:iam::111122223333:role/App"
+	snapshot = map[string]any{
+		"format": "kmsguard-snapshot", "version": 1,
+		"keys":       map[string]any{benchKey: map[string]any{"key_policy": q["key_policy"]}},
+		"principals": map[string]any{role: map[string]any{"identity_policies": q["identity_policies"]}},
+		"roles":      map[string]any{"111122223333:App": role},
+	}
+	question = map[string]any{"id": q["id"], "principal": q["principal"], "action": q["action"], "resource": q["resource"], "context": q["context"]}
+	return snapshot, question
+}
+
+// BenchmarkDecideSnapshot: the console question answered from a snapshot,
+// whose documents were prepared when it was loaded.
+func BenchmarkDecideSnapshot(b *testing.B) {
+	snap, q := snapshotQuestion()
+	r, err := New(context.Background(), WithSnapshot(snap), WithPreparedSnapshot())
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDecideWith(b, r, q, "Allowed")
+}
+
+// BenchmarkDecideSnapshotUnprepared: the same, reading the stored documents
+// for every question (as without data.kmsguard.prepared).
+func BenchmarkDecideSnapshotUnprepared(b *testing.B) {
+	snap, q := snapshotQuestion()
+	benchDecideWith(b, unpreparedRunner(b, snap), q, "Allowed")
 }

@@ -36,12 +36,23 @@ type Option func(*options)
 type options struct {
 	snapshot map[string]any
 	bundle   *bundle.Bundle // nil: the embedded bundle
+	prepare  bool
 }
 
 // WithSnapshot puts a snapshot (docs/snapshot-format.md) in the store at
 // data.kmsguard.snapshot, so questions may leave out what it holds.
 func WithSnapshot(snapshot map[string]any) Option {
 	return func(o *options) { o.snapshot = snapshot }
+}
+
+// WithPreparedSnapshot reads every policy document of the stored snapshot
+// once, when the runner is made, and keeps the result at
+// data.kmsguard.prepared (bundle.Prepared): decisions answered from the
+// snapshot then skip re-validating and re-normalising its documents. It
+// costs memory and load time, so it suits a runner that answers many
+// decisions (serve); who-can and diff read the snapshot their own way.
+func WithPreparedSnapshot() Option {
+	return func(o *options) { o.prepare = true }
 }
 
 // New compiles the embedded bundle and prepares the entry-point queries.
@@ -57,15 +68,16 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 			return nil, err
 		}
 	}
-	data := b.Data
-	if o.snapshot != nil {
-		data = withSnapshot(b.Data, o.snapshot)
-	}
 	compiler, err := kbundle.Compile(b)
 	if err != nil {
 		return nil, err
 	}
-	store := inmemStore(data)
+	store := inmemStore(kbundle.WithSnapshot(b.Data, o.snapshot))
+	if o.prepare {
+		if err := prepareSnapshot(ctx, compiler, store); err != nil {
+			return nil, err
+		}
+	}
 	prep := func(query string) (rego.PreparedEvalQuery, error) {
 		return rego.New(
 			rego.Query(query),

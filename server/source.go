@@ -59,7 +59,7 @@ func (s Source) load(ctx context.Context) (*engine, error) {
 		return nil, err
 	}
 	var snap map[string]any
-	opts := []runner.Option{runner.WithBundle(b)}
+	opts := []runner.Option{runner.WithBundle(b), runner.WithPreparedSnapshot()}
 	if s.Data != "" {
 		if snap, err = snapshot.Load(s.Data); err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/kmsguard/kmsguard/conformance"
 )
@@ -66,4 +67,68 @@ func Bodies(questions []map[string]any) ([][]byte, error) {
 		out[i] = b
 	}
 	return out, nil
+}
+
+// Snapshot builds a snapshot (docs/snapshot-format.md) from the questions'
+// own policies (the first question naming a key, a principal or an account
+// gives its entry) and returns it with the questions cut down to principal,
+// action, resource and context.
+func Snapshot(qs []map[string]any) (map[string]any, []map[string]any) {
+	keys, principals, roles, accounts := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
+	var stripped []map[string]any
+	for _, q := range qs {
+		res, _ := q["resource"].(string)
+		p, _ := q["principal"].(string)
+		if res == "" || p == "" {
+			continue
+		}
+		if _, seen := keys[res]; !seen && q["key_policy"] != nil {
+			keys[res] = pick(q, "key_policy", "grants", "key")
+		}
+		holder := p
+		if ra, ok := q["role_arn"].(string); ok {
+			holder = ra
+			if parts := strings.Split(p, ":"); len(parts) == 6 {
+				if seg := strings.Split(parts[5], "/"); len(seg) == 3 && seg[0] == "assumed-role" {
+					roles[parts[4]+":"+seg[1]] = ra
+				}
+			}
+		}
+		if strings.Contains(holder, ":user/") || strings.Contains(holder, ":role/") {
+			if _, seen := principals[holder]; !seen {
+				principals[holder] = pick(q, "identity_policies", "permissions_boundary")
+			}
+		}
+		if acct := account(p); acct != "" && q["scps"] != nil {
+			if _, seen := accounts[acct]; !seen {
+				accounts[acct] = map[string]any{"scps": q["scps"]}
+			}
+		}
+		s := pick(q, "id", "principal", "action", "resource", "context")
+		stripped = append(stripped, s)
+	}
+	return map[string]any{
+		"format": "kmsguard-snapshot", "version": 1,
+		"keys": keys, "principals": principals, "roles": roles, "accounts": accounts, "errors": []any{},
+	}, stripped
+}
+
+func pick(q map[string]any, fields ...string) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		if v, ok := q[f]; ok {
+			out[f] = v
+		}
+	}
+	return out
+}
+
+func account(principal string) string {
+	if len(principal) == 12 && strings.Trim(principal, "0123456789") == "" {
+		return principal
+	}
+	if parts := strings.Split(principal, ":"); len(parts) == 6 && (parts[2] == "iam" || parts[2] == "sts") {
+		return parts[4]
+	}
+	return ""
 }

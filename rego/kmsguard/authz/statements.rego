@@ -113,14 +113,14 @@ identity_applies(s, a, r) if {
 
 # ---- policies of the question -------------------------------------------------------
 
-key_policy_statements := policy.statements(question.key_policy)
+key_policy_statements := statements_of(question.key_policy, prepared_key_policy)
 
 identity_statements := [[i, s] |
 	some i, doc in object.get(question, "identity_policies", [])
-	some s in policy.statements(doc)
+	some s in statements_of(doc, prepared_identity_policy(i))
 ]
 
-boundary_statements := policy.statements(question.permissions_boundary)
+boundary_statements := statements_of(question.permissions_boundary, prepared_boundary)
 
 session_statements := policy.statements(question.session_policy)
 
@@ -129,13 +129,13 @@ endpoint_statements := policy.statements(question.vpc_endpoint_policy)
 scp_statements := [[l, i, s] |
 	some l, level in object.get(question, "scps", [])
 	some i, doc in level
-	some s in policy.statements(doc)
+	some s in statements_of(doc, prepared_level_policy(prepared_scps, l, i))
 ]
 
 rcp_statements := [[l, i, s] |
 	some l, level in object.get(question, "rcps", [])
 	some i, doc in level
-	some s in policy.statements(doc)
+	some s in statements_of(doc, prepared_level_policy(prepared_rcps, l, i))
 ]
 
 reason(kind, s) := object.union(sid_field(s), {"policy": kind, "statement": s.index, "effect": s.effect})

@@ -83,13 +83,17 @@ errors contains sprintf("resource: %q is not a KMS key ARN (expected arn:aws:kms
 
 errors contains msg if {
 	"key_policy" in object.keys(question)
-	some msg in policy.errors("key_policy", question.key_policy, "resource")
+	some msg in errors_of("key_policy", question.key_policy, "resource", prepared_key_policy)
 }
 
 errors contains msg if {
-	some k in ["permissions_boundary", "session_policy"]
-	k in object.keys(question)
-	some msg in policy.errors(k, question[k], "identity")
+	"permissions_boundary" in object.keys(question)
+	some msg in errors_of("permissions_boundary", question.permissions_boundary, "identity", prepared_boundary)
+}
+
+errors contains msg if {
+	"session_policy" in object.keys(question)
+	some msg in policy.errors("session_policy", question.session_policy, "identity")
 }
 
 errors contains msg if {
@@ -105,7 +109,7 @@ errors contains "identity_policies: must be a list of policies" if {
 errors contains msg if {
 	is_array(question.identity_policies)
 	some i, doc in question.identity_policies
-	some msg in policy.errors(sprintf("identity_policies[%d]", [i]), doc, "identity")
+	some msg in errors_of(sprintf("identity_policies[%d]", [i]), doc, "identity", prepared_identity_policy(i))
 }
 
 errors contains sprintf("%s: must be a list of levels, each a list of policies", [k]) if {
@@ -122,11 +126,11 @@ list_of_lists(v) if {
 }
 
 errors contains msg if {
-	some [k, kind] in [["scps", "identity"], ["rcps", "resource"]]
+	some [k, kind, levels] in [["scps", "identity", prepared_scps], ["rcps", "resource", prepared_rcps]]
 	list_of_lists(question[k])
 	some l, level in question[k]
 	some i, doc in level
-	some msg in policy.errors(sprintf("%s[%d][%d]", [k, l, i]), doc, kind)
+	some msg in errors_of(sprintf("%s[%d][%d]", [k, l, i]), doc, kind, prepared_level_policy(levels, l, i))
 }
 
 errors contains sprintf("%s: a service principal has no identity policies, boundary or session policy", [k]) if {

@@ -1,0 +1,104 @@
+package kmsguard.authz
+
+import data.kmsguard.iam.policy
+
+# ---- policy documents read once ---------------------------------------------------
+# data.kmsguard.prepared holds, for every policy document of the snapshot, its
+# normalised statements and validation messages, computed by `prepare` when
+# the data is loaded (kmsguard's runner) or the bundle is built (`kmsguard
+# bundle build --data`). An entry keeps the document it was read from and is
+# used only for that very document: a question that brings its own policy,
+# or data changed after preparing, falls back to reading the document, so the
+# answer is the same with or without prepared entries.
+
+default prepared := {}
+
+prepared := data.kmsguard.prepared
+
+# statements_of(v, p): the normalised statements of document v, taken from
+# the prepared entry p (or null) when p was made from v.
+statements_of(v, p) := p.statements if p.document == v
+
+else := policy.statements(v)
+
+# errors_of(path, v, kind, p): policy.errors(path, v, kind), taken from the
+# prepared entry p (or null) when p was made from v. Prepared messages are
+# made with an empty path: every message starts with its path.
+errors_of(path, v, kind, p) := {concat("", [path, m]) | some m in p.errors} if p.document == v
+
+else := policy.errors(path, v, kind)
+
+default prepared_key_policy := null
+
+prepared_key_policy := object.get(prepared, ["keys", input.resource, "key_policy"], null) if {
+	count(prepared) > 0
+	is_string(input.resource)
+}
+
+default prepared_principal := {}
+
+prepared_principal := object.get(prepared, ["principals", stored_principal_arn], {}) if count(prepared) > 0
+
+prepared_identity_policy(i) := p if {
+	p := prepared_principal.identity_policies[i]
+} else := null
+
+default prepared_boundary := null
+
+prepared_boundary := object.get(prepared_principal, "permissions_boundary", null)
+
+default prepared_scps := []
+
+prepared_scps := object.get(prepared, ["accounts", stored_caller.account, "scps"], []) if count(prepared) > 0
+
+default prepared_rcps := []
+
+prepared_rcps := object.get(prepared, ["accounts", parts[4], "rcps"], []) if {
+	count(prepared) > 0
+	is_string(input.resource)
+	parts := split(input.resource, ":")
+	count(parts) == 6
+}
+
+prepared_level_policy(levels, l, i) := p if {
+	p := levels[l][i]
+} else := null
+
+# ---- preparing --------------------------------------------------------------------
+
+# METADATA
+# title: Prepare
+# description: |
+#   The prepared entries (data.kmsguard.prepared) of every policy document
+#   of the snapshot at data.kmsguard.snapshot: its key policies, identity
+#   policies, permissions boundaries, SCPs and RCPs.
+# entrypoint: true
+prepare := {
+	"keys": {arn: {"key_policy": prepared_entry(k.key_policy, "resource")} |
+		some arn, k in object.get(snapshot, "keys", {})
+		is_object(k)
+		"key_policy" in object.keys(k)
+	},
+	"principals": {arn: object.union(prepared_identities(p), prepared_boundary_entry(p)) |
+		some arn, p in object.get(snapshot, "principals", {})
+		is_object(p)
+	},
+	"accounts": {account: object.union(prepared_levels(a, "scps", "identity"), prepared_levels(a, "rcps", "resource")) |
+		some account, a in object.get(snapshot, "accounts", {})
+		is_object(a)
+	},
+}
+
+prepared_entry(v, kind) := {"document": v, "statements": policy.statements(v), "errors": policy.errors("", v, kind)}
+
+prepared_identities(p) := {"identity_policies": [prepared_entry(d, "identity") | some d in p.identity_policies]} if {
+	is_array(p.identity_policies)
+} else := {}
+
+prepared_boundary_entry(p) := {"permissions_boundary": prepared_entry(p.permissions_boundary, "identity")} if {
+	"permissions_boundary" in object.keys(p)
+} else := {}
+
+prepared_levels(a, k, kind) := {k: [[prepared_entry(d, kind) | some d in level] | some level in a[k]]} if {
+	list_of_lists(a[k])
+} else := {}

@@ -1,0 +1,118 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage"
+
+	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/internal/loadgen"
+)
+
+// unpreparedRunner serves the snapshot with an empty data.kmsguard.prepared,
+// so every question reads the stored documents afresh.
+func unpreparedRunner(t testing.TB, snap map[string]any) *Runner {
+	t.Helper()
+	b, err := kbundle.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Data = kbundle.WithSnapshot(b.Data, snap)
+	b.Data["kmsguard"].(map[string]any)["prepared"] = map[string]any{}
+	r, err := New(context.Background(), WithBundle(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Prepared entries only save work: a snapshot built from the decision cases
+// and 2,000 generated questions gives every question the same answer with
+// and without them, whether it leaves the policies to the snapshot or
+// brings its own.
+func TestPreparedSnapshotSameAnswers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("answers thousands of questions twice")
+	}
+	questions, err := loadgen.Questions(decisionsDir, 2000, loadgen.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, stripped := loadgen.Snapshot(questions)
+	prepared, err := New(context.Background(), WithSnapshot(snap), WithPreparedSnapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := unpreparedRunner(t, snap)
+	ctx := context.Background()
+	kinds := map[string]int{}
+	for i, q := range append(stripped, questions[:500]...) {
+		input, err := ast.InterfaceToValue(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := prepared.Decide(ctx, input), plain.Decide(ctx, input)
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			t.Fatalf("question %d: with prepared entries %s, without %s", i, g, w)
+		}
+		if i < len(stripped) {
+			if got.Error != "" {
+				kinds["error"]++
+			} else {
+				kinds[got.Decision]++
+			}
+		}
+	}
+	t.Logf("%d snapshot questions: %v", len(stripped), kinds)
+	if kinds["Allowed"] < 50 || kinds["ImplicitlyDenied"] < 50 || kinds["ExplicitlyDenied"] < 10 {
+		t.Errorf("the snapshot questions test too little: %v", kinds)
+	}
+}
+
+// prepareSnapshot stores an entry for every stored key policy and
+// principal, and leaves data that has entries already as it is.
+func TestPrepareSnapshotStoresEntries(t *testing.T) {
+	ctx := context.Background()
+	b, err := kbundle.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiler, err := kbundle.Compile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := snapshotQuestion()
+	store := inmemStore(kbundle.WithSnapshot(b.Data, snap))
+	if err := prepareSnapshot(ctx, compiler, store); err != nil {
+		t.Fatal(err)
+	}
+	got, err := storage.ReadOne(ctx, store, preparedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prepared := got.(ast.Object)
+	for _, path := range [][]string{{"keys", benchKey, "key_policy", "statements"}, {"principals", "arn:aws:iam::111122223333:role/App", "identity_policies"}} {
+		terms := make([]*ast.Term, len(path))
+		for i, p := range path {
+			terms[i] = ast.StringTerm(p)
+		}
+		if v, err := prepared.Find(terms); err != nil || v == nil {
+			t.Errorf("no prepared entry at %v (%v)", path, err)
+		}
+	}
+
+	marker := map[string]any{"kmsguard": map[string]any{"snapshot": snap, "prepared": map[string]any{"marker": true}}}
+	store = inmemStore(marker)
+	if err := prepareSnapshot(ctx, compiler, store); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := storage.ReadOne(ctx, store, preparedPath); err != nil || got.(ast.Object).Get(ast.StringTerm("marker")) == nil {
+		t.Errorf("existing prepared entries replaced: %v (%v)", got, err)
+	}
+}
