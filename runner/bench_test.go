@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -102,11 +103,65 @@ func benchDecideWith(b *testing.B, r *Runner, q map[string]any, want string) {
 }
 
 // BenchmarkDecideConsole: one decision, console default key policy plus one
-// identity policy.
+// identity policy, asked again and again: its documents come from the
+// runner's memo (memo.go).
 func BenchmarkDecideConsole(b *testing.B) { benchDecide(b, consoleQuestion(), "Allowed") }
+
+// BenchmarkDecideConsoleDistinct: the same question, but every decision
+// brings policy documents never seen before.
+func BenchmarkDecideConsoleDistinct(b *testing.B) { benchDecideDistinct(b, consoleQuestion()) }
 
 // BenchmarkDecideLarge: one decision, 30 statements with conditions.
 func BenchmarkDecideLarge(b *testing.B) { benchDecide(b, largeQuestion(), "Allowed") }
+
+// BenchmarkDecideLargeDistinct: the same with documents never seen before.
+func BenchmarkDecideLargeDistinct(b *testing.B) { benchDecideDistinct(b, largeQuestion()) }
+
+// benchDecideDistinct answers q with a distinct "Id" in each of its policy
+// documents at every iteration (the Id changes no answer), so the memo
+// never has an entry for them.
+func benchDecideDistinct(b *testing.B, q map[string]any) {
+	r := benchRunner(b)
+	const pool = 1 << 12
+	inputs := make([]ast.Value, pool)
+	for i := range inputs {
+		inputs[i] = benchInput(b, distinctDocuments(q, i))
+	}
+	ctx := context.Background()
+	if a := r.Decide(ctx, inputs[0]); a.Decision != "Allowed" {
+		b.Fatalf("decision %q (error %q), want Allowed", a.Decision, a.Error)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 1
+	for b.Loop() {
+		if i == pool {
+			b.Fatal("the pool of distinct questions ran out")
+		}
+		r.Decide(ctx, inputs[i])
+		i++
+	}
+}
+
+// distinctDocuments copies q with Id "q-N" in its key policy and identity
+// policies.
+func distinctDocuments(q map[string]any, n int) map[string]any {
+	withID := func(doc any) any {
+		out := maps.Clone(doc.(map[string]any))
+		out["Id"] = fmt.Sprintf("q-%d", n)
+		return out
+	}
+	out := maps.Clone(q)
+	out["key_policy"] = withID(q["key_policy"])
+	if ids, ok := q["identity_policies"].([]any); ok {
+		docs := make([]any, len(ids))
+		for i, d := range ids {
+			docs[i] = withID(d)
+		}
+		out["identity_policies"] = docs
+	}
+	return out
+}
 
 // BenchmarkFloor* measure OPA's own floor: a prepared query of a constant
 // rule, given the same parsed input.

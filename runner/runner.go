@@ -24,10 +24,12 @@ const (
 
 // Runner holds prepared queries; it is safe for concurrent use.
 type Runner struct {
-	decision    rego.PreparedEvalQuery
-	explain     rego.PreparedEvalQuery
-	entrypoints map[string]rego.PreparedEvalQuery // Eval's allowlist (entrypoints.go)
-	lint        *lintState                        // lint queries and rule METADATA (lint.go)
+	decision            rego.PreparedEvalQuery
+	decisionWithEntries rego.PreparedEvalQuery // the decision with memo entries (memo.go)
+	memo                *docMemo               // nil when the bundle cannot prepare documents
+	explain             rego.PreparedEvalQuery
+	entrypoints         map[string]rego.PreparedEvalQuery // Eval's allowlist (entrypoints.go)
+	lint                *lintState                        // lint queries and rule METADATA (lint.go)
 }
 
 // Option configures a Runner.
@@ -89,6 +91,16 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 	if r.decision, err = prep(DecisionQuery); err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", DecisionQuery, err)
 	}
+	if len(compiler.GetRules(ast.MustParseRef(PrepareQuestionQuery))) > 0 {
+		prepare, err := prep(PrepareQuestionQuery)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %s: %w", PrepareQuestionQuery, err)
+		}
+		if r.decisionWithEntries, err = prep(decisionWithEntriesQuery); err != nil {
+			return nil, fmt.Errorf("prepare %s: %w", decisionWithEntriesQuery, err)
+		}
+		r.memo = newDocMemo(prepare)
+	}
 	if r.explain, err = prep(ExplainQuery); err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", ExplainQuery, err)
 	}
@@ -133,7 +145,17 @@ func ErrorAnswer(id string, err error) *Answer {
 // Decide answers one question. An evaluation failure comes back as an answer
 // with Error set (never an allow), so batch callers can go on.
 func (r *Runner) Decide(ctx context.Context, input ast.Value) *Answer {
-	rs, err := r.decision.Eval(ctx, rego.EvalParsedInput(input))
+	pq, in := r.decision, input
+	if r.memo != nil {
+		if entries := r.memo.questionEntries(ctx, input); entries != nil {
+			pq = r.decisionWithEntries
+			in = ast.NewObject(
+				ast.Item(ast.InternedTerm("question"), ast.NewTerm(input)),
+				ast.Item(ast.InternedTerm("prepared"), ast.NewTerm(entries)),
+			)
+		}
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in))
 	if err != nil {
 		return ErrorAnswer(idOf(input), fmt.Errorf("evaluation failed: %w", err))
 	}

@@ -28,9 +28,18 @@ errors_of(path, v, kind, p) := {concat("", [path, m]) | some m in p.errors} if p
 
 else := policy.errors(path, v, kind)
 
+# Entries come from two places: prepared.question, entries for the
+# question's own documents by field (kmsguard's runner keeps them for
+# documents that recur across questions, see prepare_question), and the
+# entries of the stored document the question takes from the snapshot.
+question_entries := object.get(prepared, "question", {})
+
 default prepared_key_policy := null
 
-prepared_key_policy := object.get(prepared, ["keys", input.resource, "key_policy"], null) if {
+prepared_key_policy := question_entries.key_policy if {
+	count(prepared) > 0
+	question_entries.key_policy
+} else := object.get(prepared, ["keys", input.resource, "key_policy"], null) if {
 	count(prepared) > 0
 	is_string(input.resource)
 }
@@ -40,12 +49,21 @@ default prepared_principal := {}
 prepared_principal := object.get(prepared, ["principals", stored_principal_arn], {}) if count(prepared) > 0
 
 prepared_identity_policy(i) := p if {
+	p := question_entries.identity_policies[i]
+	p != null
+} else := p if {
 	p := prepared_principal.identity_policies[i]
 } else := null
 
 default prepared_boundary := null
 
-prepared_boundary := object.get(prepared_principal, "permissions_boundary", null)
+prepared_boundary := question_entries.permissions_boundary if {
+	question_entries.permissions_boundary
+} else := object.get(prepared_principal, "permissions_boundary", null)
+
+prepared_session_policy := object.get(question_entries, "session_policy", null)
+
+prepared_endpoint_policy := object.get(question_entries, "vpc_endpoint_policy", null)
 
 default prepared_scps := []
 
@@ -60,8 +78,14 @@ prepared_rcps := object.get(prepared, ["accounts", parts[4], "rcps"], []) if {
 	count(parts) == 6
 }
 
-prepared_level_policy(levels, l, i) := p if {
-	p := levels[l][i]
+# prepared_level_policy(k, stored, l, i): the entry of document i of level l
+# of the question's SCPs or RCPs (k), from the question's entries or the
+# stored levels.
+prepared_level_policy(k, stored, l, i) := p if {
+	p := question_entries[k][l][i]
+	p != null
+} else := p if {
+	p := stored[l][i]
 } else := null
 
 # ---- preparing --------------------------------------------------------------------
@@ -102,3 +126,25 @@ prepared_boundary_entry(p) := {"permissions_boundary": prepared_entry(p.permissi
 prepared_levels(a, k, kind) := {k: [[prepared_entry(d, kind) | some d in level] | some level in a[k]]} if {
 	list_of_lists(a[k])
 } else := {}
+
+# METADATA
+# title: Prepare a question's documents
+# description: |
+#   The prepared entries of the policy documents a question (the input)
+#   carries, by field and in the question's shape: an entry for key_policy,
+#   permissions_boundary, session_policy and vpc_endpoint_policy, a list of
+#   entries for identity_policies, lists of lists for scps and rcps. This is
+#   what data.kmsguard.prepared.question holds; kmsguard's runner keeps
+#   entries for documents that recur across questions.
+# entrypoint: true
+prepare_question := object.union_n([
+	{k: prepared_entry(input[k], kind) |
+		some k, kind in {"key_policy": "resource", "permissions_boundary": "identity", "session_policy": "identity", "vpc_endpoint_policy": "resource"}
+		k in object.keys(input)
+	},
+	{"identity_policies": [prepared_entry(d, "identity") | some d in input.identity_policies] | is_array(input.identity_policies)},
+	{k: [[prepared_entry(d, kind) | some d in level] | some level in input[k]] |
+		some k, kind in {"scps": "identity", "rcps": "resource"}
+		list_of_lists(input[k])
+	},
+])

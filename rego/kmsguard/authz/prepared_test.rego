@@ -79,3 +79,45 @@ test_prepared_entry_used_only_for_its_document if {
 	stale := json.patch(forged, [{"op": "replace", "path": ["keys", other_key, "key_policy", "document"], "value": lax}])
 	answer_with(question, stale).decision == "ImplicitlyDenied"
 }
+
+# Entries for a question's own documents (prepare_question, kept by the
+# runner at prepared.question) change no answer either, for every policy
+# field, valid or not.
+inline_questions := [
+	object.union(q(alice, "kms:Decrypt", default_policy), {
+		"identity_policies": [iam("kms:Decrypt"), iam("kms:Encrypt")],
+		"permissions_boundary": iam("kms:*"),
+		"session_policy": iam("kms:Decrypt"),
+		"scps": [[allow_all], [allow_all, deny_decrypt_identity]],
+		"rcps": [[deny_decrypt]],
+		"vpc_endpoint_policy": kp([allow_to("*", "kms:*")]),
+	}),
+	object.union(q(alice, "kms:Encrypt", default_policy), {"identity_policies": [iam("kms:Encrypt")], "scps": [[allow_all]]}),
+	object.union(q(alice, "kms:Encrypt", default_policy), {"identity_policies": [bad_policy], "session_policy": bad_policy}),
+	object.union(q(alice, "kms:Encrypt", bad_policy), {"vpc_endpoint_policy": bad_policy, "rcps": [[bad_policy]]}),
+	object.union(q(session, "kms:Encrypt", kp([allow_to(role, "kms:*")])), {"permissions_boundary": iam("kms:Decrypt")}),
+]
+
+deny_decrypt_identity := {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}]}
+
+inline_answer(question, prepared) := answer if {
+	answer := authz.decision with input as question with data.kmsguard.prepared as prepared
+}
+
+test_prepare_question_changes_no_answer if {
+	every question in inline_questions {
+		entries := authz.prepare_question with input as question
+		inline_answer(question, {"question": entries}) == inline_answer(question, {})
+	}
+	kinds := {object.get(inline_answer(question, {}), "decision", "error") | some question in inline_questions}
+	kinds == {"Allowed", "ExplicitlyDenied", "ImplicitlyDenied", "error"}
+}
+
+# Question entries are used: forged statements for the key policy decide.
+test_question_entries_used if {
+	question := q(alice, "kms:Decrypt", kp([allow_to(bob, "kms:*")]))
+	inline_answer(question, {}).decision == "ImplicitlyDenied"
+	lax := kp([allow_to(alice, "kms:*")])
+	forged := {"question": {"key_policy": {"document": question.key_policy, "statements": data.kmsguard.iam.policy.statements(lax), "errors": []}}}
+	inline_answer(question, forged).decision == "Allowed"
+}

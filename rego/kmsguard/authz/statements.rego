@@ -2,7 +2,6 @@ package kmsguard.authz
 
 import data.kmsguard.iam.condition
 import data.kmsguard.iam.pattern
-import data.kmsguard.iam.policy
 import data.kmsguard.iam.principal
 
 caller_identities := principal.identity_map(caller)
@@ -122,20 +121,20 @@ identity_statements := [[i, s] |
 
 boundary_statements := statements_of(question.permissions_boundary, prepared_boundary)
 
-session_statements := policy.statements(question.session_policy)
+session_statements := statements_of(question.session_policy, prepared_session_policy)
 
-endpoint_statements := policy.statements(question.vpc_endpoint_policy)
+endpoint_statements := statements_of(question.vpc_endpoint_policy, prepared_endpoint_policy)
 
 scp_statements := [[l, i, s] |
 	some l, level in object.get(question, "scps", [])
 	some i, doc in level
-	some s in statements_of(doc, prepared_level_policy(prepared_scps, l, i))
+	some s in statements_of(doc, prepared_level_policy("scps", prepared_scps, l, i))
 ]
 
 rcp_statements := [[l, i, s] |
 	some l, level in object.get(question, "rcps", [])
 	some i, doc in level
-	some s in statements_of(doc, prepared_level_policy(prepared_rcps, l, i))
+	some s in statements_of(doc, prepared_level_policy("rcps", prepared_rcps, l, i))
 ]
 
 reason(kind, s) := object.union(sid_field(s), {"policy": kind, "statement": s.index, "effect": s.effect})

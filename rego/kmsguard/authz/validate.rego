@@ -1,7 +1,6 @@
 package kmsguard.authz
 
 import data.kmsguard.catalog
-import data.kmsguard.iam.policy
 import data.kmsguard.iam.principal
 
 question_fields := {
@@ -93,12 +92,12 @@ errors contains msg if {
 
 errors contains msg if {
 	"session_policy" in object.keys(question)
-	some msg in policy.errors("session_policy", question.session_policy, "identity")
+	some msg in errors_of("session_policy", question.session_policy, "identity", prepared_session_policy)
 }
 
 errors contains msg if {
 	"vpc_endpoint_policy" in object.keys(question)
-	some msg in policy.errors("vpc_endpoint_policy", question.vpc_endpoint_policy, "resource")
+	some msg in errors_of("vpc_endpoint_policy", question.vpc_endpoint_policy, "resource", prepared_endpoint_policy)
 }
 
 errors contains "identity_policies: must be a list of policies" if {
@@ -126,11 +125,11 @@ list_of_lists(v) if {
 }
 
 errors contains msg if {
-	some [k, kind, levels] in [["scps", "identity", prepared_scps], ["rcps", "resource", prepared_rcps]]
+	some [k, kind, stored] in [["scps", "identity", prepared_scps], ["rcps", "resource", prepared_rcps]]
 	list_of_lists(question[k])
 	some l, level in question[k]
 	some i, doc in level
-	some msg in errors_of(sprintf("%s[%d][%d]", [k, l, i]), doc, kind, prepared_level_policy(levels, l, i))
+	some msg in errors_of(sprintf("%s[%d][%d]", [k, l, i]), doc, kind, prepared_level_policy(k, stored, l, i))
 }
 
 errors contains sprintf("%s: a service principal has no identity policies, boundary or session policy", [k]) if {
