@@ -3,6 +3,7 @@ package runner_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -53,14 +54,15 @@ var fuzzDecideSeeds = []string{
 // FuzzDecide runs fuzzed bytes through question.Decode and Runner.Decide.
 // Properties: nothing panics; a question that does not decode is never
 // allowed, even when its raw JSON is given to Decide; an allowed question has
-// a principal, action, resource and key policy.
+// a principal, action, resource and key policy; asked a second time (its
+// documents then come from the runner's memo) a question gets the same
+// answer.
 func FuzzDecide(f *testing.F) {
 	for _, s := range fuzzDecideSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := fuzzGetRunner(t)
-		ctx := context.Background()
 		input, id, err := question.Decode(data)
 		if err != nil {
 			var qe *question.Error
@@ -80,15 +82,12 @@ func FuzzDecide(f *testing.F) {
 			if verr != nil {
 				return
 			}
-			if a := r.Decide(ctx, v); a.IsAllowed() {
+			if a := decideTwice(t, r, v); a.IsAllowed() {
 				t.Fatalf("question that failed to decode (%v) is allowed: %+v", err, a)
 			}
 			return
 		}
-		a := r.Decide(ctx, input)
-		if a == nil {
-			t.Fatal("Decide returned nil")
-		}
+		a := decideTwice(t, r, input)
 		if a.Error != "" && (a.Decision != "" || a.Allowed != nil) {
 			t.Fatalf("error answer with a decision: %+v", a)
 		}
@@ -113,4 +112,20 @@ func FuzzDecide(f *testing.F) {
 			t.Fatalf("allowed with key_policy = %v: %+v", kp, a)
 		}
 	})
+}
+
+// decideTwice answers input from an empty memo, then again with its
+// documents from the memo, and requires the same answer.
+func decideTwice(t *testing.T, r *runner.Runner, input ast.Value) *runner.Answer {
+	t.Helper()
+	runner.ResetMemo(r)
+	ctx := context.Background()
+	first := r.Decide(ctx, input)
+	if first == nil {
+		t.Fatal("Decide returned nil")
+	}
+	if again := r.Decide(ctx, input); !reflect.DeepEqual(first, again) {
+		t.Fatalf("answer %+v, asked again %+v", first, again)
+	}
+	return first
 }

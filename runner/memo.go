@@ -66,6 +66,15 @@ func newDocMemo(prepare rego.PreparedEvalQuery) *docMemo {
 	return &docMemo{prepare: prepare, seen: map[memoKey]struct{}{}, entries: map[memoKey][]memoEntry{}}
 }
 
+// reset forgets every document.
+func (m *docMemo) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.seen)
+	clear(m.entries)
+	m.terms = 0
+}
+
 // questionEntries returns the entries for input's documents, in the shape
 // of data.kmsguard.prepared.question, or nil when the memo has none.
 func (m *docMemo) questionEntries(ctx context.Context, input ast.Value) ast.Value {
