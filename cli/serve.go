@@ -38,6 +38,7 @@ type serveParams struct {
 	IdleTimeout     time.Duration
 	ShutdownTimeout time.Duration
 	Watch           bool
+	PollInterval    time.Duration
 	DecisionLog     string
 	MaskContext     []string
 	GCPercent       int
@@ -63,8 +64,8 @@ build" (a file, or an http(s) URL fetched at start and on each reload) instead
 of the built-in policy.
 
 SIGHUP reloads the bundle, the snapshot and the TLS certificate (--watch also
-reloads when the files change); a version that fails to load is logged and the
-running one keeps serving. SIGTERM or SIGINT stops accepting requests and waits
+reloads when the files change, or when the bundle at a URL does); a version
+that fails to load is logged and the running one keeps serving. SIGTERM or SIGINT stops accepting requests and waits
 up to --shutdown-timeout for those in flight.
 
 The access log (JSON, one line per request) and server events go to standard
@@ -113,7 +114,8 @@ func newServeCommand(stderr io.Writer) *cobra.Command {
 	f.DurationVar(&p.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "time to answer a request")
 	f.DurationVar(&p.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
 	f.DurationVar(&p.ShutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "how long shutdown waits for requests in flight")
-	f.BoolVar(&p.Watch, "watch", false, "reload when the bundle file or snapshot files change (checked every second)")
+	f.BoolVar(&p.Watch, "watch", false, "reload when the bundle file or snapshot files change (checked every second), or the bundle at a --bundle URL (checked every --poll-interval)")
+	f.DurationVar(&p.PollInterval, "poll-interval", server.DefaultPollInterval, "with --watch, how often to ask a --bundle URL for a new version")
 	f.StringVar(&p.DecisionLog, "decision-log", "", "append one JSON line per answer to `FILE`")
 	f.StringArrayVar(&p.MaskContext, "mask-context", nil, "in the decision log, replace the values of context keys matching `PATTERN` ('*' matches any text) by \"***\" (repeatable)")
 	f.IntVar(&p.GCPercent, "gc-percent", defaultGCPercent, "Go garbage collector target `PERCENT` (the GOGC environment variable wins when set)")
@@ -198,6 +200,9 @@ func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog f
 			return cfg, closeLog, inputErrorf("%s must be positive", d.name)
 		}
 	}
+	if p.Watch && p.PollInterval <= 0 {
+		return cfg, closeLog, inputErrorf("--poll-interval must be positive")
+	}
 	cfg = server.Config{
 		Source:          server.Source{Bundle: p.Bundle, Data: p.Data},
 		TLSCert:         p.TLSCert,
@@ -209,6 +214,7 @@ func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog f
 		IdleTimeout:     p.IdleTimeout,
 		ShutdownTimeout: p.ShutdownTimeout,
 		Watch:           p.Watch,
+		PollInterval:    p.PollInterval,
 		MaskContext:     p.MaskContext,
 		Log:             slog.New(slog.NewJSONHandler(stderr, nil)),
 	}

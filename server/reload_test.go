@@ -148,6 +148,69 @@ func TestWatch(t *testing.T) {
 	}
 }
 
+// TestWatchBundleURL reloads when the bundle at a URL changes, asking the
+// bundle server with validators so that an unchanged bundle is not
+// downloaded again.
+func TestWatchBundleURL(t *testing.T) {
+	path := tempPath(t, "kmsguard.tar.gz")
+	var (
+		mu          sync.Mutex
+		full, unmod atomic.Int64
+	)
+	buildBundle(t, path, "p1", nil)
+	bundles := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		rec := httptest.NewRecorder()
+		http.ServeFile(rec, r, path)
+		if rec.Code == http.StatusNotModified {
+			unmod.Add(1)
+		} else {
+			full.Add(1)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	defer bundles.Close()
+	s, err := New(context.Background(), Config{Source: Source{Bundle: bundles.URL + "/kmsguard.tar.gz"}, Watch: true, PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveOnLoopback(t, s)
+	deadline := time.Now().Add(10 * time.Second)
+	for unmod.Load() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d conditional answers after 10s", unmod.Load())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s.Revision() != "p1" {
+		t.Fatalf("revision %s before any change", s.Revision())
+	}
+	mu.Lock()
+	buildBundle(t, path, "p2", nil)
+	// Make the change visible even on file systems with coarse mtimes.
+	future := time.Now().Add(2 * time.Second)
+	if err := os.Chtimes(path, future, future); err != nil {
+		t.Fatal(err)
+	}
+	mu.Unlock()
+	for s.Revision() != "p2" {
+		if time.Now().After(deadline) {
+			t.Fatalf("revision still %s 10s after the change", s.Revision())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// One download at start, one when watching starts, one to see the
+	// change, one to load it: the rest were 304s.
+	if n := full.Load(); n > 4 {
+		t.Errorf("%d full downloads, want at most 4", n)
+	}
+}
+
 // TestReloadUnderLoad reloads again and again (alternating two bundles of
 // different revisions) while workers send questions: no request may fail
 // and every answer must be the expected one.

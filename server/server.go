@@ -22,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	kbundle "github.com/kmsguard/kmsguard/bundle"
 )
 
 // Defaults of Config.
@@ -31,6 +33,7 @@ const (
 	DefaultWriteTimeout    = 30 * time.Second
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultShutdownTimeout = 10 * time.Second
+	DefaultPollInterval    = time.Minute
 	watchInterval          = time.Second
 )
 
@@ -51,8 +54,12 @@ type Config struct {
 	IdleTimeout    time.Duration
 	// ShutdownTimeout bounds the wait for requests in flight on shutdown.
 	ShutdownTimeout time.Duration
-	// Watch reloads when the bundle file or snapshot files change.
+	// Watch reloads when the bundle file or snapshot files change, or when
+	// the bundle at a URL changes (checked every PollInterval).
 	Watch bool
+	// PollInterval is how often Watch asks a bundle URL for a new version
+	// (default DefaultPollInterval).
+	PollInterval time.Duration
 
 	// Log receives the JSON access log and server events (nil: discarded).
 	Log *slog.Logger
@@ -227,23 +234,51 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// watch polls the source files every second and reloads on a change.
+// watch polls the source files every second, and a bundle URL every
+// PollInterval, and reloads on a change.
 func (s *Server) watch(ctx context.Context) {
-	t := time.NewTicker(watchInterval)
-	defer t.Stop()
+	files := time.NewTicker(watchInterval)
+	defer files.Stop()
 	last := s.cfg.Source.watchState()
+	var (
+		remote *kbundle.Remote
+		poll   <-chan time.Time
+	)
+	if kbundle.IsURL(s.cfg.Source.Bundle) {
+		remote = &kbundle.Remote{URL: s.cfg.Source.Bundle}
+		if _, err := remote.Changed(ctx); err != nil {
+			s.log.Error("watching the bundle URL", "error", err.Error())
+		}
+		interval := s.cfg.PollInterval
+		if interval <= 0 {
+			interval = DefaultPollInterval
+		}
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		poll = t.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-files.C:
+			cur := s.cfg.Source.watchState()
+			if cur == last {
+				continue
+			}
+			last = cur
+			s.log.Info("source files changed; reloading")
+		case <-poll:
+			changed, err := remote.Changed(ctx)
+			if err != nil {
+				s.log.Error("watching the bundle URL", "error", err.Error())
+				continue
+			}
+			if !changed {
+				continue
+			}
+			s.log.Info("the bundle at the URL changed; reloading")
 		}
-		cur := s.cfg.Source.watchState()
-		if cur == last {
-			continue
-		}
-		last = cur
-		s.log.Info("source files changed; reloading")
 		_ = s.Reload(ctx) // logged by Reload; the old version keeps serving
 	}
 }
