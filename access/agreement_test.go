@@ -277,6 +277,37 @@ func TestAgreementWithDecisions(t *testing.T) {
 	}
 }
 
+// With the organization of its first account recorded (and the second
+// account in none), the test snapshot's aws:PrincipalOrgID conditions are
+// decided rather than listed, and who-can still agrees with the decisions.
+func TestAgreementWithOrganizations(t *testing.T) {
+	snap := loadSnapshot(t, "../testdata/access/snapshot.json")
+	accounts := snap["accounts"].(map[string]any)
+	accounts["111122223333"].(map[string]any)["organization_id"] = "o-abc"
+	accounts["444455556666"].(map[string]any)["organization_id"] = nil
+	if n := checkAgreement(t, snap, nil, nil); n < 1000 {
+		t.Errorf("only %d questions checked", n)
+	}
+	r, err := runner.New(context.Background(), runner.WithSnapshot(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key3 = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000003"
+	rep, err := WhoCan(context.Background(), r, key3, "kms:Decrypt", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// OrgDecrypt ("*" with aws:PrincipalOrgID o-abc) now gives a principal
+	// of the organization's account Decrypt outright; "*" (unknown
+	// accounts) still needs the condition.
+	if g, ok := find(rep, "arn:aws:iam::111122223333:role/NoKms", "kms:Decrypt"); !ok || g.Access != Allowed {
+		t.Errorf("NoKms's Decrypt: %+v (found %v), want allowed", g, ok)
+	}
+	if g, ok := find(rep, "*", "kms:Decrypt"); !ok || g.Access != Conditional || !containsText(g, "aws:PrincipalOrgID StringEquals o-abc") {
+		t.Errorf("anyone's Decrypt: %+v (found %v), want conditional on aws:PrincipalOrgID", g, ok)
+	}
+}
+
 // TestWhoCanFindings pins what who-can reports for the cases the agreement
 // test alone would let pass silently (access it must find).
 func TestWhoCanFindings(t *testing.T) {

@@ -22,6 +22,7 @@ type scanParams struct {
 	MaxAttempts int
 	Concurrency int
 	NoIAM       bool
+	NoOrg       bool
 }
 
 const scanLong = `Read an AWS account's KMS keys (key policies, grants, aliases, tags and key
@@ -67,6 +68,7 @@ func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&p.MaxAttempts, "max-attempts", scan.DefaultMaxAttempts, "attempts per call, retries of throttled calls included")
 	f.IntVar(&p.Concurrency, "concurrency", scan.DefaultConcurrency, "keys read at once")
 	f.BoolVar(&p.NoIAM, "no-iam", false, "do not read IAM principals (keys only)")
+	f.BoolVar(&p.NoOrg, "no-organization", false, "do not ask AWS Organizations for the account's organization")
 	if err := cmd.MarkFlagRequired("output"); err != nil {
 		panic(err) // a programming error: the flag is defined above
 	}
@@ -82,12 +84,13 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 		return inputErrorf("--max-attempts and --concurrency must be at least 1")
 	}
 	opts := scan.Options{
-		Regions:     p.Regions,
-		Profile:     p.Profile,
-		EndpointURL: p.EndpointURL,
-		MaxAttempts: p.MaxAttempts,
-		Concurrency: p.Concurrency,
-		SkipIAM:     p.NoIAM,
+		Regions:           p.Regions,
+		Profile:           p.Profile,
+		EndpointURL:       p.EndpointURL,
+		MaxAttempts:       p.MaxAttempts,
+		Concurrency:       p.Concurrency,
+		SkipIAM:           p.NoIAM,
+		SkipOrganizations: p.NoOrg,
 	}
 	if isTerminal(stderr) {
 		opts.Progress = stderr

@@ -47,6 +47,9 @@ type Options struct {
 	MaxAttempts int      // attempts per call, retries included; 0: DefaultMaxAttempts
 	Concurrency int      // keys read at once; 0: DefaultConcurrency
 	SkipIAM     bool     // do not read IAM (GetAccountAuthorizationDetails)
+	// SkipOrganizations: do not ask STS and AWS Organizations for the
+	// account's organization (GetCallerIdentity, DescribeOrganization).
+	SkipOrganizations bool
 
 	// Progress, when not nil, receives a line counter ("keys 120/2000") as
 	// the scan goes; pass a terminal only.
@@ -93,6 +96,9 @@ func Run(ctx context.Context, o Options) (map[string]any, error) {
 			})
 			return s.scanIAM(gctx, client)
 		})
+	}
+	if !o.SkipOrganizations {
+		g.Go(func() error { return s.scanOrganization(gctx, cfg, regions[0]) })
 	}
 	g.Go(func() error {
 		for _, region := range regions {

@@ -39,6 +39,7 @@ func Account() scantest.Account {
 		`{"Sid":"Allow use of the key","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/team/App"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}]}`
 	managedPolicy := `{"Version":"2012-10-17","Id":"auto-s3-2","Statement":[{"Sid":"Allow access through S3 for all principals in the account that are authorized to use S3","Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333","kms:ViaService":"s3.us-east-1.amazonaws.com"}}},{"Sid":"Allow direct access to key metadata to the account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]}`
 	return scantest.Account{
+		Organization: "o-a1b2c3d4e5",
 		PageSize:     2,
 		ThrottleOnce: []string{"kms:ListKeys", "iam:GetAccountAuthorizationDetails"},
 		Deny:         []string{"kms:GetKeyPolicy " + keyDenied},
@@ -193,6 +194,58 @@ func TestScanEndpointURLOption(t *testing.T) {
 	}
 	if fake.Calls()["iam:GetAccountAuthorizationDetails"] != 0 {
 		t.Error("SkipIAM called IAM")
+	}
+}
+
+// The account's organization: its id, null when the account is in none,
+// left out (with an error entry) when AWS refuses to say, and not asked
+// with SkipOrganizations.
+func TestScanOrganization(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		edit        func(*scantest.Account)
+		skip        bool
+		want        any // organization_id; "absent" for no field
+		errorsCalls []string
+	}{
+		{"member", func(*scantest.Account) {}, false, "o-a1b2c3d4e5", nil},
+		{"no organization", func(a *scantest.Account) { a.Organization = "" }, false, nil, nil},
+		{"denied", func(a *scantest.Account) { a.Deny = append(a.Deny, "organizations:DescribeOrganization") }, false, "absent", []string{"organizations:DescribeOrganization"}},
+		{"skipped", func(*scantest.Account) {}, true, "absent", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acct := Account()
+			acct.Deny = nil
+			tc.edit(&acct)
+			fake := scantest.New(acct)
+			srv := httptest.NewServer(fake)
+			defer srv.Close()
+			isolate(t, srv.URL)
+			snap, err := Run(context.Background(), Options{Regions: []string{"us-east-1"}, Backoff: noWait, SkipIAM: true, SkipOrganizations: tc.skip})
+			if err != nil {
+				t.Fatal(err)
+			}
+			entry, _ := snap["accounts"].(map[string]any)["111122223333"].(map[string]any)
+			got, ok := entry["organization_id"]
+			if !ok {
+				got = "absent"
+			}
+			if got != tc.want {
+				t.Errorf("organization_id = %v, want %v", got, tc.want)
+			}
+			var calls []string // errors of this part of the scan (keys have their own)
+			for _, e := range snap["errors"].([]any) {
+				if c := e.(map[string]any)["call"].(string); !strings.HasPrefix(c, "kms:") {
+					calls = append(calls, c)
+				}
+			}
+			if strings.Join(calls, ",") != strings.Join(tc.errorsCalls, ",") {
+				t.Errorf("errors for calls %v, want %v", calls, tc.errorsCalls)
+			}
+			if n := fake.Calls()["organizations:DescribeOrganization"]; (n == 0) != tc.skip {
+				t.Errorf("DescribeOrganization called %d times (skip %v)", n, tc.skip)
+			}
+		})
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 func TestParse(t *testing.T) {
 	ok := `{"format": "kmsguard-snapshot", "version": 1, "generated_at": "2026-11-22T07:00:00Z",
 		"keys": {"k": {"key_policy": {}}}, "principals": {"p": {}}, "roles": {"1:R": "arn"},
-		"accounts": {"1": {"scps": []}}, "errors": []}`
+		"accounts": {"1": {"scps": []}, "2": {"organization_id": "o-a1b2c3d4e5"}, "3": {"organization_id": null}}, "errors": []}`
 	if _, err := Parse([]byte(ok)); err != nil {
 		t.Fatalf("valid snapshot: %v", err)
 	}
@@ -27,6 +27,8 @@ func TestParse(t *testing.T) {
 		{`{"format": "kmsguard-snapshot", "version": 1, "keys": {"k": 1}}`, `keys["k"] must be an object`},
 		{`{"format": "kmsguard-snapshot", "version": 1, "roles": {"1:R": {}}}`, `roles["1:R"] must be a role ARN string`},
 		{`{"format": "kmsguard-snapshot", "version": 1, "errors": {}}`, "errors must be a list"},
+		{`{"format": "kmsguard-snapshot", "version": 1, "accounts": {"1": {"organization_id": "org-1"}}}`, `accounts["1"].organization_id must be an organization id (o- and 10 to 32 lower-case letters or digits) or null, not "org-1"`},
+		{`{"format": "kmsguard-snapshot", "version": 1, "accounts": {"1": {"organization_id": 5}}}`, `accounts["1"].organization_id must be an organization id`},
 		{`{"format": "kmsguard-snapshot",`, "(line 1, column 32): unexpected end of JSON input"},
 	} {
 		_, err := Parse([]byte(tc.doc))

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 
@@ -27,6 +28,9 @@ const (
 	Format  = "kmsguard-snapshot"
 	Version = 1
 )
+
+// orgID matches an AWS Organizations organization id.
+var orgID = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 
 // fields are the top-level fields of a snapshot; any other is an error.
 var fields = map[string]bool{
@@ -107,6 +111,14 @@ func Parse(data []byte) (map[string]any, error) {
 		for _, k := range sortedKeys(obj) {
 			if _, ok := obj[k].(map[string]any); !ok {
 				return nil, fmt.Errorf("%s[%q] must be an object", m, k)
+			}
+		}
+	}
+	accounts, _ := s["accounts"].(map[string]any)
+	for _, k := range sortedKeys(accounts) {
+		if org, ok := accounts[k].(map[string]any)["organization_id"]; ok && org != nil {
+			if id, _ := org.(string); !orgID.MatchString(id) {
+				return nil, fmt.Errorf("accounts[%q].organization_id must be an organization id (o- and 10 to 32 lower-case letters or digits) or null, not %s", k, show(org))
 			}
 		}
 	}

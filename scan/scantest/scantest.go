@@ -1,8 +1,8 @@
-// Package scantest is a stand-in for the AWS KMS and IAM APIs for tests: an
-// HTTP handler that speaks the real wire protocols (KMS: JSON 1.1 with
-// X-Amz-Target; IAM: the Query protocol with XML answers), serves an
-// Account's keys and principals in small pages, and can throttle a call once
-// or deny one.
+// Package scantest is a stand-in for the AWS KMS, IAM, STS and AWS
+// Organizations APIs for tests: an HTTP handler that speaks the real wire
+// protocols (KMS and Organizations: JSON 1.1 with X-Amz-Target; IAM and STS:
+// the Query protocol with XML answers), serves an Account's keys and
+// principals in small pages, and can throttle a call once or deny one.
 //
 // Point the SDK at it with AWS_ENDPOINT_URL (or a BaseEndpoint) and static
 // test credentials.
@@ -34,9 +34,17 @@ type Account struct {
 	// ThrottleOnce names calls ("kms:ListKeys", "iam:GetAccountAuthorizationDetails")
 	// answered once with a throttling error before they succeed.
 	ThrottleOnce []string
-	// Deny names calls on one key ("kms:GetKeyPolicy ARN") answered with
+	// Deny names calls on one key ("kms:GetKeyPolicy ARN"), or calls
+	// ("organizations:DescribeOrganization"), answered with
 	// AccessDeniedException.
 	Deny []string
+
+	// ID is the account the credentials belong to (sts:GetCallerIdentity);
+	// "" is 111122223333.
+	ID string
+	// Organization is the id of the account's organization; "" answers
+	// DescribeOrganization with AWSOrganizationsNotInUseException.
+	Organization string
 }
 
 // Key is one KMS key. Its Region is the one in its ARN.
@@ -152,6 +160,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if target := r.Header.Get("X-Amz-Target"); strings.HasPrefix(target, orgTarget) && service == "organizations" {
+		s.organizations(w, strings.TrimPrefix(target, orgTarget))
+		return
+	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
 		if service != "kms" || r.Header.Get("Content-Type") != "application/x-amz-json-1.1" || !strings.HasPrefix(target, "TrentService.") {
 			kmsError(w, "UnknownOperationException", "not a KMS JSON 1.1 request")
@@ -161,6 +173,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, err := url.ParseQuery(string(body))
+	if err == nil && service == "sts" && form.Get("Version") == "2011-06-15" {
+		s.sts(w, form)
+		return
+	}
 	if err != nil || service != "iam" || form.Get("Version") != "2010-05-08" {
 		iamError(w, "InvalidAction", "not an IAM Query request")
 		return
@@ -184,7 +200,7 @@ func (s *Server) begin(call string) (throttle bool) {
 
 func (s *Server) denied(call, arn string) bool {
 	for _, d := range s.acct.Deny {
-		if d == call+" "+arn {
+		if d == call+" "+arn || (arn == "" && d == call) {
 			return true
 		}
 	}
@@ -582,4 +598,41 @@ func (s *Server) iam(w http.ResponseWriter, form url.Values) {
 	w.Header().Set("Content-Type", "text/xml")
 	_, _ = io.WriteString(w, xml.Header)
 	_ = xml.NewEncoder(w).Encode(resp)
+}
+
+// ---- STS (Query) and AWS Organizations (JSON 1.1) ----------------------------
+
+const orgTarget = "AWSOrganizationsV20161128."
+
+func (s *Server) sts(w http.ResponseWriter, form url.Values) {
+	if action := form.Get("Action"); action != "GetCallerIdentity" {
+		iamError(w, "InvalidAction", "unsupported action "+action)
+		return
+	}
+	s.begin("sts:GetCallerIdentity")
+	id := or(s.acct.ID, "111122223333")
+	w.Header().Set("Content-Type", "text/xml")
+	_, _ = fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<GetCallerIdentityResult><Arn>arn:aws:iam::%s:user/scanner</Arn><UserId>AIDAEXAMPLE</UserId><Account>%s</Account></GetCallerIdentityResult>
+<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>`, id, id)
+}
+
+func (s *Server) organizations(w http.ResponseWriter, op string) {
+	call := "organizations:" + op
+	s.begin(call)
+	switch {
+	case op != "DescribeOrganization":
+		kmsError(w, "UnknownOperationException", "unsupported operation "+op)
+	case s.denied(call, ""):
+		kmsError(w, "AccessDeniedException", "not authorized to perform "+call)
+	case s.acct.Organization == "":
+		kmsError(w, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization.")
+	default:
+		kmsReply(w, map[string]any{"Organization": map[string]any{
+			"Id":              s.acct.Organization,
+			"Arn":             "arn:aws:organizations::" + or(s.acct.ID, "111122223333") + ":organization/" + s.acct.Organization,
+			"MasterAccountId": or(s.acct.ID, "111122223333"),
+		}})
+	}
 }

@@ -109,6 +109,23 @@ test_anyone if {
 	e.requires == "identity_policy"
 }
 
+# A snapshot that records the accounts' organization decides
+# aws:PrincipalOrgID for their principals (in the organization: allowed; in
+# none: no access), while "*" from an unrecorded account keeps the condition.
+test_organization_decided if {
+	s := {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1234567890"}}}
+	outsider := "arn:aws:iam::555555555555:role/Outsider"
+	principals := object.union(app_decrypt, {outsider: {"identity_policies": [doc([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}])]}})
+	orgs := {"111122223333": {"organization_id": "o-1234567890"}, "555555555555": {"organization_id": null}}
+	result := access.who_can with input as {"key": key, "action": "kms:Decrypt"}
+		with data.kmsguard.snapshot as object.union(snap(doc([s]), principals, []), {"accounts": orgs})
+	level(result, app, "kms:Decrypt") == "allowed"
+	every r in result.principals {
+		r.principal != outsider
+	}
+	row(result, "*").access[0].access == "conditional"
+}
+
 test_can_use if {
 	result := access.can_use with input as {"principal": app}
 		with data.kmsguard.snapshot as snap(doc([root_statement]), app_decrypt, [])

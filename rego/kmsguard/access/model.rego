@@ -137,7 +137,7 @@ caller_keys(c) := {
 	"aws:principalservicename": [c.service],
 } if c.kind == "service"
 
-caller_keys(c) := object.union(
+caller_keys(c) := object.union_n([
 	{
 		"aws:principalarn": [c.principal_arn],
 		"aws:principalaccount": [c.account],
@@ -146,7 +146,8 @@ caller_keys(c) := object.union(
 		"aws:principalisawsservice": ["false"],
 	},
 	identity_keys(c),
-) if c.kind != "service"
+	authz.org_keys("aws:principalorgid", c.account),
+]) if c.kind != "service"
 
 identity_keys(c) := {"aws:username": [c.name]} if c.kind == "user"
 
@@ -170,10 +171,20 @@ scp_levels(c, scps) := [[{"level": l, "index": i, "s": s} |
 # The context keys the snapshot decides for a caller: derived from the
 # principal (present or known to be absent). Everything else is up to the
 # request.
-caller_known_keys(v) := {
+caller_known_keys(v) := ({
 	"aws:principalarn", "aws:principalaccount", "kms:calleraccount", "aws:principaltype",
 	"aws:principalisawsservice", "aws:principalservicename", "aws:username",
-} | {k | some k, _ in v.keys}
+} | {k | some k, _ in v.keys}) | org_known("aws:principalorgid", v.caller)
+
+# org_known(k, c): {k} when the snapshot decides the organization key k for
+# caller c: a service principal has none, and the snapshot records whether
+# the account of another caller is in an organization.
+org_known(k, c) := {k} if {
+	c.kind != "service"
+	authz.org_recorded(c.account)
+} else := {k} if c.kind == "service"
+
+else := set()
 
 # ---- the key ------------------------------------------------------------------------
 
@@ -211,6 +222,7 @@ key_view(arn) := v if {
 # ARN split at ":") with properties info.
 key_keys(parts, info) := object.union_n([
 	{"aws:resourceaccount": [parts[4]], "aws:requestedregion": [parts[3]]},
+	authz.org_keys("aws:resourceorgid", parts[4]),
 	{ck: [condition.text(info[f])] |
 		some f, ck in authz.key_field_keys
 		info[f] != null
@@ -252,7 +264,7 @@ pair(cv, kv) := {
 } if {
 	ctx := object.union(cv.keys, kv.ctx)
 	kp_ctx := {k: v | some k, v in ctx; not authz.iam_only_key(k)}
-	known := (caller_known_keys(cv) | {k | some k, _ in kv.ctx}) | {"aws:resourceaccount", "aws:requestedregion"}
+	known := ((caller_known_keys(cv) | {k | some k, _ in kv.ctx}) | {"aws:resourceaccount", "aws:requestedregion"}) | {"aws:resourceorgid" | authz.org_recorded(kv.account)}
 	kp_known := known | {"kms:resourcealiases"}
 	id_known := known | {"kms:resourcealiases" | kv.aliases_known}
 }

@@ -427,3 +427,44 @@ test_not_resource_unresolved_variable if {
 	d(object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [pol]})) == "ImplicitlyDenied"
 	d(object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [pol], "context": {"aws:PrincipalTag/keyid": "other"}})) == "Allowed"
 }
+
+# ---- organizations from stored data --------------------------------------------------------
+# aws:PrincipalOrgID and aws:ResourceOrgID are in the request context only
+# when the principal's (the resource's) account is a member of an
+# organization (IAM User Guide, "AWS global condition context keys"). A
+# snapshot that records an account's organization_id decides them; a
+# question's context still wins.
+
+org_id := "o-abc1234567"
+
+org_snap := {
+	"version": 1,
+	"keys": {key: {"key_policy": kp([{
+		"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+		"Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
+	}])}},
+	"principals": {
+		carol: {"identity_policies": [{"Version": "2012-10-17", "Statement": [{
+			"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+			"Condition": {"StringEquals": {"aws:ResourceOrgID": "${aws:PrincipalOrgID}"}},
+		}]}]},
+		"arn:aws:iam::555555555555:user/erin": {"identity_policies": [iam("kms:Decrypt")]},
+	},
+	"accounts": {
+		"111122223333": {"organization_id": org_id},
+		"444455556666": {"organization_id": org_id},
+		"555555555555": {"organization_id": null},
+	},
+}
+
+org_d(question) := r if {
+	answer := authz.decision with input as question with data.kmsguard.snapshot as org_snap
+	r := answer.decision
+}
+
+test_org_ids_from_stored_accounts if {
+	org_d({"principal": carol, "action": "kms:Decrypt", "resource": key}) == "Allowed"
+	org_d({"principal": "arn:aws:iam::555555555555:user/erin", "action": "kms:Decrypt", "resource": key}) == "ImplicitlyDenied"
+	org_d({"principal": "arn:aws:iam::666666666666:user/frank", "action": "kms:Decrypt", "resource": key, "identity_policies": [iam("kms:Decrypt")]}) == "ImplicitlyDenied"
+	org_d({"principal": carol, "action": "kms:Decrypt", "resource": key, "context": {"aws:PrincipalOrgID": "o-other00000"}}) == "ImplicitlyDenied"
+}

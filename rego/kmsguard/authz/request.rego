@@ -75,7 +75,7 @@ caller_keys := {
 	"aws:principalservicename": [caller.service],
 } if service_caller
 
-caller_keys := object.union(
+caller_keys := object.union_n([
 	{
 		"aws:principalarn": [caller.principal_arn],
 		"aws:principalaccount": [caller.account],
@@ -84,7 +84,8 @@ caller_keys := object.union(
 		"aws:principalisawsservice": ["false"],
 	},
 	identity_keys,
-) if not service_caller
+	org_keys("aws:principalorgid", caller.account),
+]) if not service_caller
 
 identity_keys := {"aws:username": [caller.name]} if caller.kind == "user"
 
@@ -92,10 +93,31 @@ identity_keys := {"aws:userid": [caller.account]} if caller.kind == "root"
 
 identity_keys := {} if not caller.kind in {"user", "root"}
 
-resource_keys := {
-	"aws:resourceaccount": [key.account],
-	"aws:requestedregion": [key.region],
-}
+resource_keys := object.union(
+	{
+		"aws:resourceaccount": [key.account],
+		"aws:requestedregion": [key.region],
+	},
+	org_keys("aws:resourceorgid", key.account),
+)
+
+# account_org(account): the AWS Organizations organization the loaded data
+# records for an account (docs/snapshot-format.md): its id, or null for an
+# account in no organization; undefined when the data does not say.
+account_org(account) := snapshot.accounts[account].organization_id
+
+# org_recorded(account): the loaded data says whether the account is in an
+# organization (so the org keys are decided, present or absent).
+org_recorded(account) if "organization_id" in object.keys(object.get(object.get(snapshot, "accounts", {}), account, {}))
+
+# org_keys(k, account): {k: [organization id]} for an account the loaded
+# data places in an organization (aws:PrincipalOrgID for the caller's
+# account, aws:ResourceOrgID for the key's); {} otherwise, so the key is
+# absent unless the question's context gives it.
+org_keys(k, account) := {k: [org]} if {
+	org := account_org(account)
+	is_string(org)
+} else := {}
 
 # Encryption context pairs as given, with the case of their keys kept (grant
 # constraints compare them case-sensitively).
