@@ -98,34 +98,21 @@ prepared_level_policy(k, stored, l, i) := p if {
 #   policies, permissions boundaries, SCPs and RCPs.
 # entrypoint: true
 prepare := {
-	"keys": {arn: {"key_policy": prepared_entry(k.key_policy, "resource")} |
+	"keys": {arn: entries_of(object.filter(k, {"key_policy"})) |
 		some arn, k in object.get(snapshot, "keys", {})
 		is_object(k)
-		"key_policy" in object.keys(k)
 	},
-	"principals": {arn: object.union(prepared_identities(p), prepared_boundary_entry(p)) |
+	"principals": {arn: entries_of(object.filter(p, {"identity_policies", "permissions_boundary"})) |
 		some arn, p in object.get(snapshot, "principals", {})
 		is_object(p)
 	},
-	"accounts": {account: object.union(prepared_levels(a, "scps", "identity"), prepared_levels(a, "rcps", "resource")) |
+	"accounts": {account: entries_of(object.filter(a, {"scps", "rcps"})) |
 		some account, a in object.get(snapshot, "accounts", {})
 		is_object(a)
 	},
 }
 
 prepared_entry(v, kind) := {"document": v, "statements": policy.statements(v), "errors": policy.errors("", v, kind)}
-
-prepared_identities(p) := {"identity_policies": [prepared_entry(d, "identity") | some d in p.identity_policies]} if {
-	is_array(p.identity_policies)
-} else := {}
-
-prepared_boundary_entry(p) := {"permissions_boundary": prepared_entry(p.permissions_boundary, "identity")} if {
-	"permissions_boundary" in object.keys(p)
-} else := {}
-
-prepared_levels(a, k, kind) := {k: [[prepared_entry(d, kind) | some d in level] | some level in a[k]]} if {
-	list_of_lists(a[k])
-} else := {}
 
 # METADATA
 # title: Prepare a question's documents
@@ -137,14 +124,18 @@ prepared_levels(a, k, kind) := {k: [[prepared_entry(d, kind) | some d in level] 
 #   what data.kmsguard.prepared.question holds; kmsguard's runner keeps
 #   entries for documents that recur across questions.
 # entrypoint: true
-prepare_question := object.union_n([
-	{k: prepared_entry(input[k], kind) |
+prepare_question := entries_of(input)
+
+# entries_of(q): the prepared entries of the policy documents in q, an
+# object with a question's policy fields, in the same shape.
+entries_of(q) := object.union_n([
+	{k: prepared_entry(q[k], kind) |
 		some k, kind in {"key_policy": "resource", "permissions_boundary": "identity", "session_policy": "identity", "vpc_endpoint_policy": "resource"}
-		k in object.keys(input)
+		k in object.keys(q)
 	},
-	{"identity_policies": [prepared_entry(d, "identity") | some d in input.identity_policies] | is_array(input.identity_policies)},
-	{k: [[prepared_entry(d, kind) | some d in level] | some level in input[k]] |
+	{"identity_policies": [prepared_entry(d, "identity") | some d in q.identity_policies] | is_array(q.identity_policies)},
+	{k: [[prepared_entry(d, kind) | some d in level] | some level in q[k]] |
 		some k, kind in {"scps": "identity", "rcps": "resource"}
-		list_of_lists(input[k])
+		list_of_lists(q[k])
 	},
 ])
