@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"io"
 	"net/http"
-	"time"
 )
 
 // Remote watches a bundle URL for a new version. Each Changed is one GET
@@ -25,41 +23,25 @@ type Remote struct {
 // Changed reports whether the bundle differs from the one the previous call
 // saw. The first call only records the version it sees.
 func (r *Remote) Changed(ctx context.Context) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
-	if err != nil {
-		return false, fmt.Errorf("bundle: %w", err)
-	}
+	header := http.Header{}
 	if r.seen {
 		if r.etag != "" {
-			req.Header.Set("If-None-Match", r.etag)
+			header.Set("If-None-Match", r.etag)
 		}
 		if r.lastModified != "" {
-			req.Header.Set("If-Modified-Since", r.lastModified)
+			header.Set("If-Modified-Since", r.lastModified)
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false, fmt.Errorf("bundle: %w", err)
-	}
-	defer func() { _ = resp.Body.Close() }()
+	resp, data, err := get(ctx, r.URL, header)
 	switch {
+	case err != nil:
+		return false, err
 	case resp.StatusCode == http.StatusNotModified && r.seen:
 		return false, nil
 	case resp.StatusCode != http.StatusOK:
 		return false, fmt.Errorf("bundle: GET %s: %s", r.URL, resp.Status)
 	}
-	h := sha256.New()
-	n, err := io.Copy(h, io.LimitReader(resp.Body, maxDownload+1))
-	if err != nil {
-		return false, fmt.Errorf("bundle: GET %s: %w", r.URL, err)
-	}
-	if n > maxDownload {
-		return false, fmt.Errorf("bundle: GET %s: larger than %d bytes", r.URL, maxDownload)
-	}
-	var sum [sha256.Size]byte
-	copy(sum[:], h.Sum(nil))
+	sum := sha256.Sum256(data)
 	changed := r.seen && sum != r.sum
 	r.sum, r.seen = sum, true
 	r.etag, r.lastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")

@@ -147,28 +147,41 @@ func Open(ctx context.Context, src string, v *Verification) (*bundle.Bundle, err
 }
 
 func fetch(ctx context.Context, url string) ([]byte, error) {
+	resp, data, err := get(ctx, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("bundle: GET %s: %s", url, resp.Status)
+	}
+	return data, nil
+}
+
+// get does one GET of url with header, within a minute, and returns the
+// response with its body read (at most maxDownload bytes).
+func get(ctx context.Context, url string, header http.Header) (*http.Response, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("bundle: %w", err)
+		return nil, nil, fmt.Errorf("bundle: %w", err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("bundle: %w", err)
+		return nil, nil, fmt.Errorf("bundle: %w", err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("bundle: GET %s: %s", url, resp.Status)
-	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
 	if err != nil {
-		return nil, fmt.Errorf("bundle: GET %s: %w", url, err)
+		return nil, nil, fmt.Errorf("bundle: GET %s: %w", url, err)
 	}
 	if len(data) > maxDownload {
-		return nil, fmt.Errorf("bundle: GET %s: larger than %d bytes", url, maxDownload)
+		return nil, nil, fmt.Errorf("bundle: GET %s: larger than %d bytes", url, maxDownload)
 	}
-	return data, nil
+	return resp, data, nil
 }
 
 // CheckManifest checks that a bundle is a kmsguard bundle: its only root is
