@@ -6,14 +6,21 @@
 #   with the bypass (or through an unexpected Deny) the key becomes
 #   unmanageable and only AWS Support can restore access. kmsguard asks its
 #   decision engine whether kms:PutKeyPolicy is allowed for the key's account
-#   principal (the root user), for every principal an Allow statement names,
-#   and for every principal a Deny exempts (NotPrincipal, negated
-#   aws:PrincipalArn); principals other than the root user are asked about
-#   with an IAM policy that allows kms:PutKeyPolicy, which the account can
-#   always give them. Each is asked with no request context and with the
-#   context that satisfies the conditions of the statements that allow
-#   kms:PutKeyPolicy. The policy is reported when none of them can. Invalid
-#   documents are left to KMS001.
+#   principal (the root user), for every principal an Allow statement of
+#   kms:PutKeyPolicy names in its Principal or in a positive aws:PrincipalArn
+#   condition, for every principal a Deny exempts (NotPrincipal, negated
+#   aws:PrincipalArn, patterns such as AWSReservedSSO_KeyAdmin_* written with
+#   one principal they match) and, when a Deny exempts callers by a request
+#   key such as a principal tag, for an IAM role of the key's account that
+#   carries it; principals other than the root user are asked about with an
+#   IAM policy that allows kms:PutKeyPolicy, which the account can always give
+#   them. Each is asked with no request context, with the context that
+#   satisfies the conditions of the statements that allow kms:PutKeyPolicy,
+#   and with the context that escapes the negated conditions of the Deny
+#   statements. A condition on a key that PutKeyPolicy requests never carry
+#   (kms:GrantIsForAWSResource, kms:EncryptionContext:...) is never satisfied.
+#   The policy is reported when none of them can. Invalid documents are left
+#   to KMS001.
 # related_resources:
 #   - https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
@@ -48,16 +55,43 @@ candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
 	f := lint.facts[i]
 	"putkeypolicy" in f.actions
 	some e in f.aws
-	e.kind in {"user", "role", "session", "federated", "root"}
-	same_account(e.account)
+	asked_kind(e)
+}
+
+# Principals an Allow of kms:PutKeyPolicy names only in a positive
+# aws:PrincipalArn condition ("*" or the account principal limited to the
+# administrators), patterns written with one concrete principal they match.
+candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
+	some i in lint.allows
+	f := lint.facts[i]
+	"putkeypolicy" in f.actions
+	some c in f.conditions
+	c.key == "aws:principalarn"
+	lint.positive(c)
+	some v in c.values
+	e := lint.classify(example(v))
+	asked_kind(e)
 }
 
 # Principals a Deny exempts (NotPrincipal, or a negated aws:PrincipalArn
-# condition): typically the administrators, who manage the key through IAM.
-candidates contains {"principal": v, "resource": key_arn(e.account)} if {
+# condition, also with a pattern such as AWSReservedSSO_KeyAdmin_*):
+# typically the administrators, who manage the key through IAM.
+candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
 	some i in lint.denies
 	some v in exempted(lint.facts[i])
-	e := lint.classify(v)
+	e := lint.classify(example(v))
+	asked_kind(e)
+}
+
+# A Deny that exempts callers by a request key (a principal tag): an IAM
+# role of the key's account that carries it, which the account can always
+# create.
+candidates contains {"principal": sprintf("arn:%s:iam::%s:role/kmsguard-key-administrator", [partition, account]), "resource": key_arn(account)} if {
+	count(escape) > 0
+	some account in home_accounts
+}
+
+asked_kind(e) if {
 	e.kind in {"user", "role", "session", "federated", "root"}
 	same_account(e.account)
 }
@@ -71,6 +105,10 @@ exempted(f) := {v |
 	f.not_principal
 	some v in lint.principal_values(lint.raw_statements[f.index], "NotPrincipal", "AWS")
 }
+
+# example(v): a principal ARN pattern written with one principal it
+# matches (each * or ? becomes letters).
+example(v) := replace(replace(v, "*", "kmsguard"), "?", "x")
 
 home_accounts contains lint.account if lint.account_known
 
@@ -102,20 +140,58 @@ key_arn(_) := lint.key.arn
 
 key_arn(a) := sprintf("arn:aws:kms:us-east-1:%s:key/00000000-0000-0000-0000-000000000000", [a]) if not lint.key.arn
 
-# contexts: no context, and for each Allow statement that covers
-# kms:PutKeyPolicy a context that satisfies its positive conditions.
+# contexts: no context; for each Allow statement that covers
+# kms:PutKeyPolicy a context that satisfies its positive conditions; the
+# context that escapes the negated conditions of the Deny statements; and
+# each Allow's context with the escape.
 contexts contains {}
 
-contexts contains ctx if {
+contexts contains ctx if some ctx in allow_contexts
+
+contexts contains escape if count(escape) > 0
+
+contexts contains object.union(ctx, escape) if {
+	count(escape) > 0
+	some ctx in allow_contexts
+}
+
+allow_contexts contains ctx if {
 	some i in lint.allows
 	f := lint.facts[i]
 	"putkeypolicy" in f.actions
 	ctx := {c.raw_key: v |
 		some c in f.conditions
 		lint.positive(c)
-		not c.key in derived_keys
+		askable(c.key)
 		v := satisfying_value(c)
 	}
+}
+
+# escape: for each negated condition of a Deny statement, a value that
+# makes it false (so the Deny does not apply).
+escape := {c.raw_key: v |
+	some i in lint.denies
+	some c in lint.facts[i].conditions
+	c.o.negated
+	not c.o.if_exists
+	askable(c.key)
+	v := c.values[0]
+	not contains(v, "${")
+}
+
+# askable(k): a key a question may give: not one the decision engine
+# derives from the caller, and one PutKeyPolicy requests can carry. A
+# condition on a key PutKeyPolicy requests never carry
+# (kms:GrantIsForAWSResource, kms:EncryptionContext:...) never holds for
+# them: such a statement gives nobody kms:PutKeyPolicy.
+askable(k) if {
+	not k in derived_keys
+	not never_in_put_key_policy(k)
+}
+
+never_in_put_key_policy(k) if {
+	present := lint.present_for(k)
+	not "putkeypolicy" in present
 }
 
 # Keys the decision engine derives from the caller: a context must not fake them.
@@ -146,6 +222,7 @@ some_can_manage if {
 	not trivially_manageable
 	some c in candidates
 	some ctx in contexts
+	fits(c.principal, ctx)
 	answer := data.kmsguard.authz.decision with input as object.union(
 		{
 			"principal": c.principal,
@@ -157,6 +234,19 @@ some_can_manage if {
 		iam_allow(c.principal),
 	)
 	answer.allowed
+}
+
+# fits(p, ctx): the root user carries no principal tags.
+fits(p, _) if not endswith(p, ":root")
+
+fits(p, ctx) if {
+	endswith(p, ":root")
+	not some_tag(ctx)
+}
+
+some_tag(ctx) if {
+	some k, _ in ctx
+	startswith(lower(k), "aws:principaltag/")
 }
 
 # A principal other than the root user also gets an IAM policy allowing

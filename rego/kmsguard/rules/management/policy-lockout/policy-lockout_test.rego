@@ -9,7 +9,7 @@ meta := {
 	"title": "Nobody can change the key policy after it is applied",
 	"severity": "high",
 	"category": "management",
-	"description": "KMS refuses a key policy that does not let the caller make a later kms:PutKeyPolicy request, unless BypassPolicyLockoutSafetyCheck is set; with the bypass (or through an unexpected Deny) the key becomes unmanageable and only AWS Support can restore access. kmsguard asks its decision engine whether kms:PutKeyPolicy is allowed for the key's account principal (the root user), for every principal an Allow statement names, and for every principal a Deny exempts (NotPrincipal, negated aws:PrincipalArn); principals other than the root user are asked about with an IAM policy that allows kms:PutKeyPolicy, which the account can always give them. Each is asked with no request context and with the context that satisfies the conditions of the statements that allow kms:PutKeyPolicy. The policy is reported when none of them can. Invalid documents are left to KMS001.",
+	"description": "KMS refuses a key policy that does not let the caller make a later kms:PutKeyPolicy request, unless BypassPolicyLockoutSafetyCheck is set; with the bypass (or through an unexpected Deny) the key becomes unmanageable and only AWS Support can restore access. kmsguard asks its decision engine whether kms:PutKeyPolicy is allowed for the key's account principal (the root user), for every principal an Allow statement of kms:PutKeyPolicy names in its Principal or in a positive aws:PrincipalArn condition, for every principal a Deny exempts (NotPrincipal, negated aws:PrincipalArn, patterns such as AWSReservedSSO_KeyAdmin_* written with one principal they match) and, when a Deny exempts callers by a request key such as a principal tag, for an IAM role of the key's account that carries it; principals other than the root user are asked about with an IAM policy that allows kms:PutKeyPolicy, which the account can always give them. Each is asked with no request context, with the context that satisfies the conditions of the statements that allow kms:PutKeyPolicy, and with the context that escapes the negated conditions of the Deny statements. A condition on a key that PutKeyPolicy requests never carry (kms:GrantIsForAWSResource, kms:EncryptionContext:...) is never satisfied. The policy is reported when none of them can. Invalid documents are left to KMS001.",
 	"remediation": "Keep the statement that allows the key's account principal (arn:aws:iam::ACCOUNT:root) kms:* or at least kms:PutKeyPolicy, or name an administrator role that keeps kms:PutKeyPolicy; make sure no Deny takes it away from every principal.",
 	"related_resources": [
 		"https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
@@ -236,5 +236,161 @@ test_identity_policy if {
 				"Resource": "*",
 			},
 		],
+	}
+}
+
+# The administrators named only in a condition can manage the key: "For IAM
+# roles, the request context returns the ARN of the role, not the ARN of the
+# user that assumed the role."
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+# and the decision engine answers Allowed for that role.
+test_admin_named_in_condition_of_star if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": "*",
+			"Action": "kms:*",
+			"Resource": "*",
+			"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/KeyAdmin"}},
+		}],
+	}
+}
+
+test_admin_named_in_condition_of_root if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+			"Action": "kms:*",
+			"Resource": "*",
+			"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/KeyAdmin"}},
+		}],
+	}
+}
+
+# "You cannot use a wildcard to match part of a principal name or ARN":
+# IAM Identity Center roles are exempted with ArnNotLike aws:PrincipalArn
+# and a pattern (KMS017's remediation), which the engine matches.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+sso_exempt_policy := {
+	"Version": "2012-10-17",
+	"Statement": [
+		{
+			"Sid": "Enable IAM User Permissions",
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+			"Action": "kms:*",
+			"Resource": "*",
+		},
+		{
+			"Sid": "Only administrators manage",
+			"Effect": "Deny",
+			"Principal": "*",
+			"Action": ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"],
+			"Resource": "*",
+			"Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_KeyAdmin_*"}},
+		},
+	],
+}
+
+test_deny_exempts_sso_pattern if {
+	rule.deny == set() with input as sso_exempt_policy
+}
+
+# The same Deny exempting the administrators by a principal tag.
+test_deny_exempts_principal_tag if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			sso_exempt_policy.Statement[0],
+			{
+				"Effect": "Deny",
+				"Principal": "*",
+				"Action": "kms:PutKeyPolicy",
+				"Resource": "*",
+				"Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "key-admins"}},
+			},
+		],
+	}
+}
+
+# A principal tag is never the root user's: a Deny exempting only tagged
+# principals, with no statement delegating to IAM, locks the key.
+test_deny_exempts_principal_tag_root_only if {
+	rule.deny == {document_finding("no principal can call kms:PutKeyPolicy once this policy is applied (asked for arn:aws:iam::111122223333:role/kmsguard-key-administrator, arn:aws:iam::111122223333:root): the key could not be managed again")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::111122223333:role/Admin"},
+				"Action": "kms:DescribeKey",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+				"Action": "kms:PutKeyPolicy",
+				"Resource": "*",
+				"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:root"}},
+			},
+			{
+				"Effect": "Deny",
+				"Principal": "*",
+				"Action": "kms:PutKeyPolicy",
+				"Resource": "*",
+				"Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "key-admins"}},
+			},
+		],
+	}
+}
+
+# Lockout by condition: kms:GrantIsForAWSResource "Allows principals to call
+# CreateGrant, ListGrants, or RevokeGrant only when an AWS service that is
+# integrated with AWS KMS sends the request on the principal's behalf", so a
+# PutKeyPolicy request never carries it.
+# https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html
+test_only_path_needs_grant_key if {
+	rule.deny == {document_finding("no principal can call kms:PutKeyPolicy once this policy is applied (asked for arn:aws:iam::111122223333:role/Admin, arn:aws:iam::111122223333:root): the key could not be managed again")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:role/Admin"},
+			"Action": "kms:*",
+			"Resource": "*",
+			"Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+		}],
+	}
+}
+
+# The encryption context is a parameter of cryptographic operations and
+# grants, never of PutKeyPolicy.
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
+test_only_path_needs_encryption_context if {
+	rule.deny == {document_finding("no principal can call kms:PutKeyPolicy once this policy is applied (asked for arn:aws:iam::111122223333:root): the key could not be managed again")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+			"Action": "kms:*",
+			"Resource": "*",
+			"Condition": {"StringEquals": {"kms:EncryptionContext:app": "billing"}},
+		}],
+	}
+}
+
+# The same condition on a key PutKeyPolicy requests do carry
+# (kms:CallerAccount) does not lock the key.
+test_path_with_present_key if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+			"Action": "kms:*",
+			"Resource": "*",
+			"Condition": {"StringEquals": {"kms:CallerAccount": "111122223333"}},
+		}],
 	}
 }
