@@ -236,6 +236,7 @@ compatible("Binary", _, _)
 value_mistakes(c) := {{"value": v, "why": why} |
 	c.o != null
 	some v in c.values
+	not unresolved(v)
 	why := value_mistake(c.o.test, v)
 }
 

@@ -503,10 +503,32 @@ classify(v) := object.union(c, {"value": v, "key": principal_key(v)}) if {
 	c := {"kind": p.kind, "account": p.account, "service_linked": p.service_linked}
 }
 
+# A value only known at deployment (a CloudFormation parameter in the
+# account field): kind "unresolved"; account_like when it stands for an
+# account principal.
+classify(v) := {"kind": "unresolved", "value": v, "key": v, "account_like": unresolved_account(v)} if {
+	v != "*"
+	not principal_parse(v)
+	unresolved(v)
+}
+
 classify(v) := {"kind": invalid_kind(v), "value": v, "key": v} if {
 	v != "*"
 	not principal_parse(v)
+	not unresolved(v)
 }
+
+# unresolved(v): v holds a value kmsguard could not see: the token that
+# replaces a CloudFormation parameter, import or attribute before
+# deployment (parse.UnresolvedPrefix, docs/check.md). No finding may come
+# from such a value.
+unresolved(v) if contains(v, "kmsguard-unresolved-")
+
+unresolved_account(v) if endswith(v, ":root")
+
+unresolved_account(v) if not contains(v, ":")
+
+default unresolved_account(_) := false
 
 principal_parse(v) := principal.parse(v, null)
 
@@ -598,14 +620,31 @@ restricted_by(f, keys) if {
 	some c in f.conditions
 	c.key in keys
 	positive(c)
-	count(c.values) > 0
+	some pinned in c.values
+	pins(c.key, pinned)
 	every v in c.values {
-		pins(c.key, v)
+		limits(c, v)
 	}
 }
 
+# limits(c, v): value v of condition c lets in only what it pins. Under
+# StringEquals a "*" or "?" is a literal character, so such a value (no
+# account id, organization or ARN has one) matches nothing and adds no
+# caller.
+limits(c, v) if pins(c.key, v)
+
+limits(c, v) if {
+	c.o.test in {"stringequals", "stringequalsignorecase"}
+	regex.match(`[*?]`, v)
+	not contains(v, "${")
+}
+
 # pins(key, v): value v of a principal- or source-restricting key names one
-# account, organization, principal or resource.
+# account, organization, principal or resource. A value only known at
+# deployment is taken to pin: no finding comes from a value kmsguard could
+# not see.
+pins(_, v) if unresolved(v)
+
 pins(k, v) if {
 	k in {"kms:calleraccount", "aws:principalaccount", "aws:sourceaccount", "aws:resourceaccount"}
 	regex.match(`^[0-9]{12}$`, v)
@@ -638,7 +677,10 @@ pins(k, v) if {
 }
 
 # arn_pins(v): an ARN whose account is concrete, or (for ARNs without an
-# account, such as S3 buckets) whose resource is.
+# account, such as S3 buckets) whose resource is; or a value only known at
+# deployment.
+arn_pins(v) if unresolved(v)
+
 arn_pins(v) if {
 	p := split(v, ":")
 	count(p) >= 6
@@ -707,8 +749,16 @@ unrestricted_note(f) := "with no condition" if {
 non_home_principals(f) := ({p |
 	some e in f.aws
 	not home(e)
+	not unresolved_account_principal(e)
 	p := e.value
 } | {"*" | f.any}) | f.services
+
+# unresolved_account_principal(e): an account principal only known at
+# deployment, which may be the key's own account.
+unresolved_account_principal(e) if {
+	e.kind == "unresolved"
+	e.account_like
+}
 
 # who(set): principals for messages, "*" spelt out.
 who(set) := concat(", ", sort({display(p) | some p in set}))
@@ -732,8 +782,14 @@ key_resource(r) if {
 	count(parts) >= 6
 	pattern.like(lower(parts[2]), "kms")
 	res := concat(":", array.slice(parts, 5, count(parts)))
-	pattern.like(res, "key/kmsguard")
+	key_resource_part(res)
 }
+
+# key_resource_part(res): the resource part of an ARN pattern that can name
+# a key: "*", "key/*", "key/1234abcd-...", "key/mrk-*".
+key_resource_part(res) if pattern.like(res, "key/kmsguard")
+
+key_resource_part(res) if startswith(res, "key/")
 
 # use_side(f): the cryptographic use statement f allows, counting an
 # unconditioned kms:CreateGrant (its holder can grant itself any operation).
@@ -751,3 +807,86 @@ admin_side(f) := ((f.actions & admin_write_actions) - {"creategrant"}) - limited
 limited_grant_admin(f) := grant_admin_actions if grant_for_aws_resource(f)
 
 else := set()
+
+# ---- questions to the decision engine ------------------------------------------------------
+# Rules that decide who can do what ask data.kmsguard.authz (the decision
+# engine) instead of deriving access again; the contexts below are the
+# requests they ask about.
+
+# derived_keys: keys the decision engine derives from the caller; a
+# question's context must not fake them.
+derived_keys := {
+	"aws:principalarn", "aws:principalaccount", "kms:calleraccount", "aws:principaltype",
+	"aws:username", "aws:userid", "aws:principalisawsservice", "aws:principalservicename",
+}
+
+# askable(k, a): a question about action a may give key k: the engine does
+# not derive it, and requests for a can carry it. A condition on a key the
+# action never carries (kms:GrantIsForAWSResource, kms:EncryptionContext:...
+# on kms:PutKeyPolicy) never holds for it.
+askable(k, a) if {
+	not k in derived_keys
+	not never_carried(k, a)
+}
+
+never_carried(k, a) if {
+	present := present_for(k)
+	not a in present
+}
+
+# satisfying_context(f, a): a context that satisfies the positive
+# conditions of statement facts f for a request for action a.
+satisfying_context(f, a) := {c.raw_key: v |
+	some c in f.conditions
+	positive(c)
+	askable(c.key, a)
+	v := satisfying_value(c)
+}
+
+satisfying_value(c) := v if {
+	c.o.test in {"stringequals", "stringequalsignorecase", "bool", "numericequals", "numericgreaterthanequals", "numericlessthanequals", "dateequals", "dategreaterthanequals", "datelessthanequals"}
+	v := c.values[0]
+	not contains(v, "${")
+}
+
+satisfying_value(c) := replace(replace(c.values[0], "*", "x"), "?", "x") if {
+	c.o.test in {"stringlike", "arnlike"}
+	not contains(c.values[0], "${")
+}
+
+satisfying_value(c) := split(c.values[0], "/")[0] if c.o.test == "ipaddress"
+
+# escape_context(a): for each negated condition of a Deny statement, a value
+# that makes it false, so that the Deny does not apply to a request for a.
+escape_context(a) := {c.raw_key: v |
+	some i in denies
+	some c in facts[i].conditions
+	c.o.negated
+	not c.o.if_exists
+	askable(c.key, a)
+	v := c.values[0]
+	not contains(v, "${")
+}
+
+# question_key(account): the key to ask about: key_arn, or an example key
+# of the account.
+question_key(_) := key.arn
+
+question_key(account) := sprintf("arn:aws:kms:us-east-1:%s:key/00000000-0000-0000-0000-000000000000", [account]) if not key.arn
+
+# engine_allows(p, a, ctx, policies): the decision engine allows principal p
+# action a (a catalogue name) on the key under this key policy, with the
+# request context ctx and the question fields policies (identity policies).
+engine_allows(p, a, ctx, policies) if {
+	answer := data.kmsguard.authz.decision with input as object.union(
+		{
+			"principal": p,
+			"action": kms_name(a),
+			"resource": question_key(classify(p).account),
+			"key_policy": document,
+			"context": ctx,
+		},
+		policies,
+	)
+	answer.allowed
+}

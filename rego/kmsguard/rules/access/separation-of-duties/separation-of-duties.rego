@@ -4,16 +4,21 @@
 #   Separation of duties: the identities that administer a key (change its
 #   policy, enable or disable it, schedule its deletion, tag it...) should not
 #   be able to use it for cryptographic operations, and the reverse. The check
-#   joins every Allow statement that names the same principal, expands action
-#   wildcards (kms:*, kms:Create*, which includes an unconditioned
-#   kms:CreateGrant that lets the holder grant itself any operation), and
-#   leaves out actions an unconditioned Deny takes away. Administration means
-#   the actions of classes key_admin and permission_escalation that change the
-#   key (not the Read/List ones); grant management limited with
+#   joins every Allow statement that names the same identity, by Principal or
+#   as "*" limited by a positive aws:PrincipalArn condition, a role and its
+#   sessions being one identity; it expands action wildcards (kms:*,
+#   kms:Create*, which includes an unconditioned kms:CreateGrant that lets the
+#   holder grant itself any operation). Where a Deny statement may take an
+#   action away, the decision engine is asked whether the identity can call
+#   it, with the context the allowing statements need and the one that escapes
+#   the Deny statements' negated conditions. Administration means the actions
+#   of classes key_admin and permission_escalation that change the key (not
+#   the Read/List ones); grant management limited with
 #   kms:GrantIsForAWSResource is not administration. Account principals
 #   (delegation to IAM), "*", service principals and service-linked roles are
 #   not identities here. In an identity policy, the identity it is attached to
-#   is checked.
+#   is checked, for statements whose Resource can name keys ("*", key ARNs and
+#   patterns).
 # related_resources:
 #   - https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
@@ -30,17 +35,23 @@
 #     keep cryptographic actions in the key-users statement only.
 package kmsguard.rules.access["separation-of-duties"]
 
+import data.kmsguard.iam.principal
 import data.kmsguard.lint
 
 deny contains lint.finding(rego.metadata.chain(), at, msg) if {
 	lint.key_policy
-	some p, stmts in lint.named_identities
-	use := {a | some i in stmts; some a in lint.use_side(lint.facts[i])} - denied(p)
-	admin := {a | some i in stmts; some a in lint.admin_side(lint.facts[i])} - denied(p)
+	some g, stmts in identities
+	candidate_use := {a | some i in stmts; some a in lint.use_side(lint.facts[i])}
+	candidate_admin := {a | some i in stmts; some a in lint.admin_side(lint.facts[i])}
+	count(candidate_use) > 0
+	count(candidate_admin) > 0
+	use := kept(g, stmts, candidate_use)
 	count(use) > 0
+	admin := kept(g, stmts, candidate_admin)
 	count(admin) > 0
 	at := conflict_at(stmts)
-	msg := sprintf("%s gives %s key administration (%s) and use of the key (%s)%s", [lint.label(at), p, lint.names(admin), use_text(use), through(stmts)])
+	names := sort(written[g])
+	msg := sprintf("%s gives %s%s key administration (%s) and use of the key (%s)%s", [lint.label(at), names[0], also(names), lint.names(admin), use_text(use), through(stmts)])
 }
 
 deny contains lint.finding(rego.metadata.chain(), at, msg) if {
@@ -68,18 +79,101 @@ through(stmts) := sprintf(" (statements %s)", [concat(", ", [format_int(i, 10) |
 	count(stmts) > 1
 } else := ""
 
-# denied(p): actions an unconditioned Deny takes away from principal p.
-denied(p) := {a |
+# identities[g]: the live Allow statements that name identity g: by
+# Principal, or as "*" limited by a positive aws:PrincipalArn condition. A
+# role and its sessions are one identity (aws:PrincipalArn is the role ARN
+# for a role session), grouped by account and role name.
+identities[group(e)] contains i if {
+	some i in lint.live_allows
+	some e in lint.facts[i].aws
+	identity(e)
+}
+
+identities[group(e)] contains i if {
+	some i in lint.live_allows
+	some e in condition_identities(lint.facts[i])
+}
+
+# written[g]: the principals as the policy writes them for identity g.
+written[group(e)] contains e.value if {
+	some i in lint.live_allows
+	some e in lint.facts[i].aws
+	identity(e)
+}
+
+written[group(e)] contains e.value if {
+	some i in lint.live_allows
+	some e in condition_identities(lint.facts[i])
+}
+
+identity(e) if {
+	e.kind in {"user", "role", "session", "federated"}
+	not e.service_linked
+}
+
+condition_identities(f) := {e |
+	f.any
+	some c in f.conditions
+	c.key == "aws:principalarn"
+	lint.positive(c)
+	some v in c.values
+	lint.concrete(v)
+	e := lint.classify(v)
+	e.kind in {"user", "role"}
+	not e.service_linked
+}
+
+group(e) := sprintf("role %s %s", [e.account, role_name(e.value)]) if {
+	e.kind in {"role", "session"}
+} else := e.key
+
+role_name(v) := principal.parse(v, null).name
+
+also(names) := sprintf(" (also named %s)", [concat(", ", array.slice(names, 1, count(names)))]) if {
+	count(names) > 1
+} else := ""
+
+# kept(g, stmts, acts): the actions of acts identity g can call. Where a
+# Deny statement may take one of them away, the decision engine is asked,
+# for each action, with the context that satisfies the conditions of the
+# statements allowing it and the one that escapes the Deny statements'
+# negated conditions; a conditioned Deny that always applies to the
+# identity (aws:PrincipalArn) takes the action away, one it can escape does
+# not.
+kept(g, stmts, acts) := acts if {
+	count(acts & denied_actions) == 0
+} else := {a |
+	some a in acts
+	asked_allows(g, stmts, a)
+}
+
+denied_actions contains a if {
 	some i in lint.denies
-	f := lint.facts[i]
-	count(f.conditions) == 0
-	names_principal(f, p)
-	some a in f.actions
+	some a in lint.facts[i].actions
 }
 
-names_principal(f, _) if f.any
-
-names_principal(f, p) if {
-	some e in f.aws
-	e.key == p
+asked_allows(g, stmts, a) if {
+	p := asker(g)
+	some i in stmts
+	a in lint.facts[i].actions
+	base := lint.satisfying_context(lint.facts[i], a)
+	some ctx in {base, object.union(base, lint.escape_context(a))}
+	lint.engine_allows(p, a, ctx, iam_allow(p))
 }
+
+# asker(g): the principal asked about: a session when the policy names one
+# (it gets both its role's and its own statements), otherwise the role or
+# user.
+asker(g) := min({v | some v in written[g]; lint.classify(v).kind == "session"}) if {
+	some v in written[g]
+	lint.classify(v).kind == "session"
+} else := min(written[g])
+
+# A principal of another account needs its own account's IAM permission too,
+# which that account can always give.
+iam_allow(p) := {"identity_policies": [{
+	"Version": "2012-10-17",
+	"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}],
+}]} if {
+	lint.external(lint.classify(p))
+} else := {}

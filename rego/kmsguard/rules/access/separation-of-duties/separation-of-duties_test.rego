@@ -9,7 +9,7 @@ meta := {
 	"title": "One principal both administers and uses the key",
 	"severity": "medium",
 	"category": "access",
-	"description": "Separation of duties: the identities that administer a key (change its policy, enable or disable it, schedule its deletion, tag it...) should not be able to use it for cryptographic operations, and the reverse. The check joins every Allow statement that names the same principal, expands action wildcards (kms:*, kms:Create*, which includes an unconditioned kms:CreateGrant that lets the holder grant itself any operation), and leaves out actions an unconditioned Deny takes away. Administration means the actions of classes key_admin and permission_escalation that change the key (not the Read/List ones); grant management limited with kms:GrantIsForAWSResource is not administration. Account principals (delegation to IAM), \"*\", service principals and service-linked roles are not identities here. In an identity policy, the identity it is attached to is checked.",
+	"description": "Separation of duties: the identities that administer a key (change its policy, enable or disable it, schedule its deletion, tag it...) should not be able to use it for cryptographic operations, and the reverse. The check joins every Allow statement that names the same identity, by Principal or as \"*\" limited by a positive aws:PrincipalArn condition, a role and its sessions being one identity; it expands action wildcards (kms:*, kms:Create*, which includes an unconditioned kms:CreateGrant that lets the holder grant itself any operation). Where a Deny statement may take an action away, the decision engine is asked whether the identity can call it, with the context the allowing statements need and the one that escapes the Deny statements' negated conditions. Administration means the actions of classes key_admin and permission_escalation that change the key (not the Read/List ones); grant management limited with kms:GrantIsForAWSResource is not administration. Account principals (delegation to IAM), \"*\", service principals and service-linked roles are not identities here. In an identity policy, the identity it is attached to is checked, for statements whose Resource can name keys (\"*\", key ARNs and patterns).",
 	"remediation": "Give administrators and users separate roles. In administrator statements replace kms:Create* by kms:CreateAlias (or limit kms:CreateGrant with \"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}); keep cryptographic actions in the key-users statement only.",
 	"related_resources": [
 		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
@@ -296,5 +296,120 @@ test_service_linked_role if {
 				"Resource": "*",
 			},
 		],
+	}
+}
+
+# A Deny limited by aws:PrincipalArn to the administrator role always
+# applies to it: "For IAM roles, the request context returns the ARN of the
+# role, not the ARN of the user that assumed the role."
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+# "An explicit deny in any of these policies overrides the allow."
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+admin_with_use := [
+	{
+		"Sid": "Admins",
+		"Effect": "Allow",
+		"Principal": {"AWS": "arn:aws:iam::111122223333:role/Ops"},
+		"Action": ["kms:DisableKey", "kms:Decrypt"],
+		"Resource": "*",
+	},
+	{
+		"Sid": "NoDecryptForAdmins",
+		"Effect": "Deny",
+		"Principal": "*",
+		"Action": "kms:Decrypt",
+		"Resource": "*",
+		"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/Ops"}},
+	},
+]
+
+test_conditioned_deny_takes_use_away if {
+	rule.deny == set() with input as {"Version": "2012-10-17", "Statement": admin_with_use}
+}
+
+# A Deny the caller can escape (decryption outside S3) leaves the use
+# through S3: still both duties.
+test_escapable_deny_leaves_use if {
+	rule.deny == {finding(0, "Admins", "Statement[0] \"Admins\" gives arn:aws:iam::111122223333:role/Ops key administration (kms:DisableKey) and use of the key (kms:Decrypt)")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			admin_with_use[0],
+			{
+				"Effect": "Deny",
+				"Principal": {"AWS": "arn:aws:iam::111122223333:role/Ops"},
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+				"Condition": {"StringNotEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+			},
+		],
+	}
+}
+
+# A role and its sessions are one identity: a session gets what the key
+# policy gives its role and itself.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-role-session
+test_role_and_session if {
+	rule.deny == {finding(1, null, "Statement[1] gives arn:aws:iam::111122223333:role/Ops (also named arn:aws:sts::111122223333:assumed-role/Ops/alice) key administration (kms:ScheduleKeyDeletion) and use of the key (kms:Decrypt) (statements 0, 1)")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::111122223333:role/Ops"},
+				"Action": "kms:ScheduleKeyDeletion",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:sts::111122223333:assumed-role/Ops/alice"},
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# "*" limited by aws:PrincipalArn to the role names the role.
+test_star_limited_to_role if {
+	rule.deny == {finding(1, null, "Statement[1] gives arn:aws:iam::111122223333:role/Ops key administration (kms:ScheduleKeyDeletion) and use of the key (kms:Decrypt) (statements 0, 1)")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::111122223333:role/Ops"},
+				"Action": "kms:ScheduleKeyDeletion",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": "*",
+				"Action": "kms:Decrypt",
+				"Resource": "*",
+				"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/Ops"}},
+			},
+		],
+	}
+}
+
+# Identity policies name keys by ARN as often as by "*": "Resource":
+# "arn:aws:kms:...:key/..." lets the identity use and manage that key.
+# https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies.html
+test_identity_policy_key_arns if {
+	rule.deny == {finding(1, null, "Statement[1]: the policy gives the identity it is attached to key administration (kms:ScheduleKeyDeletion) and use of keys (kms:Decrypt) (statements 0, 1)")} with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [
+				{
+					"Effect": "Allow",
+					"Action": "kms:Decrypt",
+					"Resource": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+				},
+				{
+					"Effect": "Allow",
+					"Action": "kms:ScheduleKeyDeletion",
+					"Resource": "arn:aws:kms:*:111122223333:key/mrk-*",
+				},
+			],
+		},
+		"kind": "identity_policy",
 	}
 }

@@ -44,13 +44,13 @@ deny contains lint.finding(rego.metadata.chain(), null, msg) if {
 	lint.valid_structure
 	count(lint.statements) > 0
 	not some_can_manage
-	msg := sprintf("no principal can call kms:PutKeyPolicy once this policy is applied (asked for %s): the key could not be managed again", [concat(", ", sort({c.principal | some c in candidates}))])
+	msg := sprintf("no principal can call kms:PutKeyPolicy once this policy is applied (asked for %s): the key could not be managed again", [concat(", ", sort(candidates))])
 }
 
-# candidates: the callers asked about, each with the key ARN to ask about.
-candidates contains {"principal": root_arn(account), "resource": key_arn(account)} if some account in home_accounts
+# candidates: the callers asked about.
+candidates contains root_arn(account) if some account in home_accounts
 
-candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
+candidates contains e.value if {
 	some i in lint.allows
 	f := lint.facts[i]
 	"putkeypolicy" in f.actions
@@ -61,7 +61,7 @@ candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
 # Principals an Allow of kms:PutKeyPolicy names only in a positive
 # aws:PrincipalArn condition ("*" or the account principal limited to the
 # administrators), patterns written with one concrete principal they match.
-candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
+candidates contains e.value if {
 	some i in lint.allows
 	f := lint.facts[i]
 	"putkeypolicy" in f.actions
@@ -76,7 +76,7 @@ candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
 # Principals a Deny exempts (NotPrincipal, or a negated aws:PrincipalArn
 # condition, also with a pattern such as AWSReservedSSO_KeyAdmin_*):
 # typically the administrators, who manage the key through IAM.
-candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
+candidates contains e.value if {
 	some i in lint.denies
 	some v in exempted(lint.facts[i])
 	e := lint.classify(example(v))
@@ -86,7 +86,7 @@ candidates contains {"principal": e.value, "resource": key_arn(e.account)} if {
 # A Deny that exempts callers by a request key (a principal tag): an IAM
 # role of the key's account that carries it, which the account can always
 # create.
-candidates contains {"principal": sprintf("arn:%s:iam::%s:role/kmsguard-key-administrator", [partition, account]), "resource": key_arn(account)} if {
+candidates contains sprintf("arn:%s:iam::%s:role/kmsguard-key-administrator", [partition, account]) if {
 	count(escape) > 0
 	some account in home_accounts
 }
@@ -136,10 +136,6 @@ default partition := "aws"
 
 partition := lint.key.partition
 
-key_arn(_) := lint.key.arn
-
-key_arn(a) := sprintf("arn:aws:kms:us-east-1:%s:key/00000000-0000-0000-0000-000000000000", [a]) if not lint.key.arn
-
 # contexts: no context; for each Allow statement that covers
 # kms:PutKeyPolicy a context that satisfies its positive conditions; the
 # context that escapes the negated conditions of the Deny statements; and
@@ -155,63 +151,18 @@ contexts contains object.union(ctx, escape) if {
 	some ctx in allow_contexts
 }
 
-allow_contexts contains ctx if {
+allow_contexts contains lint.satisfying_context(f, "putkeypolicy") if {
 	some i in lint.allows
 	f := lint.facts[i]
 	"putkeypolicy" in f.actions
-	ctx := {c.raw_key: v |
-		some c in f.conditions
-		lint.positive(c)
-		askable(c.key)
-		v := satisfying_value(c)
-	}
 }
 
-# escape: for each negated condition of a Deny statement, a value that
-# makes it false (so the Deny does not apply).
-escape := {c.raw_key: v |
-	some i in lint.denies
-	some c in lint.facts[i].conditions
-	c.o.negated
-	not c.o.if_exists
-	askable(c.key)
-	v := c.values[0]
-	not contains(v, "${")
-}
-
-# askable(k): a key a question may give: not one the decision engine
-# derives from the caller, and one PutKeyPolicy requests can carry. A
-# condition on a key PutKeyPolicy requests never carry
-# (kms:GrantIsForAWSResource, kms:EncryptionContext:...) never holds for
-# them: such a statement gives nobody kms:PutKeyPolicy.
-askable(k) if {
-	not k in derived_keys
-	not never_in_put_key_policy(k)
-}
-
-never_in_put_key_policy(k) if {
-	present := lint.present_for(k)
-	not "putkeypolicy" in present
-}
-
-# Keys the decision engine derives from the caller: a context must not fake them.
-derived_keys := {
-	"aws:principalarn", "aws:principalaccount", "kms:calleraccount", "aws:principaltype",
-	"aws:username", "aws:userid", "aws:principalisawsservice", "aws:principalservicename",
-}
-
-satisfying_value(c) := v if {
-	c.o.test in {"stringequals", "stringequalsignorecase", "bool", "numericequals", "numericgreaterthanequals", "numericlessthanequals", "dateequals", "dategreaterthanequals", "datelessthanequals"}
-	v := c.values[0]
-	not contains(v, "${")
-}
-
-satisfying_value(c) := replace(replace(c.values[0], "*", "x"), "?", "x") if {
-	c.o.test in {"stringlike", "arnlike"}
-	not contains(c.values[0], "${")
-}
-
-satisfying_value(c) := split(c.values[0], "/")[0] if c.o.test == "ipaddress"
+# escape: the context in which no Deny applies because of its negated
+# conditions (lint.askable leaves out the keys the engine derives from the
+# caller and those PutKeyPolicy requests never carry: a condition on such a
+# key never holds, so a statement that needs one gives nobody
+# kms:PutKeyPolicy).
+escape := lint.escape_context("putkeypolicy")
 
 # The common case needs no question: an unconditioned Allow of
 # kms:PutKeyPolicy to the key's account principal (or to "*") on "*", and
@@ -222,18 +173,8 @@ some_can_manage if {
 	not trivially_manageable
 	some c in candidates
 	some ctx in contexts
-	fits(c.principal, ctx)
-	answer := data.kmsguard.authz.decision with input as object.union(
-		{
-			"principal": c.principal,
-			"action": "kms:PutKeyPolicy",
-			"resource": c.resource,
-			"key_policy": lint.document,
-			"context": ctx,
-		},
-		iam_allow(c.principal),
-	)
-	answer.allowed
+	fits(c, ctx)
+	lint.engine_allows(c, "putkeypolicy", ctx, iam_allow(c))
 }
 
 # fits(p, ctx): the root user carries no principal tags.
