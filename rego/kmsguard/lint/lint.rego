@@ -171,6 +171,17 @@ inferred_accounts contains e.account if {
 	e.kind == "root"
 }
 
+# An account principal only known at deployment given every key action
+# makes the inference fail: it may be the key's account or not.
+inferred_accounts contains e.key if {
+	some i
+	f := facts[i]
+	f.effect == "Allow"
+	f.full_access
+	some e in f.aws
+	unresolved_account_principal(e)
+}
+
 # admins: config.admins as a set (account ids as root ARNs).
 default admins := set()
 

@@ -6,7 +6,8 @@
 #   modification permission (kms:PutKeyPolicy, kms:ScheduleKeyDeletion,
 #   kms:DisableKey, unconditioned kms:CreateGrant, tagging, aliases...) breaks
 #   that control. The delegation statement to the key's own account principal
-#   is not reported, nor grant management limited with
+#   is not reported, nor "*" limited by a positive aws:PrincipalArn condition
+#   to configured administrators, nor grant management limited with
 #   kms:GrantIsForAWSResource, nor grant operations of service principals.
 # related_resources:
 #   - https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html
@@ -49,7 +50,21 @@ outsiders(f, acts) := ({e.value |
 	count(acts) > 0
 	f.any
 	not "*" in lint.admins
+	not admins_only(f)
 }) | {s |
 	count(acts - lint.grant_admin_actions) > 0
 	some s in f.services
+}
+
+# admins_only(f): a positive aws:PrincipalArn condition limits "*" to
+# configured administrators (aws:PrincipalArn is the role ARN for the
+# role's sessions).
+admins_only(f) if {
+	some c in f.conditions
+	c.key == "aws:principalarn"
+	lint.positive(c)
+	count(c.values) > 0
+	every v in c.values {
+		lint.principal_key(v) in lint.admins
+	}
 }

@@ -9,7 +9,7 @@ meta := {
 	"title": "Key administration granted outside the configured administrators",
 	"severity": "high",
 	"category": "access",
-	"description": "When config.admins lists the principals approved to administer the key, an Allow statement that gives anyone else a key administration or modification permission (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey, unconditioned kms:CreateGrant, tagging, aliases...) breaks that control. The delegation statement to the key's own account principal is not reported, nor grant management limited with kms:GrantIsForAWSResource, nor grant operations of service principals.",
+	"description": "When config.admins lists the principals approved to administer the key, an Allow statement that gives anyone else a key administration or modification permission (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey, unconditioned kms:CreateGrant, tagging, aliases...) breaks that control. The delegation statement to the key's own account principal is not reported, nor \"*\" limited by a positive aws:PrincipalArn condition to configured administrators, nor grant management limited with kms:GrantIsForAWSResource, nor grant operations of service principals.",
 	"remediation": "Remove the administration actions from the statement, or add the principal to config.admins if it is approved. Consider an explicit Deny of kms:PutKeyPolicy and kms:ScheduleKeyDeletion for every principal outside the administrators (Principal \"*\" with ArnNotEquals aws:PrincipalArn).",
 	"related_resources": [
 		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
@@ -232,4 +232,31 @@ test_no_admins_configured if {
 			},
 		],
 	}
+}
+
+# "*" limited by aws:PrincipalArn to a configured administrator gives
+# administration to that administrator only ("For IAM roles, the request
+# context returns the ARN of the role").
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+star_for_admin(arn) := {
+	"policy": {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Sid": "Admins",
+			"Effect": "Allow",
+			"Principal": "*",
+			"Action": "kms:PutKeyPolicy",
+			"Resource": "*",
+			"Condition": {"ArnEquals": {"aws:PrincipalArn": arn}},
+		}],
+	},
+	"config": {"admins": ["arn:aws:iam::111122223333:role/KeyAdmin"]},
+}
+
+test_star_limited_to_admin if {
+	rule.deny == set() with input as star_for_admin("arn:aws:iam::111122223333:role/KeyAdmin")
+}
+
+test_star_limited_to_other_role if {
+	rule.deny == {finding(0, "Admins", "Statement[0] \"Admins\" gives kms:PutKeyPolicy to every principal (\"*\"), not in config.admins")} with input as star_for_admin("arn:aws:iam::111122223333:role/Other")
 }

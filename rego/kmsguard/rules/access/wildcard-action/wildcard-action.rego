@@ -5,8 +5,12 @@
 #   KMS action on the key: using it, changing its policy, creating grants,
 #   scheduling its deletion. Only the statement that delegates the key to its
 #   own account principal (arn:aws:iam::ACCOUNT:root), where IAM policies then
-#   decide, should use it. In an identity policy kms:* gives the identity both
-#   administration and use of every key its Resource names.
+#   decide, should use it. When the key's account is not known and the policy
+#   gives kms:* to the account principals of several accounts (or of an
+#   account only known at deployment next to another), all but one are other
+#   accounts: those statements are reported. In an identity policy kms:* gives
+#   the identity both administration and use of every key its Resource names
+#   ("*", key ARNs and patterns).
 # related_resources:
 #   - https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
@@ -43,6 +47,36 @@ deny contains lint.finding(rego.metadata.chain(), i, msg) if {
 	lint.covers_keys(f)
 	msg := sprintf("%s gives %s on keys to the identity the policy is attached to", [lint.label(i), wildcard_text(f)])
 }
+
+# With the key's account unknown, kms:* to the account principals of two
+# accounts (or to an account only known at deployment next to another) is
+# reported without knowing which account owns the key: a key belongs to one
+# account, so every other one gets kms:*.
+deny contains lint.finding(rego.metadata.chain(), i, msg) if {
+	lint.key_policy
+	not lint.account_known
+	count(full_accounts) > 1
+	some i in lint.live_allows
+	f := lint.facts[i]
+	everything(f)
+	count(lint.non_home_principals(f)) == 0
+	mine := {e.key | some e in f.aws; account_principal(e)}
+	count(mine) > 0
+	msg := sprintf("%s gives %s to %s; the policy gives it to the account principals of %d accounts (%s), and the key belongs to only one of them", [lint.label(i), wildcard_text(f), concat(", ", sort(mine)), count(full_accounts), concat(", ", sort(full_accounts))])
+}
+
+# full_accounts: the account principals given every KMS action.
+full_accounts contains e.key if {
+	some i in lint.live_allows
+	f := lint.facts[i]
+	everything(f)
+	some e in f.aws
+	account_principal(e)
+}
+
+account_principal(e) if e.kind == "root"
+
+account_principal(e) if lint.unresolved_account_principal(e)
 
 # everything(f): kms:*, "*" or an Allow with NotAction.
 everything(f) if f.full_access

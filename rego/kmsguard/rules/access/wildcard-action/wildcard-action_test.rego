@@ -9,7 +9,7 @@ meta := {
 	"title": "kms:* granted beyond the account delegation statement",
 	"severity": "high",
 	"category": "access",
-	"description": "kms:* (or \"*\", or NotAction) gives a principal every present and future KMS action on the key: using it, changing its policy, creating grants, scheduling its deletion. Only the statement that delegates the key to its own account principal (arn:aws:iam::ACCOUNT:root), where IAM policies then decide, should use it. In an identity policy kms:* gives the identity both administration and use of every key its Resource names.",
+	"description": "kms:* (or \"*\", or NotAction) gives a principal every present and future KMS action on the key: using it, changing its policy, creating grants, scheduling its deletion. Only the statement that delegates the key to its own account principal (arn:aws:iam::ACCOUNT:root), where IAM policies then decide, should use it. When the key's account is not known and the policy gives kms:* to the account principals of several accounts (or of an account only known at deployment next to another), all but one are other accounts: those statements are reported. In an identity policy kms:* gives the identity both administration and use of every key its Resource names (\"*\", key ARNs and patterns).",
 	"remediation": "List the actions the principal needs: the key-administrator actions of the console default policy for administrators, or kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey* and kms:DescribeKey for users.",
 	"related_resources": [
 		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
@@ -222,5 +222,68 @@ test_root_delegation_account_id if {
 			],
 		},
 		"key_arn": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	}
+}
+
+# A key belongs to one account ("Each KMS key belongs to a single AWS
+# account"), so kms:* to the account principals of two accounts gives it to
+# another account, whichever owns the key.
+# https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+test_two_accounts_unknown_key_account if {
+	rule.deny == {finding(0, null, "Statement[0] gives every KMS action (kms:*) to arn:aws:iam::111122223333:root, arn:aws:iam::444455556666:root; the policy gives it to the account principals of 2 accounts (arn:aws:iam::111122223333:root, arn:aws:iam::444455556666:root), and the key belongs to only one of them")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": ["arn:aws:iam::111122223333:root", "444455556666"]},
+			"Action": "kms:*",
+			"Resource": "*",
+		}],
+	}
+}
+
+# The same with the second account a CloudFormation parameter.
+test_placeholder_account if {
+	count(rule.deny) == 2 with input as {
+		"Version": "2012-10-17",
+		"Statement": [
+			{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+			{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::kmsguard-unresolved-TrustedAccountId:root"},
+				"Action": "kms:*",
+				"Resource": "*",
+			},
+		],
+	}
+}
+
+# One placeholder account alone may be the key's own: no finding.
+test_placeholder_account_alone if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::kmsguard-unresolved-AccountId:root"},
+			"Action": "kms:*",
+			"Resource": "*",
+		}],
+	}
+}
+
+# Identity policies: kms:* on a key ARN pattern gives administration and use
+# of those keys.
+# https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies.html
+test_identity_policy_mrk_pattern if {
+	rule.deny == {finding(0, null, "Statement[0] gives every KMS action (kms:*) on keys to the identity the policy is attached to")} with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "arn:aws:kms:*:111122223333:key/mrk-*"}],
+		},
+		"kind": "identity_policy",
 	}
 }

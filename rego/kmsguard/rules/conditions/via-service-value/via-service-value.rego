@@ -27,6 +27,7 @@ deny contains lint.finding(rego.metadata.chain(), i, msg) if {
 	c.key == "kms:viaservice"
 	c.o.test != "null"
 	some v in c.values
+	not lint.unresolved(v)
 	problem := value_problem(v)
 	msg := sprintf("%s: kms:ViaService value %q %s", [lint.label(i), v, problem])
 }

@@ -126,3 +126,18 @@ test_well_formed if {
 		"key_arn": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 	}
 }
+
+# kms:ViaService: !Ref ServiceEndpoint is a value kmsguard cannot see
+# (docs/check.md): not judged.
+test_unresolved_value if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:role/App"},
+			"Action": "kms:Decrypt",
+			"Resource": "*",
+			"Condition": {"StringEquals": {"kms:ViaService": "kmsguard-unresolved-ServiceEndpoint"}},
+		}],
+	}
+}

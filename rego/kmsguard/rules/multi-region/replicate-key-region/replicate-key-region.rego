@@ -5,7 +5,8 @@
 #   copy a multi-Region key into every Region, each replica with its own key
 #   policy. AWS recommends allowing replication only into the Regions that
 #   need it. The delegation statement to the key's own account is not
-#   reported.
+#   reported, nor principals of other accounts (kms:ReplicateKey is not a
+#   cross-account operation; KMS020 reports them).
 # related_resources:
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html
 #   - https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html
@@ -36,10 +37,21 @@ subject(_) if lint.identity_policy
 
 subject(f) if {
 	lint.key_policy
-	count(lint.non_home_principals(f)) > 0
+	count(replicators(f)) > 0
 }
 
-to_whom(f) := sprintf(" to %s", [lint.who(lint.non_home_principals(f))]) if {
+# replicators(f): the principals of f, other than the key's account
+# principal, that can replicate the key: kms:ReplicateKey is not a
+# cross-account operation, so principals of other accounts never can (KMS020
+# reports them).
+replicators(f) := {p |
+	some p in lint.non_home_principals(f)
+	not other_account(p)
+}
+
+other_account(p) if lint.external(lint.classify(p))
+
+to_whom(f) := sprintf(" to %s", [lint.who(replicators(f))]) if {
 	lint.key_policy
 } else := ""
 

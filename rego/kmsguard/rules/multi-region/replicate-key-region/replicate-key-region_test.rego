@@ -9,7 +9,7 @@ meta := {
 	"title": "kms:ReplicateKey allowed into any Region",
 	"severity": "low",
 	"category": "multi-region",
-	"description": "kms:ReplicateKey without a kms:ReplicaRegion condition lets the principal copy a multi-Region key into every Region, each replica with its own key policy. AWS recommends allowing replication only into the Regions that need it. The delegation statement to the key's own account is not reported.",
+	"description": "kms:ReplicateKey without a kms:ReplicaRegion condition lets the principal copy a multi-Region key into every Region, each replica with its own key policy. AWS recommends allowing replication only into the Regions that need it. The delegation statement to the key's own account is not reported, nor principals of other accounts (kms:ReplicateKey is not a cross-account operation; KMS020 reports them).",
 	"remediation": "Add \"StringEquals\": {\"kms:ReplicaRegion\": [\"us-east-1\", \"eu-west-3\"]} (the Regions that need a replica) to the statement that allows kms:ReplicateKey.",
 	"related_resources": [
 		"https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html",
@@ -145,5 +145,39 @@ test_root_delegation if {
 				"Resource": "*",
 			},
 		],
+	}
+}
+
+# ReplicateKey: "Cross-account use: No. You cannot use this operation to
+# create a replica key in a different AWS account." Another account's
+# kms:ReplicateKey is KMS020's (ineffective), not a replication risk.
+# https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html
+test_other_account_cannot_replicate if {
+	rule.warn == set() with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::444455556666:role/Replicator"},
+				"Action": "kms:ReplicateKey",
+				"Resource": "*",
+			}],
+		},
+		"key_arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+	}
+}
+
+test_same_account_can_replicate if {
+	count(rule.warn) == 1 with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::111122223333:role/Replicator"},
+				"Action": "kms:ReplicateKey",
+				"Resource": "*",
+			}],
+		},
+		"key_arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
 	}
 }

@@ -46,6 +46,7 @@ mismatches[i] contains msg if {
 	c.o.test in {"stringequals", "stringequalsignorecase"}
 	not c.o.negated
 	some v in c.values
+	not lint.unresolved(v)
 	regex.match(`[*?]`, v)
 	not contains(v, "${")
 	msg := sprintf("%s: %s compares %s literally, so %q matches only that exact text; use %s", [lint.label(i), c.op, c.raw_key, v, like_op(c.key)])
@@ -59,6 +60,7 @@ mismatches[i] contains msg if {
 	count(expected) > 0
 	not c.o.negated
 	some v in c.values
+	not lint.unresolved(v)
 	p := arn_parts(v)
 	not wildcard(p[2])
 	not p[2] in expected
@@ -74,6 +76,7 @@ mismatches[i] contains msg if {
 	arn_key(c.key)
 	not c.o.negated
 	some v in c.values
+	not lint.unresolved(v)
 	p := arn_parts(v)
 	p[3] != ""
 	not wildcard(p[3])
@@ -89,6 +92,7 @@ mismatches[i] contains msg if {
 		c.key == "aws:sourceaccount"
 		lint.positive(c)
 		some v in c.values
+		not lint.unresolved(v)
 		regex.match(`^[0-9]{12}$`, v)
 	}
 	count(accounts) > 0
@@ -96,6 +100,7 @@ mismatches[i] contains msg if {
 	c.key == "aws:sourcearn"
 	lint.positive(c)
 	some v in c.values
+	not lint.unresolved(v)
 	p := arn_parts(v)
 	regex.match(`^[0-9]{12}$`, p[4])
 	not p[4] in accounts
@@ -110,6 +115,7 @@ mismatches[i] contains msg if {
 	c.key == "aws:sourcearn"
 	not c.o.negated
 	some v in c.values
+	not lint.unresolved(v)
 	not fleetwise_source_arn(v)
 	msg := sprintf("%s: IoT FleetWise uses the key only when aws:SourceArn is arn:aws:iotfleetwise:REGION:ACCOUNT:* (resource part exactly *), not %q", [lint.label(i), v])
 }
@@ -122,6 +128,7 @@ mismatches[i] contains msg if {
 	c.key == "aws:sourcearn"
 	not c.o.negated
 	some v in c.values
+	not lint.unresolved(v)
 	p := arn_parts(v)
 	not wildcard(p[3])
 	p[3] != lint.key_region

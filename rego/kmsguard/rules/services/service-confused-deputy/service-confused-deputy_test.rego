@@ -214,3 +214,18 @@ test_org_source if {
 		],
 	}
 }
+
+# aws:SourceArn: !GetAtt Trail.Arn is a value kmsguard cannot see: it is
+# taken to name the template's resource (docs/check.md).
+test_unresolved_source_arn if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"Service": "cloudtrail.amazonaws.com"},
+			"Action": "kms:GenerateDataKey*",
+			"Resource": "*",
+			"Condition": {"StringEquals": {"aws:SourceArn": "kmsguard-unresolved-Trail.Arn"}},
+		}],
+	}
+}

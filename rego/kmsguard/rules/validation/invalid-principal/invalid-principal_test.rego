@@ -86,3 +86,18 @@ test_valid_principals if {
 		],
 	}
 }
+
+# !Sub arn:aws:iam::${TrustedAccountId}:root: the account is a parameter
+# kmsguard cannot see, not an invalid principal (docs/check.md: no finding
+# comes from a value kmsguard could not see).
+test_unresolved_account if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": {"AWS": ["arn:aws:iam::kmsguard-unresolved-TrustedAccountId:root", "kmsguard-unresolved-Other"]},
+			"Action": "kms:Decrypt",
+			"Resource": "*",
+		}],
+	}
+}
