@@ -319,3 +319,27 @@ relevant_key(k) if {
 	not startswith(k, "kms:")
 	not startswith(k, "aws:")
 }
+
+# uncarried[i]: the actions of statement i that a positive condition keeps
+# from ever applying, although other actions of the statement carry its key
+# (kms:DescribeKey next to kms:Decrypt under a kms:EncryptionContext:
+# condition), each {"key", "op", "actions"}. A statement none of whose
+# actions carries the key is never[i] ("absent").
+uncarried[i] contains {"key": c.raw_key, "op": c.op, "actions": missing} if {
+	some i
+	f := facts[i]
+	acts := f.actions & (key_actions | {"createkey"})
+	some c in f.conditions
+	positive(c)
+	present := present_for(c.key)
+	count(acts & present) > 0
+	missing := acts - present
+	count(missing) > 0
+}
+
+# uncarried_text(u): the message part for one uncarried entry.
+uncarried_text(u) := sprintf("%s on %s: %s requests never carry this key, so the statement never allows %s", [u.op, u.key, names(u.actions), verb_them(u.actions)])
+
+verb_them(acts) := "it" if {
+	count(acts) == 1
+} else := "them"

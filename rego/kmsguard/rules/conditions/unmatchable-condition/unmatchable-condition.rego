@@ -7,8 +7,11 @@
 #   no account); a non-numeric value for a Numeric operator; a Bool value
 #   other than true or false; a condition key that no action of the statement
 #   carries (kms:GrantIsForAWSResource on kms:Decrypt, kms:ReplicaRegion on
-#   anything but kms:ReplicateKey), so the statement never applies. Unknown
-#   keys are reported by KMS024.
+#   anything but kms:ReplicateKey), so the statement never applies; or a key
+#   that some of its actions never carry (kms:DescribeKey next to kms:Decrypt
+#   under a kms:EncryptionContext: condition), so the statement never allows
+#   those. Unknown keys are reported by KMS024; the confused-deputy keys of
+#   service principals by KMS009.
 # related_resources:
 #   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
@@ -44,6 +47,13 @@ deny contains lint.finding(rego.metadata.chain(), i, msg) if {
 	not service_condition(i, c.raw_key)
 	some m in mistakes
 	msg := sprintf("%s: %s on %s: %q %s", [lint.label(i), c.op, c.raw_key, m.value, m.why])
+}
+
+deny contains lint.finding(rego.metadata.chain(), i, msg) if {
+	some i in lint.allows
+	some u in lint.uncarried[i]
+	not service_condition(i, u.key)
+	msg := sprintf("%s: %s", [lint.label(i), lint.uncarried_text(u)])
 }
 
 # Confused-deputy keys of service-principal statements are KMS009's.

@@ -9,7 +9,7 @@ meta := {
 	"title": "Allow statement condition that cannot match",
 	"severity": "medium",
 	"category": "conditions",
-	"description": "A condition of an Allow statement that never matches what its author meant: StringEquals (or StringEqualsIgnoreCase) with * or ? in a value, which match only those characters literally (kms:CallerAccount \"*\" matches no account); a non-numeric value for a Numeric operator; a Bool value other than true or false; a condition key that no action of the statement carries (kms:GrantIsForAWSResource on kms:Decrypt, kms:ReplicaRegion on anything but kms:ReplicateKey), so the statement never applies. Unknown keys are reported by KMS024.",
+	"description": "A condition of an Allow statement that never matches what its author meant: StringEquals (or StringEqualsIgnoreCase) with * or ? in a value, which match only those characters literally (kms:CallerAccount \"*\" matches no account); a non-numeric value for a Numeric operator; a Bool value other than true or false; a condition key that no action of the statement carries (kms:GrantIsForAWSResource on kms:Decrypt, kms:ReplicaRegion on anything but kms:ReplicateKey), so the statement never applies; or a key that some of its actions never carry (kms:DescribeKey next to kms:Decrypt under a kms:EncryptionContext: condition), so the statement never allows those. Unknown keys are reported by KMS024; the confused-deputy keys of service principals by KMS009.",
 	"remediation": "Use StringLike or ArnLike for patterns, values of the operator's type, and condition keys the statement's actions carry (split the statement when actions need different conditions).",
 	"related_resources": [
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
@@ -199,5 +199,22 @@ test_patterns_with_like if {
 				},
 			},
 		],
+	}
+}
+
+# A role's statement mixing actions that carry the encryption context with
+# kms:DescribeKey, which never does: DescribeKey is never allowed by it.
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
+test_role_mixed_actions if {
+	rule.deny == {finding(0, "App", "Statement[0] \"App\": StringEquals on kms:EncryptionContext:app: kms:DescribeKey, kms:GetPublicKey requests never carry this key, so the statement never allows them")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Sid": "App",
+			"Effect": "Allow",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:role/App"},
+			"Action": ["kms:Decrypt", "kms:DescribeKey", "kms:GetPublicKey"],
+			"Resource": "*",
+			"Condition": {"StringEquals": {"kms:EncryptionContext:app": "billing"}},
+		}],
 	}
 }

@@ -10,7 +10,9 @@
 #   FleetWise aws:SourceArn other than arn:aws:iotfleetwise:REGION:ACCOUNT:*;
 #   a Regional service principal in another Region than the key;
 #   logs.amazonaws.com, which CloudWatch Logs never uses (it calls as
-#   logs.REGION.amazonaws.com).
+#   logs.REGION.amazonaws.com); an encryption context condition on actions
+#   whose requests never carry one (kms:DescribeKey), alone or next to actions
+#   that do.
 # related_resources:
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html
 #   - https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
@@ -147,6 +149,23 @@ mismatches[i] contains msg if {
 	some i in service_statements
 	"logs.amazonaws.com" in lint.facts[i].services
 	msg := sprintf("%s: CloudWatch Logs calls KMS as logs.REGION.amazonaws.com; logs.amazonaws.com never matches", [lint.label(i)])
+}
+
+# The service's encryption context keys are never in the requests of some
+# actions (kms:DescribeKey): a statement that needs them never allows those.
+mismatches[i] contains msg if {
+	some i in service_statements
+	some n in lint.never[i]
+	n.kind == "absent"
+	startswith(lower(n.key), "kms:encryptioncontext:")
+	msg := sprintf("%s never applies: %s", [lint.label(i), n.msg])
+}
+
+mismatches[i] contains msg if {
+	some i in service_statements
+	some u in lint.uncarried[i]
+	startswith(lower(u.key), "kms:encryptioncontext:")
+	msg := sprintf("%s: %s", [lint.label(i), lint.uncarried_text(u)])
 }
 
 service_statements contains i if {

@@ -9,7 +9,7 @@ meta := {
 	"title": "Service principal statement whose conditions cannot match the service's requests",
 	"severity": "medium",
 	"category": "services",
-	"description": "A statement for a service principal whose confused-deputy conditions can never match what the service sends, so the integration fails: StringEquals with a wildcard in aws:SourceArn, aws:SourceAccount or an encryption context value (StringEquals matches it literally); an aws:SourceArn or encryption context ARN for another service, another Region than a Regional service principal, or another account than aws:SourceAccount; an IoT FleetWise aws:SourceArn other than arn:aws:iotfleetwise:REGION:ACCOUNT:*; a Regional service principal in another Region than the key; logs.amazonaws.com, which CloudWatch Logs never uses (it calls as logs.REGION.amazonaws.com).",
+	"description": "A statement for a service principal whose confused-deputy conditions can never match what the service sends, so the integration fails: StringEquals with a wildcard in aws:SourceArn, aws:SourceAccount or an encryption context value (StringEquals matches it literally); an aws:SourceArn or encryption context ARN for another service, another Region than a Regional service principal, or another account than aws:SourceAccount; an IoT FleetWise aws:SourceArn other than arn:aws:iotfleetwise:REGION:ACCOUNT:*; a Regional service principal in another Region than the key; logs.amazonaws.com, which CloudWatch Logs never uses (it calls as logs.REGION.amazonaws.com); an encryption context condition on actions whose requests never carry one (kms:DescribeKey), alone or next to actions that do.",
 	"remediation": "Use ArnLike or StringLike for patterns; write the ARN of the service's own resources in the key's Region and account (for IoT FleetWise exactly arn:aws:iotfleetwise:REGION:ACCOUNT:*); use the Regional service principal logs.REGION.amazonaws.com for CloudWatch Logs.",
 	"related_resources": [
 		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html",
@@ -294,5 +294,41 @@ test_cloudtrail_documented if {
 				},
 			},
 		],
+	}
+}
+
+# The CloudWatch Logs anomaly-detector key policy (seed document) allows
+# kms:DescribeKey under a kms:EncryptionContext: condition; the encryption
+# context key is in the requests of CreateGrant, Encrypt, Decrypt,
+# GenerateDataKey*, ReEncrypt* and RetireGrant only, so DescribeKey is never
+# allowed by that statement.
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/LogsAnomalyDetection-KMS.html
+anomaly_statement(actions) := {
+	"Effect": "Allow",
+	"Principal": {"Service": "logs.us-east-1.amazonaws.com"},
+	"Action": actions,
+	"Resource": "*",
+	"Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:anomaly-detector:*"}},
+}
+
+test_describe_key_mixed_with_crypto if {
+	rule.deny == {finding(0, null, "Statement[0]: ArnLike on kms:EncryptionContext:aws:logs:arn: kms:DescribeKey requests never carry this key, so the statement never allows it")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [anomaly_statement(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"])],
+	}
+}
+
+test_describe_key_alone if {
+	rule.deny == {finding(0, null, "Statement[0] never applies: ArnLike on kms:EncryptionContext:aws:logs:arn: no action of the statement (kms:DescribeKey) carries this key")} with input as {
+		"Version": "2012-10-17",
+		"Statement": [anomaly_statement("kms:DescribeKey")],
+	}
+}
+
+test_crypto_only if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [anomaly_statement(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"])],
 	}
 }
