@@ -177,7 +177,19 @@ func (t *template) document(base Document, raw any, pos positions, ptr, where st
 	}
 	if isIntrinsic(obj) {
 		v, keep := t.resolve(obj)
-		if obj, ok = v.(map[string]any); !keep || !ok {
+		if !keep {
+			return d, false, nil
+		}
+		// KeyPolicy: !Sub | {...}: a JSON string with its ${...} replaced
+		// like every other intrinsic.
+		if s, ok := v.(string); ok && strings.HasPrefix(strings.TrimSpace(s), "{") {
+			doc, err := policyString(base.File, where, s)
+			if err != nil {
+				return d, false, err
+			}
+			v = doc
+		}
+		if obj, ok = v.(map[string]any); !ok {
 			return d, false, nil
 		}
 		ptr = noPos

@@ -151,7 +151,8 @@ func TestCloudFormationJSON(t *testing.T) {
 			Policy: compact(t, `{"Statement": [
   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
   {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]}`)},
-		{Where: "Resources.Policy.Properties.PolicyDocument", Resource: "Policy", Kind: KindIdentityPolicy, Line: 14,
+		// A policy given as a JSON string: the line of its property.
+		{Where: "Resources.Policy.Properties.PolicyDocument", Resource: "Policy", Kind: KindIdentityPolicy, Line: 16,
 			StatementLines: []int{0},
 			Policy:         compact(t, `{"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}`)},
 	}
@@ -200,4 +201,69 @@ func compact(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestCloudFormationSubPolicyString: KeyPolicy: !Sub | followed by the
+// policy as a JSON string is resolved like other intrinsics (parameters
+// become tokens, pseudo parameters their stand-ins) and read; its findings
+// point at the line of the KeyPolicy property.
+func TestCloudFormationSubPolicyString(t *testing.T) {
+	const tmpl = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  TrustedAccountId: {Type: String}
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: key
+      KeyPolicy: !Sub |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": ["arn:${AWS::Partition}:iam::${AWS::AccountId}:root", "arn:aws:iam::${TrustedAccountId}:root"]},
+            "Action": "kms:*",
+            "Resource": "*"
+          }]
+        }
+`
+	_, docs, err := File("stack.yaml", []byte(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 {
+		t.Fatalf("%d documents, want 1", len(docs))
+	}
+	d := docs[0]
+	if d.Line != 9 || d.StatementLine(0) != 9 {
+		t.Errorf("line %d, statement line %d, want 9 (KeyPolicy)", d.Line, d.StatementLine(0))
+	}
+	got := d.Policy["Statement"].([]any)[0].(map[string]any)["Principal"].(map[string]any)["AWS"]
+	want := []any{"arn:aws:iam::123456789012:root", "arn:aws:iam::kmsguard-unresolved-TrustedAccountId:root"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("principals %v, want %v", got, want)
+	}
+}
+
+// TestCloudFormationJSONPolicyStringLine: in a JSON template, a policy given
+// as a JSON string points at the line of its property.
+func TestCloudFormationJSONPolicyStringLine(t *testing.T) {
+	const tmpl = `{
+  "Resources": {
+    "Key": {
+      "Type": "AWS::KMS::Key",
+      "Properties": {
+        "Description": "key",
+        "KeyPolicy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}, \"Action\": \"kms:*\", \"Resource\": \"*\"}]}"
+      }
+    }
+  }
+}`
+	_, docs, err := File("stack.json", []byte(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || docs[0].Line != 7 || docs[0].StatementLine(0) != 7 {
+		t.Fatalf("documents %+v, want one at line 7", docs)
+	}
 }

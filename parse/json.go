@@ -12,7 +12,7 @@ import (
 )
 
 // positions maps the JSON pointer (RFC 6901) of every object and list in a
-// decoded file to the 1-based line it starts on.
+// decoded file, and of every object member, to the 1-based line it starts on.
 type positions map[string]int
 
 // noPos is the pointer of a value whose position is unknown (it came out of
@@ -100,6 +100,9 @@ func (w *jsonWalker) value(ptr string) (any, error) {
 			if !ok {
 				return nil, errors.New("object key is not a string")
 			}
+			// A member's line is its key's; an object or list value
+			// records its opening delimiter's line instead.
+			w.pos[pointer(ptr, k)] = w.lineAt(int(w.dec.InputOffset()) - 1)
 			v, err := w.value(pointer(ptr, k))
 			if err != nil {
 				return nil, err

@@ -74,7 +74,7 @@ Statement:
 		{name: "get-key-policy output", file: "out.json", data: `{
     "Policy": "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\"Effect\" : \"Allow\", \"Principal\" : {\"AWS\" : \"arn:aws:iam::111122223333:root\"}, \"Action\" : \"kms:*\", \"Resource\" : \"*\"} ]\n}",
     "PolicyName": "default"
-}`, want: []summary{{Where: "Policy", Kind: KindKeyPolicy, Line: 1,
+}`, want: []summary{{Where: "Policy", Kind: KindKeyPolicy, Line: 2,
 			Policy: `{"Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":"*"}],"Version":"2012-10-17"}`}}},
 		{name: "get-key-policy with an object", file: "out.json", data: `{"Policy": {
   "Statement": [

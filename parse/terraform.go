@@ -31,6 +31,7 @@ type tfResource struct {
 	address, mode, typ string
 	values             map[string]any
 	ptr                string // JSON pointer of the resource object
+	valuesPtr          string // JSON pointer of values
 }
 
 // terraformPlan returns the policies of the resources of a plan (`terraform
@@ -52,8 +53,9 @@ func terraformPlan(name string, plan map[string]any, pos positions) ([]Document,
 			if !ok {
 				continue
 			}
+			rptr := index(pointer("", "resource_changes"), i)
 			all = append(all, tfResource{address: str(m["address"]), mode: str(m["mode"]), typ: str(m["type"]),
-				values: after, ptr: index(pointer("", "resource_changes"), i)})
+				values: after, ptr: rptr, valuesPtr: pointer(pointer(rptr, "change"), "after")})
 		}
 	}
 	all = append(all, moduleResources(plan["planned_values"], pointer("", "planned_values"))...)
@@ -90,8 +92,14 @@ func terraformPlan(name string, plan map[string]any, pos positions) ([]Document,
 		if err != nil {
 			return nil, err
 		}
+		// The policy is a JSON string: its findings point at the line of
+		// the attribute holding it (the resource's when unknown).
+		line := pos.line(pointer(r.valuesPtr, spec.attr))
+		if line == 0 {
+			line = pos.line(r.ptr)
+		}
 		d := Document{File: name, Format: FormatTerraformPlan, Where: where, Resource: r.address,
-			Kind: spec.kind, Policy: doc, Line: pos.line(r.ptr)}
+			Kind: spec.kind, Policy: doc, Line: line}
 		if spec.kind == KindKeyPolicy {
 			d.KeyARN = str(r.values["arn"])
 			if k := str(r.values["key_id"]); strings.HasPrefix(k, "arn:") {
@@ -131,8 +139,9 @@ func walkModule(mod map[string]any, ptr string) []tfResource {
 	for i, r := range res {
 		m, _ := r.(map[string]any)
 		values, _ := m["values"].(map[string]any)
+		rptr := index(pointer(ptr, "resources"), i)
 		out = append(out, tfResource{address: str(m["address"]), mode: str(m["mode"]), typ: str(m["type"]),
-			values: values, ptr: index(pointer(ptr, "resources"), i)})
+			values: values, ptr: rptr, valuesPtr: pointer(rptr, "values")})
 	}
 	children, _ := mod["child_modules"].([]any)
 	for i, c := range children {
