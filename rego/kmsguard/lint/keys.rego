@@ -328,7 +328,7 @@ relevant_key(k) if {
 uncarried[i] contains {"key": c.raw_key, "op": c.op, "actions": missing} if {
 	some i
 	f := facts[i]
-	acts := f.actions & (key_actions | {"createkey"})
+	acts := f.actions & statement_scope
 	some c in f.conditions
 	positive(c)
 	present := present_for(c.key)
@@ -343,3 +343,9 @@ uncarried_text(u) := sprintf("%s on %s: %s requests never carry this key, so the
 verb_them(acts) := "it" if {
 	count(acts) == 1
 } else := "them"
+
+# statement_scope: the actions a statement can allow: a key policy's are the
+# key actions; an identity policy's also kms:CreateKey.
+statement_scope := key_actions if key_policy
+
+statement_scope := key_actions | {"createkey"} if identity_policy

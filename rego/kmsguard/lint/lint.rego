@@ -154,7 +154,20 @@ account := config.account if {
 } else := inferred_account if {
 	key_policy
 	count(inferred_accounts) == 1
+	not unresolved_full_access
 	some inferred_account in inferred_accounts
+}
+
+# unresolved_full_access: an account principal only known at deployment
+# gets every key action; it may be the key's account or not, so none is
+# inferred.
+unresolved_full_access if {
+	some i
+	f := facts[i]
+	f.effect == "Allow"
+	f.full_access
+	some e in f.aws
+	unresolved_account_principal(e)
 }
 
 account_known if account
@@ -169,17 +182,6 @@ inferred_accounts contains e.account if {
 	count(f.aws) == 1
 	some e in f.aws
 	e.kind == "root"
-}
-
-# An account principal only known at deployment given every key action
-# makes the inference fail: it may be the key's account or not.
-inferred_accounts contains e.key if {
-	some i
-	f := facts[i]
-	f.effect == "Allow"
-	f.full_access
-	some e in f.aws
-	unresolved_account_principal(e)
 }
 
 # admins: config.admins as a set (account ids as root ARNs).
@@ -564,6 +566,10 @@ home(e) if {
 	e.account == account
 }
 
+# An account principal only known at deployment is taken to be the
+# template's own account (docs/check.md): no finding comes from it.
+home(e) if unresolved_account_principal(e)
+
 external(e) if {
 	account_known
 	e.kind in {"root", "user", "role", "session", "federated"}
@@ -760,7 +766,6 @@ unrestricted_note(f) := "with no condition" if {
 non_home_principals(f) := ({p |
 	some e in f.aws
 	not home(e)
-	not unresolved_account_principal(e)
 	p := e.value
 } | {"*" | f.any}) | f.services
 

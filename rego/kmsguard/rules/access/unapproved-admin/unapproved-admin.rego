@@ -8,7 +8,9 @@
 #   that control. The delegation statement to the key's own account principal
 #   is not reported, nor "*" limited by a positive aws:PrincipalArn condition
 #   to configured administrators, nor grant management limited with
-#   kms:GrantIsForAWSResource, nor grant operations of service principals.
+#   kms:GrantIsForAWSResource, nor grant operations of service principals, nor
+#   actions principals of other accounts cannot call across accounts (KMS020
+#   reports those).
 # related_resources:
 #   - https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
@@ -42,8 +44,8 @@ deny contains lint.finding(rego.metadata.chain(), i, msg) if {
 admin_actions(f) := (f.actions & lint.admin_write_actions) - lint.limited_grant_admin(f)
 
 outsiders(f, acts) := ({e.value |
-	count(acts) > 0
 	some e in f.aws
+	count(usable(e, acts)) > 0
 	not lint.home(e)
 	not e.key in lint.admins
 } | {"*" |
@@ -68,3 +70,9 @@ admins_only(f) if {
 		lint.principal_key(v) in lint.admins
 	}
 }
+
+# usable(e, acts): the actions of acts principal e can call: a principal of
+# another account only the cross-account ones (KMS020 reports the others).
+usable(e, acts) := acts & lint.cross_account_actions if {
+	lint.external(e)
+} else := acts

@@ -9,7 +9,7 @@ meta := {
 	"title": "Key administration granted outside the configured administrators",
 	"severity": "high",
 	"category": "access",
-	"description": "When config.admins lists the principals approved to administer the key, an Allow statement that gives anyone else a key administration or modification permission (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey, unconditioned kms:CreateGrant, tagging, aliases...) breaks that control. The delegation statement to the key's own account principal is not reported, nor \"*\" limited by a positive aws:PrincipalArn condition to configured administrators, nor grant management limited with kms:GrantIsForAWSResource, nor grant operations of service principals.",
+	"description": "When config.admins lists the principals approved to administer the key, an Allow statement that gives anyone else a key administration or modification permission (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey, unconditioned kms:CreateGrant, tagging, aliases...) breaks that control. The delegation statement to the key's own account principal is not reported, nor \"*\" limited by a positive aws:PrincipalArn condition to configured administrators, nor grant management limited with kms:GrantIsForAWSResource, nor grant operations of service principals, nor actions principals of other accounts cannot call across accounts (KMS020 reports those).",
 	"remediation": "Remove the administration actions from the statement, or add the principal to config.admins if it is approved. Consider an explicit Deny of kms:PutKeyPolicy and kms:ScheduleKeyDeletion for every principal outside the administrators (Principal \"*\" with ArnNotEquals aws:PrincipalArn).",
 	"related_resources": [
 		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
@@ -259,4 +259,23 @@ test_star_limited_to_admin if {
 
 test_star_limited_to_other_role if {
 	rule.deny == {finding(0, "Admins", "Statement[0] \"Admins\" gives kms:PutKeyPolicy to every principal (\"*\"), not in config.admins")} with input as star_for_admin("arn:aws:iam::111122223333:role/Other")
+}
+
+# kms:ReplicateKey: "Cross-account use: No." Another account's principal
+# cannot administer the key that way (KMS020 reports the statement).
+# https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html
+test_other_account_replicate_key if {
+	rule.deny == set() with input as {
+		"policy": {
+			"Version": "2012-10-17",
+			"Statement": [{
+				"Effect": "Allow",
+				"Principal": {"AWS": "arn:aws:iam::444455556666:role/Replicator"},
+				"Action": "kms:ReplicateKey",
+				"Resource": "*",
+			}],
+		},
+		"config": {"admins": ["arn:aws:iam::111122223333:role/KeyAdmin"]},
+		"key_arn": "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+	}
 }
