@@ -637,23 +637,35 @@ restricted_by(f, keys) if {
 	some c in f.conditions
 	c.key in keys
 	positive(c)
-	some pinned in c.values
-	pins(c.key, pinned)
+	count(c.values) > 0
 	every v in c.values {
 		limits(c, v)
 	}
 }
 
-# limits(c, v): value v of condition c lets in only what it pins. Under
-# StringEquals a "*" or "?" is a literal character, so such a value (no
-# account id, organization or ARN has one) matches nothing and adds no
-# caller.
+# limits(c, v): value v of condition c lets in only what it pins, or
+# nothing at all. StringEquals is exact matching: a "*" or "?" is a literal
+# character, and a value that is no account id (kms:CallerAccount
+# "account-id") or organization id is one no request carries; such a value
+# adds no caller (KMS031 reports the wildcard ones).
 limits(c, v) if pins(c.key, v)
 
 limits(c, v) if {
 	c.o.test in {"stringequals", "stringequalsignorecase"}
-	regex.match(`[*?]`, v)
 	not contains(v, "${")
+	matches_nothing(c.key, v)
+}
+
+matches_nothing(_, v) if regex.match(`[*?]`, v)
+
+matches_nothing(k, v) if {
+	k in {"kms:calleraccount", "aws:principalaccount", "aws:sourceaccount", "aws:resourceaccount"}
+	not regex.match(`^[0-9]{12}$`, v)
+}
+
+matches_nothing(k, v) if {
+	k in {"aws:principalorgid", "aws:sourceorgid"}
+	not regex.match(`^o-[a-z0-9]{10,32}$`, v)
 }
 
 # pins(key, v): value v of a principal- or source-restricting key names one

@@ -8,12 +8,13 @@
 #   kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID,
 #   aws:PrincipalOrgPaths, aws:PrincipalArn, aws:userid, aws:SourceAccount,
 #   aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths restrict the callers
-#   (under StringEquals a value with * or ? is a literal that matches no
-#   caller and does not undo the others; a CloudFormation value only known at
-#   deployment is taken to restrict); ...IfExists and negated operators,
-#   ForAllValues, wildcard or policy-variable values and keys the caller
-#   controls (kms:ViaService alone, encryption context, tags, source IP) do
-#   not. Statements that allow only read actions are reported by KMS004.
+#   (under StringEquals a value with * or ?, or one that is no account or
+#   organization id, matches no caller and adds none; a CloudFormation value
+#   only known at deployment is taken to restrict); ...IfExists and negated
+#   operators, ForAllValues, wildcard or policy-variable values and keys the
+#   caller controls (kms:ViaService alone, encryption context, tags, source
+#   IP) do not. Statements that allow only read actions are reported by
+#   KMS004.
 # related_resources:
 #   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html

@@ -9,7 +9,7 @@ meta := {
 	"title": "Key policy allows every principal",
 	"severity": "high",
 	"category": "access",
-	"description": "An Allow statement with Principal \"*\" (or {\"AWS\": \"*\"}) whose conditions do not restrict who can call: principals of every account, and in the key's own account every principal without any IAM policy, can use or manage the key. Only positive conditions with concrete values on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalArn, aws:userid, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths restrict the callers (under StringEquals a value with * or ? is a literal that matches no caller and does not undo the others; a CloudFormation value only known at deployment is taken to restrict); ...IfExists and negated operators, ForAllValues, wildcard or policy-variable values and keys the caller controls (kms:ViaService alone, encryption context, tags, source IP) do not. Statements that allow only read actions are reported by KMS004.",
+	"description": "An Allow statement with Principal \"*\" (or {\"AWS\": \"*\"}) whose conditions do not restrict who can call: principals of every account, and in the key's own account every principal without any IAM policy, can use or manage the key. Only positive conditions with concrete values on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalArn, aws:userid, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths restrict the callers (under StringEquals a value with * or ?, or one that is no account or organization id, matches no caller and adds none; a CloudFormation value only known at deployment is taken to restrict); ...IfExists and negated operators, ForAllValues, wildcard or policy-variable values and keys the caller controls (kms:ViaService alone, encryption context, tags, source IP) do not. Statements that allow only read actions are reported by KMS004.",
 	"remediation": "Name the principals that need the key, or keep \"*\" and add a condition that pins the callers, such as \"StringEquals\": {\"kms:CallerAccount\": \"111122223333\"} together with kms:ViaService for AWS managed key style policies, or \"aws:PrincipalOrgID\" for an organization.",
 	"related_resources": [
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
@@ -326,6 +326,22 @@ test_unresolved_org_id if {
 			"Action": "kms:Decrypt",
 			"Resource": "*",
 			"Condition": {"StringEquals": {"aws:PrincipalOrgID": "kmsguard-unresolved-OrgId"}},
+		}],
+	}
+}
+
+# The documentation's placeholder kms:CallerAccount "account-id" under
+# StringEquals matches no account: the statement admits nobody, it does not
+# admit everybody (the decision engine denies every caller).
+test_string_equals_no_account_id if {
+	rule.deny == set() with input as {
+		"Version": "2012-10-17",
+		"Statement": [{
+			"Effect": "Allow",
+			"Principal": "*",
+			"Action": "kms:Decrypt",
+			"Resource": "*",
+			"Condition": {"StringEquals": {"kms:CallerAccount": "account-id"}},
 		}],
 	}
 }
