@@ -37,13 +37,16 @@ func conftestBinary(t *testing.T) string {
 	return ""
 }
 
-// conftestFiles are the bare policy documents both tools check: the rule
-// engineer's seeds, kmsguard's own examples and the valid files of the
-// real-world corpus when it is there. Paths are relative to the repository.
+// conftestFiles are the files both tools check: the rule engineer's seeds,
+// kmsguard's own examples (bare policies and a JSON CloudFormation
+// template), the golden inputs (YAML CloudFormation templates with
+// short-form tags, a Terraform plan) and the valid files of the real-world
+// corpus when it is there. Paths are relative to the repository.
 func conftestFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	for _, pattern := range []string{"testdata/lint/seeds/*.json", "testdata/check/conftest/*.json"} {
+	for _, pattern := range []string{"testdata/lint/seeds/*.json", "testdata/check/conftest/*.json",
+		"testdata/check/inputs/stack.yaml", "testdata/check/inputs/precision.yaml", "testdata/check/inputs/plan.json"} {
 		m, err := filepath.Glob(filepath.Join("..", pattern))
 		if err != nil {
 			t.Fatal(err)
@@ -80,8 +83,10 @@ type outcome struct {
 }
 
 // TestConftestCompatibility runs stock conftest and kmsguard check on the
-// same bare policies and requires the same findings: same rule ids, same
-// messages, deny for critical/high/medium and warn for low/info.
+// same files and requires the same findings: same rule ids, same messages,
+// deny for critical/high/medium and warn for low/info. For templates and
+// plans, conftest runs the rules on the policies the Rego extraction finds
+// (data.kmsguard.rules_templates), never on the file itself.
 func TestConftestCompatibility(t *testing.T) {
 	bin := conftestBinary(t)
 	r := newRealRunner(t)

@@ -92,7 +92,10 @@ wrapped if {
 
 raw_document := input.policy if wrapped
 
-raw_document := input if not wrapped
+raw_document := input if {
+	not wrapped
+	not container
+}
 
 # document: the policy document (parsed when given as a JSON string).
 document := policy.document(raw_document)
