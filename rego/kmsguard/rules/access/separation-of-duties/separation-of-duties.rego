@@ -133,17 +133,16 @@ also(names) := sprintf(" (also named %s)", [concat(", ", array.slice(names, 1, c
 	count(names) > 1
 } else := ""
 
-# kept(g, stmts, acts): the actions of acts identity g can call. Where a
-# Deny statement may take one of them away, the decision engine is asked,
-# for each action, with the context that satisfies the conditions of the
-# statements allowing it and the one that escapes the Deny statements'
-# negated conditions; a conditioned Deny that always applies to the
-# identity (aws:PrincipalArn) takes the action away, one it can escape does
-# not.
+# kept(g, stmts, acts): the actions of acts identity g can call. For each
+# action a Deny statement may take away, the decision engine is asked, with
+# the context that satisfies the conditions of the statements allowing it
+# and the one that escapes the Deny statements' negated conditions: a
+# conditioned Deny that always applies to the identity (aws:PrincipalArn)
+# takes the action away, one it can escape does not.
 kept(g, stmts, acts) := acts if {
 	count(acts & denied_actions) == 0
-} else := {a |
-	some a in acts
+} else := (acts - denied_actions) | {a |
+	some a in (acts & denied_actions)
 	asked_allows(g, stmts, a)
 }
 
