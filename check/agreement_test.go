@@ -90,32 +90,23 @@ func engineRefuses(t *testing.T, r *runner.Runner, d *parse.Document) string {
 	return q.decide("arn:aws:iam::"+q.keyAccount()+":root", "kms:DescribeKey", nil, false).Error
 }
 
-// agreementFiles: the golden inputs, the rule seeds and (when present) the
-// valid files of the real-world corpus.
+// agreementFiles: the files of the conftest test (rule seeds, examples,
+// corpus) and every golden input, relative to this package.
 func agreementFiles(t *testing.T) []string {
 	t.Helper()
+	seen := map[string]bool{}
 	var files []string
-	for _, pattern := range []string{"../testdata/check/inputs/*", "../testdata/lint/seeds/*.json"} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range m {
-			if !strings.HasSuffix(f, ".findings.json") {
-				files = append(files, f)
-			}
-		}
+	inputs, err := filepath.Glob("../testdata/check/inputs/*")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(corpusDir); err == nil {
-		invalid := corpusInvalid(t)
-		m, err := filepath.Glob(filepath.Join(corpusDir, "*.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range m {
-			if !invalid[filepath.Base(f)] {
-				files = append(files, f)
-			}
+	for _, f := range conftestFiles(t) {
+		inputs = append(inputs, "../"+f)
+	}
+	for _, f := range inputs {
+		if !seen[f] {
+			seen[f] = true
+			files = append(files, f)
 		}
 	}
 	sort.Strings(files)
@@ -154,7 +145,7 @@ func (q *agreementQuestion) lockout() {
 func (q *agreementQuestion) separation() {
 	m := sodMessage.FindStringSubmatch(q.finding.Msg)
 	if m == nil {
-		if q.doc.Kind == parse.KindIdentityPolicy || !strings.Contains(q.finding.Msg, "key administration") {
+		if !q.keyPolicy() {
 			return // identity policies: no principal to ask about
 		}
 		q.t.Errorf("%s: unexpected KMS006 message: %s", q.where(), q.finding.Msg)
