@@ -15,7 +15,8 @@ import (
 
 // TestScanCommand runs `kmsguard scan` against the stand-in AWS APIs: the
 // snapshot is written whole, with the key a call failed for in its errors,
-// and who-can answers from it.
+// the exit status says it is incomplete (ExitPartial, or 0 with
+// --allow-partial), progress lines go to stderr, and who-can answers from it.
 func TestScanCommand(t *testing.T) {
 	const key = "arn:aws:kms:eu-west-1:111122223333:key/3333cccc-0000-0000-0000-000000000001"
 	const denied = "arn:aws:kms:eu-west-1:111122223333:key/3333cccc-0000-0000-0000-000000000002"
@@ -42,11 +43,17 @@ func TestScanCommand(t *testing.T) {
 	out := filepath.Join(dir, "snap.json")
 	var stdout, stderr bytes.Buffer
 	err := Execute(context.Background(), []string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL, "--max-attempts", "3"}, nil, &stdout, &stderr)
-	if ExitCode(err) != 0 {
-		t.Fatalf("exit %d: %s", ExitCode(err), stderr.String())
+	if ExitCode(err) != ExitPartial {
+		t.Fatalf("exit %d, want %d: %s", ExitCode(err), ExitPartial, stderr.String())
 	}
-	if got := stderr.String(); got != "kmsguard: wrote "+out+": 2 keys, 1 principals, 1 errors (listed in its \"errors\")\n" {
+	if got := stderr.String(); got != "kmsguard: wrote "+out+": 2 keys, 1 principals, 1 errors (listed in its \"errors\")\n"+
+		"kmsguard: the snapshot is incomplete: 1 calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot\n" {
 		t.Errorf("stderr = %q", got)
+	}
+	stderr.Reset()
+	err = Execute(context.Background(), []string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL, "--max-attempts", "3", "--allow-partial"}, nil, &stdout, &stderr)
+	if ExitCode(err) != 0 {
+		t.Fatalf("--allow-partial: exit %d: %s", ExitCode(err), stderr.String())
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("stdout = %q, want nothing", stdout.String())
