@@ -267,6 +267,13 @@ func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog f
 			return cfg, closeLog, inputErrorf("--token-file %s is empty", p.TokenFile)
 		}
 	}
+	if p.ConfigFile != "" {
+		raw, err := os.ReadFile(p.ConfigFile)
+		if err != nil {
+			return cfg, closeLog, inputErrorf("--config-file: %v", pathErr(err))
+		}
+		cfg.OPAConfig = server.ExpandEnv(raw)
+	}
 	if p.DecisionLog != "" {
 		f, err := os.OpenFile(p.DecisionLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 		if err != nil {

@@ -36,6 +36,9 @@ type decisionEntry struct {
 	Input      any       `json:"input"`
 	Result     any       `json:"result"`
 	Duration   float64   `json:"duration"`
+
+	bundles map[string]string // revisions of the activated bundles (OPA's event)
+	remote  string            // the client's address (OPA's requested_by)
 }
 
 func newDecisionLog(w io.Writer, masks []string, plugin pluginLogger) *decisionLog {
@@ -51,29 +54,31 @@ func newDecisionLog(w io.Writer, masks []string, plugin pluginLogger) *decisionL
 
 // write logs one answer. A write error is returned for the access log; the
 // answer itself has been given already.
-func (l *decisionLog) write(ctx context.Context, id string, start time.Time, revision, dataPath string, input ast.Value, result any) error {
+func (l *decisionLog) write(ctx context.Context, id, remote string, start time.Time, e *engine, dataPath string, input ast.Value, result any) error {
 	in, err := ast.JSON(input)
 	if err != nil {
 		return err
 	}
-	e := decisionEntry{
+	entry := decisionEntry{
 		Time:       start.UTC(),
 		DecisionID: id,
-		Revision:   revision,
+		Revision:   e.revision,
 		Path:       dataPath,
 		Input:      l.mask(in),
 		Result:     result,
 		Duration:   time.Since(start).Seconds(),
+		bundles:    e.bundles,
+		remote:     remote,
 	}
 	if l.plugin != nil {
-		if err := l.plugin(ctx, &e, e.Input); err != nil {
+		if err := l.plugin(ctx, &entry, entry.Input); err != nil {
 			return err
 		}
 	}
 	if l.w == nil {
 		return nil
 	}
-	line, err := json.Marshal(e)
+	line, err := json.Marshal(entry)
 	if err != nil {
 		return err
 	}

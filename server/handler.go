@@ -300,7 +300,7 @@ func (s *Server) logDecision(r *http.Request, id string, start time.Time, e *eng
 	if s.dlog == nil {
 		return
 	}
-	if err := s.dlog.write(r.Context(), id, start, e.revision, docPath, input, result); err != nil {
+	if err := s.dlog.write(r.Context(), id, r.RemoteAddr, start, e, docPath, input, result); err != nil {
 		s.log.Error("writing the decision log", "request_id", id, "error", err.Error())
 	}
 }

@@ -23,6 +23,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/storage"
+
 	kbundle "github.com/kmsguard/kmsguard/bundle"
 )
 
@@ -83,6 +85,12 @@ type Config struct {
 	// MaskContext are patterns of context keys ('*' matches any text)
 	// whose values the decision log replaces by "***".
 	MaskContext []string
+
+	// OPAConfig, when not empty, is an OPA configuration file (YAML or
+	// JSON, environment references expanded: ExpandEnv) run by OPA's
+	// plugin manager (opa.go). When it names bundles, the policy and data
+	// come from them and Source.Bundle must be empty.
+	OPAConfig []byte
 }
 
 // Server serves decisions. Create it with New.
@@ -96,6 +104,7 @@ type Server struct {
 	readers  chan struct{}
 	metrics  *metrics
 	dlog     *decisionLog
+	cp       *controlPlane // nil without Config.OPAConfig
 	draining atomic.Bool
 
 	// beforeEval, when set (tests only), runs after a request took its
@@ -152,17 +161,37 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		slots:   make(chan struct{}, cfg.MaxConcurrency),
 		readers: make(chan struct{}, cfg.MaxReaders),
 		metrics: newMetrics(),
-		dlog:    newDecisionLog(cfg.DecisionLog, cfg.MaskContext, nil),
 	}
+	var plugin pluginLogger
+	if len(cfg.OPAConfig) > 0 {
+		cp, err := newControlPlane(ctx, cfg.OPAConfig, s)
+		if err != nil {
+			return nil, err
+		}
+		if cp.policy && cfg.Source.Bundle != "" {
+			return nil, errors.New("the OPA configuration names bundles: give no --bundle besides")
+		}
+		s.cp, plugin = cp, cp.pluginLog()
+	}
+	s.dlog = newDecisionLog(cfg.DecisionLog, cfg.MaskContext, plugin)
 	if err := s.loadCert(); err != nil {
 		return nil, err
 	}
-	e, err := cfg.Source.load(ctx)
-	if err != nil {
-		return nil, err
+	if s.cp == nil || !s.cp.policy {
+		e, err := cfg.Source.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.swap(e)
+		log.Info("loaded", "revision", e.revision)
 	}
-	s.swap(e)
-	log.Info("loaded", "revision", e.revision)
+	if s.cp != nil {
+		// With bundles configured, /health is 503 and decisions 503 until
+		// the first activation, as OPA's /health?bundles.
+		if err := s.cp.start(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -183,8 +212,29 @@ func (s *Server) swap(e *engine) {
 	s.metrics.setEngine(e)
 }
 
-// Revision is the revision of the policy and data being served.
-func (s *Server) Revision() string { return s.engine.Load().revision }
+// Revision is the revision of the policy and data being served ("" before
+// the first one is loaded).
+func (s *Server) Revision() string {
+	if e := s.engine.Load(); e != nil {
+		return e.revision
+	}
+	return ""
+}
+
+// load builds a new engine: from the OPA plugin manager's store when the
+// configuration names bundles, else from the source.
+func (s *Server) load(ctx context.Context) (*engine, error) {
+	if s.cp == nil || !s.cp.policy {
+		return s.cfg.Source.load(ctx)
+	}
+	var e *engine
+	err := storage.Txn(ctx, s.cp.manager.Store, storage.TransactionParams{}, func(txn storage.Transaction) error {
+		var err error
+		e, err = s.engineFromStore(ctx, txn)
+		return err
+	})
+	return e, err
+}
 
 // Reload loads the policy and data again (and the TLS certificate) and
 // swaps them in. On error the version being served stays, and the error is
@@ -194,7 +244,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	start := time.Now()
-	e, err := s.cfg.Source.load(ctx)
+	e, err := s.load(ctx)
 	if err == nil {
 		err = s.loadCert()
 	}
@@ -274,7 +324,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down: no new connections", "grace", s.cfg.ShutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownGrace)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
+	err := hs.Shutdown(sctx)
+	if s.cp != nil {
+		s.cp.stop(context.WithoutCancel(ctx)) // uploads the decision logs it holds
+	}
+	if err != nil {
 		_ = hs.Close() // the deadline passed: drop what is left
 		return fmt.Errorf("shutdown: requests still running after %s were cut off", s.cfg.ShutdownGrace)
 	}
