@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,10 @@ type scanParams struct {
 	AttemptTimeout time.Duration
 	Timeout        time.Duration
 	AllowPartial   bool
+
+	Organization       bool
+	RoleName           string
+	AccountConcurrency int
 }
 
 // ExitPartial is scan's exit status when the snapshot was written but some
@@ -47,6 +52,16 @@ questions that leave out what the snapshot holds.
 Credentials and configuration come from the standard AWS chain (environment,
 shared config and credentials files, --profile, SSO, instance roles).
 AWS_ENDPOINT_URL (or --endpoint-url) points both clients elsewhere.
+
+With --organization (from the organization's management account or a
+delegated administrator) every active account of the organization is
+scanned: the caller's own account with its credentials, every other one
+through the role --role-name (sts:AssumeRole), --account-concurrency accounts
+at once with the same bounds each; the snapshots are merged into one, and
+every account records its organization and OU path (for aws:PrincipalOrgPaths
+and aws:ResourceOrgPaths). An account whose role cannot be assumed is listed
+in "errors" (exit 3). Calls added: organizations:DescribeOrganization,
+ListAccounts, ListParents and sts:AssumeRole.
 
 Calls used: kms:ListKeys, kms:ListAliases, kms:DescribeKey, kms:GetKeyPolicy,
 kms:ListGrants, kms:GetKeyRotationStatus, kms:ListResourceTags and
@@ -91,6 +106,9 @@ func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&p.Concurrency, "concurrency", scan.DefaultConcurrency, "keys read at once")
 	f.BoolVar(&p.NoIAM, "no-iam", false, "do not read IAM principals (keys only)")
 	f.BoolVar(&p.NoOrg, "no-organization", false, "do not ask AWS Organizations for the account's organization")
+	f.BoolVar(&p.Organization, "organization", false, "scan every account of the caller's AWS organization into one snapshot")
+	f.StringVar(&p.RoleName, "role-name", scan.DefaultRoleName, "with --organization, the `ROLE` to assume in each member account")
+	f.IntVar(&p.AccountConcurrency, "account-concurrency", scan.DefaultAccountConcurrency, "with --organization, accounts scanned at once")
 	f.DurationVar(&p.AttemptTimeout, "attempt-timeout", scan.DefaultAttemptTimeout, "time for one attempt of one AWS call")
 	f.DurationVar(&p.Timeout, "timeout", scan.DefaultTimeout, "time for the whole scan")
 	f.BoolVar(&p.AllowPartial, "allow-partial", false, "exit 0 even when some keys or calls could not be read (they are in the snapshot's \"errors\")")
@@ -108,20 +126,32 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 	if p.MaxAttempts < 1 || p.Concurrency < 1 {
 		return inputErrorf("--max-attempts and --concurrency must be at least 1")
 	}
+	if p.AccountConcurrency < 1 {
+		return inputErrorf("--account-concurrency must be at least 1")
+	}
+	if p.NoOrg && p.Organization {
+		return inputErrorf("--organization and --no-organization exclude each other")
+	}
+	if p.RoleName == "" || strings.ContainsAny(p.RoleName, ":/ ") {
+		return inputErrorf("--role-name must be a role name (no path, no ARN)")
+	}
 	if p.AttemptTimeout <= 0 || p.Timeout <= 0 {
 		return inputErrorf("--attempt-timeout and --timeout must be positive")
 	}
 	opts := scan.Options{
-		Regions:           p.Regions,
-		Profile:           p.Profile,
-		EndpointURL:       p.EndpointURL,
-		MaxAttempts:       p.MaxAttempts,
-		Concurrency:       p.Concurrency,
-		SkipIAM:           p.NoIAM,
-		SkipOrganizations: p.NoOrg,
-		AttemptTimeout:    p.AttemptTimeout,
-		Timeout:           p.Timeout,
-		Progress:          stderr,
+		Regions:            p.Regions,
+		Profile:            p.Profile,
+		EndpointURL:        p.EndpointURL,
+		MaxAttempts:        p.MaxAttempts,
+		Concurrency:        p.Concurrency,
+		SkipIAM:            p.NoIAM,
+		SkipOrganizations:  p.NoOrg,
+		AttemptTimeout:     p.AttemptTimeout,
+		Timeout:            p.Timeout,
+		Progress:           stderr,
+		Organization:       p.Organization,
+		RoleName:           p.RoleName,
+		AccountConcurrency: p.AccountConcurrency,
 	}
 	if !isTerminal(stderr) {
 		opts.ProgressEvery = progressEvery

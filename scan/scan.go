@@ -46,6 +46,10 @@ const (
 	// attempt timeout an endpoint that never answers fails the scan within
 	// a minute, whatever MaxAttempts allows for throttled calls.
 	TransportAttempts = 3
+	// DefaultRoleName is the role AWS Organizations creates in the accounts
+	// it creates.
+	DefaultRoleName           = "OrganizationAccountAccessRole"
+	DefaultAccountConcurrency = 4
 )
 
 // Options configure a scan. The zero value scans the Region of the default
@@ -60,6 +64,15 @@ type Options struct {
 	// SkipOrganizations: do not ask STS and AWS Organizations for the
 	// account's organization (GetCallerIdentity, DescribeOrganization).
 	SkipOrganizations bool
+
+	// Organization scans every account of the caller's organization (from
+	// its management account or a delegated administrator): each member
+	// through the role RoleName (DefaultRoleName when empty), at most
+	// AccountConcurrency accounts at once (DefaultAccountConcurrency when
+	// 0), merged into one snapshot with each account's OU path (org.go).
+	Organization       bool
+	RoleName           string
+	AccountConcurrency int
 
 	// AttemptTimeout bounds one attempt of one call (connecting, sending
 	// and reading the answer); 0: DefaultAttemptTimeout.
@@ -109,12 +122,30 @@ func Run(ctx context.Context, o Options) (map[string]any, error) {
 	if o.Now != nil {
 		now = o.Now
 	}
-	s := &scanner{opts: o, snap: snapshot.New(now()), progress: newProgress(o.Progress, o.ProgressEvery)}
-	defer s.progress.stop()
-	if s.opts.Concurrency <= 0 {
-		s.opts.Concurrency = DefaultConcurrency
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
 	}
+	prog := newProgress(o.Progress, o.ProgressEvery)
+	defer prog.stop()
+	var snap map[string]any
+	if o.Organization {
+		snap, err = scanOrganizationAccounts(ctx, cfg, o, regions, now(), prog)
+	} else {
+		snap, err = scanAccount(ctx, cfg, o, regions, now(), prog)
+	}
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("the scan did not finish within --timeout %s", o.Timeout)
+		}
+		return nil, unreachable(err, o.AttemptTimeout)
+	}
+	prog.finish()
+	return snap, nil
+}
 
+// scanAccount scans the account of cfg's credentials into a snapshot.
+func scanAccount(ctx context.Context, cfg aws.Config, o Options, regions []string, at time.Time, prog *progress) (map[string]any, error) {
+	s := &scanner{opts: o, snap: snapshot.New(at), progress: prog}
 	g, gctx := errgroup.WithContext(ctx)
 	if !o.SkipIAM {
 		g.Go(func() error {
@@ -145,12 +176,8 @@ func Run(ctx context.Context, o Options) (map[string]any, error) {
 		return nil
 	})
 	if err := g.Wait(); err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("the scan did not finish within --timeout %s", o.Timeout)
-		}
-		return nil, unreachable(err, o.AttemptTimeout)
+		return nil, err
 	}
-	s.progress.finish()
 	s.finish()
 	return s.snap, nil
 }
