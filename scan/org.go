@@ -217,8 +217,7 @@ func listAccounts(ctx context.Context, c *organizations.Client, orgID string) ([
 		}
 	}
 	parents := map[string]string{} // child -> parent
-	var parentOf func(child string, depth int) (string, error)
-	parentOf = func(child string, depth int) (string, error) {
+	parentOf := func(child string, depth int) (string, error) {
 		if p, ok := parents[child]; ok {
 			return p, nil
 		}

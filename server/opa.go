@@ -214,7 +214,7 @@ func (cp *controlPlane) pluginLog() pluginLogger {
 		if p == nil {
 			return nil
 		}
-		var result any = e.Result
+		result := e.Result
 		info := &opaserver.Info{
 			DecisionID: e.DecisionID,
 			Path:       e.Path,
