@@ -15,7 +15,8 @@ import (
 
 // TestScanCommand runs `kmsguard scan` against the stand-in AWS APIs: the
 // snapshot is written whole, with the key a call failed for in its errors,
-// and who-can answers from it.
+// the exit status says it is incomplete (ExitPartial, or 0 with
+// --allow-partial), progress lines go to stderr, and who-can answers from it.
 func TestScanCommand(t *testing.T) {
 	const key = "arn:aws:kms:eu-west-1:111122223333:key/3333cccc-0000-0000-0000-000000000001"
 	const denied = "arn:aws:kms:eu-west-1:111122223333:key/3333cccc-0000-0000-0000-000000000002"
@@ -42,11 +43,17 @@ func TestScanCommand(t *testing.T) {
 	out := filepath.Join(dir, "snap.json")
 	var stdout, stderr bytes.Buffer
 	err := Execute(context.Background(), []string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL, "--max-attempts", "3"}, nil, &stdout, &stderr)
-	if ExitCode(err) != 0 {
-		t.Fatalf("exit %d: %s", ExitCode(err), stderr.String())
+	if ExitCode(err) != ExitPartial {
+		t.Fatalf("exit %d, want %d: %s", ExitCode(err), ExitPartial, stderr.String())
 	}
-	if got := stderr.String(); got != "kmsguard: wrote "+out+": 2 keys, 1 principals, 1 errors (listed in its \"errors\")\n" {
+	if got := stderr.String(); got != "kmsguard: wrote "+out+": 2 keys, 1 principals, 1 errors (listed in its \"errors\")\n"+
+		"kmsguard: the snapshot is incomplete: 1 calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot\n" {
 		t.Errorf("stderr = %q", got)
+	}
+	stderr.Reset()
+	err = Execute(context.Background(), []string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL, "--max-attempts", "3", "--allow-partial"}, nil, &stdout, &stderr)
+	if ExitCode(err) != 0 {
+		t.Fatalf("--allow-partial: exit %d: %s", ExitCode(err), stderr.String())
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("stdout = %q, want nothing", stdout.String())
@@ -84,5 +91,49 @@ func TestScanCommand(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
 		t.Error("a failed scan changed the snapshot file")
+	}
+}
+
+// TestScanOrganizationCommand: "scan --organization" against the stand-in
+// organization with one member whose role cannot be assumed writes the
+// merged snapshot and exits ExitPartial.
+func TestScanOrganizationCommand(t *testing.T) {
+	policy := `{"Version":"2012-10-17","Statement":[]}`
+	fake := scantest.NewOrg(scantest.Org{
+		ID: "o-a1b2c3d4e5", Root: "r-ab12", Management: "111122223333", RoleName: "Auditor", DenyAssume: []string{"777788889999"},
+		Accounts: []scantest.OrgAccount{{ID: "111122223333", Parent: "r-ab12"}, {ID: "444455556666", Parent: "r-ab12"}, {ID: "777788889999", Parent: "r-ab12"}},
+		Members: map[string]scantest.Account{
+			"111122223333": {Keys: []scantest.Key{{ARN: "arn:aws:kms:eu-west-1:111122223333:key/1", Policy: policy}}},
+			"444455556666": {Keys: []scantest.Key{{ARN: "arn:aws:kms:eu-west-1:444455556666:key/4", Policy: policy}}},
+			"777788889999": {},
+		},
+	})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDKMSGUARDTEST", "AWS_SECRET_ACCESS_KEY": "kmsguard-test-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_ENDPOINT_URL": "",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		t.Setenv(k, v)
+	}
+	out := filepath.Join(dir, "org.json")
+	var stdout, stderr bytes.Buffer
+	err := Execute(context.Background(), []string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL,
+		"--organization", "--role-name", "Auditor", "--account-concurrency", "2"}, nil, &stdout, &stderr)
+	if ExitCode(err) != ExitPartial {
+		t.Fatalf("exit %d, want %d: %s", ExitCode(err), ExitPartial, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), ": 2 keys, 0 principals, 1 errors") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+	s, err := snapshot.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s["accounts"].(map[string]any)); n != 3 {
+		t.Errorf("%d accounts recorded, want 3", n)
 	}
 }

@@ -36,7 +36,12 @@ type serveParams struct {
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	IdleTimeout     time.Duration
-	ShutdownTimeout time.Duration
+	BodyReadTimeout time.Duration
+	MaxBodyReaders  int
+	ShutdownWait    time.Duration
+	ShutdownGrace   time.Duration
+	AccessAnalysis  bool
+	ConfigFile      string
 	Watch           bool
 	PollInterval    time.Duration
 	DecisionLog     string
@@ -49,31 +54,47 @@ const serveLong = `Serve decisions over HTTP with the data API of OPA:
   POST /v1/data/kmsguard/authz/decision   {"input": QUESTION} -> {"result": ANSWER}
   POST /v1/data/kmsguard/authz/explain    {"input": QUESTION} -> {"result": EXPLANATION}
   POST /v1/data/kmsguard/lint/findings    when the policy defines it
-  GET  /health                            200 {"status": "ok", "revision": ...} while serving
+  POST /v1/data/kmsguard/access/who_can, .../can_use, .../diff
+                                          only with --access-analysis
+  GET  /health                            200 {"status": "ok", "revision": ..., "entrypoints": [...]}
   GET  /metrics                           Prometheus metrics
 
+No other path is served; /health lists exactly the entry points served.
 Questions and answers are those of "kmsguard can --format json" and
 "kmsguard eval" (docs/decision-format.md). A question the policy cannot answer,
-and any evaluation error, gets {"result": {"error": ...}}, never an allow; a
-body that is not {"input": {...}} gets 400.
+and any evaluation error, gets {"result": {"error": ...}}, never an allow; an
+evaluation error's details go to the log under the request id the answer
+names (every response carries X-Request-Id). A body that is not
+{"input": {...}} gets 400; "Content-Encoding: gzip" bodies are decoded (the
+--max-body limit applies to the decoded size), other encodings get 415.
 
 --data loads a snapshot file, or every *.json snapshot file of a directory
 (docs/snapshot-format.md), so that questions may carry only principal, action,
 resource and context. --bundle serves a bundle built by "kmsguard bundle
 build" (a file, or an http(s) URL fetched at start and on each reload) instead
-of the built-in policy.
+of the built-in policy. --config-file takes an OPA configuration file
+(services, bundles, decision_logs, status, keys, discovery), run by OPA's own
+plugins as "opa run --server -c FILE" would (docs/serving.md).
 
 SIGHUP reloads the bundle, the snapshot and the TLS certificate (--watch also
 reloads when the files change, or when the bundle at a URL does); a version
-that fails to load is logged and the running one keeps serving. SIGTERM or SIGINT stops accepting requests and waits
-up to --shutdown-timeout for those in flight.
+that fails to load is logged and the running one keeps serving.
+
+SIGTERM or SIGINT shuts down as a lame duck: /health turns 503 at once,
+requests are still answered (with "Connection: close") for
+--shutdown-wait-period, then the listener closes and requests in flight get
+--shutdown-grace-period to finish.
+
+Request bodies are received before evaluation, each within
+--body-read-timeout and at most --max-body-readers at once, so slow senders
+cannot hold the evaluators (--max-concurrency).
 
 The access log (JSON, one line per request) and server events go to standard
 error. With --token-file every /v1/ and /metrics request needs
 "Authorization: Bearer TOKEN"; /health stays open.
 
 Exit status: 0 after a clean shutdown, 1 if serving failed, 2 for bad flags or
-a policy, snapshot or bundle that cannot be loaded.`
+a policy, snapshot, bundle or configuration file that cannot be loaded.`
 
 const serveExample = `  kmsguard serve --data snapshot.json
   curl -s localhost:8181/v1/data/kmsguard/authz/decision -d '{"input": {"principal":
@@ -113,7 +134,16 @@ func newServeCommand(stderr io.Writer) *cobra.Command {
 	f.DurationVar(&p.ReadTimeout, "read-timeout", server.DefaultReadTimeout, "time to read a request")
 	f.DurationVar(&p.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "time to answer a request")
 	f.DurationVar(&p.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
-	f.DurationVar(&p.ShutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "how long shutdown waits for requests in flight")
+	f.DurationVar(&p.BodyReadTimeout, "body-read-timeout", server.DefaultBodyReadTimeout, "time to receive a request body; slower senders get 408")
+	f.IntVar(&p.MaxBodyReaders, "max-body-readers", 0, "request bodies received at once, before evaluation; more get 503 (default 8×--max-concurrency)")
+	f.DurationVar(&p.ShutdownWait, "shutdown-wait-period", 0, "on SIGTERM, keep answering this long with /health 503 and \"Connection: close\" before closing the listener")
+	f.DurationVar(&p.ShutdownGrace, "shutdown-grace-period", server.DefaultShutdownGrace, "then, how long requests in flight get to finish")
+	f.DurationVar(&p.ShutdownGrace, "shutdown-timeout", server.DefaultShutdownGrace, "old name of --shutdown-grace-period")
+	if err := f.MarkDeprecated("shutdown-timeout", "use --shutdown-grace-period"); err != nil {
+		panic(err) // a programming error: the flag is defined above
+	}
+	f.BoolVar(&p.AccessAnalysis, "access-analysis", false, "also serve the access-analysis entry points (kmsguard/access/who_can, can_use, diff), which return the snapshot's whole access graph")
+	f.StringVar(&p.ConfigFile, "config-file", "", "OPA configuration `FILE` (services, bundles, decision_logs, status, keys; docs/serving.md)")
 	f.BoolVar(&p.Watch, "watch", false, "reload when the bundle file or snapshot files change (checked every second), or the bundle at a --bundle URL (checked every --poll-interval)")
 	f.DurationVar(&p.PollInterval, "poll-interval", server.DefaultPollInterval, "with --watch, how often to ask a --bundle URL for a new version")
 	f.StringVar(&p.DecisionLog, "decision-log", "", "append one JSON line per answer to `FILE`")
@@ -189,13 +219,15 @@ func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog f
 		return cfg, closeLog, inputErrorf("--tls-cert and --tls-key go together")
 	case p.MaxBody <= 0:
 		return cfg, closeLog, inputErrorf("--max-body must be positive")
-	case p.MaxConcurrency < 0:
-		return cfg, closeLog, inputErrorf("--max-concurrency must not be negative")
+	case p.MaxConcurrency < 0 || p.MaxBodyReaders < 0:
+		return cfg, closeLog, inputErrorf("--max-concurrency and --max-body-readers must not be negative")
+	case p.ShutdownWait < 0:
+		return cfg, closeLog, inputErrorf("--shutdown-wait-period must not be negative")
 	}
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"--read-timeout", p.ReadTimeout}, {"--write-timeout", p.WriteTimeout}, {"--idle-timeout", p.IdleTimeout}, {"--shutdown-timeout", p.ShutdownTimeout}} {
+	}{{"--read-timeout", p.ReadTimeout}, {"--write-timeout", p.WriteTimeout}, {"--idle-timeout", p.IdleTimeout}, {"--shutdown-grace-period", p.ShutdownGrace}, {"--body-read-timeout", p.BodyReadTimeout}} {
 		if d.v <= 0 {
 			return cfg, closeLog, inputErrorf("%s must be positive", d.name)
 		}
@@ -212,7 +244,11 @@ func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog f
 		ReadTimeout:     p.ReadTimeout,
 		WriteTimeout:    p.WriteTimeout,
 		IdleTimeout:     p.IdleTimeout,
-		ShutdownTimeout: p.ShutdownTimeout,
+		MaxReaders:      p.MaxBodyReaders,
+		BodyReadTimeout: p.BodyReadTimeout,
+		ShutdownWait:    p.ShutdownWait,
+		ShutdownGrace:   p.ShutdownGrace,
+		AccessAnalysis:  p.AccessAnalysis,
 		Watch:           p.Watch,
 		PollInterval:    p.PollInterval,
 		MaskContext:     p.MaskContext,
@@ -230,6 +266,13 @@ func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog f
 		if len(cfg.Token) == 0 {
 			return cfg, closeLog, inputErrorf("--token-file %s is empty", p.TokenFile)
 		}
+	}
+	if p.ConfigFile != "" {
+		raw, err := os.ReadFile(p.ConfigFile)
+		if err != nil {
+			return cfg, closeLog, inputErrorf("--config-file: %v", pathErr(err))
+		}
+		cfg.OPAConfig = server.ExpandEnv(raw)
 	}
 	if p.DecisionLog != "" {
 		f, err := os.OpenFile(p.DecisionLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)

@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -42,7 +44,7 @@ func TestServeSIGHUP(t *testing.T) {
 	}
 	p := serveParams{
 		Addr: addr, Bundle: path, MaxBody: 1 << 20, GCPercent: 100,
-		ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second, ShutdownTimeout: time.Second,
+		ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second, ShutdownGrace: time.Second, BodyReadTimeout: time.Second,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -81,5 +83,84 @@ func TestServeSIGHUP(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServeSIGTERM runs "kmsguard serve" as a child process (the test
+// binary stands in for it, as in the scripts), sends it a real SIGTERM, and
+// checks the lame-duck sequence: /health turns 503 at once, a decision is
+// still answered with "Connection: close" during --shutdown-wait-period, and
+// the process then exits 0.
+func TestServeSIGTERM(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "serve", "--addr", addr, "--shutdown-wait-period", "5s", "--shutdown-grace-period", "5s")
+	cmd.Args[0] = "kmsguard" // testscript.Main runs the command of that name
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			if err := <-exited; err != nil {
+				t.Logf("serve was killed: %v", err)
+			}
+		}
+	}()
+	client := &http.Client{Timeout: 10 * time.Second}
+	health := func() int {
+		resp, err := client.Get("http://" + addr + "/health")
+		if err != nil {
+			return 0
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode
+	}
+	for deadline := time.Now().Add(30 * time.Second); health() != 200; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not become healthy: %s", stderr.String())
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// The signal arrives asynchronously: wait for /health to say so (it
+	// must, well within the wait period).
+	for health() != http.StatusServiceUnavailable {
+		select {
+		case err := <-exited:
+			t.Fatalf("serve exited (%v) before /health turned 503: %s", err, stderr.String())
+		default:
+		}
+	}
+	q := `{"input": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "kms:Decrypt", "resource": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}`
+	resp, err := client.Post("http://"+addr+"/v1/data/kmsguard/authz/decision", "application/json", strings.NewReader(q))
+	if err != nil {
+		t.Fatalf("decision during the wait period: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 || !resp.Close {
+		t.Errorf("decision during the wait period: %s, Connection: close %v", resp.Status, resp.Close)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("serve exited with %v: %s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not exit after SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), `"signal":"terminated"`) {
+		t.Errorf("no log line for the signal: %s", stderr.String())
 	}
 }

@@ -14,13 +14,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -34,8 +37,19 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultMaxAttempts = 10
-	DefaultConcurrency = 8
+	DefaultMaxAttempts    = 10
+	DefaultConcurrency    = 8
+	DefaultAttemptTimeout = 15 * time.Second
+	DefaultTimeout        = time.Hour
+	// TransportAttempts bounds the attempts of a call that gets no answer
+	// at all (a timeout, a refused or reset connection): with the default
+	// attempt timeout an endpoint that never answers fails the scan within
+	// a minute, whatever MaxAttempts allows for throttled calls.
+	TransportAttempts = 3
+	// DefaultRoleName is the role AWS Organizations creates in the accounts
+	// it creates.
+	DefaultRoleName           = "OrganizationAccountAccessRole"
+	DefaultAccountConcurrency = 4
 )
 
 // Options configure a scan. The zero value scans the Region of the default
@@ -51,9 +65,26 @@ type Options struct {
 	// account's organization (GetCallerIdentity, DescribeOrganization).
 	SkipOrganizations bool
 
-	// Progress, when not nil, receives a line counter ("keys 120/2000") as
-	// the scan goes; pass a terminal only.
-	Progress io.Writer
+	// Organization scans every account of the caller's organization (from
+	// its management account or a delegated administrator): each member
+	// through the role RoleName (DefaultRoleName when empty), at most
+	// AccountConcurrency accounts at once (DefaultAccountConcurrency when
+	// 0), merged into one snapshot with each account's OU path (org.go).
+	Organization       bool
+	RoleName           string
+	AccountConcurrency int
+
+	// AttemptTimeout bounds one attempt of one call (connecting, sending
+	// and reading the answer); 0: DefaultAttemptTimeout.
+	AttemptTimeout time.Duration
+	// Timeout bounds the whole scan; 0: DefaultTimeout.
+	Timeout time.Duration
+
+	// Progress, when not nil, receives the progress of the scan: with
+	// ProgressEvery 0 a counter ("keys 120/2000") rewritten on one
+	// terminal line, else a line every ProgressEvery (for logs).
+	Progress      io.Writer
+	ProgressEvery time.Duration
 	// Now gives the snapshot's generated_at; nil: time.Now.
 	Now func() time.Time
 	// Backoff overrides the retry delay (tests); nil: the SDK's exponential
@@ -65,8 +96,19 @@ type Options struct {
 // read at all (no configuration, no credentials, no Region, an unreachable
 // endpoint); API errors on single calls are recorded in the snapshot.
 func Run(ctx context.Context, o Options) (map[string]any, error) {
+	if o.AttemptTimeout <= 0 {
+		o.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
 	cfg, err := loadConfig(ctx, o)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkCredentials(ctx, cfg, o); err != nil {
 		return nil, err
 	}
 	regions := o.Regions
@@ -80,11 +122,30 @@ func Run(ctx context.Context, o Options) (map[string]any, error) {
 	if o.Now != nil {
 		now = o.Now
 	}
-	s := &scanner{opts: o, snap: snapshot.New(now()), progress: newProgress(o.Progress)}
-	if s.opts.Concurrency <= 0 {
-		s.opts.Concurrency = DefaultConcurrency
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
 	}
+	prog := newProgress(o.Progress, o.ProgressEvery)
+	defer prog.stop()
+	var snap map[string]any
+	if o.Organization {
+		snap, err = scanOrganizationAccounts(ctx, cfg, o, regions, now(), prog)
+	} else {
+		snap, err = scanAccount(ctx, cfg, o, regions, now(), prog)
+	}
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("the scan did not finish within --timeout %s", o.Timeout)
+		}
+		return nil, unreachable(err, o.AttemptTimeout)
+	}
+	prog.finish()
+	return snap, nil
+}
 
+// scanAccount scans the account of cfg's credentials into a snapshot.
+func scanAccount(ctx context.Context, cfg aws.Config, o Options, regions []string, at time.Time, prog *progress) (map[string]any, error) {
+	s := &scanner{opts: o, snap: snapshot.New(at), progress: prog}
 	g, gctx := errgroup.WithContext(ctx)
 	if !o.SkipIAM {
 		g.Go(func() error {
@@ -117,7 +178,6 @@ func Run(ctx context.Context, o Options) (map[string]any, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	s.progress.finish()
 	s.finish()
 	return s.snap, nil
 }
@@ -135,12 +195,15 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 				// A scan would rather wait than give up: no client-side
 				// retry quota, throttles back off and retry.
 				so.RateLimiter = ratelimit.None
+				var backoff retry.BackoffDelayer = retry.NewExponentialJitterBackoff(so.MaxBackoff)
 				if o.Backoff != nil {
-					so.Backoff = o.Backoff
+					backoff = o.Backoff
 				}
+				so.Backoff = boundTransport{backoff}
 			})
 		}),
 	}
+	opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(o.AttemptTimeout)))
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
 	}
@@ -149,6 +212,73 @@ func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// boundTransport stops retrying a call that got no answer at all after
+// TransportAttempts attempts; throttles and other retryable answers keep
+// MaxAttempts.
+type boundTransport struct{ retry.BackoffDelayer }
+
+func (b boundTransport) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	if attempt >= TransportAttempts && fatal(err) {
+		return 0, err
+	}
+	return b.BackoffDelayer.BackoffDelay(attempt, err)
+}
+
+// checkCredentials makes sure the credential chain finds credentials
+// before any call, and otherwise says in one line how to provide them
+// (instead of the chain's error).
+func checkCredentials(ctx context.Context, cfg aws.Config, o Options) error {
+	if cfg.Credentials == nil {
+		return errNoCredentials
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.AttemptTimeout)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if o.Profile != "" {
+			return fmt.Errorf("the AWS profile %q gives no usable credentials (%s); check it with \"aws sts get-caller-identity --profile %s\"", o.Profile, firstLine(err.Error()), o.Profile)
+		}
+		return errNoCredentials
+	}
+	return nil
+}
+
+var errNoCredentials = errors.New("no AWS credentials found: give --profile (or set AWS_PROFILE), " +
+	"set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role (instance profile, ECS task role, web identity)")
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// unreachable turns an error that is no AWS answer at all (a timeout, a
+// refused connection) into one line naming the endpoint and the operation.
+func unreachable(err error, attemptTimeout time.Duration) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	endpoint := ue.URL
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		endpoint = u.Scheme + "://" + u.Host
+	}
+	what := "the AWS endpoint " + endpoint
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		what = fmt.Sprintf("the %s endpoint %s (%s)", op.ServiceID, endpoint, op.OperationName)
+	}
+	reason := ""
+	if ue.Timeout() {
+		reason = fmt.Sprintf("no answer within --attempt-timeout %s", attemptTimeout)
+	} else {
+		inner := ue.Err
+		for errors.Unwrap(inner) != nil {
+			inner = errors.Unwrap(inner)
+		}
+		reason = inner.Error()
+	}
+	return fmt.Errorf("cannot reach %s: %s, %d attempts; check --endpoint-url or AWS_ENDPOINT_URL, the network and any proxy", what, reason, TransportAttempts)
 }
 
 type scanner struct {
@@ -443,20 +573,52 @@ func sortedStrings(in []string) []any {
 
 // ---- progress ----------------------------------------------------------------------
 
-// progress prints "keys done/total" on one terminal line.
+// progress reports the keys read: on a terminal, a counter rewritten on one
+// line at most ten times a second; elsewhere (every > 0), a line every
+// interval while the scan runs, so logs show a long scan is alive.
 type progress struct {
 	w        io.Writer
+	every    time.Duration
+	start    time.Time
+	done     chan struct{}
+	stopOnce sync.Once
+	ticking  sync.WaitGroup
+
 	mu       sync.Mutex
 	n, total int
 	last     time.Time
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w} }
+func newProgress(w io.Writer, every time.Duration) *progress {
+	p := &progress{w: w, every: every, start: time.Now(), done: make(chan struct{})}
+	if w != nil && every > 0 {
+		p.ticking.Go(p.tick)
+	}
+	return p
+}
+
+func (p *progress) tick() {
+	t := time.NewTicker(p.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			fmt.Fprintf(p.w, "kmsguard: scanning: %d of %d keys read so far, %s elapsed\n", p.n, p.total, time.Since(p.start).Round(time.Second))
+			p.mu.Unlock()
+		}
+	}
+}
+
+// stop ends the periodic lines (and waits for the last one).
+func (p *progress) stop() {
+	p.stopOnce.Do(func() { close(p.done) })
+	p.ticking.Wait()
+}
 
 func (p *progress) add(n int) {
-	if p.w == nil {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.total += n
@@ -464,18 +626,18 @@ func (p *progress) add(n int) {
 }
 
 func (p *progress) step() {
-	if p.w == nil {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.n++
 	p.print(p.n == p.total)
 }
 
-// print writes the counter at most ten times a second, and always when
-// forced.
+// print writes the terminal counter at most ten times a second, and always
+// when forced.
 func (p *progress) print(force bool) {
+	if p.w == nil || p.every > 0 {
+		return
+	}
 	now := time.Now()
 	if !force && now.Sub(p.last) < 100*time.Millisecond {
 		return
@@ -486,7 +648,8 @@ func (p *progress) print(force bool) {
 
 // finish ends the counter's line.
 func (p *progress) finish() {
-	if p.w == nil || p.total == 0 {
+	p.stop()
+	if p.w == nil || p.every > 0 || p.total == 0 {
 		return
 	}
 	fmt.Fprintln(p.w)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"strings"
@@ -13,50 +14,71 @@ import (
 // masked replaces a context value matched by a --mask-context pattern.
 const masked = "***"
 
-// decisionLog writes one JSON line per data API answer: time, revision,
-// path, input (context values masked), result and duration in seconds.
+// decisionLog records one entry per data API answer: to a file, as a JSON
+// line (time, decision id, revision, path, input with masked values, result
+// and duration in seconds), and to OPA's decision-log plugin when a
+// configuration file enables it.
 type decisionLog struct {
-	mu    sync.Mutex
-	w     io.Writer
-	masks []string // lower-case glob patterns: '*' matches any text
+	mu     sync.Mutex
+	w      io.Writer // nil: no file
+	masks  []string  // lower-case glob patterns: '*' matches any text
+	plugin pluginLogger
 }
+
+// pluginLogger hands an entry to OPA's decision-log plugin (opa.go).
+type pluginLogger func(ctx context.Context, e *decisionEntry, input any) error
 
 type decisionEntry struct {
-	Time     time.Time `json:"time"`
-	Revision string    `json:"revision"`
-	Path     string    `json:"path"`
-	Input    any       `json:"input"`
-	Result   any       `json:"result"`
-	Duration float64   `json:"duration"`
+	Time       time.Time `json:"time"`
+	DecisionID string    `json:"decision_id"`
+	Revision   string    `json:"revision"`
+	Path       string    `json:"path"`
+	Input      any       `json:"input"`
+	Result     any       `json:"result"`
+	Duration   float64   `json:"duration"`
+
+	bundles map[string]string // revisions of the activated bundles (OPA's event)
+	remote  string            // the client's address (OPA's requested_by)
 }
 
-func newDecisionLog(w io.Writer, masks []string) *decisionLog {
-	if w == nil {
+func newDecisionLog(w io.Writer, masks []string, plugin pluginLogger) *decisionLog {
+	if w == nil && plugin == nil {
 		return nil
 	}
 	lower := make([]string, len(masks))
 	for i, m := range masks {
 		lower[i] = strings.ToLower(m)
 	}
-	return &decisionLog{w: w, masks: lower}
+	return &decisionLog{w: w, masks: lower, plugin: plugin}
 }
 
 // write logs one answer. A write error is returned for the access log; the
 // answer itself has been given already.
-func (l *decisionLog) write(start time.Time, revision, dataPath string, input ast.Value, result any) error {
+func (l *decisionLog) write(ctx context.Context, id, remote string, start time.Time, e *engine, dataPath string, input ast.Value, result any) error {
 	in, err := ast.JSON(input)
 	if err != nil {
 		return err
 	}
-	e := decisionEntry{
-		Time:     start.UTC(),
-		Revision: revision,
-		Path:     dataPath,
-		Input:    l.mask(in),
-		Result:   result,
-		Duration: time.Since(start).Seconds(),
+	entry := decisionEntry{
+		Time:       start.UTC(),
+		DecisionID: id,
+		Revision:   e.revision,
+		Path:       dataPath,
+		Input:      l.mask(in),
+		Result:     result,
+		Duration:   time.Since(start).Seconds(),
+		bundles:    e.bundles,
+		remote:     remote,
 	}
-	line, err := json.Marshal(e)
+	if l.plugin != nil {
+		if err := l.plugin(ctx, &entry, entry.Input); err != nil {
+			return err
+		}
+	}
+	if l.w == nil {
+		return nil
+	}
+	line, err := json.Marshal(entry)
 	if err != nil {
 		return err
 	}
@@ -68,29 +90,67 @@ func (l *decisionLog) write(start time.Time, revision, dataPath string, input as
 }
 
 // mask replaces the values of the input's context keys that match a mask
-// pattern (key names compare case-insensitively, as in IAM).
+// pattern (key names compare case-insensitively, as in IAM), and the
+// encryption-context values of its grants' constraints whose
+// "kms:EncryptionContext:KEY" matches one. The input itself is not changed.
 func (l *decisionLog) mask(in any) any {
 	obj, ok := in.(map[string]any)
 	if !ok || len(l.masks) == 0 {
 		return in
 	}
-	ctx, ok := obj["context"].(map[string]any)
-	if !ok {
-		return in
-	}
-	out := make(map[string]any, len(ctx))
-	for k, v := range ctx {
-		if l.masked(k) {
-			v = masked
-		}
-		out[k] = v
-	}
 	copied := make(map[string]any, len(obj))
 	for k, v := range obj {
 		copied[k] = v
 	}
-	copied["context"] = out
+	if ctx, ok := obj["context"].(map[string]any); ok {
+		copied["context"] = l.maskKeys(ctx, "")
+	}
+	if grants, ok := obj["grants"].([]any); ok {
+		out := make([]any, len(grants))
+		for i, g := range grants {
+			out[i] = l.maskGrant(g)
+		}
+		copied["grants"] = out
+	}
 	return copied
+}
+
+// maskGrant masks the encryption-context values of a grant's constraints.
+func (l *decisionLog) maskGrant(g any) any {
+	grant, ok := g.(map[string]any)
+	if !ok {
+		return g
+	}
+	cons, ok := grant["constraints"].(map[string]any)
+	if !ok {
+		return g
+	}
+	masked := make(map[string]any, len(cons))
+	for k, v := range cons {
+		if ec, ok := v.(map[string]any); ok && (k == "encryption_context_equals" || k == "encryption_context_subset") {
+			v = l.maskKeys(ec, "kms:encryptioncontext:")
+		}
+		masked[k] = v
+	}
+	out := make(map[string]any, len(grant))
+	for k, v := range grant {
+		out[k] = v
+	}
+	out["constraints"] = masked
+	return out
+}
+
+// maskKeys copies m with the values of keys (after prefix) matching a
+// pattern replaced.
+func (l *decisionLog) maskKeys(m map[string]any, prefix string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if l.masked(prefix + k) {
+			v = masked
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func (l *decisionLog) masked(key string) bool {

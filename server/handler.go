@@ -1,13 +1,19 @@
 package server
 
 import (
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -25,15 +31,21 @@ const dataPrefix = "/v1/data"
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK, handler: "other"}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK, handler: "other", id: newRequestID()}
+		w.Header().Set("X-Request-Id", rec.id)
+		if s.draining.Load() {
+			// Lame duck: answer, then close, so that clients reconnect
+			// elsewhere before the listener goes away.
+			w.Header().Set("Connection", "close")
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler { //nolint:errorlint // compared as net/http does
 					panic(v)
 				}
-				s.log.Error("internal error serving a request", "path", r.URL.Path, "panic", fmt.Sprint(v))
+				s.log.Error("internal error serving a request", "request_id", rec.id, "path", r.URL.Path, "panic", fmt.Sprint(v))
 				if !rec.wrote {
-					s.fail(rec, http.StatusInternalServerError, "internal", "internal error")
+					s.internal(rec, "internal error")
 				}
 			}
 			d := time.Since(start)
@@ -41,10 +53,18 @@ func (s *Server) Handler() http.Handler {
 			s.metrics.latency.WithLabelValues(rec.handler).Observe(d.Seconds())
 			s.log.Info("request",
 				"method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"bytes", rec.bytes, "duration", d.Seconds(), "remote", r.RemoteAddr)
+				"bytes", rec.bytes, "duration", d.Seconds(), "remote", r.RemoteAddr, "request_id", rec.id)
 		}()
 		s.route(rec, r)
 	})
+}
+
+// newRequestID names one request in the access log, the decision log and
+// error responses (X-Request-Id).
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 func (s *Server) route(w *recorder, r *http.Request) {
@@ -66,32 +86,31 @@ func (s *Server) route(w *recorder, r *http.Request) {
 	}
 }
 
-// health answers 200 with the revision served while policy and data are
-// loaded, and 503 once the server is shutting down.
+// health answers 200 with the revision and the entry points served while
+// policy and data are loaded, and 503 before the first version is loaded
+// and once the server is shutting down.
 func (s *Server) health(w *recorder, r *http.Request) {
 	if !allowMethod(s, w, r, http.MethodGet, http.MethodHead) {
 		return
 	}
 	e := s.engine.Load()
-	if e == nil || s.draining.Load() {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable"})
+	switch {
+	case s.draining.Load():
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "shutting down"})
 		return
-	}
-	eps := append([]string{runner.DecisionQuery}, e.runner.Entrypoints()...)
-	paths := make([]string, len(eps))
-	for i, q := range eps {
-		paths[i] = dataPrefix + "/" + strings.ReplaceAll(strings.TrimPrefix(q, "data."), ".", "/")
+	case e == nil:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "not ready: no policy loaded yet"})
+		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"status":      "ok",
 		"revision":    e.revision,
 		"loaded_at":   e.loadedAt.UTC().Format(time.RFC3339Nano),
-		"entrypoints": paths,
+		"entrypoints": s.servedPaths(e),
 	})
 }
 
-// data answers POST /v1/data/<path> for the decision and the other entry
-// points of the loaded policy.
+// data answers POST /v1/data/<path> for the allowlisted entry points.
 func (s *Server) data(w *recorder, r *http.Request) {
 	w.handler = "data"
 	if !s.authorized(w, r) || !allowMethod(s, w, r, http.MethodPost) {
@@ -100,13 +119,29 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	docPath := strings.Trim(strings.TrimPrefix(r.URL.Path, dataPrefix), "/")
 	query := "data." + strings.ReplaceAll(docPath, "/", ".")
 	e := s.engine.Load()
-	decision := query == runner.DecisionQuery
-	if !decision && !e.runner.HasEntrypoint(query) {
+	if e == nil {
+		w.Header().Set("Retry-After", "1")
+		s.fail(w, http.StatusServiceUnavailable, "not_ready", "no policy has been loaded yet; retry")
+		return
+	}
+	if !s.serves(e, query) {
 		s.fail(w, http.StatusNotFound, "not_found",
-			fmt.Sprintf("no kmsguard entry point at %s/%s", dataPrefix, docPath))
+			fmt.Sprintf("no kmsguard entry point at %s/%s (GET /health lists them)", dataPrefix, docPath))
 		return
 	}
 	w.handler = docPath
+
+	// The body is read before an evaluation slot is taken, under its own
+	// budget and deadline, so slow senders cannot hold the evaluators.
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	input, err := DecodeRequest(body)
+	if err != nil {
+		s.fail(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
 
 	select {
 	case s.slots <- struct{}{}:
@@ -118,26 +153,6 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		return
 	}
 
-	if r.ContentLength > s.cfg.MaxBody {
-		s.tooLarge(w)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.tooLarge(w)
-			return
-		}
-		s.fail(w, http.StatusBadRequest, "bad_request", "reading the request body: "+err.Error())
-		return
-	}
-	input, err := DecodeRequest(body)
-	if err != nil {
-		s.fail(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
-	}
-
 	s.metrics.inFlight.Inc()
 	defer s.metrics.inFlight.Dec()
 	if s.beforeEval != nil {
@@ -145,41 +160,148 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	}
 	start := time.Now()
 	var result any
-	if decision {
-		ans := e.runner.Decide(r.Context(), input)
-		result = ans
+	if query == runner.DecisionQuery {
+		ans := decide(r.Context(), e, input)
 		label := ans.Decision
 		if ans.Error != "" {
 			label = "error"
+			if strings.HasPrefix(ans.Error, evalFailed) {
+				ans.Error = s.hideEvalError(w, docPath, ans.Error)
+			}
 		}
+		result = ans
 		s.metrics.decisions.WithLabelValues(label).Inc()
 	} else {
 		v, defined, err := e.runner.Eval(r.Context(), query, input)
 		switch {
 		case err != nil:
 			s.metrics.errors.WithLabelValues("evaluation").Inc()
-			result = map[string]any{"error": err.Error()}
+			result = map[string]any{"error": s.hideEvalError(w, docPath, err.Error())}
 		case !defined:
 			// As stock OPA: an undefined document is an empty response.
 			writeJSON(w, http.StatusOK, struct{}{})
-			s.logDecision(start, e, docPath, input, nil)
+			s.logDecision(r, w.id, start, e, docPath, input, nil)
 			return
 		default:
 			result = v
 		}
 	}
 	writeJSON(w, http.StatusOK, struct {
-		Result any `json:"result"`
-	}{result})
-	s.logDecision(start, e, docPath, input, result)
+		Result     any    `json:"result"`
+		DecisionID string `json:"decision_id,omitempty"`
+	}{result, s.decisionID(w)})
+	s.logDecision(r, w.id, start, e, docPath, input, result)
 }
 
-func (s *Server) logDecision(start time.Time, e *engine, docPath string, input ast.Value, result any) {
+// decide is the one call of the decision path: every decision the server
+// gives comes from here.
+func decide(ctx context.Context, e *engine, input ast.Value) *runner.Answer {
+	return e.runner.Decide(ctx, input)
+}
+
+// evalFailed begins the runner's messages for evaluation errors (as opposed
+// to the policy's own answers to malformed questions).
+const evalFailed = "evaluation failed"
+
+// hideEvalError logs an evaluation error (which names Rego files and lines)
+// with the request id, and returns what the client is told instead.
+func (s *Server) hideEvalError(w *recorder, docPath, msg string) string {
+	s.log.Error("evaluation failed", "request_id", w.id, "path", docPath, "error", msg)
+	return fmt.Sprintf("%s; the server log has the details under request id %s", evalFailed, w.id)
+}
+
+// decisionID is the id a data API answer carries when decisions are logged
+// (as OPA's decision_id): the request id.
+func (s *Server) decisionID(w *recorder) string {
+	if s.dlog == nil {
+		return ""
+	}
+	return w.id
+}
+
+// readBody reads a request body within the reader budget, the body read
+// timeout and the size limit (applied to the decoded size of a gzip body).
+// On failure it has answered and returns false.
+func (s *Server) readBody(w *recorder, r *http.Request) ([]byte, bool) {
+	select {
+	case s.readers <- struct{}{}:
+		defer func() { <-s.readers }()
+		if s.onReading != nil {
+			s.onReading()
+		}
+	default:
+		w.Header().Set("Retry-After", "1")
+		s.fail(w, http.StatusServiceUnavailable, "overloaded",
+			fmt.Sprintf("kmsguard is receiving its limit of %d request bodies at once; retry", cap(s.readers)))
+		return nil, false
+	}
+	var gzipped bool
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip":
+		gzipped = true
+	default:
+		s.fail(w, http.StatusUnsupportedMediaType, "unsupported_media_type",
+			fmt.Sprintf("Content-Encoding %q is not supported; send gzip or no encoding", enc))
+		return nil, false
+	}
+	if r.ContentLength > s.cfg.MaxBody {
+		s.tooLarge(w)
+		return nil, false
+	}
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
+	var body io.Reader = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	if gzipped {
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			s.bodyError(w, err, true)
+			return nil, false
+		}
+		defer func() { _ = zr.Close() }()
+		body = zr
+	}
+	data, err := io.ReadAll(io.LimitReader(body, s.cfg.MaxBody+1))
+	if err != nil {
+		s.bodyError(w, err, gzipped)
+		return nil, false
+	}
+	if int64(len(data)) > s.cfg.MaxBody {
+		s.tooLarge(w)
+		return nil, false
+	}
+	return data, true
+}
+
+// bodyError answers a failure to read a body with what the client did
+// wrong, never the socket error itself (which names addresses).
+func (s *Server) bodyError(w *recorder, err error, gzipped bool) {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		s.tooLarge(w)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		w.Header().Set("Connection", "close")
+		s.fail(w, http.StatusRequestTimeout, "timeout",
+			fmt.Sprintf("the request body did not arrive within %s", s.cfg.BodyReadTimeout))
+	case gzipped && (errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || isCorrupt(err)):
+		s.fail(w, http.StatusBadRequest, "bad_request", "the request body is not valid gzip")
+	default:
+		s.log.Info("reading a request body failed", "request_id", w.id, "error", err.Error())
+		s.fail(w, http.StatusBadRequest, "bad_request", "the request body could not be read completely")
+	}
+}
+
+func isCorrupt(err error) bool {
+	var ce flate.CorruptInputError
+	return errors.As(err, &ce)
+}
+
+func (s *Server) logDecision(r *http.Request, id string, start time.Time, e *engine, docPath string, input ast.Value, result any) {
 	if s.dlog == nil {
 		return
 	}
-	if err := s.dlog.write(start, e.revision, docPath, input, result); err != nil {
-		s.log.Error("writing the decision log", "error", err.Error())
+	if err := s.dlog.write(r.Context(), id, r.RemoteAddr, start, e, docPath, input, result); err != nil {
+		s.log.Error("writing the decision log", "request_id", id, "error", err.Error())
 	}
 }
 
@@ -217,6 +339,12 @@ func allowMethod(s *Server, w *recorder, r *http.Request, methods ...string) boo
 	return false
 }
 
+// internal answers 500 naming the request id; the details are logged.
+func (s *Server) internal(w *recorder, what string) {
+	s.fail(w, http.StatusInternalServerError, "internal",
+		fmt.Sprintf("%s; the server log has the details under request id %s", what, w.id))
+}
+
 // fail writes an error response in OPA's shape, {"code", "message"}, and
 // counts it.
 func (s *Server) fail(w *recorder, status int, code, msg string) {
@@ -240,6 +368,7 @@ type recorder struct {
 	bytes   int
 	wrote   bool
 	handler string
+	id      string // request id
 }
 
 func (r *recorder) WriteHeader(code int) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -299,7 +300,9 @@ func TestDecisionLog(t *testing.T) {
 	_, ts := newTestServer(t, Config{DecisionLog: &buf, MaskContext: []string{"kms:EncryptionContext:*", "aws:SourceIp"}})
 	q := full("kms:Decrypt")
 	q["context"] = map[string]any{"kms:encryptioncontext:app": "billing", "aws:sourceip": "10.0.0.1", "aws:SecureTransport": true}
-	do(t, ts.Client(), "POST", ts.URL+decisionPath, input(q))
+	q["grants"] = []any{map[string]any{"grantee_principal": testAlice, "operations": []any{"Decrypt"},
+		"constraints": map[string]any{"encryption_context_subset": map[string]any{"app": "payroll"}, "encryption_context_equals": map[string]any{"Tenant": "t-1"}}}}
+	resp := do(t, ts.Client(), "POST", ts.URL+decisionPath, input(q))
 	var e map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &e); err != nil {
 		t.Fatalf("decision log %q: %v", buf.Bytes(), err)
@@ -311,6 +314,18 @@ func TestDecisionLog(t *testing.T) {
 	if e["path"] != "kmsguard/authz/decision" || e["result"].(map[string]any)["decision"] != "Allowed" ||
 		e["revision"] == "" || e["time"] == nil || e["duration"] == nil {
 		t.Errorf("decision log entry: %v", e)
+	}
+	// Grant constraints hold encryption-context values too: a pattern
+	// matching kms:EncryptionContext:KEY masks them.
+	cons := e["input"].(map[string]any)["grants"].([]any)[0].(map[string]any)["constraints"].(map[string]any)
+	if fmt.Sprint(cons) != "map[encryption_context_equals:map[Tenant:***] encryption_context_subset:map[app:***]]" {
+		t.Errorf("masked grant constraints: %v", cons)
+	}
+	if strings.Contains(string(buf.Bytes()), "payroll") || strings.Contains(string(buf.Bytes()), "t-1") {
+		t.Errorf("the decision log shows a grant's encryption context: %s", buf.Bytes())
+	}
+	if e["decision_id"] != resp.header.Get("X-Request-Id") || resp.json(t)["decision_id"] != e["decision_id"] {
+		t.Errorf("decision id %v: header %q, answer %s", e["decision_id"], resp.header.Get("X-Request-Id"), resp.body)
 	}
 	if q["context"].(map[string]any)["kms:encryptioncontext:app"] != "billing" {
 		t.Error("masking changed the question")

@@ -322,7 +322,7 @@ func TestReloadUnderLoad(t *testing.T) {
 // TestServeShutdown answers a request in flight during shutdown and then
 // refuses new connections; health says unavailable while draining.
 func TestServeShutdown(t *testing.T) {
-	s, err := New(context.Background(), Config{ShutdownTimeout: 5 * time.Second})
+	s, err := New(context.Background(), Config{ShutdownGrace: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

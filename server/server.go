@@ -23,6 +23,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/storage"
+
 	kbundle "github.com/kmsguard/kmsguard/bundle"
 )
 
@@ -32,7 +34,8 @@ const (
 	DefaultReadTimeout     = 10 * time.Second
 	DefaultWriteTimeout    = 30 * time.Second
 	DefaultIdleTimeout     = 120 * time.Second
-	DefaultShutdownTimeout = 10 * time.Second
+	DefaultShutdownGrace   = 10 * time.Second
+	DefaultBodyReadTimeout = 5 * time.Second
 	DefaultPollInterval    = time.Minute
 	watchInterval          = time.Second
 )
@@ -47,13 +50,27 @@ type Config struct {
 	// TLSCert and TLSKey are PEM files; both or neither. TLS 1.2 at least.
 	TLSCert, TLSKey string
 
-	MaxBody        int64 // bytes of a request body; larger gets 413
+	MaxBody        int64 // bytes of a request body (decoded); larger gets 413
 	MaxConcurrency int   // requests evaluated at once; more get 503 (default 4×GOMAXPROCS)
-	ReadTimeout    time.Duration
-	WriteTimeout   time.Duration
-	IdleTimeout    time.Duration
-	// ShutdownTimeout bounds the wait for requests in flight on shutdown.
-	ShutdownTimeout time.Duration
+	// MaxReaders bounds the request bodies being received at once, before
+	// evaluation (default 8×MaxConcurrency); more get 503.
+	MaxReaders int
+	// BodyReadTimeout bounds the receipt of one request body; a slower
+	// sender gets 408 (default DefaultBodyReadTimeout).
+	BodyReadTimeout time.Duration
+	ReadTimeout     time.Duration
+	WriteTimeout    time.Duration
+	IdleTimeout     time.Duration
+	// ShutdownWait is how long the server keeps answering after shutdown
+	// begins, with /health 503 and "Connection: close" on every response,
+	// so load balancers take it out of rotation first (default 0).
+	ShutdownWait time.Duration
+	// ShutdownGrace bounds the wait for requests in flight once the server
+	// stops accepting connections (default DefaultShutdownGrace).
+	ShutdownGrace time.Duration
+	// AccessAnalysis also serves the access-analysis entry points
+	// (who_can, can_use, diff), which return a snapshot's access graph.
+	AccessAnalysis bool
 	// Watch reloads when the bundle file or snapshot files change, or when
 	// the bundle at a URL changes (checked every PollInterval).
 	Watch bool
@@ -68,6 +85,12 @@ type Config struct {
 	// MaskContext are patterns of context keys ('*' matches any text)
 	// whose values the decision log replaces by "***".
 	MaskContext []string
+
+	// OPAConfig, when not empty, is an OPA configuration file (YAML or
+	// JSON, environment references expanded: ExpandEnv) run by OPA's
+	// plugin manager (opa.go). When it names bundles, the policy and data
+	// come from them and Source.Bundle must be empty.
+	OPAConfig []byte
 }
 
 // Server serves decisions. Create it with New.
@@ -78,13 +101,21 @@ type Server struct {
 	cert     atomic.Pointer[tls.Certificate]
 	reloadMu sync.Mutex
 	slots    chan struct{}
+	readers  chan struct{}
 	metrics  *metrics
 	dlog     *decisionLog
+	cp       *controlPlane // nil without Config.OPAConfig
 	draining atomic.Bool
 
 	// beforeEval, when set (tests only), runs after a request took its
 	// concurrency slot and before it is evaluated.
 	beforeEval func()
+	// onReading, when set (tests only), runs when a request has taken a
+	// body-reader slot.
+	onReading func()
+	// waitOver, when set (tests only), ends the shutdown wait period
+	// early when closed.
+	waitOver <-chan struct{}
 }
 
 // New loads the policy and data (failing if they cannot be loaded) and
@@ -105,8 +136,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
-	if cfg.ShutdownTimeout <= 0 {
-		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	if cfg.MaxReaders <= 0 {
+		cfg.MaxReaders = 8 * cfg.MaxConcurrency
+	}
+	if cfg.BodyReadTimeout <= 0 {
+		cfg.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
+	if cfg.ShutdownWait < 0 {
+		return nil, errors.New("the shutdown wait period must not be negative")
 	}
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return nil, errors.New("TLS needs both a certificate and a key file")
@@ -119,18 +159,39 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     log,
 		slots:   make(chan struct{}, cfg.MaxConcurrency),
+		readers: make(chan struct{}, cfg.MaxReaders),
 		metrics: newMetrics(),
-		dlog:    newDecisionLog(cfg.DecisionLog, cfg.MaskContext),
 	}
+	var plugin pluginLogger
+	if len(cfg.OPAConfig) > 0 {
+		cp, err := newControlPlane(ctx, cfg.OPAConfig, s)
+		if err != nil {
+			return nil, err
+		}
+		if cp.policy && cfg.Source.Bundle != "" {
+			return nil, errors.New("the OPA configuration names bundles: give no --bundle besides")
+		}
+		s.cp, plugin = cp, cp.pluginLog()
+	}
+	s.dlog = newDecisionLog(cfg.DecisionLog, cfg.MaskContext, plugin)
 	if err := s.loadCert(); err != nil {
 		return nil, err
 	}
-	e, err := cfg.Source.load(ctx)
-	if err != nil {
-		return nil, err
+	if s.cp == nil || !s.cp.policy {
+		e, err := cfg.Source.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.swap(e)
+		log.Info("loaded", "revision", e.revision)
 	}
-	s.swap(e)
-	log.Info("loaded", "revision", e.revision)
+	if s.cp != nil {
+		// With bundles configured, /health is 503 and decisions 503 until
+		// the first activation, as OPA's /health?bundles.
+		if err := s.cp.start(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -151,8 +212,29 @@ func (s *Server) swap(e *engine) {
 	s.metrics.setEngine(e)
 }
 
-// Revision is the revision of the policy and data being served.
-func (s *Server) Revision() string { return s.engine.Load().revision }
+// Revision is the revision of the policy and data being served ("" before
+// the first one is loaded).
+func (s *Server) Revision() string {
+	if e := s.engine.Load(); e != nil {
+		return e.revision
+	}
+	return ""
+}
+
+// load builds a new engine: from the OPA plugin manager's store when the
+// configuration names bundles, else from the source.
+func (s *Server) load(ctx context.Context) (*engine, error) {
+	if s.cp == nil || !s.cp.policy {
+		return s.cfg.Source.load(ctx)
+	}
+	var e *engine
+	err := storage.Txn(ctx, s.cp.manager.Store, storage.TransactionParams{}, func(txn storage.Transaction) error {
+		var err error
+		e, err = s.engineFromStore(ctx, txn)
+		return err
+	})
+	return e, err
+}
 
 // Reload loads the policy and data again (and the TLS certificate) and
 // swaps them in. On error the version being served stays, and the error is
@@ -162,7 +244,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	start := time.Now()
-	e, err := s.cfg.Source.load(ctx)
+	e, err := s.load(ctx)
 	if err == nil {
 		err = s.loadCert()
 	}
@@ -180,9 +262,11 @@ func (s *Server) Reload(ctx context.Context) error {
 	return nil
 }
 
-// Serve answers requests on ln until ctx is done, then shuts down
-// gracefully: it stops accepting connections and waits up to the shutdown
-// timeout for requests in flight. With Config.Watch it also reloads when
+// Serve answers requests on ln until ctx is done (the shutdown trigger:
+// the command cancels it on SIGTERM), then shuts down as a lame duck: for
+// Config.ShutdownWait it answers on with /health 503 and
+// "Connection: close", then it stops accepting connections and waits up to
+// Config.ShutdownGrace for requests in flight. With Config.Watch it also reloads when
 // the source files change.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
@@ -218,14 +302,35 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
+	// Lame duck: /health turns 503 and every response says
+	// "Connection: close" while requests are still answered for the wait
+	// period; then the listener closes and requests in flight drain.
+	// (Not hs.SetKeepAlivesEnabled(false): it closes idle connections at
+	// once, racing with requests clients are sending on them.)
 	s.draining.Store(true)
 	stopWatch()
-	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	if s.cfg.ShutdownWait > 0 {
+		s.log.Info("shutting down: still answering for the wait period", "wait", s.cfg.ShutdownWait.String())
+		t := time.NewTimer(s.cfg.ShutdownWait)
+		select {
+		case <-t.C:
+		case <-s.waitOver:
+			t.Stop()
+		case err := <-errc:
+			t.Stop()
+			return fmt.Errorf("serving: %w", err)
+		}
+	}
+	s.log.Info("shutting down: no new connections", "grace", s.cfg.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownGrace)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
+	err := hs.Shutdown(sctx)
+	if s.cp != nil {
+		s.cp.stop(context.WithoutCancel(ctx)) // uploads the decision logs it holds
+	}
+	if err != nil {
 		_ = hs.Close() // the deadline passed: drop what is left
-		return fmt.Errorf("shutdown: requests still running after %s were cut off", s.cfg.ShutdownTimeout)
+		return fmt.Errorf("shutdown: requests still running after %s were cut off", s.cfg.ShutdownGrace)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving: %w", err)

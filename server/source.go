@@ -38,6 +38,7 @@ type engine struct {
 	runner   *runner.Runner
 	revision string
 	loadedAt time.Time
+	bundles  map[string]string // with an OPA configuration: bundle name -> revision
 }
 
 // load builds a new engine from the source. Nothing is shared with the
@@ -58,7 +59,15 @@ func (s Source) load(ctx context.Context) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	var snap map[string]any
+	return s.build(ctx, b)
+}
+
+// build makes an engine of bundle b and the source's --data snapshot.
+func (s Source) build(ctx context.Context, b *bundle.Bundle) (*engine, error) {
+	var (
+		snap map[string]any
+		err  error
+	)
 	opts := []runner.Option{runner.WithBundle(b), runner.WithPreparedSnapshot()}
 	if s.Data != "" {
 		if snap, err = snapshot.Load(s.Data); err != nil {

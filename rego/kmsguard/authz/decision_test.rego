@@ -462,6 +462,41 @@ org_d(question) := r if {
 	r := answer.decision
 }
 
+# aws:PrincipalOrgPaths and aws:ResourceOrgPaths are the paths of the
+# principal's (the key's) account in its organization, "o-ORG/r-ROOT/ou-.../"
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths):
+# a snapshot that records an account's org_path decides them.
+org_path_snap := {
+	"version": 1,
+	"keys": {key: {"key_policy": kp([{
+		"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+		"Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-abc1234567/r-ab12/ou-ab12-11111111/*"}},
+	}])}},
+	"principals": {
+		carol: {"identity_policies": [{"Version": "2012-10-17", "Statement": [{
+			"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+			"Condition": {"ForAnyValue:StringEquals": {"aws:ResourceOrgPaths": "o-abc1234567/r-ab12/"}},
+		}]}]},
+		"arn:aws:iam::555555555555:user/erin": {"identity_policies": [iam("kms:Decrypt")]},
+	},
+	"accounts": {
+		"111122223333": {"organization_id": org_id, "org_path": "o-abc1234567/r-ab12/"},
+		"444455556666": {"organization_id": org_id, "org_path": "o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-22222222/"},
+		"555555555555": {"organization_id": org_id, "org_path": "o-abc1234567/r-ab12/ou-ab12-33333333/"},
+	},
+}
+
+org_path_d(question) := r if {
+	answer := authz.decision with input as question with data.kmsguard.snapshot as org_path_snap
+	r := answer.decision
+}
+
+test_org_paths_from_stored_accounts if {
+	org_path_d({"principal": carol, "action": "kms:Decrypt", "resource": key}) == "Allowed"
+	org_path_d({"principal": "arn:aws:iam::555555555555:user/erin", "action": "kms:Decrypt", "resource": key}) == "ImplicitlyDenied"
+	org_path_d({"principal": carol, "action": "kms:Decrypt", "resource": key, "context": {"aws:PrincipalOrgPaths": ["o-abc1234567/r-ab12/ou-ab12-33333333/"]}}) == "ImplicitlyDenied"
+}
+
 test_org_ids_from_stored_accounts if {
 	org_d({"principal": carol, "action": "kms:Decrypt", "resource": key}) == "Allowed"
 	org_d({"principal": "arn:aws:iam::555555555555:user/erin", "action": "kms:Decrypt", "resource": key}) == "ImplicitlyDenied"

@@ -85,6 +85,7 @@ caller_keys := object.union_n([
 	},
 	identity_keys,
 	org_keys("aws:principalorgid", caller.account),
+	org_path_keys("aws:principalorgpaths", caller.account),
 ]) if not service_caller
 
 identity_keys := {"aws:username": [caller.name]} if caller.kind == "user"
@@ -93,13 +94,14 @@ identity_keys := {"aws:userid": [caller.account]} if caller.kind == "root"
 
 identity_keys := {} if not caller.kind in {"user", "root"}
 
-resource_keys := object.union(
+resource_keys := object.union_n([
 	{
 		"aws:resourceaccount": [key.account],
 		"aws:requestedregion": [key.region],
 	},
 	org_keys("aws:resourceorgid", key.account),
-)
+	org_path_keys("aws:resourceorgpaths", key.account),
+])
 
 # account_org(account): the AWS Organizations organization the loaded data
 # records for an account (docs/snapshot-format.md): its id, or null for an
@@ -117,6 +119,16 @@ org_recorded(account) if "organization_id" in object.keys(object.get(object.get(
 org_keys(k, account) := {k: [org]} if {
 	org := account_org(account)
 	is_string(org)
+} else := {}
+
+# org_path_keys(k, account): {k: [path]} for an account whose path in its
+# organization the loaded data records (accounts[A].org_path, written by
+# scan --organization: "o-ORG/r-ROOT/ou-.../"), the value of
+# aws:PrincipalOrgPaths for its callers and aws:ResourceOrgPaths for its
+# keys; {} otherwise, so the key is left to the question's context.
+org_path_keys(k, account) := {k: [path]} if {
+	path := snapshot.accounts[account].org_path
+	is_string(path)
 } else := {}
 
 # Encryption context pairs as given, with the case of their keys kept (grant
