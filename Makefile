@@ -7,7 +7,7 @@ BIN           := $(CURDIR)/.bin
 ORACLE        := conformance/oracle
 FUZZTIME      ?= 20s
 
-.PHONY: all build test test-go test-rego lint fmt-check fuzz bench bench-check load scale ci oracle conftest clean
+.PHONY: all build test test-go test-rego lint fmt-check fuzz bench bench-check load scale ci oracle conftest clean mermaid-check
 
 all: build
 
@@ -73,6 +73,12 @@ load:
 # scale: who-can over 5,000 roles and 2,000 keys (figures in docs/access.md).
 scale:
 	KMSGUARD_SCALE=1 $(GO) test ./access/ -run 'TestScale$$' -v -count=1
+
+# mermaid-check: the who-can --format mermaid golden files through Mermaid's
+# own parser (npm, about 2 minutes on first run; not part of test).
+mermaid-check:
+	npm ci --prefix access/testdata/mermaid --no-audit --no-fund
+	$(GO) test ./access/ -run TestGraphMermaidParser -v -count=1
 
 ci: lint test fuzz
 
