@@ -21,7 +21,8 @@ var (
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"rows":   rows,
-	"svg":    SVG,
+	"svg":    keySVG,
+	"arn":    breakable,
 	"join":   strings.Join,
 	"change": changeText,
 	"plural": func(n int, one, many string) string {

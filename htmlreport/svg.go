@@ -18,7 +18,7 @@ const (
 	nodeW     = 330
 	nodeH     = 32
 	rowH      = 40
-	centreW   = 200
+	centreW   = 220
 	topMargin = 12
 	maxNodes  = 40
 )
@@ -91,13 +91,26 @@ func summariseEdges(g *access.Graph) map[string]nodeEdges {
 	return out
 }
 
-// SVG draws a graph as an inline SVG element with a deterministic layout.
-func SVG(g *access.Graph) template.HTML {
+// keySVG draws a key's graph, its centre labelled with the key's first
+// alias, or its id.
+func keySVG(k *Key) template.HTML {
+	label := k.Graph.Nodes[0].Label
+	if len(k.Aliases) > 0 {
+		label = k.Aliases[0]
+	} else if r := []rune(label); len(r) > 30 {
+		label = "key/…" + string(r[len(r)-12:])
+	}
+	return SVG(k.Graph, label)
+}
+
+// SVG draws a graph as an inline SVG element with a deterministic layout;
+// centre labels the node in the middle.
+func SVG(g *access.Graph, centre string) template.HTML {
 	edges := summariseEdges(g)
-	centre := g.Nodes[0]
+	c := g.Nodes[0]
 	var left, right []access.GraphNode
 	for _, n := range g.Nodes[1:] {
-		if n.Account != "" && n.Account == centre.Account && !n.External {
+		if n.Account != "" && n.Account == c.Account && !n.External {
 			left = append(left, n)
 		} else {
 			right = append(right, n)
@@ -154,11 +167,11 @@ func SVG(g *access.Graph) template.HTML {
 	side(left, leftMore, 10, 10+nodeW, cx-centreW/2)
 	side(right, rightMore, svgWidth-10-nodeW, svgWidth-10-nodeW, cx+centreW/2)
 	class := "centre"
-	if centre.Anyone {
+	if c.Anyone {
 		class += " anyone"
 	}
 	fmt.Fprintf(&b, `<g class="%s"><title>%s</title><rect x="%d" y="%d" width="%d" height="%d" rx="10"/><text x="%d" y="%d" text-anchor="middle" class="label">%s</text></g>`,
-		class, esc(centre.Name), cx-centreW/2, cy-nodeH/2-4, centreW, nodeH+8, cx, cy+4, esc(truncate(centre.Label, 30)))
+		class, esc(c.Name), cx-centreW/2, cy-nodeH/2-4, centreW, nodeH+8, cx, cy+4, esc(truncate(centre, 30)))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // every text above is escaped by esc
 }
@@ -174,6 +187,14 @@ func noteOf(n access.GraphNode) string {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// breakable is an ARN as HTML that may wrap after its ":" and "/".
+func breakable(s string) template.HTML {
+	e := esc(s)
+	e = strings.ReplaceAll(e, ":", ":<wbr>")
+	e = strings.ReplaceAll(e, "/", "/<wbr>")
+	return template.HTML(e) //nolint:gosec // escaped above
+}
 
 // truncate shortens s to at most n runes, ending with "…".
 func truncate(s string, n int) string {
