@@ -132,17 +132,20 @@ func arnAccount(name string) string {
 }
 
 // shortName is a node's label: the resource part of an ARN (role/App,
-// key/1234...), "root" for an account root as "account", a service
-// principal as it is, and "*" as "* (anyone)".
+// key/1234...), "account 111122223333" for an account principal, a service
+// principal as it is, and "* (anyone)" for "*".
 func shortName(name, typ string) string {
+	acct := arnAccount(name)
 	switch {
 	case typ == "anyone" || name == "*":
 		return "* (anyone)"
 	case typ == "account":
-		return "account " + arnAccount(name)
+		return "account " + acct
+	case acct == "":
+		return name
 	}
-	if i := strings.Index(name, ":"+arnAccount(name)+":"); i >= 0 && arnAccount(name) != "" {
-		return name[i+len(arnAccount(name))+2:]
+	if i := strings.Index(name, ":"+acct+":"); i >= 0 {
+		return name[i+len(acct)+2:]
 	}
 	return name
 }

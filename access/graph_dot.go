@@ -70,12 +70,12 @@ func writeDOTNode(w io.Writer, indent string, n GraphNode) {
 		lines = append(lines, note)
 	}
 	attrs := []string{"label=" + dotString(strings.Join(lines, "\n")), "tooltip=" + dotString(n.Name)}
-	switch {
-	case n.Type == "key":
+	switch n.Type {
+	case "key":
 		attrs = append(attrs, "shape=doubleoctagon", `style="filled"`, fmt.Sprintf("fillcolor=%q", keyFill))
-	case n.Type == "service":
+	case "service":
 		attrs = append(attrs, "shape=hexagon", `style=""`)
-	case n.Type == "account":
+	case "account":
 		attrs = append(attrs, "shape=folder", `style=""`)
 	}
 	switch {

@@ -171,12 +171,11 @@ func cells(tr *html.Node) []*html.Node {
 
 func parseReport(t *testing.T, path string) *html.Node {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	doc, err := html.Parse(f)
+	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
