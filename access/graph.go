@@ -119,9 +119,9 @@ type GraphEdge struct {
 
 var arnAccountRE = regexp.MustCompile(`^arn:[^:]+:(?:iam|sts|kms):[^:]*:(\d{12}):`)
 
-// arnAccount is the account of an ARN or account id ("" for a service
-// principal or "*").
-func arnAccount(name string) string {
+// AccountOf is the account of an IAM, STS or KMS ARN or of an account id
+// ("" for a service principal or "*").
+func AccountOf(name string) string {
 	if m := arnAccountRE.FindStringSubmatch(name); m != nil {
 		return m[1]
 	}
@@ -135,7 +135,7 @@ func arnAccount(name string) string {
 // key/1234...), "account 111122223333" for an account principal, a service
 // principal as it is, and "* (anyone)" for "*".
 func shortName(name, typ string) string {
-	acct := arnAccount(name)
+	acct := AccountOf(name)
 	switch {
 	case typ == "anyone" || name == "*":
 		return "* (anyone)"
@@ -152,14 +152,14 @@ func shortName(name, typ string) string {
 
 // KeyGraph draws a who-can --key answer: every principal points at the key.
 func KeyGraph(r *KeyReport) *Graph {
-	keyAccount := arnAccount(r.Key)
+	keyAccount := AccountOf(r.Key)
 	g := &Graph{Title: "Who can use " + r.Key}
 	g.Nodes = append(g.Nodes, GraphNode{ID: "n0", Name: r.Key, Label: shortName(r.Key, "key"), Type: "key", Account: keyAccount, Center: true})
 	principals := slices.Clone(r.Principals)
 	sort.SliceStable(principals, func(i, j int) bool { return nodeLess(principals[i].Principal, principals[j].Principal) })
 	for i, p := range principals {
 		id := fmt.Sprintf("n%d", i+1)
-		acct := arnAccount(p.Principal)
+		acct := AccountOf(p.Principal)
 		g.Nodes = append(g.Nodes, GraphNode{
 			ID: id, Name: p.Principal, Label: shortName(p.Principal, p.Type), Type: p.Type, Account: acct,
 			External: p.External || (acct != "" && acct != keyAccount), Anyone: p.Type == "anyone" || p.Principal == "*",
@@ -172,7 +172,7 @@ func KeyGraph(r *KeyReport) *Graph {
 // PrincipalGraph draws a who-can --principal answer: the principal points at
 // every key it can use.
 func PrincipalGraph(r *PrincipalReport) *Graph {
-	acct := arnAccount(r.Principal)
+	acct := AccountOf(r.Principal)
 	g := &Graph{Title: "What " + r.Principal + " can use"}
 	g.Nodes = append(g.Nodes, GraphNode{ID: "n0", Name: r.Principal, Label: shortName(r.Principal, r.Type), Type: r.Type, Account: acct,
 		Anyone: r.Type == "anyone" || r.Principal == "*", Center: true})
@@ -180,7 +180,7 @@ func PrincipalGraph(r *PrincipalReport) *Graph {
 	sort.SliceStable(keys, func(i, j int) bool { return nodeLess(keys[i].Key, keys[j].Key) })
 	for i, k := range keys {
 		id := fmt.Sprintf("n%d", i+1)
-		g.Nodes = append(g.Nodes, GraphNode{ID: id, Name: k.Key, Label: shortName(k.Key, "key"), Type: "key", Account: arnAccount(k.Key), External: k.External})
+		g.Nodes = append(g.Nodes, GraphNode{ID: id, Name: k.Key, Label: shortName(k.Key, "key"), Type: "key", Account: AccountOf(k.Key), External: k.External})
 		g.Edges = append(g.Edges, groupEdges("n0", id, k.Access)...)
 	}
 	return g
@@ -188,7 +188,7 @@ func PrincipalGraph(r *PrincipalReport) *Graph {
 
 // nodeLess orders nodes by account, then name ("*" and services last).
 func nodeLess(a, b string) bool {
-	aa, ba := arnAccount(a), arnAccount(b)
+	aa, ba := AccountOf(a), AccountOf(b)
 	if (aa == "") != (ba == "") {
 		return aa != ""
 	}

@@ -7,12 +7,20 @@ import (
 	"strings"
 )
 
-// Colours of the action groups, shared by every picture.
+// groupColors are the colours of the action groups in every picture.
 var groupColors = map[string]string{
 	GroupAdminister: "#8250df",
 	GroupUse:        "#0969da",
 	GroupGrant:      "#bc4c00",
 	GroupOther:      "#57606a",
+}
+
+// GroupColor is the colour of an action group in the pictures.
+func GroupColor(group string) string {
+	if c, ok := groupColors[group]; ok {
+		return c
+	}
+	return groupColors[GroupOther]
 }
 
 const (

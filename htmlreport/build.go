@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"golang.org/x/sync/errgroup"
@@ -234,7 +233,7 @@ func summarise(rep *Report) Summary {
 	external := map[string]int{}
 	findings := map[string]int{}
 	for _, k := range rep.Keys {
-		accounts[accountOf(k.ARN)] = true
+		accounts[access.AccountOf(k.ARN)] = true
 		if k.Public {
 			s.PublicKeys++
 		}
@@ -243,7 +242,7 @@ func summarise(rep *Report) Summary {
 		}
 		seen := map[string]bool{}
 		for _, p := range k.WhoCan.Principals {
-			if a := accountOf(p.Principal); p.External && a != "" && !seen[a] {
+			if a := access.AccountOf(p.Principal); p.External && a != "" && !seen[a] {
 				seen[a] = true
 				external[a]++
 			}
@@ -278,16 +277,4 @@ func summarise(rep *Report) Summary {
 		s.Added, s.Removed, s.Changed = len(rep.Diff.Added), len(rep.Diff.Removed), len(rep.Diff.Changed)
 	}
 	return s
-}
-
-// accountOf is the account of an ARN or account id.
-func accountOf(name string) string {
-	parts := strings.SplitN(name, ":", 6)
-	if len(parts) >= 5 && parts[0] == "arn" {
-		return parts[4]
-	}
-	if len(name) == 12 && strings.Trim(name, "0123456789") == "" {
-		return name
-	}
-	return ""
 }

@@ -23,20 +23,6 @@ const (
 	maxNodes  = 40
 )
 
-// groupColor is the colour of an action group (the same as who-can's DOT
-// and Mermaid output).
-func groupColor(group string) string {
-	switch group {
-	case access.GroupAdminister:
-		return "#8250df"
-	case access.GroupUse:
-		return "#0969da"
-	case access.GroupGrant:
-		return "#bc4c00"
-	}
-	return "#57606a"
-}
-
 // nodeEdges is what the picture shows of a node's edges: the strongest
 // group's colour, whether every edge is conditional, and a summary
 // ("administer · use (conditional)").
@@ -75,7 +61,7 @@ func summariseEdges(g *access.Graph) map[string]nodeEdges {
 		var parts []string
 		for _, grp := range a.order {
 			if ne.color == "" {
-				ne.color = groupColor(grp) // groups come administer, use, grant
+				ne.color = access.GroupColor(grp) // groups come administer, use, grant
 			}
 			part := grp
 			if a.groups[grp] == access.Conditional {
