@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/snapshot"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/graphs")
@@ -24,30 +26,42 @@ const (
 
 // graphCases are the golden pictures: who-can answers of the example
 // snapshot, and a hand-made answer whose texts hold every character DOT or
-// Mermaid would read as syntax.
+// Mermaid would read as syntax. They are computed once for all tests.
 func graphCases(t *testing.T) map[string]*Graph {
 	t.Helper()
-	ctx := context.Background()
-	r, err := runner.New(ctx, runner.WithSnapshot(loadSnapshot(t, "../testdata/access/snapshot.json")))
+	cases, err := graphCasesOnce()
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cases
+}
+
+var graphCasesOnce = sync.OnceValues(func() (map[string]*Graph, error) {
+	ctx := context.Background()
+	snap, err := snapshot.Load("../testdata/access/snapshot.json")
+	if err != nil {
+		return nil, err
+	}
+	r, err := runner.New(ctx, runner.WithSnapshot(snap))
+	if err != nil {
+		return nil, err
 	}
 	cases := map[string]*Graph{}
 	for name, key := range map[string]string{"key1": key1, "key3-anyone": key3} {
 		rep, err := WhoCan(ctx, r, key, "", nil)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		cases[name] = KeyGraph(rep)
 	}
 	rep, err := CanUse(ctx, r, app, "")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cases["principal-app"] = PrincipalGraph(rep)
 	cases["escaping"] = KeyGraph(escapingReport())
-	return cases
-}
+	return cases, nil
+})
 
 // escapingReport is a who-can answer whose condition texts hold quotes,
 // backslashes, DOT escapes (\N, \l), HTML, Mermaid syntax and entity codes.
