@@ -7,7 +7,7 @@ BIN           := $(CURDIR)/.bin
 ORACLE        := conformance/oracle
 FUZZTIME      ?= 20s
 
-.PHONY: all build test test-go test-rego lint fmt-check fuzz bench bench-check load scale ci oracle conftest clean
+.PHONY: all build test test-go test-rego lint fmt-check fuzz bench bench-check load scale ci oracle conftest clean mermaid-check
 
 all: build
 
@@ -70,9 +70,17 @@ bench-check: conftest
 load:
 	$(GO) run ./cmd/kmsguard-load -duration 10s -rounds 6
 
-# scale: who-can over 5,000 roles and 2,000 keys (figures in docs/access.md).
+# scale: who-can and the HTML report over 5,000 roles and 2,000 keys
+# (figures in docs/access.md).
 scale:
 	KMSGUARD_SCALE=1 $(GO) test ./access/ -run 'TestScale$$' -v -count=1
+	KMSGUARD_SCALE=1 $(GO) test ./htmlreport/ -run 'TestReportScale$$' -v -count=1 -timeout 60m
+
+# mermaid-check: the who-can --format mermaid golden files through Mermaid's
+# own parser (npm, about 2 minutes on first run; not part of test).
+mermaid-check:
+	npm ci --prefix access/testdata/mermaid --no-audit --no-fund
+	$(GO) test ./access/ -run TestGraphMermaidParser -v -count=1
 
 ci: lint test fuzz
 

@@ -11,117 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kmsguard/kmsguard/internal/synthetic"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
-const scaleAccount = "111122223333"
-
-// Synthetic builds a deterministic snapshot of one account with the given
-// numbers of roles and keys: 20 teams, each with a key-use policy on its own
-// keys; a few administrators and KMS power users; inline policies with
-// encryption-context conditions; permissions boundaries; keys whose policies
-// name their team's administrator and users (through S3 only), some shared
-// with a partner account, some with grants.
-func Synthetic(roles, keys int) map[string]any {
-	const teams = 20
-	doc := func(stmts ...map[string]any) map[string]any {
-		list := make([]any, len(stmts))
-		for i, s := range stmts {
-			list[i] = s
-		}
-		return map[string]any{"Version": "2012-10-17", "Statement": list}
-	}
-	allow := func(actions, resource any) map[string]any {
-		return map[string]any{"Effect": "Allow", "Action": actions, "Resource": resource}
-	}
-	keyARN := func(j int) string {
-		return fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/k-%02d-%05d", scaleAccount, j%teams, j)
-	}
-	roleARN := func(i int) string {
-		return fmt.Sprintf("arn:aws:iam::%s:role/team-%02d/role-%05d", scaleAccount, i%teams, i)
-	}
-	admin := doc(allow("*", "*"))
-	power := doc(allow("kms:*", "*"))
-	teamUse := make([]map[string]any, teams)
-	other := make([]map[string]any, 10)
-	for t := range teams {
-		teamUse[t] = doc(allow([]any{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"},
-			fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/k-%02d-*", scaleAccount, t)))
-	}
-	for n := range other {
-		other[n] = doc(allow([]any{"s3:GetObject", "s3:PutObject", fmt.Sprintf("dynamodb:Query%d", n)}, "*"),
-			map[string]any{"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*", "Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": "us-east-1"}}})
-	}
-	boundary := doc(allow([]any{"kms:Decrypt", "kms:Encrypt", "kms:DescribeKey", "s3:*", "ec2:*"}, "*"))
-
-	principals := map[string]any{}
-	roleIndex := map[string]any{}
-	for i := range roles {
-		pols := []any{other[i%10]}
-		switch {
-		case i%50 == 0:
-			pols = append(pols, admin)
-		case i%33 == 0:
-			pols = append(pols, power)
-		case i%5 < 2:
-			pols = append(pols, teamUse[i%teams])
-		}
-		if i%10 == 3 {
-			pols = append(pols, doc(map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
-				"Condition": map[string]any{"StringEquals": map[string]any{"kms:EncryptionContext:app": fmt.Sprintf("app-%d", i)}}}))
-		}
-		p := map[string]any{"identity_policies": pols}
-		if i%5 == 4 {
-			p["permissions_boundary"] = boundary
-		}
-		principals[roleARN(i)] = p
-		roleIndex[fmt.Sprintf("%s:role-%05d", scaleAccount, i)] = roleARN(i)
-	}
-	keyMap := map[string]any{}
-	for j := range keys {
-		t := j % teams
-		users := []any{roleARN((j * 7) % roles), roleARN((j*7 + teams) % roles), roleARN((j*7 + 2*teams) % roles)}
-		stmts := []map[string]any{
-			{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::" + scaleAccount + ":root"}, "Action": "kms:*", "Resource": "*"},
-			{"Sid": "Allow access for Key Administrators", "Effect": "Allow", "Principal": map[string]any{"AWS": roleARN(t)},
-				"Action": []any{"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"}, "Resource": "*"},
-			{"Sid": "Allow use of the key", "Effect": "Allow", "Principal": map[string]any{"AWS": users},
-				"Action": []any{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, "Resource": "*",
-				"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "s3.us-east-1.amazonaws.com"}}},
-		}
-		if j%5 == 0 {
-			stmts = append(stmts, map[string]any{"Sid": "Partner", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::444455556666:root"},
-				"Action": []any{"kms:Decrypt", "kms:DescribeKey"}, "Resource": "*"})
-		}
-		grants := []any{}
-		if j%3 == 0 {
-			grants = append(grants, map[string]any{"grant_id": "g-" + strconv.Itoa(j), "grantee_principal": roleARN((j * 13) % roles),
-				"operations": []any{"Decrypt", "DescribeKey"}, "constraints": map[string]any{"encryption_context_subset": map[string]any{"app": "app-" + strconv.Itoa(j)}}})
-		}
-		keyMap[keyARN(j)] = map[string]any{
-			"key_policy": doc(stmts...),
-			"grants":     grants,
-			"key": map[string]any{"aliases": []any{fmt.Sprintf("alias/k-%05d", j)}, "tags": map[string]any{"team": fmt.Sprintf("team-%02d", t)},
-				"key_spec": "SYMMETRIC_DEFAULT", "key_usage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "multi_region": false, "key_manager": "CUSTOMER"},
-		}
-	}
-	s := snapshot.New(time.Date(2026, 11, 22, 7, 0, 0, 0, time.UTC))
-	s["keys"] = keyMap
-	s["principals"] = principals
-	s["roles"] = roleIndex
-	s["accounts"] = map[string]any{scaleAccount: map[string]any{"scps": []any{[]any{doc(allow("*", "*"))}}}}
-	// Round-trip through the snapshot reader, as the CLI loads a file.
-	data, err := snapshot.Encode(s)
-	if err != nil {
-		panic(err)
-	}
-	parsed, err := snapshot.Parse(data)
-	if err != nil {
-		panic(err)
-	}
-	return parsed
-}
+const scaleAccount = synthetic.Account
 
 // TestScale measures who-can for one key and --principal for one role on
 // a snapshot of 5,000 roles and 2,000 keys. It runs only with
@@ -132,7 +27,7 @@ func TestScale(t *testing.T) {
 	}
 	ctx := context.Background()
 	start := time.Now()
-	snap := Synthetic(5000, 2000)
+	snap := synthetic.Snapshot(5000, 2000)
 	data, _ := snapshot.Encode(snap)
 	t.Logf("synthetic snapshot: 5000 roles, 2000 keys, %.1f MB of JSON, generated in %v", float64(len(data))/1e6, time.Since(start).Round(time.Millisecond))
 
@@ -221,7 +116,7 @@ func TestSyntheticAgreement(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	snap := Synthetic(500, 40)
+	snap := synthetic.Snapshot(500, 40)
 	keys := []string{
 		fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/k-%02d-%05d", scaleAccount, 0, 0),
 		fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/k-%02d-%05d", scaleAccount, 7, 27),

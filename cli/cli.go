@@ -151,6 +151,7 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newSnapshotCommand(stdout, stderr),
 		newWhoCanCommand(stdout, stderr),
 		newDiffCommand(stdout, stderr),
+		newReportCommand(stdout, stderr),
 	)
 	return root
 }

@@ -63,7 +63,7 @@ func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&p.Key, "key", "", "the key `ARN`")
 	f.StringVar(&p.Principal, "principal", "", "the principal `ARN` (IAM or STS ARN, account id or service principal)")
 	f.StringVar(&p.Action, "action", "", "only this KMS `ACTION`, e.g. kms:Decrypt (default: every action on a key)")
-	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")
+	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text, json, dot (Graphviz) or mermaid")
 	if err := cmd.MarkFlagRequired("snapshot"); err != nil {
 		panic(err) // a programming error: the flag is defined above
 	}
@@ -71,8 +71,10 @@ func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
-	if p.Format != "text" && p.Format != "json" {
-		return inputErrorf("--format must be text or json, not %q", p.Format)
+	switch p.Format {
+	case "text", "json", "dot", "mermaid":
+	default:
+		return inputErrorf("--format must be text, json, dot or mermaid, not %q", p.Format)
 	}
 	if (p.Key == "") == (p.Principal == "") {
 		return inputErrorf("give exactly one of --key and --principal")
@@ -87,22 +89,30 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
 	}
 	var out any
 	var text func(io.Writer) error
+	var graph *access.Graph
 	if p.Key != "" {
 		rep, err := access.WhoCan(ctx, r, p.Key, p.Action, nil)
 		if err != nil {
 			return inputError(err)
 		}
 		out, text = rep, func(w io.Writer) error { return access.WriteKeyText(w, rep) }
+		graph = access.KeyGraph(rep)
 	} else {
 		rep, err := access.CanUse(ctx, r, p.Principal, p.Action)
 		if err != nil {
 			return inputError(err)
 		}
 		out, text = rep, func(w io.Writer) error { return access.WritePrincipalText(w, rep) }
+		graph = access.PrincipalGraph(rep)
 	}
-	if p.Format == "json" {
+	switch p.Format {
+	case "json":
 		err = writeJSON(stdout, out)
-	} else {
+	case "dot":
+		err = access.WriteDOT(stdout, graph)
+	case "mermaid":
+		err = access.WriteMermaid(stdout, graph)
+	default:
 		err = text(stdout)
 	}
 	if err != nil {
