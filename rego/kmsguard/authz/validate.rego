@@ -1,6 +1,7 @@
 package kmsguard.authz
 
 import data.kmsguard.catalog
+import data.kmsguard.iam.condition
 import data.kmsguard.iam.principal
 
 question_fields := {
@@ -162,6 +163,101 @@ context_value(v) if {
 	every x in v {
 		is_string(x)
 	}
+}
+
+# A given value must have its key's documented type (catalog
+# condition_keys.types): a value that does not parse would otherwise match
+# no policy value, which makes a negated operator true and can skip a Deny.
+errors contains sprintf("context[%q]: %s", [k, why]) if {
+	is_object(question.context)
+	some k, v in question.context
+	t := context_key_type(lower(k))
+	some x in context_list(v)
+	why := context_type_error(t, x)
+}
+
+# A kms:* key the requested action can never carry (the action's
+# condition_keys in the catalog) is an error: the question describes a
+# request AWS cannot receive. Global aws:* keys are not limited per action.
+errors contains sprintf("context[%q]: a kms:%s request never carries this key", [k, action.name]) if {
+	is_object(question.context)
+	some k, _ in question.context
+	startswith(lower(k), "kms:")
+	not action_carries(lower(k))
+}
+
+# context_key_type(k): the documented type of condition key k (lower-cased);
+# undefined for keys the catalog does not know.
+context_key_type(k) := catalog.condition_keys.types[k]
+
+context_key_type(k) := t if {
+	not catalog.condition_keys.types[k]
+	some prefix, t in catalog.condition_keys.prefixes
+	startswith(k, prefix)
+	count(k) > count(prefix)
+}
+
+context_list(v) := v if is_array(v)
+
+context_list(v) := [v] if not is_array(v)
+
+# action_carries(k): requests for the question's action can carry kms:* key k.
+action_carries(k) if k in catalog.condition_keys.every_action
+
+action_carries(k) if k in action.condition_keys
+
+action_carries(k) if {
+	some prefix in action.condition_keys
+	endswith(prefix, ":")
+	startswith(k, prefix)
+	count(k) > count(prefix)
+}
+
+# context_type_error(t, x): why the single value x does not fit type t.
+context_type_error("Bool", x) := sprintf("%v is not true or false (Bool key)", [x]) if not bool_value(x)
+
+context_type_error("Numeric", x) := sprintf("%v is not a whole number of 0 or more (Numeric key)", [x]) if not count_value(x)
+
+context_type_error("Date", x) := sprintf("%v is not a W3C ISO 8601 date or epoch seconds (Date key)", [x]) if not condition.date_ns(condition.text(x))
+
+context_type_error("IP", x) := sprintf("%v is not an IPv4 or IPv6 address (IP key)", [x]) if not ip_value(x)
+
+context_type_error("ARN", x) := sprintf("%v is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)", [x]) if not arn_value(x)
+
+context_type_error(t, x) := sprintf("%v is not a string (%s key)", [x, t]) if {
+	t in {"String", "ArrayOfString"}
+	is_boolean(x)
+}
+
+bool_value(x) if is_boolean(x)
+
+bool_value(x) if {
+	is_string(x)
+	lower(x) in {"true", "false"}
+}
+
+# Every Numeric key KMS requests carry counts days or seconds.
+count_value(x) if {
+	is_number(x)
+	x >= 0
+	x == floor(x)
+	x < 1000000000000000
+}
+
+count_value(x) if {
+	is_string(x)
+	regex.match(`^[0-9]{1,15}$`, x)
+}
+
+ip_value(x) if {
+	is_string(x)
+	not contains(x, "/")
+	net.cidr_is_valid(condition.cidr(x))
+}
+
+arn_value(x) if {
+	is_string(x)
+	regex.match(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`, x)
 }
 
 errors contains sprintf("context: %q is given twice (condition keys are case-insensitive)", [lower(k)]) if {
