@@ -1,7 +1,5 @@
 package kmsguard.authz_test
 
-import data.kmsguard.authz
-
 # ---- context values must fit their key's type ----------------------------------------------
 # IAM: "aws:SourceIp" is of type IP address, numeric keys compare numbers,
 # Date keys W3C ISO 8601 dates or epoch seconds, Bool keys true or false.
@@ -79,4 +77,56 @@ test_context_key_action_never_carries if {
 
 	# Global keys are not limited per action.
 	d(object.union(q(alice, "kms:PutKeyPolicy", p), {"context": {"aws:SourceVpce": "vpce-1"}})) == "Allowed"
+}
+
+# ---- guardrail scope ------------------------------------------------------------------------
+# Organizations, RCPs: "RCPs don't affect resources in the management
+# account"; service-linked roles are among the entities RCPs do not restrict.
+# https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+# KMS: "Resource control policies in your organization do not apply to AWS
+# managed keys"; the KMS RCP examples restrict AWS service principals, so
+# RCPs apply to them.
+# https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+# Organizations, SCPs: SCPs do not affect the management account's
+# principals or service-linked roles.
+# https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+
+deny_all_rcp := {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]}
+
+deny_all_scp := {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:*", "Resource": "*"}]}
+
+slr_a := "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+
+test_rcps_skip_management_account_keys if {
+	base := object.union(q(alice, "kms:Decrypt", kp([allow_to(alice, "kms:Decrypt")])), {"rcps": [[deny_all_rcp]]})
+	d(base) == "ExplicitlyDenied"
+	d(object.union(base, {"management_account": "111122223333"})) == "Allowed"
+	d(object.union(base, {"management_account": "999999999999"})) == "ExplicitlyDenied"
+}
+
+test_rcps_skip_service_linked_roles if {
+	base := object.union(q(slr_a, "kms:Decrypt", kp([allow_to(slr_a, "kms:Decrypt")])), {"rcps": [[deny_all_rcp]]})
+	d(base) == "Allowed"
+
+	# The same role called as a session with its full role ARN.
+	sess := "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling"
+	d(object.union(base, {"principal": sess, "role_arn": slr_a})) == "Allowed"
+}
+
+test_rcps_apply_to_service_principals if {
+	ct := kp([{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*"}])
+	d(object.union(q("cloudtrail.amazonaws.com", "kms:GenerateDataKey", ct), {"rcps": [[deny_all_rcp]]})) == "ExplicitlyDenied"
+}
+
+test_scps_skip_management_account_principals if {
+	base := object.union(q(alice, "kms:Decrypt", kp([allow_to(alice, "kms:Decrypt")])), {"scps": [[deny_all_scp]]})
+	d(base) == "ExplicitlyDenied"
+	d(object.union(base, {"management_account": "111122223333"})) == "Allowed"
+	sess_base := object.union(base, {"principal": session, "key_policy": kp([allow_to(session, "kms:Decrypt")])})
+	d(sess_base) == "ExplicitlyDenied"
+	d(object.union(sess_base, {"management_account": "111122223333"})) == "Allowed"
+}
+
+test_management_account_must_be_an_account if {
+	err(object.union(q(alice, "kms:Decrypt", default_policy), {"management_account": "o-abc"})) == "management_account: must be a 12-digit account id"
 }

@@ -7,7 +7,7 @@ import data.kmsguard.iam.principal
 question_fields := {
 	"id", "principal", "action", "resource", "context", "key_policy", "identity_policies",
 	"permissions_boundary", "session_policy", "scps", "rcps", "grants", "vpc_endpoint_policy",
-	"role_arn", "key",
+	"role_arn", "key", "management_account",
 }
 
 # errors: what is wrong with the question, each "field: what is wrong".
@@ -38,6 +38,11 @@ errors contains sprintf("%s: must be a string", [k]) if {
 	some k in ["principal", "action", "resource", "role_arn"]
 	k in object.keys(question)
 	not is_string(question[k])
+}
+
+errors contains "management_account: must be a 12-digit account id" if {
+	"management_account" in object.keys(question)
+	not regex.match(`^[0-9]{12}$`, object.get(question, "management_account", ""))
 }
 
 errors contains sprintf("principal: %q is not a principal (expected an IAM user, role, assumed-role or federated-user ARN, an account root ARN or 12-digit account id, or a service principal such as logs.us-east-1.amazonaws.com)", [question.principal]) if {
