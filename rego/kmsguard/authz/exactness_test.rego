@@ -130,3 +130,32 @@ test_scps_skip_management_account_principals if {
 test_management_account_must_be_an_account if {
 	err(object.union(q(alice, "kms:Decrypt", default_policy), {"management_account": "o-abc"})) == "management_account: must be a 12-digit account id"
 }
+
+# ---- federated-user sessions ---------------------------------------------------------------
+# IAM, "Session policies": with GetFederationToken, "If you do not pass a
+# policy, the resulting federated user session has no permissions. The only
+# exception is when the credentials are used to access a resource that has a
+# resource-based policy that specifically references the federated user
+# session in the Principal element of the policy."
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+
+fed := "arn:aws:sts::111122223333:federated-user/bob"
+
+session_allow_decrypt := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}
+
+test_federated_without_session_policy if {
+	# Delegation to IAM through the account principal: nothing without a session policy.
+	base := object.union(q(fed, "kms:Decrypt", default_policy), {"identity_policies": [iam("kms:Decrypt")]})
+	d(base) == "ImplicitlyDenied"
+	d(object.union(base, {"session_policy": session_allow_decrypt})) == "Allowed"
+
+	# Principal "*" does not name the session.
+	star := kp([{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}])
+	d(q(fed, "kms:Decrypt", star)) == "ImplicitlyDenied"
+	d(object.union(q(fed, "kms:Decrypt", star), {"session_policy": session_allow_decrypt})) == "Allowed"
+
+	# A key policy or grant naming the session itself applies.
+	d(q(fed, "kms:Decrypt", kp([allow_to(fed, "kms:Decrypt")]))) == "Allowed"
+	d(object.union(q(fed, "kms:Decrypt", kp([])), {"grants": [{"grantee_principal": fed, "operations": ["Decrypt"]}]})) == "Allowed"
+	d(object.union(q(fed, "kms:Decrypt", kp([])), {"grants": [{"grantee_principal": "arn:aws:iam::111122223333:root", "operations": ["Decrypt"]}], "identity_policies": [iam("kms:Decrypt")]})) == "ImplicitlyDenied"
+}

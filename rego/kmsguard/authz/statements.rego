@@ -191,7 +191,13 @@ boundary_denies := [reason("permissions_boundary", s) |
 	identity_applies(s, action_name, request_resource)
 ]
 
-session_allows(_, _) if not question.session_policy
+# A federated-user session (GetFederationToken) without a session policy
+# has no permissions: only resource policies that name the session itself
+# apply (IAM, "Session policies").
+session_allows(_, _) if {
+	not question.session_policy
+	caller.kind != "federated"
+}
 
 session_allows(a, r) if {
 	some s in session_statements
