@@ -159,3 +159,91 @@ test_federated_without_session_policy if {
 	d(object.union(q(fed, "kms:Decrypt", kp([])), {"grants": [{"grantee_principal": fed, "operations": ["Decrypt"]}]})) == "Allowed"
 	d(object.union(q(fed, "kms:Decrypt", kp([])), {"grants": [{"grantee_principal": "arn:aws:iam::111122223333:root", "operations": ["Decrypt"]}], "identity_policies": [iam("kms:Decrypt")]})) == "ImplicitlyDenied"
 }
+
+# ---- one principal, one answer ------------------------------------------------------------
+# IAM policy evaluation logic: a resource-based policy (or grant) naming a
+# role ARN is limited by the role session's permissions boundary and session
+# policy; kmsguard reads a caller given as the role ARN as a session of it.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+
+deny_nothing_boundary := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+
+test_role_grant_same_answer_as_session if {
+	g := {"grantee_principal": role, "operations": ["Decrypt"]}
+	for_role := object.union(q(role, "kms:Decrypt", kp([])), {"grants": [g], "permissions_boundary": deny_nothing_boundary})
+	for_session := object.union(for_role, {"principal": session})
+	d(for_role) == "ImplicitlyDenied"
+	d(for_session) == "ImplicitlyDenied"
+	d(object.union(for_role, {"permissions_boundary": allow_all})) == "Allowed"
+	d(object.union(for_session, {"permissions_boundary": allow_all})) == "Allowed"
+}
+
+# ---- RetireGrant by a retiring account -------------------------------------------------------
+# KMS, "Retiring and revoking grants": when the retiring principal is an
+# account, the account can delegate kms:RetireGrant to its IAM principals.
+# https://docs.aws.amazon.com/kms/latest/developerguide/grant-manage.html
+
+test_retiring_account_delegates if {
+	g := {"grantee_principal": role, "operations": ["Decrypt"], "retiring_principal": "arn:aws:iam::444455556666:root"}
+	retire_pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:RetireGrant", "Resource": "*"}]}
+	d(object.union(q(carol, "kms:RetireGrant", default_policy), {"grants": [g]})) == "ImplicitlyDenied"
+	d(object.union(q(carol, "kms:RetireGrant", default_policy), {"grants": [g], "identity_policies": [retire_pol]})) == "Allowed"
+}
+
+# ---- grant chains --------------------------------------------------------------------------
+# KMS API CreateGrant, Constraints: "If a grant with a grant constraint
+# includes the CreateGrant operation, the constraint requires that any grants
+# created with the CreateGrant permission have an equally strict or stricter
+# encryption context constraint."
+# https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html
+# KMS, "Creating grants" (Granting CreateGrant permission): a grantee can
+# pass on only operations of its own grant.
+# https://docs.aws.amazon.com/kms/latest/developerguide/create-grant-overview.html
+
+parent_subset := {"grantee_principal": alice, "operations": ["CreateGrant", "Decrypt"], "constraints": {"encryption_context_subset": {"dept": "IT"}}}
+
+child(constraints) := {"grantee_principal": role, "operations": ["Decrypt"], "constraints": constraints}
+
+chain(parent, c) := object.union(q(alice, "kms:CreateGrant", kp([])), {"grants": [parent], "grant": c})
+
+test_grant_chain_constraints if {
+	d(chain(parent_subset, child({"encryption_context_subset": {"dept": "IT"}}))) == "Allowed"
+	d(chain(parent_subset, child({"encryption_context_subset": {"dept": "IT", "app": "x"}}))) == "Allowed"
+	d(chain(parent_subset, child({"encryption_context_equals": {"dept": "IT"}}))) == "Allowed"
+	d(chain(parent_subset, child({"encryption_context_subset": {"app": "x"}}))) == "ImplicitlyDenied"
+	d(chain(parent_subset, {"grantee_principal": role, "operations": ["Decrypt"]})) == "ImplicitlyDenied"
+
+	parent_equals := object.union(parent_subset, {"constraints": {"encryption_context_equals": {"dept": "IT"}}})
+	d(chain(parent_equals, child({"encryption_context_equals": {"dept": "IT"}}))) == "Allowed"
+	d(chain(parent_equals, child({"encryption_context_subset": {"dept": "IT"}}))) == "ImplicitlyDenied"
+
+	# Operations must come from the parent grant.
+	d(chain(parent_subset, object.union(child({"encryption_context_subset": {"dept": "IT"}}), {"operations": ["Encrypt"]}))) == "ImplicitlyDenied"
+
+	# Without the child described, a constrained parent allows no CreateGrant.
+	d(object.union(q(alice, "kms:CreateGrant", kp([])), {"grants": [parent_subset], "context": {"kms:GrantOperations": ["Decrypt"]}})) == "ImplicitlyDenied"
+
+	# A key-policy allow for CreateGrant is not limited that way.
+	d(object.union(q(alice, "kms:CreateGrant", kp([allow_to(alice, "kms:CreateGrant")])), {"grant": child({})})) == "Allowed"
+}
+
+# The CreateGrant context comes from the described grant; a contradicting
+# context value is an error naming both.
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+test_grant_context_from_described_grant if {
+	p := kp([{
+		"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:CreateGrant", "Resource": "*",
+		"Condition": {"ForAllValues:StringEquals": {"kms:GrantOperations": ["Encrypt", "Decrypt"]}, "StringEquals": {"kms:GranteePrincipal": role}},
+	}])
+	d(object.union(q(alice, "kms:CreateGrant", p), {"grant": child({})})) == "Allowed"
+	d(object.union(q(alice, "kms:CreateGrant", p), {"grant": object.union(child({}), {"operations": ["Sign"]})})) == "ImplicitlyDenied"
+	err(object.union(q(alice, "kms:CreateGrant", p), {"grant": child({}), "context": {"kms:GranteePrincipal": alice}})) == sprintf("context[\"kms:GranteePrincipal\"]: %s contradicts the described grant ([\"%s\"])", [alice, role])
+	err(object.union(q(alice, "kms:Decrypt", p), {"grant": child({})})) == "grant: only a kms:CreateGrant question describes the grant it creates"
+}
+
+# KMS API CreateGrant, Operations: the GrantOperation values are spelled
+# Decrypt, Encrypt, ...; another spelling is rejected.
+test_grant_operation_spelling if {
+	err(object.union(q(alice, "kms:Decrypt", kp([])), {"grants": [{"grantee_principal": alice, "operations": ["decrypt"]}]})) == "grants[0].operations: \"decrypt\" is not spelled as KMS spells the operation (Decrypt)"
+}

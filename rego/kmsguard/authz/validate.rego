@@ -7,7 +7,7 @@ import data.kmsguard.iam.principal
 question_fields := {
 	"id", "principal", "action", "resource", "context", "key_policy", "identity_policies",
 	"permissions_boundary", "session_policy", "scps", "rcps", "grants", "vpc_endpoint_policy",
-	"role_arn", "key", "management_account",
+	"role_arn", "key", "management_account", "grant",
 }
 
 # errors: what is wrong with the question, each "field: what is wrong".
@@ -296,6 +296,12 @@ grant_errors(path, g) := {msg |
 		{sprintf("%s: needs exactly one of grantee_principal and grantee_service_principal", [path]) | count({k | some k in ["grantee_principal", "grantee_service_principal"]; is_string(g[k])}) != 1},
 		{sprintf("%s.operations: must be a non-empty list of grant operations", [path]) | not non_empty_strings(object.get(g, "operations", null))},
 		{sprintf("%s.operations: %q is not a grant operation", [path, op]) | some op in g.operations; is_string(op); not lower(op) in grant_operations},
+		{sprintf("%s.operations: %q is not spelled as KMS spells the operation (%s)", [path, op, catalog.actions[lower(op)].name]) |
+			some op in g.operations
+			is_string(op)
+			lower(op) in grant_operations
+			op != catalog.actions[lower(op)].name
+		},
 		constraint_errors(sprintf("%s.constraints", [path]), g),
 	]
 	some msg in check
@@ -338,6 +344,30 @@ string_map(v) if {
 	every _, x in v {
 		is_string(x)
 	}
+}
+
+# The grant a CreateGrant question creates.
+errors contains "grant: only a kms:CreateGrant question describes the grant it creates" if {
+	"grant" in object.keys(question)
+	action_key != "creategrant"
+}
+
+errors contains msg if {
+	"grant" in object.keys(question)
+	some msg in grant_errors("grant", question.grant)
+}
+
+# Context the described grant determines must not contradict it.
+errors contains sprintf("context[%q]: %v contradicts the described grant (%v)", [k, v, new_grant_keys[lower(k)]]) if {
+	is_object(question.context)
+	some k, v in question.context
+	want := new_grant_keys[lower(k)]
+	not same_values(context_values(v), want)
+}
+
+same_values(a, b) if {
+	{x | some x in a} == {x | some x in b}
+	count(a) == count(b)
 }
 
 # ---- key -------------------------------------------------------------------------------------
