@@ -110,3 +110,38 @@ func TestContextTypeProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestPrincipalNameProperty: a character IAM does not allow in a name
+// (control, whitespace, zero-width or other non-ASCII), inserted anywhere in
+// the user, role, session or federated-user name of a valid caller, makes the
+// question an error on the principal field (IAM and STS name rules:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+func TestPrincipalNameProperty(t *testing.T) {
+	r, err := runner.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	callers := []struct{ prefix, name string }{
+		{"arn:aws:iam::111122223333:user/", "alice"},
+		{"arn:aws:iam::111122223333:role/", "Admin"},
+		{"arn:aws:sts::111122223333:assumed-role/Admin/", "session-1"},
+		{"arn:aws:sts::111122223333:federated-user/", "bob"},
+	}
+	bad := []rune{0, '\t', '\n', '\r', ' ', 0x7f, 0x85, 0xa0, 0x200b, 0x200d, 0xfeff, 'é', 'ß', 0x4e2d, 0x1f600, '*', '?', ':', '"'}
+	if a := r.Decide(context.Background(), exactQuestion(t, "kms:Decrypt", map[string]any{})); a.Error != "" {
+		t.Fatalf("the valid question is an error: %+v", a)
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	for i := 0; i < 200; i++ {
+		c := callers[rng.IntN(len(callers))]
+		name := []rune(c.name)
+		at := rng.IntN(len(name) + 1)
+		name = append(name[:at], append([]rune{bad[rng.IntN(len(bad))]}, name[at:]...)...)
+		p := c.prefix + string(name)
+		q := exactQuestion(t, "kms:Decrypt", map[string]any{})
+		q.(ast.Object).Insert(ast.StringTerm("principal"), ast.StringTerm(p))
+		if a := r.Decide(context.Background(), q); !strings.HasPrefix(a.Error, "principal: ") {
+			t.Fatalf("principal %q: want an error on principal, got %+v", p, a)
+		}
+	}
+}

@@ -247,3 +247,47 @@ test_grant_context_from_described_grant if {
 test_grant_operation_spelling if {
 	err(object.union(q(alice, "kms:Decrypt", kp([])), {"grants": [{"grantee_principal": alice, "operations": ["decrypt"]}]})) == "grants[0].operations: \"decrypt\" is not spelled as KMS spells the operation (Decrypt)"
 }
+
+# ---- malformed principals, Principal objects and condition values ----------------------------
+# IAM names: user and role names use [A-Za-z0-9+=,.@_-], 1-64 characters;
+# role session names 2-64, federated-user names 2-32 of the same characters.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html
+
+test_principal_name_characters if {
+	some bad in [
+		"arn:aws:iam::111122223333:user/ali ce",
+		"arn:aws:iam::111122223333:user/alice\u0000",
+		"arn:aws:iam::111122223333:user/al\u200bice",
+		"arn:aws:iam::111122223333:role/Rölle",
+		"arn:aws:iam::111122223333:role/path with space/R",
+		"arn:aws:sts::111122223333:assumed-role/R/s\t1",
+		"arn:aws:sts::111122223333:assumed-role/R/x",
+		"arn:aws:sts::111122223333:federated-user/b",
+		"arn:aws:sts::111122223333:federated-user/bob\n",
+		"arn:aws:iam::111122223333:user/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	]
+	startswith(err(q(bad, "kms:Decrypt", default_policy)), "principal: ")
+}
+
+test_principal_names_iam_allows if {
+	every good in [
+		"arn:aws:iam::111122223333:user/a+b=c,d.e@f_g-h",
+		"arn:aws:iam::111122223333:role/team/sub/R",
+		"arn:aws:sts::111122223333:assumed-role/R/i-0123456789abcdef0",
+		"arn:aws:sts::111122223333:federated-user/bob@example.com",
+	] {
+		d(q(good, "kms:Decrypt", default_policy)) == "ImplicitlyDenied"
+	}
+}
+
+# IAM JSON element reference (Principal): a Principal names principals; an
+# empty object names none. Condition: a key needs at least one value.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+test_empty_principal_and_condition_values if {
+	err(q(alice, "kms:Decrypt", kp([{"Effect": "Deny", "Principal": {}, "Action": "kms:*", "Resource": "*"}]))) == "key_policy.Statement[0].Principal: an empty object names no principal"
+	err(q(alice, "kms:Decrypt", kp([{"Effect": "Deny", "NotPrincipal": {}, "Action": "kms:*", "Resource": "*"}]))) == "key_policy.Statement[0].NotPrincipal: an empty object names no principal"
+	err(q(alice, "kms:Decrypt", kp([allow_to(alice, "kms:Decrypt"), {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:SourceVpce": []}}}]))) == "key_policy.Statement[1].Condition.StringNotEquals[\"aws:SourceVpce\"]: an empty list of condition values"
+}
