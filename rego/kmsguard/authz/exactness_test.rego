@@ -291,3 +291,20 @@ test_empty_principal_and_condition_values if {
 	err(q(alice, "kms:Decrypt", kp([{"Effect": "Deny", "NotPrincipal": {}, "Action": "kms:*", "Resource": "*"}]))) == "key_policy.Statement[0].NotPrincipal: an empty object names no principal"
 	err(q(alice, "kms:Decrypt", kp([allow_to(alice, "kms:Decrypt"), {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:SourceVpce": []}}}]))) == "key_policy.Statement[1].Condition.StringNotEquals[\"aws:SourceVpce\"]: an empty list of condition values"
 }
+
+# ---- deprecated key-spec keys ---------------------------------------------------------------
+# KMS condition keys: kms:CustomerMasterKeySpec and kms:CustomerMasterKeyUsage
+# are deprecated and replaced by kms:KeySpec and kms:KeyUsage; they hold the
+# same values.
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-customer-master-key-spec
+test_deprecated_key_spec_keys if {
+	p := kp([{
+		"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:Decrypt", "Resource": "*",
+		"Condition": {"StringEquals": {"kms:CustomerMasterKeySpec": "SYMMETRIC_DEFAULT", "kms:CustomerMasterKeyUsage": "ENCRYPT_DECRYPT"}},
+	}])
+	d(object.union(q(alice, "kms:Decrypt", p), {"key": {"key_spec": "SYMMETRIC_DEFAULT", "key_usage": "ENCRYPT_DECRYPT"}})) == "Allowed"
+	d(object.union(q(alice, "kms:Decrypt", p), {"key": {"key_spec": "RSA_2048", "key_usage": "ENCRYPT_DECRYPT"}})) == "ImplicitlyDenied"
+	create := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:CreateKey", "Resource": "*", "Condition": {"StringEquals": {"kms:CustomerMasterKeySpec": "SYMMETRIC_DEFAULT"}}}]}
+	d(object.union(q(alice, "kms:CreateKey", default_policy), {"identity_policies": [create]})) == "Allowed"
+	d(object.union(q(alice, "kms:CreateKey", default_policy), {"identity_policies": [create], "context": {"kms:KeySpec": "RSA_2048"}})) == "ImplicitlyDenied"
+}
