@@ -308,3 +308,26 @@ test_deprecated_key_spec_keys if {
 	d(object.union(q(alice, "kms:CreateKey", default_policy), {"identity_policies": [create]})) == "Allowed"
 	d(object.union(q(alice, "kms:CreateKey", default_policy), {"identity_policies": [create], "context": {"kms:KeySpec": "RSA_2048"}})) == "ImplicitlyDenied"
 }
+
+# ---- value grammar -------------------------------------------------------------------------
+# IAM condition operators (Date): dates in "one of the W3C implementations of
+# the ISO 8601 date formats" or epoch (UNIX) time.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Date
+# https://www.w3.org/TR/NOTE-datetime
+test_date_profiles if {
+	p := kp([{
+		"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:Decrypt", "Resource": "*",
+		"Condition": {"DateGreaterThan": {"aws:TokenIssueTime": "2026-01"}, "DateLessThan": {"aws:TokenIssueTime": "2026-02-01T00:00+01:00"}},
+	}])
+	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"aws:TokenIssueTime": "2026-01-15T10:30Z"}})) == "Allowed"
+	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"aws:TokenIssueTime": "2026-01-31T23:30:00Z"}})) == "ImplicitlyDenied"
+	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"aws:TokenIssueTime": "1768473000"}})) == "Allowed"
+}
+
+# IAM Resource element: wildcards may appear in any segment of an ARN but
+# the service; such a pattern is an error, never a match.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+test_resource_service_wildcard if {
+	pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:*:us-west-2:111122223333:key/*"}]}
+	err(object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [pol]})) == "identity_policies[0].Statement[0].Resource: \"arn:aws:*:us-west-2:111122223333:key/*\" has a wildcard in the service part of the ARN"
+}
