@@ -154,9 +154,15 @@ key_field_keys := {
 	"multi_region": "kms:multiregion",
 }
 
-key_scalar_keys := {ck: [condition.text(key_info[f])] |
-	some f, ck in key_field_keys
-	key_info[f] != null
+# The deprecated kms:CustomerMasterKeySpec and kms:CustomerMasterKeyUsage
+# hold the values of kms:KeySpec and kms:KeyUsage (KMS condition keys).
+deprecated_keys := {"kms:keyspec": "kms:customermasterkeyspec", "kms:keyusage": "kms:customermasterkeyusage"}
+
+key_scalar_keys := object.union(scalar, {deprecated_keys[k]: v | some k, v in scalar; deprecated_keys[k]}) if {
+	scalar := {ck: [condition.text(key_info[f])] |
+		some f, ck in key_field_keys
+		key_info[f] != null
+	}
 }
 
 # Keys KMS supports only in IAM policies (aws:ResourceTag/*,
@@ -172,6 +178,26 @@ aliases_key := {} if not is_array(object.get(key_info, "aliases", null))
 
 request_defaults := object.get(catalog.request_defaults, action_key, {})
 
+# The grant a CreateGrant question describes (question.grant), or {}.
+new_grant := object.get(question, "grant", {})
+
+# new_grant_keys: the CreateGrant context the described grant determines
+# (kms:GrantOperations, kms:GranteePrincipal, kms:GranteeServicePrincipal,
+# kms:RetiringPrincipal, kms:GrantConstraintType).
+new_grant_keys := {k: v |
+	some k, v in {
+		"kms:grantoperations": object.get(new_grant, "operations", []),
+		"kms:granteeprincipal": [p | p := new_grant.grantee_principal],
+		"kms:granteeserviceprincipal": [p | p := new_grant.grantee_service_principal],
+		"kms:retiringprincipal": [p | p := new_grant.retiring_principal],
+		"kms:grantconstrainttype": [t |
+			some f, t in {"encryption_context_equals": "EncryptionContextEquals", "encryption_context_subset": "EncryptionContextSubset"}
+			object.get(object.get(new_grant, "constraints", {}), f, null) != null
+		],
+	}
+	count(v) > 0
+}
+
 # context: what IAM policies and guardrails see — derived keys, then the
 # documented defaults of request parameters, overridden by what the question
 # gives.
@@ -181,8 +207,18 @@ context := object.union_n([
 	key_property_keys,
 	request_defaults,
 	ec_keys,
+	new_grant_keys,
 	given_context,
+	given_deprecated_keys,
 ])
+
+# A kms:KeySpec or kms:KeyUsage the question gives also sets its deprecated
+# twin, unless the question gives that too.
+given_deprecated_keys := {deprecated_keys[k]: v |
+	some k, v in given_context
+	deprecated_keys[k]
+	not given_context[deprecated_keys[k]]
+}
 
 # key_policy_context: what a key policy sees.
 key_policy_context := {k: v |

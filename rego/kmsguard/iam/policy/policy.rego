@@ -155,11 +155,27 @@ valid_action_list(v) if {
 valid_resources(s) if {
 	not s.NotResource
 	string_list(s.Resource)
+	not some_service_wildcard(s.Resource)
 }
 
 valid_resources(s) if {
 	not s.Resource
 	string_list(s.NotResource)
+	not some_service_wildcard(s.NotResource)
+}
+
+# A wildcard in the service part of an ARN is no valid resource (IAM
+# Resource element: wildcards are not allowed in the service segment).
+service_wildcard(r) if {
+	startswith(r, "arn:")
+	parts := split(r, ":")
+	count(parts) > 2
+	regex.match(`[*?]`, parts[2])
+}
+
+some_service_wildcard(v) if {
+	some r in as_list(v)
+	service_wildcard(r)
 }
 
 valid_resources(s) if {
@@ -188,6 +204,7 @@ valid_condition(c) if {
 		condition.valid_op(op)
 		is_object(kv)
 		every _, x in kv {
+			x != []
 			scalar_list(x)
 			every y in condition.values(x) {
 				condition.valid_value(op, y)
@@ -286,7 +303,11 @@ action_value_errors(path, v) := {sprintf("%s: %q is not an action (expected serv
 	not regex.match(action_pattern, a)
 } if string_list(v)
 
-string_list_errors(path, s, k) := string_list_value_errors(sprintf("%s.%s", [path, k]), s[k]) if k in object.keys(s)
+string_list_errors(path, s, k) := string_list_value_errors(sprintf("%s.%s", [path, k]), s[k]) | {sprintf("%s.%s: %q has a wildcard in the service part of the ARN", [path, k, r]) |
+	some r in as_list(s[k])
+	is_string(r)
+	service_wildcard(r)
+} if k in object.keys(s)
 
 string_list_errors(_, s, k) := set() if not k in object.keys(s)
 
@@ -351,10 +372,15 @@ operator_errors(path, op, kv) := {msg |
 
 value_errors(path, _, v) := {sprintf("%s: a condition value must be a string, number, boolean or a list of them", [path])} if not scalar_list(v)
 
+value_errors(path, _, []) := {sprintf("%s: an empty list of condition values", [path])}
+
 value_errors(path, op, v) := {sprintf("%s: %v is not a valid value for %s", [path, x, op]) |
 	some x in condition.values(v)
 	not condition.valid_value(op, x)
-} if scalar_list(v)
+} if {
+	v != []
+	scalar_list(v)
+}
 
 scalar_list(v) if scalar(v)
 
