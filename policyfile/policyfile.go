@@ -23,8 +23,10 @@ import (
 	"strconv"
 	"strings"
 
+	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kmsguard/kmsguard/internal/strictyaml"
 	"github.com/kmsguard/kmsguard/question"
 )
 
@@ -209,12 +211,13 @@ func parseJSON(name string, data []byte) (any, error) {
 	return v, nil
 }
 
-// yamlLine matches the position in errors of go.yaml.in/yaml.
+// yamlLine matches the position in errors of sigs.k8s.io/yaml.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func parseYAML(name string, data []byte) (any, error) {
 	j, err := yaml.YAMLToJSON(data)
 	if err != nil {
+		// Its syntax errors name a better line than go.yaml.in/yaml/v3's.
 		msg := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
 		e := &Error{File: name}
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -224,6 +227,11 @@ func parseYAML(name string, data []byte) (any, error) {
 			e.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
 		}
 		return nil, e
+	}
+	// YAMLToJSON keeps the last of two equal keys: refuse them, and alias
+	// bombs, here.
+	if _, err := ParseYAML(name, data); err != nil {
+		return nil, err
 	}
 	if bytes.Equal(bytes.TrimSpace(j), []byte("null")) && len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty input: expected a document"}
@@ -235,11 +243,31 @@ func parseYAML(name string, data []byte) (any, error) {
 	return v, nil
 }
 
+// ParseYAML parses the first YAML document of a file into a node tree,
+// refusing duplicate mapping keys and alias bombs (strictyaml.Parse); errors
+// name the file, line and column. The document node's Content is empty for
+// an empty file.
+func ParseYAML(name string, data []byte) (*yamlv3.Node, error) {
+	root, err := strictyaml.Parse(data)
+	if err != nil {
+		var ye *strictyaml.Error
+		if errors.As(err, &ye) {
+			msg := ye.Msg
+			if ye.Path != "" {
+				msg = ye.Path + ": " + msg
+			}
+			return nil, &Error{File: name, Line: ye.Line, Column: ye.Column, Msg: msg}
+		}
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	return root, nil
+}
+
 // fileError turns an error of question.ParseJSON into an *Error of file name.
 func fileError(name, where string, err error) error {
 	var qe *question.Error
 	if errors.As(err, &qe) {
-		return &Error{File: name, Where: where, Line: qe.Line, Column: qe.Column, Msg: qe.Msg}
+		return &Error{File: name, Where: where, Line: qe.Line, Column: qe.Column, Msg: qe.Detail()}
 	}
 	return &Error{File: name, Where: where, Msg: err.Error()}
 }
