@@ -106,7 +106,11 @@ func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
 // list-grants` ({"Grants": [{"GranteePrincipal", "Operations", ...}]}), which
 // it converts to that shape. Elements of a bare list that use the AWS field
 // names are converted too. The result is never nil.
-func LoadList(path string, stdin io.Reader) ([]any, error) {
+//
+// keyARN is the key the grants are for (the question's resource), "" when
+// not known: a grant whose KeyId (list-grants output) names another key is
+// an error naming both, not a grant silently applied to the wrong key.
+func LoadList(path string, stdin io.Reader, keyARN string) ([]any, error) {
 	v, name, err := read(path, stdin)
 	if err != nil {
 		return nil, err
@@ -125,7 +129,11 @@ func LoadList(path string, stdin io.Reader) ([]any, error) {
 	}
 	out := make([]any, len(list))
 	for i, e := range list {
-		g, err := grant(e, name, fmt.Sprintf("%s[%d]", where, i))
+		at := fmt.Sprintf("%s[%d]", where, i)
+		if err := grantKey(e, name, at, keyARN); err != nil {
+			return nil, err
+		}
+		g, err := grant(e, name, at)
 		if err != nil {
 			return nil, err
 		}
@@ -324,6 +332,33 @@ var awsGrantFields = map[string]string{
 var awsConstraintFields = map[string]string{
 	"EncryptionContextEquals": "encryption_context_equals",
 	"EncryptionContextSubset": "encryption_context_subset",
+}
+
+// grantKey checks the KeyId of a grant in the shape of list-grants output:
+// "the unique identifier for the KMS key to which the grant applies"
+// (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantListEntry.html),
+// a key ARN or key id. It must name keyARN.
+func grantKey(v any, name, where, keyARN string) error {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil // grant reports it
+	}
+	id, found := obj["KeyId"]
+	if !found {
+		return nil
+	}
+	s, ok := id.(string)
+	if !ok || s == "" {
+		return &Error{File: name, Where: where + ".KeyId", Msg: "expected a key ARN or key id, got " + KindOf(id)}
+	}
+	if keyARN == "" {
+		return nil
+	}
+	_, keyID, _ := strings.Cut(keyARN, ":key/")
+	if s != keyARN && s != keyID {
+		return &Error{File: name, Where: where + ".KeyId", Msg: fmt.Sprintf("the grant is for key %s, not for the question's key %s", s, keyARN)}
+	}
+	return nil
 }
 
 // grant converts one grant to the question's shape when it uses the AWS field

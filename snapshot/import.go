@@ -44,7 +44,7 @@ func Import(src ImportSources, t time.Time) (map[string]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("grants for %s: the key needs a key policy too (--key-policy %s=FILE)", arn, arn)
 		}
-		grants, err := policyfile.LoadList(src.Grants[arn], nil)
+		grants, err := policyfile.LoadList(src.Grants[arn], nil, arn)
 		if err != nil {
 			return nil, err
 		}

@@ -68,7 +68,7 @@ func TestEveryEntryPointRefusesDuplicateKeys(t *testing.T) {
 			if err := os.WriteFile(p, b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := policyfile.LoadList(p, nil)
+			_, err := policyfile.LoadList(p, nil, "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
 			return err
 		}},
 		{"context file", `{"kms:ViaService": "s3.us-east-1.amazonaws.com", "aws:SourceVpc": ["vpc-1"]}`, func(b []byte) error {
