@@ -17,6 +17,9 @@ import (
 // ConfigName is the file name `kmsguard check` looks for.
 const ConfigName = ".kmsguard.yaml"
 
+// MaxConfigFile is the size cap of a configuration file (docs/check.md).
+const MaxConfigFile = 1 << 20
+
 // Config is the content of .kmsguard.yaml (docs/check.md, "Configuration").
 type Config struct {
 	// File is where the configuration was read from, as shown in messages.
@@ -103,13 +106,13 @@ func FindConfig(dir string) (string, error) {
 // is called in errors. File patterns of the configuration are relative to
 // the file's directory.
 func LoadConfig(path, name string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := policyfile.ReadFile(path, nil, MaxConfigFile, "a configuration file")
 	if err != nil {
-		var pe *os.PathError
+		var pe *policyfile.Error
 		if errors.As(err, &pe) {
-			err = pe.Err
+			pe.File = name
 		}
-		return nil, &policyfile.Error{File: name, Msg: err.Error()}
+		return nil, err
 	}
 	c, err := ParseConfig(name, data)
 	if err != nil {

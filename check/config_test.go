@@ -154,3 +154,19 @@ func TestGlob(t *testing.T) {
 		}
 	}
 }
+
+// .kmsguard.yaml has a size cap (docs/check.md, "Input limits").
+func TestLoadConfigSizeCap(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ConfigName)
+	data := append([]byte("admins: []\n"), make([]byte, MaxConfigFile)...)
+	for i := 11; i < len(data); i++ {
+		data[i] = '\n'
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfig(path, ConfigName)
+	if want := ".kmsguard.yaml: larger than 1 MiB, the size limit of a configuration file"; err == nil || err.Error() != want {
+		t.Errorf("LoadConfig = %v, want %q", err, want)
+	}
+}

@@ -66,7 +66,7 @@ func (e *Error) Error() string {
 // of `aws kms get-key-policy` ({"Policy": "<policy JSON>", "PolicyName": ...}),
 // which it unwraps. The result is a JSON object (map[string]any).
 func Load(path string, stdin io.Reader) (any, error) {
-	v, name, err := read(path, stdin)
+	v, name, err := read(path, stdin, MaxPolicyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func Load(path string, stdin io.Reader) (any, error) {
 // list of them, as for one level of SCPs or RCPs. List elements may be policy
 // documents or policy JSON strings. The result is never nil.
 func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
-	v, name, err := read(path, stdin)
+	v, name, err := read(path, stdin, MaxPolicyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
 // not known: a grant whose KeyId (list-grants output) names another key is
 // an error naming both, not a grant silently applied to the wrong key.
 func LoadList(path string, stdin io.Reader, keyARN string) ([]any, error) {
-	v, name, err := read(path, stdin)
+	v, name, err := read(path, stdin, MaxGrantsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -144,13 +144,13 @@ func LoadList(path string, stdin io.Reader, keyARN string) ([]any, error) {
 
 // LoadValue reads any JSON or YAML value, unchanged.
 func LoadValue(path string, stdin io.Reader) (any, error) {
-	v, _, err := read(path, stdin)
+	v, _, err := read(path, stdin, MaxPolicyFile)
 	return v, err
 }
 
 // LoadObject reads a JSON or YAML object (as for a request context file).
 func LoadObject(path string, stdin io.Reader) (map[string]any, error) {
-	v, name, err := read(path, stdin)
+	v, name, err := read(path, stdin, MaxPolicyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -161,33 +161,92 @@ func LoadObject(path string, stdin io.Reader) (map[string]any, error) {
 	return obj, nil
 }
 
-// read loads path ("-": stdin) and decodes it as JSON or YAML. name is how
-// the input is called in errors.
-func read(path string, stdin io.Reader) (v any, name string, err error) {
+// Size caps of the files this package reads (docs/decision-format.md,
+// "Input limits"). A key policy is at most 32 KB and an IAM policy at most
+// 10,240 characters, so a megabyte holds any policy document or list of them
+// with room for YAML comments; a key has at most 50,000 grants, which
+// list-grants prints in well under 64 MiB.
+const (
+	MaxPolicyFile = 1 << 20
+	MaxGrantsFile = 64 << 20
+)
+
+// read loads path ("-": stdin), at most limit bytes, and decodes it as JSON
+// or YAML. name is how the input is called in errors.
+func read(path string, stdin io.Reader, limit int64) (v any, name string, err error) {
+	what := "a policy file"
+	if limit == MaxGrantsFile {
+		what = "a grants file"
+	}
+	data, name, err := ReadFile(path, stdin, limit, what)
+	if err != nil {
+		return nil, name, err
+	}
+	v, err = Parse(name, data)
+	return v, name, err
+}
+
+// ReadFile reads path ("-": standard input) whole, refusing more than limit
+// bytes, the size cap of what ("a policy file"). name is how the input is
+// called in errors ("<stdin>" for "-"), and every error is an *Error naming
+// it.
+func ReadFile(path string, stdin io.Reader, limit int64, what string) (data []byte, name string, err error) {
 	name = path
-	var data []byte
+	var r io.Reader
 	if path == "-" {
 		name = StdinName
 		if stdin == nil {
 			return nil, name, &Error{File: name, Msg: "standard input is not available"}
 		}
-		data, err = io.ReadAll(stdin)
+		r = stdin
 	} else {
 		if path == "" {
 			return nil, name, errors.New("empty file name")
 		}
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			// "open x.json: no such file or directory" -> "x.json: no such file or directory"
-			err = pe.Err
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, name, &Error{File: name, Msg: pathError(err)}
 		}
-		return nil, name, &Error{File: name, Msg: err.Error()}
+		defer f.Close()
+		r = f
 	}
-	v, err = Parse(name, data)
-	return v, name, err
+	data, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, name, &Error{File: name, Msg: pathError(err)}
+	}
+	if int64(len(data)) > limit {
+		return nil, name, &Error{File: name, Msg: TooLarge(limit, what)}
+	}
+	return data, name, nil
+}
+
+// pathError drops the operation and path of an *os.PathError, which the
+// callers name themselves: "open x.json: no such file or directory" becomes
+// "no such file or directory".
+func pathError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// TooLarge is the message for an input larger than its cap.
+func TooLarge(limit int64, what string) string {
+	return "larger than " + Size(limit) + ", the size limit of " + what
+}
+
+// Size writes a byte count as the limits are documented: "1 MiB".
+func Size(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Parse decodes data as JSON or YAML (see the package comment); name is the

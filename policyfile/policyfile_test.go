@@ -319,3 +319,36 @@ func TestLoadValue(t *testing.T) {
 		t.Errorf("LoadValue = %#v", got)
 	}
 }
+
+// Every input has a size cap (docs/decision-format.md, "Input limits"): a
+// policy file of 1 MiB is read, one byte more is refused with the cap named;
+// grants files have a larger cap.
+func TestSizeCaps(t *testing.T) {
+	pad := func(doc string, size int) string { return doc + strings.Repeat(" ", size-len(doc)) }
+	atCap := write(t, "p.json", pad(defaultKeyPolicy, MaxPolicyFile))
+	if _, err := Load(atCap, nil); err != nil {
+		t.Errorf("a policy file of exactly %d bytes: %v", MaxPolicyFile, err)
+	}
+	over := write(t, "p.json", pad(defaultKeyPolicy, MaxPolicyFile+1))
+	want := "p.json: larger than 1 MiB, the size limit of a policy file"
+	if _, err := Load(over, nil); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("Load(1 MiB + 1) = %v, want %q", err, want)
+	}
+	if _, err := LoadPolicies(over, nil); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("LoadPolicies(1 MiB + 1) = %v, want %q", err, want)
+	}
+	if _, err := LoadObject(over, nil); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("LoadObject(1 MiB + 1) = %v, want %q", err, want)
+	}
+	stdin := strings.NewReader(pad(defaultKeyPolicy, MaxPolicyFile+1))
+	if _, err := Load("-", stdin); err == nil || err.Error() != "<stdin>: larger than 1 MiB, the size limit of a policy file" {
+		t.Errorf("Load(stdin, 1 MiB + 1) = %v", err)
+	}
+	grants := write(t, "g.json", pad(`{"Grants": []}`, MaxPolicyFile+1))
+	if _, err := LoadList(grants, nil, ""); err != nil {
+		t.Errorf("a grants file over 1 MiB: %v", err)
+	}
+	if _, _, err := ReadFile(grants, nil, 100, "a test input"); err == nil || !strings.HasSuffix(err.Error(), "g.json: larger than 100 bytes, the size limit of a test input") {
+		t.Errorf("ReadFile over its limit = %v", err)
+	}
+}

@@ -2,7 +2,6 @@ package snapshot
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"sort"
 	"time"
@@ -51,9 +50,9 @@ func Import(src ImportSources, t time.Time) (map[string]any, error) {
 		k["grants"] = grants
 	}
 	for _, f := range src.IAM {
-		data, err := os.ReadFile(f)
+		data, _, err := policyfile.ReadFile(f, nil, MaxFile, "an IAM details file")
 		if err != nil {
-			return nil, fmt.Errorf("%w", unwrapPath(err))
+			return nil, err
 		}
 		d, err := ParseIAM(data)
 		if err != nil {
