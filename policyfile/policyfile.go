@@ -243,7 +243,7 @@ func ReadFile(path string, stdin io.Reader, limit int64, what string) (data []by
 		if err != nil {
 			return nil, name, &Error{File: name, Msg: pathError(err)}
 		}
-		defer f.Close()
+		defer f.Close() //nolint:errcheck // read only: nothing to flush
 		r = f
 	}
 	data, err = io.ReadAll(io.LimitReader(r, limit+1))
