@@ -244,9 +244,9 @@ func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer
 		// Each message names its line and, when it is about a part of the
 		// question, the column that part starts at.
 		parts := policyfile.MapMessages(a.Error, func(path []policyfile.Segment, msg string) (string, bool) {
-			line, col, _ := policyfile.Locate("question.json", j.data, path)
-			if line == 0 {
-				return "", false
+			line, col, rest := policyfile.Locate("question.json", j.data, path)
+			if line == 0 || len(rest) > 0 {
+				return "", false // not in the question (a missing field)
 			}
 			return fmt.Sprintf("line %d, column %d: %s: %s", j.line+line-1, col, policyfile.JoinPath(path), msg), true
 		})
