@@ -248,7 +248,7 @@ func TestTextColor(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"\x1b[1;31mhigh    \x1b[0m", "\x1b[1mkeys/app.json\x1b[0m", "\x1b[2msuppressed: "} {
+	for _, want := range []string{"\x1b[1;31mhigh    \x1b[22;0m", "\x1b[1mkeys/app.json\x1b[22m", "\x1b[2msuppressed: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("colored text lacks %q:\n%s", want, out)
 		}
@@ -260,6 +260,29 @@ func TestTextColor(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "\x1b[") {
 		t.Error("escape codes without color")
+	}
+}
+
+// TestTextWidth: with a width (a terminal), messages wrap under their
+// column and no line is wider; without, a finding is one line.
+func TestTextWidth(t *testing.T) {
+	res, opt := fixture()
+	opt.Width = 80
+	var buf bytes.Buffer
+	if err := Text(&buf, res, opt); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	for _, l := range lines[:len(lines)-2] { // not the summary line
+		if len(l) > 80 {
+			t.Errorf("line of %d columns: %q", len(l), l)
+		}
+	}
+	want := "  14  high      KMS003 wildcard-principal  Statement[2] \"Public\" allows\n" +
+		"                kms:Decrypt, kms:Encrypt to every principal (\"*\"), with no\n" +
+		"                condition\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("wrapped text lacks %q:\n%s", want, buf.String())
 	}
 }
 
