@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -44,10 +43,7 @@ func ReadinessText(w io.Writer, file string, r *runner.Readiness, useColor bool)
 
 // ReadinessJSON writes the report as indented JSON, questions included.
 func ReadinessJSON(w io.Writer, r *runner.Readiness) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return WriteJSON(w, SchemaReadiness, r, "  ")
 }
 
 func decisionText(a *runner.Answer) string {
