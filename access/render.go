@@ -84,9 +84,9 @@ func WritePrincipalText(w io.Writer, r *PrincipalReport, width int) error {
 
 // writeGroup writes one group of actions:
 //
-//	  conditional  kms:Decrypt, kms:Encrypt
-//	               only via s3.us-east-1.amazonaws.com
-//	               via key policy #2 "ThroughS3"
+//	conditional  kms:Decrypt, kms:Encrypt
+//	             only via s3.us-east-1.amazonaws.com
+//	             via key policy #2 "ThroughS3"
 func writeGroup(w io.Writer, g Access, asked []string, width int) {
 	lead := fmt.Sprintf("%s%-11s  ", levelIndent, g.Access)
 	fmt.Fprintln(w, textwrap.Indent(actionsText(g.Actions, asked), lead, termsIndent, width))

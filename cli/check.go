@@ -55,14 +55,15 @@ const checkLong = `Lint key policies and IAM policies for KMS risks with kmsguar
 "kmsguard rules").
 
 PATH is a file, a directory (searched recursively for .json, .yaml, .yml and
-.template files; hidden files and directories and node_modules are skipped;
--v names each skipped file and why), a quoted glob such as 'stacks/*.yaml',
-or - for standard input. Paths with no policy document in them are an error. Each file may be a policy document (JSON or YAML),
-the output of "aws kms get-key-policy", a CloudFormation template (JSON or
-YAML, short intrinsics such as !Sub allowed) or a Terraform plan ("terraform
-show -json"). A bare policy naming a Principal is a key policy, otherwise an
-identity policy; --kind overrides that. Findings below --severity are left
-out. docs/check.md has the details.
+.template files; hidden files and directories and node_modules are skipped; -v
+names each skipped file and why), a quoted glob such as 'stacks/*.yaml', or -
+for standard input. Paths with no policy document in them are an error. Each
+file may be a policy document (JSON or YAML), the output of "aws kms
+get-key-policy", a CloudFormation template (JSON or YAML, short intrinsics
+such as !Sub allowed) or a Terraform plan ("terraform show -json"). A bare
+policy naming a Principal is a key policy, otherwise an identity policy;
+--kind overrides that. Findings below --severity are left out. docs/check.md
+has the details.
 
 The configuration is --config FILE or the first .kmsguard.yaml found in the
 working directory or a parent, up to the repository root (the directory
