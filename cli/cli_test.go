@@ -319,7 +319,7 @@ func TestUsageErrors(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {}, {"can", "--help"}, {"eval", "--help"}, {"version", "--help"},
-		{"bundle", "--help"}, {"snapshot", "--help"}, {"completion", "--help"}} {
+		{"bundle", "--help"}, {"snapshot", "--help"}} {
 		var stdout, stderr bytes.Buffer
 		err := Execute(t.Context(), args, strings.NewReader(""), &stdout, &stderr)
 		if err != nil || stderr.Len() != 0 {
