@@ -1,118 +1,98 @@
 package access
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"reflect"
+	"sort"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
-// WriteKeyText writes a who-can answer as a table: one block of rows per
-// principal and group of actions with the same access, with the conditions a
-// request must meet, the conditional denies, and the statements or grants
-// that give the access.
-func WriteKeyText(w io.Writer, r *KeyReport) error {
-	fmt.Fprintf(w, "Key: %s\n", r.Key)
+// Text layout of who-can and diff: a block per principal (or key), one
+// line per group of actions with its access level, then what a request
+// must meet, indented under the actions and wrapped to the width.
+const (
+	levelIndent = "  "
+	termsIndent = "               " // under the actions: 2 + len("conditional") + 2
+)
+
+// WriteKeyText writes a who-can answer: a block per principal with each
+// group of actions that have the same access, the conditions a request
+// must meet, the conditional denies, and the statements or grants that give
+// the access; lines fit width columns (ARNs are never broken).
+func WriteKeyText(w io.Writer, r *KeyReport, width int) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "Key: %s\n", r.Key)
 	if len(r.Principals) == 0 {
-		fmt.Fprintln(w, "No principal can use the key for the actions asked.")
-	} else {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PRINCIPAL\tTYPE\tACCESS\tACTIONS\tCONDITIONS")
-		for _, p := range r.Principals {
-			typ := p.Type
-			if p.External {
-				typ += " (external)"
-			}
-			for i, g := range p.Access {
-				name := p.Principal
-				if i > 0 {
-					name, typ = "", ""
-				}
-				writeRows(tw, []string{name, typ}, g, r.Actions)
-			}
+		fmt.Fprintln(bw, "No principal can use the key for the actions asked.")
+	}
+	allowed, conditional := 0, 0
+	for _, p := range r.Principals {
+		typ := p.Type
+		if p.External {
+			typ += ", external"
 		}
-		if err := tw.Flush(); err != nil {
-			return err
+		fmt.Fprintf(bw, "\n%s (%s)\n", p.Principal, typ)
+		unconditional := false
+		for _, g := range p.Access {
+			writeGroup(bw, g, r.Actions, width)
+			unconditional = unconditional || g.Access == Allowed
 		}
+		if unconditional {
+			allowed++
+		} else {
+			conditional++
+		}
+	}
+	if len(r.Principals) > 0 {
+		fmt.Fprintf(bw, "\n%d principal%s: %d with access needing no condition, %d only under conditions.\n",
+			len(r.Principals), plural(len(r.Principals)), allowed, conditional)
 	}
 	if len(r.Unparsed) > 0 {
-		fmt.Fprintf(w, "Not analysed (principals kmsguard cannot evaluate): %s\n", strings.Join(r.Unparsed, ", "))
+		fmt.Fprintln(bw, textwrap.Indent("Not analysed (principals kmsguard cannot evaluate): "+strings.Join(r.Unparsed, ", "), "", levelIndent, width))
 	}
-	return nil
+	return bw.Flush()
 }
 
-// WritePrincipalText writes a who-can --principal answer as a table: one
-// block of rows per key and group of actions.
-func WritePrincipalText(w io.Writer, r *PrincipalReport) error {
-	fmt.Fprintf(w, "Principal: %s (%s)\n", r.Principal, r.Type)
+// WritePrincipalText writes a who-can --principal answer: a block per key.
+func WritePrincipalText(w io.Writer, r *PrincipalReport, width int) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "Principal: %s (%s)\n", r.Principal, r.Type)
 	if !r.InSnapshot && r.Type != "account" && r.Type != "service" {
-		fmt.Fprintln(w, "Its identity policies are not in the snapshot: access that needs them is listed as a requirement.")
+		fmt.Fprintln(bw, textwrap.Indent("Its identity policies are not in the snapshot: access that needs them is listed as a requirement.", "", "", width))
 	}
 	if len(r.Keys) == 0 {
-		fmt.Fprintln(w, "It can use no key of the snapshot for the actions asked.")
-		return nil
+		fmt.Fprintln(bw, "It can use no key of the snapshot for the actions asked.")
+		return bw.Flush()
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tACCESS\tACTIONS\tCONDITIONS")
 	for _, k := range r.Keys {
-		for i, g := range k.Access {
-			name := k.Key
-			if i > 0 {
-				name = ""
-			}
-			writeRows(tw, []string{name}, g, r.Actions)
+		ext := ""
+		if k.External {
+			ext = " (another account's key)"
+		}
+		fmt.Fprintf(bw, "\n%s%s\n", k.Key, ext)
+		for _, g := range k.Access {
+			writeGroup(bw, g, r.Actions, width)
 		}
 	}
-	return tw.Flush()
+	return bw.Flush()
 }
 
-// writeRows writes one group: the lead cells and the access level on its
-// first row, its actions four to a row, and one condition, deny or "via"
-// line per row.
-func writeRows(w io.Writer, lead []string, g Access, asked []string) {
-	actions := actionLines(g.Actions, asked)
-	conds := conditionLines(g)
-	n := max(len(actions), len(conds))
-	for i := range n {
-		cells := make([]string, 0, len(lead)+3)
-		level := g.Access
-		if i > 0 {
-			level = ""
-			for range lead {
-				cells = append(cells, "")
-			}
-		} else {
-			cells = append(cells, lead...)
-		}
-		cells = append(cells, level, at(actions, i), at(conds, i))
-		fmt.Fprintln(w, strings.Join(cells, "\t"))
+// writeGroup writes one group of actions:
+//
+//	conditional  kms:Decrypt, kms:Encrypt
+//	             only via s3.us-east-1.amazonaws.com
+//	             via key policy #2 "ThroughS3"
+func writeGroup(w io.Writer, g Access, asked []string, width int) {
+	lead := fmt.Sprintf("%s%-11s  ", levelIndent, g.Access)
+	fmt.Fprintln(w, textwrap.Indent(actionsText(g.Actions, asked), lead, termsIndent, width))
+	for _, line := range conditionLines(g) {
+		fmt.Fprintln(w, textwrap.Indent(line, termsIndent, termsIndent+"  ", width))
 	}
-}
-
-func at(list []string, i int) string {
-	if i < len(list) {
-		return list[i]
-	}
-	return ""
-}
-
-func actionLines(actions, asked []string) []string {
-	text := actionsText(actions, asked)
-	if text != strings.Join(actions, ", ") {
-		return []string{text}
-	}
-	var lines []string
-	for i := 0; i < len(actions); i += 4 {
-		end := min(i+4, len(actions))
-		line := strings.Join(actions[i:end], ", ")
-		if end < len(actions) {
-			line += ","
-		}
-		lines = append(lines, line)
-	}
-	return lines
 }
 
 // conditionLines: what the request must meet (the path with the fewest
@@ -190,14 +170,20 @@ func plural(n int) string {
 	return "s"
 }
 
+// viaText names the statements and grants of the path, each once, and
+// the principal's own IAM policy once when the path needs it.
 func viaText(g Access) string {
 	var parts []string
+	seen := map[string]bool{}
 	for _, e := range bestPath(g) {
-		if e.Requires != "" {
-			parts = append(parts, "its own account's IAM policy")
-			continue
+		part := "its own account's IAM policy"
+		if e.Requires == "" {
+			part = reasonText(e.Reason)
 		}
-		parts = append(parts, reasonText(e.Reason))
+		if !seen[part] {
+			seen[part] = true
+			parts = append(parts, part)
+		}
 	}
 	return strings.Join(parts, " + ")
 }
@@ -238,40 +224,106 @@ func reasonText(r *runner.Reason) string {
 	return s
 }
 
-// WriteDiffText writes a diff: "+" for added access, "-" for removed, "~" for
-// changed conditions, each with the old and new level and conditions.
-func WriteDiffText(w io.Writer, d *DiffReport) error {
+// WriteDiffText writes a diff grouped by key and principal: "+" for added
+// access, "-" for removed, "~" for changed conditions; actions with the
+// same change share a line, and conditional access lists its ways one per
+// line, wrapped to width.
+//
+//	arn:aws:kms:us-east-1:111122223333:key/kmsguard-diff
+//	  arn:aws:iam::444455556666:root
+//	    + kms:Decrypt, kms:Encrypt: denied -> allowed
+func WriteDiffText(w io.Writer, d *DiffReport, width int) error {
+	bw := bufio.NewWriter(w)
 	if len(d.Added)+len(d.Removed)+len(d.Changed) == 0 {
-		fmt.Fprintln(w, "No access added, removed or changed.")
-		return nil
+		fmt.Fprintln(bw, "No access added, removed or changed.")
+		return bw.Flush()
 	}
-	write := func(mark string, list []Change) {
+	type line struct {
+		mark     string
+		actions  []string
+		old, new Side
+		expected string
+	}
+	type block struct {
+		key, principal string
+		lines          []*line
+	}
+	var blocks []*block
+	find := map[[2]string]*block{}
+	add := func(mark string, list []Change) {
 		for _, c := range list {
-			fmt.Fprintf(w, "%s %s %s on %s: %s -> %s", mark, c.Principal, c.Action, c.Key, sideText(c.Old), sideText(c.New))
-			if c.Expected != "" {
-				fmt.Fprintf(w, " (expected: --allow %s)", c.Expected)
+			b := find[[2]string{c.Key, c.Principal}]
+			if b == nil {
+				b = &block{key: c.Key, principal: c.Principal}
+				find[[2]string{c.Key, c.Principal}] = b
+				blocks = append(blocks, b)
 			}
-			fmt.Fprintln(w)
+			var same *line
+			for _, l := range b.lines {
+				if l.mark == mark && reflect.DeepEqual(l.old, c.Old) && reflect.DeepEqual(l.new, c.New) && (l.expected == "") == (c.Expected == "") {
+					same = l
+					break
+				}
+			}
+			if same == nil {
+				same = &line{mark: mark, old: c.Old, new: c.New}
+				b.lines = append(b.lines, same)
+			}
+			same.actions = append(same.actions, c.Action)
+			if c.Expected != "" && !strings.Contains(same.expected, c.Expected) {
+				same.expected = strings.TrimPrefix(same.expected+", "+c.Expected, ", ")
+			}
 		}
 	}
-	write("+", d.Added)
-	write("~", d.Changed)
-	write("-", d.Removed)
-	fmt.Fprintf(w, "%d added, %d changed, %d removed; %d need review\n", len(d.Added), len(d.Changed), len(d.Removed), d.Unexpected())
-	return nil
+	add("+", d.Added)
+	add("~", d.Changed)
+	add("-", d.Removed)
+	sort.SliceStable(blocks, func(i, j int) bool {
+		if blocks[i].key != blocks[j].key {
+			return blocks[i].key < blocks[j].key
+		}
+		return blocks[i].principal < blocks[j].principal
+	})
+	key := ""
+	for _, b := range blocks {
+		if b.key != key {
+			key = b.key
+			fmt.Fprintln(bw, key)
+		}
+		fmt.Fprintf(bw, "  %s\n", b.principal)
+		for _, l := range b.lines {
+			head := fmt.Sprintf("%s: %s -> %s", strings.Join(l.actions, ", "), l.old.Access, l.new.Access)
+			if l.expected != "" {
+				head += " (expected: --allow " + l.expected + ")"
+			}
+			fmt.Fprintln(bw, textwrap.Indent(head, "    "+l.mark+" ", "      ", width))
+			writeSide(bw, "before", l.old, width)
+			writeSide(bw, "after", l.new, width)
+		}
+	}
+	fmt.Fprintf(bw, "%d added, %d changed, %d removed; %d need review\n", len(d.Added), len(d.Changed), len(d.Removed), d.Unexpected())
+	return bw.Flush()
 }
 
-func sideText(s Side) string {
+// writeSide describes the conditions of conditional access, one way per
+// line:
+//
+//	before: A and B
+//	        or C
+//	        but denied when D
+func writeSide(w io.Writer, label string, s Side, width int) {
 	if s.Access != Conditional {
-		return s.Access
+		return
 	}
-	var paths []string
+	first := fmt.Sprintf("        %-8s", label+":")
+	rest := strings.Repeat(" ", len(first))
+	word := ""
 	for _, p := range s.Terms.Paths {
-		paths = append(paths, strings.Join(p, " and "))
+		fmt.Fprintln(w, textwrap.Indent(word+strings.Join(p, " and "), first, rest+"   ", width))
+		first, word = rest, "or "
 	}
-	text := "conditional [" + strings.Join(paths, " | ") + "]"
 	for _, u := range s.Terms.Unless {
-		text += " unless [" + strings.Join(u, " and ") + "]"
+		fmt.Fprintln(w, textwrap.Indent("but denied when "+strings.Join(u, " and "), first, rest+"   ", width))
+		first = rest
 	}
-	return text
 }

@@ -49,6 +49,9 @@ type Options struct {
 	Workers int
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// Progress, when set, is called after each file with the number of
+	// files done and the total, from one goroutine at a time.
+	Progress func(done, total int)
 }
 
 // Finding is a lint finding with its location in a file.
@@ -113,6 +116,15 @@ type Result struct {
 	// Skipped counts files of directories left out for their extension,
 	// NotPolicy files of directories in no known format.
 	Skipped, NotPolicy int
+	// Skips names every file of a directory that was left out, and why,
+	// sorted by file.
+	Skips []Skip
+}
+
+// Skip is a file of a directory that was not checked.
+type Skip struct {
+	File string
+	Why  string
 }
 
 // target is one file to check.
@@ -150,10 +162,18 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, e
 	results := make([]fileResult, len(targets))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
 	for range workers {
 		wg.Go(func() {
 			for i := range jobs {
 				results[i] = checkFile(ctx, l, targets[i], stdin, &opt)
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, len(targets))
+					mu.Unlock()
+				}
 			}
 		})
 	}
@@ -168,7 +188,10 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, r := range results {
+	for i, r := range results {
+		if r.notPolicy {
+			res.Skips = append(res.Skips, Skip{File: targets[i].name, Why: "not a policy document, get-key-policy output, CloudFormation template or Terraform plan"})
+		}
 		res.Findings = append(res.Findings, r.findings...)
 		res.Errors = append(res.Errors, r.errs...)
 		res.Documents += r.docs
@@ -180,6 +203,7 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, e
 		}
 	}
 	Sort(res.Findings)
+	sort.Slice(res.Skips, func(i, j int) bool { return res.Skips[i].File < res.Skips[j].File })
 	sort.SliceStable(res.Errors, func(i, j int) bool { return res.Errors[i].File < res.Errors[j].File })
 	return res, nil
 }
@@ -257,18 +281,22 @@ func collect(paths []string, res *Result) ([]target, error) {
 			name := d.Name()
 			if d.IsDir() {
 				if path != p && (strings.HasPrefix(name, ".") || name == "node_modules") {
+					res.Skips = append(res.Skips, Skip{File: display(path) + "/", Why: "hidden directory or node_modules"})
 					return fs.SkipDir
 				}
 				return nil
 			}
 			if strings.HasPrefix(name, ".") { // .kmsguard.yaml and other dot files
+				res.Skips = append(res.Skips, Skip{File: display(path), Why: "hidden file"})
 				return nil
 			}
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+				res.Skips = append(res.Skips, Skip{File: display(path), Why: "not a regular file"})
 				return nil
 			}
 			if !hasExtension(name) {
 				res.Skipped++
+				res.Skips = append(res.Skips, Skip{File: display(path), Why: "extension not " + strings.Join(Extensions, ", ")})
 				return nil
 			}
 			add(target{path: path, name: display(path)})
@@ -389,6 +417,14 @@ func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options
 		}
 		if opt.Config != nil && !opt.Config.apply(&fd) {
 			continue
+		}
+		if fd.Suppressed == nil {
+			for _, s := range d.Skips {
+				if s.ID == fd.ID {
+					fd.Suppressed = &Suppressed{Reason: s.Reason, Config: fmt.Sprintf("%s:%d", d.File, s.Line)}
+					break
+				}
+			}
 		}
 		if opt.Severity != "" && severityRank[fd.Severity] > threshold {
 			continue

@@ -11,6 +11,9 @@ var Severities = []string{"critical", "high", "medium", "low", "info"}
 // severityRank orders severities: lower is more severe.
 var severityRank = map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
+// FailOnNone is the --fail-on level no finding reaches: a soft fail.
+const FailOnNone = "none"
+
 // ParseSeverity checks a severity given by the user.
 func ParseSeverity(s string) (string, error) {
 	if _, ok := severityRank[s]; !ok {
@@ -20,8 +23,12 @@ func ParseSeverity(s string) (string, error) {
 }
 
 // AtLeast reports whether severity sev is at least as severe as threshold.
-// An unknown severity counts as the most severe.
+// An unknown severity counts as the most severe; nothing reaches the
+// threshold "none" (--fail-on none).
 func AtLeast(sev, threshold string) bool {
+	if threshold == FailOnNone {
+		return false
+	}
 	r, ok := severityRank[sev]
 	if !ok {
 		r = -1

@@ -66,7 +66,12 @@ func newBundleCommand(stdout io.Writer) *cobra.Command {
 		Use:   "bundle",
 		Short: "Build and verify OPA bundles of the policy",
 		Long:  bundleLong,
-		Args:  cobra.NoArgs,
+		Example: `  # Build a signed bundle with a snapshot, check it, serve it with stock OPA.
+  kmsguard bundle build -o kmsguard.tar.gz --data snapshot.json \
+    --signing-key private.pem --signing-alg RS256
+  kmsguard bundle verify --verification-key public.pem kmsguard.tar.gz
+  opa run --server --bundle kmsguard.tar.gz`,
+		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newBundleBuildCommand(stdout), newBundleVerifyCommand(stdout))
 	return cmd

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -136,9 +137,9 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	}
 	switch {
 	case p.Format == "json" && p.Explain && ans.Error == "":
-		err = writeJSON(stdout, explain)
+		err = report.WriteJSON(stdout, report.SchemaExplain, explain, "")
 	case p.Format == "json":
-		err = writeJSON(stdout, ans)
+		err = report.WriteJSON(stdout, report.SchemaCan, ans, "")
 	default:
 		if ans.Error == "" {
 			if defaulted {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,20 +10,27 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fatih/color"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/kmsguard/kmsguard/check"
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/parse"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
+	"github.com/kmsguard/kmsguard/runner"
 )
 
 // checkParams are the flags and arguments of `kmsguard check`.
 type checkParams struct {
-	Paths    []string
-	Format   string
+	Paths []string
+	// Formats are the --format values: FORMAT or FORMAT=FILE.
+	Formats []string
+	// Output is -o/--output: the file of the one format without its own.
+	Output   string
+	Skip     []string
+	Verbose  bool
 	Severity string
 	FailOn   string
 	Config   string
@@ -38,31 +46,44 @@ type checkParams struct {
 	// Dir is where the configuration search starts; "" is the working
 	// directory.
 	Dir string
+	// Progress shows how many files are done on stderr (set when stderr is
+	// a terminal).
+	Progress bool
 }
 
 const checkLong = `Lint key policies and IAM policies for KMS risks with kmsguard's rules (see
 "kmsguard rules").
 
 PATH is a file, a directory (searched recursively for .json, .yaml, .yml and
-.template files; hidden files and directories and node_modules are skipped)
-or - for standard input. Each file may be a policy document (JSON or YAML),
-the output of "aws kms get-key-policy", a CloudFormation template (JSON or
-YAML, short intrinsics such as !Sub allowed) or a Terraform plan ("terraform
-show -json"). A bare policy naming a Principal is a key policy, otherwise an
-identity policy; --kind overrides that. Findings below --severity are left
-out. docs/check.md has the details.
+.template files; hidden files and directories and node_modules are skipped; -v
+names each skipped file and why), a quoted glob such as 'stacks/*.yaml', or -
+for standard input. Paths with no policy document in them are an error. Each
+file may be a policy document (JSON or YAML), the output of "aws kms
+get-key-policy", a CloudFormation template (JSON or YAML, short intrinsics
+such as !Sub allowed) or a Terraform plan ("terraform show -json"). A bare
+policy naming a Principal is a key policy, otherwise an identity policy;
+--kind overrides that. Findings below --severity are left out. docs/check.md
+has the details.
 
 The configuration is --config FILE or the first .kmsguard.yaml found in the
 working directory or a parent, up to the repository root (the directory
 holding .git): rule changes, key administrators, the services each key is for,
-and suppressions (each with a reason). Suppressed findings are reported as
-such and do not fail the run.
+and suppressions (each with a reason). A CloudFormation resource can carry
+its own: Metadata: {kmsguard: {skip: [{id: KMS006, reason: ...}]}}.
+Suppressed findings are reported as such and do not fail the run. --skip
+leaves rules out of the run altogether.
+
+--format is repeatable: FORMAT writes to standard output (or to -o FILE),
+FORMAT=FILE to FILE, so one run can write SARIF for code scanning and text
+for the log: --format sarif=kmsguard.sarif --format text. At most one
+format goes to standard output.
 
 --service NAME checks instead whether a key policy lets that AWS service use
 the key: iotfleetwise, logs, logs-anomaly-detector, autoscaling-ebs,
 cloudtrail or s3.
 
-Exit status: 0 no finding at or above --fail-on (with --service: ready),
+Exit status: 0 no finding at or above --fail-on (always with --fail-on
+none; with --service: ready),
 1 findings at or above --fail-on (not ready), 2 usage error, bad
 configuration, a file that could not be read or parsed (the other files
 are still checked and reported) or, with --service, a question that could
@@ -70,8 +91,9 @@ not be answered.`
 
 const checkExample = `  kmsguard check policies/ templates/app.yaml
   aws kms get-key-policy --key-id "$KEY" --policy-name default | kmsguard check -
-  terraform show -json plan.out > plan.json && kmsguard check --format sarif plan.json > kmsguard.sarif
-  kmsguard check --severity medium --fail-on high --format github .
+  terraform show -json plan.out > plan.json && kmsguard check --format sarif -o kmsguard.sarif plan.json
+  kmsguard check --format sarif=kmsguard.sarif --format text --fail-on high .
+  kmsguard check --severity medium --fail-on none --skip KMS006,KMS017 --format github .
   kmsguard check --service logs --key-arn "$KEY_ARN" key-policy.json`
 
 func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -88,9 +110,12 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
-	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: "+strings.Join(report.Formats, ", "))
+	f.StringArrayVar(&p.Formats, "format", []string{"text"}, "output `FORMAT[=FILE]`: "+strings.Join(report.Formats, ", ")+" (repeatable)")
+	f.StringVarP(&p.Output, "output", "o", "", "write the format without its own file to `FILE` instead of standard output")
 	f.StringVar(&p.Severity, "severity", "info", "report findings of this `LEVEL` and above: "+strings.Join(check.Severities, ", "))
-	f.StringVar(&p.FailOn, "fail-on", "medium", "exit 1 for findings of this `LEVEL` and above")
+	f.StringVar(&p.FailOn, "fail-on", "medium", "exit 1 for findings of this `LEVEL` and above; none: never")
+	f.StringSliceVar(&p.Skip, "skip", nil, "leave out the rules `IDS` (comma-separated, e.g. KMS006,KMS017)")
+	f.BoolVarP(&p.Verbose, "verbose", "v", false, "name every file skipped and why on stderr")
 	f.StringVar(&p.Config, "config", "", "configuration `FILE` (default: .kmsguard.yaml in the working directory or a parent)")
 	f.StringVar(&p.Kind, "kind", "", "`KIND` of bare policy documents: key_policy or identity_policy (default: detected)")
 	f.BoolVar(&p.NoColor, "no-color", false, "no colors in text output (also: NO_COLOR set)")
@@ -99,6 +124,17 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&p.Resource, "resource", "", "with --service: the `ARN` of the log group, anomaly detector, trail or bucket the key protects")
 	f.StringVar(&p.Account, "account", "", "with --service autoscaling-ebs: the `ACCOUNT` of the Auto Scaling group")
 	f.StringVar(&p.Principal, "principal", "", "with --service s3: the IAM `ARN` that uploads and downloads")
+	p.Progress = textwrap.IsTerminal(stderr)
+	for flag, values := range map[string][]string{
+		"format":   report.Formats,
+		"severity": check.Severities,
+		"fail-on":  append(append([]string{}, check.Severities...), check.FailOnNone),
+		"service":  {"iotfleetwise", "logs", "logs-anomaly-detector", "autoscaling-ebs", "cloudtrail", "s3"},
+	} {
+		if err := cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+			panic(err) // a programming error: the flags are defined above
+		}
+	}
 	return cmd
 }
 
@@ -119,11 +155,18 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 	if p.Service != "" {
 		return runReadiness(ctx, p, stdin, stdout, stderr)
 	}
-	if !contains(report.Formats, p.Format) {
-		return inputErrorf("--format must be one of %s, not %q", strings.Join(report.Formats, ", "), p.Format)
+	outputs, err := checkOutputs(p.Formats, p.Output)
+	if err != nil {
+		return err
 	}
 	for _, f := range []struct{ name, val string }{{"--severity", p.Severity}, {"--fail-on", p.FailOn}} {
+		if f.name == "--fail-on" && f.val == check.FailOnNone {
+			continue
+		}
 		if _, err := check.ParseSeverity(f.val); err != nil {
+			if f.name == "--fail-on" {
+				return inputErrorf("--fail-on: unknown severity %q (expected %s, %s)", f.val, check.FailOnNone, strings.Join(check.Severities, ", "))
+			}
 			return inputErrorf("%s: %v", f.name, err)
 		}
 	}
@@ -144,25 +187,63 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
 	}
 	rules := r.Rules()
+	ids := make(map[string]bool, len(rules))
+	for _, rule := range rules {
+		ids[rule.ID] = true
+	}
 	if cfg != nil {
-		ids := make(map[string]bool, len(rules))
-		for _, rule := range rules {
-			ids[rule.ID] = true
-		}
 		if err := cfg.Validate(ids); err != nil {
 			return inputError(err)
 		}
 	}
-	res, err := check.Run(ctx, r, p.Paths, check.Options{Config: cfg, Kind: p.Kind, Severity: p.Severity, Stdin: stdin})
+	skip := map[string]bool{}
+	for _, id := range p.Skip {
+		id = strings.TrimSpace(id)
+		if !ids[id] {
+			return inputErrorf("--skip: no rule %q (kmsguard rules lists them)", id)
+		}
+		skip[id] = true
+	}
+	paths, err := expandGlobs(p.Paths)
+	if err != nil {
+		return err
+	}
+	opts := check.Options{Config: cfg, Kind: p.Kind, Severity: p.Severity, Stdin: stdin}
+	if p.Progress {
+		opts.Progress = progress(stderr)
+	}
+	res, err := check.Run(ctx, r, paths, opts)
 	if err != nil {
 		return inputError(err)
+	}
+	if len(skip) > 0 {
+		kept := res.Findings[:0]
+		for _, f := range res.Findings {
+			if !skip[f.ID] {
+				kept = append(kept, f)
+			}
+		}
+		res.Findings = kept
+	}
+	if p.Verbose {
+		for _, s := range res.Skips {
+			fmt.Fprintf(stderr, "kmsguard: skipped %s: %s\n", s.File, s.Why)
+		}
 	}
 	for i := range res.Errors {
 		fmt.Fprintf(stderr, "kmsguard: %s\n", res.Errors[i].Error())
 	}
-	opt := report.Options{FailOn: p.FailOn, Color: useColor(p, stdout), Version: moduleVersion(), Rules: rules}
-	if err := report.Write(stdout, p.Format, res, opt); err != nil {
-		return inputError(fmt.Errorf("writing the report: %w", err))
+	if res.Documents == 0 && len(res.Errors) == 0 {
+		hint := ""
+		if len(res.Skips) > 0 && !p.Verbose {
+			hint = fmt.Sprintf(" (%s skipped; -v names them)", plural(len(res.Skips), "file"))
+		}
+		return inputErrorf("no policy documents in %s%s", strings.Join(p.Paths, " "), hint)
+	}
+	for _, o := range outputs {
+		if err := writeCheckOutput(o, p, res, rules, stdout); err != nil {
+			return err
+		}
 	}
 	switch {
 	case len(res.Errors) > 0:
@@ -211,13 +292,121 @@ func displayPath(path string) string {
 	return path
 }
 
-// useColor: text to a terminal, unless --no-color or NO_COLOR.
-func useColor(p checkParams, stdout io.Writer) bool {
-	if p.NoColor || os.Getenv("NO_COLOR") != "" {
-		return false
+// checkOutput is one report of a run: a format and the file it goes to (""
+// for standard output).
+type checkOutput struct{ format, file string }
+
+// checkOutputs pairs the --format values with their files: FORMAT=FILE
+// names its own, and the one FORMAT without a file goes to -o FILE or
+// standard output.
+func checkOutputs(formats []string, output string) ([]checkOutput, error) {
+	var out []checkOutput
+	files := map[string]bool{}
+	toStdout := 0
+	for _, f := range formats {
+		name, file, hasFile := strings.Cut(f, "=")
+		if !contains(report.Formats, name) {
+			return nil, inputErrorf("--format must be one of %s (optionally =FILE), not %q", strings.Join(report.Formats, ", "), f)
+		}
+		if hasFile && file == "" {
+			return nil, inputErrorf("--format %s: the file name is empty", f)
+		}
+		if !hasFile {
+			toStdout++
+			file = output
+		}
+		if file != "" {
+			if files[file] {
+				return nil, inputErrorf("two formats write to %s", file)
+			}
+			files[file] = true
+		}
+		out = append(out, checkOutput{name, file})
 	}
-	f, ok := stdout.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	switch {
+	case toStdout > 1:
+		return nil, inputErrorf("only one --format can go to standard output or -o; give the others a file: --format FORMAT=FILE")
+	case toStdout == 0 && output != "":
+		return nil, inputErrorf("-o %s: every --format names its own file", output)
+	}
+	return out, nil
+}
+
+// writeCheckOutput writes one report; files are replaced whole.
+func writeCheckOutput(o checkOutput, p checkParams, res *check.Result, rules []runner.Rule, stdout io.Writer) error {
+	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules}
+	if o.file == "" {
+		opt.Color = useColor(p, stdout)
+		if textwrap.IsTerminal(stdout) {
+			opt.Width = textwrap.Width(stdout)
+		}
+		if err := report.Write(stdout, o.format, res, opt); err != nil {
+			return inputError(fmt.Errorf("writing the report: %w", err))
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, o.format, res, opt); err != nil {
+		return inputError(fmt.Errorf("writing the report: %w", err))
+	}
+	if err := os.WriteFile(o.file, buf.Bytes(), 0o644); err != nil {
+		return inputError(fmt.Errorf("writing the report: %w", err))
+	}
+	return nil
+}
+
+// expandGlobs replaces each path that does not exist but holds a glob
+// pattern ('stacks/*.yaml', quoted so the shell leaves it) with the paths it
+// matches; a pattern matching nothing is an error.
+func expandGlobs(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil || p == "-" || !strings.ContainsAny(p, "*?[") {
+			out = append(out, p)
+			continue
+		}
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, inputErrorf("%s: %v", p, err)
+		}
+		if len(matches) == 0 {
+			return nil, inputErrorf("%s: no file matches", p)
+		}
+		out = append(out, matches...)
+	}
+	return out, nil
+}
+
+// progress reports files done on one line of stderr (a terminal), for runs
+// of more than a screenful of files, and clears the line at the end.
+func progress(stderr io.Writer) func(done, total int) {
+	return func(done, total int) {
+		if total < progressMin {
+			return
+		}
+		if done < total {
+			fmt.Fprintf(stderr, "\rkmsguard: checked %d/%d files", done, total)
+			return
+		}
+		fmt.Fprint(stderr, "\r\x1b[K")
+	}
+}
+
+// progressMin is the number of files from which check shows progress.
+const progressMin = 20
+
+// plural is "1 file" or "2 files".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// useColor: text to a terminal, unless --no-color or NO_COLOR (the color
+// library reads NO_COLOR and TERM=dumb for the process).
+func useColor(p checkParams, stdout io.Writer) bool {
+	return !p.NoColor && !color.NoColor && os.Getenv("NO_COLOR") == "" && textwrap.IsTerminal(stdout)
 }
 
 func contains(list []string, s string) bool {
@@ -232,8 +421,9 @@ func contains(list []string, s string) bool {
 // runReadiness checks whether the key policies of one file let p.Service use
 // the key: exit 0 when every one is ready, 1 otherwise.
 func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout, stderr io.Writer) error {
-	if p.Format != "text" && p.Format != "json" {
-		return inputErrorf("--format must be text or json with --service, not %q", p.Format)
+	format := p.Formats[len(p.Formats)-1]
+	if len(p.Formats) != 1 || p.Output != "" || (format != "text" && format != "json") {
+		return inputErrorf("--format must be text or json with --service, to standard output, not %q", strings.Join(p.Formats, " "))
 	}
 	if len(p.Paths) != 1 {
 		return inputErrorf("--service checks one file, not %d", len(p.Paths))
@@ -296,7 +486,7 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout, s
 		if d.Where != "" {
 			name += " " + d.Where
 		}
-		if p.Format == "json" {
+		if format == "json" {
 			err = report.ReadinessJSON(stdout, rep)
 		} else {
 			err = report.ReadinessText(stdout, name, rep, useColor(p, stdout))

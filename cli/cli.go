@@ -107,13 +107,15 @@ func oneLine(s string) string {
 
 const rootLong = `kmsguard answers "can this principal call this KMS action on this key?" from
 the key policy, the caller's IAM policies, grants and the Organizations
-guardrails, the way AWS KMS would, without calling AWS.
+guardrails, the way AWS KMS would, without calling AWS; lints key policies in
+CI; and lists who can use the keys of an account.
 
-"kmsguard can" answers one question given as flags and policy files;
-"kmsguard eval" answers a batch of questions (JSON Lines in, JSON Lines out).
+Exit status: 0 allowed or clean, 1 denied or findings, 2 usage error, bad
+input or a question that could not be answered.
 
-Exit status: 0 allowed, 1 denied, 2 usage error, bad input or a question
-that could not be answered.`
+Colors: text output to a terminal is colored unless NO_COLOR is set (or
+--no-color). Tables fit the terminal's width, or 120 columns when the output
+is not a terminal (COLUMNS overrides both).`
 
 const rootExample = `  # Can alice decrypt with the key, given its key policy and her identity policy?
   kmsguard can --key-policy key-policy.json \
@@ -122,7 +124,13 @@ const rootExample = `  # Can alice decrypt with the key, given its key policy an
     --identity-policy alice.json
 
   # Answer a file of questions, one JSON object per line.
-  kmsguard eval --batch questions.jsonl > answers.jsonl`
+  kmsguard eval --batch questions.jsonl > answers.jsonl
+
+  # Lint key policies and templates; SARIF for code scanning, text on the terminal.
+  kmsguard check --format sarif=kmsguard.sarif --format text .
+
+  # Shell completion (bash, zsh, fish, powershell).
+  source <(kmsguard completion bash)`
 
 // NewRootCommand builds the kmsguard command tree reading stdin and writing
 // stdout and stderr.
@@ -135,7 +143,9 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	// kmsguard --version prints what kmsguard version does.
+	root.Version = moduleVersion()
+	root.SetVersionTemplate(versionText())
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -318,7 +318,8 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {}, {"can", "--help"}, {"eval", "--help"}, {"version", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {}, {"can", "--help"}, {"eval", "--help"}, {"version", "--help"},
+		{"bundle", "--help"}, {"snapshot", "--help"}} {
 		var stdout, stderr bytes.Buffer
 		err := Execute(t.Context(), args, strings.NewReader(""), &stdout, &stderr)
 		if err != nil || stderr.Len() != 0 {
@@ -331,14 +332,22 @@ func TestHelp(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	var stdout bytes.Buffer
-	if err := Execute(t.Context(), []string{"version"}, nil, &stdout, io.Discard); err != nil {
-		t.Fatal(err)
+	var outputs []string
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var stdout bytes.Buffer
+		if err := Execute(t.Context(), args, nil, &stdout, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+		if len(lines) != 4 || !strings.HasPrefix(lines[0], "kmsguard ") || len(lines[0]) == len("kmsguard ") ||
+			!strings.HasPrefix(lines[1], "revision ") || lines[2] != "OPA "+opaversion.Version ||
+			!strings.HasPrefix(lines[3], "go") {
+			t.Errorf("%v output = %q", args, stdout.String())
+		}
+		outputs = append(outputs, stdout.String())
 	}
-	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "kmsguard ") || len(lines[0]) == len("kmsguard ") ||
-		lines[1] != "OPA "+opaversion.Version {
-		t.Errorf("version output = %q", stdout.String())
+	if outputs[0] != outputs[1] {
+		t.Errorf("version and --version differ:\n%s\n%s", outputs[0], outputs[1])
 	}
 }
 

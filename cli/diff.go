@@ -13,7 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -116,9 +118,9 @@ func runDiff(ctx context.Context, p diffParams, stdout, _ io.Writer) error {
 	}
 	d.MarkExpected(allows)
 	if p.Format == "json" {
-		err = writeJSON(stdout, d)
+		err = report.WriteJSON(stdout, report.SchemaDiff, d, "")
 	} else {
-		err = access.WriteDiffText(stdout, d)
+		err = access.WriteDiffText(stdout, d, textwrap.Width(stdout))
 	}
 	if err != nil {
 		return inputError(fmt.Errorf("writing the diff: %w", err))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/report"
 )
 
@@ -25,7 +26,7 @@ func newRulesCommand(stdout io.Writer) *cobra.Command {
 		Use:     "rules [--format text|json]",
 		Short:   "List the lint rules of kmsguard check",
 		Long:    rulesLong,
-		Example: "  kmsguard rules\n  kmsguard rules --format json | jq -r '.[] | select(.severity == \"critical\") | .id'",
+		Example: "  kmsguard rules\n  kmsguard rules --format json | jq -r '.rules[] | select(.severity == \"critical\") | .id'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRules(cmd.Context(), p, stdout)
@@ -47,7 +48,7 @@ func runRules(ctx context.Context, p rulesParams, stdout io.Writer) error {
 	if p.Format == "json" {
 		err = report.RulesJSON(stdout, rules)
 	} else {
-		err = report.RulesText(stdout, rules)
+		err = report.RulesText(stdout, rules, textwrap.Width(stdout))
 	}
 	if err != nil {
 		return inputError(fmt.Errorf("writing the rules: %w", err))

@@ -40,7 +40,15 @@ func newSnapshotCommand(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "snapshot",
 		Short: "Assemble or merge snapshot files",
-		Args:  cobra.NoArgs,
+		Long: `Build snapshots (docs/snapshot-format.md) without calling AWS: "import" from
+saved AWS CLI outputs, "merge" several snapshots (one per account) into one.
+"kmsguard scan" takes a snapshot from AWS directly.`,
+		Example: `  # One snapshot from saved AWS CLI outputs, then one for the organization.
+  kmsguard snapshot import -o prod.json \
+    --key-policy "$KEY_ARN=key-policy.json" --grants "$KEY_ARN=grants.json" --iam iam.json
+  kmsguard snapshot merge -o all.json prod.json staging.json
+  kmsguard who-can --snapshot all.json --key "$KEY_ARN"`,
+		Args: cobra.NoArgs,
 	}
 	var p snapshotImportParams
 	imp := &cobra.Command{

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -13,8 +14,8 @@ import (
 func newVersionCommand(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
-		Short:   "Print the kmsguard and OPA versions",
-		Example: "  kmsguard version",
+		Short:   "Print the kmsguard version, its VCS revision and the OPA version",
+		Example: "  kmsguard version\n  kmsguard --version",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runVersion(stdout)
@@ -23,8 +24,23 @@ func newVersionCommand(stdout io.Writer) *cobra.Command {
 }
 
 func runVersion(stdout io.Writer) error {
-	_, err := fmt.Fprintf(stdout, "kmsguard %s\nOPA %s\n", moduleVersion(), opaversion.Version)
+	_, err := io.WriteString(stdout, versionText())
 	return err
+}
+
+// versionText is what `kmsguard version` and `kmsguard --version` print:
+//
+//	kmsguard v1.2.0
+//	revision 51d4ee2b0c1f... (2026-12-06T04:40:43Z)
+//	OPA 1.22.2
+//	go1.26.0 linux/amd64
+//
+// The revision line reads "revision unknown" for a binary built without VCS
+// information (go install module@version, go run, go test) and ends in
+// "modified" for a build from a work tree with uncommitted changes.
+func versionText() string {
+	return fmt.Sprintf("kmsguard %s\nrevision %s\nOPA %s\n%s %s/%s\n",
+		moduleVersion(), vcsRevision(), opaversion.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // moduleVersion is the version of the main module the binary was built from,
@@ -35,4 +51,28 @@ func moduleVersion() string {
 		return "(devel)"
 	}
 	return bi.Main.Version
+}
+
+// vcsRevision is the commit the binary was built from, with its time and
+// "modified" for uncommitted changes, from the build's VCS stamp.
+func vcsRevision() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	s := map[string]string{}
+	for _, kv := range bi.Settings {
+		s[kv.Key] = kv.Value
+	}
+	rev := s["vcs.revision"]
+	if rev == "" {
+		return "unknown"
+	}
+	if t := s["vcs.time"]; t != "" {
+		rev += " (" + t + ")"
+	}
+	if s["vcs.modified"] == "true" {
+		rev += " modified"
+	}
+	return rev
 }

@@ -8,6 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/internal/textwrap"
+	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -15,6 +18,7 @@ import (
 // whoCanParams are the flags of `kmsguard who-can`.
 type whoCanParams struct {
 	Snapshot  string
+	KeyPolicy string
 	Key       string
 	Principal string
 	Action    string
@@ -23,7 +27,12 @@ type whoCanParams struct {
 
 const whoCanLong = `List every principal that can call each KMS action on a key (--key), or every
 key and action a principal can use (--principal), from a snapshot
-("kmsguard scan" or "kmsguard snapshot import").
+("kmsguard scan" or "kmsguard snapshot import"), or from one key policy file
+(--key-policy, no snapshot needed: the policy of a pull request).
+
+With --key-policy the key is --key, or a key of the account the policy names;
+the IAM policies of that account are not known, so access through them is
+listed as needing the principal's own IAM policy.
 
 For a key, the principals are the snapshot's IAM users and roles (through the
 key policy's delegation to their account, their identity policies and
@@ -43,12 +52,13 @@ Exit status: 0 answered, 2 bad input.`
 
 const whoCanExample = `  kmsguard who-can --snapshot snapshot.json --key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
   kmsguard who-can --snapshot snapshot.json --key "$KEY" --action kms:Decrypt --format json
-  kmsguard who-can --snapshot snapshot.json --principal arn:aws:iam::111122223333:role/App`
+  kmsguard who-can --snapshot snapshot.json --principal arn:aws:iam::111122223333:role/App
+  kmsguard who-can --key-policy key-policy.json`
 
 func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p whoCanParams
 	cmd := &cobra.Command{
-		Use:     "who-can --snapshot FILE (--key ARN | --principal ARN) [--action kms:ACTION]",
+		Use:     "who-can (--snapshot FILE | --key-policy FILE) (--key ARN | --principal ARN) [--action kms:ACTION]",
 		Short:   "List who can use a key, or what a principal can use",
 		Long:    whoCanLong,
 		Example: whoCanExample,
@@ -60,13 +70,13 @@ func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.StringVar(&p.Snapshot, "snapshot", "", "snapshot `FILE` (or a directory of them)")
+	f.StringVar(&p.KeyPolicy, "key-policy", "", "one key policy `FILE` instead of a snapshot (JSON, YAML or get-key-policy output)")
 	f.StringVar(&p.Key, "key", "", "the key `ARN`")
 	f.StringVar(&p.Principal, "principal", "", "the principal `ARN` (IAM or STS ARN, account id or service principal)")
 	f.StringVar(&p.Action, "action", "", "only this KMS `ACTION`, e.g. kms:Decrypt (default: every action on a key)")
 	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text, json, dot (Graphviz) or mermaid")
-	if err := cmd.MarkFlagRequired("snapshot"); err != nil {
-		panic(err) // a programming error: the flag is defined above
-	}
+	cmd.MarkFlagsOneRequired("snapshot", "key-policy")
+	cmd.MarkFlagsMutuallyExclusive("snapshot", "key-policy")
 	return cmd
 }
 
@@ -76,18 +86,45 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
 	default:
 		return inputErrorf("--format must be text, json, dot or mermaid, not %q", p.Format)
 	}
+	if p.Key != "" && p.Principal != "" {
+		return inputErrorf("give exactly one of --key and --principal")
+	}
+	var snap map[string]any
+	if p.KeyPolicy != "" {
+		doc, err := policyfile.Load(p.KeyPolicy, nil)
+		if err != nil {
+			return inputError(err)
+		}
+		key := p.Key
+		if key == "" {
+			account, err := access.PolicyAccount(doc)
+			if err != nil {
+				return inputError(err)
+			}
+			key = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", defaultRegion["aws"], account, defaultKey)
+		}
+		if snap, _, key, err = access.PolicySnapshots(doc, doc, key); err != nil {
+			return inputError(err)
+		}
+		if p.Principal == "" {
+			p.Key = key
+		}
+	}
 	if (p.Key == "") == (p.Principal == "") {
 		return inputErrorf("give exactly one of --key and --principal")
 	}
-	snap, err := snapshot.Load(p.Snapshot)
-	if err != nil {
-		return inputError(err)
+	if snap == nil {
+		var err error
+		if snap, err = snapshot.Load(p.Snapshot); err != nil {
+			return inputError(err)
+		}
 	}
 	r, err := newRunner(ctx, runner.WithSnapshot(snap))
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
 	}
 	var out any
+	schema := report.SchemaWhoCan
 	var text func(io.Writer) error
 	var graph *access.Graph
 	if p.Key != "" {
@@ -95,19 +132,20 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return access.WriteKeyText(w, rep) }
+		out, text = rep, func(w io.Writer) error { return access.WriteKeyText(w, rep, textwrap.Width(w)) }
 		graph = access.KeyGraph(rep)
 	} else {
 		rep, err := access.CanUse(ctx, r, p.Principal, p.Action)
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return access.WritePrincipalText(w, rep) }
+		out, text = rep, func(w io.Writer) error { return access.WritePrincipalText(w, rep, textwrap.Width(w)) }
 		graph = access.PrincipalGraph(rep)
+		schema = report.SchemaCanUse
 	}
 	switch p.Format {
 	case "json":
-		err = writeJSON(stdout, out)
+		err = report.WriteJSON(stdout, schema, out, "")
 	case "dot":
 		err = access.WriteDOT(stdout, graph)
 	case "mermaid":

@@ -93,6 +93,11 @@ func cloudFormation(name string, obj map[string]any, pos positions) ([]Document,
 		rptr := pointer(pointer("", "Resources"), id)
 		pptr := pointer(rptr, "Properties")
 		base := Document{File: name, Format: FormatCloudFormation, Resource: id, Kind: spec.kind, Line: pos.line(rptr)}
+		skips, err := inlineSkips(name, r["Metadata"], pos, pointer(rptr, "Metadata"), "Resources."+id+".Metadata")
+		if err != nil {
+			return nil, err
+		}
+		base.Skips = skips
 		if !spec.list {
 			d, ok, err := t.document(base, props[spec.property], pos, pointer(pptr, spec.property),
 				"Resources."+id+".Properties."+spec.property)

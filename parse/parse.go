@@ -70,6 +70,9 @@ type Document struct {
 	// (one element when Statement is a single object); nil when the format
 	// does not keep them (a policy given as a JSON string).
 	StatementLines []int
+	// Skips are the rule suppressions written on the resource holding the
+	// document (CloudFormation Metadata.kmsguard.skip).
+	Skips []InlineSkip
 }
 
 // StatementLine is the line of statement i, falling back to the line of the

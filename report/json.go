@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/kmsguard/kmsguard/check"
@@ -26,8 +25,5 @@ func JSON(w io.Writer, res *check.Result, opt Options) error {
 	if r.Errors == nil {
 		r.Errors = []check.InputError{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return WriteJSON(w, SchemaCheck, r, "  ")
 }

@@ -2,10 +2,11 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/fatih/color"
 
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -17,27 +18,22 @@ import (
 //	            Allowed by key policy Statement[2] "Logs"
 //	  missing   ...
 //	  optional  (not required: AWS lists it, the service works without it)
-func ReadinessText(w io.Writer, file string, r *runner.Readiness, color bool) error {
+func ReadinessText(w io.Writer, file string, r *runner.Readiness, useColor bool) error {
 	bw := bufio.NewWriter(w)
-	paint := func(c, s string) string {
-		if !color {
-			return s
-		}
-		return c + s + colorReset
-	}
-	state := paint("\x1b[1;32m", "ready")
+	paint := painter(useColor)
+	state := paint(color.New(color.Bold, color.FgGreen), "ready")
 	if !r.Ready {
-		state = paint("\x1b[1;31m", "not ready")
+		state = paint(color.New(color.Bold, color.FgRed), "not ready")
 	}
 	fmt.Fprintf(bw, "Service %s: %s (%s)\n", r.Service, state, file)
 	for _, c := range r.Checks {
-		mark := paint("\x1b[32m", "ok      ")
+		mark := paint(color.New(color.FgGreen), "ok      ")
 		switch {
 		case c.OK:
 		case c.Required:
-			mark = paint("\x1b[31m", "missing ")
+			mark = paint(color.New(color.FgRed), "missing ")
 		default:
-			mark = paint("\x1b[33m", "optional")
+			mark = paint(color.New(color.FgYellow), "optional")
 		}
 		fmt.Fprintf(bw, "  %s  %s\n", mark, c.Requirement)
 		fmt.Fprintf(bw, "            %s\n", decisionText(c.Decision))
@@ -47,10 +43,7 @@ func ReadinessText(w io.Writer, file string, r *runner.Readiness, color bool) er
 
 // ReadinessJSON writes the report as indented JSON, questions included.
 func ReadinessJSON(w io.Writer, r *runner.Readiness) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return WriteJSON(w, SchemaReadiness, r, "  ")
 }
 
 func decisionText(a *runner.Answer) string {

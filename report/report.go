@@ -23,6 +23,10 @@ type Options struct {
 	FailOn string
 	// Color turns on ANSI colors in text output.
 	Color bool
+	// Width wraps the messages of text output to this many columns; 0
+	// does not wrap (output that is not a terminal: one finding, one line
+	// to grep).
+	Width int
 	// Version is kmsguard's version, named in SARIF output.
 	Version string
 	// Rules is the rule catalog, described in SARIF output.

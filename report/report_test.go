@@ -186,6 +186,93 @@ func TestSARIFValid(t *testing.T) {
 	validateSARIF(t, buf.Bytes())
 }
 
+// TestSARIFUploadContract checks what GitHub code scanning needs of an
+// uploaded log (docs.github.com, "SARIF support for code scanning"): a
+// valid SARIF 2.1.0 log, each result with exactly one location that has a
+// file and a line, a ruleId that is a rule of the driver at ruleIndex, and
+// a partialFingerprints entry that does not depend on the line.
+func TestSARIFUploadContract(t *testing.T) {
+	res, opt := fixture()
+	write := func(res *check.Result) []byte {
+		var buf bytes.Buffer
+		if err := SARIF(&buf, res, opt); err != nil {
+			t.Fatal(err)
+		}
+		validateSARIF(t, buf.Bytes())
+		return buf.Bytes()
+	}
+	type log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID string `json:"id"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID              string            `json:"ruleId"`
+				RuleIndex           *int              `json:"ruleIndex"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+				Locations           []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	parse := func(data []byte) log {
+		var l log
+		if err := json.Unmarshal(data, &l); err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Runs) != 1 {
+			t.Fatalf("%d runs, want 1", len(l.Runs))
+		}
+		return l
+	}
+	first := parse(write(res))
+	run := first.Runs[0]
+	if len(run.Results) != len(res.Findings) {
+		t.Fatalf("%d results for %d findings", len(run.Results), len(res.Findings))
+	}
+	prints := map[string]bool{}
+	for i, r := range run.Results {
+		if len(r.Locations) != 1 {
+			t.Errorf("result %d: %d locations, want 1", i, len(r.Locations))
+			continue
+		}
+		loc := r.Locations[0].PhysicalLocation
+		if loc.ArtifactLocation.URI != res.Findings[i].File || loc.Region.StartLine != res.Findings[i].Line {
+			t.Errorf("result %d at %s:%d, want %s:%d", i, loc.ArtifactLocation.URI, loc.Region.StartLine, res.Findings[i].File, res.Findings[i].Line)
+		}
+		if r.RuleID != res.Findings[i].ID || r.RuleIndex == nil || run.Tool.Driver.Rules[*r.RuleIndex].ID != r.RuleID {
+			t.Errorf("result %d: ruleId %q does not name its rule", i, r.RuleID)
+		}
+		fp := r.PartialFingerprints[FingerprintKey]
+		if len(fp) != 32 || prints[fp] {
+			t.Errorf("result %d: fingerprint %q missing or not unique", i, fp)
+		}
+		prints[fp] = true
+	}
+	// Lines added above every finding: same rule ids and fingerprints.
+	for i := range res.Findings {
+		res.Findings[i].Line += 10
+	}
+	moved := parse(write(res)).Runs[0]
+	for i, r := range moved.Results {
+		if r.RuleID != run.Results[i].RuleID || r.PartialFingerprints[FingerprintKey] != run.Results[i].PartialFingerprints[FingerprintKey] {
+			t.Errorf("result %d changed identity when its line moved: %v -> %v", i, run.Results[i].PartialFingerprints, r.PartialFingerprints)
+		}
+	}
+}
+
 func TestJUnitCounts(t *testing.T) {
 	res, opt := fixture()
 	var buf bytes.Buffer
@@ -248,7 +335,7 @@ func TestTextColor(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"\x1b[1;31mhigh    \x1b[0m", "\x1b[1mkeys/app.json\x1b[0m", "\x1b[2msuppressed: "} {
+	for _, want := range []string{"\x1b[1;31mhigh    \x1b[22;0m", "\x1b[1mkeys/app.json\x1b[22m", "\x1b[2msuppressed: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("colored text lacks %q:\n%s", want, out)
 		}
@@ -260,6 +347,29 @@ func TestTextColor(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "\x1b[") {
 		t.Error("escape codes without color")
+	}
+}
+
+// TestTextWidth: with a width (a terminal), messages wrap under their
+// column and no line is wider; without, a finding is one line.
+func TestTextWidth(t *testing.T) {
+	res, opt := fixture()
+	opt.Width = 80
+	var buf bytes.Buffer
+	if err := Text(&buf, res, opt); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	for _, l := range lines[:len(lines)-2] { // not the summary line
+		if len(l) > 80 {
+			t.Errorf("line of %d columns: %q", len(l), l)
+		}
+	}
+	want := "  14  high      KMS003 wildcard-principal  Statement[2] \"Public\" allows\n" +
+		"                kms:Decrypt, kms:Encrypt to every principal (\"*\"), with no\n" +
+		"                condition\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("wrapped text lacks %q:\n%s", want, buf.String())
 	}
 }
 

@@ -1,12 +1,13 @@
 package report
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
-	"text/tabwriter"
+	"strings"
 
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -15,14 +16,33 @@ func sortRules(rules []runner.Rule) {
 }
 
 // RulesText writes the rule catalog as a table: id, severity, category,
-// name, title.
-func RulesText(w io.Writer, rules []runner.Rule) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tNAME\tTITLE")
-	for _, r := range rules {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Name, r.Title)
+// name, title; titles wrap within width columns (0: no wrapping).
+func RulesText(w io.Writer, rules []runner.Rule, width int) error {
+	head := []string{"ID", "SEVERITY", "CATEGORY", "NAME"}
+	cols := make([]int, len(head))
+	rows := make([][]string, len(rules))
+	for i, r := range rules {
+		rows[i] = []string{r.ID, r.Severity, r.Category, r.Name}
 	}
-	return tw.Flush()
+	for _, row := range append([][]string{head}, rows...) {
+		for i, c := range row {
+			cols[i] = max(cols[i], len(c))
+		}
+	}
+	lead := func(row []string) string {
+		var b strings.Builder
+		for i, c := range row {
+			fmt.Fprintf(&b, "%-*s  ", cols[i], c)
+		}
+		return b.String()
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, lead(head)+"TITLE")
+	pad := strings.Repeat(" ", len(lead(head)))
+	for i, r := range rules {
+		fmt.Fprintln(bw, textwrap.Indent(r.Title, lead(rows[i]), pad, width))
+	}
+	return bw.Flush()
 }
 
 // ruleJSON is a catalog entry with its documentation page.
@@ -31,14 +51,14 @@ type ruleJSON struct {
 	Doc string `json:"doc"`
 }
 
-// RulesJSON writes the rule catalog as an indented JSON list.
+// RulesJSON writes the rule catalog as an indented JSON object: the schema
+// and the list of rules.
 func RulesJSON(w io.Writer, rules []runner.Rule) error {
 	out := make([]ruleJSON, len(rules))
 	for i, r := range rules {
 		out[i] = ruleJSON{Rule: r, Doc: DocURL(r.ID)}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return WriteJSON(w, SchemaRules, struct {
+		Rules []ruleJSON `json:"rules"`
+	}{out}, "  ")
 }

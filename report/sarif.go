@@ -79,6 +79,7 @@ func SARIF(w io.Writer, res *check.Result, opt Options) error {
 			WithMessage(sarif.NewTextMessage(f.Msg)).
 			WithLocations([]*sarif.Location{location(f.File, f.Line, 0, f.Resource, f.Where)})
 		result.Properties = sarif.Properties{"severity": f.Severity}
+		result.WithPartialFingerPrints(map[string]interface{}{FingerprintKey: fingerprint(f)})
 		if f.Suppressed != nil {
 			result.AddSuppression(suppression(f))
 		}
@@ -97,6 +98,23 @@ func SARIF(w io.Writer, res *check.Result, opt Options) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
+}
+
+// FingerprintKey names kmsguard's partial fingerprint in SARIF results.
+// Code scanning matches a result with the alert of an earlier run by it, so
+// it leaves the line out: a finding stays the same alert when lines are
+// added above it.
+const FingerprintKey = "kmsguardFinding/v1"
+
+// fingerprint identifies a finding across runs: the file, the rule, where
+// in the file (template resource, statement Sid or index) and the message.
+func fingerprint(f *check.Finding) string {
+	stmt := f.Sid
+	if stmt == "" && f.Statement != nil {
+		stmt = strconv.Itoa(*f.Statement)
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{f.File, f.ID, f.Where, stmt, f.Msg}, "\x00")))
+	return hex.EncodeToString(sum[:16])
 }
 
 // suppression is the SARIF suppression of a finding accepted in the

@@ -6,23 +6,40 @@ import (
 	"io"
 	"strings"
 
+	"github.com/fatih/color"
+
 	"github.com/kmsguard/kmsguard/check"
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 )
 
-// ANSI colors of the severities.
-var severityColor = map[string]string{
-	"critical": "\x1b[1;35m", // bold magenta
-	"high":     "\x1b[1;31m", // bold red
-	"medium":   "\x1b[33m",   // yellow
-	"low":      "\x1b[36m",   // cyan
-	"info":     "\x1b[34m",   // blue
+// Colors of the severities.
+var severityColor = map[string]*color.Color{
+	"critical": color.New(color.Bold, color.FgMagenta),
+	"high":     color.New(color.Bold, color.FgRed),
+	"medium":   color.New(color.FgYellow),
+	"low":      color.New(color.FgCyan),
+	"info":     color.New(color.FgBlue),
 }
 
-const (
-	colorReset = "\x1b[0m"
-	colorDim   = "\x1b[2m"
-	colorBold  = "\x1b[1m"
+var (
+	colorDim  = color.New(color.Faint)
+	colorBold = color.New(color.Bold)
 )
+
+// painter colors text when on (the CLI decides: a terminal, no NO_COLOR, no
+// --no-color); off, or with a nil color, text is returned as is.
+func painter(on bool) func(c *color.Color, s string) string {
+	return func(c *color.Color, s string) string {
+		if !on || c == nil {
+			return s
+		}
+		// A copy: EnableColor overrides the library's own detection, which
+		// looks at the process's stdout, not at the writer of the report.
+		cc := *c
+		cc.EnableColor()
+		return cc.Sprint(s)
+	}
+}
 
 // Text writes findings grouped by file, then a summary line:
 //
@@ -35,12 +52,7 @@ const (
 // Input errors are not repeated here: the CLI prints them on stderr.
 func Text(w io.Writer, res *check.Result, opt Options) error {
 	bw := bufio.NewWriter(w)
-	paint := func(color, s string) string {
-		if !opt.Color || color == "" {
-			return s
-		}
-		return color + s + colorReset
-	}
+	paint := painter(opt.Color)
 	for _, g := range groups(res) {
 		if len(g.findings) == 0 {
 			continue
@@ -57,18 +69,20 @@ func Text(w io.Writer, res *check.Result, opt Options) error {
 				line = fmt.Sprint(f.Line)
 			}
 			sev := fmt.Sprintf("%-8s", f.Severity)
-			msg := strings.ReplaceAll(f.Msg, "\n", "\n"+indent)
 			head := fmt.Sprintf("%s %s", f.ID, f.Name)
+			lead := fmt.Sprintf("  %*s  %s  %s  ", width, line, sev, head)
+			msg := textwrap.Indent(f.Msg, lead, indent, opt.Width)[len(lead):]
 			if f.Suppressed != nil {
 				fmt.Fprintf(bw, "  %*s  %s  %s\n", width, line, paint(colorDim, sev), paint(colorDim, head+"  "+msg))
 			} else {
 				fmt.Fprintf(bw, "  %*s  %s  %s  %s\n", width, line, paint(severityColor[f.Severity], sev), head, msg)
 			}
 			if f.Where != "" {
-				fmt.Fprintf(bw, "%sin %s\n", indent, f.Where)
+				fmt.Fprintln(bw, textwrap.Indent("in "+f.Where, indent, indent, opt.Width))
 			}
 			if f.Suppressed != nil {
-				fmt.Fprintf(bw, "%s%s\n", indent, paint(colorDim, fmt.Sprintf("suppressed: %s (%s)", f.Suppressed.Reason, f.Suppressed.Config)))
+				note := fmt.Sprintf("suppressed: %s (%s)", f.Suppressed.Reason, f.Suppressed.Config)
+				fmt.Fprintf(bw, "%s%s\n", indent, paint(colorDim, textwrap.Indent(note, indent, indent, opt.Width)[len(indent):]))
 			}
 		}
 		fmt.Fprintln(bw)
