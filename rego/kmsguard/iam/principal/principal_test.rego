@@ -109,8 +109,8 @@ test_errors if {
 test_errors_invalid_values if {
 	count(principal.errors("P", {"AWS": [
 		"*", "111122223333", "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/a/b",
-		"arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/R", "arn:aws:sts::111122223333:assumed-role/R/s",
-		"arn:aws-cn:sts::111122223333:federated-user/f", "AROA1234567890EXAMPLE",
+		"arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/R", "arn:aws:sts::111122223333:assumed-role/R/s1",
+		"arn:aws-cn:sts::111122223333:federated-user/fu", "AROA1234567890EXAMPLE",
 	]})) == 0
 	count(principal.errors("P", {"Service": ["logs.us-east-1.amazonaws.com", "ec2.amazonaws.com.cn"]})) == 0
 	principal.errors("P", {"AWS": "alice"}) == {`P.AWS: "alice" is not a valid AWS principal (expected "*", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)`}
@@ -126,4 +126,12 @@ test_errors_invalid_values if {
 	not principal.valid({"AWS": "alice"})
 	not principal.valid({"AWS": ["111122223333", "arn:aws:iam::111122223333:user/*"]})
 	not principal.valid({"Service": "alice"})
+}
+
+# A value a template reader could not resolve is not judged (docs/check.md:
+# no finding comes from a value kmsguard could not see) and matches nobody.
+test_unresolved_template_values_not_judged if {
+	p := {"AWS": ["arn:aws:iam::kmsguard-unresolved-TrustedAccountId:root", "kmsguard-unresolved-AdminArn"], "Service": "kmsguard-unresolved-Svc"}
+	count(principal.errors("P", p)) == 0
+	principal.valid(p)
 }
