@@ -90,15 +90,23 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
 		return inputErrorf("give exactly one of --key and --principal")
 	}
 	var snap map[string]any
+	var keyPolicy map[string]any // the --key-policy document and its origin, as checkKeyPolicy takes them
 	if p.KeyPolicy != "" {
-		doc, err := policyfile.Load(p.KeyPolicy, nil)
+		doc, o, err := policyfile.LoadOrigin(p.KeyPolicy, nil)
 		if err != nil {
 			return inputError(err)
 		}
+		keyPolicy = map[string]any{"policy": doc, "origin": o}
 		key := p.Key
 		if key == "" {
 			account, err := access.PolicyAccount(doc)
 			if err != nil {
+				// A policy AWS would reject names no account: say what is wrong with it.
+				if r, rerr := newRunner(ctx); rerr == nil {
+					if cerr := checkKeyPolicy(ctx, r, keyPolicy); cerr != nil {
+						return inputError(cerr)
+					}
+				}
 				return inputError(err)
 			}
 			key = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", defaultRegion["aws"], account, defaultKey)
@@ -122,6 +130,11 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
 	r, err := newRunner(ctx, runner.WithSnapshot(snap))
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+	}
+	if keyPolicy != nil {
+		if err := checkKeyPolicy(ctx, r, keyPolicy); err != nil {
+			return inputError(err)
+		}
 	}
 	var out any
 	schema := report.SchemaWhoCan
