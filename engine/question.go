@@ -1,0 +1,455 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/kmsguard/kmsguard/question"
+)
+
+// grant is one grant of a question, checked and typed.
+type grant struct {
+	granteePrincipal    string
+	hasGranteePrincipal bool
+	granteeService      string
+	operations          []string // lower-cased
+	hasConstraints      bool
+	equals              map[string]string
+	hasEquals           bool
+	subset              map[string]string
+	hasSubset           bool
+	retiring            string
+	hasRetiring         bool
+	grantID             string
+	hasGrantID          bool
+}
+
+// keyInfo is question.key, checked.
+type keyInfo struct {
+	keySpec, keyUsage, origin    string
+	hasSpec, hasUsage, hasOrigin bool
+	multiRegion, hasMultiRegion  bool
+	aliases                      []string
+	hasAliases                   bool
+	tags                         map[string]string
+	keyManagerAWS                bool
+}
+
+// query is a decoded question the engine can answer: every field checked
+// as data.kmsguard.authz.errors checks it, and found valid.
+type query struct {
+	id        string
+	hasID     bool
+	principal string
+	action    string
+	resource  string
+	roleARN   string
+	hasRole   bool
+
+	keyPolicy  *document
+	identity   []*document
+	boundary   *document
+	session    *document
+	endpoint   *document
+	scps       [][]*document
+	rcps       [][]*document
+	hasSCPs    bool
+	hasRCPs    bool
+	grants     []grant
+	context    map[string]any // as given (values checked)
+	contextRaw []string       // its keys, sorted
+	key        keyInfo
+}
+
+var questionFields = map[string]bool{
+	"id": true, "principal": true, "action": true, "resource": true, "context": true, "key_policy": true,
+	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
+	"grants": true, "vpc_endpoint_policy": true, "role_arn": true, "key": true,
+}
+
+var grantFields = map[string]bool{
+	"grantee_principal": true, "grantee_service_principal": true, "operations": true, "constraints": true,
+	"retiring_principal": true, "grant_id": true, "name": true,
+}
+
+var keyFields = map[string]bool{
+	"aliases": true, "tags": true, "key_spec": true, "key_usage": true, "origin": true, "multi_region": true, "key_manager": true,
+}
+
+var actionSyntax = regexp.MustCompile(`^(?i)kms:[a-z]+$`)
+
+// decodeQuestion reads one question from JSON. ok is false for a question
+// the engine leaves to the Rego: any question with an error, and the few
+// shapes the engine does not handle.
+func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
+	if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte(`\u0000`)) {
+		return nil, false
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+		return nil, false
+	}
+	q := &query{}
+	for k := range fields {
+		if !questionFields[k] {
+			return nil, false
+		}
+	}
+	var ok bool
+	if raw, has := fields["id"]; has {
+		if q.id, ok = decodeString(raw); !ok {
+			return nil, false
+		}
+		q.hasID = true
+	}
+	if q.principal, ok = decodeString(fields["principal"]); !ok {
+		return nil, false
+	}
+	if q.action, ok = decodeString(fields["action"]); !ok {
+		return nil, false
+	}
+	if q.resource, ok = decodeString(fields["resource"]); !ok {
+		return nil, false
+	}
+	if raw, has := fields["role_arn"]; has {
+		if q.roleARN, ok = decodeString(raw); !ok {
+			return nil, false
+		}
+		q.hasRole = true
+	}
+	raw, has := fields["key_policy"]
+	if !has {
+		return nil, false
+	}
+	if q.keyPolicy, ok = e.document(raw, kindResource); !ok {
+		return nil, false
+	}
+	for _, f := range []struct {
+		name string
+		kind string
+		dst  **document
+	}{
+		{"permissions_boundary", kindIdentity, &q.boundary},
+		{"session_policy", kindIdentity, &q.session},
+		{"vpc_endpoint_policy", kindResource, &q.endpoint},
+	} {
+		if raw, has := fields[f.name]; has {
+			if *f.dst, ok = e.document(raw, f.kind); !ok {
+				return nil, false
+			}
+		}
+	}
+	if raw, has := fields["identity_policies"]; has {
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil || list == nil {
+			return nil, false
+		}
+		q.identity = make([]*document, len(list))
+		for i, r := range list {
+			if q.identity[i], ok = e.document(r, kindIdentity); !ok {
+				return nil, false
+			}
+		}
+	}
+	if q.scps, q.hasSCPs, ok = e.levels(fields, "scps", kindIdentity); !ok {
+		return nil, false
+	}
+	if q.rcps, q.hasRCPs, ok = e.levels(fields, "rcps", kindResource); !ok {
+		return nil, false
+	}
+	if raw, has := fields["grants"]; has {
+		if q.grants, ok = decodeGrants(raw, e.catalog); !ok {
+			return nil, false
+		}
+	}
+	if raw, has := fields["context"]; has {
+		if q.context, q.contextRaw, ok = decodeContext(raw); !ok {
+			return nil, false
+		}
+	}
+	if raw, has := fields["key"]; has {
+		if q.key, ok = decodeKey(raw); !ok {
+			return nil, false
+		}
+	}
+	return q, true
+}
+
+func decodeString(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// decodeAny decodes a JSON value keeping numbers exact.
+func decodeAny(raw []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+func (e *Engine) levels(fields map[string]json.RawMessage, name, kind string) ([][]*document, bool, bool) {
+	raw, has := fields[name]
+	if !has {
+		return nil, false, true
+	}
+	var levels [][]json.RawMessage
+	if json.Unmarshal(raw, &levels) != nil || levels == nil {
+		return nil, false, false
+	}
+	out := make([][]*document, len(levels))
+	for l, level := range levels {
+		if level == nil {
+			return nil, false, false
+		}
+		out[l] = make([]*document, len(level))
+		for i, r := range level {
+			var ok bool
+			if out[l][i], ok = e.document(r, kind); !ok {
+				return nil, false, false
+			}
+		}
+	}
+	return out, true, true
+}
+
+// document compiles (or finds in the cache) the policy document raw, which
+// may be given as a JSON string holding the document.
+func (e *Engine) document(raw json.RawMessage, kind string) (*document, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, false
+		}
+		if _, err := question.ParseJSON([]byte(s)); err != nil {
+			return nil, false
+		}
+		raw = []byte(s)
+	}
+	return e.cache.get(raw, kind)
+}
+
+func decodeGrants(raw json.RawMessage, cat *catalogData) ([]grant, bool) {
+	v, ok := decodeAny(raw)
+	list, isList := v.([]any)
+	if !ok || !isList {
+		return nil, false
+	}
+	out := make([]grant, len(list))
+	for i, x := range list {
+		g, isObj := x.(map[string]any)
+		if !isObj {
+			return nil, false
+		}
+		for k := range g {
+			if !grantFields[k] {
+				return nil, false
+			}
+		}
+		gp, hasGP := g["grantee_principal"]
+		gs, hasGS := g["grantee_service_principal"]
+		if hasGP == hasGS {
+			return nil, false
+		}
+		var isStr bool
+		if hasGP {
+			out[i].granteePrincipal, isStr = gp.(string)
+			out[i].hasGranteePrincipal = true
+		} else {
+			out[i].granteeService, isStr = gs.(string)
+		}
+		if !isStr {
+			return nil, false
+		}
+		ops, ok := stringList(g["operations"])
+		if _, isList := g["operations"].([]any); !ok || !isList {
+			return nil, false
+		}
+		for _, op := range ops {
+			l := lower(op)
+			if !cat.grantOperations[l] {
+				return nil, false
+			}
+			out[i].operations = append(out[i].operations, l)
+		}
+		if c, has := g["constraints"]; has {
+			cm, isObj := c.(map[string]any)
+			if !isObj {
+				return nil, false
+			}
+			out[i].hasConstraints = true
+			for k, v := range cm {
+				m, ok := stringMap(v)
+				if !ok {
+					return nil, false
+				}
+				switch k {
+				case "encryption_context_equals":
+					out[i].equals, out[i].hasEquals = m, true
+				case "encryption_context_subset":
+					out[i].subset, out[i].hasSubset = m, true
+				default:
+					return nil, false
+				}
+			}
+		}
+		if r, has := g["retiring_principal"]; has {
+			if out[i].retiring, isStr = r.(string); !isStr {
+				return nil, false
+			}
+			out[i].hasRetiring = true
+		}
+		if id, isStr := g["grant_id"].(string); isStr {
+			out[i].grantID, out[i].hasGrantID = id, true
+		}
+	}
+	return out, true
+}
+
+func stringMap(v any) (map[string]string, bool) {
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		return nil, false
+	}
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		s, isStr := x.(string)
+		if !isStr {
+			return nil, false
+		}
+		out[k] = s
+	}
+	return out, true
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeContext checks question.context: an object of keys (unique
+// case-insensitively) to strings, booleans, numbers or lists of strings.
+func decodeContext(raw json.RawMessage) (map[string]any, []string, bool) {
+	v, ok := decodeAny(raw)
+	m, isObj := v.(map[string]any)
+	if !ok || !isObj {
+		return nil, nil, false
+	}
+	seen := make(map[string]bool, len(m))
+	for k, x := range m {
+		if !isASCII(k) {
+			return nil, nil, false
+		}
+		l := lower(k)
+		if seen[l] {
+			return nil, nil, false
+		}
+		seen[l] = true
+		switch val := x.(type) {
+		case []any:
+			for _, e := range val {
+				if _, isStr := e.(string); !isStr {
+					return nil, nil, false
+				}
+			}
+		default:
+			if _, ok := scalarText(val); !ok {
+				return nil, nil, false
+			}
+		}
+	}
+	return m, sortedKeys(m), true
+}
+
+func decodeKey(raw json.RawMessage) (keyInfo, bool) {
+	var k keyInfo
+	v, ok := decodeAny(raw)
+	m, isObj := v.(map[string]any)
+	if !ok || !isObj {
+		return k, false
+	}
+	for f, x := range m {
+		if !keyFields[f] {
+			return k, false
+		}
+		var isStr bool
+		switch f {
+		case "aliases":
+			list, isList := x.([]any)
+			if !isList {
+				return k, false
+			}
+			k.hasAliases = true
+			k.aliases = make([]string, len(list))
+			for i, a := range list {
+				if k.aliases[i], isStr = a.(string); !isStr {
+					return k, false
+				}
+			}
+		case "tags":
+			tags, ok := stringMap(x)
+			if !ok {
+				return k, false
+			}
+			seen := map[string]bool{}
+			for t := range tags {
+				if seen[lower(t)] {
+					return k, false // the Rego's object would conflict
+				}
+				seen[lower(t)] = true
+			}
+			k.tags = tags
+		case "key_spec":
+			k.keySpec, isStr = x.(string)
+			k.hasSpec = true
+		case "key_usage":
+			k.keyUsage, isStr = x.(string)
+			k.hasUsage = true
+		case "origin":
+			k.origin, isStr = x.(string)
+			k.hasOrigin = true
+		case "multi_region":
+			k.multiRegion, isStr = x.(bool)
+			k.hasMultiRegion = true
+		case "key_manager":
+			s, _ := x.(string)
+			isStr = s == "AWS" || s == "CUSTOMER"
+			k.keyManagerAWS = s == "AWS"
+		}
+		if f != "aliases" && f != "tags" && !isStr {
+			return k, false
+		}
+	}
+	return k, true
+}
+
+// keyARN is authz.key: the parts of a KMS key ARN.
+type keyARN struct {
+	partition, region, account, arn string
+}
+
+var keyResource = regexp.MustCompile(`^key/[A-Za-z0-9-]+$`)
+
+func parseKeyARN(r string) (keyARN, bool) {
+	p := strings.Split(r, ":")
+	if len(p) != 6 || p[0] != "arn" || p[2] != "kms" || !isAccount(p[4]) || !keyResource.MatchString(p[5]) || p[3] == "" {
+		return keyARN{}, false
+	}
+	return keyARN{partition: p[1], region: p[3], account: p[4], arn: r}, true
+}
