@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/question"
 )
 
@@ -85,6 +86,11 @@ var actionSyntax = regexp.MustCompile(`^(?i)kms:[a-z]+$`)
 // shapes the engine does not handle.
 func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte(`\u0000`)) {
+		return nil, false
+	}
+	// Duplicate keys are an error the question decoder reports (with its
+	// position): the Rego path answers them.
+	if strictjson.Check(data) != nil {
 		return nil, false
 	}
 	var fields map[string]json.RawMessage
@@ -234,6 +240,9 @@ func (e *Engine) document(raw json.RawMessage, kind string) (*document, bool) {
 			return nil, false
 		}
 		if _, err := question.ParseJSON([]byte(s)); err != nil {
+			return nil, false
+		}
+		if strictjson.Check([]byte(s)) != nil {
 			return nil, false
 		}
 		raw = []byte(s)
