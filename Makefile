@@ -23,7 +23,7 @@ test-rego:
 
 test-go:
 	$(GO) vet ./...
-	KMSGUARD_CONFORMANCE=1 KMSGUARD_CONFTEST=1 $(GO) test ./...
+	KMSGUARD_CONFORMANCE=1 KMSGUARD_CONFTEST=1 $(GO) test -timeout 30m ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
@@ -56,6 +56,7 @@ fuzz:
 	$(GO) test ./question/ -run '^$$' -fuzz FuzzDecode $(FUZZFLAGS)
 	$(GO) test ./runner/ -run '^$$' -fuzz FuzzDecide $(FUZZFLAGS)
 	$(GO) test ./server/ -run '^$$' -fuzz FuzzDecodeRequest $(FUZZFLAGS)
+	$(GO) test ./engine/ -run '^$$' -fuzz FuzzDifferential $(FUZZFLAGS)
 
 # bench: the figures published in the README.
 bench:

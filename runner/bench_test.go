@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"runtime"
@@ -249,4 +250,91 @@ func BenchmarkDecideSnapshot(b *testing.B) {
 func BenchmarkDecideSnapshotUnprepared(b *testing.B) {
 	snap, q := snapshotQuestion()
 	benchDecideWith(b, unpreparedRunner(b, snap), q, "Allowed")
+}
+
+// ---- the native engine (package engine), in the same run as the floor ----
+
+func benchJSON(b *testing.B, q map[string]any) []byte {
+	data, err := json.Marshal(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// benchNative answers q from its JSON bytes with the native engine, again
+// and again: its documents come from the engine's cache.
+func benchNative(b *testing.B, q map[string]any) {
+	r := benchRunner(b)
+	data := benchJSON(b, q)
+	if a, ok := r.DecideNative(data); !ok || a.Decision != "Allowed" {
+		b.Fatalf("native answer %+v (answered natively: %v), want Allowed", a, ok)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r.DecideNative(data)
+	}
+}
+
+// benchNativeDistinct: every decision brings documents never seen before.
+func benchNativeDistinct(b *testing.B, q map[string]any) {
+	r := benchRunner(b)
+	const pool = 1 << 14
+	inputs := make([][]byte, pool)
+	for i := range inputs {
+		inputs[i] = benchJSON(b, distinctDocuments(q, i))
+	}
+	if a, ok := r.DecideNative(inputs[0]); !ok || a.Decision != "Allowed" {
+		b.Fatalf("native answer %+v (answered natively: %v), want Allowed", a, ok)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 1
+	for b.Loop() {
+		if i == pool {
+			b.Fatal("the pool of distinct questions ran out")
+		}
+		r.DecideNative(inputs[i])
+		i++
+	}
+}
+
+// BenchmarkNativeConsole: the console question, native engine, cached documents.
+func BenchmarkNativeConsole(b *testing.B) { benchNative(b, consoleQuestion()) }
+
+// BenchmarkNativeConsoleDistinct: the same, documents never seen before.
+func BenchmarkNativeConsoleDistinct(b *testing.B) { benchNativeDistinct(b, consoleQuestion()) }
+
+// BenchmarkNativeLarge: the 30-statement question, native engine, cached documents.
+func BenchmarkNativeLarge(b *testing.B) { benchNative(b, largeQuestion()) }
+
+// BenchmarkNativeLargeDistinct: the same, documents never seen before.
+func BenchmarkNativeLargeDistinct(b *testing.B) { benchNativeDistinct(b, largeQuestion()) }
+
+// BenchmarkNativeBatch: native decisions per second over all cores, the two
+// questions alternating.
+func BenchmarkNativeBatch(b *testing.B) {
+	r := benchRunner(b)
+	inputs := [][]byte{benchJSON(b, consoleQuestion()), benchJSON(b, largeQuestion())}
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				if _, ok := r.DecideNative(inputs[i%2]); !ok {
+					b.Error("the native engine declined a benchmark question")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
 }

@@ -132,10 +132,13 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, "bad_request", "reading the request body: "+err.Error())
 		return
 	}
-	input, err := DecodeRequest(body)
-	if err != nil {
-		s.fail(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
+	native := nativeResult(e.runner, query, body)
+	var input ast.Value
+	if native == nil || s.dlog != nil {
+		if input, err = DecodeRequest(body); err != nil {
+			s.fail(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
 	}
 
 	s.metrics.inFlight.Inc()
@@ -145,14 +148,24 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	}
 	start := time.Now()
 	var result any
+	if native != nil {
+		s.metrics.engines.WithLabelValues("native").Inc()
+	} else if decision || query == runner.ExplainQuery {
+		s.metrics.engines.WithLabelValues("rego").Inc()
+	}
 	if decision {
-		ans := e.runner.Decide(r.Context(), input)
+		ans, _ := native.(*runner.Answer)
+		if ans == nil {
+			ans = e.runner.Decide(r.Context(), input)
+		}
 		result = ans
 		label := ans.Decision
 		if ans.Error != "" {
 			label = "error"
 		}
 		s.metrics.decisions.WithLabelValues(label).Inc()
+	} else if native != nil {
+		result = native
 	} else {
 		v, defined, err := e.runner.Eval(r.Context(), query, input)
 		switch {
