@@ -170,7 +170,7 @@ func TestBuildQuestion(t *testing.T) {
 
 	p := canParams{
 		KeyPolicy:         key,
-		Principal:         "arn:aws:sts::111122223333:assumed-role/Admin/s",
+		Principal:         "arn:aws:sts::111122223333:assumed-role/Admin/s1",
 		Action:            "kms:Decrypt",
 		Resource:          "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 		Context:           []string{"kms:ViaService=s3.us-west-2.amazonaws.com", "kms:EncryptionContextKeys=a"},

@@ -145,6 +145,21 @@ var knownDifferences = []knownDifference{
 			return strings.Contains(p, ":role/aws-service-role/") && len(scps) > 0
 		},
 	},
+	{
+		name: "Principal \"*\" and a federated-user session without a session policy",
+		url:  "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session",
+		why: "a GetFederationToken session without a session policy has no permissions except through a resource-based " +
+			"policy that specifically references the federated user session in its Principal element; \"*\" does not, " +
+			"so kmsguard denies where iam-simulate lets Principal \"*\" allow the session",
+		match: func(q map[string]any) bool {
+			p, _ := q["principal"].(string)
+			if !strings.Contains(p, ":federated-user/") || q["session_policy"] != nil {
+				return false
+			}
+			js, _ := json.Marshal(q["key_policy"])
+			return strings.Contains(string(js), `"Principal":"*"`) || strings.Contains(string(js), `"AWS":"*"`) || strings.Contains(string(js), `"*"]`)
+		},
+	},
 }
 
 // baseOperator strips a set-operator prefix and an IfExists suffix.

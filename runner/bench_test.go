@@ -62,7 +62,7 @@ func largeQuestion() map[string]any {
 	)
 	return map[string]any{
 		"id":         "large",
-		"principal":  "arn:aws:sts::111122223333:assumed-role/app-target/s",
+		"principal":  "arn:aws:sts::111122223333:assumed-role/app-target/s1",
 		"action":     "kms:Decrypt",
 		"resource":   benchKey,
 		"context":    map[string]any{"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::target/object", "aws:SourceIp": "10.1.2.3", "kms:ViaService": "s3.us-west-2.amazonaws.com", "aws:ViaAWSService": true},

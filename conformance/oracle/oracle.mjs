@@ -18,6 +18,11 @@
 //     subject the root user to IAM's implicit deny).
 //   * no SCPs for service principals (SCPs govern IAM principals of member
 //     accounts only).
+//   * no RCPs for service-linked roles (Organizations: RCPs do not restrict
+//     actions performed by service-linked roles).
+//   * only the Deny statements of identity policies for a federated-user
+//     session that has no session policy (IAM "Session policies": such a session has no permissions
+//     except through a resource policy that names it).
 //   * the simulator derives no request context, so the questions carry every
 //     derived key (aws:PrincipalArn, ...) explicitly; they are passed through.
 
@@ -33,6 +38,13 @@ const UNSUPPORTED = ['session_policy', 'vpc_endpoint_policy', 'grants']
 
 function doc(p) {
   return typeof p === 'string' ? JSON.parse(p) : p
+}
+
+// denyOnly keeps a policy's Deny statements: they still apply to a session
+// whose identity policies allow nothing.
+function denyOnly(p) {
+  const st = Array.isArray(p.Statement) ? p.Statement : [p.Statement]
+  return { ...p, Statement: st.filter((s) => s && s.Effect === 'Deny') }
 }
 
 function isServicePrincipal(p) {
@@ -65,10 +77,12 @@ function translate(q) {
   const resource = String(q.resource)
   const resourceAccount = resource.split(':')[4]
 
+  const federated = /^arn:aws[a-z-]*:sts::\d{12}:federated-user\//.test(principal)
   const identityPolicies = (q.identity_policies ?? []).map((p, i) => ({
     name: `identity_policy_${i}`,
-    policy: doc(p)
+    policy: federated ? denyOnly(doc(p)) : doc(p)
   }))
+  if (federated && (q.identity_policies ?? []).length > 0) notes.push('federated-user session without a session policy: only Deny statements of identity policies kept')
   if (root) {
     identityPolicies.push({ name: 'root_user_implicit', policy: ALLOW_ALL })
     notes.push('root user: allow-all identity policy added')
@@ -81,7 +95,9 @@ function translate(q) {
         orgIdentifier: `scp-level-${i}`,
         policies: level.map((p, j) => ({ name: `scp_${i}_${j}`, policy: doc(p) }))
       }))
-  const resourceControlPolicies = (q.rcps ?? []).map((level, i) => ({
+  const slr = principal.includes(':role/aws-service-role/')
+  if (slr && (q.rcps ?? []).length > 0) notes.push('service-linked role: RCPs left out')
+  const resourceControlPolicies = (slr ? [] : q.rcps ?? []).map((level, i) => ({
     orgIdentifier: `rcp-level-${i}`,
     policies: [
       { name: 'RCPFullAWSAccess', policy: ALLOW_ALL },

@@ -168,6 +168,11 @@ missing contains sprintf("%s also needs an identity-policy allow on the alias (c
 	not extra_ok
 }
 
+missing contains "a federated-user session without a session policy has no permissions except those a resource policy or grant gives the session itself" if {
+	caller.kind == "federated"
+	not question.session_policy
+}
+
 missing contains "ReplicateKey also needs an identity-policy allow for kms:CreateKey" if not replicate_ok
 
 limit_note := " (or its permissions boundary / session policy does not)" if {

@@ -88,7 +88,7 @@ test_cross_account if {
 # K-XACCT: even an external principal named in the key policy needs IAM.
 test_cross_account_named_principal if {
 	p := kp([allow_to("arn:aws:iam::444455556666:role/Ext", "kms:Decrypt")])
-	d(q("arn:aws:sts::444455556666:assumed-role/Ext/x", "kms:Decrypt", p)) == "ImplicitlyDenied"
+	d(q("arn:aws:sts::444455556666:assumed-role/Ext/s1", "kms:Decrypt", p)) == "ImplicitlyDenied"
 }
 
 # K-XACCT: IAM can delegate only actions the key policy gave the account.

@@ -5,7 +5,10 @@ grants := object.get(question, "grants", [])
 # grantee_kind(g): how the grant's grantee names the caller — "self" (the
 # caller itself or its service principal), "role" (the role of a session),
 # "account" (the caller's account: its principals still need an IAM allow).
-grantee_kind(g) := "self" if g.grantee_principal == caller.arn
+grantee_kind(g) := "self" if {
+	caller.kind != "role"
+	g.grantee_principal == caller.arn
+}
 
 grantee_kind(g) := "self" if {
 	service_caller
@@ -22,7 +25,9 @@ grantee_kind(g) := "role" if {
 	g.grantee_principal == caller.role_arn
 }
 
-grantee_kind(g) := "self" if {
+# A grant to a role ARN is limited by the boundary and session policy
+# whether the caller is given as the role or as a session of it.
+grantee_kind(g) := "role" if {
 	caller.kind == "role"
 	g.grantee_principal == caller.role_arn
 }
@@ -74,6 +79,43 @@ child_operations_ok(g) if {
 	}
 }
 
+# The constraints of a grant created through a grant must be at least as
+# strict as the parent's (API CreateGrant, Constraints): none on the parent
+# leaves the child free; Equals stays Equals with the same pairs; Subset may
+# become Equals or add pairs but not drop any. Without the child grant
+# described (question.grant), a constrained parent allows no CreateGrant.
+child_constraints_ok(_) if action_key != "creategrant"
+
+child_constraints_ok(g) if {
+	action_key == "creategrant"
+	count(object.get(g, "constraints", {})) == 0
+}
+
+child_constraints_ok(g) if {
+	action_key == "creategrant"
+	count(object.get(g, "constraints", {})) > 0
+	child := object.get(new_grant, "constraints", {})
+	equals_kept(object.get(g.constraints, "encryption_context_equals", null), child)
+	subset_kept(object.get(g.constraints, "encryption_context_subset", null), child)
+}
+
+equals_kept(null, _)
+
+equals_kept(pairs, child) if {
+	pairs != null
+	child.encryption_context_equals == pairs
+}
+
+subset_kept(null, _)
+
+subset_kept(pairs, child) if {
+	pairs != null
+	some k in ["encryption_context_equals", "encryption_context_subset"]
+	every pk, pv in pairs {
+		child[k][pk] == pv
+	}
+}
+
 grant_reason(i, g) := object.union({"policy": "grant", "index": i, "effect": "Allow"}, grant_id_field(g))
 
 grant_id_field(g) := {"grant_id": g.grant_id} if is_string(object.get(g, "grant_id", null))
@@ -89,6 +131,7 @@ usable_grants := [[grant_reason(i, g), kind] |
 	grant_has_operation(g, action.name)
 	constraints_ok(g)
 	child_operations_ok(g)
+	child_constraints_ok(g)
 	grant_path_ok(kind)
 ]
 
@@ -116,6 +159,14 @@ may_retire(g) if object.get(g, "retiring_principal", null) in ({object.get(calle
 may_retire(g) if {
 	service_caller
 	lower(object.get(g, "retiring_principal", "")) == caller.service
+}
+
+# A retiring principal that is an account delegates kms:RetireGrant to its
+# IAM principals through their identity policies.
+may_retire(g) if {
+	not service_caller
+	object.get(g, "retiring_principal", null) in {caller.account, principal_root_arn}
+	identity_ok(action_name, request_resource)
 }
 
 may_retire(g) if {

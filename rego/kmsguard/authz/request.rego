@@ -160,6 +160,26 @@ aliases_key := {} if not is_array(object.get(key_info, "aliases", null))
 
 request_defaults := object.get(catalog.request_defaults, action_key, {})
 
+# The grant a CreateGrant question describes (question.grant), or {}.
+new_grant := object.get(question, "grant", {})
+
+# new_grant_keys: the CreateGrant context the described grant determines
+# (kms:GrantOperations, kms:GranteePrincipal, kms:GranteeServicePrincipal,
+# kms:RetiringPrincipal, kms:GrantConstraintType).
+new_grant_keys := {k: v |
+	some k, v in {
+		"kms:grantoperations": object.get(new_grant, "operations", []),
+		"kms:granteeprincipal": [p | p := new_grant.grantee_principal],
+		"kms:granteeserviceprincipal": [p | p := new_grant.grantee_service_principal],
+		"kms:retiringprincipal": [p | p := new_grant.retiring_principal],
+		"kms:grantconstrainttype": [t |
+			some f, t in {"encryption_context_equals": "EncryptionContextEquals", "encryption_context_subset": "EncryptionContextSubset"}
+			object.get(object.get(new_grant, "constraints", {}), f, null) != null
+		],
+	}
+	count(v) > 0
+}
+
 # context: what IAM policies and guardrails see — derived keys, then the
 # documented defaults of request parameters, overridden by what the question
 # gives.
@@ -169,6 +189,7 @@ context := object.union_n([
 	key_property_keys,
 	request_defaults,
 	ec_keys,
+	new_grant_keys,
 	given_context,
 ])
 

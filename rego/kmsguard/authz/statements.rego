@@ -191,7 +191,13 @@ boundary_denies := [reason("permissions_boundary", s) |
 	identity_applies(s, action_name, request_resource)
 ]
 
-session_allows(_, _) if not question.session_policy
+# A federated-user session (GetFederationToken) without a session policy
+# has no permissions: only resource policies that name the session itself
+# apply (IAM, "Session policies").
+session_allows(_, _) if {
+	not question.session_policy
+	caller.kind != "federated"
+}
 
 session_allows(a, r) if {
 	some s in session_statements
@@ -227,9 +233,13 @@ identity_reasons(a, r) := identity_allows(a, r) if identity_ok(a, r)
 
 # ---- guardrails ------------------------------------------------------------------------
 
+# SCPs do not affect service-linked roles or principals of the management
+# account (Organizations, SCPs: "Tasks and entities not restricted by
+# SCPs"); service principals are no principals of a member account.
 scps_apply if {
 	not service_caller
 	not caller.service_linked
+	not management_account(caller.account)
 	count(object.get(question, "scps", [])) > 0
 }
 
@@ -256,12 +266,22 @@ scp_level_allows(l) if {
 
 # RCPs: RCPFullAWSAccess is attached at every level and cannot be detached,
 # so only their Deny statements matter. They do not apply to AWS managed
-# keys, to account-level actions, or to kms:RetireGrant.
+# keys, to account-level actions, to kms:RetireGrant, to keys of the
+# management account, or to actions of service-linked roles
+# (Organizations, RCPs: "Resources and entities not restricted by RCPs").
+# They do apply to AWS service principals (the KMS RCP examples restrict
+# them by aws:PrincipalIsAWSService).
 rcps_apply if {
 	customer_managed_key
 	not account_action
 	action_key != "retiregrant"
+	not caller.service_linked
+	not management_account(key.account)
 }
+
+# management_account(a): the question names account a as its
+# organization's management account.
+management_account(a) if object.get(question, "management_account", null) == a
 
 rcp_denies := [levelled_reason("rcp", l, i, s) |
 	rcps_apply

@@ -188,6 +188,7 @@ valid_condition(c) if {
 		condition.valid_op(op)
 		is_object(kv)
 		every _, x in kv {
+			x != []
 			scalar_list(x)
 			every y in condition.values(x) {
 				condition.valid_value(op, y)
@@ -351,10 +352,15 @@ operator_errors(path, op, kv) := {msg |
 
 value_errors(path, _, v) := {sprintf("%s: a condition value must be a string, number, boolean or a list of them", [path])} if not scalar_list(v)
 
+value_errors(path, _, []) := {sprintf("%s: an empty list of condition values", [path])}
+
 value_errors(path, op, v) := {sprintf("%s: %v is not a valid value for %s", [path, x, op]) |
 	some x in condition.values(v)
 	not condition.valid_value(op, x)
-} if scalar_list(v)
+} if {
+	v != []
+	scalar_list(v)
+}
 
 scalar_list(v) if scalar(v)
 

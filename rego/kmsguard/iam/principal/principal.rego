@@ -66,8 +66,8 @@ arn_caller(part, "sts", acct, res, arn, role_arn) := {
 	segs := split(res, "/")
 	count(segs) == 3
 	segs[0] == "assumed-role"
-	segs[1] != ""
-	segs[2] != ""
+	regex.match(name_pattern, segs[1])
+	regex.match(session_pattern, segs[2])
 	r := session_role(part, acct, segs[1], role_arn)
 }
 
@@ -78,7 +78,7 @@ arn_caller(part, "sts", acct, res, arn, _) := {
 	segs := split(res, "/")
 	count(segs) == 2
 	segs[0] == "federated-user"
-	segs[1] != ""
+	regex.match(federated_pattern, segs[1])
 }
 
 session_role(part, acct, name, null) := sprintf("arn:%s:iam::%s:role/%s", [part, acct, name])
@@ -91,8 +91,22 @@ session_role(_, _, name, role_arn) := role_arn if {
 name_ok(res) if {
 	not contains(res, "*")
 	not contains(res, "?")
-	not endswith(res, "/")
+	regex.match(path_name_pattern, res)
 }
+
+# IAM's character rules (IAM User Guide, "IAM object quotas" and the
+# CreateUser / CreateRole / AssumeRole / GetFederationToken API references):
+# user and role names 1-64 of [A-Za-z0-9+=,.@_-]; paths of printable ASCII
+# between slashes; role session names 2-64 and federated-user names 2-32 of
+# the same characters. Anything else (NUL, controls, whitespace, non-ASCII)
+# is not a principal.
+name_pattern := `^[\w+=,.@-]{1,64}$`
+
+session_pattern := `^[\w+=,.@-]{2,64}$`
+
+federated_pattern := `^[\w+=,.@-]{2,32}$`
+
+path_name_pattern := `^(user|role)/([!-.0-~]+/)*[\w+=,.@-]{1,64}$`
 
 last(res) := x if {
 	segs := split(res, "/")
@@ -188,6 +202,7 @@ valid("*")
 
 valid(p) if {
 	is_object(p)
+	count(p) > 0
 	count(object.keys(p) - {"AWS", "Service", "Federated", "CanonicalUser"}) == 0
 	every _, v in p {
 		string_list(v)
@@ -205,7 +220,12 @@ errors(path, p) := {sprintf("%s: must be \"*\" or an object such as {\"AWS\": \"
 errors(path, p) := {msg |
 	some k, v in p
 	some msg in element_errors(path, k, v)
-} if is_object(p)
+} if {
+	is_object(p)
+	count(p) > 0
+}
+
+errors(path, p) := {sprintf("%s: an empty object names no principal", [path])} if p == {}
 
 element_errors(path, k, _) := {sprintf("%s: unknown principal type %q (expected AWS, Service, Federated or CanonicalUser)", [path, k])} if not k in {"AWS", "Service", "Federated", "CanonicalUser"}
 
