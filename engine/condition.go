@@ -425,6 +425,8 @@ func compileCondition(c any, vars bool) ([]condTest, bool) {
 			list, isList := pv.([]any)
 			if !isList {
 				list = []any{pv}
+			} else if len(list) == 0 {
+				return nil, false
 			}
 			ct := condTest{op: op, key: key, keyL: lower(key), o: o, raw: pv, values: make([]condValue, 0, len(list))}
 			for _, x := range list {

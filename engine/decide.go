@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
+	"net"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -80,8 +83,154 @@ func (ev *eval) setup() bool {
 		ev.reqRes = "*"
 	}
 	ev.cross = !ev.service && c.account != ev.key.account
+	if q.newGrant != nil && ev.actionKey != "creategrant" {
+		return false
+	}
+	if !ev.contextValid() {
+		return false
+	}
 	ev.buildContext()
 	return true
+}
+
+var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`)
+
+// contextValid: the given context has none of the errors of
+// authz.errors: values of their key's documented type, kms:* keys the
+// action carries, no contradiction of the described grant.
+func (ev *eval) contextValid() bool {
+	cat := ev.e.catalog
+	grantKeys := ev.newGrantKeys()
+	for _, k := range ev.q.contextRaw {
+		lk := lower(k)
+		v := ev.q.context[k]
+		t, ok := cat.keyType(lk)
+		if !ok {
+			return false
+		}
+		list, isList := v.([]any)
+		if !isList {
+			list = []any{v}
+		}
+		for _, x := range list {
+			if !typeOK(t, x) {
+				return false
+			}
+		}
+		if strings.HasPrefix(lk, "kms:") && !cat.carries(ev.act, lk) {
+			return false
+		}
+		if want, has := grantKeys[lk]; has && !sameValues(contextValues(v), want) {
+			return false
+		}
+	}
+	return true
+}
+
+// typeOK: x fits the documented type t (authz.context_type_error is
+// undefined).
+func typeOK(t string, x any) bool {
+	s, isStr := x.(string)
+	switch t {
+	case "Bool":
+		if _, isBool := x.(bool); isBool {
+			return true
+		}
+		return isStr && (lower(s) == "true" || lower(s) == "false")
+	case "Numeric":
+		if n, isNum := x.(json.Number); isNum {
+			text, ok := scalarText(n)
+			return ok && !strings.HasPrefix(text, "-")
+		}
+		return isStr && len(s) >= 1 && len(s) <= 15 && strings.Trim(s, "0123456789") == ""
+	case "Date":
+		text, ok := scalarText(x)
+		if !ok {
+			return false
+		}
+		_, ok, _ = dateOf(text)
+		return ok
+	case "IP":
+		if !isStr || strings.Contains(s, "/") {
+			return false
+		}
+		_, _, err := net.ParseCIDR(cidrOf(s))
+		return err == nil
+	case "ARN":
+		return isStr && arnValue.MatchString(s)
+	case "String", "ArrayOfString":
+		_, isBool := x.(bool)
+		return !isBool
+	}
+	return true
+}
+
+// contextValues is authz.context_values of a checked context value.
+func contextValues(v any) []string {
+	if list, isList := v.([]any); isList {
+		out := make([]string, len(list))
+		for i, x := range list {
+			out[i] = x.(string)
+		}
+		return out
+	}
+	s, _ := scalarText(v)
+	return []string{s}
+}
+
+func sameValues(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	set := func(xs []string) map[string]bool {
+		m := map[string]bool{}
+		for _, x := range xs {
+			m[x] = true
+		}
+		return m
+	}
+	sa, sb := set(a), set(b)
+	if len(sa) != len(sb) {
+		return false
+	}
+	for x := range sa {
+		if !sb[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// newGrantKeys is authz.new_grant_keys: the context of the grant a
+// CreateGrant question describes.
+func (ev *eval) newGrantKeys() map[string][]string {
+	g := ev.q.newGrant
+	if g == nil {
+		return nil
+	}
+	out := map[string][]string{}
+	if len(g.opNames) > 0 {
+		out["kms:grantoperations"] = g.opNames
+	}
+	if g.hasGranteePrincipal {
+		out["kms:granteeprincipal"] = []string{g.granteePrincipal}
+	} else {
+		out["kms:granteeserviceprincipal"] = []string{g.granteeService}
+	}
+	if g.hasRetiring {
+		out["kms:retiringprincipal"] = []string{g.retiring}
+	}
+	var types []string
+	if g.hasEquals {
+		types = append(types, "EncryptionContextEquals")
+	}
+	if g.hasSubset {
+		types = append(types, "EncryptionContextSubset")
+	}
+	if len(types) > 0 {
+		out["kms:grantconstrainttype"] = types
+	}
+	return out
 }
 
 // buildContext is authz.context and authz.key_policy_context.
@@ -140,6 +289,9 @@ func (ev *eval) buildContext() {
 	}
 	if len(ev.ec) > 0 {
 		ctx["kms:encryptioncontextkeys"] = sortedKeys(ev.ec)
+	}
+	for k, v := range ev.newGrantKeys() {
+		ctx[k] = v
 	}
 	for _, k := range q.contextRaw {
 		switch v := q.context[k].(type) {
@@ -332,7 +484,15 @@ func (ev *eval) docAllows(d *document, a, r string) bool {
 }
 
 func (ev *eval) limitsOK(a, r string) bool {
-	return ev.docAllows(ev.q.boundary, a, r) && ev.docAllows(ev.q.session, a, r)
+	if !ev.docAllows(ev.q.boundary, a, r) {
+		return false
+	}
+	// A federated-user session without a session policy has no
+	// permissions from identity policies.
+	if ev.q.session == nil {
+		return ev.c.kind != "federated"
+	}
+	return ev.docAllows(ev.q.session, a, r)
 }
 
 func (ev *eval) identityOK(a, r string) bool {
@@ -359,11 +519,18 @@ func (ev *eval) docDenies(kind string, d *document) []Reason {
 // ---- guardrails ----------------------------------------------------------------------------
 
 func (ev *eval) scpsApply() bool {
-	return !ev.service && !ev.c.serviceLinked && len(ev.q.scps) > 0
+	return !ev.service && !ev.c.serviceLinked && !ev.managementAccount(ev.c.account) && len(ev.q.scps) > 0
 }
 
 func (ev *eval) rcpsApply() bool {
-	return !ev.q.key.keyManagerAWS && !ev.accountAction && ev.actionKey != "retiregrant"
+	return !ev.q.key.keyManagerAWS && !ev.accountAction && ev.actionKey != "retiregrant" &&
+		!ev.c.serviceLinked && !ev.managementAccount(ev.key.account)
+}
+
+// managementAccount: the question names account a as its organization's
+// management account.
+func (ev *eval) managementAccount(a string) bool {
+	return ev.q.management != "" && ev.q.management == a
 }
 
 func (ev *eval) endpointOK() bool {
@@ -476,14 +643,12 @@ func (ev *eval) granteeKind(g *grant) int {
 	if g.hasGranteePrincipal {
 		gp := g.granteePrincipal
 		switch {
-		case c.arn != "" && gp == c.arn:
+		case c.kind != "role" && c.arn != "" && gp == c.arn:
 			return granteeSelf
 		case ev.service && lower(gp) == c.service:
 			return granteeSelf
-		case c.kind == "session" && gp == c.roleARN:
+		case (c.kind == "session" || c.kind == "role") && gp == c.roleARN:
 			return granteeRole
-		case c.kind == "role" && gp == c.roleARN:
-			return granteeSelf
 		case !ev.service && !ev.root && (gp == c.account || gp == c.rootARN()):
 			return granteeAccount
 		}
@@ -541,6 +706,45 @@ func (ev *eval) childOperationsOK(g *grant) bool {
 	return true
 }
 
+// childConstraintsOK is authz.child_constraints_ok: a grant created
+// through grant g is at least as strict as g.
+func (ev *eval) childConstraintsOK(g *grant) bool {
+	if ev.actionKey != "creategrant" || !g.hasConstraints {
+		return true
+	}
+	var child grant
+	if ev.q.newGrant != nil {
+		child = *ev.q.newGrant
+	}
+	if g.hasEquals && (!child.hasEquals || !sameMap(child.equals, g.equals)) {
+		return false
+	}
+	if g.hasSubset && len(g.subset) > 0 && !containsPairs(child.equals, child.hasEquals, g.subset) &&
+		!containsPairs(child.subset, child.hasSubset, g.subset) {
+		return false
+	}
+	return true
+}
+
+func sameMap(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return containsPairs(a, true, b)
+}
+
+func containsPairs(m map[string]string, has bool, pairs map[string]string) bool {
+	if !has {
+		return false
+	}
+	for k, v := range pairs {
+		if x, ok := m[k]; !ok || x != v {
+			return false
+		}
+	}
+	return true
+}
+
 func grantReason(i int, g *grant) Reason {
 	r := Reason{Policy: "grant", Index: intp(i), Effect: "Allow"}
 	if g.hasGrantID {
@@ -555,7 +759,7 @@ func (ev *eval) usableGrant(g *grant) bool {
 		return false
 	}
 	kind := ev.granteeKind(g)
-	if kind == granteeNone || !g.hasOperation(ev.act.Name) || !ev.constraintsOK(g) || !ev.childOperationsOK(g) {
+	if kind == granteeNone || !g.hasOperation(ev.act.Name) || !ev.constraintsOK(g) || !ev.childOperationsOK(g) || !ev.childConstraintsOK(g) {
 		return false
 	}
 	switch kind {
@@ -586,6 +790,10 @@ func (ev *eval) mayRetire(g *grant) bool {
 		if ev.service && lower(g.retiring) == c.service {
 			return true
 		}
+	}
+	if !ev.service && g.hasRetiring && (g.retiring == c.account || g.retiring == c.rootARN()) &&
+		ev.identityOK(ev.actionName, ev.reqRes) {
+		return true
 	}
 	if k := ev.granteeKind(g); (k == granteeSelf || k == granteeRole) && g.hasOperation("RetireGrant") {
 		return true
@@ -734,6 +942,9 @@ func (ev *eval) decide() *Answer {
 	}
 	if ev.act.Scope == "alias" && !extraOK {
 		add(fmt.Sprintf("%s also needs an identity-policy allow on the alias (covering every alias of the account and Region)", name))
+	}
+	if c.kind == "federated" && q.session == nil {
+		add("a federated-user session without a session policy has no permissions except those a resource policy or grant gives the session itself")
 	}
 	if !replicateOK {
 		add("ReplicateKey also needs an identity-policy allow for kms:CreateKey")

@@ -252,6 +252,9 @@ func compilePrincipal(v any) (*principalSet, bool) {
 	if !isObj {
 		return nil, false
 	}
+	if len(obj) == 0 {
+		return nil, false
+	}
 	np := &principalSet{}
 	for k, x := range obj {
 		if !principalTypes[k] {

@@ -19,7 +19,14 @@ type caller struct {
 	service       string
 }
 
-var servicePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
+var (
+	servicePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
+	// IAM's character rules (principal.name_pattern and the others).
+	namePattern      = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	sessionPattern   = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	federatedPattern = regexp.MustCompile(`^[\w+=,.@-]{2,32}$`)
+	pathNamePattern  = regexp.MustCompile(`^(user|role)/([!-.0-~]+/)*[\w+=,.@-]{1,64}$`)
+)
 
 func isAccount(s string) bool {
 	if len(s) != 12 {
@@ -64,7 +71,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 	case "sts":
 		segs := strings.Split(res, "/")
 		switch {
-		case len(segs) == 3 && segs[0] == "assumed-role" && segs[1] != "" && segs[2] != "":
+		case len(segs) == 3 && segs[0] == "assumed-role" && namePattern.MatchString(segs[1]) && sessionPattern.MatchString(segs[2]):
 			r := "arn:" + part + ":iam::" + acct + ":role/" + segs[1]
 			if hasRole {
 				if !strings.HasSuffix(roleARN, "/"+segs[1]) {
@@ -74,7 +81,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 			}
 			return caller{kind: "session", account: acct, partition: part, arn: p, roleARN: r, name: segs[1],
 				principalARN: r, typ: "AssumedRole", serviceLinked: strings.Contains(r, ":role/aws-service-role/")}, true
-		case len(segs) == 2 && segs[0] == "federated-user" && segs[1] != "":
+		case len(segs) == 2 && segs[0] == "federated-user" && federatedPattern.MatchString(segs[1]):
 			return caller{kind: "federated", account: acct, partition: part, arn: p, name: segs[1], principalARN: p, typ: "FederatedUser"}, true
 		}
 	}
@@ -82,7 +89,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 }
 
 func nameOK(res string) bool {
-	return !strings.ContainsAny(res, "*?") && !strings.HasSuffix(res, "/")
+	return !strings.ContainsAny(res, "*?") && pathNamePattern.MatchString(res)
 }
 
 func last(res string) string { return res[strings.LastIndexByte(res, '/')+1:] }

@@ -25,6 +25,7 @@ type grant struct {
 	hasRetiring         bool
 	grantID             string
 	hasGrantID          bool
+	opNames             []string // as given (spelled as KMS spells them)
 }
 
 // keyInfo is question.key, checked.
@@ -62,12 +63,16 @@ type query struct {
 	context    map[string]any // as given (values checked)
 	contextRaw []string       // its keys, sorted
 	key        keyInfo
+
+	management string // the organization's management account, or ""
+	newGrant   *grant // the grant a CreateGrant question creates
 }
 
 var questionFields = map[string]bool{
 	"id": true, "principal": true, "action": true, "resource": true, "context": true, "key_policy": true,
 	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
 	"grants": true, "vpc_endpoint_policy": true, "role_arn": true, "key": true,
+	"management_account": true, "grant": true,
 }
 
 var grantFields = map[string]bool{
@@ -180,6 +185,22 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 			return nil, false
 		}
 	}
+	if raw, has := fields["management_account"]; has {
+		if q.management, ok = decodeString(raw); !ok || !isAccount(q.management) {
+			return nil, false
+		}
+	}
+	if raw, has := fields["grant"]; has {
+		v, ok := decodeAny(raw)
+		if !ok {
+			return nil, false
+		}
+		g, ok := decodeGrant(v, e.catalog)
+		if !ok {
+			return nil, false
+		}
+		q.newGrant = &g
+	}
 	return q, true
 }
 
@@ -258,71 +279,81 @@ func decodeGrants(raw json.RawMessage, cat *catalogData) ([]grant, bool) {
 	}
 	out := make([]grant, len(list))
 	for i, x := range list {
-		g, isObj := x.(map[string]any)
+		if out[i], ok = decodeGrant(x, cat); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// decodeGrant checks one grant as authz.grant_errors does.
+func decodeGrant(x any, cat *catalogData) (grant, bool) {
+	var out grant
+	g, isObj := x.(map[string]any)
+	if !isObj {
+		return out, false
+	}
+	for k := range g {
+		if !grantFields[k] {
+			return out, false
+		}
+	}
+	gp, hasGP := g["grantee_principal"]
+	gs, hasGS := g["grantee_service_principal"]
+	if hasGP == hasGS {
+		return out, false
+	}
+	var isStr bool
+	if hasGP {
+		out.granteePrincipal, isStr = gp.(string)
+		out.hasGranteePrincipal = true
+	} else {
+		out.granteeService, isStr = gs.(string)
+	}
+	if !isStr {
+		return out, false
+	}
+	ops, ok := stringList(g["operations"])
+	if _, isList := g["operations"].([]any); !ok || !isList {
+		return out, false
+	}
+	for _, op := range ops {
+		l := lower(op)
+		if !cat.grantOperations[l] || cat.Actions[l].Name != op {
+			return out, false
+		}
+		out.operations = append(out.operations, l)
+	}
+	out.opNames = ops
+	if c, has := g["constraints"]; has {
+		cm, isObj := c.(map[string]any)
 		if !isObj {
-			return nil, false
+			return out, false
 		}
-		for k := range g {
-			if !grantFields[k] {
-				return nil, false
+		out.hasConstraints = len(cm) > 0
+		for k, v := range cm {
+			m, ok := stringMap(v)
+			if !ok {
+				return out, false
+			}
+			switch k {
+			case "encryption_context_equals":
+				out.equals, out.hasEquals = m, true
+			case "encryption_context_subset":
+				out.subset, out.hasSubset = m, true
+			default:
+				return out, false
 			}
 		}
-		gp, hasGP := g["grantee_principal"]
-		gs, hasGS := g["grantee_service_principal"]
-		if hasGP == hasGS {
-			return nil, false
+	}
+	if r, has := g["retiring_principal"]; has {
+		if out.retiring, isStr = r.(string); !isStr {
+			return out, false
 		}
-		var isStr bool
-		if hasGP {
-			out[i].granteePrincipal, isStr = gp.(string)
-			out[i].hasGranteePrincipal = true
-		} else {
-			out[i].granteeService, isStr = gs.(string)
-		}
-		if !isStr {
-			return nil, false
-		}
-		ops, ok := stringList(g["operations"])
-		if _, isList := g["operations"].([]any); !ok || !isList {
-			return nil, false
-		}
-		for _, op := range ops {
-			l := lower(op)
-			if !cat.grantOperations[l] {
-				return nil, false
-			}
-			out[i].operations = append(out[i].operations, l)
-		}
-		if c, has := g["constraints"]; has {
-			cm, isObj := c.(map[string]any)
-			if !isObj {
-				return nil, false
-			}
-			out[i].hasConstraints = true
-			for k, v := range cm {
-				m, ok := stringMap(v)
-				if !ok {
-					return nil, false
-				}
-				switch k {
-				case "encryption_context_equals":
-					out[i].equals, out[i].hasEquals = m, true
-				case "encryption_context_subset":
-					out[i].subset, out[i].hasSubset = m, true
-				default:
-					return nil, false
-				}
-			}
-		}
-		if r, has := g["retiring_principal"]; has {
-			if out[i].retiring, isStr = r.(string); !isStr {
-				return nil, false
-			}
-			out[i].hasRetiring = true
-		}
-		if id, isStr := g["grant_id"].(string); isStr {
-			out[i].grantID, out[i].hasGrantID = id, true
-		}
+		out.hasRetiring = true
+	}
+	if id, isStr := g["grant_id"].(string); isStr {
+		out.grantID, out.hasGrantID = id, true
 	}
 	return out, true
 }
