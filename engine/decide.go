@@ -56,7 +56,9 @@ func (ev *eval) setup() bool {
 		if !ok || r.kind != "role" || r.account != c.account || r.name != c.name {
 			return false
 		}
-		if c, ok = parseCaller(q.principal, q.roleARN, true); !ok {
+	}
+	if q.hasCallerRole {
+		if c, ok = parseCaller(q.principal, q.callerRole, true); !ok {
 			return false
 		}
 	}
@@ -252,9 +254,15 @@ func (ev *eval) buildContext() {
 		case "root":
 			ctx["aws:userid"] = []string{c.account}
 		}
+		if org, ok := q.orgs.organization(c.account); ok {
+			ctx["aws:principalorgid"] = []string{org}
+		}
 	}
 	ctx["aws:resourceaccount"] = []string{ev.key.account}
 	ctx["aws:requestedregion"] = []string{ev.key.region}
+	if org, ok := q.orgs.organization(ev.key.account); ok {
+		ctx["aws:resourceorgid"] = []string{org}
+	}
 	if !ev.accountAction {
 		k := &q.key
 		if k.hasSpec {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/conformance"
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/loadgen"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -235,4 +236,37 @@ func TestDifferentialDecisionCases(t *testing.T) {
 	}
 	d := newDiffer(t)
 	d.run(t, qs, func(i int) string { return names[i] }, func(int) bool { return true })
+}
+
+// TestDifferentialSnapshot compares both engines with a snapshot loaded
+// (serve --data): questions that leave out what the snapshot holds, and
+// questions that bring their own documents (which win).
+func TestDifferentialSnapshot(t *testing.T) {
+	n := 1500
+	if testing.Short() {
+		n = 300
+	}
+	questions, err := loadgen.Questions("../testdata/decisions", n, loadgen.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, stripped := loadgen.Snapshot(questions)
+	r, err := runner.New(context.Background(), runner.WithSnapshot(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(engine.WithSnapshot(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &differ{r: r, e: e}
+	all := append(stripped, questions[:min(500, len(questions))]...)
+	qs := make([][]byte, len(all))
+	for i, q := range all {
+		if qs[i], err = json.Marshal(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.run(t, qs, func(i int) string { return fmt.Sprintf("snapshot question %d (%v)", i, all[i]["id"]) },
+		func(i int) bool { return i%4 == 0 })
 }

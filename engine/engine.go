@@ -24,18 +24,45 @@ import (
 type Engine struct {
 	catalog *catalogData
 	cache   *docCache
+	// The snapshot's documents, compiled once (Prepare, or the first
+	// question); snapshot nil: none.
+	snapshot map[string]any
+	snapOnce sync.Once
+	snap     *snapshotIndex
 
 	native   atomic.Int64
 	declined atomic.Int64
 }
 
-// New makes an engine with the catalog embedded in the bundle.
-func New() (*Engine, error) {
+// New makes an engine with the catalog embedded in the bundle. A snapshot
+// (WithSnapshot) has its documents compiled now.
+func New(opts ...Option) (*Engine, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	cat, err := embeddedCatalog()
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{catalog: cat, cache: newDocCache(cacheMaxBytes)}, nil
+	e := &Engine{catalog: cat, cache: newDocCache(cacheMaxBytes)}
+	if len(o.snapshot) > 0 {
+		e.snapshot = o.snapshot
+	}
+	return e, nil
+}
+
+// Prepare compiles the snapshot's documents now rather than at the first
+// question (a server does it when it loads its data).
+func (e *Engine) Prepare() { e.index() }
+
+func (e *Engine) index() *snapshotIndex {
+	e.snapOnce.Do(func() {
+		if e.snapshot != nil {
+			e.snap = newSnapshotIndex(e.snapshot, e.catalog)
+		}
+	})
+	return e.snap
 }
 
 // Stats counts the questions the engine answered and declined.

@@ -64,8 +64,11 @@ type query struct {
 	contextRaw []string       // its keys, sorted
 	key        keyInfo
 
-	management string // the organization's management account, or ""
-	newGrant   *grant // the grant a CreateGrant question creates
+	management    string // the organization's management account, or ""
+	callerRole    string // the role ARN of an assumed-role caller: role_arn, or the snapshot's
+	hasCallerRole bool
+	orgs          *snapshotIndex // organization ids (nil: none known)
+	newGrant      *grant         // the grant a CreateGrant question creates
 }
 
 var questionFields = map[string]bool{
@@ -130,12 +133,10 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 		}
 		q.hasRole = true
 	}
-	raw, has := fields["key_policy"]
-	if !has {
-		return nil, false
-	}
-	if q.keyPolicy, ok = e.document(raw, kindResource); !ok {
-		return nil, false
+	if raw, has := fields["key_policy"]; has {
+		if q.keyPolicy, ok = e.document(raw, kindResource); !ok {
+			return nil, false
+		}
 	}
 	for _, f := range []struct {
 		name string
@@ -201,7 +202,11 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 		}
 		q.newGrant = &g
 	}
-	return q, true
+	q.callerRole, q.hasCallerRole = q.roleARN, q.hasRole
+	if s := e.index(); s != nil && !s.complete(q, fields) {
+		return nil, false
+	}
+	return q, q.keyPolicy != nil
 }
 
 func decodeString(raw json.RawMessage) (string, bool) {
@@ -273,10 +278,18 @@ func (e *Engine) document(raw json.RawMessage, kind string) (*document, bool) {
 
 func decodeGrants(raw json.RawMessage, cat *catalogData) ([]grant, bool) {
 	v, ok := decodeAny(raw)
-	list, isList := v.([]any)
-	if !ok || !isList {
+	if !ok {
 		return nil, false
 	}
+	return grantsOf(v, cat)
+}
+
+func grantsOf(v any, cat *catalogData) ([]grant, bool) {
+	list, isList := v.([]any)
+	if !isList {
+		return nil, false
+	}
+	var ok bool
 	out := make([]grant, len(list))
 	for i, x := range list {
 		if out[i], ok = decodeGrant(x, cat); !ok {
@@ -418,10 +431,17 @@ func decodeContext(raw json.RawMessage) (map[string]any, []string, bool) {
 }
 
 func decodeKey(raw json.RawMessage) (keyInfo, bool) {
-	var k keyInfo
 	v, ok := decodeAny(raw)
+	if !ok {
+		return keyInfo{}, false
+	}
+	return keyOf(v)
+}
+
+func keyOf(v any) (keyInfo, bool) {
+	var k keyInfo
 	m, isObj := v.(map[string]any)
-	if !ok || !isObj {
+	if !isObj {
 		return k, false
 	}
 	for f, x := range m {

@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	kbundle "github.com/kmsguard/kmsguard/bundle"
 	"github.com/kmsguard/kmsguard/question"
 )
 
@@ -15,6 +20,46 @@ import (
 // of the embedded policy from their JSON bytes; what it declines, and every
 // question of a runner made with another bundle or a snapshot, the Rego
 // answers. Both give the same bytes (engine's differential tests).
+
+// nativeFor tells whether the native engine may answer for bundle b: only
+// when b holds the embedded policy itself (the same Rego modules and
+// catalog) — a bundle of another version is answered by its own Rego. It
+// returns the snapshot the decisions read (given, or in the bundle's data).
+func nativeFor(b *bundle.Bundle, o options) (bool, map[string]any) {
+	snap := o.snapshot
+	if snap == nil {
+		if root, ok := b.Data[kbundle.Root].(map[string]any); ok {
+			snap, _ = root["snapshot"].(map[string]any)
+		}
+	}
+	if o.bundle == nil {
+		return true, snap
+	}
+	embedded, err := embeddedBundle()
+	if err != nil {
+		return false, nil
+	}
+	return samePolicy(b, embedded), snap
+}
+
+var embeddedBundle = sync.OnceValues(kbundle.Load)
+
+// samePolicy: a and b have the same Rego modules and the same catalog.
+func samePolicy(a, b *bundle.Bundle) bool {
+	texts := func(x *bundle.Bundle) []string {
+		out := make([]string, 0, len(x.Modules))
+		for _, m := range x.Modules {
+			out = append(out, string(m.Raw))
+		}
+		slices.Sort(out)
+		return out
+	}
+	catalog := func(x *bundle.Bundle) any {
+		root, _ := x.Data[kbundle.Root].(map[string]any)
+		return root["catalog"]
+	}
+	return slices.Equal(texts(a), texts(b)) && catalog(a) != nil && reflect.DeepEqual(catalog(a), catalog(b))
+}
 
 // Stats counts how decisions were answered.
 type Stats struct {

@@ -112,9 +112,12 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 	if r.entrypoints, err = prepareEntrypoints(compiler, prep); err != nil {
 		return nil, err
 	}
-	if o.bundle == nil && len(o.snapshot) == 0 {
-		if r.native, err = engine.New(); err != nil {
+	if native, snap := nativeFor(b, o); native {
+		if r.native, err = engine.New(engine.WithSnapshot(snap)); err != nil {
 			return nil, err
+		}
+		if o.prepare {
+			r.native.Prepare()
 		}
 	}
 	return r, nil
