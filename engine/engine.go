@@ -158,6 +158,16 @@ func newDocCache(max int) *docCache {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (c *docCache) get(raw []byte, kind string) (*document, bool) {
+	h := compactHash(c.seed, raw) ^ uint64(len(kind))
+	c.mu.RLock()
+	for _, e := range c.entries[h] {
+		if e.kind == kind && compactEqual(raw, e.raw) {
+			c.mu.RUnlock()
+			return e.doc, e.doc != nil
+		}
+	}
+	c.mu.RUnlock()
+
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 	buf.Reset()
@@ -165,15 +175,6 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 		return nil, false
 	}
 	canon := buf.Bytes()
-	h := maphash.Bytes(c.seed, canon) ^ uint64(len(kind))
-	c.mu.RLock()
-	for _, e := range c.entries[h] {
-		if e.kind == kind && bytes.Equal(e.raw, canon) {
-			c.mu.RUnlock()
-			return e.doc, e.doc != nil
-		}
-	}
-	c.mu.RUnlock()
 
 	var doc *document
 	if v, ok := decodeAny(canon); ok {

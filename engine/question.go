@@ -101,8 +101,8 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	if strictjson.Check(data) != nil {
 		return nil, false
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+	fields, ok := objectFields(data)
+	if !ok {
 		return nil, false
 	}
 	q := &query{}
@@ -111,7 +111,6 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 			return nil, false
 		}
 	}
-	var ok bool
 	if raw, has := fields["id"]; has {
 		if q.id, ok = decodeString(raw); !ok {
 			return nil, false
@@ -154,8 +153,8 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 		}
 	}
 	if raw, has := fields["identity_policies"]; has {
-		var list []json.RawMessage
-		if json.Unmarshal(raw, &list) != nil || list == nil {
+		list, ok := arrayElems(raw)
+		if !ok {
 			return nil, false
 		}
 		q.identity = make([]*document, len(list))
@@ -209,16 +208,7 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	return q, q.keyPolicy != nil
 }
 
-func decodeString(raw json.RawMessage) (string, bool) {
-	if len(raw) == 0 || raw[0] != '"' {
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
+func decodeString(raw json.RawMessage) (string, bool) { return stringValue(raw) }
 
 // decodeAny decodes a JSON value keeping numbers exact.
 func decodeAny(raw []byte) (any, bool) {
@@ -236,13 +226,14 @@ func (e *Engine) levels(fields map[string]json.RawMessage, name, kind string) ([
 	if !has {
 		return nil, false, true
 	}
-	var levels [][]json.RawMessage
-	if json.Unmarshal(raw, &levels) != nil || levels == nil {
+	levels, ok := arrayElems(raw)
+	if !ok {
 		return nil, false, false
 	}
 	out := make([][]*document, len(levels))
-	for l, level := range levels {
-		if level == nil {
+	for l, rawLevel := range levels {
+		level, ok := arrayElems(rawLevel)
+		if !ok {
 			return nil, false, false
 		}
 		out[l] = make([]*document, len(level))
