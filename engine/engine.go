@@ -13,7 +13,6 @@ package engine
 
 import (
 	"bytes"
-	"encoding/json"
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
@@ -155,8 +154,6 @@ func newDocCache(max int) *docCache {
 	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}}
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	h := compactHash(c.seed, raw) ^ uint64(len(kind))
 	c.mu.RLock()
@@ -168,13 +165,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	}
 	c.mu.RUnlock()
 
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
-	if json.Compact(buf, raw) != nil {
-		return nil, false
-	}
-	canon := buf.Bytes()
+	canon := raw
 
 	var doc *document
 	if v, ok := decodeAny(canon); ok {

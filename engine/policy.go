@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -57,7 +56,28 @@ const (
 	kindIdentity = "identity"
 )
 
-var actionPattern = regexp.MustCompile(`^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`)
+// validAction is policy.action_pattern, `^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`.
+func validAction(a string) bool {
+	if a == "*" {
+		return true
+	}
+	colon := strings.IndexByte(a, ':')
+	if colon <= 0 || colon == len(a)-1 {
+		return false
+	}
+	for i := range len(a) {
+		c := a[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		switch {
+		case i < colon && (alnum || c == '-'):
+		case i > colon && (alnum || c == '*' || c == '?'):
+		case i == colon:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 var statementElements = map[string]bool{
 	"Sid": true, "Effect": true, "Principal": true, "NotPrincipal": true, "Action": true,
@@ -219,7 +239,7 @@ func compileActions(v any) (*actionSet, bool) {
 	}
 	set := &actionSet{exact: make([]string, 0, len(list))}
 	for _, a := range list {
-		if !actionPattern.MatchString(a) {
+		if !validAction(a) {
 			return nil, false
 		}
 		l := lower(a)

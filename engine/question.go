@@ -210,16 +210,9 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 
 func decodeString(raw json.RawMessage) (string, bool) { return stringValue(raw) }
 
-// decodeAny decodes a JSON value keeping numbers exact.
-func decodeAny(raw []byte) (any, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
-		return nil, false
-	}
-	return v, true
-}
+// decodeAny decodes a JSON value of a checked question, keeping numbers
+// exact.
+func decodeAny(raw []byte) (any, bool) { return decodeValue(raw) }
 
 func (e *Engine) levels(fields map[string]json.RawMessage, name, kind string) ([][]*document, bool, bool) {
 	raw, has := fields[name]

@@ -168,23 +168,108 @@ func compactHash(seed maphash.Seed, d []byte) uint64 {
 	return h.Sum64()
 }
 
-// compactEqual reports whether d, compacted, is exactly c.
-func compactEqual(d, c []byte) bool {
-	j := 0
-	for i := 0; i < len(d); {
-		if isWS(d[i]) {
-			i = skipWS(d, i)
-			continue
-		}
+// compactEqual reports whether a and b are the same JSON once compacted
+// (whitespace between tokens removed).
+func compactEqual(a, b []byte) bool {
+	i, j := skipWS(a, 0), skipWS(b, 0)
+	for i < len(a) && j < len(b) {
 		end := i + 1
-		if d[i] == '"' {
-			end = skipString(d, i)
+		if a[i] == '"' {
+			end = skipString(a, i)
 		}
 		n := end - i
-		if j+n > len(c) || string(d[i:end]) != string(c[j:j+n]) {
+		if j+n > len(b) || string(a[i:end]) != string(b[j:j+n]) {
 			return false
 		}
-		i, j = end, j+n
+		i, j = skipWS(a, end), skipWS(b, j+n)
 	}
-	return j == len(c)
+	return i == len(a) && j == len(b)
+}
+
+// decodeValue decodes checked JSON into Go values as encoding/json does with
+// UseNumber (objects map[string]any, lists []any, numbers json.Number),
+// without reflection.
+func decodeValue(d []byte) (any, bool) {
+	i := skipWS(d, 0)
+	if i >= len(d) {
+		return nil, false
+	}
+	v, end, ok := valueAt(d, i)
+	if !ok || skipWS(d, end) != len(d) {
+		return nil, false
+	}
+	return v, true
+}
+
+func valueAt(d []byte, i int) (any, int, bool) {
+	switch c := d[i]; c {
+	case '"':
+		end := skipString(d, i)
+		s, ok := stringValue(d[i:end])
+		return s, end, ok
+	case '{':
+		m := map[string]any{}
+		i = skipWS(d, i+1)
+		if i < len(d) && d[i] == '}' {
+			return m, i + 1, true
+		}
+		for i < len(d) {
+			end := skipString(d, i)
+			key, ok := stringValue(d[i:end])
+			if !ok {
+				return nil, 0, false
+			}
+			i = skipWS(d, end)
+			if i >= len(d) || d[i] != ':' {
+				return nil, 0, false
+			}
+			v, vend, ok := valueAt(d, skipWS(d, i+1))
+			if !ok {
+				return nil, 0, false
+			}
+			m[key] = v
+			i = skipWS(d, vend)
+			if i >= len(d) {
+				return nil, 0, false
+			}
+			if d[i] == '}' {
+				return m, i + 1, true
+			}
+			i = skipWS(d, i+1)
+		}
+		return nil, 0, false
+	case '[':
+		list := []any{}
+		i = skipWS(d, i+1)
+		if i < len(d) && d[i] == ']' {
+			return list, i + 1, true
+		}
+		for i < len(d) {
+			v, vend, ok := valueAt(d, i)
+			if !ok {
+				return nil, 0, false
+			}
+			list = append(list, v)
+			i = skipWS(d, vend)
+			if i >= len(d) {
+				return nil, 0, false
+			}
+			if d[i] == ']' {
+				return list, i + 1, true
+			}
+			i = skipWS(d, i+1)
+		}
+		return nil, 0, false
+	case 't':
+		return true, i + 4, len(d) >= i+4 && string(d[i:i+4]) == "true"
+	case 'f':
+		return false, i + 5, len(d) >= i+5 && string(d[i:i+5]) == "false"
+	case 'n':
+		return nil, i + 4, len(d) >= i+4 && string(d[i:i+4]) == "null"
+	}
+	end := skipValue(d, i)
+	if end == i {
+		return nil, 0, false
+	}
+	return json.Number(d[i:end]), end, true
 }

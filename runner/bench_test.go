@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -337,4 +340,74 @@ func BenchmarkNativeBatch(b *testing.B) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+}
+
+// TestCPUPerDecision (KMSGUARD_BENCH_CPU=1, make bench) measures the CPU
+// time of one decision — process user+system time over many, on one
+// goroutine — for OPA's floor and the native engine in the same run. CPU
+// time, unlike wall time, holds on a machine shared with other work.
+func TestCPUPerDecision(t *testing.T) {
+	if os.Getenv("KMSGUARD_BENCH_CPU") == "" {
+		t.Skip("set KMSGUARD_BENCH_CPU=1 to measure")
+	}
+	b := &testing.B{}
+	r, err := New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	floor, err := rego.New(
+		rego.Query("data.floor.allow"),
+		rego.Module("floor.rego", "package floor\n\nallow := true\n"),
+	).PrepareForEval(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20000
+	measure := func(name string, op func(i int)) time.Duration {
+		op(0)
+		start := cpuTime()
+		for i := 1; i <= n; i++ {
+			op(i)
+		}
+		per := (cpuTime() - start) / n
+		t.Logf("%-48s %8.1f µs CPU per decision", name, float64(per.Nanoseconds())/1000)
+		return per
+	}
+	for _, c := range []struct {
+		name string
+		q    map[string]any
+	}{{"console", consoleQuestion()}, {"30-statement", largeQuestion()}} {
+		input := benchInput(b, c.q)
+		data := benchJSON(b, c.q)
+		distinct := make([][]byte, n+1)
+		for i := range distinct {
+			distinct[i] = benchJSON(b, distinctDocuments(c.q, i))
+		}
+		fl := measure(c.name+": OPA floor (prepared constant rule)", func(int) {
+			if _, err := floor.Eval(ctx, rego.EvalParsedInput(input)); err != nil {
+				t.Fatal(err)
+			}
+		})
+		cached := measure(c.name+": native, cached documents", func(int) {
+			if _, ok := r.DecideNative(data); !ok {
+				t.Fatal("declined")
+			}
+		})
+		fresh := measure(c.name+": native, documents never seen", func(i int) {
+			if _, ok := r.DecideNative(distinct[i]); !ok {
+				t.Fatal("declined")
+			}
+		})
+		t.Logf("%s: cached %.2f× the floor, never-seen %.2f× the floor", c.name,
+			float64(cached)/float64(fl), float64(fresh)/float64(fl))
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
