@@ -137,8 +137,8 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, e
 			if opt.Stdin == nil {
 				return nil, errors.New("standard input is not available")
 			}
-			if stdin, err = io.ReadAll(opt.Stdin); err != nil {
-				return nil, fmt.Errorf("reading standard input: %w", err)
+			if stdin, _, err = policyfile.ReadFile("-", opt.Stdin, parse.MaxFile, "a file to check"); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -321,8 +321,12 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 	data := stdin
 	if t.path != "-" {
 		var err error
-		if data, err = os.ReadFile(t.path); err != nil {
-			return fail(errors.New(pathErr(err)))
+		if data, _, err = policyfile.ReadFile(t.path, nil, parse.MaxFile, "a file to check"); err != nil {
+			var pe *policyfile.Error
+			if errors.As(err, &pe) {
+				pe.File = t.name
+			}
+			return fail(err)
 		}
 	}
 	format, docs, err := parse.File(t.name, data)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -17,6 +16,9 @@ import (
 
 // ConfigName is the file name `kmsguard check` looks for.
 const ConfigName = ".kmsguard.yaml"
+
+// MaxConfigFile is the size cap of a configuration file (docs/check.md).
+const MaxConfigFile = 1 << 20
 
 // Config is the content of .kmsguard.yaml (docs/check.md, "Configuration").
 type Config struct {
@@ -104,13 +106,13 @@ func FindConfig(dir string) (string, error) {
 // is called in errors. File patterns of the configuration are relative to
 // the file's directory.
 func LoadConfig(path, name string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := policyfile.ReadFile(path, nil, MaxConfigFile, "a configuration file")
 	if err != nil {
-		var pe *os.PathError
+		var pe *policyfile.Error
 		if errors.As(err, &pe) {
-			err = pe.Err
+			pe.File = name
 		}
-		return nil, &policyfile.Error{File: name, Msg: err.Error()}
+		return nil, err
 	}
 	c, err := ParseConfig(name, data)
 	if err != nil {
@@ -139,24 +141,16 @@ func (c *Config) relFile(file string) string {
 	return filepath.ToSlash(rel)
 }
 
-var (
-	ruleIDPattern = regexp.MustCompile(`^KMS[0-9]{3}$`)
-	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-)
+var ruleIDPattern = regexp.MustCompile(`^KMS[0-9]{3}$`)
 
 // ParseConfig parses and validates a configuration. Unknown keys, values of
 // the wrong type, unknown severities and suppressions without a reason are
 // errors naming the key and its line. Rule ids are checked against the
 // catalog by Validate.
 func ParseConfig(name string, data []byte) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		e := &policyfile.Error{File: name, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = "invalid YAML: " + m[2]
-		}
-		return nil, e
+	root, err := policyfile.ParseYAML(name, data)
+	if err != nil {
+		return nil, err
 	}
 	c := &Config{File: name, Rules: map[string]RuleConfig{}}
 	if root.Kind == 0 || len(root.Content) == 0 {
@@ -167,7 +161,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	if top.Kind == yaml.ScalarNode && top.ShortTag() == "!!null" {
 		return c, nil
 	}
-	err := p.mapping(top, "", map[string]func(*yaml.Node) error{
+	err = p.mapping(top, "", map[string]func(*yaml.Node) error{
 		"rules": func(n *yaml.Node) error {
 			return p.mapping(n, "rules", nil, func(id string, k, v *yaml.Node) error {
 				if !ruleIDPattern.MatchString(id) {
@@ -277,18 +271,10 @@ func (p *configParser) mapping(n *yaml.Node, where string, handlers map[string]f
 	if n.Kind != yaml.MappingNode {
 		return configError(p.file, n, "%s: expected a mapping, got %s", orTop(where), nodeKind(n))
 	}
-	seen := map[string]bool{}
+	// Duplicate keys were refused when the file was parsed (ParseYAML).
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value
-		path := key
-		if where != "" {
-			path = where + "." + key
-		}
-		if seen[key] {
-			return configError(p.file, k, "%s: given twice", path)
-		}
-		seen[key] = true
 		if handlers == nil {
 			if err := each(key, k, v); err != nil {
 				return err

@@ -29,7 +29,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"admins not a list", "admins: arn:aws:iam::111122223333:root\n",
 			`k.yaml:1:9: admins: expected a list, got the string "arn:aws:iam::111122223333:root"`},
 		{"key without match", "keys:\n  - admins: [a]\n", `k.yaml:2:5: keys[0]: match is required`},
-		{"duplicate key", "admins: []\nadmins: []\n", `k.yaml:2:1: admins: given twice`},
+		{"duplicate key", "admins: []\nadmins: []\n", `k.yaml:2:1: admins: duplicate key "admins" (first at line 1, column 1)`},
+		{"duplicate nested key", "keys:\n  arn:aws:kms:us-east-1:111122223333:key/k:\n    admins: []\n    admins: []\n", `k.yaml:4:5: keys.arn:aws:kms:us-east-1:111122223333:key/k.admins: duplicate key "admins" (first at line 3, column 5)`},
+		{"alias bomb", "a0: &a0 [x]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\na2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\na3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\na4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\na5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\na6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]\n", `k.yaml:7:15: invalid YAML: the document expands to more than 1000000 nodes (aliases expanded)`},
 		{"not a mapping", "- a\n", `k.yaml:1:1: the configuration: expected a mapping, got a list`},
 		{"invalid YAML", "rules: {\n", `k.yaml:1: invalid YAML: did not find expected node content`},
 	}
@@ -150,5 +152,21 @@ func TestGlob(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%q matches %q: %v, want %v", tt.pattern, tt.s, got, tt.want)
 		}
+	}
+}
+
+// .kmsguard.yaml has a size cap (docs/check.md, "Input limits").
+func TestLoadConfigSizeCap(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ConfigName)
+	data := append([]byte("admins: []\n"), make([]byte, MaxConfigFile)...)
+	for i := 11; i < len(data); i++ {
+		data[i] = '\n'
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfig(path, ConfigName)
+	if want := ".kmsguard.yaml: larger than 1 MiB, the size limit of a configuration file"; err == nil || err.Error() != want {
+		t.Errorf("LoadConfig = %v, want %q", err, want)
 	}
 }

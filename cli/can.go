@@ -276,7 +276,8 @@ func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bo
 		q[f.field] = levels
 	}
 	if p.Grants != "" {
-		grants, err := policyfile.LoadList(p.Grants, stdin)
+		res, _ := q["resource"].(string)
+		grants, err := policyfile.LoadList(p.Grants, stdin, res)
 		if err != nil {
 			return nil, false, inputError(err)
 		}

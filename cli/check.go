@@ -323,19 +323,13 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout, s
 // readDocuments reads the policy documents of one file ("-": stdin).
 func readDocuments(path string, stdin io.Reader) ([]parse.Document, error) {
 	name := displayName(path)
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
+	data, _, err := policyfile.ReadFile(path, stdin, parse.MaxFile, "a file to check")
 	if err != nil {
-		var pe *os.PathError
+		var pe *policyfile.Error
 		if errors.As(err, &pe) {
-			err = pe.Err
+			pe.File = name
 		}
-		return nil, &policyfile.Error{File: name, Msg: err.Error()}
+		return nil, err
 	}
 	format, docs, err := parse.File(name, data)
 	if err != nil {

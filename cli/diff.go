@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -128,12 +127,8 @@ func readDiffSide(path string) (m map[string]any, isSnapshot bool, err error) {
 		s, err := snapshot.Load(path)
 		return s, true, err
 	}
-	data, err := os.ReadFile(path)
+	data, _, err := policyfile.ReadFile(path, nil, snapshot.MaxFile, "a snapshot file")
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = fmt.Errorf("%s: %w", pe.Path, pe.Err)
-		}
 		return nil, false, err
 	}
 	var probe struct {

@@ -240,7 +240,7 @@ func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer
 		var qe *question.Error
 		if errors.As(err, &qe) && qe.Field == "" && qe.Line > 0 {
 			// A syntax error of the line itself: one position in the file.
-			return &runner.Answer{ID: id, Error: fmt.Sprintf("line %d, column %d: %s", j.line+qe.Line-1, qe.Column, qe.Msg)}
+			return &runner.Answer{ID: id, Error: fmt.Sprintf("line %d, column %d: %s", j.line+qe.Line-1, qe.Column, qe.Detail())}
 		}
 		return &runner.Answer{ID: id, Error: fmt.Sprintf("line %d: %v", j.line, err)}
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/policyfile"
 )
 
@@ -39,6 +40,13 @@ func index(base string, i int) string {
 // delimiters. On a syntax error it returns policyfile's error for the same
 // input, so messages read as in the rest of kmsguard.
 func decodeJSON(name string, data []byte) (any, positions, error) {
+	if err := strictjson.Check(data); err != nil {
+		// A duplicate key or a syntax error: worded as policyfile words it.
+		if _, perr := policyfile.Parse(name, data); perr != nil {
+			return nil, nil, perr
+		}
+		return nil, nil, &policyfile.Error{File: name, Msg: err.Error()}
+	}
 	w := jsonWalker{dec: json.NewDecoder(bytes.NewReader(data)), data: data, line: 1, pos: positions{}}
 	w.dec.UseNumber()
 	v, err := w.value("")

@@ -81,12 +81,20 @@ func (d *Document) StatementLine(i int) int {
 	return d.Line
 }
 
+// MaxFile is the size cap of a file `kmsguard check` reads (docs/check.md,
+// "Input limits"): a CloudFormation template is at most 1 MB (a template in
+// S3), and a Terraform plan of a large configuration takes tens of MB.
+const MaxFile = 64 << 20
+
 // File parses the content of one file. name is the file name (used for the
 // syntax choice: .yaml/.yml, .template and content that does not start with
 // '{' or '[' are YAML) and in errors. It returns the format and the
 // documents found; a file in no known format gives FormatUnknown and no
 // documents, not an error.
 func File(name string, data []byte) (Format, []Document, error) {
+	if len(data) > MaxFile {
+		return FormatUnknown, nil, &policyfile.Error{File: name, Msg: policyfile.TooLarge(MaxFile, "a file to check")}
+	}
 	v, pos, err := decode(name, data)
 	if err != nil {
 		return FormatUnknown, nil, err

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -124,6 +125,24 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// bomb is a "billion laughs" CloudFormation template: 10^9 strings from
+// aliases of aliases.
+var bomb = func() string {
+	var b strings.Builder
+	b.WriteString("Resources:\n  a0: &a0 [lol]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "  a%d: &a%d [", i, i)
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
+}()
+
 func TestSyntaxErrors(t *testing.T) {
 	tests := []struct {
 		name, file, data, want string
@@ -137,6 +156,17 @@ func TestSyntaxErrors(t *testing.T) {
 		{"bad policy string", "out.json", `{"Policy": "{\"Statement\": [}"}`,
 			"out.json: Policy:1:16: policy string: invalid character '}' looking for beginning of value"},
 		{"empty YAML", "e.yaml", "", "e.yaml: empty input: expected a document"},
+		// docs/check.md, "Input limits".
+		{"too large", "big.json", "{}" + strings.Repeat(" ", MaxFile-1), "big.json: larger than 64 MiB, the size limit of a file to check"},
+		// IAM rejects a policy with a key twice (MalformedPolicyDocument;
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{"duplicate key", "dup.json", "{\"Statement\": [\n {\"Effect\": \"Deny\",\n  \"Effect\": \"Allow\"}]}",
+			`dup.json:3:3: Statement[0].Effect: duplicate key "Effect" (first at line 2, column 3)`},
+		{"duplicate key in YAML", "dup.yaml", "Statement:\n  - Effect: Deny\n    Effect: Allow\n",
+			`dup.yaml:3:5: Statement[0].Effect: duplicate key "Effect" (first at line 2, column 5)`},
+		{"duplicate key in a policy string", "out.json", `{"Policy": "{\"Statement\": {\"Sid\": \"a\", \"Sid\": \"b\"}}"}`,
+			`out.json: Policy:1:28: policy string: Statement.Sid: duplicate key "Sid" (first at column 16)`},
+		{"YAML alias bomb", "bomb.yaml", bomb, "bomb.yaml:8:17: invalid YAML: the document expands to more than 1000000 nodes (aliases expanded)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

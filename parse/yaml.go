@@ -3,7 +3,6 @@ package parse
 import (
 	"encoding/json"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -39,24 +38,13 @@ var cfnTags = map[string]string{
 	"!Transform":    "Fn::Transform",
 }
 
-// yamlLine matches the position in errors of go.yaml.in/yaml.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // decodeYAML decodes the first YAML document into JSON values (json.Number
 // numbers), expanding CloudFormation short-form tags and merge keys, and
 // records the line of every mapping and sequence.
 func decodeYAML(name string, data []byte) (any, positions, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		e := &policyfile.Error{File: name}
-		msg := err.Error()
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = "invalid YAML: " + m[2]
-		} else {
-			e.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
-		}
-		return nil, nil, e
+	root, err := policyfile.ParseYAML(name, data)
+	if err != nil {
+		return nil, nil, err
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, nil, &policyfile.Error{File: name, Msg: "empty input: expected a document"}

@@ -23,8 +23,10 @@ import (
 	"strconv"
 	"strings"
 
+	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kmsguard/kmsguard/internal/strictyaml"
 	"github.com/kmsguard/kmsguard/question"
 )
 
@@ -64,7 +66,7 @@ func (e *Error) Error() string {
 // of `aws kms get-key-policy` ({"Policy": "<policy JSON>", "PolicyName": ...}),
 // which it unwraps. The result is a JSON object (map[string]any).
 func Load(path string, stdin io.Reader) (any, error) {
-	v, name, err := read(path, stdin)
+	v, name, err := read(path, stdin, MaxPolicyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +77,7 @@ func Load(path string, stdin io.Reader) (any, error) {
 // list of them, as for one level of SCPs or RCPs. List elements may be policy
 // documents or policy JSON strings. The result is never nil.
 func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
-	v, name, err := read(path, stdin)
+	v, name, err := read(path, stdin, MaxPolicyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -104,8 +106,12 @@ func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
 // list-grants` ({"Grants": [{"GranteePrincipal", "Operations", ...}]}), which
 // it converts to that shape. Elements of a bare list that use the AWS field
 // names are converted too. The result is never nil.
-func LoadList(path string, stdin io.Reader) ([]any, error) {
-	v, name, err := read(path, stdin)
+//
+// keyARN is the key the grants are for (the question's resource), "" when
+// not known: a grant whose KeyId (list-grants output) names another key is
+// an error naming both, not a grant silently applied to the wrong key.
+func LoadList(path string, stdin io.Reader, keyARN string) ([]any, error) {
+	v, name, err := read(path, stdin, MaxGrantsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +129,11 @@ func LoadList(path string, stdin io.Reader) ([]any, error) {
 	}
 	out := make([]any, len(list))
 	for i, e := range list {
-		g, err := grant(e, name, fmt.Sprintf("%s[%d]", where, i))
+		at := fmt.Sprintf("%s[%d]", where, i)
+		if err := grantKey(e, name, at, keyARN); err != nil {
+			return nil, err
+		}
+		g, err := grant(e, name, at)
 		if err != nil {
 			return nil, err
 		}
@@ -134,13 +144,13 @@ func LoadList(path string, stdin io.Reader) ([]any, error) {
 
 // LoadValue reads any JSON or YAML value, unchanged.
 func LoadValue(path string, stdin io.Reader) (any, error) {
-	v, _, err := read(path, stdin)
+	v, _, err := read(path, stdin, MaxPolicyFile)
 	return v, err
 }
 
 // LoadObject reads a JSON or YAML object (as for a request context file).
 func LoadObject(path string, stdin io.Reader) (map[string]any, error) {
-	v, name, err := read(path, stdin)
+	v, name, err := read(path, stdin, MaxPolicyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -151,33 +161,92 @@ func LoadObject(path string, stdin io.Reader) (map[string]any, error) {
 	return obj, nil
 }
 
-// read loads path ("-": stdin) and decodes it as JSON or YAML. name is how
-// the input is called in errors.
-func read(path string, stdin io.Reader) (v any, name string, err error) {
+// Size caps of the files this package reads (docs/decision-format.md,
+// "Input limits"). A key policy is at most 32 KB and an IAM policy at most
+// 10,240 characters, so a megabyte holds any policy document or list of them
+// with room for YAML comments; a key has at most 50,000 grants, which
+// list-grants prints in well under 64 MiB.
+const (
+	MaxPolicyFile = 1 << 20
+	MaxGrantsFile = 64 << 20
+)
+
+// read loads path ("-": stdin), at most limit bytes, and decodes it as JSON
+// or YAML. name is how the input is called in errors.
+func read(path string, stdin io.Reader, limit int64) (v any, name string, err error) {
+	what := "a policy file"
+	if limit == MaxGrantsFile {
+		what = "a grants file"
+	}
+	data, name, err := ReadFile(path, stdin, limit, what)
+	if err != nil {
+		return nil, name, err
+	}
+	v, err = Parse(name, data)
+	return v, name, err
+}
+
+// ReadFile reads path ("-": standard input) whole, refusing more than limit
+// bytes, the size cap of what ("a policy file"). name is how the input is
+// called in errors ("<stdin>" for "-"), and every error is an *Error naming
+// it.
+func ReadFile(path string, stdin io.Reader, limit int64, what string) (data []byte, name string, err error) {
 	name = path
-	var data []byte
+	var r io.Reader
 	if path == "-" {
 		name = StdinName
 		if stdin == nil {
 			return nil, name, &Error{File: name, Msg: "standard input is not available"}
 		}
-		data, err = io.ReadAll(stdin)
+		r = stdin
 	} else {
 		if path == "" {
 			return nil, name, errors.New("empty file name")
 		}
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			// "open x.json: no such file or directory" -> "x.json: no such file or directory"
-			err = pe.Err
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, name, &Error{File: name, Msg: pathError(err)}
 		}
-		return nil, name, &Error{File: name, Msg: err.Error()}
+		defer f.Close()
+		r = f
 	}
-	v, err = Parse(name, data)
-	return v, name, err
+	data, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, name, &Error{File: name, Msg: pathError(err)}
+	}
+	if int64(len(data)) > limit {
+		return nil, name, &Error{File: name, Msg: TooLarge(limit, what)}
+	}
+	return data, name, nil
+}
+
+// pathError drops the operation and path of an *os.PathError, which the
+// callers name themselves: "open x.json: no such file or directory" becomes
+// "no such file or directory".
+func pathError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// TooLarge is the message for an input larger than its cap.
+func TooLarge(limit int64, what string) string {
+	return "larger than " + Size(limit) + ", the size limit of " + what
+}
+
+// Size writes a byte count as the limits are documented: "1 MiB".
+func Size(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Parse decodes data as JSON or YAML (see the package comment); name is the
@@ -209,12 +278,13 @@ func parseJSON(name string, data []byte) (any, error) {
 	return v, nil
 }
 
-// yamlLine matches the position in errors of go.yaml.in/yaml.
+// yamlLine matches the position in errors of sigs.k8s.io/yaml.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func parseYAML(name string, data []byte) (any, error) {
 	j, err := yaml.YAMLToJSON(data)
 	if err != nil {
+		// Its syntax errors name a better line than go.yaml.in/yaml/v3's.
 		msg := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
 		e := &Error{File: name}
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -224,6 +294,11 @@ func parseYAML(name string, data []byte) (any, error) {
 			e.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
 		}
 		return nil, e
+	}
+	// YAMLToJSON keeps the last of two equal keys: refuse them, and alias
+	// bombs, here.
+	if _, err := ParseYAML(name, data); err != nil {
+		return nil, err
 	}
 	if bytes.Equal(bytes.TrimSpace(j), []byte("null")) && len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "empty input: expected a document"}
@@ -235,11 +310,31 @@ func parseYAML(name string, data []byte) (any, error) {
 	return v, nil
 }
 
+// ParseYAML parses the first YAML document of a file into a node tree,
+// refusing duplicate mapping keys and alias bombs (strictyaml.Parse); errors
+// name the file, line and column. The document node's Content is empty for
+// an empty file.
+func ParseYAML(name string, data []byte) (*yamlv3.Node, error) {
+	root, err := strictyaml.Parse(data)
+	if err != nil {
+		var ye *strictyaml.Error
+		if errors.As(err, &ye) {
+			msg := ye.Msg
+			if ye.Path != "" {
+				msg = ye.Path + ": " + msg
+			}
+			return nil, &Error{File: name, Line: ye.Line, Column: ye.Column, Msg: msg}
+		}
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	return root, nil
+}
+
 // fileError turns an error of question.ParseJSON into an *Error of file name.
 func fileError(name, where string, err error) error {
 	var qe *question.Error
 	if errors.As(err, &qe) {
-		return &Error{File: name, Where: where, Line: qe.Line, Column: qe.Column, Msg: qe.Msg}
+		return &Error{File: name, Where: where, Line: qe.Line, Column: qe.Column, Msg: qe.Detail()}
 	}
 	return &Error{File: name, Where: where, Msg: err.Error()}
 }
@@ -296,6 +391,33 @@ var awsGrantFields = map[string]string{
 var awsConstraintFields = map[string]string{
 	"EncryptionContextEquals": "encryption_context_equals",
 	"EncryptionContextSubset": "encryption_context_subset",
+}
+
+// grantKey checks the KeyId of a grant in the shape of list-grants output:
+// "the unique identifier for the KMS key to which the grant applies"
+// (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantListEntry.html),
+// a key ARN or key id. It must name keyARN.
+func grantKey(v any, name, where, keyARN string) error {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil // grant reports it
+	}
+	id, found := obj["KeyId"]
+	if !found {
+		return nil
+	}
+	s, ok := id.(string)
+	if !ok || s == "" {
+		return &Error{File: name, Where: where + ".KeyId", Msg: "expected a key ARN or key id, got " + KindOf(id)}
+	}
+	if keyARN == "" {
+		return nil
+	}
+	_, keyID, _ := strings.Cut(keyARN, ":key/")
+	if s != keyARN && s != keyID {
+		return &Error{File: name, Where: where + ".KeyId", Msg: fmt.Sprintf("the grant is for key %s, not for the question's key %s", s, keyARN)}
+	}
+	return nil
 }
 
 // grant converts one grant to the question's shape when it uses the AWS field

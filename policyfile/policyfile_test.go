@@ -240,27 +240,42 @@ func TestLoadList(t *testing.T) {
 		name, file, content string
 		want                []any
 		err                 string
+		key                 string // the question's key, "" for none
 	}{
-		{"list-grants output", "grants.json", listGrants, converted, ""},
+		{"list-grants output", "grants.json", listGrants, converted, "", ""},
+		// ListGrants returns the grants of one key, each naming it in KeyId
+		// (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantListEntry.html):
+		// grants of another key do not apply to the question's.
+		{"list-grants output of the key", "grants.json", listGrants, converted, "", "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		{"KeyId as a key id", "grants.json", `{"Grants": [{"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "GranteePrincipal": "x", "Operations": ["Decrypt"]}]}`,
+			[]any{map[string]any{"grantee_principal": "x", "operations": []any{"Decrypt"}}}, "", "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		{"list-grants output of another key", "grants.json", listGrants, nil,
+			"grants.json: Grants[0].KeyId: the grant is for key arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab, not for the question's key arn:aws:kms:us-west-2:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab",
+			"arn:aws:kms:us-west-2:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab"},
+		{"key id of another key", "grants.json", `[{"KeyId": "0000abcd-12ab-34cd-56ef-1234567890ab", "GranteePrincipal": "x", "Operations": ["Decrypt"]}]`, nil,
+			"grants.json: [0].KeyId: the grant is for key 0000abcd-12ab-34cd-56ef-1234567890ab, not for the question's key arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+			"arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		{"KeyId not a string", "grants.json", `{"Grants": [{"KeyId": 7, "GranteePrincipal": "x", "Operations": ["Decrypt"]}]}`, nil,
+			"grants.json: Grants[0].KeyId: expected a key ARN or key id, got a number", ""},
 		{"question shape", "grants.json", native,
-			[]any{map[string]any{"grantee_principal": "arn:aws:iam::111122223333:user/alice", "operations": []any{"Decrypt"}, "grant_id": "g1"}}, ""},
+			[]any{map[string]any{"grantee_principal": "arn:aws:iam::111122223333:user/alice", "operations": []any{"Decrypt"}, "grant_id": "g1"}}, "", ""},
 		{"bare list with AWS names", "grants.json", `[{"GranteePrincipal": "111122223333", "Operations": ["Decrypt"]}]`,
-			[]any{map[string]any{"grantee_principal": "111122223333", "operations": []any{"Decrypt"}}}, ""},
+			[]any{map[string]any{"grantee_principal": "111122223333", "operations": []any{"Decrypt"}}}, "", ""},
 		{"YAML", "grants.yaml", "Grants:\n- GranteePrincipal: arn:aws:iam::111122223333:role/ExampleRole\n  Operations: [Decrypt]\n",
-			[]any{map[string]any{"grantee_principal": "arn:aws:iam::111122223333:role/ExampleRole", "operations": []any{"Decrypt"}}}, ""},
-		{"empty", "grants.json", `{"Grants": []}`, []any{}, ""},
+			[]any{map[string]any{"grantee_principal": "arn:aws:iam::111122223333:role/ExampleRole", "operations": []any{"Decrypt"}}}, "", ""},
+		{"empty", "grants.json", `{"Grants": []}`, []any{}, "", ""},
 		{"object without Grants", "grants.json", `{"grantee_principal": "x"}`, nil,
-			`grants.json: expected a list of grants or the output of "aws kms list-grants" ({"Grants": [...]})`},
-		{"Grants not a list", "grants.json", `{"Grants": {}}`, nil, "grants.json: Grants: expected a list of grants, got an object"},
-		{"grant not an object", "grants.json", `{"Grants": [{"Operations": []}, "x"]}`, nil, "grants.json: Grants[1]: a grant must be an object, got a string"},
-		{"bad constraints", "grants.json", `[{"GranteePrincipal": "x", "Constraints": []}]`, nil, "grants.json: [0].Constraints: expected an object, got a list"},
+			`grants.json: expected a list of grants or the output of "aws kms list-grants" ({"Grants": [...]})`, ""},
+		{"Grants not a list", "grants.json", `{"Grants": {}}`, nil, "grants.json: Grants: expected a list of grants, got an object", ""},
+		{"grant not an object", "grants.json", `{"Grants": [{"Operations": []}, "x"]}`, nil, "grants.json: Grants[1]: a grant must be an object, got a string", ""},
+		{"bad constraints", "grants.json", `[{"GranteePrincipal": "x", "Constraints": []}]`, nil, "grants.json: [0].Constraints: expected an object, got a list", ""},
 		{"bad JSON", "grants.json", "[\n  {\"grantee_principal\": \"x\",\n   \"operations\": [\"Decrypt\"\n  }\n]", nil,
-			"grants.json:4:3: invalid character '}' after array element"},
+			"grants.json:4:3: invalid character '}' after array element", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := write(t, tt.file, tt.content)
-			got, err := LoadList(path, nil)
+			got, err := LoadList(path, nil, tt.key)
 			if tt.err != "" {
 				if err == nil {
 					t.Fatalf("LoadList = %v, want error %q", got, tt.err)
@@ -302,5 +317,38 @@ func TestLoadValue(t *testing.T) {
 	}
 	if want := []any{json.Number("1"), "a", true, nil}; !reflect.DeepEqual(got, want) {
 		t.Errorf("LoadValue = %#v", got)
+	}
+}
+
+// Every input has a size cap (docs/decision-format.md, "Input limits"): a
+// policy file of 1 MiB is read, one byte more is refused with the cap named;
+// grants files have a larger cap.
+func TestSizeCaps(t *testing.T) {
+	pad := func(doc string, size int) string { return doc + strings.Repeat(" ", size-len(doc)) }
+	atCap := write(t, "p.json", pad(defaultKeyPolicy, MaxPolicyFile))
+	if _, err := Load(atCap, nil); err != nil {
+		t.Errorf("a policy file of exactly %d bytes: %v", MaxPolicyFile, err)
+	}
+	over := write(t, "p.json", pad(defaultKeyPolicy, MaxPolicyFile+1))
+	want := "p.json: larger than 1 MiB, the size limit of a policy file"
+	if _, err := Load(over, nil); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("Load(1 MiB + 1) = %v, want %q", err, want)
+	}
+	if _, err := LoadPolicies(over, nil); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("LoadPolicies(1 MiB + 1) = %v, want %q", err, want)
+	}
+	if _, err := LoadObject(over, nil); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("LoadObject(1 MiB + 1) = %v, want %q", err, want)
+	}
+	stdin := strings.NewReader(pad(defaultKeyPolicy, MaxPolicyFile+1))
+	if _, err := Load("-", stdin); err == nil || err.Error() != "<stdin>: larger than 1 MiB, the size limit of a policy file" {
+		t.Errorf("Load(stdin, 1 MiB + 1) = %v", err)
+	}
+	grants := write(t, "g.json", pad(`{"Grants": []}`, MaxPolicyFile+1))
+	if _, err := LoadList(grants, nil, ""); err != nil {
+		t.Errorf("a grants file over 1 MiB: %v", err)
+	}
+	if _, _, err := ReadFile(grants, nil, 100, "a test input"); err == nil || !strings.HasSuffix(err.Error(), "g.json: larger than 100 bytes, the size limit of a test input") {
+		t.Errorf("ReadFile over its limit = %v", err)
 	}
 }

@@ -17,12 +17,18 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 )
 
-// Error is a question that cannot be decoded. Field is a JSON path inside the
-// question ("key_policy", "identity_policies[1]"), empty for the whole line.
+// Error is a question that cannot be decoded. Field names the policy given
+// as a JSON string the error is in ("key_policy", "identity_policies[1]"),
+// empty for the question itself; Line and Column are positions in that
+// string or in the question. Path is the JSON path of a duplicate key
+// ("key_policy.Statement[1].Effect"), relative to Field's document.
 type Error struct {
 	Field  string
+	Path   string
 	Line   int
 	Column int
 	Msg    string
@@ -42,8 +48,16 @@ func (e *Error) Error() string {
 	if b.Len() > 0 {
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(e.Detail())
 	return b.String()
+}
+
+// Detail is the message with the path it is about, without the position.
+func (e *Error) Detail() string {
+	if e.Path != "" {
+		return e.Path + ": " + e.Msg
+	}
+	return e.Msg
 }
 
 // policyFields are the question fields holding one policy document each;
@@ -69,7 +83,7 @@ func Decode(data []byte) (input ast.Value, id string, err error) {
 	if s, ok := obj["id"].(string); ok {
 		id = s
 	}
-	if err := expandPolicies(obj); err != nil {
+	if err := ExpandPolicies(obj); err != nil {
 		return nil, id, err
 	}
 	v, err := ast.InterfaceToValue(obj)
@@ -79,9 +93,10 @@ func Decode(data []byte) (input ast.Value, id string, err error) {
 	return v, id, nil
 }
 
-// expandPolicies replaces every policy given as a JSON string (the form
-// GetKeyPolicy and the IAM APIs return) by the parsed document.
-func expandPolicies(obj map[string]any) error {
+// ExpandPolicies replaces every policy of a question given as a JSON string
+// (the form GetKeyPolicy and the IAM APIs return) by the parsed document, so
+// that its syntax errors and duplicate keys are found with their position.
+func ExpandPolicies(obj map[string]any) error {
 	for _, f := range policyFields {
 		if err := expandOne(obj, f, f); err != nil {
 			return err
@@ -150,7 +165,9 @@ func parsePolicyString(s, field string) (any, error) {
 		var e *Error
 		if errors.As(err, &e) {
 			e.Field = field
-			e.Msg = "policy is not valid JSON: " + e.Msg
+			if e.Path == "" {
+				e.Msg = "policy is not valid JSON: " + e.Msg
+			}
 			return nil, e
 		}
 		return nil, err
@@ -159,8 +176,24 @@ func parsePolicyString(s, field string) (any, error) {
 }
 
 // ParseJSON decodes one JSON value, keeping numbers exact, and reports a
-// syntax error with its line and column. Trailing data is an error.
+// syntax error with its line and column. Trailing data is an error, and so is
+// an object with a key twice (which encoding/json would silently resolve to
+// the last value, turning {"Effect":"Deny","Effect":"Allow"} into an Allow):
+// the error's Path names it.
 func ParseJSON(data []byte) (any, error) {
+	if err := strictjson.Check(data); err != nil {
+		var se *strictjson.Error
+		if errors.As(err, &se) {
+			if se.Duplicate {
+				return nil, &Error{Path: se.Path, Line: se.Line, Column: se.Column, Msg: se.Msg}
+			}
+			if len(bytes.TrimSpace(data)) == 0 {
+				return nil, &Error{Msg: "empty input: expected a JSON value"}
+			}
+			return nil, &Error{Line: se.Line, Column: se.Column, Msg: se.Msg}
+		}
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

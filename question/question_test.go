@@ -125,6 +125,29 @@ func TestDecode(t *testing.T) {
 			errMsg: "a question must be a JSON object",
 		},
 		{
+			// IAM rejects a policy with a key twice (MalformedPolicyDocument;
+			// the grammar has each element once per block:
+			// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html);
+			// encoding/json would keep the Allow.
+			name:   "duplicate key",
+			in:     "{\"id\": \"d\", \"key_policy\": {\"Statement\": [{}, {\"Effect\": \"Deny\",\n \"Effect\": \"Allow\"}]}}",
+			err:    &Error{Path: "key_policy.Statement[1].Effect", Line: 2, Column: 2, Msg: `duplicate key "Effect" (first at line 1, column 47)`},
+			errMsg: `(line 2, column 2): key_policy.Statement[1].Effect: duplicate key "Effect" (first at line 1, column 47)`,
+		},
+		{
+			name:   "duplicate key in a policy string",
+			in:     `{"id": "d", "identity_policies": [{}, "{\"Statement\": {\"Effect\": \"Deny\", \"Effect\": \"Allow\"}}"]}`,
+			id:     "d",
+			err:    &Error{Field: "identity_policies[1]", Path: "Statement.Effect", Line: 1, Column: 34, Msg: `duplicate key "Effect" (first at column 16)`},
+			errMsg: `identity_policies[1] (line 1, column 34): Statement.Effect: duplicate key "Effect" (first at column 16)`,
+		},
+		{
+			name:   "duplicate question field",
+			in:     `{"action": "kms:Decrypt", "action": "kms:Encrypt"}`,
+			err:    &Error{Path: "action", Line: 1, Column: 27, Msg: `duplicate key "action" (first at column 2)`},
+			errMsg: `(line 1, column 27): action: duplicate key "action" (first at column 2)`,
+		},
+		{
 			name:   "empty",
 			in:     "  \n",
 			err:    &Error{Msg: "empty input: expected a JSON value"},

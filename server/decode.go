@@ -33,8 +33,14 @@ func DecodeRequest(body []byte) (ast.Value, error) {
 	if !ok {
 		return nil, errors.New(`request body has no "input"`)
 	}
-	if _, ok := input.(map[string]any); !ok {
+	q, ok := input.(map[string]any)
+	if !ok {
 		return nil, fmt.Errorf(`"input" must be a JSON object (the question), not %s`, kind(input))
+	}
+	// Policies given as JSON strings are parsed here, not by the policy's
+	// json.unmarshal, which would keep the last of two equal keys.
+	if err := question.ExpandPolicies(q); err != nil {
+		return nil, fmt.Errorf(`"input": %w`, err)
 	}
 	val, err := ast.InterfaceToValue(input)
 	if err != nil {

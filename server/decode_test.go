@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 )
 
 func TestDecodeRequestNumbers(t *testing.T) {
@@ -19,9 +21,25 @@ func TestDecodeRequestNumbers(t *testing.T) {
 	}
 }
 
+// A body with a key twice, anywhere, is refused: encoding/json (and OPA's
+// json.unmarshal for a policy given as a string) would keep the last value,
+// turning a Deny into an Allow.
+func TestDecodeRequestDuplicateKeys(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"input": {}, "input": {"principal": "x"}}`:                                                    `input: duplicate key "input"`,
+		`{"input": {"key_policy": {"Statement": [{"Effect": "Deny", "Effect": "Allow"}]}}}`:             `input.key_policy.Statement[0].Effect: duplicate key "Effect"`,
+		`{"input": {"key_policy": "{\"Statement\": [{\"Effect\": \"Deny\", \"Effect\": \"Allow\"}]}"}}`: `key_policy (line 1, column 35): Statement[0].Effect: duplicate key "Effect"`,
+	} {
+		_, err := DecodeRequest([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("DecodeRequest(%s) = %v, want an error containing %q", body, err, want)
+		}
+	}
+}
+
 // FuzzDecodeRequest: the decoder never panics, accepts exactly the bodies
-// that are one JSON object with an object "input" and no other field, and
-// then returns that input unchanged.
+// that are one JSON object with an object "input" and no other field and no
+// key twice, and then returns that input (policies given as strings parsed).
 func FuzzDecodeRequest(f *testing.F) {
 	for _, s := range []string{
 		`{"input": {}}`,
@@ -47,6 +65,9 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 		if rawErr != nil {
 			t.Fatalf("accepted %q, which encoding/json rejects: %v", body, rawErr)
+		}
+		if strictjson.Check(body) != nil {
+			t.Fatalf("accepted %q, which has a key twice", body)
 		}
 		if len(raw) != 1 || raw["input"] == nil {
 			t.Fatalf("accepted %q: fields other than input", body)

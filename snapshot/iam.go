@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/question"
 )
 
@@ -218,6 +219,9 @@ type cliBoundary struct {
 // ParseIAM reads the output of `aws iam get-account-authorization-details`
 // (JSON; documents as objects, JSON strings or URL-encoded strings).
 func ParseIAM(data []byte) (*IAM, error) {
+	if err := strictjson.Check(data); err != nil {
+		return nil, fmt.Errorf("get-account-authorization-details output: %w", err)
+	}
 	var c cliDetails
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("not the output of get-account-authorization-details: %w", err)

@@ -2,7 +2,6 @@ package snapshot
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"sort"
 	"time"
@@ -44,16 +43,16 @@ func Import(src ImportSources, t time.Time) (map[string]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("grants for %s: the key needs a key policy too (--key-policy %s=FILE)", arn, arn)
 		}
-		grants, err := policyfile.LoadList(src.Grants[arn], nil)
+		grants, err := policyfile.LoadList(src.Grants[arn], nil, arn)
 		if err != nil {
 			return nil, err
 		}
 		k["grants"] = grants
 	}
 	for _, f := range src.IAM {
-		data, err := os.ReadFile(f)
+		data, _, err := policyfile.ReadFile(f, nil, MaxFile, "an IAM details file")
 		if err != nil {
-			return nil, fmt.Errorf("%w", unwrapPath(err))
+			return nil, err
 		}
 		d, err := ParseIAM(data)
 		if err != nil {

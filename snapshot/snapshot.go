@@ -19,6 +19,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 )
 
@@ -59,6 +60,11 @@ func Files(path string) ([]string, error) {
 	return files, nil
 }
 
+// MaxFile is the size cap of one snapshot file (docs/snapshot-format.md): far more
+// than the keys, grants and IAM of a large account take, and a bound on the
+// memory decoding takes (several times the file).
+const MaxFile = 256 << 20
+
 // Load reads a snapshot file, or every *.json snapshot file of a directory
 // merged into one snapshot.
 func Load(path string) (map[string]any, error) {
@@ -68,9 +74,9 @@ func Load(path string) (map[string]any, error) {
 	}
 	snaps := make([]File, 0, len(files))
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, _, err := policyfile.ReadFile(f, nil, MaxFile, "a snapshot file")
 		if err != nil {
-			return nil, fmt.Errorf("snapshot: %w", unwrapPath(err))
+			return nil, fmt.Errorf("snapshot %w", err)
 		}
 		s, err := Parse(data)
 		if err != nil {

@@ -304,7 +304,11 @@ func (s *scanner) duplicate(off, first int, k []byte) error {
 	e.Duplicate = true
 	e.Key = string(k)
 	e.FirstLine, e.FirstColumn = LineCol(s.data, s.keys[first].off)
-	e.Msg += fmt.Sprintf(" (first at line %d, column %d)", e.FirstLine, e.FirstColumn)
+	if e.FirstLine == e.Line {
+		e.Msg += fmt.Sprintf(" (first at column %d)", e.FirstColumn)
+	} else {
+		e.Msg += fmt.Sprintf(" (first at line %d, column %d)", e.FirstLine, e.FirstColumn)
+	}
 	return e
 }
 
@@ -506,18 +510,22 @@ func (s *scanner) path() string {
 	return strings.TrimPrefix(b.String(), ".")
 }
 
-// appendKey appends an object key to a path: `.Key`, or `["key"]` when the
-// key is empty or holds characters that would make the path ambiguous.
-func appendKey(path, k string) string {
+// appendKey appends an object key to a path (see KeySegment).
+func appendKey(path, k string) string { return path + KeySegment(k) }
+
+// KeySegment is how an object key appears in a JSON path: `.Key`, or
+// `["key"]` when the key is empty or holds characters that would make the
+// path ambiguous. A path starting with a key drops the leading dot.
+func KeySegment(k string) string {
 	plain := k != ""
 	for i := 0; i < len(k) && plain; i++ {
 		c := k[i]
 		plain = c > ' ' && c != 0x7f && c != '.' && c != '[' && c != ']' && c != '"'
 	}
 	if !plain {
-		return path + "[" + strconv.Quote(k) + "]"
+		return "[" + strconv.Quote(k) + "]"
 	}
-	return path + "." + k
+	return "." + k
 }
 
 // LineCol turns a byte offset into a 1-based line and column (in bytes).

@@ -235,9 +235,44 @@ element_errors(path, k, v) := {sprintf("%s.%s: must be a string or a non-empty l
 }
 
 element_errors(_, k, v) := set() if {
-	k in {"AWS", "Service", "Federated", "CanonicalUser"}
+	k in {"Federated", "CanonicalUser"}
 	string_list(v)
 }
+
+# A value AWS does not accept for the principal type is an error, not a
+# principal that matches nobody: PutKeyPolicy rejects a policy with an
+# invalid principal (MalformedPolicyDocumentException), and a wildcard may
+# only be the whole value ("You cannot use a wildcard to match part of a
+# principal name or ARN",
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+element_errors(path, k, v) := {sprintf("%s.%s: %q is not a valid %s principal%s", [path, k, x, k, _expected[k]]) |
+	some x in _as_list(v)
+	not _valid_value(k, x)
+} if {
+	k in {"AWS", "Service"}
+	string_list(v)
+}
+
+_expected := {
+	"AWS": " (expected \"*\", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)",
+	"Service": " (expected a service principal such as logs.us-east-1.amazonaws.com)",
+}
+
+_as_list(v) := v if is_array(v)
+
+_as_list(v) := [v] if is_string(v)
+
+_valid_value(_, "*")
+
+_valid_value("AWS", x) if {
+	c := parse(x, null)
+	c.kind != "service"
+}
+
+# The unique id (AIDA..., AROA...) AWS shows in place of a deleted principal.
+_valid_value("AWS", x) if regex.match(`^A[A-Z0-9]{15,127}$`, x)
+
+_valid_value("Service", x) if regex.match(service_pattern, x)
 
 string_list(v) if is_string(v)
 

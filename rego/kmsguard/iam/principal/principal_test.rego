@@ -100,3 +100,24 @@ test_errors if {
 	principal.errors("P", {"AWS": []}) == {"P.AWS: must be a string or a non-empty list of strings"}
 	count(principal.errors("P", "alice")) == 1
 }
+
+# PutKeyPolicy rejects a key policy with an invalid principal
+# (MalformedPolicyDocumentException), and "You cannot use a wildcard to match
+# part of a principal name or ARN"
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html):
+# such a value is an error, not a principal that silently matches nobody.
+test_errors_invalid_values if {
+	count(principal.errors("P", {"AWS": [
+		"*", "111122223333", "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/a/b",
+		"arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/R", "arn:aws:sts::111122223333:assumed-role/R/s",
+		"arn:aws-cn:sts::111122223333:federated-user/f", "AROA1234567890EXAMPLE",
+	]})) == 0
+	count(principal.errors("P", {"Service": ["logs.us-east-1.amazonaws.com", "ec2.amazonaws.com.cn"]})) == 0
+	principal.errors("P", {"AWS": "alice"}) == {`P.AWS: "alice" is not a valid AWS principal (expected "*", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)`}
+	principal.errors("P", {"AWS": ["11112222333", "arn:aws:iam::111122223333:user/*", "logs.amazonaws.com"]}) == {
+		`P.AWS: "11112222333" is not a valid AWS principal (expected "*", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)`,
+		`P.AWS: "arn:aws:iam::111122223333:user/*" is not a valid AWS principal (expected "*", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)`,
+		`P.AWS: "logs.amazonaws.com" is not a valid AWS principal (expected "*", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)`,
+	}
+	principal.errors("P", {"Service": "alice"}) == {`P.Service: "alice" is not a valid Service principal (expected a service principal such as logs.us-east-1.amazonaws.com)`}
+}
