@@ -204,8 +204,18 @@ valid(p) if {
 	is_object(p)
 	count(p) > 0
 	count(object.keys(p) - {"AWS", "Service", "Federated", "CanonicalUser"}) == 0
-	every _, v in p {
+	every k, v in p {
 		string_list(v)
+		_valid_values(k, v)
+	}
+}
+
+_valid_values(k, _) if k in {"Federated", "CanonicalUser"}
+
+_valid_values(k, v) if {
+	k in {"AWS", "Service"}
+	every x in _as_list(v) {
+		_valid_value(k, x)
 	}
 }
 

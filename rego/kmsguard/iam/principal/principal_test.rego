@@ -120,4 +120,10 @@ test_errors_invalid_values if {
 		`P.AWS: "logs.amazonaws.com" is not a valid AWS principal (expected "*", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)`,
 	}
 	principal.errors("P", {"Service": "alice"}) == {`P.Service: "alice" is not a valid Service principal (expected a service principal such as logs.us-east-1.amazonaws.com)`}
+
+	# valid, the quick test policy validation starts with, agrees.
+	principal.valid({"AWS": ["111122223333", "AROA1234567890EXAMPLE"], "Service": "logs.amazonaws.com"})
+	not principal.valid({"AWS": "alice"})
+	not principal.valid({"AWS": ["111122223333", "arn:aws:iam::111122223333:user/*"]})
+	not principal.valid({"Service": "alice"})
 }
