@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -284,6 +285,11 @@ func compilePrincipal(v any) (*principalSet, bool) {
 		if !ok {
 			return nil, false
 		}
+		for _, x := range list {
+			if !validPrincipalValue(k, x) {
+				return nil, false
+			}
+		}
 		switch k {
 		case "AWS":
 			np.aws = list
@@ -302,6 +308,25 @@ func compilePrincipal(v any) (*principalSet, bool) {
 		}
 	}
 	return np, true
+}
+
+var uniqueID = regexp.MustCompile(`^A[A-Z0-9]{15,127}$`)
+
+// validPrincipalValue is principal._valid_value (Federated and
+// CanonicalUser values are not checked).
+func validPrincipalValue(k, x string) bool {
+	switch {
+	case x == "*":
+		return true
+	case k == "AWS":
+		if c, ok := parseCaller(x, "", false); ok && c.kind != "service" {
+			return true
+		}
+		return uniqueID.MatchString(x)
+	case k == "Service":
+		return servicePattern.MatchString(x)
+	}
+	return true
 }
 
 // scalarText is condition.text for the scalars the engine handles: strings,
