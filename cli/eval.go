@@ -201,8 +201,8 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	if p.Stats {
 		st := r.Stats()
-		fmt.Fprintf(stderr, "kmsguard eval: %d questions answered natively, %d by the Rego (fallbacks: %d)\n",
-			st.Native, st.Fallbacks, st.Fallbacks)
+		fmt.Fprintf(stderr, "kmsguard eval: %d answered by the native engine, %d by the Rego (fallbacks)\n",
+			st.Native, st.Fallbacks)
 	}
 	switch {
 	case writeErr != nil:

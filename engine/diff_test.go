@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -260,7 +261,7 @@ func TestDifferentialSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &differ{r: r, e: e}
-	all := append(stripped, questions[:min(500, len(questions))]...)
+	all := append(slices.Clone(stripped), questions[:min(500, len(questions))]...)
 	qs := make([][]byte, len(all))
 	for i, q := range all {
 		if qs[i], err = json.Marshal(q); err != nil {

@@ -72,12 +72,12 @@ func wildMatch(pat []rune, v string) bool {
 	for vi < len(v) {
 		r, size := utf8.DecodeRuneInString(v[vi:])
 		if pi < len(pat) {
-			switch pc := pat[pi]; {
-			case pc == starRune:
+			switch pat[pi] {
+			case starRune:
 				starP, starV = pi, vi
 				pi++
 				continue
-			case pc == anyRune || pc == r:
+			case anyRune, r:
 				pi++
 				vi += size
 				continue

@@ -148,12 +148,14 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	}
 	start := time.Now()
 	var result any
-	if native != nil {
+	switch {
+	case native != nil:
 		s.metrics.engines.WithLabelValues("native").Inc()
-	} else if decision || query == runner.ExplainQuery {
+	case decision || query == runner.ExplainQuery:
 		s.metrics.engines.WithLabelValues("rego").Inc()
 	}
-	if decision {
+	switch {
+	case decision:
 		ans, _ := native.(*runner.Answer)
 		if ans == nil {
 			ans = e.runner.Decide(r.Context(), input)
@@ -164,9 +166,9 @@ func (s *Server) data(w *recorder, r *http.Request) {
 			label = "error"
 		}
 		s.metrics.decisions.WithLabelValues(label).Inc()
-	} else if native != nil {
+	case native != nil:
 		result = native
-	} else {
+	default:
 		v, defined, err := e.runner.Eval(r.Context(), query, input)
 		switch {
 		case err != nil:
