@@ -140,7 +140,8 @@ type docCache struct {
 	max  int
 
 	mu      sync.RWMutex
-	entries map[uint64][]cacheEntry
+	entries map[uint64][]cacheEntry // by compactHash
+	exact   map[uint64][]cacheEntry // by a hash of the bytes as given
 	size    int
 }
 
@@ -151,12 +152,23 @@ type cacheEntry struct {
 }
 
 func newDocCache(max int) *docCache {
-	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}}
+	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}, exact: map[uint64][]cacheEntry{}}
 }
 
 func (c *docCache) get(raw []byte, kind string) (*document, bool) {
-	h := compactHash(c.seed, raw) ^ uint64(len(kind))
+	k := uint64(len(kind))
+	// The very same bytes (the common case: a document that recurs as it
+	// was written): a hash and a comparison at memory speed.
+	exact := maphash.Bytes(c.seed, raw) ^ k
 	c.mu.RLock()
+	for _, e := range c.exact[exact] {
+		if e.kind == kind && bytes.Equal(raw, e.raw) {
+			c.mu.RUnlock()
+			return e.doc, e.doc != nil
+		}
+	}
+	// The same document written with other whitespace.
+	h := compactHash(c.seed, raw) ^ k
 	for _, e := range c.entries[h] {
 		if e.kind == kind && compactEqual(raw, e.raw) {
 			c.mu.RUnlock()
@@ -165,22 +177,23 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	}
 	c.mu.RUnlock()
 
-	canon := raw
-
 	var doc *document
-	if v, ok := decodeAny(canon); ok {
+	if v, ok := decodeAny(raw); ok {
 		doc, _ = compileDocument(v, kind)
 	}
-	cost := len(canon) * costFactor
+	cost := len(raw) * costFactor
 	if cost > c.max {
 		return doc, doc != nil
 	}
 	c.mu.Lock()
 	if c.size+cost > c.max {
 		clear(c.entries)
+		clear(c.exact)
 		c.size = 0
 	}
-	c.entries[h] = append(c.entries[h], cacheEntry{kind: kind, raw: bytes.Clone(canon), doc: doc})
+	e := cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
+	c.entries[h] = append(c.entries[h], e)
+	c.exact[exact] = append(c.exact[exact], e)
 	c.size += cost
 	c.mu.Unlock()
 	return doc, doc != nil
