@@ -111,7 +111,7 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	if p.Format != "text" && p.Format != "json" {
 		return inputErrorf("--format must be text or json, not %q", p.Format)
 	}
-	q, defaulted, err := buildQuestion(p, stdin)
+	q, defaulted, origins, err := buildQuestionOrigins(p, stdin)
 	if err != nil {
 		return err
 	}
@@ -130,6 +130,10 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	ans, native := r.DecideNative(data)
 	if !native {
 		ans = r.Decide(ctx, input)
+	}
+	if ans.Error != "" {
+		// Errors about a policy file name the file, line and column.
+		ans.Error = strings.Join(policyfile.PlaceAll(ans.Error, origins), "\n")
 	}
 	var explain map[string]any
 	if p.Explain && ans.Error == "" {
@@ -184,15 +188,24 @@ func writeJSON(w io.Writer, v any) error {
 // buildQuestion makes the question (docs/decision-format.md) the params
 // describe; defaulted reports that the resource was not given.
 func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bool, err error) {
+	q, defaulted, _, err = buildQuestionOrigins(p, stdin)
+	return q, defaulted, err
+}
+
+// buildQuestionOrigins is buildQuestion, also returning the file each
+// policy field was read from, by its path in the question ("key_policy",
+// "identity_policies[1]", "scps[0][2]", "grants").
+func buildQuestionOrigins(p canParams, stdin io.Reader) (q map[string]any, defaulted bool, origins map[string]policyfile.Origin, err error) {
+	origins = map[string]policyfile.Origin{}
 	for _, f := range []struct{ name, val string }{
 		{"--key-policy", p.KeyPolicy}, {"--principal", p.Principal}, {"--action", p.Action},
 	} {
 		if f.val == "" {
-			return nil, false, inputErrorf("%s is required", f.name)
+			return nil, false, nil, inputErrorf("%s is required", f.name)
 		}
 	}
 	if err := checkStdin(p); err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	q = map[string]any{
 		"principal": p.Principal,
@@ -203,7 +216,7 @@ func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bo
 	} else {
 		res, err := defaultResource(p.Principal)
 		if err != nil {
-			return nil, false, inputError(err)
+			return nil, false, nil, inputError(err)
 		}
 		q["resource"] = res
 		defaulted = true
@@ -215,12 +228,12 @@ func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bo
 	var file map[string]any
 	if p.ContextFile != "" {
 		if file, err = policyfile.LoadObject(p.ContextFile, stdin); err != nil {
-			return nil, false, inputError(err)
+			return nil, false, nil, inputError(err)
 		}
 	}
 	c, err := parseContext(p.Context, file)
 	if err != nil {
-		return nil, false, inputError(err)
+		return nil, false, nil, inputError(err)
 	}
 	if len(c) > 0 {
 		q["context"] = c
@@ -230,11 +243,12 @@ func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bo
 		if path == "" {
 			return nil
 		}
-		doc, err := policyfile.Load(path, stdin)
+		doc, o, err := policyfile.LoadOrigin(path, stdin)
 		if err != nil {
 			return inputError(err)
 		}
 		q[field] = doc
+		origins[field] = o
 		return nil
 	}
 	for _, f := range []struct{ field, path string }{
@@ -244,17 +258,18 @@ func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bo
 		{"vpc_endpoint_policy", p.VPCEndpointPolicy},
 	} {
 		if err := one(f.field, f.path); err != nil {
-			return nil, false, err
+			return nil, false, nil, err
 		}
 	}
 	if len(p.IdentityPolicies) > 0 {
 		list := make([]any, 0, len(p.IdentityPolicies))
-		for _, path := range p.IdentityPolicies {
-			doc, err := policyfile.Load(path, stdin)
+		for i, path := range p.IdentityPolicies {
+			doc, o, err := policyfile.LoadOrigin(path, stdin)
 			if err != nil {
-				return nil, false, inputError(err)
+				return nil, false, nil, inputError(err)
 			}
 			list = append(list, doc)
+			origins[fmt.Sprintf("identity_policies[%d]", i)] = o
 		}
 		q["identity_policies"] = list
 	}
@@ -266,12 +281,15 @@ func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bo
 			continue
 		}
 		levels := make([]any, 0, len(f.paths))
-		for _, path := range f.paths {
-			level, err := policyfile.LoadPolicies(path, stdin)
+		for l, path := range f.paths {
+			level, os, err := policyfile.LoadPoliciesOrigin(path, stdin)
 			if err != nil {
-				return nil, false, inputError(err)
+				return nil, false, nil, inputError(err)
 			}
 			levels = append(levels, level)
+			for i, o := range os {
+				origins[fmt.Sprintf("%s[%d][%d]", f.field, l, i)] = o
+			}
 		}
 		q[f.field] = levels
 	}
@@ -279,11 +297,11 @@ func buildQuestion(p canParams, stdin io.Reader) (q map[string]any, defaulted bo
 		res, _ := q["resource"].(string)
 		grants, err := policyfile.LoadList(p.Grants, stdin, res)
 		if err != nil {
-			return nil, false, inputError(err)
+			return nil, false, nil, inputError(err)
 		}
 		q["grants"] = grants
 	}
-	return q, defaulted, nil
+	return q, defaulted, origins, nil
 }
 
 // checkStdin rejects reading standard input for more than one flag.

@@ -3,14 +3,18 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
@@ -89,16 +93,22 @@ func runDiff(ctx context.Context, p diffParams, stdout, _ io.Writer) error {
 	if oldIsSnap != newIsSnap {
 		return inputErrorf("compare two key policies or two snapshots, not one of each (%s, %s)", p.Old, p.New)
 	}
-	if !oldIsSnap {
-		if oldSnap, newSnap, _, err = access.PolicySnapshots(oldSnap["policy"], newSnap["policy"], p.Key); err != nil {
-			return inputError(err)
-		}
-	} else if p.Key != "" {
+	if oldIsSnap && p.Key != "" {
 		return inputErrorf("--key applies to two key policies, not to snapshots")
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+	}
+	if !oldIsSnap {
+		for _, side := range []map[string]any{oldSnap, newSnap} {
+			if err := checkKeyPolicy(ctx, r, side); err != nil {
+				return inputError(err)
+			}
+		}
+		if oldSnap, newSnap, _, err = access.PolicySnapshots(oldSnap["policy"], newSnap["policy"], p.Key); err != nil {
+			return inputError(err)
+		}
 	}
 	d, err := access.Diff(ctx, r, oldSnap, newSnap, nil)
 	if err != nil {
@@ -138,9 +148,40 @@ func readDiffSide(path string) (m map[string]any, isSnapshot bool, err error) {
 		s, err := snapshot.Load(path)
 		return s, true, err
 	}
-	doc, err := policyfile.Load(path, nil)
+	doc, o, err := policyfile.LoadOrigin(path, nil)
 	if err != nil {
 		return nil, false, err
 	}
-	return map[string]any{"policy": doc}, false, nil
+	return map[string]any{"policy": doc, "origin": o}, false, nil
+}
+
+// checkKeyPolicy reports the errors the policy engine finds in a key policy
+// read from a file, at their place in the file (FILE:LINE:COLUMN), so that
+// diff does not compare a document AWS would reject.
+func checkKeyPolicy(ctx context.Context, r *runner.Runner, side map[string]any) error {
+	o, _ := side["origin"].(policyfile.Origin)
+	q := map[string]any{
+		"principal": "111122223333", "action": "kms:DescribeKey",
+		"resource":   "arn:aws:kms:us-east-1:111122223333:key/kmsguard-diff",
+		"key_policy": side["policy"],
+	}
+	input, err := ast.InterfaceToValue(q)
+	if err != nil {
+		return err
+	}
+	a := r.Decide(ctx, input)
+	if a.Error == "" {
+		return nil
+	}
+	var msgs []string
+	policyfile.MapMessages(a.Error, func(path []policyfile.Segment, msg string) (string, bool) {
+		if len(path) > 0 && !path[0].IsIndex && path[0].Key == "key_policy" {
+			msgs = append(msgs, o.Place(path[1:], msg))
+		}
+		return "", false
+	})
+	if len(msgs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(msgs, "\n"))
 }

@@ -11,10 +11,12 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -249,7 +251,21 @@ func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer
 		a.ID = id
 	}
 	if a.Error != "" {
-		a.Error = fmt.Sprintf("line %d: %s", j.line, a.Error)
+		// Each message names its line and, when it is about a part of the
+		// question, the column that part starts at.
+		parts := policyfile.MapMessages(a.Error, func(path []policyfile.Segment, msg string) (string, bool) {
+			line, col, rest := policyfile.Locate("question.json", j.data, path)
+			if line == 0 || len(rest) > 0 {
+				return "", false // not in the question (a missing field)
+			}
+			return fmt.Sprintf("line %d, column %d: %s: %s", j.line+line-1, col, policyfile.JoinPath(path), msg), true
+		})
+		for i, p := range parts {
+			if !strings.HasPrefix(p, "line ") {
+				parts[i] = fmt.Sprintf("line %d: %s", j.line, p)
+			}
+		}
+		a.Error = strings.Join(parts, "; ")
 	}
 	return a
 }

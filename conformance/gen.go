@@ -1418,11 +1418,10 @@ func buildDirectGrant(b *qb) {
 		}
 	}
 	if b.chance(0.06) {
-		// partial wildcards and unique ids match nothing
-		named = []string{pick(b, []string{
-			fmt.Sprintf("arn:aws:iam::%s:role/*", acctA), fmt.Sprintf("arn:aws:iam::%s:user/ali*", acctA),
-			"AIDAJQABLZS4A3QDU576Q", "AROADBQP57FF2AEXAMPLE",
-		})}
+		// unique ids (of deleted principals) match nothing; partial
+		// wildcards are not generated: AWS rejects such a policy, and so
+		// does kmsguard (an error, which the oracle does not give).
+		named = []string{pick(b, []string{"AIDAJQABLZS4A3QDU576Q", "AROADBQP57FF2AEXAMPLE"})}
 	}
 	if b.chance(0.25) {
 		// someone else

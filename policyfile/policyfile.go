@@ -66,38 +66,57 @@ func (e *Error) Error() string {
 // of `aws kms get-key-policy` ({"Policy": "<policy JSON>", "PolicyName": ...}),
 // which it unwraps. The result is a JSON object (map[string]any).
 func Load(path string, stdin io.Reader) (any, error) {
-	v, name, err := read(path, stdin, MaxPolicyFile)
+	doc, _, err := LoadOrigin(path, stdin)
+	return doc, err
+}
+
+// LoadOrigin is Load, also returning where the document is (Origin.Place
+// points errors about it into the file).
+func LoadOrigin(path string, stdin io.Reader) (any, Origin, error) {
+	v, o, err := readOrigin(path, stdin, MaxPolicyFile)
 	if err != nil {
-		return nil, err
+		return nil, o, err
 	}
-	return policyDoc(v, name, "")
+	doc, where, err := policyDocAt(v, o.File, "")
+	o.Where = where
+	return doc, o, err
 }
 
 // LoadPolicies reads a file holding one policy document (as Load does) or a
 // list of them, as for one level of SCPs or RCPs. List elements may be policy
 // documents or policy JSON strings. The result is never nil.
 func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
-	v, name, err := read(path, stdin, MaxPolicyFile)
+	docs, _, err := LoadPoliciesOrigin(path, stdin)
+	return docs, err
+}
+
+// LoadPoliciesOrigin is LoadPolicies, also returning where each document is.
+func LoadPoliciesOrigin(path string, stdin io.Reader) ([]any, []Origin, error) {
+	v, o, err := readOrigin(path, stdin, MaxPolicyFile)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	list, ok := v.([]any)
 	if !ok {
-		doc, err := policyDoc(v, name, "")
+		doc, where, err := policyDocAt(v, o.File, "")
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return []any{doc}, nil
+		o.Where = where
+		return []any{doc}, []Origin{o}, nil
 	}
 	out := make([]any, len(list))
+	origins := make([]Origin, len(list))
 	for i, e := range list {
-		doc, err := policyDoc(e, name, fmt.Sprintf("[%d]", i))
+		doc, where, err := policyDocAt(e, o.File, fmt.Sprintf("[%d]", i))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[i] = doc
+		origins[i] = o
+		origins[i].Where = append([]Segment{{Index: i, IsIndex: true}}, where...)
 	}
-	return out, nil
+	return out, origins, nil
 }
 
 // LoadList reads a grants file: a JSON (or YAML) list of grants in the
@@ -111,10 +130,11 @@ func LoadPolicies(path string, stdin io.Reader) ([]any, error) {
 // not known: a grant whose KeyId (list-grants output) names another key is
 // an error naming both, not a grant silently applied to the wrong key.
 func LoadList(path string, stdin io.Reader, keyARN string) ([]any, error) {
-	v, name, err := read(path, stdin, MaxGrantsFile)
+	v, o, err := readOrigin(path, stdin, MaxGrantsFile)
 	if err != nil {
 		return nil, err
 	}
+	name := o.File
 	where := ""
 	if obj, ok := v.(map[string]any); ok {
 		g, found := obj["Grants"]
@@ -131,6 +151,15 @@ func LoadList(path string, stdin io.Reader, keyARN string) ([]any, error) {
 	for i, e := range list {
 		at := fmt.Sprintf("%s[%d]", where, i)
 		if err := grantKey(e, name, at, keyARN); err != nil {
+			var pe *Error
+			if errors.As(err, &pe) {
+				if segs, ok := SplitPath(pe.Where); ok {
+					if line, col, rest := Locate(name, o.Data, segs); line > 0 && len(rest) == 0 {
+						pe.Line, pe.Column, pe.Where = line, col, ""
+						pe.Msg = JoinPath(segs) + ": " + pe.Msg
+					}
+				}
+			}
 			return nil, err
 		}
 		g, err := grant(e, name, at)
@@ -174,16 +203,23 @@ const (
 // read loads path ("-": stdin), at most limit bytes, and decodes it as JSON
 // or YAML. name is how the input is called in errors.
 func read(path string, stdin io.Reader, limit int64) (v any, name string, err error) {
+	v, o, err := readOrigin(path, stdin, limit)
+	return v, o.File, err
+}
+
+// readOrigin is read, keeping the file's content for Locate.
+func readOrigin(path string, stdin io.Reader, limit int64) (v any, o Origin, err error) {
 	what := "a policy file"
 	if limit == MaxGrantsFile {
 		what = "a grants file"
 	}
 	data, name, err := ReadFile(path, stdin, limit, what)
+	o = Origin{File: name, Data: data}
 	if err != nil {
-		return nil, name, err
+		return nil, o, err
 	}
 	v, err = Parse(name, data)
-	return v, name, err
+	return v, o, err
 }
 
 // ReadFile reads path ("-": standard input) whole, refusing more than limit
@@ -207,7 +243,7 @@ func ReadFile(path string, stdin io.Reader, limit int64, what string) (data []by
 		if err != nil {
 			return nil, name, &Error{File: name, Msg: pathError(err)}
 		}
-		defer f.Close()
+		defer f.Close() //nolint:errcheck // read only: nothing to flush
 		r = f
 	}
 	data, err = io.ReadAll(io.LimitReader(r, limit+1))
@@ -337,6 +373,21 @@ func fileError(name, where string, err error) error {
 		return &Error{File: name, Where: where, Line: qe.Line, Column: qe.Column, Msg: qe.Detail()}
 	}
 	return &Error{File: name, Where: where, Msg: err.Error()}
+}
+
+// policyDocAt is policyDoc, also returning the path of the document in v:
+// none, or "Policy" for get-key-policy output.
+func policyDocAt(v any, name, where string) (any, []Segment, error) {
+	doc, err := policyDoc(v, name, where)
+	if err != nil {
+		return nil, nil, err
+	}
+	if obj, ok := v.(map[string]any); ok {
+		if _, found := obj["Policy"]; found {
+			return doc, []Segment{{Key: "Policy"}}, nil
+		}
+	}
+	return doc, nil, nil
 }
 
 // policyDoc checks that v is a policy document, unwrapping the output of
