@@ -98,7 +98,7 @@ func TestContextTypeProperty(t *testing.T) {
 		t.Fatalf("only %d typed keys in the catalogue", len(keys))
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 120; i++ {
 		k := keys[rng.IntN(len(keys))]
 		v := malformed(rng, types[k])
 		a := r.Decide(context.Background(), exactQuestion(t, "kms:Decrypt", map[string]any{k: v}))
@@ -132,7 +132,7 @@ func TestPrincipalNameProperty(t *testing.T) {
 		t.Fatalf("the valid question is an error: %+v", a)
 	}
 	rng := rand.New(rand.NewPCG(21, 22))
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 100; i++ {
 		c := callers[rng.IntN(len(callers))]
 		name := []rune(c.name)
 		at := rng.IntN(len(name) + 1)

@@ -1,5 +1,6 @@
 package kmsguard.access
 
+import data.kmsguard.authz
 import data.kmsguard.catalog
 
 # ---- what was asked ---------------------------------------------------------------------
@@ -39,10 +40,19 @@ principal_type(c) := c.kind if c.kind != "root"
 # answer: it is computed once, for the first of them.
 accesses(pv) := group([object.union(e, {"actions": names}) |
 	lists := element_lists(pv)
+	used := {k |
+		some list in lists
+		some x in list
+		some c in object.get(x, "conditions", [])
+		k := lower(c.key)
+		startswith(k, "kms:")
+	}
 	sigs := {a: json.marshal([
 		pair_props(pv, a),
 		[i | some i, gv in pv.grants; a in gv.ops],
 		[[i | some i, x in list; a in x.acts] | some list in lists],
+		# kms:* keys the conditions test that requests for a never carry
+		sort([k | some k in used; not authz.carries(catalog.actions[a], k)]),
 	]) |
 		some a in (asked_actions & reachable(pv))
 	}

@@ -101,7 +101,10 @@ else := ""
 # example_context(path, denies, a): a request context (the question's
 # "context" field) for action a under which the path applies and none of the
 # given conditional denies does.
-example_context(path, denies, a) := object.union(allow, deny_pairs) if {
+example_context(path, denies, a) := {k: v |
+	some k, v in object.union(allow, deny_pairs)
+	carried(k, a)
+} if {
 	allow := first_per_key([pair |
 		some e in path
 		some c in object.get(e, "conditions", [])
@@ -117,6 +120,12 @@ example_context(path, denies, a) := object.union(allow, deny_pairs) if {
 		some pair in falsify(free[0], d.context, defaults)
 	])
 }
+
+# carried(k, a): a request for action a can carry context key k (a kms:*
+# key not listed for the action never is; the decision rejects it).
+carried(k, _) if not startswith(lower(k), "kms:")
+
+carried(k, a) if authz.carries(catalog.actions[a], lower(k))
 
 # first_per_key: an object of [key, value] pairs, the first value of each key
 # winning.

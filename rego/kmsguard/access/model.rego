@@ -737,11 +737,27 @@ special_action(a) := "" if not a in {"retiregrant", "replicatekey", "creategrant
 covering(elements, a) := [i | some i, e in elements; a in e.acts]
 
 # paths(pv, a): every way the action may be allowed.
-paths(pv, a) := [array.concat(array.concat(p, x), s) |
+paths(pv, a) := [path |
 	some p in base_paths(pv, a)
 	some x in extra_paths(pv, a)
 	some s in scp_paths(pv, a)
+	path := array.concat(array.concat(p, x), s)
+	not never_holds(path, a)
 ]
+
+# never_holds(path, a): a condition of the path tests a kms:* key that
+# requests for action a never carry (catalog), and fails when it is absent,
+# so the path can never allow a (KMS condition keys per action, Service
+# Authorization Reference).
+never_holds(path, a) if {
+	some e in path
+	some c in e.conditions
+	k := lower(c.key)
+	startswith(k, "kms:")
+	condition.parse_op(c.operator)
+	not authz.carries(catalog.actions[a], k)
+	not condition.test(c.operator, c.key, c.values, {}, false)
+}
 
 # denies(pv, a): the Deny statements that apply to the caller for action a
 # as far as the snapshot can tell.

@@ -291,3 +291,43 @@ test_empty_principal_and_condition_values if {
 	err(q(alice, "kms:Decrypt", kp([{"Effect": "Deny", "NotPrincipal": {}, "Action": "kms:*", "Resource": "*"}]))) == "key_policy.Statement[0].NotPrincipal: an empty object names no principal"
 	err(q(alice, "kms:Decrypt", kp([allow_to(alice, "kms:Decrypt"), {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:SourceVpce": []}}}]))) == "key_policy.Statement[1].Condition.StringNotEquals[\"aws:SourceVpce\"]: an empty list of condition values"
 }
+
+# ---- deprecated key-spec keys ---------------------------------------------------------------
+# KMS condition keys: kms:CustomerMasterKeySpec and kms:CustomerMasterKeyUsage
+# are deprecated and replaced by kms:KeySpec and kms:KeyUsage; they hold the
+# same values.
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-customer-master-key-spec
+test_deprecated_key_spec_keys if {
+	p := kp([{
+		"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:Decrypt", "Resource": "*",
+		"Condition": {"StringEquals": {"kms:CustomerMasterKeySpec": "SYMMETRIC_DEFAULT", "kms:CustomerMasterKeyUsage": "ENCRYPT_DECRYPT"}},
+	}])
+	d(object.union(q(alice, "kms:Decrypt", p), {"key": {"key_spec": "SYMMETRIC_DEFAULT", "key_usage": "ENCRYPT_DECRYPT"}})) == "Allowed"
+	d(object.union(q(alice, "kms:Decrypt", p), {"key": {"key_spec": "RSA_2048", "key_usage": "ENCRYPT_DECRYPT"}})) == "ImplicitlyDenied"
+	create := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:CreateKey", "Resource": "*", "Condition": {"StringEquals": {"kms:CustomerMasterKeySpec": "SYMMETRIC_DEFAULT"}}}]}
+	d(object.union(q(alice, "kms:CreateKey", default_policy), {"identity_policies": [create]})) == "Allowed"
+	d(object.union(q(alice, "kms:CreateKey", default_policy), {"identity_policies": [create], "context": {"kms:KeySpec": "RSA_2048"}})) == "ImplicitlyDenied"
+}
+
+# ---- value grammar -------------------------------------------------------------------------
+# IAM condition operators (Date): dates in "one of the W3C implementations of
+# the ISO 8601 date formats" or epoch (UNIX) time.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Date
+# https://www.w3.org/TR/NOTE-datetime
+test_date_profiles if {
+	p := kp([{
+		"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:Decrypt", "Resource": "*",
+		"Condition": {"DateGreaterThan": {"aws:TokenIssueTime": "2026-01"}, "DateLessThan": {"aws:TokenIssueTime": "2026-02-01T00:00+01:00"}},
+	}])
+	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"aws:TokenIssueTime": "2026-01-15T10:30Z"}})) == "Allowed"
+	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"aws:TokenIssueTime": "2026-01-31T23:30:00Z"}})) == "ImplicitlyDenied"
+	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"aws:TokenIssueTime": "1768473000"}})) == "Allowed"
+}
+
+# IAM Resource element: wildcards may appear in any segment of an ARN but
+# the service; such a pattern is an error, never a match.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+test_resource_service_wildcard if {
+	pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:*:us-west-2:111122223333:key/*"}]}
+	err(object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [pol]})) == "identity_policies[0].Statement[0].Resource: \"arn:aws:*:us-west-2:111122223333:key/*\" has a wildcard in the service part of the ARN"
+}

@@ -142,9 +142,15 @@ key_field_keys := {
 	"multi_region": "kms:multiregion",
 }
 
-key_scalar_keys := {ck: [condition.text(key_info[f])] |
-	some f, ck in key_field_keys
-	key_info[f] != null
+# The deprecated kms:CustomerMasterKeySpec and kms:CustomerMasterKeyUsage
+# hold the values of kms:KeySpec and kms:KeyUsage (KMS condition keys).
+deprecated_keys := {"kms:keyspec": "kms:customermasterkeyspec", "kms:keyusage": "kms:customermasterkeyusage"}
+
+key_scalar_keys := object.union(scalar, {deprecated_keys[k]: v | some k, v in scalar; deprecated_keys[k]}) if {
+	scalar := {ck: [condition.text(key_info[f])] |
+		some f, ck in key_field_keys
+		key_info[f] != null
+	}
 }
 
 # Keys KMS supports only in IAM policies (aws:ResourceTag/*,
@@ -191,7 +197,16 @@ context := object.union_n([
 	ec_keys,
 	new_grant_keys,
 	given_context,
+	given_deprecated_keys,
 ])
+
+# A kms:KeySpec or kms:KeyUsage the question gives also sets its deprecated
+# twin, unless the question gives that too.
+given_deprecated_keys := {deprecated_keys[k]: v |
+	some k, v in given_context
+	deprecated_keys[k]
+	not given_context[deprecated_keys[k]]
+}
 
 # key_policy_context: what a key policy sees.
 key_policy_context := {k: v |

@@ -207,12 +207,15 @@ context_list(v) := v if is_array(v)
 context_list(v) := [v] if not is_array(v)
 
 # action_carries(k): requests for the question's action can carry kms:* key k.
-action_carries(k) if k in catalog.condition_keys.every_action
+action_carries(k) if carries(action, k)
 
-action_carries(k) if k in action.condition_keys
+# carries(act, k): requests for catalog action act can carry kms:* key k.
+carries(_, k) if k in catalog.condition_keys.every_action
 
-action_carries(k) if {
-	some prefix in action.condition_keys
+carries(act, k) if k in act.condition_keys
+
+carries(act, k) if {
+	some prefix in act.condition_keys
 	endswith(prefix, ":")
 	startswith(k, prefix)
 	count(k) > count(prefix)

@@ -312,9 +312,18 @@ cidr(p) := concat("", [p, "/128"]) if {
 	not contains(p, ".")
 }
 
-# date_ns: W3C/ISO 8601 date-times, plain dates, or epoch seconds.
+# date_ns: the W3C profiles of ISO 8601 (YYYY-MM, YYYY-MM-DD,
+# YYYY-MM-DDThh:mmTZD, YYYY-MM-DDThh:mm:ssTZD, with fractions of a second)
+# or epoch seconds. A bare number is read as epoch seconds, so a bare year
+# (YYYY) is too.
 date_ns(s) := to_number(s) * 1000000000 if regex.match(`^-?[0-9]+(\.[0-9]+)?$`, s)
 
 date_ns(s) := time.parse_rfc3339_ns(s) if contains(s, "T")
 
+date_ns(s) := time.parse_rfc3339_ns(concat("", [substring(s, 0, 16), ":00", substring(s, 16, -1)])) if {
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$`, s)
+}
+
 date_ns(s) := time.parse_ns("2006-01-02", s) if regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, s)
+
+date_ns(s) := time.parse_ns("2006-01", s) if regex.match(`^[0-9]{4}-[0-9]{2}$`, s)

@@ -155,11 +155,27 @@ valid_action_list(v) if {
 valid_resources(s) if {
 	not s.NotResource
 	string_list(s.Resource)
+	not some_service_wildcard(s.Resource)
 }
 
 valid_resources(s) if {
 	not s.Resource
 	string_list(s.NotResource)
+	not some_service_wildcard(s.NotResource)
+}
+
+# A wildcard in the service part of an ARN is no valid resource (IAM
+# Resource element: wildcards are not allowed in the service segment).
+service_wildcard(r) if {
+	startswith(r, "arn:")
+	parts := split(r, ":")
+	count(parts) > 2
+	regex.match(`[*?]`, parts[2])
+}
+
+some_service_wildcard(v) if {
+	some r in as_list(v)
+	service_wildcard(r)
 }
 
 valid_resources(s) if {
@@ -287,7 +303,11 @@ action_value_errors(path, v) := {sprintf("%s: %q is not an action (expected serv
 	not regex.match(action_pattern, a)
 } if string_list(v)
 
-string_list_errors(path, s, k) := string_list_value_errors(sprintf("%s.%s", [path, k]), s[k]) if k in object.keys(s)
+string_list_errors(path, s, k) := string_list_value_errors(sprintf("%s.%s", [path, k]), s[k]) | {sprintf("%s.%s: %q has a wildcard in the service part of the ARN", [path, k, r]) |
+	some r in as_list(s[k])
+	is_string(r)
+	service_wildcard(r)
+} if k in object.keys(s)
 
 string_list_errors(_, s, k) := set() if not k in object.keys(s)
 
