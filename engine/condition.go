@@ -155,8 +155,11 @@ func numberOf(s string) (n float64, ok, unsupported bool) {
 var (
 	epochPattern = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 	dayPattern   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	minNs        = time.Unix(0, -1<<63)
-	maxNs        = time.Unix(0, 1<<63-1)
+	monthPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}$`)
+	// minutePattern: a W3C date-time without seconds (condition.date_ns).
+	minutePattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$`)
+	minNs         = time.Unix(0, -1<<63)
+	maxNs         = time.Unix(0, 1<<63-1)
 )
 
 // dateOf is condition.date_ns for the dates the engine handles.
@@ -177,8 +180,14 @@ func dateOf(s string) (ns int64, ok, unsupported bool) {
 	switch {
 	case strings.Contains(s, "T"):
 		t, err = time.Parse(time.RFC3339, s)
+		if err != nil && minutePattern.MatchString(s) {
+			// YYYY-MM-DDThh:mmTZD: read with :00 seconds.
+			t, err = time.Parse(time.RFC3339, s[:16]+":00"+s[16:])
+		}
 	case dayPattern.MatchString(s):
 		t, err = time.Parse("2006-01-02", s)
+	case monthPattern.MatchString(s):
+		t, err = time.Parse("2006-01", s)
 	default:
 		return 0, false, false
 	}

@@ -265,11 +265,15 @@ func (ev *eval) buildContext() {
 	}
 	if !ev.accountAction {
 		k := &q.key
+		// The deprecated kms:CustomerMasterKeySpec and
+		// kms:CustomerMasterKeyUsage hold the same values.
 		if k.hasSpec {
 			ctx["kms:keyspec"] = []string{k.keySpec}
+			ctx["kms:customermasterkeyspec"] = []string{k.keySpec}
 		}
 		if k.hasUsage {
 			ctx["kms:keyusage"] = []string{k.keyUsage}
+			ctx["kms:customermasterkeyusage"] = []string{k.keyUsage}
 		}
 		if k.hasOrigin {
 			ctx["kms:keyorigin"] = []string{k.origin}
@@ -301,7 +305,9 @@ func (ev *eval) buildContext() {
 	for k, v := range ev.newGrantKeys() {
 		ctx[k] = v
 	}
+	given := make(map[string]bool, len(q.contextRaw))
 	for _, k := range q.contextRaw {
+		given[lower(k)] = true
 		switch v := q.context[k].(type) {
 		case []any:
 			vals := make([]string, len(v))
@@ -312,6 +318,13 @@ func (ev *eval) buildContext() {
 		default:
 			s, _ := scalarText(v)
 			ctx[lower(k)] = []string{s}
+		}
+	}
+	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
+	// unless the question gives that too (authz.given_deprecated_keys).
+	for k, twin := range map[string]string{"kms:keyspec": "kms:customermasterkeyspec", "kms:keyusage": "kms:customermasterkeyusage"} {
+		if given[k] && !given[twin] {
+			ctx[twin] = ctx[k]
 		}
 	}
 	ev.ctx = ctx

@@ -259,6 +259,11 @@ func compileResources(v any, vars bool) ([]resourcePattern, bool) {
 	}
 	out := make([]resourcePattern, len(list))
 	for i, p := range list {
+		// A wildcard in the service part of an ARN is an error
+		// (policy.service_wildcard).
+		if parts := strings.Split(p, ":"); strings.HasPrefix(p, "arn:") && len(parts) > 2 && strings.ContainsAny(parts[2], "*?") {
+			return nil, false
+		}
 		out[i] = compileResource(p, vars)
 	}
 	return out, true
