@@ -38,9 +38,15 @@ func DecodeRequest(body []byte) (ast.Value, error) {
 		return nil, fmt.Errorf(`"input" must be a JSON object (the question), not %s`, kind(input))
 	}
 	// Policies given as JSON strings are parsed here, not by the policy's
-	// json.unmarshal, which would keep the last of two equal keys.
+	// json.unmarshal, which would keep the last of two equal keys: a
+	// duplicate key refuses the request. A string that is not JSON at all
+	// stays as it is, for the policy to answer with its error (as stock OPA
+	// serving the bundle does); that answer is an error, never an allow.
 	if err := question.ExpandPolicies(q); err != nil {
-		return nil, fmt.Errorf(`"input": %w`, err)
+		var qe *question.Error
+		if errors.As(err, &qe) && qe.Path != "" {
+			return nil, fmt.Errorf(`"input": %w`, err)
+		}
 	}
 	val, err := ast.InterfaceToValue(input)
 	if err != nil {
