@@ -31,12 +31,12 @@ test-rego:
 	$(GO) tool opa check --strict rego/
 	$(GO) tool opa test rego/
 
-# -timeout 20m: the CLI scripts start about 200 kmsguard processes; on a
+# -timeout 30m: the CLI scripts start about 200 kmsguard processes; on a
 # shared 2-core machine they have taken longer than go test's default 10
 # minutes per package (idle, the whole of make test takes a few minutes).
 test-go:
 	$(GO) vet ./...
-	KMSGUARD_CONFORMANCE=1 KMSGUARD_CONFTEST=1 $(GO) test -timeout 20m ./...
+	KMSGUARD_CONFORMANCE=1 KMSGUARD_CONFTEST=1 $(GO) test -timeout 30m ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
@@ -71,6 +71,7 @@ fuzz:
 	$(GO) test ./question/ -run '^$$' -fuzz FuzzDecode $(FUZZFLAGS)
 	$(GO) test ./runner/ -run '^$$' -fuzz FuzzDecide $(FUZZFLAGS)
 	$(GO) test ./server/ -run '^$$' -fuzz FuzzDecodeRequest $(FUZZFLAGS)
+	$(GO) test ./engine/ -run '^$$' -fuzz FuzzDifferential $(FUZZFLAGS)
 
 # bench: the figures published in the README.
 bench:

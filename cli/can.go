@@ -124,15 +124,25 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
 	}
-	ans := r.Decide(ctx, input)
+	data, err := json.Marshal(q)
+	if err != nil {
+		return inputError(err)
+	}
+	ans, native := r.DecideNative(data)
+	if !native {
+		ans = r.Decide(ctx, input)
+	}
 	if ans.Error != "" {
 		// Errors about a policy file name the file, line and column.
 		ans.Error = strings.Join(policyfile.PlaceAll(ans.Error, origins), "\n")
 	}
 	var explain map[string]any
 	if p.Explain && ans.Error == "" {
-		if explain, err = r.Explain(ctx, input); err != nil {
-			return inputError(err)
+		var ok bool
+		if explain, ok = r.ExplainNative(data); !ok {
+			if explain, err = r.Explain(ctx, input); err != nil {
+				return inputError(err)
+			}
 		}
 	}
 	switch {

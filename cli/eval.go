@@ -30,6 +30,7 @@ type evalParams struct {
 	Batch   string // JSON Lines file, "-" for stdin
 	Format  string // json only
 	Workers int    // evaluation goroutines; 0 means runtime.GOMAXPROCS(0)
+	Stats   bool   // write how the questions were answered to stderr
 }
 
 const evalLong = `Answer a batch of questions. The input has one question per line (JSON Lines,
@@ -59,6 +60,7 @@ func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&p.Batch, "batch", "", "JSON Lines `FILE` of questions, - for standard input")
 	cmd.Flags().StringVar(&p.Format, "format", "json", "output `FORMAT`: json (JSON Lines) is the only one")
+	cmd.Flags().BoolVar(&p.Stats, "stats", false, "write to standard error how many questions the native engine answered and how many fell back to the Rego")
 	if err := cmd.MarkFlagRequired("batch"); err != nil {
 		panic(err) // a programming error: the flag is defined above
 	}
@@ -199,6 +201,11 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	if writeErr == nil {
 		writeErr = bw.Flush()
 	}
+	if p.Stats {
+		st := r.Stats()
+		fmt.Fprintf(stderr, "kmsguard eval: %d answered by the native engine, %d by the Rego (fallbacks)\n",
+			st.Native, st.Fallbacks)
+	}
 	switch {
 	case writeErr != nil:
 		return inputError(fmt.Errorf("writing answers: %w", writeErr))
@@ -223,6 +230,9 @@ func batchName(path string) string {
 func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer {
 	if j.tooLong {
 		return &runner.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", j.line, maxLineBytes)}
+	}
+	if a, ok := r.DecideNative(j.data); ok {
+		return a // a native answer is never an error answer
 	}
 	input, id, err := question.Decode(j.data)
 	if err != nil {

@@ -2,12 +2,16 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -249,4 +253,164 @@ func BenchmarkDecideSnapshot(b *testing.B) {
 func BenchmarkDecideSnapshotUnprepared(b *testing.B) {
 	snap, q := snapshotQuestion()
 	benchDecideWith(b, unpreparedRunner(b, snap), q, "Allowed")
+}
+
+// ---- the native engine (package engine), in the same run as the floor ----
+
+func benchJSON(b *testing.B, q map[string]any) []byte {
+	data, err := json.Marshal(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// benchNative answers q from its JSON bytes with the native engine, again
+// and again: its documents come from the engine's cache.
+func benchNative(b *testing.B, q map[string]any) {
+	r := benchRunner(b)
+	data := benchJSON(b, q)
+	if a, ok := r.DecideNative(data); !ok || a.Decision != "Allowed" {
+		b.Fatalf("native answer %+v (answered natively: %v), want Allowed", a, ok)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r.DecideNative(data)
+	}
+}
+
+// benchNativeDistinct: every decision brings documents never seen before.
+func benchNativeDistinct(b *testing.B, q map[string]any) {
+	r := benchRunner(b)
+	const pool = 1 << 14
+	inputs := make([][]byte, pool)
+	for i := range inputs {
+		inputs[i] = benchJSON(b, distinctDocuments(q, i))
+	}
+	if a, ok := r.DecideNative(inputs[0]); !ok || a.Decision != "Allowed" {
+		b.Fatalf("native answer %+v (answered natively: %v), want Allowed", a, ok)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 1
+	for b.Loop() {
+		if i == pool {
+			b.Fatal("the pool of distinct questions ran out")
+		}
+		r.DecideNative(inputs[i])
+		i++
+	}
+}
+
+// BenchmarkNativeConsole: the console question, native engine, cached documents.
+func BenchmarkNativeConsole(b *testing.B) { benchNative(b, consoleQuestion()) }
+
+// BenchmarkNativeConsoleDistinct: the same, documents never seen before.
+func BenchmarkNativeConsoleDistinct(b *testing.B) { benchNativeDistinct(b, consoleQuestion()) }
+
+// BenchmarkNativeLarge: the 30-statement question, native engine, cached documents.
+func BenchmarkNativeLarge(b *testing.B) { benchNative(b, largeQuestion()) }
+
+// BenchmarkNativeLargeDistinct: the same, documents never seen before.
+func BenchmarkNativeLargeDistinct(b *testing.B) { benchNativeDistinct(b, largeQuestion()) }
+
+// BenchmarkNativeBatch: native decisions per second over all cores, the two
+// questions alternating.
+func BenchmarkNativeBatch(b *testing.B) {
+	r := benchRunner(b)
+	inputs := [][]byte{benchJSON(b, consoleQuestion()), benchJSON(b, largeQuestion())}
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				if _, ok := r.DecideNative(inputs[i%2]); !ok {
+					b.Error("the native engine declined a benchmark question")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
+}
+
+// TestCPUPerDecision (KMSGUARD_BENCH_CPU=1, make bench) measures the CPU
+// time of one decision — process user+system time over many, on one
+// goroutine — for OPA's floor and the native engine in the same run. CPU
+// time, unlike wall time, holds on a machine shared with other work.
+func TestCPUPerDecision(t *testing.T) {
+	if os.Getenv("KMSGUARD_BENCH_CPU") == "" {
+		t.Skip("set KMSGUARD_BENCH_CPU=1 to measure")
+	}
+	b := &testing.B{}
+	r, err := New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	floor, err := rego.New(
+		rego.Query("data.floor.allow"),
+		rego.Module("floor.rego", "package floor\n\nallow := true\n"),
+	).PrepareForEval(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20000
+	measure := func(name string, op func(i int)) time.Duration {
+		for range 200 {
+			op(0)
+		}
+		runtime.GC()
+		start := cpuTime()
+		for i := 1; i <= n; i++ {
+			op(i)
+		}
+		per := (cpuTime() - start) / n
+		t.Logf("%-48s %8.1f µs CPU per decision", name, float64(per.Nanoseconds())/1000)
+		return per
+	}
+	for _, c := range []struct {
+		name string
+		q    map[string]any
+	}{{"console", consoleQuestion()}, {"30-statement", largeQuestion()}} {
+		input := benchInput(b, c.q)
+		data := benchJSON(b, c.q)
+		distinct := make([][]byte, n+1)
+		for i := range distinct {
+			distinct[i] = benchJSON(b, distinctDocuments(c.q, i))
+		}
+		fl := measure(c.name+": OPA floor (prepared constant rule)", func(int) {
+			if _, err := floor.Eval(ctx, rego.EvalParsedInput(input)); err != nil {
+				t.Fatal(err)
+			}
+		})
+		cached := measure(c.name+": native, cached documents", func(int) {
+			if _, ok := r.DecideNative(data); !ok {
+				t.Fatal("declined")
+			}
+		})
+		fresh := measure(c.name+": native, documents never seen", func(i int) {
+			if _, ok := r.DecideNative(distinct[i]); !ok {
+				t.Fatal("declined")
+			}
+		})
+		t.Logf("%s: cached %.2f× the floor, never-seen %.2f× the floor", c.name,
+			float64(cached)/float64(fl), float64(fresh)/float64(fl))
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -7,12 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/engine"
 )
 
 // Entry points of the bundle. The HTTP endpoint and stock OPA serve the same
@@ -30,6 +32,9 @@ type Runner struct {
 	explain             rego.PreparedEvalQuery
 	entrypoints         map[string]rego.PreparedEvalQuery // Eval's allowlist (entrypoints.go)
 	lint                *lintState                        // lint queries and rule METADATA (lint.go)
+
+	native    *engine.Engine // nil: every question goes to the Rego (native.go)
+	fallbacks atomic.Int64   // questions the native engine left to the Rego
 }
 
 // Option configures a Runner.
@@ -107,40 +112,25 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 	if r.entrypoints, err = prepareEntrypoints(compiler, prep); err != nil {
 		return nil, err
 	}
+	if native, snap := nativeFor(b, o); native {
+		if r.native, err = engine.New(engine.WithSnapshot(snap)); err != nil {
+			return nil, err
+		}
+		if o.prepare {
+			r.native.Prepare()
+		}
+	}
 	return r, nil
 }
 
 // Reason is one policy statement or grant that decided an answer.
-type Reason struct {
-	Policy    string `json:"policy"`
-	Level     *int   `json:"level,omitempty"`
-	Index     *int   `json:"index,omitempty"`
-	Statement *int   `json:"statement,omitempty"`
-	Sid       string `json:"sid,omitempty"`
-	Effect    string `json:"effect"`
-	GrantID   string `json:"grant_id,omitempty"`
-}
+type Reason = engine.Reason
 
-// Answer is the answer to one question (docs/decision-format.md). Exactly one
-// of Decision and Error is set; Allowed is true only for Decision "Allowed".
-type Answer struct {
-	ID       string   `json:"id,omitempty"`
-	Decision string   `json:"decision,omitempty"`
-	Allowed  *bool    `json:"allowed,omitempty"`
-	Reasons  []Reason `json:"reasons,omitempty"`
-	Missing  []string `json:"missing,omitempty"`
-	Error    string   `json:"error,omitempty"`
-}
-
-// IsAllowed reports whether the answer is an allow (never for an error).
-func (a *Answer) IsAllowed() bool {
-	return a.Error == "" && a.Decision == "Allowed" && a.Allowed != nil && *a.Allowed
-}
+// Answer is the answer to one question (docs/decision-format.md).
+type Answer = engine.Answer
 
 // ErrorAnswer is the answer to a question that could not be evaluated.
-func ErrorAnswer(id string, err error) *Answer {
-	return &Answer{ID: id, Error: err.Error()}
-}
+func ErrorAnswer(id string, err error) *Answer { return engine.ErrorAnswer(id, err) }
 
 // Decide answers one question. An evaluation failure comes back as an answer
 // with Error set (never an allow), so batch callers can go on.

@@ -137,10 +137,16 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	if !ok {
 		return
 	}
-	input, err := DecodeRequest(body)
-	if err != nil {
-		s.fail(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
+	// The native engine answers what it can straight from the body; the
+	// OPA input is decoded only for the Rego (a fallback) and the decision log.
+	native := nativeResult(e.runner, query, body)
+	var input ast.Value
+	if native == nil || s.dlog != nil {
+		var err error
+		if input, err = DecodeRequest(body); err != nil {
+			s.fail(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
 	}
 
 	select {
@@ -160,8 +166,15 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	}
 	start := time.Now()
 	var result any
-	if query == runner.DecisionQuery {
-		ans := decide(r.Context(), e, input)
+	switch {
+	case native != nil:
+		s.metrics.engines.WithLabelValues("native").Inc()
+	case query == runner.DecisionQuery || query == runner.ExplainQuery:
+		s.metrics.engines.WithLabelValues("rego").Inc()
+	}
+	switch {
+	case query == runner.DecisionQuery:
+		ans := decide(r.Context(), e, native, input)
 		label := ans.Decision
 		if ans.Error != "" {
 			label = "error"
@@ -171,7 +184,9 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		}
 		result = ans
 		s.metrics.decisions.WithLabelValues(label).Inc()
-	} else {
+	case native != nil:
+		result = native
+	default:
 		v, defined, err := e.runner.Eval(r.Context(), query, input)
 		switch {
 		case err != nil:
@@ -194,8 +209,12 @@ func (s *Server) data(w *recorder, r *http.Request) {
 }
 
 // decide is the one call of the decision path: every decision the server
-// gives comes from here.
-func decide(ctx context.Context, e *engine, input ast.Value) *runner.Answer {
+// gives comes from here. native is the native engine's answer when it gave
+// one (nativeResult); otherwise the Rego decides the decoded input.
+func decide(ctx context.Context, e *engine, native any, input ast.Value) *runner.Answer {
+	if a, ok := native.(*runner.Answer); ok && a != nil {
+		return a
+	}
 	return e.runner.Decide(ctx, input)
 }
 

@@ -12,6 +12,7 @@ import (
 type metrics struct {
 	reg       *prometheus.Registry
 	decisions *prometheus.CounterVec   // result
+	engines   *prometheus.CounterVec   // engine: native or rego (a fallback)
 	errors    *prometheus.CounterVec   // reason
 	requests  *prometheus.CounterVec   // handler, code
 	latency   *prometheus.HistogramVec // handler
@@ -28,6 +29,10 @@ func newMetrics() *metrics {
 			Name: "kmsguard_decisions_total",
 			Help: "Decisions answered, by result: Allowed, ExplicitlyDenied, ImplicitlyDenied or error.",
 		}, []string{"result"}),
+		engines: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kmsguard_decisions_engine_total",
+			Help: "Decision and explain requests by the engine that answered: native, or rego (the native engine declined the question: a fallback).",
+		}, []string{"engine"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kmsguard_errors_total",
 			Help: "Requests that failed, by reason (bad_request, unauthorized, too_large, overloaded, not_found, method_not_allowed, evaluation, internal).",
@@ -58,7 +63,7 @@ func newMetrics() *metrics {
 			Help: "When the policy and data being served were loaded (Unix time).",
 		}),
 	}
-	m.reg.MustRegister(m.decisions, m.errors, m.requests, m.latency, m.inFlight,
+	m.reg.MustRegister(m.decisions, m.engines, m.errors, m.requests, m.latency, m.inFlight,
 		m.revision, m.reloads, m.loadedAt,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -67,6 +72,9 @@ func newMetrics() *metrics {
 	}
 	for _, r := range []string{"success", "failure"} {
 		m.reloads.WithLabelValues(r)
+	}
+	for _, e := range []string{"native", "rego"} {
+		m.engines.WithLabelValues(e)
 	}
 	return m
 }

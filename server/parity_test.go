@@ -141,12 +141,21 @@ func compareAnswers(t *testing.T, opaBin, bundle string, src server.Source, qs [
 	for range 4 {
 		wg.Go(func() {
 			for i := range jobs {
-				want, err := result(opa.URL, bodies[i])
+				want, err := result(opa.URL, loadgen.DecisionPath, bodies[i])
 				if err == nil {
 					var got map[string]any
-					if got, err = result(kg.URL, bodies[i]); err == nil {
+					if got, err = result(kg.URL, loadgen.DecisionPath, bodies[i]); err == nil {
 						results[i] = got
 						err = sameResult(got, want)
+					}
+				}
+				// The explanation too, for every fourth question.
+				if err == nil && i%4 == 0 {
+					var got map[string]any
+					if want, err = result(opa.URL, explainPath, bodies[i]); err == nil {
+						if got, err = result(kg.URL, explainPath, bodies[i]); err == nil {
+							err = sameResult(got, want)
+						}
 					}
 				}
 				if err != nil {
@@ -171,8 +180,11 @@ func compareAnswers(t *testing.T, opaBin, bundle string, src server.Source, qs [
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
 
-func result(base string, body []byte) (map[string]any, error) {
-	resp, err := client.Post(base+loadgen.DecisionPath, "application/json", bytes.NewReader(body))
+// explainPath is the explanation's endpoint, beside loadgen.DecisionPath.
+const explainPath = "/v1/data/kmsguard/authz/explain"
+
+func result(base, path string, body []byte) (map[string]any, error) {
+	resp, err := client.Post(base+path, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

@@ -109,8 +109,8 @@ test_errors if {
 test_errors_invalid_values if {
 	count(principal.errors("P", {"AWS": [
 		"*", "111122223333", "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/a/b",
-		"arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/R", "arn:aws:sts::111122223333:assumed-role/R/s1",
-		"arn:aws-cn:sts::111122223333:federated-user/fu", "AROA1234567890EXAMPLE",
+		"arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/R", "arn:aws:sts::111122223333:assumed-role/R/session",
+		"arn:aws-cn:sts::111122223333:federated-user/fed", "AROA1234567890EXAMPLE",
 	]})) == 0
 	count(principal.errors("P", {"Service": ["logs.us-east-1.amazonaws.com", "ec2.amazonaws.com.cn"]})) == 0
 	principal.errors("P", {"AWS": "alice"}) == {`P.AWS: "alice" is not a valid AWS principal (expected "*", a 12-digit account id, or the ARN of an account root, IAM user or role, assumed-role session or federated user)`}

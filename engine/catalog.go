@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	kmsrego "github.com/kmsguard/kmsguard/rego"
+)
+
+// catalogAction is one entry of data.kmsguard.catalog.actions.
+type catalogAction struct {
+	Name              string `json:"name"`
+	Scope             string `json:"scope"`
+	CrossAccount      bool   `json:"cross_account"`
+	EncryptionContext bool   `json:"encryption_context"`
+	GrantOperation    bool   `json:"grant_operation"`
+	// ConditionKeys are the kms:* keys (and key prefixes ending in ":")
+	// requests for the action can carry.
+	ConditionKeys []string `json:"condition_keys"`
+}
+
+// conditionKeys is data.kmsguard.catalog.condition_keys: documented types
+// of condition keys (by name and by prefix) and the kms:* keys every
+// request can carry.
+type conditionKeys struct {
+	Types       map[string]string `json:"types"`
+	Prefixes    map[string]string `json:"prefixes"`
+	EveryAction []string          `json:"every_action"`
+}
+
+// catalogData is the part of rego/kmsguard/catalog/data.json the engine
+// reads: the AWS facts live there, never in Go.
+type catalogData struct {
+	Actions         map[string]*catalogAction      `json:"actions"`
+	RequestDefaults map[string]map[string][]string `json:"request_defaults"`
+	ConditionKeys   conditionKeys                  `json:"condition_keys"`
+
+	grantOperations map[string]bool // lower-cased names of grant operations
+}
+
+const catalogPath = "kmsguard/catalog/data.json"
+
+func loadCatalog(fsys fs.FS) (*catalogData, error) {
+	data, err := fs.ReadFile(fsys, catalogPath)
+	if err != nil {
+		return nil, fmt.Errorf("engine: reading the catalog: %w", err)
+	}
+	var c catalogData
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("engine: reading the catalog: %w", err)
+	}
+	if len(c.Actions) == 0 {
+		return nil, fmt.Errorf("engine: the catalog has no actions")
+	}
+	c.grantOperations = map[string]bool{}
+	for _, a := range c.Actions {
+		if a.GrantOperation {
+			c.grantOperations[lower(a.Name)] = true
+		}
+	}
+	return &c, nil
+}
+
+func embeddedCatalog() (*catalogData, error) { return loadCatalog(kmsrego.FS) }
+
+// keyType is authz.context_key_type: the documented type of the
+// lower-cased condition key k ("" when the catalog does not know it); ok is
+// false when two prefixes give it different types (the Rego would fail).
+func (c *catalogData) keyType(k string) (t string, ok bool) {
+	if t, has := c.ConditionKeys.Types[k]; has {
+		return t, true
+	}
+	for prefix, pt := range c.ConditionKeys.Prefixes {
+		if strings.HasPrefix(k, prefix) && len(k) > len(prefix) {
+			if t != "" && t != pt {
+				return "", false
+			}
+			t = pt
+		}
+	}
+	return t, true
+}
+
+// carries is authz.action_carries: requests for action a can carry the
+// lower-cased kms:* key k.
+func (c *catalogData) carries(a *catalogAction, k string) bool {
+	if slices.Contains(c.ConditionKeys.EveryAction, k) || slices.Contains(a.ConditionKeys, k) {
+		return true
+	}
+	for _, p := range a.ConditionKeys {
+		if strings.HasSuffix(p, ":") && strings.HasPrefix(k, p) && len(k) > len(p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,993 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// eval is one decision in progress: rego/kmsguard/authz, step by step.
+type eval struct {
+	e *Engine
+	q *query
+
+	c             caller
+	ids           []identity
+	service, root bool
+
+	act           *catalogAction
+	actionKey     string
+	actionName    string
+	key           keyARN
+	accountAction bool
+	reqRes        string
+	cross         bool
+
+	ctx   context // what IAM policies and guardrails see
+	kpCtx context // what the key policy sees
+	ec    map[string]string
+
+	unsupported bool // something only the Rego can answer
+
+	idAllows []idAllowsMemo
+}
+
+type idAllowsMemo struct {
+	a, r    string
+	reasons []Reason
+}
+
+// setup validates what the decision needs beyond decoding; ok is false when
+// the Rego would report an error (the question goes to the Rego).
+func (ev *eval) setup() bool {
+	q := ev.q
+	c, ok := parseCaller(q.principal, "", false)
+	if !ok {
+		return false
+	}
+	if q.hasRole {
+		if c.kind != "session" {
+			return false
+		}
+		r, ok := parseCaller(q.roleARN, "", false)
+		if !ok || r.kind != "role" || r.account != c.account || r.name != c.name {
+			return false
+		}
+	}
+	if q.hasCallerRole {
+		if c, ok = parseCaller(q.principal, q.callerRole, true); !ok {
+			return false
+		}
+	}
+	ev.c = c
+	ev.service, ev.root = c.kind == "service", c.kind == "root"
+	if ev.service && (q.identity != nil || q.boundary != nil || q.session != nil) {
+		return false
+	}
+	if !actionSyntax.MatchString(q.action) {
+		return false
+	}
+	ev.actionName = lower(q.action)
+	ev.actionKey = lower(strings.TrimPrefix(ev.actionName, "kms:"))
+	if ev.act = ev.e.catalog.Actions[ev.actionKey]; ev.act == nil {
+		return false
+	}
+	if ev.key, ok = parseKeyARN(q.resource); !ok {
+		return false
+	}
+	ev.ids = c.identities()
+	ev.accountAction = ev.act.Scope == "account"
+	ev.reqRes = ev.key.arn
+	if ev.accountAction {
+		ev.reqRes = "*"
+	}
+	ev.cross = !ev.service && c.account != ev.key.account
+	if q.newGrant != nil && ev.actionKey != "creategrant" {
+		return false
+	}
+	if !ev.contextValid() {
+		return false
+	}
+	ev.buildContext()
+	return true
+}
+
+var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`)
+
+// contextValid: the given context has none of the errors of
+// authz.errors: values of their key's documented type, kms:* keys the
+// action carries, no contradiction of the described grant.
+func (ev *eval) contextValid() bool {
+	cat := ev.e.catalog
+	grantKeys := ev.newGrantKeys()
+	for _, k := range ev.q.contextRaw {
+		lk := lower(k)
+		v := ev.q.context[k]
+		t, ok := cat.keyType(lk)
+		if !ok {
+			return false
+		}
+		list, isList := v.([]any)
+		if !isList {
+			list = []any{v}
+		}
+		for _, x := range list {
+			if !typeOK(t, x) {
+				return false
+			}
+		}
+		if strings.HasPrefix(lk, "kms:") && !cat.carries(ev.act, lk) {
+			return false
+		}
+		if want, has := grantKeys[lk]; has && !sameValues(contextValues(v), want) {
+			return false
+		}
+	}
+	return true
+}
+
+// typeOK: x fits the documented type t (authz.context_type_error is
+// undefined).
+func typeOK(t string, x any) bool {
+	s, isStr := x.(string)
+	switch t {
+	case "Bool":
+		if _, isBool := x.(bool); isBool {
+			return true
+		}
+		return isStr && (lower(s) == "true" || lower(s) == "false")
+	case "Numeric":
+		if n, isNum := x.(json.Number); isNum {
+			text, ok := scalarText(n)
+			return ok && !strings.HasPrefix(text, "-")
+		}
+		return isStr && len(s) >= 1 && len(s) <= 15 && strings.Trim(s, "0123456789") == ""
+	case "Date":
+		text, ok := scalarText(x)
+		if !ok {
+			return false
+		}
+		_, ok, _ = dateOf(text)
+		return ok
+	case "IP":
+		if !isStr || strings.Contains(s, "/") {
+			return false
+		}
+		_, _, err := net.ParseCIDR(cidrOf(s))
+		return err == nil
+	case "ARN":
+		return isStr && arnValue.MatchString(s)
+	case "String", "ArrayOfString":
+		_, isBool := x.(bool)
+		return !isBool
+	}
+	return true
+}
+
+// contextValues is authz.context_values of a checked context value.
+func contextValues(v any) []string {
+	if list, isList := v.([]any); isList {
+		out := make([]string, len(list))
+		for i, x := range list {
+			out[i] = x.(string)
+		}
+		return out
+	}
+	s, _ := scalarText(v)
+	return []string{s}
+}
+
+func sameValues(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	set := func(xs []string) map[string]bool {
+		m := map[string]bool{}
+		for _, x := range xs {
+			m[x] = true
+		}
+		return m
+	}
+	sa, sb := set(a), set(b)
+	if len(sa) != len(sb) {
+		return false
+	}
+	for x := range sa {
+		if !sb[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// newGrantKeys is authz.new_grant_keys: the context of the grant a
+// CreateGrant question describes.
+func (ev *eval) newGrantKeys() map[string][]string {
+	g := ev.q.newGrant
+	if g == nil {
+		return nil
+	}
+	out := map[string][]string{}
+	if len(g.opNames) > 0 {
+		out["kms:grantoperations"] = g.opNames
+	}
+	if g.hasGranteePrincipal {
+		out["kms:granteeprincipal"] = []string{g.granteePrincipal}
+	} else {
+		out["kms:granteeserviceprincipal"] = []string{g.granteeService}
+	}
+	if g.hasRetiring {
+		out["kms:retiringprincipal"] = []string{g.retiring}
+	}
+	var types []string
+	if g.hasEquals {
+		types = append(types, "EncryptionContextEquals")
+	}
+	if g.hasSubset {
+		types = append(types, "EncryptionContextSubset")
+	}
+	if len(types) > 0 {
+		out["kms:grantconstrainttype"] = types
+	}
+	return out
+}
+
+// buildContext is authz.context and authz.key_policy_context.
+func (ev *eval) buildContext() {
+	q, c := ev.q, &ev.c
+	ctx := make(context, 16)
+	if ev.service {
+		ctx["aws:principalisawsservice"] = []string{"true"}
+		ctx["aws:principalservicename"] = []string{c.service}
+	} else {
+		ctx["aws:principalarn"] = []string{c.principalARN}
+		ctx["aws:principalaccount"] = []string{c.account}
+		ctx["kms:calleraccount"] = []string{c.account}
+		ctx["aws:principaltype"] = []string{c.typ}
+		ctx["aws:principalisawsservice"] = []string{"false"}
+		switch c.kind {
+		case "user":
+			ctx["aws:username"] = []string{c.name}
+		case "root":
+			ctx["aws:userid"] = []string{c.account}
+		}
+		if org, ok := q.orgs.organization(c.account); ok {
+			ctx["aws:principalorgid"] = []string{org}
+		}
+	}
+	ctx["aws:resourceaccount"] = []string{ev.key.account}
+	ctx["aws:requestedregion"] = []string{ev.key.region}
+	if org, ok := q.orgs.organization(ev.key.account); ok {
+		ctx["aws:resourceorgid"] = []string{org}
+	}
+	if !ev.accountAction {
+		k := &q.key
+		// The deprecated kms:CustomerMasterKeySpec and
+		// kms:CustomerMasterKeyUsage hold the same values.
+		if k.hasSpec {
+			ctx["kms:keyspec"] = []string{k.keySpec}
+			ctx["kms:customermasterkeyspec"] = []string{k.keySpec}
+		}
+		if k.hasUsage {
+			ctx["kms:keyusage"] = []string{k.keyUsage}
+			ctx["kms:customermasterkeyusage"] = []string{k.keyUsage}
+		}
+		if k.hasOrigin {
+			ctx["kms:keyorigin"] = []string{k.origin}
+		}
+		if k.hasMultiRegion {
+			ctx["kms:multiregion"] = []string{boolText(k.multiRegion)}
+		}
+		for t, v := range k.tags {
+			ctx["aws:resourcetag/"+lower(t)] = []string{v}
+		}
+		if k.hasAliases {
+			ctx["kms:resourcealiases"] = k.aliases
+		}
+	}
+	for k, v := range ev.e.catalog.RequestDefaults[ev.actionKey] {
+		ctx[k] = v
+	}
+	ev.ec = map[string]string{}
+	for _, k := range q.contextRaw {
+		if strings.HasPrefix(lower(k), "kms:encryptioncontext:") {
+			if s, ok := scalarText(q.context[k]); ok {
+				ev.ec[k[len("kms:encryptioncontext:"):]] = s
+			}
+		}
+	}
+	if len(ev.ec) > 0 {
+		ctx["kms:encryptioncontextkeys"] = sortedKeys(ev.ec)
+	}
+	for k, v := range ev.newGrantKeys() {
+		ctx[k] = v
+	}
+	given := make(map[string]bool, len(q.contextRaw))
+	for _, k := range q.contextRaw {
+		given[lower(k)] = true
+		switch v := q.context[k].(type) {
+		case []any:
+			vals := make([]string, len(v))
+			for i, x := range v {
+				vals[i] = x.(string)
+			}
+			ctx[lower(k)] = vals
+		default:
+			s, _ := scalarText(v)
+			ctx[lower(k)] = []string{s}
+		}
+	}
+	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
+	// unless the question gives that too (authz.given_deprecated_keys).
+	for k, twin := range map[string]string{"kms:keyspec": "kms:customermasterkeyspec", "kms:keyusage": "kms:customermasterkeyusage"} {
+		if given[k] && !given[twin] {
+			ctx[twin] = ctx[k]
+		}
+	}
+	ev.ctx = ctx
+	kp := make(context, len(ctx))
+	for k, v := range ctx {
+		if strings.HasPrefix(k, "aws:resourcetag/") || k == "kms:resourcealiases" {
+			continue
+		}
+		kp[k] = v
+	}
+	ev.kpCtx = kp
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// ---- matching one statement ------------------------------------------------------------
+
+func (s *statement) actionOK(a string) bool {
+	if s.action != nil {
+		return s.action.has(a)
+	}
+	if s.notAction != nil {
+		return !s.notAction.has(a)
+	}
+	return false
+}
+
+func (s *statement) resourceOK(r string, ctx context) bool {
+	if s.hasRes {
+		for i := range s.resource {
+			if s.resource[i].match(r, ctx) {
+				return true
+			}
+		}
+		return false
+	}
+	if s.hasNotRes {
+		for i := range s.notResource {
+			if !s.notResource[i].resolvable(ctx) {
+				return false
+			}
+		}
+		for i := range s.notResource {
+			if s.notResource[i].match(r, ctx) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (ev *eval) conditionsOK(s *statement, ctx context) bool {
+	for i := range s.conds {
+		if !ev.test(&s.conds[i], ctx) {
+			return false
+		}
+	}
+	return true
+}
+
+// allowKinds is authz.allow_kinds.
+func (ev *eval) allowKinds(s *statement) int {
+	if s.principal != nil {
+		return s.principal.kinds(ev.ids, ev.service)
+	}
+	if s.notPrincipal != nil && !ev.exemptFromAllow(s.notPrincipal) {
+		return kindAny
+	}
+	return 0
+}
+
+func (ev *eval) exemptFromAllow(np *principalSet) bool {
+	return np.any || np.kinds(ev.ids, ev.service) != 0
+}
+
+func (ev *eval) exemptFromDeny(np *principalSet) bool {
+	if np.any {
+		return true
+	}
+	req := ev.c.requiredKinds()
+	return np.kinds(ev.ids, ev.service)&req == req
+}
+
+// denialNamesCaller is authz.denial_names_caller.
+func (ev *eval) denialNamesCaller(s *statement) bool {
+	if s.principal != nil && s.principal.kinds(ev.ids, ev.service) != 0 {
+		return true
+	}
+	if s.notPrincipal != nil && (ev.q.boundary != nil || !ev.exemptFromDeny(s.notPrincipal)) {
+		return true
+	}
+	return false
+}
+
+// resourceAllow is authz.resource_allow: the kinds, or 0.
+func (ev *eval) resourceAllow(s *statement, ctx context) int {
+	if !s.allow || !s.actionOK(ev.actionName) || !s.resourceOK(ev.reqRes, ctx) {
+		return 0
+	}
+	k := ev.allowKinds(s)
+	if k == 0 || !ev.conditionsOK(s, ctx) {
+		return 0
+	}
+	return k
+}
+
+func (ev *eval) resourceDeny(s *statement, ctx context) bool {
+	return !s.allow && s.actionOK(ev.actionName) && s.resourceOK(ev.reqRes, ctx) &&
+		ev.denialNamesCaller(s) && ev.conditionsOK(s, ctx)
+}
+
+func (ev *eval) identityApplies(s *statement, a, r string) bool {
+	return s.actionOK(a) && s.resourceOK(r, ev.ctx) && ev.conditionsOK(s, ev.ctx)
+}
+
+// ---- reasons ----------------------------------------------------------------------------
+
+func intp(i int) *int { return &i }
+
+func reason(kind string, s *statement) Reason {
+	r := Reason{Policy: kind, Statement: intp(s.index), Effect: s.effect}
+	if s.hasSid {
+		r.Sid = s.sid
+	}
+	return r
+}
+
+func indexedReason(kind string, i int, s *statement) Reason {
+	r := reason(kind, s)
+	r.Index = intp(i)
+	return r
+}
+
+func levelledReason(kind string, l, i int, s *statement) Reason {
+	r := reason(kind, s)
+	r.Level, r.Index = intp(l), intp(i)
+	return r
+}
+
+// ---- identity side ------------------------------------------------------------------------
+
+func (ev *eval) identityAllows(a, r string) []Reason {
+	for _, m := range ev.idAllows {
+		if m.a == a && m.r == r {
+			return m.reasons
+		}
+	}
+	var out []Reason
+	for i, d := range ev.q.identity {
+		for j := range d.statements {
+			s := &d.statements[j]
+			if s.allow && ev.identityApplies(s, a, r) {
+				out = append(out, indexedReason("identity_policy", i, s))
+			}
+		}
+	}
+	ev.idAllows = append(ev.idAllows, idAllowsMemo{a, r, out})
+	return out
+}
+
+func (ev *eval) docAllows(d *document, a, r string) bool {
+	if d == nil {
+		return true
+	}
+	for j := range d.statements {
+		s := &d.statements[j]
+		if s.allow && ev.identityApplies(s, a, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func (ev *eval) limitsOK(a, r string) bool {
+	if !ev.docAllows(ev.q.boundary, a, r) {
+		return false
+	}
+	// A federated-user session without a session policy has no
+	// permissions from identity policies.
+	if ev.q.session == nil {
+		return ev.c.kind != "federated"
+	}
+	return ev.docAllows(ev.q.session, a, r)
+}
+
+func (ev *eval) identityOK(a, r string) bool {
+	if ev.root {
+		return true
+	}
+	return !ev.service && len(ev.identityAllows(a, r)) > 0 && ev.limitsOK(a, r)
+}
+
+func (ev *eval) docDenies(kind string, d *document) []Reason {
+	if d == nil {
+		return nil
+	}
+	var out []Reason
+	for j := range d.statements {
+		s := &d.statements[j]
+		if !s.allow && ev.identityApplies(s, ev.actionName, ev.reqRes) {
+			out = append(out, reason(kind, s))
+		}
+	}
+	return out
+}
+
+// ---- guardrails ----------------------------------------------------------------------------
+
+func (ev *eval) scpsApply() bool {
+	return !ev.service && !ev.c.serviceLinked && !ev.managementAccount(ev.c.account) && len(ev.q.scps) > 0
+}
+
+func (ev *eval) rcpsApply() bool {
+	return !ev.q.key.keyManagerAWS && !ev.accountAction && ev.actionKey != "retiregrant" &&
+		!ev.c.serviceLinked && !ev.managementAccount(ev.key.account)
+}
+
+// managementAccount: the question names account a as its organization's
+// management account.
+func (ev *eval) managementAccount(a string) bool {
+	return ev.q.management != "" && ev.q.management == a
+}
+
+func (ev *eval) endpointOK() bool {
+	if ev.q.endpoint == nil {
+		return true
+	}
+	for j := range ev.q.endpoint.statements {
+		if ev.resourceAllow(&ev.q.endpoint.statements[j], ev.ctx) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// scpGaps: the levels whose SCPs allow nothing that matches.
+func (ev *eval) scpGaps() []int {
+	if !ev.scpsApply() {
+		return nil
+	}
+	var gaps []int
+	for l, level := range ev.q.scps {
+		allows := false
+		for _, d := range level {
+			for j := range d.statements {
+				s := &d.statements[j]
+				if s.allow && ev.identityApplies(s, ev.actionName, ev.reqRes) {
+					allows = true
+					break
+				}
+			}
+			if allows {
+				break
+			}
+		}
+		if !allows {
+			gaps = append(gaps, l)
+		}
+	}
+	return gaps
+}
+
+func (ev *eval) denialReasons() []Reason {
+	var out []Reason
+	q := ev.q
+	if !ev.accountAction {
+		for j := range q.keyPolicy.statements {
+			s := &q.keyPolicy.statements[j]
+			if ev.resourceDeny(s, ev.kpCtx) {
+				out = append(out, reason("key_policy", s))
+			}
+		}
+	}
+	for i, d := range q.identity {
+		for j := range d.statements {
+			s := &d.statements[j]
+			if !s.allow && ev.identityApplies(s, ev.actionName, ev.reqRes) {
+				out = append(out, indexedReason("identity_policy", i, s))
+			}
+		}
+	}
+	out = append(out, ev.docDenies("permissions_boundary", q.boundary)...)
+	out = append(out, ev.docDenies("session_policy", q.session)...)
+	if ev.scpsApply() {
+		for l, level := range q.scps {
+			for i, d := range level {
+				for j := range d.statements {
+					s := &d.statements[j]
+					if !s.allow && ev.identityApplies(s, ev.actionName, ev.reqRes) {
+						out = append(out, levelledReason("scp", l, i, s))
+					}
+				}
+			}
+		}
+	}
+	if ev.rcpsApply() {
+		for l, level := range q.rcps {
+			for i, d := range level {
+				for j := range d.statements {
+					s := &d.statements[j]
+					if ev.resourceDeny(s, ev.ctx) {
+						out = append(out, levelledReason("rcp", l, i, s))
+					}
+				}
+			}
+		}
+	}
+	if q.endpoint != nil {
+		for j := range q.endpoint.statements {
+			s := &q.endpoint.statements[j]
+			if ev.resourceDeny(s, ev.ctx) {
+				out = append(out, reason("vpc_endpoint_policy", s))
+			}
+		}
+	}
+	return out
+}
+
+// ---- grants ----------------------------------------------------------------------------------
+
+const (
+	granteeNone = iota
+	granteeSelf
+	granteeRole
+	granteeAccount
+)
+
+// granteeKind is authz.grantee_kind.
+func (ev *eval) granteeKind(g *grant) int {
+	c := &ev.c
+	if g.hasGranteePrincipal {
+		gp := g.granteePrincipal
+		switch {
+		case c.kind != "role" && c.arn != "" && gp == c.arn:
+			return granteeSelf
+		case ev.service && lower(gp) == c.service:
+			return granteeSelf
+		case (c.kind == "session" || c.kind == "role") && gp == c.roleARN:
+			return granteeRole
+		case !ev.service && !ev.root && (gp == c.account || gp == c.rootARN()):
+			return granteeAccount
+		}
+		return granteeNone
+	}
+	if ev.service && lower(g.granteeService) == c.service {
+		return granteeSelf
+	}
+	return granteeNone
+}
+
+func (g *grant) hasOperation(name string) bool {
+	l := lower(name)
+	for _, op := range g.operations {
+		if op == l {
+			return true
+		}
+	}
+	return false
+}
+
+func (ev *eval) constraintsOK(g *grant) bool {
+	if !ev.act.EncryptionContext {
+		return true
+	}
+	if g.hasEquals {
+		if len(g.equals) != len(ev.ec) {
+			return false
+		}
+		for k, v := range g.equals {
+			if x, ok := ev.ec[k]; !ok || x != v {
+				return false
+			}
+		}
+	}
+	if g.hasSubset {
+		for k, v := range g.subset {
+			if x, ok := ev.ec[k]; !ok || x != v {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (ev *eval) childOperationsOK(g *grant) bool {
+	if ev.actionKey != "creategrant" {
+		return true
+	}
+	for _, op := range ev.ctx["kms:grantoperations"] {
+		if !g.hasOperation(op) {
+			return false
+		}
+	}
+	return true
+}
+
+// childConstraintsOK is authz.child_constraints_ok: a grant created
+// through grant g is at least as strict as g.
+func (ev *eval) childConstraintsOK(g *grant) bool {
+	if ev.actionKey != "creategrant" || !g.hasConstraints {
+		return true
+	}
+	var child grant
+	if ev.q.newGrant != nil {
+		child = *ev.q.newGrant
+	}
+	if g.hasEquals && (!child.hasEquals || !sameMap(child.equals, g.equals)) {
+		return false
+	}
+	if g.hasSubset && len(g.subset) > 0 && !containsPairs(child.equals, child.hasEquals, g.subset) &&
+		!containsPairs(child.subset, child.hasSubset, g.subset) {
+		return false
+	}
+	return true
+}
+
+func sameMap(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return containsPairs(a, true, b)
+}
+
+func containsPairs(m map[string]string, has bool, pairs map[string]string) bool {
+	if !has {
+		return false
+	}
+	for k, v := range pairs {
+		if x, ok := m[k]; !ok || x != v {
+			return false
+		}
+	}
+	return true
+}
+
+func grantReason(i int, g *grant) Reason {
+	r := Reason{Policy: "grant", Index: intp(i), Effect: "Allow"}
+	if g.hasGrantID {
+		r.GrantID = g.grantID
+	}
+	return r
+}
+
+// usableGrant is authz.usable_grants for grant i.
+func (ev *eval) usableGrant(g *grant) bool {
+	if !ev.act.GrantOperation || ev.actionKey == "retiregrant" {
+		return false
+	}
+	kind := ev.granteeKind(g)
+	if kind == granteeNone || !g.hasOperation(ev.act.Name) || !ev.constraintsOK(g) || !ev.childOperationsOK(g) || !ev.childConstraintsOK(g) {
+		return false
+	}
+	switch kind {
+	case granteeRole:
+		return ev.limitsOK(ev.actionName, ev.reqRes)
+	case granteeAccount:
+		return ev.identityOK(ev.actionName, ev.reqRes)
+	}
+	return true
+}
+
+func (ev *eval) grantReasons() []Reason {
+	var out []Reason
+	for i := range ev.q.grants {
+		if ev.usableGrant(&ev.q.grants[i]) {
+			out = append(out, grantReason(i, &ev.q.grants[i]))
+		}
+	}
+	return out
+}
+
+func (ev *eval) mayRetire(g *grant) bool {
+	c := &ev.c
+	if g.hasRetiring {
+		if (c.arn != "" && g.retiring == c.arn) || (c.roleARN != "" && g.retiring == c.roleARN) {
+			return true
+		}
+		if ev.service && lower(g.retiring) == c.service {
+			return true
+		}
+	}
+	if !ev.service && g.hasRetiring && (g.retiring == c.account || g.retiring == c.rootARN()) &&
+		ev.identityOK(ev.actionName, ev.reqRes) {
+		return true
+	}
+	if k := ev.granteeKind(g); (k == granteeSelf || k == granteeRole) && g.hasOperation("RetireGrant") {
+		return true
+	}
+	return !ev.cross && !ev.service && ev.identityOK(ev.actionName, ev.reqRes)
+}
+
+func (ev *eval) retireReasons() []Reason {
+	if ev.actionKey != "retiregrant" {
+		return nil
+	}
+	var out []Reason
+	for i := range ev.q.grants {
+		if ev.mayRetire(&ev.q.grants[i]) {
+			out = append(out, grantReason(i, &ev.q.grants[i]))
+		}
+	}
+	return out
+}
+
+// ---- the decision -------------------------------------------------------------------------------
+
+type kpAllow struct {
+	s     *statement
+	kinds int
+}
+
+// decide is authz.decision for a question without errors.
+func (ev *eval) decide() *Answer {
+	q := ev.q
+	ans := &Answer{}
+	if q.hasID {
+		ans.ID = q.id
+	}
+	if denials := ev.denialReasons(); len(denials) > 0 {
+		f := false
+		ans.Decision, ans.Allowed, ans.Reasons = "ExplicitlyDenied", &f, denials
+		return ans
+	}
+
+	var allows []kpAllow
+	if !ev.accountAction {
+		for j := range q.keyPolicy.statements {
+			s := &q.keyPolicy.statements[j]
+			if k := ev.resourceAllow(s, ev.kpCtx); k != 0 {
+				allows = append(allows, kpAllow{s, k})
+			}
+		}
+	}
+	directKind := func(k int) bool { return k&kindSelf != 0 || (ev.service && k&kindAny != 0) }
+	roleKind := func(k int) bool { return k&kindRole != 0 || (!ev.service && k&kindAny != 0) }
+	accountKind := func(k int) bool { return k&kindAccount != 0 || (!ev.service && k&kindAny != 0) }
+	var direct, role, account, anyKP []Reason
+	for _, a := range allows {
+		r := reason("key_policy", a.s)
+		if directKind(a.kinds) {
+			direct = append(direct, r)
+		} else if roleKind(a.kinds) {
+			role = append(role, r)
+		}
+		if accountKind(a.kinds) {
+			account = append(account, r)
+		}
+		anyKP = append(anyKP, r)
+	}
+
+	keySide := func() []Reason {
+		if !ev.cross {
+			limited := role
+			if !ev.limitsOK(ev.actionName, ev.reqRes) {
+				limited = nil
+			}
+			if len(direct)+len(limited) > 0 {
+				return concat(direct, limited)
+			}
+			if len(account) > 0 && ev.identityOK(ev.actionName, ev.reqRes) {
+				return concat(account, ev.identityAllows(ev.actionName, ev.reqRes))
+			}
+			return nil
+		}
+		if ev.act.CrossAccount && len(anyKP) > 0 && ev.identityOK(ev.actionName, ev.reqRes) {
+			return concat(anyKP, ev.identityAllows(ev.actionName, ev.reqRes))
+		}
+		return nil
+	}()
+	grants := ev.grantReasons()
+	aliasResource := fmt.Sprintf("arn:%s:kms:%s:%s:alias/kmsguard-any-alias", ev.key.partition, ev.key.region, ev.key.account)
+	extraOK := ev.act.Scope != "alias" || ev.identityOK(ev.actionName, aliasResource)
+	replicateOK := ev.actionKey != "replicatekey" || ev.identityOK("kms:createkey", "*")
+	retire := ev.retireReasons()
+
+	var allowReasons []Reason
+	switch {
+	case ev.accountAction && ev.identityOK(ev.actionName, "*"):
+		allowReasons = ev.identityAllows(ev.actionName, "*")
+	case ev.actionKey == "retiregrant":
+		allowReasons = retire
+	case !ev.accountAction && extraOK && replicateOK:
+		allowReasons = concat(keySide, grants)
+	}
+	gaps := ev.scpGaps()
+	endpointOK := ev.endpointOK()
+	guardrailsOK := len(gaps) == 0 && endpointOK
+	if guardrailsOK && (len(allowReasons) > 0 || (ev.root && ev.accountAction)) {
+		t := true
+		ans.Decision, ans.Allowed, ans.Reasons = "Allowed", &t, allowReasons
+		return ans
+	}
+
+	// Why an implicit deny.
+	name := ev.act.Name
+	c := &ev.c
+	var missing []string
+	add := func(s string) { missing = append(missing, s) }
+	if ev.cross && !ev.act.CrossAccount {
+		add(fmt.Sprintf("kms:%s cannot be used across accounts: the caller is in account %s, the key in account %s", name, c.account, ev.key.account))
+	}
+	for _, l := range gaps {
+		add(fmt.Sprintf("SCP level %d allows nothing that matches kms:%s", l, name))
+	}
+	if !endpointOK {
+		add("the VPC endpoint policy does not allow the request")
+	}
+	if !ev.accountAction && ev.actionKey != "retiregrant" && len(allows) == 0 && len(grants) == 0 {
+		add(fmt.Sprintf("no statement of the key policy allows the caller, its role or its account kms:%s under the request's conditions", name))
+	}
+	limitNote := ""
+	if len(ev.identityAllows(ev.actionName, ev.reqRes)) > 0 {
+		limitNote = " (or its permissions boundary / session policy does not)"
+	}
+	idOK := ev.identityOK(ev.actionName, ev.reqRes)
+	if !ev.accountAction && len(account) > 0 && !idOK && len(keySide) == 0 && len(grants) == 0 && !ev.service {
+		add(fmt.Sprintf("the key policy lets account %s delegate kms:%s, but no identity policy of the caller allows it%s", c.account, name, limitNote))
+	}
+	if ev.cross && ev.act.CrossAccount && len(anyKP) > 0 && len(account) == 0 && !idOK && len(grants) == 0 {
+		add(fmt.Sprintf("the key is in another account: the caller's own identity policies must also allow kms:%s%s", name, limitNote))
+	}
+	if !ev.cross && len(role) > 0 && !ev.limitsOK(ev.actionName, ev.reqRes) && len(keySide) == 0 {
+		add("the key policy names the caller's role, but its permissions boundary or session policy does not allow the action")
+	}
+	if ev.accountAction && !ev.root && !ev.identityOK(ev.actionName, "*") {
+		add(fmt.Sprintf("no identity policy of the caller allows kms:%s", name))
+	}
+	if ev.actionKey == "retiregrant" && len(retire) == 0 {
+		add("no grant lets the caller retire a grant on this key (retiring principal, grantee with RetireGrant, or the key's account through IAM)")
+	}
+	if ev.act.Scope == "alias" && !extraOK {
+		add(fmt.Sprintf("%s also needs an identity-policy allow on the alias (covering every alias of the account and Region)", name))
+	}
+	if c.kind == "federated" && q.session == nil {
+		add("a federated-user session without a session policy has no permissions except those a resource policy or grant gives the session itself")
+	}
+	if !replicateOK {
+		add("ReplicateKey also needs an identity-policy allow for kms:CreateKey")
+	}
+	sort.Strings(missing)
+	missing = compactStrings(missing)
+	f := false
+	ans.Decision, ans.Allowed, ans.Missing = "ImplicitlyDenied", &f, missing
+	return ans
+}
+
+func concat(a, b []Reason) []Reason {
+	out := make([]Reason, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
+}
+
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

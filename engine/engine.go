@@ -1,0 +1,200 @@
+// Package engine is kmsguard's native decision engine: a compiled Go
+// evaluator of the Rego under rego/kmsguard/authz (with iam/* and the
+// catalog data), which stays the specification. It answers
+// data.kmsguard.authz.decision and data.kmsguard.authz.explain with the
+// same bytes as the Rego; the differential tests (difftest_test.go, the
+// conformance and fuzz tests) hold the two together.
+//
+// The engine answers only what it is sure of. A question it does not handle
+// — a question with errors, a number or date it does not type, a loaded
+// snapshot — is declined (ok false) and the caller asks the Rego instead
+// (runner.Runner does so, and counts it).
+package engine
+
+import (
+	"bytes"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+)
+
+// Engine compiles policy documents once and answers questions. It is safe
+// for concurrent use.
+type Engine struct {
+	catalog *catalogData
+	cache   *docCache
+	// The snapshot's documents, compiled once (Prepare, or the first
+	// question); snapshot nil: none.
+	snapshot map[string]any
+	snapOnce sync.Once
+	snap     *snapshotIndex
+
+	native   atomic.Int64
+	declined atomic.Int64
+}
+
+// New makes an engine with the catalog embedded in the bundle. A snapshot
+// (WithSnapshot) has its documents compiled now.
+func New(opts ...Option) (*Engine, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cat, err := embeddedCatalog()
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{catalog: cat, cache: newDocCache(cacheMaxBytes)}
+	if len(o.snapshot) > 0 {
+		e.snapshot = o.snapshot
+	}
+	return e, nil
+}
+
+// Prepare compiles the snapshot's documents now rather than at the first
+// question (a server does it when it loads its data).
+func (e *Engine) Prepare() { e.index() }
+
+func (e *Engine) index() *snapshotIndex {
+	e.snapOnce.Do(func() {
+		if e.snapshot != nil {
+			e.snap = newSnapshotIndex(e.snapshot, e.catalog)
+		}
+	})
+	return e.snap
+}
+
+// Stats counts the questions the engine answered and declined.
+type Stats struct {
+	Native   int64 `json:"native"`
+	Declined int64 `json:"declined"`
+}
+
+// Stats returns the counts so far.
+func (e *Engine) Stats() Stats {
+	return Stats{Native: e.native.Load(), Declined: e.declined.Load()}
+}
+
+// Decide answers the question in data (one JSON object, as in
+// docs/decision-format.md); ok is false when the engine declines it.
+func (e *Engine) Decide(data []byte) (*Answer, bool) {
+	ev, ok := e.prepare(data)
+	if !ok {
+		e.declined.Add(1)
+		return nil, false
+	}
+	ans := ev.decide()
+	if ev.unsupported {
+		e.declined.Add(1)
+		return nil, false
+	}
+	e.native.Add(1)
+	return ans, true
+}
+
+// Explain is data.kmsguard.authz.explain for the question in data; ok is
+// false when the engine declines it.
+func (e *Engine) Explain(data []byte) (map[string]any, bool) {
+	ev, ok := e.prepare(data)
+	if !ok {
+		e.declined.Add(1)
+		return nil, false
+	}
+	out := ev.explain()
+	if ev.unsupported {
+		e.declined.Add(1)
+		return nil, false
+	}
+	e.native.Add(1)
+	return out, true
+}
+
+func (e *Engine) prepare(data []byte) (*eval, bool) {
+	q, ok := e.decodeQuestion(data)
+	if !ok {
+		return nil, false
+	}
+	ev := &eval{e: e, q: q}
+	if !ev.setup() {
+		return nil, false
+	}
+	return ev, true
+}
+
+// ---- the document cache -----------------------------------------------------------
+
+// cacheMaxBytes bounds the document cache: documents are counted by the
+// size of their JSON, times costFactor for the compiled form. Past the
+// bound the cache starts again empty, so memory stays near 64 MB whatever
+// the questions.
+const (
+	cacheMaxBytes = 64 << 20
+	costFactor    = 8
+)
+
+// docCache holds compiled documents by a hash of their compact JSON bytes
+// (whitespace removed) and kind. An entry keeps the bytes it was made from
+// and is used only for the very same bytes.
+type docCache struct {
+	seed maphash.Seed
+	max  int
+
+	mu      sync.RWMutex
+	entries map[uint64][]cacheEntry // by compactHash
+	exact   map[uint64][]cacheEntry // by a hash of the bytes as given
+	size    int
+}
+
+type cacheEntry struct {
+	kind string
+	raw  []byte
+	doc  *document // nil: not a document the engine handles
+}
+
+func newDocCache(max int) *docCache {
+	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}, exact: map[uint64][]cacheEntry{}}
+}
+
+func (c *docCache) get(raw []byte, kind string) (*document, bool) {
+	k := uint64(len(kind))
+	// The very same bytes (the common case: a document that recurs as it
+	// was written): a hash and a comparison at memory speed.
+	exact := maphash.Bytes(c.seed, raw) ^ k
+	c.mu.RLock()
+	for _, e := range c.exact[exact] {
+		if e.kind == kind && bytes.Equal(raw, e.raw) {
+			c.mu.RUnlock()
+			return e.doc, e.doc != nil
+		}
+	}
+	// The same document written with other whitespace.
+	h := compactHash(c.seed, raw) ^ k
+	for _, e := range c.entries[h] {
+		if e.kind == kind && compactEqual(raw, e.raw) {
+			c.mu.RUnlock()
+			return e.doc, e.doc != nil
+		}
+	}
+	c.mu.RUnlock()
+
+	var doc *document
+	if v, ok := decodeAny(raw); ok {
+		doc, _ = compileDocument(v, kind)
+	}
+	cost := len(raw) * costFactor
+	if cost > c.max {
+		return doc, doc != nil
+	}
+	c.mu.Lock()
+	if c.size+cost > c.max {
+		clear(c.entries)
+		clear(c.exact)
+		c.size = 0
+	}
+	e := cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
+	c.entries[h] = append(c.entries[h], e)
+	c.exact[exact] = append(c.exact[exact], e)
+	c.size += cost
+	c.mu.Unlock()
+	return doc, doc != nil
+}

@@ -1,0 +1,351 @@
+package engine
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// A pattern is an IAM wildcard pattern compiled for matching: runes, with
+// starRune for `*` (any run of characters) and anyRune for `?` (one
+// character). Literal `*` and `?` (from policy variables or ${*}, ${?}) are
+// ordinary runes. This is rego/kmsguard/iam/pattern: like_glob, glob_escape
+// and glob.match with no delimiters.
+type pattern struct {
+	runes []rune
+	wild  bool   // holds starRune or anyRune
+	text  string // the literal text when !wild
+}
+
+const (
+	starRune rune = -1
+	anyRune  rune = -2
+)
+
+// likePattern compiles p where only `*` and `?` are special.
+func likePattern(p string) pattern {
+	if !strings.ContainsAny(p, "*?") {
+		return pattern{text: p}
+	}
+	rs := make([]rune, 0, len(p))
+	for _, r := range p {
+		switch r {
+		case '*':
+			rs = append(rs, starRune)
+		case '?':
+			rs = append(rs, anyRune)
+		default:
+			rs = append(rs, r)
+		}
+	}
+	return pattern{runes: rs, wild: true}
+}
+
+// fromRunes makes a pattern of compiled runes.
+func fromRunes(rs []rune) pattern {
+	for _, r := range rs {
+		if r < 0 {
+			return pattern{runes: rs, wild: true}
+		}
+	}
+	return pattern{text: string(rs)}
+}
+
+func (p pattern) compiled() []rune {
+	if p.wild {
+		return p.runes
+	}
+	return []rune(p.text)
+}
+
+// match reports whether the whole of v matches p.
+func (p pattern) match(v string) bool {
+	if !p.wild {
+		return p.text == v
+	}
+	return wildMatch(p.runes, v)
+}
+
+// wildMatch is the classic greedy wildcard match with one backtrack point.
+func wildMatch(pat []rune, v string) bool {
+	pi, vi := 0, 0
+	starP, starV := -1, 0
+	for vi < len(v) {
+		r, size := utf8.DecodeRuneInString(v[vi:])
+		if pi < len(pat) {
+			switch pat[pi] {
+			case starRune:
+				starP, starV = pi, vi
+				pi++
+				continue
+			case anyRune, r:
+				pi++
+				vi += size
+				continue
+			}
+		}
+		if starP < 0 {
+			return false
+		}
+		// Let the last star take one more character.
+		_, s := utf8.DecodeRuneInString(v[starV:])
+		starV += s
+		vi = starV
+		pi = starP + 1
+	}
+	for pi < len(pat) && pat[pi] == starRune {
+		pi++
+	}
+	return pi == len(pat)
+}
+
+// ---- ARN patterns ----------------------------------------------------------------
+
+// arnPattern is an ARN pattern split into its six components: the first
+// five, and the resource part (everything after the fifth colon).
+type arnPattern struct {
+	parts [6]pattern
+}
+
+// splitARNPattern splits compiled runes on every colon; ok is false with
+// fewer than six components.
+func splitARNPattern(rs []rune) (arnPattern, bool) {
+	var a arnPattern
+	start, n := 0, 0
+	for i, r := range rs {
+		if r == ':' && n < 5 {
+			a.parts[n] = fromRunes(rs[start:i])
+			n++
+			start = i + 1
+		}
+	}
+	if n < 5 {
+		return a, false
+	}
+	a.parts[5] = fromRunes(rs[start:])
+	return a, true
+}
+
+// splitARN splits an ARN into its six components (the sixth keeps its
+// colons); ok is false with fewer than six.
+func splitARN(v string) (parts [6]string, ok bool) {
+	for i := range 5 {
+		j := strings.IndexByte(v, ':')
+		if j < 0 {
+			return parts, false
+		}
+		parts[i] = v[:j]
+		v = v[j+1:]
+	}
+	parts[5] = v
+	return parts, true
+}
+
+// match is pattern.arn_glob: component by component.
+func (a *arnPattern) match(v string) bool {
+	vp, ok := splitARN(v)
+	if !ok {
+		return false
+	}
+	for i := range 6 {
+		if !a.parts[i].match(vp[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- policy variables -------------------------------------------------------------
+
+// varPart is a piece of a string with policy variables: literal text, or a
+// ${...} reference (name).
+type varPart struct {
+	text  string
+	name  string
+	isVar bool
+}
+
+// hasVars is pattern.has_vars.
+func hasVars(s string) bool { return strings.Contains(s, "${") }
+
+// varParts is pattern.var_parts: the regex `\$\{([^}]*)\}|[^$]+|\$`.
+func varParts(s string) []varPart {
+	var out []varPart
+	for i := 0; i < len(s); {
+		if s[i] == '$' {
+			if i+1 < len(s) && s[i+1] == '{' {
+				if j := strings.IndexByte(s[i+2:], '}'); j >= 0 {
+					name := s[i+2 : i+2+j]
+					if name != "" {
+						out = append(out, varPart{name: name, isVar: true})
+					} else {
+						out = append(out, varPart{text: "${}"})
+					}
+					i += j + 3
+					continue
+				}
+			}
+			out = append(out, varPart{text: "$"})
+			i++
+			continue
+		}
+		j := strings.IndexByte(s[i:], '$')
+		if j < 0 {
+			j = len(s) - i
+		}
+		out = append(out, varPart{text: s[i : i+j]})
+		i += j
+	}
+	return out
+}
+
+// multivaluedKeys cannot be policy variables (pattern.multivalued_keys).
+var multivaluedKeys = map[string]bool{
+	"aws:calledvia": true, "aws:principalorgpaths": true, "aws:resourceorgpaths": true, "aws:sourceorgpaths": true,
+	"aws:tagkeys": true, "kms:encryptioncontextkeys": true, "kms:grantoperations": true, "kms:resourcealiases": true,
+}
+
+// varValue is pattern.var_value.
+func varValue(name string, ctx context) (string, bool) {
+	switch name {
+	case "*", "?", "$":
+		return name, true
+	}
+	if !strings.Contains(name, ",") {
+		key := lower(strings.TrimSpace(name))
+		return singleValue(ctx, key)
+	}
+	kd := strings.Split(name, ",")
+	if len(kd) != 2 {
+		return "", false
+	}
+	k, d := strings.TrimSpace(kd[0]), strings.TrimSpace(kd[1])
+	if v, ok := singleValue(ctx, lower(k)); ok {
+		return v, true
+	}
+	if strings.HasPrefix(d, "'") && strings.HasSuffix(d, "'") {
+		return strings.Trim(d, "'"), true
+	}
+	return "", false
+}
+
+func singleValue(ctx context, key string) (string, bool) {
+	if multivaluedKeys[key] {
+		return "", false
+	}
+	vals, ok := ctx[key]
+	if !ok || len(vals) != 1 {
+		return "", false
+	}
+	return vals[0], true
+}
+
+// expand is pattern.expand: the text with every variable replaced.
+func expand(parts []varPart, ctx context) (string, bool) {
+	var b strings.Builder
+	for _, p := range parts {
+		if !p.isVar {
+			b.WriteString(p.text)
+			continue
+		}
+		v, ok := varValue(p.name, ctx)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(v)
+	}
+	return b.String(), true
+}
+
+// expandLikeRunes is pattern.expand_like as compiled runes: wildcards in
+// the text, variable values literal.
+func expandLikeRunes(prefix []rune, parts []varPart, ctx context) ([]rune, bool) {
+	rs := append([]rune(nil), prefix...)
+	for _, p := range parts {
+		if !p.isVar {
+			rs = append(rs, likePattern(p.text).compiled()...)
+			continue
+		}
+		v, ok := varValue(p.name, ctx)
+		if !ok {
+			return nil, false
+		}
+		rs = append(rs, []rune(v)...)
+	}
+	return rs, true
+}
+
+// ---- Resource / NotResource -------------------------------------------------------
+
+// resourcePattern is one Resource or NotResource value of a statement.
+type resourcePattern struct {
+	any bool // "*"
+
+	// Without variables to expand: the ARN pattern (ok when six components).
+	static   arnPattern
+	staticOK bool
+
+	// With variables (Version 2012-10-17 and ${ in the text): the first five
+	// components as compiled runes (with the colon after them) and the
+	// resource part's pieces.
+	dynamic    bool
+	prefixRune []rune
+	rest       []varPart
+
+	// Fewer than six components and a trailing `*`: a wildcard match of the
+	// whole resource.
+	short   pattern
+	shortOK bool
+}
+
+func compileResource(p string, vars bool) resourcePattern {
+	if p == "*" {
+		return resourcePattern{any: true}
+	}
+	var rp resourcePattern
+	parts := strings.Split(p, ":")
+	if len(parts) < 6 {
+		if strings.HasSuffix(p, "*") {
+			rp.short, rp.shortOK = likePattern(p), true
+		}
+		return rp
+	}
+	if vars && hasVars(p) {
+		rp.dynamic = true
+		rp.prefixRune = likePattern(strings.Join(parts[:5], ":") + ":").compiled()
+		rp.rest = varParts(strings.Join(parts[5:], ":"))
+		return rp
+	}
+	rp.static, rp.staticOK = splitARNPattern(likePattern(p).compiled())
+	return rp
+}
+
+// resolvable is pattern.resolvable: every variable has a value.
+func (rp *resourcePattern) resolvable(ctx context) bool {
+	if !rp.dynamic {
+		return true
+	}
+	_, ok := expandLikeRunes(rp.prefixRune, rp.rest, ctx)
+	return ok
+}
+
+// match is pattern.resource.
+func (rp *resourcePattern) match(r string, ctx context) bool {
+	switch {
+	case rp.any:
+		return true
+	case rp.shortOK:
+		return rp.short.match(r)
+	case rp.staticOK:
+		return rp.static.match(r)
+	case rp.dynamic:
+		rs, ok := expandLikeRunes(rp.prefixRune, rp.rest, ctx)
+		if !ok {
+			return false
+		}
+		a, ok := splitARNPattern(rs)
+		return ok && a.match(r)
+	}
+	return false
+}
+
+func lower(s string) string { return strings.ToLower(s) }

@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"regexp"
+	"strings"
+)
+
+// caller is rego/kmsguard/iam/principal.parse's result.
+type caller struct {
+	kind          string // root, user, role, session, federated, service
+	account       string
+	partition     string
+	arn           string // "" for a service
+	roleARN       string // role and session callers
+	name          string
+	principalARN  string
+	typ           string
+	serviceLinked bool
+	service       string
+}
+
+var (
+	servicePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
+	// IAM's character rules (principal.name_pattern and the others).
+	namePattern      = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	sessionPattern   = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	federatedPattern = regexp.MustCompile(`^[\w+=,.@-]{2,32}$`)
+	pathNamePattern  = regexp.MustCompile(`^(user|role)/([!-.0-~]+/)*[\w+=,.@-]{1,64}$`)
+)
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseCaller is principal.parse(p, role_arn); roleARN is used when hasRole.
+func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
+	if isAccount(p) {
+		arn := "arn:aws:iam::" + p + ":root"
+		return caller{kind: "root", account: p, partition: "aws", arn: arn, principalARN: arn, typ: "Account"}, true
+	}
+	if servicePattern.MatchString(p) {
+		return caller{kind: "service", service: p, typ: "Service"}, true
+	}
+	if !strings.HasPrefix(p, "arn:") {
+		return caller{}, false
+	}
+	parts := strings.Split(p, ":")
+	if len(parts) != 6 || !isAccount(parts[4]) || parts[3] != "" {
+		return caller{}, false
+	}
+	part, svc, acct, res := parts[1], parts[2], parts[4], parts[5]
+	switch svc {
+	case "iam":
+		switch {
+		case res == "root":
+			return caller{kind: "root", account: acct, partition: part, arn: p, principalARN: p, typ: "Account"}, true
+		case strings.HasPrefix(res, "user/") && nameOK(res):
+			return caller{kind: "user", account: acct, partition: part, arn: p, name: last(res), principalARN: p, typ: "User"}, true
+		case strings.HasPrefix(res, "role/") && nameOK(res):
+			return caller{kind: "role", account: acct, partition: part, arn: p, roleARN: p, name: last(res), principalARN: p,
+				typ: "AssumedRole", serviceLinked: strings.HasPrefix(res, "role/aws-service-role/")}, true
+		}
+	case "sts":
+		segs := strings.Split(res, "/")
+		switch {
+		case len(segs) == 3 && segs[0] == "assumed-role" && namePattern.MatchString(segs[1]) && sessionPattern.MatchString(segs[2]):
+			r := "arn:" + part + ":iam::" + acct + ":role/" + segs[1]
+			if hasRole {
+				if !strings.HasSuffix(roleARN, "/"+segs[1]) {
+					return caller{}, false
+				}
+				r = roleARN
+			}
+			return caller{kind: "session", account: acct, partition: part, arn: p, roleARN: r, name: segs[1],
+				principalARN: r, typ: "AssumedRole", serviceLinked: strings.Contains(r, ":role/aws-service-role/")}, true
+		case len(segs) == 2 && segs[0] == "federated-user" && federatedPattern.MatchString(segs[1]):
+			return caller{kind: "federated", account: acct, partition: part, arn: p, name: segs[1], principalARN: p, typ: "FederatedUser"}, true
+		}
+	}
+	return caller{}, false
+}
+
+func nameOK(res string) bool {
+	return !strings.ContainsAny(res, "*?") && pathNamePattern.MatchString(res)
+}
+
+func last(res string) string { return res[strings.LastIndexByte(res, '/')+1:] }
+
+func (c *caller) rootARN() string { return "arn:" + c.partition + ":iam::" + c.account + ":root" }
+
+// Kinds by which a principal value names the caller, as a bit set.
+const (
+	kindAny = 1 << iota
+	kindSelf
+	kindRole
+	kindAccount
+)
+
+// identity is one principal value that names the caller, and how.
+type identity struct {
+	value string
+	kind  int
+}
+
+// identities is principal.identities.
+func (c *caller) identities() []identity {
+	switch c.kind {
+	case "service":
+		return []identity{{c.service, kindSelf}}
+	case "root":
+		return []identity{{c.arn, kindAccount}, {c.account, kindAccount}}
+	case "user", "federated":
+		return []identity{{c.arn, kindSelf}, {c.rootARN(), kindAccount}, {c.account, kindAccount}}
+	case "role":
+		return []identity{{c.roleARN, kindRole}, {c.rootARN(), kindAccount}, {c.account, kindAccount}}
+	case "session":
+		return []identity{{c.arn, kindSelf}, {c.roleARN, kindRole}, {c.rootARN(), kindAccount}, {c.account, kindAccount}}
+	}
+	return nil
+}
+
+// requiredKinds is principal.required_kinds.
+func (c *caller) requiredKinds() int {
+	switch c.kind {
+	case "service":
+		return kindSelf
+	case "root":
+		return kindAccount
+	case "user", "federated":
+		return kindSelf | kindAccount
+	case "role":
+		return kindRole | kindAccount
+	case "session":
+		return kindSelf | kindRole | kindAccount
+	}
+	return 0
+}
+
+// principalSet is a normalised Principal / NotPrincipal element.
+type principalSet struct {
+	any     bool
+	aws     []string
+	service []string // lower-cased
+}
+
+// kinds is principal.kinds: how the element names the caller.
+func (np *principalSet) kinds(ids []identity, service bool) int {
+	if np.any {
+		return kindAny
+	}
+	vals := np.aws
+	if service {
+		vals = np.service
+	}
+	k := 0
+	for _, v := range vals {
+		for _, id := range ids {
+			if id.value == v {
+				k |= id.kind
+			}
+		}
+	}
+	return k
+}

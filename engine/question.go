@@ -1,0 +1,499 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/kmsguard/kmsguard/internal/strictjson"
+	"github.com/kmsguard/kmsguard/question"
+)
+
+// grant is one grant of a question, checked and typed.
+type grant struct {
+	granteePrincipal    string
+	hasGranteePrincipal bool
+	granteeService      string
+	operations          []string // lower-cased
+	hasConstraints      bool
+	equals              map[string]string
+	hasEquals           bool
+	subset              map[string]string
+	hasSubset           bool
+	retiring            string
+	hasRetiring         bool
+	grantID             string
+	hasGrantID          bool
+	opNames             []string // as given (spelled as KMS spells them)
+}
+
+// keyInfo is question.key, checked.
+type keyInfo struct {
+	keySpec, keyUsage, origin    string
+	hasSpec, hasUsage, hasOrigin bool
+	multiRegion, hasMultiRegion  bool
+	aliases                      []string
+	hasAliases                   bool
+	tags                         map[string]string
+	keyManagerAWS                bool
+}
+
+// query is a decoded question the engine can answer: every field checked
+// as data.kmsguard.authz.errors checks it, and found valid.
+type query struct {
+	id        string
+	hasID     bool
+	principal string
+	action    string
+	resource  string
+	roleARN   string
+	hasRole   bool
+
+	keyPolicy  *document
+	identity   []*document
+	boundary   *document
+	session    *document
+	endpoint   *document
+	scps       [][]*document
+	rcps       [][]*document
+	hasSCPs    bool
+	hasRCPs    bool
+	grants     []grant
+	context    map[string]any // as given (values checked)
+	contextRaw []string       // its keys, sorted
+	key        keyInfo
+
+	management    string // the organization's management account, or ""
+	callerRole    string // the role ARN of an assumed-role caller: role_arn, or the snapshot's
+	hasCallerRole bool
+	orgs          *snapshotIndex // organization ids (nil: none known)
+	newGrant      *grant         // the grant a CreateGrant question creates
+}
+
+var questionFields = map[string]bool{
+	"id": true, "principal": true, "action": true, "resource": true, "context": true, "key_policy": true,
+	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
+	"grants": true, "vpc_endpoint_policy": true, "role_arn": true, "key": true,
+	"management_account": true, "grant": true,
+}
+
+var grantFields = map[string]bool{
+	"grantee_principal": true, "grantee_service_principal": true, "operations": true, "constraints": true,
+	"retiring_principal": true, "grant_id": true, "name": true,
+}
+
+var keyFields = map[string]bool{
+	"aliases": true, "tags": true, "key_spec": true, "key_usage": true, "origin": true, "multi_region": true, "key_manager": true,
+}
+
+var actionSyntax = regexp.MustCompile(`^(?i)kms:[a-z]+$`)
+
+// decodeQuestion reads one question from JSON. ok is false for a question
+// the engine leaves to the Rego: any question with an error, and the few
+// shapes the engine does not handle.
+func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
+	if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte(`\u0000`)) {
+		return nil, false
+	}
+	// Duplicate keys are an error the question decoder reports (with its
+	// position): the Rego path answers them.
+	if strictjson.Check(data) != nil {
+		return nil, false
+	}
+	fields, ok := objectFields(data)
+	if !ok {
+		return nil, false
+	}
+	q := &query{}
+	for k := range fields {
+		if !questionFields[k] {
+			return nil, false
+		}
+	}
+	if raw, has := fields["id"]; has {
+		if q.id, ok = decodeString(raw); !ok {
+			return nil, false
+		}
+		q.hasID = true
+	}
+	if q.principal, ok = decodeString(fields["principal"]); !ok {
+		return nil, false
+	}
+	if q.action, ok = decodeString(fields["action"]); !ok {
+		return nil, false
+	}
+	if q.resource, ok = decodeString(fields["resource"]); !ok {
+		return nil, false
+	}
+	if raw, has := fields["role_arn"]; has {
+		if q.roleARN, ok = decodeString(raw); !ok {
+			return nil, false
+		}
+		q.hasRole = true
+	}
+	if raw, has := fields["key_policy"]; has {
+		if q.keyPolicy, ok = e.document(raw, kindResource); !ok {
+			return nil, false
+		}
+	}
+	for _, f := range []struct {
+		name string
+		kind string
+		dst  **document
+	}{
+		{"permissions_boundary", kindIdentity, &q.boundary},
+		{"session_policy", kindIdentity, &q.session},
+		{"vpc_endpoint_policy", kindResource, &q.endpoint},
+	} {
+		if raw, has := fields[f.name]; has {
+			if *f.dst, ok = e.document(raw, f.kind); !ok {
+				return nil, false
+			}
+		}
+	}
+	if raw, has := fields["identity_policies"]; has {
+		list, ok := arrayElems(raw)
+		if !ok {
+			return nil, false
+		}
+		q.identity = make([]*document, len(list))
+		for i, r := range list {
+			if q.identity[i], ok = e.document(r, kindIdentity); !ok {
+				return nil, false
+			}
+		}
+	}
+	if q.scps, q.hasSCPs, ok = e.levels(fields, "scps", kindIdentity); !ok {
+		return nil, false
+	}
+	if q.rcps, q.hasRCPs, ok = e.levels(fields, "rcps", kindResource); !ok {
+		return nil, false
+	}
+	if raw, has := fields["grants"]; has {
+		if q.grants, ok = decodeGrants(raw, e.catalog); !ok {
+			return nil, false
+		}
+	}
+	if raw, has := fields["context"]; has {
+		if q.context, q.contextRaw, ok = decodeContext(raw); !ok {
+			return nil, false
+		}
+	}
+	if raw, has := fields["key"]; has {
+		if q.key, ok = decodeKey(raw); !ok {
+			return nil, false
+		}
+	}
+	if raw, has := fields["management_account"]; has {
+		if q.management, ok = decodeString(raw); !ok || !isAccount(q.management) {
+			return nil, false
+		}
+	}
+	if raw, has := fields["grant"]; has {
+		v, ok := decodeAny(raw)
+		if !ok {
+			return nil, false
+		}
+		g, ok := decodeGrant(v, e.catalog)
+		if !ok {
+			return nil, false
+		}
+		q.newGrant = &g
+	}
+	q.callerRole, q.hasCallerRole = q.roleARN, q.hasRole
+	if s := e.index(); s != nil && !s.complete(q, fields) {
+		return nil, false
+	}
+	return q, q.keyPolicy != nil
+}
+
+func decodeString(raw json.RawMessage) (string, bool) { return stringValue(raw) }
+
+// decodeAny decodes a JSON value of a checked question, keeping numbers
+// exact.
+func decodeAny(raw []byte) (any, bool) { return decodeValue(raw) }
+
+func (e *Engine) levels(fields map[string]json.RawMessage, name, kind string) ([][]*document, bool, bool) {
+	raw, has := fields[name]
+	if !has {
+		return nil, false, true
+	}
+	levels, ok := arrayElems(raw)
+	if !ok {
+		return nil, false, false
+	}
+	out := make([][]*document, len(levels))
+	for l, rawLevel := range levels {
+		level, ok := arrayElems(rawLevel)
+		if !ok {
+			return nil, false, false
+		}
+		out[l] = make([]*document, len(level))
+		for i, r := range level {
+			var ok bool
+			if out[l][i], ok = e.document(r, kind); !ok {
+				return nil, false, false
+			}
+		}
+	}
+	return out, true, true
+}
+
+// document compiles (or finds in the cache) the policy document raw, which
+// may be given as a JSON string holding the document.
+func (e *Engine) document(raw json.RawMessage, kind string) (*document, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, false
+		}
+		if _, err := question.ParseJSON([]byte(s)); err != nil {
+			return nil, false
+		}
+		if strictjson.Check([]byte(s)) != nil {
+			return nil, false
+		}
+		raw = []byte(s)
+	}
+	return e.cache.get(raw, kind)
+}
+
+func decodeGrants(raw json.RawMessage, cat *catalogData) ([]grant, bool) {
+	v, ok := decodeAny(raw)
+	if !ok {
+		return nil, false
+	}
+	return grantsOf(v, cat)
+}
+
+func grantsOf(v any, cat *catalogData) ([]grant, bool) {
+	list, isList := v.([]any)
+	if !isList {
+		return nil, false
+	}
+	var ok bool
+	out := make([]grant, len(list))
+	for i, x := range list {
+		if out[i], ok = decodeGrant(x, cat); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// decodeGrant checks one grant as authz.grant_errors does.
+func decodeGrant(x any, cat *catalogData) (grant, bool) {
+	var out grant
+	g, isObj := x.(map[string]any)
+	if !isObj {
+		return out, false
+	}
+	for k := range g {
+		if !grantFields[k] {
+			return out, false
+		}
+	}
+	gp, hasGP := g["grantee_principal"]
+	gs, hasGS := g["grantee_service_principal"]
+	if hasGP == hasGS {
+		return out, false
+	}
+	var isStr bool
+	if hasGP {
+		out.granteePrincipal, isStr = gp.(string)
+		out.hasGranteePrincipal = true
+	} else {
+		out.granteeService, isStr = gs.(string)
+	}
+	if !isStr {
+		return out, false
+	}
+	ops, ok := stringList(g["operations"])
+	if _, isList := g["operations"].([]any); !ok || !isList {
+		return out, false
+	}
+	for _, op := range ops {
+		l := lower(op)
+		if !cat.grantOperations[l] || cat.Actions[l].Name != op {
+			return out, false
+		}
+		out.operations = append(out.operations, l)
+	}
+	out.opNames = ops
+	if c, has := g["constraints"]; has {
+		cm, isObj := c.(map[string]any)
+		if !isObj {
+			return out, false
+		}
+		out.hasConstraints = len(cm) > 0
+		for k, v := range cm {
+			m, ok := stringMap(v)
+			if !ok {
+				return out, false
+			}
+			switch k {
+			case "encryption_context_equals":
+				out.equals, out.hasEquals = m, true
+			case "encryption_context_subset":
+				out.subset, out.hasSubset = m, true
+			default:
+				return out, false
+			}
+		}
+	}
+	if r, has := g["retiring_principal"]; has {
+		if out.retiring, isStr = r.(string); !isStr {
+			return out, false
+		}
+		out.hasRetiring = true
+	}
+	if id, isStr := g["grant_id"].(string); isStr {
+		out.grantID, out.hasGrantID = id, true
+	}
+	return out, true
+}
+
+func stringMap(v any) (map[string]string, bool) {
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		return nil, false
+	}
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		s, isStr := x.(string)
+		if !isStr {
+			return nil, false
+		}
+		out[k] = s
+	}
+	return out, true
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeContext checks question.context: an object of keys (unique
+// case-insensitively) to strings, booleans, numbers or lists of strings.
+func decodeContext(raw json.RawMessage) (map[string]any, []string, bool) {
+	v, ok := decodeAny(raw)
+	m, isObj := v.(map[string]any)
+	if !ok || !isObj {
+		return nil, nil, false
+	}
+	seen := make(map[string]bool, len(m))
+	for k, x := range m {
+		if !isASCII(k) {
+			return nil, nil, false
+		}
+		l := lower(k)
+		if seen[l] {
+			return nil, nil, false
+		}
+		seen[l] = true
+		switch val := x.(type) {
+		case []any:
+			for _, e := range val {
+				if _, isStr := e.(string); !isStr {
+					return nil, nil, false
+				}
+			}
+		default:
+			if _, ok := scalarText(val); !ok {
+				return nil, nil, false
+			}
+		}
+	}
+	return m, sortedKeys(m), true
+}
+
+func decodeKey(raw json.RawMessage) (keyInfo, bool) {
+	v, ok := decodeAny(raw)
+	if !ok {
+		return keyInfo{}, false
+	}
+	return keyOf(v)
+}
+
+func keyOf(v any) (keyInfo, bool) {
+	var k keyInfo
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		return k, false
+	}
+	for f, x := range m {
+		if !keyFields[f] {
+			return k, false
+		}
+		var isStr bool
+		switch f {
+		case "aliases":
+			list, isList := x.([]any)
+			if !isList {
+				return k, false
+			}
+			k.hasAliases = true
+			k.aliases = make([]string, len(list))
+			for i, a := range list {
+				if k.aliases[i], isStr = a.(string); !isStr {
+					return k, false
+				}
+			}
+		case "tags":
+			tags, ok := stringMap(x)
+			if !ok {
+				return k, false
+			}
+			seen := map[string]bool{}
+			for t := range tags {
+				if seen[lower(t)] {
+					return k, false // the Rego's object would conflict
+				}
+				seen[lower(t)] = true
+			}
+			k.tags = tags
+		case "key_spec":
+			k.keySpec, isStr = x.(string)
+			k.hasSpec = true
+		case "key_usage":
+			k.keyUsage, isStr = x.(string)
+			k.hasUsage = true
+		case "origin":
+			k.origin, isStr = x.(string)
+			k.hasOrigin = true
+		case "multi_region":
+			k.multiRegion, isStr = x.(bool)
+			k.hasMultiRegion = true
+		case "key_manager":
+			s, _ := x.(string)
+			isStr = s == "AWS" || s == "CUSTOMER"
+			k.keyManagerAWS = s == "AWS"
+		}
+		if f != "aliases" && f != "tags" && !isStr {
+			return k, false
+		}
+	}
+	return k, true
+}
+
+// keyARN is authz.key: the parts of a KMS key ARN.
+type keyARN struct {
+	partition, region, account, arn string
+}
+
+var keyResource = regexp.MustCompile(`^key/[A-Za-z0-9-]+$`)
+
+func parseKeyARN(r string) (keyARN, bool) {
+	p := strings.Split(r, ":")
+	if len(p) != 6 || p[0] != "arn" || p[2] != "kms" || !isAccount(p[4]) || !keyResource.MatchString(p[5]) || p[3] == "" {
+		return keyARN{}, false
+	}
+	return keyARN{partition: p[1], region: p[3], account: p[4], arn: r}, true
+}

@@ -1,0 +1,275 @@
+package engine
+
+import (
+	"encoding/json"
+	"hash/maphash"
+)
+
+// A light scanner over JSON that strictjson.Check has accepted (valid, no
+// duplicate keys): it splits objects and lists into their raw members
+// without building values, so a question is read in one pass and its
+// documents are hashed, not decoded, when the cache has them.
+
+func isWS(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipWS(d []byte, i int) int {
+	for i < len(d) && isWS(d[i]) {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at d[i] == '"'.
+func skipString(d []byte, i int) int {
+	for i++; i < len(d); i++ {
+		switch d[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(d)
+}
+
+// skipValue returns the index after the value starting at d[i].
+func skipValue(d []byte, i int) int {
+	switch d[i] {
+	case '"':
+		return skipString(d, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(d); i++ {
+			switch d[i] {
+			case '"':
+				i = skipString(d, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return len(d)
+	}
+	for i < len(d) && d[i] != ',' && d[i] != '}' && d[i] != ']' && !isWS(d[i]) {
+		i++
+	}
+	return i
+}
+
+// stringValue decodes the JSON string raw (ok false when raw is not one).
+func stringValue(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	simple := true
+	for _, c := range inner {
+		if c == '\\' || c >= 0x80 || c < 0x20 {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		return string(inner), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// objectFields splits a checked JSON object into its keys and raw values.
+func objectFields(d []byte) (map[string]json.RawMessage, bool) {
+	i := skipWS(d, 0)
+	if i >= len(d) || d[i] != '{' {
+		return nil, false
+	}
+	out := make(map[string]json.RawMessage, 16)
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return out, true
+	}
+	for i < len(d) {
+		end := skipString(d, i)
+		key, ok := stringValue(d[i:end])
+		if !ok {
+			return nil, false
+		}
+		i = skipWS(d, end)
+		if i >= len(d) || d[i] != ':' {
+			return nil, false
+		}
+		i = skipWS(d, i+1)
+		vend := skipValue(d, i)
+		out[key] = d[i:vend]
+		i = skipWS(d, vend)
+		if i >= len(d) {
+			return nil, false
+		}
+		if d[i] == '}' {
+			return out, true
+		}
+		i = skipWS(d, i+1) // ','
+	}
+	return nil, false
+}
+
+// arrayElems splits a checked JSON list into its raw elements; ok is false
+// for anything else.
+func arrayElems(d []byte) ([]json.RawMessage, bool) {
+	i := skipWS(d, 0)
+	if i >= len(d) || d[i] != '[' {
+		return nil, false
+	}
+	out := []json.RawMessage{}
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == ']' {
+		return out, true
+	}
+	for i < len(d) {
+		end := skipValue(d, i)
+		out = append(out, d[i:end])
+		i = skipWS(d, end)
+		if i >= len(d) {
+			return nil, false
+		}
+		if d[i] == ']' {
+			return out, true
+		}
+		i = skipWS(d, i+1)
+	}
+	return nil, false
+}
+
+// compactHash hashes the bytes of d outside whitespace between tokens: the
+// hash of its compact form.
+func compactHash(seed maphash.Seed, d []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	start := 0
+	for i := 0; i < len(d); {
+		switch c := d[i]; {
+		case c == '"':
+			i = skipString(d, i)
+		case isWS(c):
+			_, _ = h.Write(d[start:i])
+			i = skipWS(d, i)
+			start = i
+		default:
+			i++
+		}
+	}
+	_, _ = h.Write(d[start:])
+	return h.Sum64()
+}
+
+// compactEqual reports whether a and b are the same JSON once compacted
+// (whitespace between tokens removed).
+func compactEqual(a, b []byte) bool {
+	i, j := skipWS(a, 0), skipWS(b, 0)
+	for i < len(a) && j < len(b) {
+		end := i + 1
+		if a[i] == '"' {
+			end = skipString(a, i)
+		}
+		n := end - i
+		if j+n > len(b) || string(a[i:end]) != string(b[j:j+n]) {
+			return false
+		}
+		i, j = skipWS(a, end), skipWS(b, j+n)
+	}
+	return i == len(a) && j == len(b)
+}
+
+// decodeValue decodes checked JSON into Go values as encoding/json does with
+// UseNumber (objects map[string]any, lists []any, numbers json.Number),
+// without reflection.
+func decodeValue(d []byte) (any, bool) {
+	i := skipWS(d, 0)
+	if i >= len(d) {
+		return nil, false
+	}
+	v, end, ok := valueAt(d, i)
+	if !ok || skipWS(d, end) != len(d) {
+		return nil, false
+	}
+	return v, true
+}
+
+func valueAt(d []byte, i int) (any, int, bool) {
+	switch c := d[i]; c {
+	case '"':
+		end := skipString(d, i)
+		s, ok := stringValue(d[i:end])
+		return s, end, ok
+	case '{':
+		m := map[string]any{}
+		i = skipWS(d, i+1)
+		if i < len(d) && d[i] == '}' {
+			return m, i + 1, true
+		}
+		for i < len(d) {
+			end := skipString(d, i)
+			key, ok := stringValue(d[i:end])
+			if !ok {
+				return nil, 0, false
+			}
+			i = skipWS(d, end)
+			if i >= len(d) || d[i] != ':' {
+				return nil, 0, false
+			}
+			v, vend, ok := valueAt(d, skipWS(d, i+1))
+			if !ok {
+				return nil, 0, false
+			}
+			m[key] = v
+			i = skipWS(d, vend)
+			if i >= len(d) {
+				return nil, 0, false
+			}
+			if d[i] == '}' {
+				return m, i + 1, true
+			}
+			i = skipWS(d, i+1)
+		}
+		return nil, 0, false
+	case '[':
+		list := []any{}
+		i = skipWS(d, i+1)
+		if i < len(d) && d[i] == ']' {
+			return list, i + 1, true
+		}
+		for i < len(d) {
+			v, vend, ok := valueAt(d, i)
+			if !ok {
+				return nil, 0, false
+			}
+			list = append(list, v)
+			i = skipWS(d, vend)
+			if i >= len(d) {
+				return nil, 0, false
+			}
+			if d[i] == ']' {
+				return list, i + 1, true
+			}
+			i = skipWS(d, i+1)
+		}
+		return nil, 0, false
+	case 't':
+		return true, i + 4, len(d) >= i+4 && string(d[i:i+4]) == "true"
+	case 'f':
+		return false, i + 5, len(d) >= i+5 && string(d[i:i+5]) == "false"
+	case 'n':
+		return nil, i + 4, len(d) >= i+4 && string(d[i:i+4]) == "null"
+	}
+	end := skipValue(d, i)
+	if end == i {
+		return nil, 0, false
+	}
+	return json.Number(d[i:end]), end, true
+}
