@@ -257,11 +257,17 @@ func (ev *eval) buildContext() {
 		if org, ok := q.orgs.organization(c.account); ok {
 			ctx["aws:principalorgid"] = []string{org}
 		}
+		if path, ok := q.orgs.orgPath(c.account); ok {
+			ctx["aws:principalorgpaths"] = []string{path}
+		}
 	}
 	ctx["aws:resourceaccount"] = []string{ev.key.account}
 	ctx["aws:requestedregion"] = []string{ev.key.region}
 	if org, ok := q.orgs.organization(ev.key.account); ok {
 		ctx["aws:resourceorgid"] = []string{org}
+	}
+	if path, ok := q.orgs.orgPath(ev.key.account); ok {
+		ctx["aws:resourceorgpaths"] = []string{path}
 	}
 	if !ev.accountAction {
 		k := &q.key

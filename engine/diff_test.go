@@ -271,3 +271,58 @@ func TestDifferentialSnapshot(t *testing.T) {
 	d.run(t, qs, func(i int) string { return fmt.Sprintf("snapshot question %d (%v)", i, all[i]["id"]) },
 		func(i int) bool { return i%4 == 0 })
 }
+
+// TestDifferentialOrganizations compares both engines on a snapshot that
+// records accounts' organizations and their paths (scan --organization):
+// aws:PrincipalOrgID/aws:PrincipalOrgPaths come from the caller's account
+// and aws:ResourceOrgID/aws:ResourceOrgPaths from the key's
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths),
+// and a question's own context wins.
+func TestDifferentialOrganizations(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	policy := map[string]any{"Version": "2012-10-17", "Statement": []any{
+		map[string]any{"Sid": "Paths", "Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+			"Condition": map[string]any{"ForAnyValue:StringLike": map[string]any{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}},
+		map[string]any{"Sid": "Org", "Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "kms:Encrypt", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
+		map[string]any{"Sid": "DenyOtherResourcePath", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+			"Condition": map[string]any{"ForAllValues:StringNotLike": map[string]any{"aws:ResourceOrgPaths": "o-a1b2c3d4e5/r-ab12/*"}}},
+	}}
+	snap := map[string]any{
+		"keys": map[string]any{key: map[string]any{"key_policy": policy}},
+		"accounts": map[string]any{
+			"111122223333": map[string]any{"organization_id": "o-a1b2c3d4e5", "org_path": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"},
+			"444455556666": map[string]any{"organization_id": "o-a1b2c3d4e5", "org_path": "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/"},
+			"777788889999": map[string]any{"organization_id": nil},
+		},
+	}
+	r, err := runner.New(context.Background(), runner.WithSnapshot(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(engine.WithSnapshot(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &differ{r: r, e: e}
+	var qs [][]byte
+	for _, p := range []string{"arn:aws:iam::111122223333:role/App", "arn:aws:iam::444455556666:role/App", "arn:aws:iam::777788889999:user/u1", "arn:aws:iam::123456789012:root"} {
+		for _, a := range []string{"kms:Decrypt", "kms:Encrypt"} {
+			for _, ctx := range []map[string]any{nil, {"aws:PrincipalOrgPaths": []any{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-x/"}}, {"aws:ResourceOrgPaths": []any{"o-zzzzzzzzzz/r-zz/"}}} {
+				q := map[string]any{"principal": p, "action": a, "resource": key, "identity_policies": []any{map[string]any{"Version": "2012-10-17", "Statement": map[string]any{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}}}}
+				if ctx != nil {
+					q["context"] = ctx
+				}
+				b, err := json.Marshal(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				qs = append(qs, b)
+			}
+		}
+	}
+	d.run(t, qs, func(i int) string { return fmt.Sprintf("organization question %d", i) }, func(int) bool { return true })
+	if d.compared.Load() != int64(len(qs)) {
+		t.Errorf("%d of %d questions compared; the engine declined the others", d.compared.Load(), len(qs))
+	}
+}

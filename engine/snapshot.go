@@ -18,6 +18,7 @@ type snapshotIndex struct {
 	accounts   map[string]*storedEntry
 	roles      map[string]any
 	orgIDs     map[string]any // account -> organization_id as stored
+	orgPaths   map[string]any // account -> org_path as stored
 }
 
 // storedEntry holds the fields of one snapshot entry: their stored values
@@ -54,6 +55,7 @@ func newSnapshotIndex(snap map[string]any, cat *catalogData) *snapshotIndex {
 		principals: map[string]*storedEntry{},
 		accounts:   map[string]*storedEntry{},
 		orgIDs:     map[string]any{},
+		orgPaths:   map[string]any{},
 	}
 	s.roles, _ = snap["roles"].(map[string]any)
 	for arn, v := range asMap(snap["keys"]) {
@@ -67,6 +69,9 @@ func newSnapshotIndex(snap map[string]any, cat *catalogData) *snapshotIndex {
 		if m, isObj := v.(map[string]any); isObj {
 			if org, has := m["organization_id"]; has {
 				s.orgIDs[acct] = org
+			}
+			if path, has := m["org_path"]; has {
+				s.orgPaths[acct] = path
 			}
 		}
 	}
@@ -292,4 +297,14 @@ func (s *snapshotIndex) organization(a string) (string, bool) {
 	}
 	org, ok := s.orgIDs[a].(string)
 	return org, ok
+}
+
+// orgPath is authz.org_path_keys' path of account a in its organization,
+// when the snapshot records one (aws:PrincipalOrgPaths, aws:ResourceOrgPaths).
+func (s *snapshotIndex) orgPath(a string) (string, bool) {
+	if s == nil {
+		return "", false
+	}
+	path, ok := s.orgPaths[a].(string)
+	return path, ok
 }
