@@ -267,3 +267,22 @@ func TestCloudFormationJSONPolicyStringLine(t *testing.T) {
 		t.Fatalf("documents %+v, want one at line 7", docs)
 	}
 }
+
+// The same in YAML: a policy written as a plain or quoted JSON string points
+// at the KeyPolicy property's line, not the resource's.
+func TestCloudFormationYAMLPolicyStringLine(t *testing.T) {
+	const tmpl = `Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: key
+      KeyPolicy: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}'
+`
+	_, docs, err := File("stack.yaml", []byte(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || docs[0].Line != 6 || docs[0].StatementLine(0) != 6 {
+		t.Fatalf("documents %+v, want one at line 6", docs)
+	}
+}

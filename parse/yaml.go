@@ -127,6 +127,9 @@ func (c *yamlConverter) plain(n *yaml.Node, ptr string, depth int) (any, error) 
 		}
 		return list, nil
 	case yaml.ScalarNode:
+		// A scalar's line too, as JSON records every member's: a policy
+		// given as a JSON string (KeyPolicy: '{...}') points at its property.
+		c.pos[ptr] = n.Line
 		return c.scalar(n)
 	case yaml.AliasNode:
 		return c.value(n, ptr, depth)
