@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"net"
 	"regexp"
 	"sort"
@@ -374,17 +375,7 @@ func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 		if !ok {
 			return false
 		}
-		switch t {
-		case tNumericEquals:
-			return n == p.num
-		case tNumericLessThan:
-			return n < p.num
-		case tNumericLessThanEquals:
-			return n <= p.num
-		case tNumericGreaterThan:
-			return n > p.num
-		}
-		return n >= p.num
+		return ordered(t-tNumericEquals, n, p.num)
 	}
 	if isDateTest(t) {
 		d, ok, unsupported := dateOf(v)
@@ -394,17 +385,7 @@ func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 		if !ok {
 			return false
 		}
-		switch t {
-		case tDateEquals:
-			return d == p.date
-		case tDateLessThan:
-			return d < p.date
-		case tDateLessThanEquals:
-			return d <= p.date
-		case tDateGreaterThan:
-			return d > p.date
-		}
-		return d >= p.date
+		return ordered(t-tDateEquals, d, p.date)
 	}
 	return false
 }
@@ -462,4 +443,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// ordered applies the comparison of a Numeric or Date test; rel is the
+// test's place after its family's Equals: 0 equals, 1 less than, 2 less
+// than or equal, 3 greater than, 4 greater than or equal.
+func ordered[T cmp.Ordered](rel int, a, b T) bool {
+	switch rel {
+	case 0:
+		return a == b
+	case 1:
+		return a < b
+	case 2:
+		return a <= b
+	case 3:
+		return a > b
+	}
+	return a >= b
 }

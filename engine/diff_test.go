@@ -107,16 +107,8 @@ func (d *differ) check(data []byte, explain bool) string {
 		return ""
 	}
 	d.compared.Add(1)
-	got, err := canonical(ans)
-	if err != nil {
-		return err.Error()
-	}
-	wantJSON, err := canonical(want)
-	if err != nil {
-		return err.Error()
-	}
-	if got != wantJSON {
-		return fmt.Sprintf("decision differs:\n native: %s\n   rego: %s", got, wantJSON)
+	if diff := sameJSON("decision", ans, want); diff != "" {
+		return diff
 	}
 	if !explain {
 		return ""
@@ -129,16 +121,22 @@ func (d *differ) check(data []byte, explain bool) string {
 	if err != nil {
 		return fmt.Sprintf("rego explain: %v", err)
 	}
-	g, err := canonical(gotEx)
+	return sameJSON("explanation", gotEx, wantEx)
+}
+
+// sameJSON compares the native and Rego results as canonical JSON: "" when
+// they are the same bytes, else what differs.
+func sameJSON(what string, native, rego any) string {
+	got, err := canonical(native)
 	if err != nil {
 		return err.Error()
 	}
-	w, err := canonical(wantEx)
+	want, err := canonical(rego)
 	if err != nil {
 		return err.Error()
 	}
-	if g != w {
-		return fmt.Sprintf("explanation differs:\n native: %s\n   rego: %s", g, w)
+	if got != want {
+		return fmt.Sprintf("%s differs:\n native: %s\n   rego: %s", what, got, want)
 	}
 	return ""
 }
