@@ -115,9 +115,8 @@ type condValue struct {
 	text  string
 	parts []varPart // policy variables to expand (vars and ${ in text)
 
-	like    pattern    // StringLike without variables
-	arn     arnPattern // ArnLike without variables
-	arnOK   bool
+	like    pattern     // StringLike without variables
+	arn     *arnPattern // ArnLike without variables (nil: fewer than six components)
 	num     float64
 	date    int64
 	network *net.IPNet
@@ -251,7 +250,9 @@ func compileCondValue(o operator, x string, vars bool) (condValue, bool) {
 	case tStringLike:
 		cv.like = likePattern(x)
 	case tArnLike:
-		cv.arn, cv.arnOK = splitARNPattern(likePattern(x).compiled())
+		if a, ok := splitARNPattern(likePattern(x).compiled()); ok {
+			cv.arn = &a
+		}
 	}
 	return cv, true
 }
@@ -353,7 +354,7 @@ func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 	case tStringLike:
 		return p.like.match(v)
 	case tArnLike:
-		return p.arnOK && p.arn.match(v)
+		return p.arn != nil && p.arn.match(v)
 	case tBool:
 		l := lower(v)
 		return (l == "true" || l == "false") && l == lower(p.text)
@@ -400,7 +401,13 @@ func compileCondition(c any, vars bool) ([]condTest, bool) {
 	if !isObj {
 		return nil, false
 	}
-	var tests []condTest
+	n := 0
+	for _, kv := range block {
+		if m, isObj := kv.(map[string]any); isObj {
+			n += len(m)
+		}
+	}
+	tests := make([]condTest, 0, n)
 	for _, op := range sortedKeys(block) {
 		o, ok := parseOp(op)
 		if !ok {

@@ -16,6 +16,8 @@ import (
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
+
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 )
 
 // Engine compiles policy documents once and answers questions. It is safe
@@ -167,8 +169,16 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 			return e.doc, e.doc != nil
 		}
 	}
+	c.mu.RUnlock()
+	// Not these bytes: check them (syntax, duplicate keys) before reading
+	// them any further. An entry is made only from checked bytes, so an
+	// exact hit above needs no check.
+	if strictjson.Check(raw) != nil {
+		return nil, false
+	}
 	// The same document written with other whitespace.
 	h := compactHash(c.seed, raw) ^ k
+	c.mu.RLock()
 	for _, e := range c.entries[h] {
 		if e.kind == kind && compactEqual(raw, e.raw) {
 			c.mu.RUnlock()

@@ -281,8 +281,7 @@ type resourcePattern struct {
 	any bool // "*"
 
 	// Without variables to expand: the ARN pattern (ok when six components).
-	static   arnPattern
-	staticOK bool
+	static *arnPattern // nil: none
 
 	// With variables (Version 2012-10-17 and ${ in the text): the first five
 	// components as compiled runes (with the colon after them) and the
@@ -315,7 +314,9 @@ func compileResource(p string, vars bool) resourcePattern {
 		rp.rest = varParts(strings.Join(parts[5:], ":"))
 		return rp
 	}
-	rp.static, rp.staticOK = splitARNPattern(likePattern(p).compiled())
+	if a, ok := splitARNPattern(likePattern(p).compiled()); ok {
+		rp.static = &a
+	}
 	return rp
 }
 
@@ -335,7 +336,7 @@ func (rp *resourcePattern) match(r string, ctx context) bool {
 		return true
 	case rp.shortOK:
 		return rp.short.match(r)
-	case rp.staticOK:
+	case rp.static != nil:
 		return rp.static.match(r)
 	case rp.dynamic:
 		rs, ok := expandLikeRunes(rp.prefixRune, rp.rest, ctx)

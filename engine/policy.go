@@ -261,8 +261,10 @@ func compileResources(v any, vars bool) ([]resourcePattern, bool) {
 	for i, p := range list {
 		// A wildcard in the service part of an ARN is an error
 		// (policy.service_wildcard).
-		if parts := strings.Split(p, ":"); strings.HasPrefix(p, "arn:") && len(parts) > 2 && strings.ContainsAny(parts[2], "*?") {
-			return nil, false
+		if strings.HasPrefix(p, "arn:") {
+			if parts := strings.SplitN(p, ":", 4); len(parts) > 2 && strings.ContainsAny(parts[2], "*?") {
+				return nil, false
+			}
 		}
 		out[i] = compileResource(p, vars)
 	}

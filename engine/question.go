@@ -78,6 +78,13 @@ var questionFields = map[string]bool{
 	"management_account": true, "grant": true,
 }
 
+// documentFields are the question fields holding policy documents (alone
+// or in lists): e.document checks their JSON.
+var documentFields = map[string]bool{
+	"key_policy": true, "identity_policies": true, "permissions_boundary": true, "session_policy": true,
+	"scps": true, "rcps": true, "vpc_endpoint_policy": true,
+}
+
 var grantFields = map[string]bool{
 	"grantee_principal": true, "grantee_service_principal": true, "operations": true, "constraints": true,
 	"retiring_principal": true, "grant_id": true, "name": true,
@@ -96,18 +103,20 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte(`\u0000`)) {
 		return nil, false
 	}
-	// Duplicate keys are an error the question decoder reports (with its
-	// position): the Rego path answers them.
-	if strictjson.Check(data) != nil {
-		return nil, false
-	}
+	// JSON syntax errors and duplicate keys are errors the question decoder
+	// reports (with their position): the Rego path answers them. The
+	// question's own keys are checked here, its documents by the cache
+	// (e.document), every other field by strictjson.Check.
 	fields, ok := objectFields(data)
 	if !ok {
 		return nil, false
 	}
 	q := &query{}
-	for k := range fields {
+	for k, raw := range fields {
 		if !questionFields[k] {
+			return nil, false
+		}
+		if !documentFields[k] && strictjson.Check(raw) != nil {
 			return nil, false
 		}
 	}
@@ -241,7 +250,8 @@ func (e *Engine) levels(fields map[string]json.RawMessage, name, kind string) ([
 }
 
 // document compiles (or finds in the cache) the policy document raw, which
-// may be given as a JSON string holding the document.
+// may be given as a JSON string holding the document. raw has not been
+// checked: the cache checks what it does not hold byte for byte.
 func (e *Engine) document(raw json.RawMessage, kind string) (*document, bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {

@@ -5,10 +5,11 @@ import (
 	"hash/maphash"
 )
 
-// A light scanner over JSON that strictjson.Check has accepted (valid, no
-// duplicate keys): it splits objects and lists into their raw members
-// without building values, so a question is read in one pass and its
-// documents are hashed, not decoded, when the cache has them.
+// A light scanner over JSON: it splits objects and lists into their raw
+// members without building values, checking the punctuation between them,
+// so that a question is read in one pass, its small fields checked by
+// strictjson.Check and its documents hashed, not decoded (or even checked
+// again), when the cache holds the very same bytes.
 
 func isWS(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
@@ -62,7 +63,7 @@ func skipValue(d []byte, i int) int {
 
 // stringValue decodes the JSON string raw (ok false when raw is not one).
 func stringValue(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return "", false
 	}
 	inner := raw[1 : len(raw)-1]
@@ -83,7 +84,11 @@ func stringValue(raw []byte) (string, bool) {
 	return s, true
 }
 
-// objectFields splits a checked JSON object into its keys and raw values.
+// objectFields splits the JSON object d into its keys and raw values; ok is
+// false when d is not one object (only whitespace after it) with
+// well-formed keys, colons and commas, or has a key twice. The values are
+// not checked: the caller checks each (strictjson.Check, or the document
+// cache's exact bytes).
 func objectFields(d []byte) (map[string]json.RawMessage, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
@@ -92,12 +97,18 @@ func objectFields(d []byte) (map[string]json.RawMessage, bool) {
 	out := make(map[string]json.RawMessage, 16)
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
-		return out, true
+		return out, skipWS(d, i+1) == len(d)
 	}
 	for i < len(d) {
+		if d[i] != '"' {
+			return nil, false
+		}
 		end := skipString(d, i)
 		key, ok := stringValue(d[i:end])
 		if !ok {
+			return nil, false
+		}
+		if _, dup := out[key]; dup {
 			return nil, false
 		}
 		i = skipWS(d, end)
@@ -105,22 +116,29 @@ func objectFields(d []byte) (map[string]json.RawMessage, bool) {
 			return nil, false
 		}
 		i = skipWS(d, i+1)
+		if i >= len(d) {
+			return nil, false
+		}
 		vend := skipValue(d, i)
 		out[key] = d[i:vend]
 		i = skipWS(d, vend)
 		if i >= len(d) {
 			return nil, false
 		}
-		if d[i] == '}' {
-			return out, true
+		switch d[i] {
+		case '}':
+			return out, skipWS(d, i+1) == len(d)
+		case ',':
+			i = skipWS(d, i+1)
+		default:
+			return nil, false
 		}
-		i = skipWS(d, i+1) // ','
 	}
 	return nil, false
 }
 
-// arrayElems splits a checked JSON list into its raw elements; ok is false
-// for anything else.
+// arrayElems splits the JSON list d into its raw elements; ok is false for
+// anything else (the elements are not checked, as in objectFields).
 func arrayElems(d []byte) ([]json.RawMessage, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '[' {
@@ -129,7 +147,7 @@ func arrayElems(d []byte) ([]json.RawMessage, bool) {
 	out := []json.RawMessage{}
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == ']' {
-		return out, true
+		return out, skipWS(d, i+1) == len(d)
 	}
 	for i < len(d) {
 		end := skipValue(d, i)
@@ -138,10 +156,14 @@ func arrayElems(d []byte) ([]json.RawMessage, bool) {
 		if i >= len(d) {
 			return nil, false
 		}
-		if d[i] == ']' {
-			return out, true
+		switch d[i] {
+		case ']':
+			return out, skipWS(d, i+1) == len(d)
+		case ',':
+			i = skipWS(d, i+1)
+		default:
+			return nil, false
 		}
-		i = skipWS(d, i+1)
 	}
 	return nil, false
 }
