@@ -69,8 +69,12 @@ func ExitCode(err error) int {
 	return ExitInput
 }
 
-// newRunner builds the evaluator; one runner serves a whole command.
-var newRunner = runner.New
+// newRunner builds the evaluator; one runner serves a whole command. The
+// Rego is compiled when a question first needs it: a command the native
+// engine answers whole does not pay for it.
+var newRunner = func(ctx context.Context, opts ...runner.Option) (*runner.Runner, error) {
+	return runner.New(ctx, append(opts, runner.WithLazyRego())...)
+}
 
 // Execute runs the kmsguard command line args (without the program name),
 // prints any error to stderr as "kmsguard: <message>" and returns it; pass it

@@ -203,8 +203,12 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	if p.Stats {
 		st := r.Stats()
-		fmt.Fprintf(stderr, "kmsguard eval: %d answered by the native engine, %d by the Rego (fallbacks)\n",
-			st.Native, st.Fallbacks)
+		compiled := "not compiled"
+		if st.RegoCompiled > 0 {
+			compiled = "compiled"
+		}
+		fmt.Fprintf(stderr, "kmsguard eval: %d answered by the native engine, %d by the Rego (fallbacks); the Rego %s\n",
+			st.Native, st.Fallbacks, compiled)
 	}
 	switch {
 	case writeErr != nil:
@@ -239,12 +243,11 @@ func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer
 		if id == "" {
 			id = salvageID(j.data)
 		}
-		var qe *question.Error
-		if errors.As(err, &qe) && qe.Field == "" && qe.Line > 0 {
-			// A syntax error of the line itself: one position in the file.
-			return &runner.Answer{ID: id, Error: fmt.Sprintf("line %d, column %d: %s", j.line+qe.Line-1, qe.Column, qe.Detail())}
+		msg := question.Message(err, j.line)
+		if !strings.HasPrefix(msg, "line ") {
+			msg = fmt.Sprintf("line %d: %s", j.line, msg)
 		}
-		return &runner.Answer{ID: id, Error: fmt.Sprintf("line %d: %v", j.line, err)}
+		return &runner.Answer{ID: id, Error: msg}
 	}
 	a := r.Decide(ctx, input)
 	if a.ID == "" {

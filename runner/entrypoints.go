@@ -54,7 +54,11 @@ func prepareEntrypoints(compiler *ast.Compiler, prep func(string) (rego.Prepared
 // HasEntrypoint reports whether Eval answers query (for example
 // "data.kmsguard.authz.explain").
 func (r *Runner) HasEntrypoint(query string) bool {
-	_, ok := r.entrypoints[query]
+	st, err := r.rego()
+	if err != nil {
+		return false
+	}
+	_, ok := st.entrypoints[query]
 	return ok
 }
 
@@ -63,7 +67,11 @@ func (r *Runner) HasEntrypoint(query string) bool {
 // policy gives the query no value for this input. A query that is not an
 // entry point of the loaded policy gives ErrUnknownEntrypoint.
 func (r *Runner) Eval(ctx context.Context, query string, input ast.Value) (value any, defined bool, err error) {
-	pq, ok := r.entrypoints[query]
+	st, err := r.rego()
+	if err != nil {
+		return nil, false, err
+	}
+	pq, ok := st.entrypoints[query]
 	if !ok {
 		return nil, false, fmt.Errorf("%s: %w", query, ErrUnknownEntrypoint)
 	}
@@ -82,8 +90,12 @@ func (r *Runner) Eval(ctx context.Context, query string, input ast.Value) (value
 
 // Entrypoints lists, sorted, the queries Eval answers for the loaded policy.
 func (r *Runner) Entrypoints() []string {
-	out := make([]string, 0, len(r.entrypoints))
-	for q := range r.entrypoints {
+	st, err := r.rego()
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(st.entrypoints))
+	for q := range st.entrypoints {
 		out = append(out, q)
 	}
 	sort.Strings(out)

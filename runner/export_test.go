@@ -4,7 +4,16 @@ package runner
 // from the same state whatever ran before it (coverage-guided fuzzing needs
 // each input to behave the same every time).
 func ResetMemo(r *Runner) {
-	if r.memo != nil {
-		r.memo.reset()
+	if m := stateOf(r).memo; m != nil {
+		m.reset()
 	}
+}
+
+// stateOf is r's compiled Rego (compiled now if it was not yet).
+func stateOf(r *Runner) *regoState {
+	st, err := r.rego()
+	if err != nil {
+		panic(err)
+	}
+	return st
 }

@@ -136,7 +136,11 @@ type ReadinessCheck struct {
 // "principal"). An input the policy cannot answer (an unknown service, no
 // key ARN) gives the policy's error.
 func (r *Runner) Readiness(ctx context.Context, input ast.Value) (*Readiness, error) {
-	ls := r.lint
+	st, err := r.rego()
+	if err != nil {
+		return nil, err
+	}
+	ls := st.lint
 	ls.readinessOnce.Do(func() {
 		ref, err := ast.ParseRef(ReadinessQuery)
 		if err != nil {
@@ -210,7 +214,11 @@ type Rule struct {
 // data.kmsguard.rules whose METADATA has custom.id, sorted by id (then
 // package, so that a duplicate id shows up next to the original).
 func (r *Runner) Rules() []Rule {
-	return rulesFrom(r.lint.compiler.GetAnnotationSet())
+	st, err := r.rego()
+	if err != nil {
+		return nil
+	}
+	return rulesFrom(st.lint.compiler.GetAnnotationSet())
 }
 
 func rulesFrom(as *ast.AnnotationSet) []Rule {

@@ -31,7 +31,7 @@ func TestMemoSameAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain.memo = nil
+	stateOf(plain).memo = nil
 	inputs := make([]ast.Value, len(questions))
 	for i, q := range questions {
 		if inputs[i], err = ast.InterfaceToValue(q); err != nil {
@@ -41,7 +41,7 @@ func TestMemoSameAnswers(t *testing.T) {
 	withEntries := 0
 	for round := range 2 {
 		for i, input := range inputs {
-			if round == 1 && memo.memo.questionEntries(ctx, input) != nil {
+			if round == 1 && stateOf(memo).memo.questionEntries(ctx, input) != nil {
 				withEntries++
 			}
 			got, want := memo.Decide(ctx, input), plain.Decide(ctx, input)
@@ -68,10 +68,10 @@ func TestMemoLookup(t *testing.T) {
 	}
 	doc := ast.MustParseTerm(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}`).Value
 	other := ast.MustParseTerm(`{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}`).Value
-	if e := r.memo.lookup(ctx, "key_policy", doc, 0); e != nil {
+	if e := stateOf(r).memo.lookup(ctx, "key_policy", doc, 0); e != nil {
 		t.Fatalf("entry on the first sighting: %v", e)
 	}
-	e := r.memo.lookup(ctx, "key_policy", doc, 0)
+	e := stateOf(r).memo.lookup(ctx, "key_policy", doc, 0)
 	if e == nil {
 		t.Fatal("no entry on the second sighting")
 	}
@@ -81,10 +81,10 @@ func TestMemoLookup(t *testing.T) {
 	if st, ok := e.Get(ast.StringTerm("statements")).Value.(*ast.Array); !ok || st.Len() != 1 {
 		t.Errorf("entry statements %v", e.Get(ast.StringTerm("statements")))
 	}
-	if e := r.memo.lookup(ctx, "key_policy", other, 0); e != nil {
+	if e := stateOf(r).memo.lookup(ctx, "key_policy", other, 0); e != nil {
 		t.Errorf("another document found an entry: %v", e)
 	}
-	if e := r.memo.lookup(ctx, "identity_policies", doc, 1); e != nil {
+	if e := stateOf(r).memo.lookup(ctx, "identity_policies", doc, 1); e != nil {
 		t.Errorf("the same document in another field found an entry: %v", e)
 	}
 }
@@ -102,17 +102,17 @@ func TestMemoBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := r.memo.terms
-		r.memo.lookup(ctx, "key_policy", doc, 0)
-		if r.memo.lookup(ctx, "key_policy", doc, 0) == nil {
+		before := stateOf(r).memo.terms
+		stateOf(r).memo.lookup(ctx, "key_policy", doc, 0)
+		if stateOf(r).memo.lookup(ctx, "key_policy", doc, 0) == nil {
 			t.Fatalf("document %d: no entry on the second sighting", i)
 		}
-		if r.memo.terms > memoMaxTerms {
-			t.Fatalf("document %d: %d terms kept, more than %d", i, r.memo.terms, memoMaxTerms)
+		if stateOf(r).memo.terms > memoMaxTerms {
+			t.Fatalf("document %d: %d terms kept, more than %d", i, stateOf(r).memo.terms, memoMaxTerms)
 		}
-		cleared = cleared || r.memo.terms < before
+		cleared = cleared || stateOf(r).memo.terms < before
 	}
 	if !cleared {
-		t.Errorf("250 large documents never reached the bound (%d terms)", r.memo.terms)
+		t.Errorf("250 large documents never reached the bound (%d terms)", stateOf(r).memo.terms)
 	}
 }

@@ -68,11 +68,14 @@ type Stats struct {
 	// Fallbacks is the number of questions the Rego answered because the
 	// native engine declined them (or was not in use).
 	Fallbacks int64 `json:"fallbacks"`
+	// RegoCompiled is 1 once the Rego bundle has been compiled (at New, or
+	// with WithLazyRego at the first question that needed it), else 0.
+	RegoCompiled int64 `json:"rego_compiled"`
 }
 
 // Stats returns the counts so far.
 func (r *Runner) Stats() Stats {
-	s := Stats{Fallbacks: r.fallbacks.Load()}
+	s := Stats{Fallbacks: r.fallbacks.Load(), RegoCompiled: r.regoLoads.Load()}
 	if r.native != nil {
 		s.Native = r.native.Stats().Native
 	}
@@ -133,7 +136,11 @@ func (r *Runner) ExplainJSON(ctx context.Context, data []byte) (map[string]any, 
 // and returns the decision object as the Rego made it (for the
 // differential tests, which compare it whole with the native answer).
 func (r *Runner) RegoDecision(ctx context.Context, input ast.Value) (map[string]any, error) {
-	rs, err := r.decision.Eval(ctx, rego.EvalParsedInput(input))
+	st, err := r.rego()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := st.decision.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, fmt.Errorf("evaluation failed: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -24,17 +25,26 @@ const (
 	ExplainQuery  = "data.kmsguard.authz.explain"
 )
 
-// Runner holds prepared queries; it is safe for concurrent use.
+// Runner holds prepared queries; it is safe for concurrent use. The Rego
+// is compiled when New runs or, with WithLazyRego, the first time a
+// question needs it (a fallback, an explanation the engine declines, lint,
+// readiness); Stats counts it.
 type Runner struct {
+	regoOnce  func() (*regoState, error)
+	regoLoads atomic.Int64 // 1 once the Rego is compiled
+
+	native    *engine.Engine // nil: every question goes to the Rego (native.go)
+	fallbacks atomic.Int64   // questions the native engine left to the Rego
+}
+
+// regoState is the compiled bundle's prepared queries.
+type regoState struct {
 	decision            rego.PreparedEvalQuery
 	decisionWithEntries rego.PreparedEvalQuery // the decision with memo entries (memo.go)
 	memo                *docMemo               // nil when the bundle cannot prepare documents
 	explain             rego.PreparedEvalQuery
 	entrypoints         map[string]rego.PreparedEvalQuery // Eval's allowlist (entrypoints.go)
 	lint                *lintState                        // lint queries and rule METADATA (lint.go)
-
-	native    *engine.Engine // nil: every question goes to the Rego (native.go)
-	fallbacks atomic.Int64   // questions the native engine left to the Rego
 }
 
 // Option configures a Runner.
@@ -44,6 +54,15 @@ type options struct {
 	snapshot map[string]any
 	bundle   *bundle.Bundle // nil: the embedded bundle
 	prepare  bool
+	lazy     bool
+}
+
+// WithLazyRego leaves compiling the Rego to the first question that needs
+// it, so that a command the native engine answers whole (eval --batch,
+// can) does not pay for it. It applies to the embedded bundle without a
+// prepared snapshot; otherwise New compiles at once.
+func WithLazyRego() Option {
+	return func(o *options) { o.lazy = true }
 }
 
 // WithSnapshot puts a snapshot (docs/snapshot-format.md) in the store at
@@ -62,12 +81,54 @@ func WithPreparedSnapshot() Option {
 	return func(o *options) { o.prepare = true }
 }
 
-// New compiles the embedded bundle and prepares the entry-point queries.
+// New compiles the embedded bundle (or the one of WithBundle) and prepares
+// the entry-point queries, now or, with WithLazyRego, on first need.
 func New(ctx context.Context, opts ...Option) (*Runner, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
+	r := &Runner{}
+	r.regoOnce = sync.OnceValues(func() (*regoState, error) {
+		// The context of New bounds compiling; a lazy compile must not be
+		// cut short by the context of the question that triggered it.
+		st, err := compileRego(context.WithoutCancel(ctx), o)
+		r.regoLoads.Add(1)
+		return st, err
+	})
+	// The embedded bundle holds no snapshot: without WithBundle the native
+	// engine answers, with the snapshot given (nativeFor).
+	native, snap := true, o.snapshot
+	if o.bundle != nil {
+		native, snap = nativeFor(o.bundle, o)
+	}
+	if native {
+		var err error
+		if r.native, err = engine.New(engine.WithSnapshot(snap)); err != nil {
+			return nil, err
+		}
+		if o.prepare {
+			r.native.Prepare()
+		}
+	}
+	if !o.lazy || o.bundle != nil || o.prepare || !native {
+		if _, err := r.regoOnce(); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// rego returns the compiled Rego, compiling it on first use.
+func (r *Runner) rego() (*regoState, error) {
+	st, err := r.regoOnce()
+	if err != nil {
+		return nil, fmt.Errorf("loading the policy: %w", err)
+	}
+	return st, nil
+}
+
+func compileRego(ctx context.Context, o options) (*regoState, error) {
 	var err error
 	b := o.bundle
 	if b == nil {
@@ -92,8 +153,8 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 			rego.Store(store),
 		).PrepareForEval(ctx)
 	}
-	r := &Runner{lint: newLintState(compiler, store)}
-	if r.decision, err = prep(DecisionQuery); err != nil {
+	st := &regoState{lint: newLintState(compiler, store)}
+	if st.decision, err = prep(DecisionQuery); err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", DecisionQuery, err)
 	}
 	if len(compiler.GetRules(ast.MustParseRef(PrepareQuestionQuery))) > 0 {
@@ -101,26 +162,18 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 		if err != nil {
 			return nil, fmt.Errorf("prepare %s: %w", PrepareQuestionQuery, err)
 		}
-		if r.decisionWithEntries, err = prep(decisionWithEntriesQuery); err != nil {
+		if st.decisionWithEntries, err = prep(decisionWithEntriesQuery); err != nil {
 			return nil, fmt.Errorf("prepare %s: %w", decisionWithEntriesQuery, err)
 		}
-		r.memo = newDocMemo(prepare)
+		st.memo = newDocMemo(prepare)
 	}
-	if r.explain, err = prep(ExplainQuery); err != nil {
+	if st.explain, err = prep(ExplainQuery); err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", ExplainQuery, err)
 	}
-	if r.entrypoints, err = prepareEntrypoints(compiler, prep); err != nil {
+	if st.entrypoints, err = prepareEntrypoints(compiler, prep); err != nil {
 		return nil, err
 	}
-	if native, snap := nativeFor(b, o); native {
-		if r.native, err = engine.New(engine.WithSnapshot(snap)); err != nil {
-			return nil, err
-		}
-		if o.prepare {
-			r.native.Prepare()
-		}
-	}
-	return r, nil
+	return st, nil
 }
 
 // Reason is one policy statement or grant that decided an answer.
@@ -135,10 +188,14 @@ func ErrorAnswer(id string, err error) *Answer { return engine.ErrorAnswer(id, e
 // Decide answers one question. An evaluation failure comes back as an answer
 // with Error set (never an allow), so batch callers can go on.
 func (r *Runner) Decide(ctx context.Context, input ast.Value) *Answer {
-	pq, in := r.decision, input
-	if r.memo != nil {
-		if entries := r.memo.questionEntries(ctx, input); entries != nil {
-			pq = r.decisionWithEntries
+	st, err := r.rego()
+	if err != nil {
+		return ErrorAnswer(idOf(input), err)
+	}
+	pq, in := st.decision, input
+	if st.memo != nil {
+		if entries := st.memo.questionEntries(ctx, input); entries != nil {
+			pq = st.decisionWithEntries
 			in = ast.NewObject(
 				ast.Item(ast.InternedTerm("question"), ast.NewTerm(input)),
 				ast.Item(ast.InternedTerm("prepared"), ast.NewTerm(entries)),
@@ -162,7 +219,11 @@ func (r *Runner) Decide(ctx context.Context, input ast.Value) *Answer {
 // Explain returns, for every statement and grant, why it did or did not
 // apply, next to the decision itself. The value is plain JSON data.
 func (r *Runner) Explain(ctx context.Context, input ast.Value) (map[string]any, error) {
-	rs, err := r.explain.Eval(ctx, rego.EvalParsedInput(input))
+	st, err := r.rego()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := st.explain.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, fmt.Errorf("evaluation failed: %w", err)
 	}
