@@ -16,6 +16,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/util"
 )
 
 const benchKey = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -176,13 +177,7 @@ func distinctDocumentsID(q map[string]any, id string) map[string]any {
 // rule, given the same parsed input.
 func benchFloor(b *testing.B, q map[string]any) {
 	ctx := context.Background()
-	pq, err := rego.New(
-		rego.Query("data.floor.allow"),
-		rego.Module("floor.rego", "package floor\n\nallow := true\n"),
-	).PrepareForEval(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
+	pq := floorQuery(b)
 	input := benchInput(b, q)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -193,9 +188,55 @@ func benchFloor(b *testing.B, q map[string]any) {
 	}
 }
 
+func floorQuery(tb testing.TB) rego.PreparedEvalQuery {
+	pq, err := rego.New(
+		rego.Query("data.floor.allow"),
+		rego.Module("floor.rego", "package floor\n\nallow := true\n"),
+	).PrepareForEval(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pq
+}
+
+// floorFromBytes is what `opa run --server` does for each request before
+// evaluating anything: decode the JSON (numbers kept exact), convert it to
+// an ast.Value, then evaluate — here the constant rule.
+func floorFromBytes(ctx context.Context, pq rego.PreparedEvalQuery, data []byte) error {
+	var v any
+	if err := util.UnmarshalJSON(data, &v); err != nil {
+		return err
+	}
+	input, err := ast.InterfaceToValue(v)
+	if err != nil {
+		return err
+	}
+	_, err = pq.Eval(ctx, rego.EvalParsedInput(input))
+	return err
+}
+
+func benchFloorBytes(b *testing.B, q map[string]any) {
+	ctx := context.Background()
+	pq := floorQuery(b)
+	data := benchJSON(b, q)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := floorFromBytes(ctx, pq, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkFloorConsole(b *testing.B) { benchFloor(b, consoleQuestion()) }
 
 func BenchmarkFloorLarge(b *testing.B) { benchFloor(b, largeQuestion()) }
+
+// BenchmarkFloorBytes*: OPA's floor starting from the question's JSON bytes,
+// as the native benchmarks do.
+func BenchmarkFloorBytesConsole(b *testing.B) { benchFloorBytes(b, consoleQuestion()) }
+
+func BenchmarkFloorBytesLarge(b *testing.B) { benchFloorBytes(b, largeQuestion()) }
 
 // BenchmarkBatch: decisions per second over all cores, one shared runner,
 // the two questions alternating.
@@ -389,13 +430,7 @@ func TestCPUPerDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	floor, err := rego.New(
-		rego.Query("data.floor.allow"),
-		rego.Module("floor.rego", "package floor\n\nallow := true\n"),
-	).PrepareForEval(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	floor := floorQuery(t)
 	const n = 20000
 	measure := func(name string, op func(i int)) time.Duration {
 		for range 200 {
@@ -422,6 +457,11 @@ func TestCPUPerDecision(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+		flBytes := measure(c.name+": OPA floor from the JSON bytes", func(int) {
+			if err := floorFromBytes(ctx, floor, data); err != nil {
+				t.Fatal(err)
+			}
+		})
 		cached := measure(c.name+": native, cached documents", func(int) {
 			if _, ok := r.DecideNative(data); !ok {
 				t.Fatal("declined")
@@ -433,8 +473,9 @@ func TestCPUPerDecision(t *testing.T) {
 				t.Fatal("declined")
 			}
 		})
-		t.Logf("%s: cached %.2f× the floor, never-seen %.2f× the floor", c.name,
-			float64(cached)/float64(fl), float64(fresh)/float64(fl))
+		t.Logf("%s: cached %.2f× the floor (%.2f× the floor from bytes), never-seen %.2f× the floor (%.2f× from bytes)", c.name,
+			float64(cached)/float64(fl), float64(cached)/float64(flBytes),
+			float64(fresh)/float64(fl), float64(fresh)/float64(flBytes))
 	}
 }
 
