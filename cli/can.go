@@ -11,10 +11,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -116,9 +116,9 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	input, err := ast.InterfaceToValue(q)
+	input, _, err := question.DecodeObject(q)
 	if err != nil {
-		return inputError(err)
+		return inputError(errors.New(question.Message(err, 1)))
 	}
 	r, err := newRunner(ctx)
 	if err != nil {

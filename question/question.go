@@ -71,11 +71,23 @@ var (
 // Decode parses one question. The returned value is the OPA input; id is the
 // question's "id" when one could be read, even if err is not nil, so that an
 // error answer can still be joined to its question.
+//
+// Every entry point decodes through it (eval's batch lines, serve's request
+// bodies through DecodeObject, can's question through DecodeObject) and
+// words its errors with Message, so that a malformed question gets the same
+// message wherever it is asked.
 func Decode(data []byte) (input ast.Value, id string, err error) {
 	raw, err := ParseJSON(data)
 	if err != nil {
 		return nil, "", err
 	}
+	return DecodeObject(raw)
+}
+
+// DecodeObject is Decode for a question ParseJSON has read (or one built
+// in Go from files read with their positions): policies given as JSON
+// strings are parsed and the value converted to the OPA input.
+func DecodeObject(raw any) (input ast.Value, id string, err error) {
 	obj, ok := raw.(map[string]any)
 	if !ok {
 		return nil, "", &Error{Msg: "a question must be a JSON object"}
@@ -91,6 +103,20 @@ func Decode(data []byte) (input ast.Value, id string, err error) {
 		return nil, id, &Error{Msg: err.Error()}
 	}
 	return v, id, nil
+}
+
+// Message is the one wording of a question's decoding error. line is the
+// line the question starts on in what holds it (a batch file; 1 for a
+// request body or a question of its own): an error of the question's own
+// JSON is placed in it ("line 7, column 12: ..."); an error inside a
+// policy given as a JSON string keeps its place in that string
+// ("key_policy (line 1, column 16): policy is not valid JSON: ...").
+func Message(err error, line int) string {
+	var qe *Error
+	if errors.As(err, &qe) && qe.Field == "" && qe.Line > 0 {
+		return fmt.Sprintf("line %d, column %d: %s", line+qe.Line-1, qe.Column, qe.Detail())
+	}
+	return err.Error()
 }
 
 // ExpandPolicies replaces every policy of a question given as a JSON string

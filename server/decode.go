@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -15,10 +16,20 @@ import (
 // straight into the OPA input value. The body must be one JSON object whose
 // only field is "input", and the input must be an object; the error says
 // what is wrong (with line and column for JSON syntax errors).
+//
+// The question itself is decoded by question.DecodeObject, the decoder of
+// every entry point, and its errors worded by question.Message: serve says
+// what eval says of the same question (the HTTP status aside).
 func DecodeRequest(body []byte) (ast.Value, error) {
 	v, err := question.ParseJSON(body)
 	if err != nil {
-		return nil, fmt.Errorf("request body is not valid JSON: %w", err)
+		var qe *question.Error
+		if errors.As(err, &qe) && strings.HasPrefix(qe.Path, "input.") {
+			// A key twice inside the question: said of the question.
+			qe.Path = strings.TrimPrefix(qe.Path, "input.")
+			return nil, errors.New(question.Message(qe, 1))
+		}
+		return nil, fmt.Errorf("request body is not valid JSON: %s", question.Message(err, 1))
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -39,18 +50,11 @@ func DecodeRequest(body []byte) (ast.Value, error) {
 	}
 	// Policies given as JSON strings are parsed here, not by the policy's
 	// json.unmarshal, which would keep the last of two equal keys: a
-	// duplicate key refuses the request. A string that is not JSON at all
-	// stays as it is, for the policy to answer with its error (as stock OPA
-	// serving the bundle does); that answer is an error, never an allow.
-	if err := question.ExpandPolicies(q); err != nil {
-		var qe *question.Error
-		if errors.As(err, &qe) && qe.Path != "" {
-			return nil, fmt.Errorf(`"input": %w`, err)
-		}
-	}
-	val, err := ast.InterfaceToValue(input)
+	// duplicate key, or a string that is not JSON, refuses the request
+	// with the decoder's message.
+	val, _, err := question.DecodeObject(q)
 	if err != nil {
-		return nil, fmt.Errorf(`"input": %w`, err)
+		return nil, errors.New(question.Message(err, 1))
 	}
 	return val, nil
 }

@@ -27,7 +27,7 @@ func TestDecodeRequestNumbers(t *testing.T) {
 func TestDecodeRequestDuplicateKeys(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"input": {}, "input": {"principal": "x"}}`:                                                    `input: duplicate key "input"`,
-		`{"input": {"key_policy": {"Statement": [{"Effect": "Deny", "Effect": "Allow"}]}}}`:             `input.key_policy.Statement[0].Effect: duplicate key "Effect"`,
+		`{"input": {"key_policy": {"Statement": [{"Effect": "Deny", "Effect": "Allow"}]}}}`:             `line 1, column 60: key_policy.Statement[0].Effect: duplicate key "Effect"`,
 		`{"input": {"key_policy": "{\"Statement\": [{\"Effect\": \"Deny\", \"Effect\": \"Allow\"}]}"}}`: `key_policy (line 1, column 35): Statement[0].Effect: duplicate key "Effect"`,
 	} {
 		_, err := DecodeRequest([]byte(body))

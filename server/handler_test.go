@@ -64,6 +64,34 @@ func TestSnapshotData(t *testing.T) {
 	}
 }
 
+// TestQuestionErrorsAsEval: a malformed question gets the message eval
+// gives the same question (cli/testdata/script/eval_batch.txtar, the
+// "bad-policy-string" line, there after "line 6: "): one decoder and one
+// wording for every entry point; serve adds the HTTP status. Positions in
+// the question's own JSON are positions in what was sent (here the request
+// body, in eval the batch file).
+func TestQuestionErrorsAsEval(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	for _, tc := range []struct{ body, message string }{
+		{`{"input": {"id": "bad-policy-string", "principal": "111122223333", "action": "kms:Decrypt", "resource": "arn:aws:kms:us-west-2:111122223333:key/k", "key_policy": "{\"Statement\": [}"}}`,
+			`key_policy (line 1, column 16): policy is not valid JSON: invalid character '}' looking for beginning of value`},
+		{`{"input": {"principal": "111122223333", "action": "kms:Decrypt", "key_policy": {"Statement": [{"Effect": "Deny", "Effect": "Allow"}]}}}`,
+			`line 1, column 114: key_policy.Statement[0].Effect: duplicate key "Effect" (first at column 96)`},
+		{`{"input": {"principal": "111122223333", "key_policy": "{\"Statement\": [{\"Effect\": \"Deny\", \"Effect\": \"Allow\"}]}"}}`,
+			`key_policy (line 1, column 35): Statement[0].Effect: duplicate key "Effect" (first at column 17)`},
+	} {
+		for _, path := range []string{decisionPath, "/v1/data/kmsguard/authz/explain"} {
+			resp := do(t, ts.Client(), http.MethodPost, ts.URL+path, tc.body)
+			if resp.status != http.StatusBadRequest {
+				t.Fatalf("%s: status %d, want 400: %s", path, resp.status, resp.body)
+			}
+			if m := resp.json(t); m["code"] != "bad_request" || m["message"] != tc.message {
+				t.Errorf("%s: got %s, want bad_request %q", path, resp.body, tc.message)
+			}
+		}
+	}
+}
+
 func TestBadRequests(t *testing.T) {
 	_, ts := newTestServer(t, Config{MaxBody: 64})
 	c := ts.Client()
@@ -73,7 +101,7 @@ func TestBadRequests(t *testing.T) {
 		status             int
 		code, message      string
 	}{
-		{"bad JSON", "POST", decisionPath, `{"input": {`, 400, "bad_request", "not valid JSON: (line 1, column 12)"},
+		{"bad JSON", "POST", decisionPath, `{"input": {`, 400, "bad_request", "request body is not valid JSON: line 1, column 12: unexpected end of JSON input"},
 		{"trailing data", "POST", decisionPath, `{"input": {}} x`, 400, "bad_request", "unexpected data after the JSON value"},
 		{"not an object", "POST", decisionPath, `[1]`, 400, "bad_request", `must be a JSON object {"input": {...}}, not a list`},
 		{"no input", "POST", decisionPath, `{}`, 400, "bad_request", `has no "input"`},
