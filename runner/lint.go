@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -35,6 +36,8 @@ type lintState struct {
 	readinessOnce sync.Once
 	readiness     rego.PreparedEvalQuery
 	readinessErr  error
+	questions     rego.PreparedEvalQuery // readinessQuestionsQuery
+	questionsOK   bool
 }
 
 func newLintState(compiler *ast.Compiler, store storage.Store) *lintState {
@@ -135,31 +138,71 @@ type ReadinessCheck struct {
 // "policy", "key_arn"} (and the optional "resource", "account" and
 // "principal"). An input the policy cannot answer (an unknown service, no
 // key ARN) gives the policy's error.
+//
+// The Rego builds the service's questions (readinessQuestionsQuery) and
+// the native engine decides them, as it decides every question; what it
+// declines the Rego decides (a counted fallback). The report is the one
+// data.kmsguard.readiness.report gives (TestReadinessNativeSameReport). A
+// policy without the questions' rules gets its report from the Rego whole.
 func (r *Runner) Readiness(ctx context.Context, input ast.Value) (*Readiness, error) {
 	st, err := r.rego()
 	if err != nil {
 		return nil, err
 	}
 	ls := st.lint
-	ls.readinessOnce.Do(func() {
-		ref, err := ast.ParseRef(ReadinessQuery)
-		if err != nil {
-			ls.readinessErr = err
-			return
-		}
-		if len(ls.compiler.GetRules(ref)) == 0 {
-			ls.readinessErr = errors.New("the loaded policy has no service readiness checks (" + ReadinessQuery + ")")
-			return
-		}
-		ls.readiness, ls.readinessErr = rego.New(
-			rego.Query(ReadinessQuery),
-			rego.Compiler(ls.compiler),
-			rego.Store(ls.store),
-		).PrepareForEval(ctx)
-	})
+	ls.readinessOnce.Do(func() { ls.prepareReadiness(ctx) })
 	if ls.readinessErr != nil {
 		return nil, ls.readinessErr
 	}
+	if ls.questionsOK {
+		return r.readinessNative(ctx, ls, input)
+	}
+	return ls.readinessRego(ctx, input)
+}
+
+// readinessQuestionsQuery is the readiness report without its decisions:
+// the input's errors, the service, and each check's question.
+const readinessQuestionsQuery = `x := {
+	"errors": data.kmsguard.readiness.errors,
+	"service": data.kmsguard.readiness.given.service,
+	"checks": [{"requirement": c.requirement, "required": c.required, "question": data.kmsguard.readiness.question(c)} |
+		some c in data.kmsguard.readiness.checks[input.service]
+	],
+}`
+
+func (ls *lintState) prepareReadiness(ctx context.Context) {
+	ref, err := ast.ParseRef(ReadinessQuery)
+	if err != nil {
+		ls.readinessErr = err
+		return
+	}
+	if len(ls.compiler.GetRules(ref)) == 0 {
+		ls.readinessErr = errors.New("the loaded policy has no service readiness checks (" + ReadinessQuery + ")")
+		return
+	}
+	if ls.readiness, ls.readinessErr = rego.New(
+		rego.Query(ReadinessQuery),
+		rego.Compiler(ls.compiler),
+		rego.Store(ls.store),
+	).PrepareForEval(ctx); ls.readinessErr != nil {
+		return
+	}
+	for _, rule := range []string{"errors", "given", "question", "checks"} {
+		if len(ls.compiler.GetRules(ast.MustParseRef("data.kmsguard.readiness."+rule))) == 0 {
+			return
+		}
+	}
+	pq, err := rego.New(
+		rego.Query(readinessQuestionsQuery),
+		rego.Compiler(ls.compiler),
+		rego.Store(ls.store),
+	).PrepareForEval(ctx)
+	if err == nil {
+		ls.questions, ls.questionsOK = pq, true
+	}
+}
+
+func (ls *lintState) readinessRego(ctx context.Context, input ast.Value) (*Readiness, error) {
 	rs, err := ls.readiness.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, fmt.Errorf("evaluation failed: %w", err)
@@ -188,6 +231,61 @@ func (r *Runner) Readiness(ctx context.Context, input ast.Value) (*Readiness, er
 		ch.Required, _ = cm["required"].(bool)
 		if d, ok := cm["decision"].(map[string]any); ok {
 			ch.Decision = answerFrom(d)
+		}
+		out.Checks = append(out.Checks, ch)
+	}
+	return out, nil
+}
+
+// readinessNative is data.kmsguard.readiness.report with its decisions
+// made by the native engine (the Rego for what it declines).
+func (r *Runner) readinessNative(ctx context.Context, ls *lintState, input ast.Value) (*Readiness, error) {
+	rs, err := ls.questions.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluation failed: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, errors.New("evaluation failed: the policy returned no readiness questions")
+	}
+	m, ok := rs[0].Bindings["x"].(map[string]any)
+	if !ok {
+		return nil, errors.New("evaluation failed: the readiness questions are not an object")
+	}
+	if errs, _ := m["errors"].([]any); len(errs) > 0 {
+		msgs := make([]string, 0, len(errs))
+		for _, e := range errs {
+			msgs = append(msgs, str(e))
+		}
+		sort.Strings(msgs)
+		return nil, errors.New(strings.Join(msgs, "; "))
+	}
+	out := &Readiness{Service: str(m["service"])}
+	checks, _ := m["checks"].([]any)
+	out.Ready = len(checks) > 0
+	for _, c := range checks {
+		cm, ok := c.(map[string]any)
+		if !ok {
+			return nil, errors.New("evaluation failed: a readiness check is not an object")
+		}
+		ch := ReadinessCheck{Requirement: str(cm["requirement"])}
+		ch.Question, _ = cm["question"].(map[string]any)
+		ch.Required, _ = cm["required"].(bool)
+		data, err := json.Marshal(ch.Question)
+		if err != nil {
+			return nil, fmt.Errorf("evaluation failed: %w", err)
+		}
+		var native bool
+		if ch.Decision, native = r.DecideNative(data); !native {
+			// As the Rego asks it: the question value itself.
+			q, err := ast.InterfaceToValue(ch.Question)
+			if err != nil {
+				return nil, fmt.Errorf("evaluation failed: %w", err)
+			}
+			ch.Decision = r.Decide(ctx, q)
+		}
+		ch.OK = ch.Decision.IsAllowed()
+		if ch.Required && !ch.OK {
+			out.Ready = false
 		}
 		out.Checks = append(out.Checks, ch)
 	}
