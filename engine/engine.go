@@ -145,7 +145,17 @@ type docCache struct {
 	entries map[uint64][]cacheEntry // by compactHash
 	exact   map[uint64][]cacheEntry // by a hash of the bytes as given
 	size    int
+	// seen holds the compact hashes of documents compiled once and not
+	// kept: a document enters the cache the second time it is seen, so a
+	// stream of documents that never recur (a batch where every question
+	// brings its own policy) does not fill the heap with compiled
+	// documents the garbage collector must trace again and again. It holds
+	// no pointers and at most seenMax hashes (then starts again empty).
+	seen map[uint64]struct{}
 }
+
+// seenMax bounds docCache.seen (about 1 MB).
+const seenMax = 1 << 16
 
 type cacheEntry struct {
 	kind string
@@ -154,7 +164,8 @@ type cacheEntry struct {
 }
 
 func newDocCache(max int) *docCache {
-	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}, exact: map[uint64][]cacheEntry{}}
+	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}, exact: map[uint64][]cacheEntry{},
+		seen: map[uint64]struct{}{}}
 }
 
 func (c *docCache) get(raw []byte, kind string) (*document, bool) {
@@ -196,6 +207,15 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 		return doc, doc != nil
 	}
 	c.mu.Lock()
+	if _, again := c.seen[h]; !again {
+		if len(c.seen) >= seenMax {
+			clear(c.seen)
+		}
+		c.seen[h] = struct{}{}
+		c.mu.Unlock()
+		return doc, doc != nil
+	}
+	delete(c.seen, h)
 	if c.size+cost > c.max {
 		clear(c.entries)
 		clear(c.exact)
