@@ -397,28 +397,29 @@ func compileCondition(c any, vars bool) ([]condTest, bool) {
 	if c == nil {
 		return nil, true
 	}
-	block, isObj := c.(map[string]any)
+	block, isObj := asObject(c)
 	if !isObj {
 		return nil, false
 	}
 	n := 0
-	for _, kv := range block {
-		if m, isObj := kv.(map[string]any); isObj {
-			n += len(m)
+	for _, m := range block {
+		if kv, isObj := asObject(m.val); isObj {
+			n += len(kv)
 		}
 	}
 	tests := make([]condTest, 0, n)
-	for _, op := range sortedKeys(block) {
+	for _, bm := range block.sorted() {
+		op := bm.key
 		o, ok := parseOp(op)
 		if !ok {
 			return nil, false
 		}
-		kv, isObj := block[op].(map[string]any)
+		kv, isObj := asObject(bm.val)
 		if !isObj {
 			return nil, false
 		}
-		for _, key := range sortedKeys(kv) {
-			pv := kv[key]
+		for _, km := range kv.sorted() {
+			key, pv := km.key, km.val
 			list, isList := pv.([]any)
 			if !isList {
 				list = []any{pv}

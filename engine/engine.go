@@ -199,7 +199,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	c.mu.RUnlock()
 
 	var doc *document
-	if v, ok := decodeAny(raw); ok {
+	if v, ok := decodeDocument(raw); ok {
 		doc, _ = compileDocument(v, kind)
 	}
 	cost := len(raw) * costFactor

@@ -91,17 +91,17 @@ var principalTypes = map[string]bool{"AWS": true, "Service": true, "Federated": 
 // (policy.valid) into statements; ok is false for any other document, and
 // for what the engine does not handle: the question then goes to the Rego.
 func compileDocument(v any, kind string) (*document, bool) {
-	doc, isObj := v.(map[string]any)
+	doc, isObj := asObject(v)
 	if !isObj {
 		return nil, false
 	}
-	for k := range doc {
-		if k != "Version" && k != "Id" && k != "Statement" {
+	for _, m := range doc {
+		if k := m.key; k != "Version" && k != "Id" && k != "Statement" {
 			return nil, false
 		}
 	}
 	vars := false
-	if ver, has := doc["Version"]; has {
+	if ver, has := doc.get("Version"); has {
 		s, isStr := ver.(string)
 		if !isStr || (s != "2012-10-17" && s != "2008-10-17") {
 			return nil, false
@@ -109,12 +109,12 @@ func compileDocument(v any, kind string) (*document, bool) {
 		vars = s == "2012-10-17"
 	}
 	var raw []any
-	switch st := doc["Statement"].(type) {
-	case []any:
-		raw = st
-	case map[string]any:
+	st, _ := doc.get("Statement")
+	if list, isList := st.([]any); isList {
+		raw = list
+	} else if _, isObj := asObject(st); isObj {
 		raw = []any{st}
-	default:
+	} else {
 		return nil, false
 	}
 	d := &document{statements: make([]statement, 0, len(raw))}
@@ -130,29 +130,30 @@ func compileDocument(v any, kind string) (*document, bool) {
 
 func compileStatement(i int, v any, kind string, vars bool) (statement, bool) {
 	st := statement{index: i, vars: vars}
-	s, isObj := v.(map[string]any)
+	s, isObj := asObject(v)
 	if !isObj {
 		return st, false
 	}
-	for k := range s {
-		if !statementElements[k] {
+	for _, m := range s {
+		if !statementElements[m.key] {
 			return st, false
 		}
 	}
-	effect, _ := s["Effect"].(string)
+	e, _ := s.get("Effect")
+	effect, _ := e.(string)
 	if effect != "Allow" && effect != "Deny" {
 		return st, false
 	}
 	st.effect, st.allow = effect, effect == "Allow"
-	if sid, has := s["Sid"]; has {
+	if sid, has := s.get("Sid"); has {
 		str, isStr := sid.(string)
 		if !isStr {
 			return st, false
 		}
 		st.sid, st.hasSid = str, true
 	}
-	a, hasA := s["Action"]
-	na, hasNA := s["NotAction"]
+	a, hasA := s.get("Action")
+	na, hasNA := s.get("NotAction")
 	var ok bool
 	switch {
 	case hasA && hasNA:
@@ -166,8 +167,8 @@ func compileStatement(i int, v any, kind string, vars bool) (statement, bool) {
 			return st, false
 		}
 	}
-	r, hasR := s["Resource"]
-	nr, hasNR := s["NotResource"]
+	r, hasR := s.get("Resource")
+	nr, hasNR := s.get("NotResource")
 	switch {
 	case hasR && hasNR:
 		return st, false
@@ -182,8 +183,8 @@ func compileStatement(i int, v any, kind string, vars bool) (statement, bool) {
 		}
 		st.hasNotRes = true
 	}
-	p, hasP := s["Principal"]
-	np, hasNP := s["NotPrincipal"]
+	p, hasP := s.get("Principal")
+	np, hasNP := s.get("NotPrincipal")
 	switch {
 	case kind == kindIdentity:
 		if hasP || hasNP {
@@ -200,8 +201,8 @@ func compileStatement(i int, v any, kind string, vars bool) (statement, bool) {
 			return st, false
 		}
 	}
-	if c, has := s["Condition"]; has {
-		if _, isObj := c.(map[string]any); !isObj {
+	if c, has := s.get("Condition"); has {
+		if _, isObj := asObject(c); !isObj {
 			return st, false
 		}
 		if st.conds, ok = compileCondition(c, vars); !ok {
@@ -276,7 +277,7 @@ func compilePrincipal(v any) (*principalSet, bool) {
 	if v == "*" {
 		return &principalSet{any: true}, true
 	}
-	obj, isObj := v.(map[string]any)
+	obj, isObj := asObject(v)
 	if !isObj {
 		return nil, false
 	}
@@ -284,7 +285,8 @@ func compilePrincipal(v any) (*principalSet, bool) {
 		return nil, false
 	}
 	np := &principalSet{}
-	for k, x := range obj {
+	for _, m := range obj {
+		k, x := m.key, m.val
 		if !principalTypes[k] {
 			return nil, false
 		}

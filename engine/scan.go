@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
+	"slices"
+	"strings"
 )
 
 // A light scanner over JSON: it splits objects and lists into their raw
@@ -218,28 +220,79 @@ func compactEqual(a, b []byte) bool {
 	return i == len(a) && j == len(b)
 }
 
+// object is a JSON object as decodeDocument reads it: its members in the
+// order written, keys unique (the document was checked). A slice costs a
+// fraction of a map to build, and documents are read once and compiled.
+type object []member
+
+type member struct {
+	key string
+	val any
+}
+
+func (o object) get(k string) (any, bool) {
+	for i := range o {
+		if o[i].key == k {
+			return o[i].val, true
+		}
+	}
+	return nil, false
+}
+
+// sorted returns the members by key.
+func (o object) sorted() object {
+	out := slices.Clone(o)
+	slices.SortFunc(out, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	return out
+}
+
+// asObject reads a JSON object decoded either way: by decodeDocument, or as
+// a map[string]any (encoding/json, decodeValue: snapshots, merged entries).
+func asObject(v any) (object, bool) {
+	switch x := v.(type) {
+	case object:
+		return x, true
+	case map[string]any:
+		out := make(object, 0, len(x))
+		for k, v := range x {
+			out = append(out, member{k, v})
+		}
+		return out, true
+	}
+	return nil, false
+}
+
 // decodeValue decodes checked JSON into Go values as encoding/json does with
 // UseNumber (objects map[string]any, lists []any, numbers json.Number),
 // without reflection.
-func decodeValue(d []byte) (any, bool) {
+func decodeValue(d []byte) (any, bool) { return decodeAt(d, false) }
+
+// decodeDocument is decodeValue with objects read as object: for policy
+// documents, which compileDocument reads either way.
+func decodeDocument(d []byte) (any, bool) { return decodeAt(d, true) }
+
+func decodeAt(d []byte, objects bool) (any, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) {
 		return nil, false
 	}
-	v, end, ok := valueAt(d, i)
+	v, end, ok := valueAt(d, i, objects)
 	if !ok || skipWS(d, end) != len(d) {
 		return nil, false
 	}
 	return v, true
 }
 
-func valueAt(d []byte, i int) (any, int, bool) {
+func valueAt(d []byte, i int, objects bool) (any, int, bool) {
 	switch c := d[i]; c {
 	case '"':
 		end := skipString(d, i)
 		s, ok := stringValue(d[i:end])
 		return s, end, ok
 	case '{':
+		if objects {
+			return objectAt(d, i)
+		}
 		m := map[string]any{}
 		i = skipWS(d, i+1)
 		if i < len(d) && d[i] == '}' {
@@ -255,7 +308,7 @@ func valueAt(d []byte, i int) (any, int, bool) {
 			if i >= len(d) || d[i] != ':' {
 				return nil, 0, false
 			}
-			v, vend, ok := valueAt(d, skipWS(d, i+1))
+			v, vend, ok := valueAt(d, skipWS(d, i+1), false)
 			if !ok {
 				return nil, 0, false
 			}
@@ -277,7 +330,7 @@ func valueAt(d []byte, i int) (any, int, bool) {
 			return list, i + 1, true
 		}
 		for i < len(d) {
-			v, vend, ok := valueAt(d, i)
+			v, vend, ok := valueAt(d, i, objects)
 			if !ok {
 				return nil, 0, false
 			}
@@ -304,4 +357,38 @@ func valueAt(d []byte, i int) (any, int, bool) {
 		return nil, 0, false
 	}
 	return json.Number(d[i:end]), end, true
+}
+
+// objectAt reads the object at d[i] == '{' as an object.
+func objectAt(d []byte, i int) (any, int, bool) {
+	o := make(object, 0, 4)
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return o, i + 1, true
+	}
+	for i < len(d) {
+		end := skipString(d, i)
+		key, ok := stringValue(d[i:end])
+		if !ok {
+			return nil, 0, false
+		}
+		i = skipWS(d, end)
+		if i >= len(d) || d[i] != ':' {
+			return nil, 0, false
+		}
+		v, vend, ok := valueAt(d, skipWS(d, i+1), true)
+		if !ok {
+			return nil, 0, false
+		}
+		o = append(o, member{key, v})
+		i = skipWS(d, vend)
+		if i >= len(d) {
+			return nil, 0, false
+		}
+		if d[i] == '}' {
+			return o, i + 1, true
+		}
+		i = skipWS(d, i+1)
+	}
+	return nil, 0, false
 }
