@@ -2,28 +2,49 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 
-	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
 // nativeInput returns the question of a data API request body,
 // {"input": {...}}, as JSON bytes for the native engine; nil when the body
-// is anything else (DecodeRequest then says what is wrong).
+// is anything else (DecodeRequest then says what is wrong). It only finds
+// the envelope, without reading the question: the engine checks every byte
+// it answers from (the question must be one JSON object with nothing after
+// it, so a second field or a repeated "input" makes it decline, and
+// DecodeRequest answers).
 func nativeInput(body []byte) []byte {
-	if strictjson.Check(body) != nil {
+	const key = `"input"`
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '{' {
 		return nil
 	}
-	var env map[string]json.RawMessage
-	if json.Unmarshal(body, &env) != nil || len(env) != 1 {
+	i = skipSpace(body, i+1)
+	if !bytes.HasPrefix(body[i:], []byte(key)) {
 		return nil
 	}
-	in := bytes.TrimSpace(env["input"])
-	if len(in) == 0 || in[0] != '{' {
+	i = skipSpace(body, i+len(key))
+	if i >= len(body) || body[i] != ':' {
 		return nil
 	}
-	return in
+	i = skipSpace(body, i+1)
+	end := len(body)
+	for end > i && isSpace(body[end-1]) {
+		end--
+	}
+	if end <= i || body[end-1] != '}' || body[i] != '{' {
+		return nil
+	}
+	return bytes.TrimRight(body[i:end-1], " \t\r\n")
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func skipSpace(d []byte, i int) int {
+	for i < len(d) && isSpace(d[i]) {
+		i++
+	}
+	return i
 }
 
 // nativeResult answers the decision or explain query with the native
