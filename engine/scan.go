@@ -290,39 +290,15 @@ func valueAt(d []byte, i int, objects bool) (any, int, bool) {
 		s, ok := stringValue(d[i:end])
 		return s, end, ok
 	case '{':
-		if objects {
-			return objectAt(d, i)
+		o, end, ok := objectAt(d, i, objects)
+		if !ok || objects {
+			return o, end, ok
 		}
-		m := map[string]any{}
-		i = skipWS(d, i+1)
-		if i < len(d) && d[i] == '}' {
-			return m, i + 1, true
+		m := make(map[string]any, len(o))
+		for _, x := range o {
+			m[x.key] = x.val
 		}
-		for i < len(d) {
-			end := skipString(d, i)
-			key, ok := stringValue(d[i:end])
-			if !ok {
-				return nil, 0, false
-			}
-			i = skipWS(d, end)
-			if i >= len(d) || d[i] != ':' {
-				return nil, 0, false
-			}
-			v, vend, ok := valueAt(d, skipWS(d, i+1), false)
-			if !ok {
-				return nil, 0, false
-			}
-			m[key] = v
-			i = skipWS(d, vend)
-			if i >= len(d) {
-				return nil, 0, false
-			}
-			if d[i] == '}' {
-				return m, i + 1, true
-			}
-			i = skipWS(d, i+1)
-		}
-		return nil, 0, false
+		return m, end, true
 	case '[':
 		list := []any{}
 		i = skipWS(d, i+1)
@@ -359,8 +335,9 @@ func valueAt(d []byte, i int, objects bool) (any, int, bool) {
 	return json.Number(d[i:end]), end, true
 }
 
-// objectAt reads the object at d[i] == '{' as an object.
-func objectAt(d []byte, i int) (any, int, bool) {
+// objectAt reads the object at d[i] == '{' into its members (their values
+// decoded as valueAt does with objects).
+func objectAt(d []byte, i int, objects bool) (object, int, bool) {
 	o := make(object, 0, 4)
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
@@ -376,7 +353,7 @@ func objectAt(d []byte, i int) (any, int, bool) {
 		if i >= len(d) || d[i] != ':' {
 			return nil, 0, false
 		}
-		v, vend, ok := valueAt(d, skipWS(d, i+1), true)
+		v, vend, ok := valueAt(d, skipWS(d, i+1), objects)
 		if !ok {
 			return nil, 0, false
 		}
