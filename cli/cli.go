@@ -72,7 +72,7 @@ func ExitCode(err error) int {
 // newRunner builds the evaluator; one runner serves a whole command. The
 // Rego is compiled when a question first needs it: a command the native
 // engine answers whole does not pay for it.
-var newRunner = func(ctx context.Context, opts ...runner.Option) (*runner.Runner, error) {
+func newRunner(ctx context.Context, opts ...runner.Option) (*runner.Runner, error) {
 	return runner.New(ctx, append(opts, runner.WithLazyRego())...)
 }
 
