@@ -88,12 +88,19 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	lazy := o.lazy && o.bundle == nil && !o.prepare
 	r := &Runner{}
 	r.regoOnce = sync.OnceValues(func() (*regoState, error) {
-		// The context of New bounds compiling; a lazy compile must not be
-		// cut short by the context of the question that triggered it.
-		st, err := compileRego(context.WithoutCancel(ctx), o)
-		r.regoLoads.Add(1)
+		cctx := ctx
+		if lazy {
+			// Compiled once for the runner's life: not cut short when
+			// New's context ends.
+			cctx = context.WithoutCancel(ctx)
+		}
+		st, err := compileRego(cctx, o)
+		if err == nil {
+			r.regoLoads.Add(1)
+		}
 		return st, err
 	})
 	// The embedded bundle holds no snapshot: without WithBundle the native
@@ -111,7 +118,7 @@ func New(ctx context.Context, opts ...Option) (*Runner, error) {
 			r.native.Prepare()
 		}
 	}
-	if !o.lazy || o.bundle != nil || o.prepare || !native {
+	if !lazy || !native {
 		if _, err := r.regoOnce(); err != nil {
 			return nil, err
 		}
