@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	kmsrego "github.com/kmsguard/kmsguard/rego"
 )
@@ -104,7 +105,27 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 	return &c, nil
 }
 
-func embeddedCatalog() (*catalogData, error) { return loadCatalog(kmsrego.FS) }
+var (
+	catalogOnce   sync.Once
+	catalogLoaded *catalogData
+	catalogErr    error
+)
+
+// embeddedCatalog is the catalog of the embedded bundle, read once.
+func embeddedCatalog() (*catalogData, error) {
+	catalogOnce.Do(func() { catalogLoaded, catalogErr = loadCatalog(kmsrego.FS) })
+	return catalogLoaded, catalogErr
+}
+
+// MultivaluedKey reports whether the condition key k (any case) is
+// multivalued (can hold several values in a request): its documented type
+// in the catalog is ArrayOfString (data.kmsguard.catalog.multivalued). It
+// is false for keys the catalog does not know, or when the catalog cannot
+// be read (New reports that error).
+func MultivaluedKey(k string) bool {
+	c, err := embeddedCatalog()
+	return err == nil && c.multivalued(k)
+}
 
 // keyType is authz.context_key_type: the documented type of the
 // lower-cased condition key k ("" when the catalog does not know it); ok is
