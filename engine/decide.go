@@ -238,12 +238,6 @@ func (ev *eval) newGrantKeys() map[string][]string {
 	return out
 }
 
-// orgKeys are left out of the facts: a question may ask "what if" of
-// another organization (authz.org_key_names).
-var orgKeys = map[string]bool{
-	"aws:principalorgid": true, "aws:principalorgpaths": true, "aws:resourceorgid": true, "aws:resourceorgpaths": true,
-}
-
 // derive computes the keys kmsguard fills in (authz.context without the
 // question's own context) and the facts the given context must agree with
 // (authz.context_facts).
@@ -271,6 +265,8 @@ func (ev *eval) derive() (ctx, facts context) {
 		case "root":
 			set("aws:userid", []string{c.account}, true)
 		}
+		// The organization keys are no facts: a question may ask "what
+		// if" of another organization (authz.org_key_names).
 		if org, ok := q.orgs.organization(c.account); ok {
 			set("aws:principalorgid", []string{org}, false)
 		}
