@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/report"
@@ -51,7 +52,8 @@ Policy files are JSON or YAML; a key policy may also be the output of
 --context key=value adds a request context key: true/false are booleans,
 [...] is a JSON list of strings, anything else a string. Multivalued keys
 (kms:EncryptionContextKeys, aws:CalledVia, aws:TagKeys, kms:GrantOperations,
-aws:PrincipalOrgPaths, kms:ResourceAliases) may be given several times.
+aws:PrincipalOrgPaths, kms:ResourceAliases and the other keys of type
+ArrayOfString) may be given several times.
 
 Without --resource the key is a key in the principal's account
 (arn:aws:kms:us-east-1:ACCOUNT:key/00000000-0000-0000-0000-000000000000);
@@ -363,16 +365,10 @@ func defaultResource(principal string) (string, error) {
 	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", partition, region, account, defaultKey), nil
 }
 
-// multivalued lists the documented multivalued context keys, lower case:
-// given several times, their values accumulate into one list.
-var multivalued = map[string]bool{
-	"kms:encryptioncontextkeys": true,
-	"aws:calledvia":             true,
-	"aws:tagkeys":               true,
-	"kms:grantoperations":       true,
-	"aws:principalorgpaths":     true,
-	"kms:resourcealiases":       true,
-}
+// multivalued reports whether a context key is multivalued (the catalog's
+// ArrayOfString keys): given several times, its values accumulate into one
+// list.
+func multivalued(k string) bool { return engine.MultivaluedKey(k) }
 
 // parseContext builds the request context from --context flags (key=value)
 // and the --context-file object; a key given by a flag replaces the file's
@@ -391,7 +387,7 @@ func parseContext(flags []string, file map[string]any) (map[string]any, error) {
 			return nil, fmt.Errorf("--context %q: expected key=value", f)
 		}
 		lk := strings.ToLower(k)
-		val, err := contextValue(k, raw, multivalued[lk])
+		val, err := contextValue(k, raw, multivalued(lk))
 		if err != nil {
 			return nil, err
 		}
@@ -401,10 +397,10 @@ func parseContext(flags []string, file map[string]any) (map[string]any, error) {
 			e = &entry{key: k, list: []any{}}
 			entries[lk] = e
 			order = append(order, lk)
-		case !multivalued[lk]:
+		case !multivalued(lk):
 			return nil, fmt.Errorf("--context %s given twice; only multivalued keys take several values", k)
 		}
-		if multivalued[lk] {
+		if multivalued(lk) {
 			e.list = append(e.list, val.([]any)...)
 		} else {
 			e.val = val
@@ -418,7 +414,7 @@ func parseContext(flags []string, file map[string]any) (map[string]any, error) {
 	}
 	for _, lk := range order {
 		e := entries[lk]
-		if multivalued[lk] {
+		if multivalued(lk) {
 			out[e.key] = e.list
 		} else {
 			out[e.key] = e.val

@@ -265,6 +265,10 @@ func notIPBareOtherVersion(q map[string]any) bool {
 func mixedDateFormats(q map[string]any) bool {
 	ctx, _ := q["context"].(map[string]any)
 	reqEpoch := map[string]bool{} // lower-case key -> value is epoch seconds
+	if _, has := q["request_time"].(string); has {
+		// kmsguard derives both from request_time, as does the oracle.
+		reqEpoch["aws:currenttime"], reqEpoch["aws:epochtime"] = false, true
+	}
 	for k, v := range ctx {
 		reqEpoch[strings.ToLower(k)] = isEpoch(v)
 	}

@@ -224,6 +224,10 @@ type qb struct {
 	boundary map[string]any
 	scps     []any
 	rcps     []any
+	// requestTime, when set, is the question's request_time (kmsguard
+	// derives aws:CurrentTime and aws:EpochTime from it; the oracle is given
+	// them).
+	requestTime string
 	// starAllow is set when the key policy has an Allow for "*"; such a
 	// statement is never combined with a permissions boundary or a service
 	// caller (questionable in iam-simulate, see iam-simulate-notes.md item 7).
@@ -250,6 +254,9 @@ func (b *qb) question(id string) map[string]any {
 	}
 	if len(b.rcps) > 0 {
 		q["rcps"] = b.rcps
+	}
+	if b.requestTime != "" {
+		q["request_time"] = b.requestTime
 	}
 	return q
 }
@@ -477,10 +484,10 @@ func (b *qb) baseContext() {
 	if b.c.kind == "service" {
 		ctx["aws:PrincipalIsAWSService"] = true
 		ctx["aws:PrincipalServiceName"] = b.c.service
-		ctx["aws:SecureTransport"] = true
-		if b.chance(0.7) {
-			ctx["aws:CurrentTime"] = pick(b, times)
+		if b.chance(0.5) {
+			ctx["aws:SecureTransport"] = true
 		}
+		b.requestTimeContext()
 		b.actionContext(false)
 		return
 	}
@@ -492,16 +499,12 @@ func (b *qb) baseContext() {
 	if b.c.username != "" {
 		ctx["aws:username"] = b.c.username
 	}
-	if b.chance(0.92) {
-		ctx["aws:SecureTransport"] = b.chance(0.9)
+	// Every KMS request is sent over TLS: aws:SecureTransport is true,
+	// given or derived (false would be an error).
+	if b.chance(0.5) {
+		ctx["aws:SecureTransport"] = true
 	}
-	if b.chance(0.8) {
-		t := pick(b, times)
-		ctx["aws:CurrentTime"] = t
-		if b.chance(0.8) {
-			ctx["aws:EpochTime"] = epochOf[t]
-		}
-	}
+	b.requestTimeContext()
 	via := b.chance(0.3)
 	if via {
 		ctx["kms:ViaService"] = b.regional(pick(b, viaServices))
@@ -534,6 +537,22 @@ func (b *qb) baseContext() {
 		}
 	}
 	b.actionContext(via)
+}
+
+// requestTimeContext gives the time of the request: as request_time (from
+// which kmsguard derives aws:CurrentTime and aws:EpochTime) or as context
+// keys. A question that tests the time always has one, so that no answer
+// depends on the clock.
+func (b *qb) requestTimeContext() {
+	t := pick(b, times)
+	if b.chance(0.5) {
+		b.requestTime = t
+		return
+	}
+	b.ctx["aws:CurrentTime"] = t
+	if b.chance(0.8) {
+		b.ctx["aws:EpochTime"] = epochOf[t]
+	}
 }
 
 // actionContext adds the request-parameter keys of the action. Keys whose
@@ -748,9 +767,12 @@ func atomBool(b *qb) (string, string, any, bool) {
 	if !b.c.isIAM() {
 		return pick(b, []string{"Bool", "BoolIfExists"}), "aws:SecureTransport", pick(b, []any{"true", "false", true, false}), true
 	}
-	switch b.intn(3) {
+	switch b.intn(4) {
 	case 0:
 		return pick(b, []string{"Bool", "BoolIfExists"}), "aws:SecureTransport", pick(b, []any{"true", "false", true, false}), true
+	case 3:
+		// kms:MultiRegion, derived from the key id (mrk-).
+		return pick(b, []string{"Bool", "BoolIfExists"}), "kms:MultiRegion", pick(b, []any{"true", "false", true, false}), true
 	case 1:
 		return pick(b, []string{"Bool", "BoolIfExists"}), "aws:MultiFactorAuthPresent", pick(b, []any{"true", "false"}), true
 	default:

@@ -20,6 +20,9 @@ type Answer struct {
 	Reasons  []Reason `json:"reasons,omitempty"`
 	Missing  []string `json:"missing,omitempty"`
 	Error    string   `json:"error,omitempty"`
+	// RequestTime is the time of the request the answer used for
+	// aws:CurrentTime and aws:EpochTime (docs/decision-format.md).
+	RequestTime string `json:"request_time,omitempty"`
 }
 
 // IsAllowed reports whether the answer is an allow (never for an error).
@@ -65,6 +68,9 @@ func (a *Answer) asMap() map[string]any {
 	}
 	m["decision"] = a.Decision
 	m["allowed"] = a.Allowed != nil && *a.Allowed
+	if a.RequestTime != "" {
+		m["request_time"] = a.RequestTime
+	}
 	if len(a.Reasons) > 0 {
 		rs := make([]any, len(a.Reasons))
 		for i, r := range a.Reasons {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	kmsrego "github.com/kmsguard/kmsguard/rego"
 )
@@ -31,12 +32,40 @@ type conditionKeys struct {
 	EveryAction []string          `json:"every_action"`
 }
 
+// contextRow is one row of data.kmsguard.catalog.request_context.rows: a
+// key kmsguard fills in itself, with fixed values or derived (see the
+// table's "about").
+type contextRow struct {
+	Key      string   `json:"key"`
+	Value    []string `json:"value"`
+	Actions  []string `json:"actions"`
+	KeySpecs []string `json:"key_specs"`
+	Derive   string   `json:"derive"`
+	Format   string   `json:"format"`
+	Position string   `json:"position"`
+	Fact     bool     `json:"fact"`
+}
+
+// appliesTo is authz.row_action_ok and authz.row_key_spec_ok.
+func (r *contextRow) appliesTo(action string, k *keyInfo) bool {
+	if r.Actions != nil && !slices.Contains(r.Actions, action) {
+		return false
+	}
+	return r.KeySpecs == nil || !k.hasSpec || slices.Contains(r.KeySpecs, k.keySpec)
+}
+
 // catalogData is the part of rego/kmsguard/catalog/data.json the engine
 // reads: the AWS facts live there, never in Go.
 type catalogData struct {
-	Actions         map[string]*catalogAction      `json:"actions"`
-	RequestDefaults map[string]map[string][]string `json:"request_defaults"`
-	ConditionKeys   conditionKeys                  `json:"condition_keys"`
+	Actions        map[string]*catalogAction `json:"actions"`
+	ConditionKeys  conditionKeys             `json:"condition_keys"`
+	RequestContext struct {
+		Rows []contextRow `json:"rows"`
+	} `json:"request_context"`
+
+	// RequestDefaults is catalog.request_defaults: per action, the
+	// documented defaults of its request parameters.
+	RequestDefaults map[string]map[string][]string `json:"-"`
 
 	grantOperations map[string]bool // lower-cased names of grant operations
 }
@@ -55,6 +84,18 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 	if len(c.Actions) == 0 {
 		return nil, fmt.Errorf("engine: the catalog has no actions")
 	}
+	c.RequestDefaults = map[string]map[string][]string{}
+	for _, r := range c.RequestContext.Rows {
+		if r.Value == nil || r.KeySpecs != nil {
+			continue
+		}
+		for _, a := range r.Actions {
+			if c.RequestDefaults[a] == nil {
+				c.RequestDefaults[a] = map[string][]string{}
+			}
+			c.RequestDefaults[a][r.Key] = r.Value
+		}
+	}
 	c.grantOperations = map[string]bool{}
 	for _, a := range c.Actions {
 		if a.GrantOperation {
@@ -64,7 +105,27 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 	return &c, nil
 }
 
-func embeddedCatalog() (*catalogData, error) { return loadCatalog(kmsrego.FS) }
+var (
+	catalogOnce   sync.Once
+	catalogLoaded *catalogData
+	catalogErr    error
+)
+
+// embeddedCatalog is the catalog of the embedded bundle, read once.
+func embeddedCatalog() (*catalogData, error) {
+	catalogOnce.Do(func() { catalogLoaded, catalogErr = loadCatalog(kmsrego.FS) })
+	return catalogLoaded, catalogErr
+}
+
+// MultivaluedKey reports whether the condition key k (any case) is
+// multivalued (can hold several values in a request): its documented type
+// in the catalog is ArrayOfString (data.kmsguard.catalog.multivalued). It
+// is false for keys the catalog does not know, or when the catalog cannot
+// be read (New reports that error).
+func MultivaluedKey(k string) bool {
+	c, err := embeddedCatalog()
+	return err == nil && c.multivalued(k)
+}
 
 // keyType is authz.context_key_type: the documented type of the
 // lower-cased condition key k ("" when the catalog does not know it); ok is
@@ -96,4 +157,23 @@ func (c *catalogData) carries(a *catalogAction, k string) bool {
 		}
 	}
 	return false
+}
+
+// rows returns the request_context rows that derive their value the given
+// way (authz.derive_rows).
+func (c *catalogData) rows(derive string) []*contextRow {
+	var out []*contextRow
+	for i := range c.RequestContext.Rows {
+		if c.RequestContext.Rows[i].Derive == derive {
+			out = append(out, &c.RequestContext.Rows[i])
+		}
+	}
+	return out
+}
+
+// multivalued reports whether the condition key k (any case) is
+// multivalued: its documented type is ArrayOfString
+// (data.kmsguard.catalog.multivalued).
+func (c *catalogData) multivalued(k string) bool {
+	return c.ConditionKeys.Types[lower(k)] == "ArrayOfString"
 }

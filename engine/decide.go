@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // eval is one decision in progress: rego/kmsguard/authz, step by step.
@@ -30,7 +33,8 @@ type eval struct {
 	kpCtx context // what the key policy sees
 	ec    map[string]string
 
-	unsupported bool // something only the Rego can answer
+	unsupported bool  // something only the Rego can answer
+	now         int64 // time.Now() in seconds, once read
 
 	idAllows []idAllowsMemo
 }
@@ -91,8 +95,7 @@ func (ev *eval) setup() bool {
 	if !ev.contextValid() {
 		return false
 	}
-	ev.buildContext()
-	return true
+	return ev.buildContext()
 }
 
 var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`)
@@ -235,67 +238,267 @@ func (ev *eval) newGrantKeys() map[string][]string {
 	return out
 }
 
-// buildContext is authz.context and authz.key_policy_context.
-func (ev *eval) buildContext() {
-	q, c := ev.q, &ev.c
-	ctx := make(context, 16)
+// derive computes the keys kmsguard fills in (authz.context without the
+// question's own context) and the facts the given context must agree with
+// (authz.context_facts).
+func (ev *eval) derive() (ctx, facts context) {
+	q, c, cat := ev.q, &ev.c, ev.e.catalog
+	ctx, facts = make(context, 24), make(context, 16)
+	set := func(k string, v []string, fact bool) {
+		ctx[k] = v
+		if fact {
+			facts[k] = v
+		}
+	}
 	if ev.service {
-		ctx["aws:principalisawsservice"] = []string{"true"}
-		ctx["aws:principalservicename"] = []string{c.service}
+		set("aws:principalisawsservice", []string{"true"}, true)
+		set("aws:principalservicename", []string{c.service}, true)
 	} else {
-		ctx["aws:principalarn"] = []string{c.principalARN}
-		ctx["aws:principalaccount"] = []string{c.account}
-		ctx["kms:calleraccount"] = []string{c.account}
-		ctx["aws:principaltype"] = []string{c.typ}
-		ctx["aws:principalisawsservice"] = []string{"false"}
+		set("aws:principalarn", []string{c.principalARN}, true)
+		set("aws:principalaccount", []string{c.account}, true)
+		set("kms:calleraccount", []string{c.account}, true)
+		set("aws:principaltype", []string{c.typ}, true)
+		set("aws:principalisawsservice", []string{"false"}, true)
 		switch c.kind {
 		case "user":
-			ctx["aws:username"] = []string{c.name}
+			set("aws:username", []string{c.name}, true)
 		case "root":
-			ctx["aws:userid"] = []string{c.account}
+			set("aws:userid", []string{c.account}, true)
 		}
+		// The organization keys are no facts: a question may ask "what
+		// if" of another organization (authz.org_key_names).
 		if org, ok := q.orgs.organization(c.account); ok {
-			ctx["aws:principalorgid"] = []string{org}
+			set("aws:principalorgid", []string{org}, false)
 		}
 		if path, ok := q.orgs.orgPath(c.account); ok {
-			ctx["aws:principalorgpaths"] = []string{path}
+			set("aws:principalorgpaths", []string{path}, false)
 		}
 	}
-	ctx["aws:resourceaccount"] = []string{ev.key.account}
-	ctx["aws:requestedregion"] = []string{ev.key.region}
+	set("aws:resourceaccount", []string{ev.key.account}, true)
+	set("aws:requestedregion", []string{ev.key.region}, true)
 	if org, ok := q.orgs.organization(ev.key.account); ok {
-		ctx["aws:resourceorgid"] = []string{org}
+		set("aws:resourceorgid", []string{org}, false)
 	}
 	if path, ok := q.orgs.orgPath(ev.key.account); ok {
-		ctx["aws:resourceorgpaths"] = []string{path}
+		set("aws:resourceorgpaths", []string{path}, false)
 	}
 	if !ev.accountAction {
+		// kms:MultiRegion from the key id: multi-Region key ids begin
+		// with mrk- (authz.key_id_keys).
+		mrk := boolText(strings.HasPrefix(ev.key.id, "mrk-"))
+		for _, r := range cat.rows("key_id") {
+			set(r.Key, []string{mrk}, true)
+		}
 		k := &q.key
 		// The deprecated kms:CustomerMasterKeySpec and
 		// kms:CustomerMasterKeyUsage hold the same values.
 		if k.hasSpec {
-			ctx["kms:keyspec"] = []string{k.keySpec}
-			ctx["kms:customermasterkeyspec"] = []string{k.keySpec}
+			set("kms:keyspec", []string{k.keySpec}, true)
+			set("kms:customermasterkeyspec", []string{k.keySpec}, true)
 		}
 		if k.hasUsage {
-			ctx["kms:keyusage"] = []string{k.keyUsage}
-			ctx["kms:customermasterkeyusage"] = []string{k.keyUsage}
+			set("kms:keyusage", []string{k.keyUsage}, true)
+			set("kms:customermasterkeyusage", []string{k.keyUsage}, true)
 		}
 		if k.hasOrigin {
-			ctx["kms:keyorigin"] = []string{k.origin}
+			set("kms:keyorigin", []string{k.origin}, true)
 		}
 		if k.hasMultiRegion {
-			ctx["kms:multiregion"] = []string{boolText(k.multiRegion)}
+			set("kms:multiregion", []string{boolText(k.multiRegion)}, true)
 		}
 		for t, v := range k.tags {
-			ctx["aws:resourcetag/"+lower(t)] = []string{v}
+			set("aws:resourcetag/"+lower(t), []string{v}, true)
 		}
 		if k.hasAliases {
-			ctx["kms:resourcealiases"] = k.aliases
+			set("kms:resourcealiases", k.aliases, true)
 		}
 	}
-	for k, v := range ev.e.catalog.RequestDefaults[ev.actionKey] {
-		ctx[k] = v
+	for i := range cat.RequestContext.Rows {
+		r := &cat.RequestContext.Rows[i]
+		if r.Value != nil && r.appliesTo(ev.actionKey, &q.key) {
+			set(r.Key, r.Value, r.Fact)
+		}
+	}
+	if secs, ok := ev.requestSeconds(); ok {
+		for _, r := range cat.rows("request_time") {
+			set(r.Key, []string{timeText(r.Format, secs)}, q.hasRequestTime)
+		}
+	}
+	via := ev.given("kms:viaservice") || ev.given("aws:calledvia")
+	for _, r := range cat.rows("via_service") {
+		set(r.Key, []string{boolText(via)}, via)
+	}
+	if cv := ev.givenValues("aws:calledvia"); len(cv) > 0 {
+		for _, r := range cat.rows("called_via") {
+			v := cv[0]
+			if r.Position == "last" {
+				v = cv[len(cv)-1]
+			}
+			set(r.Key, []string{v}, true)
+		}
+	}
+	if ev.service {
+		for _, r := range cat.rows("service_caller") {
+			set(r.Key, []string{c.service}, true)
+		}
+	}
+	return ctx, facts
+}
+
+// given reports whether the question's context gives the lower-cased key k.
+func (ev *eval) given(k string) bool {
+	for _, g := range ev.q.contextRaw {
+		if lower(g) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// givenValues is authz.given_context[k] for the lower-cased key k.
+func (ev *eval) givenValues(k string) []string {
+	for _, g := range ev.q.contextRaw {
+		if lower(g) == k {
+			return contextValues(ev.q.context[g])
+		}
+	}
+	return nil
+}
+
+// requestSeconds is authz.request_secs: the question's request_time, or now
+// when a policy tests a request-time key and the context gives none.
+func (ev *eval) requestSeconds() (int64, bool) {
+	if ev.q.hasRequestTime {
+		return ev.q.requestSecs, true
+	}
+	rows := ev.e.catalog.rows("request_time")
+	keys := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		if ev.given(r.Key) {
+			return 0, false
+		}
+		keys[r.Key] = true
+	}
+	if !ev.policyTests(keys) {
+		return 0, false
+	}
+	if ev.now == 0 {
+		ev.now = time.Now().Unix()
+	}
+	return ev.now, true
+}
+
+// policyTests reports whether a condition of a policy of the question
+// tests one of the lower-cased keys.
+func (ev *eval) policyTests(keys map[string]bool) bool {
+	q := ev.q
+	docs := []*document{q.keyPolicy, q.boundary, q.session, q.endpoint}
+	docs = append(docs, q.identity...)
+	for _, levels := range [][][]*document{q.scps, q.rcps} {
+		for _, l := range levels {
+			docs = append(docs, l...)
+		}
+	}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for i := range d.statements {
+			for j := range d.statements[i].conds {
+				if keys[d.statements[i].conds[j].keyL] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// requestTimeField is authz.request_time_field.
+func (ev *eval) requestTimeField() string {
+	if ev.q.hasRequestTime {
+		return ev.q.requestTime
+	}
+	if secs, ok := ev.requestSeconds(); ok {
+		return timeText("rfc3339", secs)
+	}
+	return ""
+}
+
+// timeText is authz.time_text.
+func timeText(format string, secs int64) string {
+	if format == "epoch_seconds" {
+		return strconv.FormatInt(secs, 10)
+	}
+	return time.Unix(secs, 0).UTC().Format(time.RFC3339)
+}
+
+// rfc3339Seconds is floor(time.parse_rfc3339_ns(s) / 1e9); ok is false
+// where the Rego's parse fails (outside the nanosecond range too).
+func rfc3339Seconds(s string) (int64, bool) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil || t.Before(minNs) || t.After(maxNs) {
+		return 0, false
+	}
+	return t.Unix(), true
+}
+
+// agrees is authz.context_agrees: the given values of the lower-cased key
+// k agree with the derived ones.
+func (ev *eval) agrees(k string, given, want []string) bool {
+	if sameValues(given, want) {
+		return true
+	}
+	t, _ := ev.e.catalog.keyType(k)
+	switch t {
+	case "Bool":
+		low := make([]string, len(given))
+		for i, x := range given {
+			low[i] = lower(x)
+		}
+		return sameValues(low, want)
+	case "Date":
+		if len(given) != 1 || len(want) != 1 {
+			return false
+		}
+		g, ok, _ := dateOf(given[0])
+		w, ok2, _ := dateOf(want[0])
+		return ok && ok2 && floorSecs(g) == floorSecs(w)
+	case "ArrayOfString":
+		for _, x := range want {
+			if !slices.Contains(given, x) {
+				return false
+			}
+		}
+		return true
+	}
+	if k == "aws:principalarn" && len(given) == 1 && ev.c.kind == "session" && !ev.q.hasCallerRole {
+		c := &ev.c
+		return strings.HasPrefix(given[0], "arn:"+c.partition+":iam::"+c.account+":role/") &&
+			strings.HasSuffix(given[0], "/"+c.name)
+	}
+	return false
+}
+
+func floorSecs(ns int64) int64 {
+	s := ns / 1_000_000_000
+	if ns%1_000_000_000 < 0 {
+		s--
+	}
+	return s
+}
+
+// buildContext is authz.context and authz.key_policy_context; ok is false
+// when the question's context contradicts a fact (the Rego reports an
+// error).
+func (ev *eval) buildContext() bool {
+	q := ev.q
+	ctx, facts := ev.derive()
+	for _, k := range q.contextRaw {
+		lk := lower(k)
+		if want, isFact := facts[lk]; isFact && !ev.agrees(lk, contextValues(q.context[k]), want) {
+			return false
+		}
 	}
 	ev.ec = map[string]string{}
 	for _, k := range q.contextRaw {
@@ -314,17 +517,7 @@ func (ev *eval) buildContext() {
 	given := make(map[string]bool, len(q.contextRaw))
 	for _, k := range q.contextRaw {
 		given[lower(k)] = true
-		switch v := q.context[k].(type) {
-		case []any:
-			vals := make([]string, len(v))
-			for i, x := range v {
-				vals[i] = x.(string)
-			}
-			ctx[lower(k)] = vals
-		default:
-			s, _ := scalarText(v)
-			ctx[lower(k)] = []string{s}
-		}
+		ctx[lower(k)] = contextValues(q.context[k])
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
@@ -342,6 +535,7 @@ func (ev *eval) buildContext() {
 		kp[k] = v
 	}
 	ev.kpCtx = kp
+	return true
 }
 
 func boolText(b bool) string {
@@ -851,7 +1045,7 @@ type kpAllow struct {
 // decide is authz.decision for a question without errors.
 func (ev *eval) decide() *Answer {
 	q := ev.q
-	ans := &Answer{}
+	ans := &Answer{RequestTime: ev.requestTimeField()}
 	if q.hasID {
 		ans.ID = q.id
 	}

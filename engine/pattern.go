@@ -198,12 +198,6 @@ func varParts(s string) []varPart {
 	return out
 }
 
-// multivaluedKeys cannot be policy variables (pattern.multivalued_keys).
-var multivaluedKeys = map[string]bool{
-	"aws:calledvia": true, "aws:principalorgpaths": true, "aws:resourceorgpaths": true, "aws:sourceorgpaths": true,
-	"aws:tagkeys": true, "kms:encryptioncontextkeys": true, "kms:grantoperations": true, "kms:resourcealiases": true,
-}
-
 // varValue is pattern.var_value.
 func varValue(name string, ctx context) (string, bool) {
 	switch name {
@@ -229,7 +223,8 @@ func varValue(name string, ctx context) (string, bool) {
 }
 
 func singleValue(ctx context, key string) (string, bool) {
-	if multivaluedKeys[key] {
+	// Multivalued keys cannot be policy variables (pattern.single_valued).
+	if MultivaluedKey(key) {
 		return "", false
 	}
 	vals, ok := ctx[key]

@@ -69,13 +69,17 @@ type query struct {
 	hasCallerRole bool
 	orgs          *snapshotIndex // organization ids (nil: none known)
 	newGrant      *grant         // the grant a CreateGrant question creates
+
+	requestTime    string // as given (RFC 3339)
+	hasRequestTime bool
+	requestSecs    int64 // requestTime in seconds since the epoch
 }
 
 var questionFields = map[string]bool{
 	"id": true, "principal": true, "action": true, "resource": true, "context": true, "key_policy": true,
 	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
 	"grants": true, "vpc_endpoint_policy": true, "role_arn": true, "key": true,
-	"management_account": true, "grant": true,
+	"management_account": true, "grant": true, "request_time": true,
 }
 
 // documentFields are the question fields holding policy documents (alone
@@ -209,6 +213,15 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 			return nil, false
 		}
 		q.newGrant = &g
+	}
+	if raw, has := fields["request_time"]; has {
+		if q.requestTime, ok = decodeString(raw); !ok {
+			return nil, false
+		}
+		if q.requestSecs, ok = rfc3339Seconds(q.requestTime); !ok {
+			return nil, false
+		}
+		q.hasRequestTime = true
 	}
 	q.callerRole, q.hasCallerRole = q.roleARN, q.hasRole
 	if s := e.index(); s != nil && !s.complete(q, fields) {
@@ -496,6 +509,7 @@ func keyOf(v any) (keyInfo, bool) {
 // keyARN is authz.key: the parts of a KMS key ARN.
 type keyARN struct {
 	partition, region, account, arn string
+	id                              string // the key id, after "key/"
 }
 
 var keyResource = regexp.MustCompile(`^key/[A-Za-z0-9-]+$`)
@@ -505,5 +519,5 @@ func parseKeyARN(r string) (keyARN, bool) {
 	if len(p) != 6 || p[0] != "arn" || p[2] != "kms" || !isAccount(p[4]) || !keyResource.MatchString(p[5]) || p[3] == "" {
 		return keyARN{}, false
 	}
-	return keyARN{partition: p[1], region: p[3], account: p[4], arn: r}, true
+	return keyARN{partition: p[1], region: p[3], account: p[4], arn: r, id: p[5][len("key/"):]}, true
 }

@@ -29,6 +29,7 @@ func answerFrom(obj map[string]any) *Answer {
 	}
 	a.Decision = d
 	a.Allowed = &allowed
+	a.RequestTime, _ = obj["request_time"].(string)
 	if rs, ok := obj["reasons"].([]any); ok {
 		for _, r := range rs {
 			m, ok := r.(map[string]any)

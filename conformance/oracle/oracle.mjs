@@ -25,6 +25,10 @@
 //     except through a resource policy that names it).
 //   * the simulator derives no request context, so the questions carry every
 //     derived key (aws:PrincipalArn, ...) explicitly; they are passed through.
+//     The keys every KMS request has (aws:SecureTransport, aws:CurrentTime and
+//     aws:EpochTime from request_time, kms:MultiRegion from the key id,
+//     kms:EncryptionAlgorithm's default) are filled in when a question
+//     leaves them out.
 
 import { createInterface } from 'node:readline'
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate'
@@ -107,6 +111,31 @@ function translate(q) {
 
   const contextVariables = {}
   for (const [k, v] of Object.entries(q.context ?? {})) contextVariables[k] = contextValue(v)
+
+  // The keys AWS puts in every KMS request, which kmsguard fills in from its
+  // catalog (request_context) and the simulator does not: given here when
+  // the question leaves them out.
+  const has = (k) => Object.keys(contextVariables).some((x) => x.toLowerCase() === k.toLowerCase())
+  const fill = (k, v) => {
+    if (!has(k)) contextVariables[k] = v
+  }
+  if (typeof q.request_time === 'string') {
+    const secs = Math.floor(Date.parse(q.request_time) / 1000)
+    fill('aws:CurrentTime', new Date(secs * 1000).toISOString().replace('.000Z', 'Z'))
+    fill('aws:EpochTime', String(secs))
+  }
+  // All KMS API calls are transmitted using TLS.
+  fill('aws:SecureTransport', 'true')
+  // Multi-Region key ids begin with mrk-.
+  fill('kms:MultiRegion', (resource.split('/')[1] ?? '').startsWith('mrk-') ? 'true' : 'false')
+  // Data keys are encrypted under a symmetric key; Encrypt, Decrypt and
+  // ReEncrypt default to SYMMETRIC_DEFAULT (the questions give no
+  // asymmetric key spec).
+  const symmetricDefault = ['encrypt', 'decrypt', 'reencryptfrom', 'reencryptto', 'generatedatakey',
+    'generatedatakeywithoutplaintext', 'generatedatakeypair', 'generatedatakeypairwithoutplaintext']
+  if (symmetricDefault.includes(String(q.action).toLowerCase().replace(/^kms:/, ''))) {
+    fill('kms:EncryptionAlgorithm', 'SYMMETRIC_DEFAULT')
+  }
 
   const sim = {
     request: {

@@ -104,13 +104,34 @@ func Snapshot(qs []map[string]any) (map[string]any, []map[string]any) {
 				accounts[acct] = map[string]any{"scps": q["scps"]}
 			}
 		}
-		s := pick(q, "id", "principal", "action", "resource", "context")
+		s := pick(q, "id", "principal", "action", "resource", "context", "request_time")
+		if _, has := s["request_time"]; !has && !givesTime(s) {
+			// The stored policies may test the request time: give one, so
+			// that no answer depends on the clock.
+			s["request_time"] = StrippedRequestTime
+		}
 		stripped = append(stripped, s)
 	}
 	return map[string]any{
 		"format": "kmsguard-snapshot", "version": 1,
 		"keys": keys, "principals": principals, "roles": roles, "accounts": accounts, "errors": []any{},
 	}, stripped
+}
+
+// StrippedRequestTime is the request_time of a stripped question that has
+// none and whose context gives no time.
+const StrippedRequestTime = "2026-01-10T08:30:00Z"
+
+// givesTime reports whether the question's context gives aws:CurrentTime
+// or aws:EpochTime.
+func givesTime(q map[string]any) bool {
+	ctx, _ := q["context"].(map[string]any)
+	for k := range ctx {
+		if l := strings.ToLower(k); l == "aws:currenttime" || l == "aws:epochtime" {
+			return true
+		}
+	}
+	return false
 }
 
 func pick(q map[string]any, fields ...string) map[string]any {

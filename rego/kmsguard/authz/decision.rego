@@ -189,16 +189,17 @@ id_field := {} if not is_string(object.get(question, "id", null))
 # title: Decision
 # description: |
 #   The answer to one question: {"decision", "allowed", "reasons"} (and
-#   "missing" for implicit denies), or {"error"} for a malformed question.
+#   "missing" for implicit denies, "request_time" when the request time was
+#   used), or {"error"} for a malformed question.
 #   Never an allow on an error.
 # entrypoint: true
 decision := object.union(id_field, {"error": concat("; ", sort(errors))}) if {
 	count(errors) > 0
-} else := object.union_n([id_field, {"decision": "ExplicitlyDenied", "allowed": false}, listed("reasons", denial_reasons)]) if {
+} else := object.union_n([id_field, request_time_field, {"decision": "ExplicitlyDenied", "allowed": false}, listed("reasons", denial_reasons)]) if {
 	count(denial_reasons) > 0
-} else := object.union_n([id_field, {"decision": "Allowed", "allowed": true}, listed("reasons", allow_reasons)]) if {
+} else := object.union_n([id_field, request_time_field, {"decision": "Allowed", "allowed": true}, listed("reasons", allow_reasons)]) if {
 	allowed
-} else := object.union_n([id_field, {"decision": "ImplicitlyDenied", "allowed": false}, listed("missing", sort(missing))])
+} else := object.union_n([id_field, request_time_field, {"decision": "ImplicitlyDenied", "allowed": false}, listed("missing", sort(missing))])
 
 # listed(k, list): {k: list}, or nothing for an empty list (the answer has no
 # empty fields, whichever server renders it).

@@ -81,14 +81,23 @@ test_context_key_action_never_carries if {
 
 # ---- guardrail scope ------------------------------------------------------------------------
 # Organizations, RCPs: "RCPs don't affect resources in the management
-# account"; service-linked roles are among the entities RCPs do not restrict.
+# account. They only affect resources in the member accounts within your
+# organization." Service-linked roles are listed among the tasks and
+# entities RCPs do not restrict (same page; its exact wording is not quoted
+# here, kms-facts.md records it as [O-RCP]).
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
 # KMS: "Resource control policies in your organization do not apply to AWS
-# managed keys"; the KMS RCP examples restrict AWS service principals, so
-# RCPs apply to them.
+# managed keys." and "The kms:RetireGrant permission is not effective in an
+# RCP". RCPs do apply to AWS service principals: the same page's example
+# RCP "requires AWS service principals to access your customer managed KMS
+# keys only when the request originates from your organization", which an
+# RCP could not do if it did not apply to them (the issue's reading that
+# RCPs skip service principals is not what AWS documents).
 # https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
-# Organizations, SCPs: SCPs do not affect the management account's
-# principals or service-linked roles.
+# Organizations, SCPs: "SCPs don't affect users or roles in the management
+# account. They affect only the member accounts in your organization." and
+# "SCPs do not affect any service-linked role."; SCPs limit IAM users and
+# roles of member accounts, never AWS service principals.
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
 
 deny_all_rcp := {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]}

@@ -176,7 +176,168 @@ aliases_key := {"kms:resourcealiases": key_info.aliases} if is_array(object.get(
 
 aliases_key := {} if not is_array(object.get(key_info, "aliases", null))
 
-request_defaults := object.get(catalog.request_defaults, action_key, {})
+# ---- keys filled in from the catalog's request_context table --------------------
+# One table (catalog request_context.rows) names the keys AWS puts in every
+# KMS request and the documented defaults of request parameters, each row
+# with its AWS sentence; what follows computes each kind of row.
+
+rc_rows := catalog.request_context.rows
+
+# fixed_keys: rows with fixed values (request-parameter defaults and keys
+# every KMS request carries) that apply to the action and the key.
+fixed_keys := {r.key: r.value |
+	some r in rc_rows
+	r.value
+	row_action_ok(r)
+	row_key_spec_ok(r)
+}
+
+fixed_facts := {r.key: r.value |
+	some r in rc_rows
+	r.value
+	r.fact
+	row_action_ok(r)
+	row_key_spec_ok(r)
+}
+
+row_action_ok(r) if not r.actions
+
+row_action_ok(r) if action_key in r.actions
+
+row_key_spec_ok(r) if not r.key_specs
+
+row_key_spec_ok(_) if not is_string(given_key_spec)
+
+row_key_spec_ok(r) if given_key_spec in r.key_specs
+
+given_key_spec := object.get(key_info, "key_spec", null) if is_object(key_info)
+
+derive_rows(kind) := [r | some r in rc_rows; r.derive == kind]
+
+# The time of the request, in whole seconds since the epoch: the question's
+# request_time; without it, now, but only when a policy of the question
+# tests aws:CurrentTime or aws:EpochTime and the context gives neither (the
+# answer then echoes the time as request_time, so answers of questions that
+# do not use the time stay as they are and every answer can be reproduced).
+request_secs := floor(time.parse_rfc3339_ns(question.request_time) / 1000000000) if is_string(question.request_time)
+
+request_secs := floor(time.now_ns() / 1000000000) if {
+	not "request_time" in object.keys(question)
+	not given_time_key
+	policy_tests_time
+}
+
+time_keys := {r.key | some r in derive_rows("request_time")}
+
+given_time_key if {
+	some k in time_keys
+	given_context[k]
+}
+
+policy_tests_time if {
+	some s in question_statements
+	is_object(s.condition)
+	some _, block in s.condition
+	is_object(block)
+	some k, _ in block
+	lower(k) in time_keys
+}
+
+# question_statements: every statement of every policy of the question.
+question_statements contains s if some s in key_policy_statements
+
+question_statements contains s if some [_, s] in identity_statements
+
+question_statements contains s if some s in boundary_statements
+
+question_statements contains s if some s in session_statements
+
+question_statements contains s if some s in endpoint_statements
+
+question_statements contains s if some [_, _, s] in scp_statements
+
+question_statements contains s if some [_, _, s] in rcp_statements
+
+request_time_keys := {r.key: [time_text(r.format, request_secs)] | some r in derive_rows("request_time")} if {
+	request_secs
+} else := {}
+
+time_text("rfc3339", secs) := time.format([secs * 1000000000, "UTC", "2006-01-02T15:04:05Z07:00"])
+
+time_text("epoch_seconds", secs) := format_int(secs, 10)
+
+# The answer echoes the request time it used.
+request_time_field := {"request_time": question.request_time} if {
+	is_string(question.request_time)
+} else := {"request_time": time_text("rfc3339", request_secs)} if {
+	request_secs
+} else := {}
+
+# aws:ViaAWSService: true when the question says a service called on the
+# principal's behalf (kms:ViaService or aws:CalledVia given), false otherwise
+# (a direct call) unless the question gives it.
+via_given if given_context["kms:viaservice"]
+
+via_given if given_context["aws:calledvia"]
+
+via_keys := {r.key: ["true"] | some r in derive_rows("via_service")} if via_given
+
+via_keys := {r.key: ["false"] | some r in derive_rows("via_service")} if not via_given
+
+via_facts := via_keys if via_given
+
+via_facts := {} if not via_given
+
+# aws:CalledViaFirst and aws:CalledViaLast from a given aws:CalledVia list.
+called_via_keys := {r.key: [called_via_pick(r.position, cv)] | some r in derive_rows("called_via")} if {
+	cv := given_context["aws:calledvia"]
+	count(cv) > 0
+} else := {}
+
+called_via_pick("first", cv) := cv[0]
+
+called_via_pick("last", cv) := cv[count(cv) - 1]
+
+# aws:PrincipalServiceNamesList for a service principal caller.
+service_caller_keys := {r.key: [caller.service] | some r in derive_rows("service_caller")} if service_caller
+
+service_caller_keys := {} if not service_caller
+
+# kms:MultiRegion from the key id on actions on a key: multi-Region key ids
+# begin with mrk-. The key's metadata (key.multi_region, as DescribeKey
+# reports it), when given, wins (key_property_keys comes after it).
+key_id := substring(split(question.resource, ":")[5], 4, -1) if key
+
+key_id_keys := {r.key: [multi_region_text] | some r in derive_rows("key_id")} if {
+	not account_action
+	key_id
+} else := {}
+
+multi_region_text := "true" if startswith(key_id, "mrk-")
+
+multi_region_text := "false" if not startswith(key_id, "mrk-")
+
+# context_facts: what the principal, the key, the request time and every KMS
+# request fix; a context value the question gives must agree.
+# The organization keys of loaded data are left out: a question may ask
+# "what if" of another organization (their given values win).
+context_facts := object.union_n([
+	object.remove(derived_caller_keys, org_key_names),
+	object.remove(resource_keys, org_key_names),
+	key_id_keys,
+	key_property_keys,
+	fixed_facts,
+	time_facts,
+	via_facts,
+	called_via_keys,
+	service_caller_keys,
+])
+
+org_key_names := {"aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid", "aws:resourceorgpaths"}
+
+time_facts := request_time_keys if is_string(object.get(question, "request_time", null))
+
+time_facts := {} if not is_string(object.get(question, "request_time", null))
 
 # The grant a CreateGrant question describes (question.grant), or {}.
 new_grant := object.get(question, "grant", {})
@@ -198,14 +359,19 @@ new_grant_keys := {k: v |
 	count(v) > 0
 }
 
-# context: what IAM policies and guardrails see — derived keys, then the
-# documented defaults of request parameters, overridden by what the question
-# gives.
+# context: what IAM policies and guardrails see — keys derived from the
+# principal and the key, the request_context table's keys, then the
+# question's own context (which may not contradict a fact, see validate).
 context := object.union_n([
 	derived_caller_keys,
 	resource_keys,
+	key_id_keys,
 	key_property_keys,
-	request_defaults,
+	fixed_keys,
+	request_time_keys,
+	via_keys,
+	called_via_keys,
+	service_caller_keys,
 	ec_keys,
 	new_grant_keys,
 	given_context,

@@ -7,7 +7,7 @@ import data.kmsguard.iam.principal
 question_fields := {
 	"id", "principal", "action", "resource", "context", "key_policy", "identity_policies",
 	"permissions_boundary", "session_policy", "scps", "rcps", "grants", "vpc_endpoint_policy",
-	"role_arn", "key", "management_account", "grant",
+	"role_arn", "key", "management_account", "grant", "request_time",
 }
 
 # errors: what is wrong with the question, each "field: what is wrong".
@@ -272,6 +272,83 @@ errors contains sprintf("context: %q is given twice (condition keys are case-ins
 	is_object(question.context)
 	some k, _ in question.context
 	count([k2 | some k2, _ in question.context; lower(k2) == lower(k)]) > 1
+}
+
+# request_time: the time of the request (aws:CurrentTime, aws:EpochTime).
+errors contains sprintf("request_time: %v is not an RFC 3339 date and time (e.g. 2026-06-01T12:00:00Z)", [question.request_time]) if {
+	"request_time" in object.keys(question)
+	not rfc3339(question.request_time)
+}
+
+rfc3339(x) if {
+	is_string(x)
+	time.parse_rfc3339_ns(x)
+}
+
+# A context value may not contradict what the principal, the key, the
+# request time or every KMS request fix (context_facts): the question would
+# describe a request AWS cannot receive, and a contradicting value could
+# turn a condition the request fails into one it passes.
+errors contains sprintf("context[%q]: %s contradicts %s: %s", [k, quoted_values(context_values(v)), fact_name(lower(k)), concat(", ", want)]) if {
+	is_object(question.context)
+	some k, v in question.context
+	want := context_facts[lower(k)]
+	not context_agrees(lower(k), context_values(v), want)
+}
+
+quoted_values(vs) := concat(", ", [sprintf("%q", [x]) | some x in vs])
+
+context_agrees(_, given, want) if same_values(given, want)
+
+context_agrees(k, given, want) if {
+	context_key_type(k) == "Bool"
+	same_values([lower(x) | some x in given], want)
+}
+
+context_agrees(k, [given], [want]) if {
+	context_key_type(k) == "Date"
+	floor(condition.date_ns(given) / 1000000000) == floor(condition.date_ns(want) / 1000000000)
+}
+
+# A list-valued key may hold more than the derived values (a service has
+# several names in aws:PrincipalServiceNamesList).
+context_agrees(k, given, want) if {
+	context_key_type(k) == "ArrayOfString"
+	every x in want {
+		x in given
+	}
+}
+
+# A session's role ARN is known without its path unless the question gives
+# role_arn: an aws:PrincipalArn of the role with a path agrees.
+context_agrees("aws:principalarn", [given], _) if {
+	caller.kind == "session"
+	not caller_role_path_known
+	startswith(given, sprintf("arn:%s:iam::%s:role/", [caller.partition, caller.account]))
+	endswith(given, concat("", ["/", caller.name]))
+}
+
+caller_role_path_known if is_string(object.get(question, "role_arn", stored_role_arn))
+
+fact_name(k) := n if {
+	some r in rc_rows
+	r.key == k
+	n := r.fact_name
+} else := fact_names[k] if {
+	fact_names[k]
+} else := "the key's metadata (key)"
+
+fact_names := {
+	"aws:principalarn": "the caller's principal ARN",
+	"aws:principalaccount": "the caller's account",
+	"kms:calleraccount": "the caller's account",
+	"aws:principaltype": "the caller's principal type",
+	"aws:principalisawsservice": "whether the caller is an AWS service principal",
+	"aws:principalservicename": "the calling service principal",
+	"aws:username": "the caller's user name",
+	"aws:userid": "the caller's user id",
+	"aws:resourceaccount": "the key's account",
+	"aws:requestedregion": "the key's Region",
 }
 
 # ---- grants -----------------------------------------------------------------------------

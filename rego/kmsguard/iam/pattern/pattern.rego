@@ -10,6 +10,8 @@
 #   - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 package kmsguard.iam.pattern
 
+import data.kmsguard.catalog
+
 # no_delimiters: glob.match treats an empty delimiter list as ["."]; IAM
 # wildcards cross every character, so the delimiter is one no policy holds.
 no_delimiters := ["\u0000"]
@@ -193,16 +195,10 @@ var_value(name, ctx) := v if {
 	not name in {"*", "?", "$"}
 	not contains(name, ",")
 	key := lower(trim_space(name))
-	not key in multivalued_keys
+	not catalog.multivalued(key)
 	vals := ctx[key]
 	count(vals) == 1
 	v := vals[0]
-}
-
-# multivalued_keys cannot be policy variables (I-VAR: only single-valued keys).
-multivalued_keys := {
-	"aws:calledvia", "aws:principalorgpaths", "aws:resourceorgpaths", "aws:sourceorgpaths",
-	"aws:tagkeys", "kms:encryptioncontextkeys", "kms:grantoperations", "kms:resourcealiases",
 }
 
 var_value(name, ctx) := v if {
@@ -212,7 +208,7 @@ var_value(name, ctx) := v if {
 }
 
 var_default(k, _, ctx) := v if {
-	not lower(k) in multivalued_keys
+	not catalog.multivalued(lower(k))
 	vals := ctx[lower(k)]
 	count(vals) == 1
 	v := vals[0]
@@ -225,6 +221,6 @@ var_default(k, d, ctx) := trim(d, "'") if {
 }
 
 single_valued(ctx, k) if {
-	not k in multivalued_keys
+	not catalog.multivalued(k)
 	count(ctx[k]) == 1
 }

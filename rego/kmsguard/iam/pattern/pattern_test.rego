@@ -70,3 +70,15 @@ test_resolvable if {
 	not pattern.resolvable("arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/k}", {}, true)
 	pattern.resolvable("arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/k}", {}, false)
 }
+
+# Which keys are multivalued comes from the catalog's condition-key types:
+# ArrayOfString, the type the Service Authorization Reference gives
+# multivalued keys (aws:PrincipalServiceNamesList "provides a list of all
+# service principal names").
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+test_multivalued_keys_from_the_catalog if {
+	not pattern.expand("${aws:PrincipalServiceNamesList}", {"aws:principalservicenameslist": ["logs.amazonaws.com"]})
+	not pattern.expand("${aws:VpceOrgPaths}", {"aws:vpceorgpaths": ["o-1/r-1/"]})
+	pattern.expand("${aws:PrincipalServiceName}", {"aws:principalservicename": ["logs.amazonaws.com"]}) == "logs.amazonaws.com"
+}
