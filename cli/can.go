@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
@@ -152,12 +153,14 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 		err = report.WriteJSON(stdout, report.SchemaCan, ans, "")
 	default:
 		if ans.Error == "" {
+			width := textwrap.Width(stdout)
 			if defaulted {
-				fmt.Fprintf(stdout, "Resource: %s (no --resource: a key in the principal's account)\n", q["resource"])
+				line := fmt.Sprintf("Resource: %s (no --resource: a key in the principal's account)", q["resource"])
+				fmt.Fprintln(stdout, textwrap.Indent(line, "", "    ", width))
 			}
-			err = writeAnswerText(stdout, q, ans)
+			err = writeAnswerText(stdout, q, ans, width)
 			if err == nil && explain != nil {
-				err = writeExplainText(stdout, explain)
+				err = writeExplainText(stdout, explain, width)
 			}
 		}
 	}

@@ -334,12 +334,10 @@ func checkOutputs(formats []string, output string) ([]checkOutput, error) {
 
 // writeCheckOutput writes one report; files are replaced whole.
 func writeCheckOutput(o checkOutput, p checkParams, res *check.Result, rules []runner.Rule, stdout io.Writer) error {
-	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules}
+	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules, Width: textwrap.DefaultWidth}
 	if o.file == "" {
 		opt.Color = useColor(p, stdout)
-		if textwrap.IsTerminal(stdout) {
-			opt.Width = textwrap.Width(stdout)
-		}
+		opt.Width = textwrap.Width(stdout)
 		if err := report.Write(stdout, o.format, res, opt); err != nil {
 			return inputError(fmt.Errorf("writing the report: %w", err))
 		}

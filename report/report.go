@@ -23,9 +23,8 @@ type Options struct {
 	FailOn string
 	// Color turns on ANSI colors in text output.
 	Color bool
-	// Width wraps the messages of text output to this many columns; 0
-	// does not wrap (output that is not a terminal: one finding, one line
-	// to grep).
+	// Width wraps the messages of text output to this many columns (the
+	// terminal's, or textwrap.DefaultWidth); 0 does not wrap.
 	Width int
 	// Version is kmsguard's version, named in SARIF output.
 	Version string

@@ -3,6 +3,7 @@ package textwrap
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,41 @@ func TestWidth(t *testing.T) {
 	t.Setenv("COLUMNS", "20")
 	if got := Width(&b); got != minWidth {
 		t.Errorf("Width with COLUMNS=20 = %d, want the minimum %d", got, minWidth)
+	}
+}
+
+func TestTable(t *testing.T) {
+	rows := [][]string{
+		{"STATEMENT", "SID", "APPLIES"},
+		{"key policy Statement[0]", "Enable IAM User Permissions", "yes"},
+		{"grant #0 id 0c237476b39f", "-", "no"},
+	}
+	wrap := []bool{true, true, false}
+	got := Table(rows, wrap, "  ", 0)
+	want := []string{
+		"  STATEMENT                 SID                          APPLIES",
+		"  key policy Statement[0]   Enable IAM User Permissions  yes",
+		"  grant #0 id 0c237476b39f  -                            no",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Table(width 0) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	got = Table(rows, wrap, "  ", 40)
+	want = []string{
+		"  STATEMENT      SID             APPLIES",
+		"  key policy     Enable IAM      yes",
+		"  Statement[0]   User",
+		"                 Permissions",
+		"  grant #0 id    -               no",
+		"  0c237476b39f",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Table(width 40) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Too narrow for the columns: they stop at their minimum and cut words.
+	got = Table(rows, wrap, "  ", 20)
+	if got[0] != "  STATEMENT  SID       APPLIES" || got[5] != "  grant #0   -         no" || got[6] != "  id" ||
+		got[7] != "  0c237476b" || got[8] != "  39f" {
+		t.Errorf("Table(width 20) =\n%s", strings.Join(got, "\n"))
 	}
 }
