@@ -49,7 +49,27 @@ func (l *fakeLinter) Lint(_ context.Context, input ast.Value) ([]runner.Finding,
 			out = append(out, runner.Finding{ID: "KMS007", Name: "wide", Severity: "low", Msg: "wide", Statement: &idx, Sid: sid})
 		}
 	}
-	return out, nil
+	return applyRules(out, in), nil
+}
+
+// applyRules does what the lint entry point does with config.rules
+// (docs/lint-format.md): disabled rules report nothing, and severities
+// change.
+func applyRules(fs []runner.Finding, in map[string]any) []runner.Finding {
+	cfg, _ := in["config"].(map[string]any)
+	rules, _ := cfg["rules"].(map[string]any)
+	var out []runner.Finding
+	for _, f := range fs {
+		rc, _ := rules[f.ID].(map[string]any)
+		if rc["disabled"] == true {
+			continue
+		}
+		if s, ok := rc["severity"].(string); ok {
+			f.Severity = s
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func write(t *testing.T, dir string, files map[string]string) {
@@ -232,6 +252,10 @@ suppressions:
 		"admins":   []any{"arn:aws:iam::111122223333:role/Admin", "arn:aws:iam::111122223333:role/AppAdmin"},
 		"services": []any{"logs.us-east-1.amazonaws.com"},
 		"account":  "111122223333",
+		"rules": map[string]any{
+			"KMS007": map[string]any{"severity": "medium"},
+			"KMS009": map[string]any{"disabled": true},
+		},
 	}
 	if got := l.inputs[0]["config"]; !reflect.DeepEqual(got, wantCfg) {
 		t.Errorf("config of keys/app.json: %v, want %v", got, wantCfg)

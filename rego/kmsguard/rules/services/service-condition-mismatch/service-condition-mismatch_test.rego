@@ -1,32 +1,12 @@
 package kmsguard.rules.services["service-condition-mismatch_test"]
 
 import data.kmsguard.rules.services["service-condition-mismatch"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS009",
-	"name": "service-condition-mismatch",
-	"title": "Service principal statement whose conditions cannot match the service's requests",
-	"severity": "medium",
-	"category": "services",
-	"description": "A statement for a service principal whose confused-deputy conditions can never match what the service sends, so the integration fails: StringEquals with a wildcard in aws:SourceArn, aws:SourceAccount or an encryption context value (StringEquals matches it literally); an aws:SourceArn or encryption context ARN for another service, another Region than a Regional service principal, or another account than aws:SourceAccount; an IoT FleetWise aws:SourceArn other than arn:aws:iotfleetwise:REGION:ACCOUNT:*; a Regional service principal in another Region than the key; logs.amazonaws.com, which CloudWatch Logs never uses (it calls as logs.REGION.amazonaws.com); an encryption context condition on actions whose requests never carry one (kms:DescribeKey), alone or next to actions that do.",
-	"remediation": "Use ArnLike or StringLike for patterns; write the ARN of the service's own resources in the key's Region and account (for IoT FleetWise exactly arn:aws:iotfleetwise:REGION:ACCOUNT:*); use the Regional service principal logs.REGION.amazonaws.com for CloudWatch Logs.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
-		"https://docs.aws.amazon.com/iot-fleetwise/latest/developerguide/key-management.html",
-		"https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
-		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # StringEquals does not expand *
 test_string_equals_wildcard if {

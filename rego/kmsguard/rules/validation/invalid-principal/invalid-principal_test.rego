@@ -1,29 +1,12 @@
 package kmsguard.rules.validation["invalid-principal_test"]
 
 import data.kmsguard.rules.validation["invalid-principal"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS025",
-	"name": "invalid-principal",
-	"title": "Principal that AWS rejects or that matches nobody",
-	"severity": "medium",
-	"category": "validation",
-	"description": "Principal values must be \"*\", a 12-digit account id, or the ARN of an account (root), IAM user, IAM role, assumed-role session or federated user; service principals have the form SERVICE.amazonaws.com or SERVICE.REGION.amazonaws.com. AWS rejects partial wildcards (arn:aws:iam::111122223333:role/*), IAM groups and other strings; an IAM unique id (AIDA..., AROA...) means the principal was deleted and the statement matches nobody; Federated and CanonicalUser principals have no meaning in a key policy.",
-	"remediation": "Write the full ARN of each user or role (use \"Principal\": \"*\" with an ArnLike aws:PrincipalArn condition for patterns, and name the members instead of a group); remove principals that no longer exist.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # I-PRIN
 test_bad_principals if {
