@@ -58,72 +58,72 @@ cross_account_actions_from_catalog := {a | some a, info in catalog.actions; info
 
 grant_admin_actions := {"creategrant", "listgrants", "revokegrant"}
 
-# kms_name("decrypt") = "kms:Decrypt".
-kms_name(a) := concat("", ["kms:", catalog.actions[a].name])
+# _kms_name("decrypt") = "kms:Decrypt".
+_kms_name(a) := concat("", ["kms:", catalog.actions[a].name])
 
 # names(set): "kms:A, kms:B" sorted; long lists are cut after 6; a set
 # holding every key action is "every KMS action".
 names(set) := "every KMS action" if {
 	count(key_actions - set) == 0
-} else := concat(", ", [kms_name(a) | some a in sort(set)]) if {
+} else := concat(", ", [_kms_name(a) | some a in sort(set)]) if {
 	count(set) <= 6
-} else := sprintf("%s and %d more", [concat(", ", [kms_name(a) | some a in array.slice(sort(set), 0, 5)]), count(set) - 5])
+} else := sprintf("%s and %d more", [concat(", ", [_kms_name(a) | some a in array.slice(sort(set), 0, 5)]), count(set) - 5])
 
 # covered(patterns): the KMS actions the lower-cased action patterns cover.
 # Each distinct pattern of the document is expanded once (pattern_actions).
-covered(patterns) := {a | some p in patterns; some a in pattern_actions(p)}
+covered(patterns) := {a | some p in patterns; some a in _pattern_actions(p)}
 
-pattern_actions(p) := cover[p]
+_pattern_actions(p) := _cover[p]
 
-pattern_actions(p) := expand(p) if not cover[p]
+_pattern_actions(p) := _expand(p) if not _cover[p]
 
-cover[p] := expand(p) if some p in document_patterns
+_cover[p] := _expand(p) if some p in _document_patterns
 
-document_patterns contains p if {
+_document_patterns contains p if {
 	some s in statements
-	some p in action_patterns(s)
+	some p in _action_patterns(s)
 }
 
-document_patterns contains p if {
+_document_patterns contains p if {
 	some s in statements
 	s.not_action != null
-	some p in not_action_patterns(s)
+	some p in _not_action_patterns(s)
 }
 
-all_kms_patterns := {"*", "kms:*"}
+_all_kms_patterns := {"*", "kms:*"}
 
-expand(p) := all_actions if p in all_kms_patterns
+_expand(p) := all_actions if p in _all_kms_patterns
 
-expand(p) := {a} if {
-	not p in all_kms_patterns
+_expand(p) := {a} if {
+	not p in _all_kms_patterns
 	not pattern.wildcard(p)
 	a := trim_prefix(p, "kms:")
 	startswith(p, "kms:")
 	catalog.actions[a]
 }
 
-expand(p) := set() if {
-	not p in all_kms_patterns
+_expand(p) := set() if {
+	not p in _all_kms_patterns
 	not pattern.wildcard(p)
-	not known_exact(p)
+	not _known_exact(p)
 }
 
 # A wildcard pattern: the actions whose names start with its literal prefix
 # are candidates; "prefix*" needs nothing more, other patterns a glob match.
-expand(p) := {a |
-	some name, a in candidates(prefix)
+_expand(p) := {a |
+	some name, a in _candidates(prefix)
 	startswith(name, prefix)
-	glob_ok(p, prefix, name)
+	_glob_ok(p, prefix, name)
 } if {
-	not p in all_kms_patterns
+	not p in _all_kms_patterns
 	pattern.wildcard(p)
-	may_be_kms(p)
-	prefix := literal_prefix(p)
+	_may_be_kms(p)
+	prefix := _literal_prefix(p)
 }
 
-# candidates(prefix): the prefixed action names that may start with prefix,
+# _candidates(prefix): the prefixed action names that may start with prefix,
 # indexed by their first letter.
-candidates(prefix) := by_initial[substring(prefix, 4, 1)] if {
+_candidates(prefix) := by_initial[substring(prefix, 4, 1)] if {
 	startswith(prefix, "kms:")
 	count(prefix) > 4
 } else := {} if {
@@ -146,32 +146,32 @@ by_initial := {
 	"v": {"kms:verify": "verify", "kms:verifymac": "verifymac"},
 }
 
-literal_prefix(p) := substring(p, 0, indexof_wild(p))
+_literal_prefix(p) := substring(p, 0, _indexof_wild(p))
 
-indexof_wild(p) := min([i | some c in ["*", "?"]; i := indexof(p, c); i >= 0])
+_indexof_wild(p) := min([i | some c in ["*", "?"]; i := indexof(p, c); i >= 0])
 
-glob_ok(p, prefix, _) if p == concat("", [prefix, "*"])
+_glob_ok(p, prefix, _) if p == concat("", [prefix, "*"])
 
-glob_ok(p, prefix, name) if {
+_glob_ok(p, prefix, name) if {
 	p != concat("", [prefix, "*"])
 	glob.match(pattern.like_glob(p), pattern.no_delimiters, name)
 }
 
-expand(p) := set() if {
-	not p in all_kms_patterns
+_expand(p) := set() if {
+	not p in _all_kms_patterns
 	pattern.wildcard(p)
-	not may_be_kms(p)
+	not _may_be_kms(p)
 }
 
-known_exact(p) if {
+_known_exact(p) if {
 	startswith(p, "kms:")
 	catalog.actions[trim_prefix(p, "kms:")]
 }
 
-# may_be_kms(p): the service part of a wildcard pattern can match "kms".
-may_be_kms(p) if not contains(p, ":")
+# _may_be_kms(p): the service part of a wildcard pattern can match "kms".
+_may_be_kms(p) if not contains(p, ":")
 
-may_be_kms(p) if {
+_may_be_kms(p) if {
 	contains(p, ":")
 	pattern.like(split(p, ":")[0], "kms")
 }

@@ -5,30 +5,30 @@ import data.kmsguard.iam.condition
 
 # ---- conditions ---------------------------------------------------------------------------
 
-# parsed_conditions: one entry per operator and key: op (the name as
+# _parsed_conditions: one entry per operator and key: op (the name as
 # written), o (condition.parse_op, or null for an unknown operator), key
 # (lower-cased), raw_key, values (as text).
-parsed_conditions(cond) := [c |
+_parsed_conditions(cond) := [c |
 	is_object(cond)
 	some op, kv in cond
 	is_object(kv)
 	some k, v in kv
 	c := {
 		"op": op,
-		"o": parsed_op(op),
+		"o": _parsed_op(op),
 		"key": lower(k),
 		"raw_key": k,
-		"values": [condition_text(x) | some x in as_list(v)],
+		"values": [_condition_text(x) | some x in as_list(v)],
 	}
 ]
 
-parsed_op(op) := o if o := condition.parse_op(op)
+_parsed_op(op) := o if o := condition.parse_op(op)
 
-parsed_op(op) := null if not condition.parse_op(op)
+_parsed_op(op) := null if not condition.parse_op(op)
 
-condition_text(x) := condition.text(x) if not is_object(x)
+_condition_text(x) := condition.text(x) if not is_object(x)
 
-condition_text(x) := json.marshal(x) if is_object(x)
+_condition_text(x) := json.marshal(x) if is_object(x)
 
 # positive(c): a condition that holds only when the key is present with a
 # matching value: not negated, not ...IfExists, not ForAllValues (true when
@@ -57,68 +57,68 @@ restricted_by(f, keys) if {
 	positive(c)
 	count(c.values) > 0
 	every v in c.values {
-		limits(c, v)
+		_limits(c, v)
 	}
 }
 
-# limits(c, v): value v of condition c lets in only what it pins, or
+# _limits(c, v): value v of condition c lets in only what it pins, or
 # nothing at all. StringEquals is exact matching: a "*" or "?" is a literal
 # character, and a value that is no account id (kms:CallerAccount
 # "account-id") or organization id is one no request carries; such a value
 # adds no caller (KMS031 reports the wildcard ones).
-limits(c, v) if pins(c.key, v)
+_limits(c, v) if _pins(c.key, v)
 
-limits(c, v) if {
+_limits(c, v) if {
 	c.o.test in {"stringequals", "stringequalsignorecase"}
 	not contains(v, "${")
-	matches_nothing(c.key, v)
+	_matches_nothing(c.key, v)
 }
 
-matches_nothing(_, v) if regex.match(`[*?]`, v)
+_matches_nothing(_, v) if regex.match(`[*?]`, v)
 
-matches_nothing(k, v) if {
+_matches_nothing(k, v) if {
 	k in {"kms:calleraccount", "aws:principalaccount", "aws:sourceaccount", "aws:resourceaccount"}
 	not regex.match(`^[0-9]{12}$`, v)
 }
 
-matches_nothing(k, v) if {
+_matches_nothing(k, v) if {
 	k in {"aws:principalorgid", "aws:sourceorgid"}
 	not regex.match(`^o-[a-z0-9]{10,32}$`, v)
 }
 
-# pins(key, v): value v of a principal- or source-restricting key names one
+# _pins(key, v): value v of a principal- or source-restricting key names one
 # account, organization, principal or resource. A value only known at
 # deployment is taken to pin: no finding comes from a value kmsguard could
 # not see.
-pins(_, v) if unresolved(v)
+_pins(_, v) if unresolved(v)
 
-pins(k, v) if {
+_pins(k, v) if {
 	k in {"kms:calleraccount", "aws:principalaccount", "aws:sourceaccount", "aws:resourceaccount"}
 	regex.match(`^[0-9]{12}$`, v)
 }
 
-pins(k, v) if {
+_pins(k, v) if {
 	k in {"aws:principalorgid", "aws:sourceorgid"}
 	regex.match(`^o-[a-z0-9]+$`, v)
 }
 
-pins(k, v) if {
+_pins(k, v) if {
 	k in {"aws:principalorgpaths", "aws:sourceorgpaths"}
 	regex.match(`^o-[a-z0-9]+/`, v)
 	not contains(v, "${")
 }
 
-pins(k, v) if {
+_pins(k, v) if {
 	k in {"aws:principalarn", "aws:sourcearn"}
 	arn_pins(v)
 }
 
-pins("aws:userid", v) if {
+_pins("aws:userid", v) if {
 	regex.match(`^[A-Z0-9]{12,}(:.*)?$`, v)
 	not contains(v, "${")
 }
 
-pins(k, v) if {
+_pins(k, v) if {
 	startswith(k, "kms:encryptioncontext:")
 	arn_pins(v)
 }
@@ -144,14 +144,14 @@ arn_pins(v) if {
 	concrete(concat(":", array.slice(p, 5, count(p))))
 }
 
-principal_restricting_keys := {
+_principal_restricting_keys := {
 	"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths",
 	"aws:principalarn", "aws:userid", "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid",
 	"aws:sourceorgpaths",
 }
 
 # restricts_callers(f): a condition limits who can use the statement.
-restricts_callers(f) if restricted_by(f, principal_restricting_keys)
+restricts_callers(f) if restricted_by(f, _principal_restricting_keys)
 
 # grant_for_aws_resource(f): Bool kms:GrantIsForAWSResource true.
 grant_for_aws_resource(f) if {
@@ -192,17 +192,17 @@ key_type(k) := t if {
 known_key(k) if key_type(k)
 
 # Keys KMS honours only in IAM policies; in a key policy they are absent.
-iam_only_key(k) if startswith(k, "aws:resourcetag/")
+_iam_only_key(k) if startswith(k, "aws:resourcetag/")
 
-iam_only_key("kms:resourcealiases")
+_iam_only_key("kms:resourcealiases")
 
-# present_for(k): the actions whose requests can carry key k, for a key that
+# _present_for(k): the actions whose requests can carry key k, for a key that
 # only some key actions carry (an action-specific key); a key with a
 # variable suffix (kms:EncryptionContext:...) is carried as its prefix is.
 # Undefined for keys every key action can carry (key-property keys such as
 # kms:KeySpec) and for keys the catalogue ties to no action (global keys):
 # a condition on them is never judged absent.
-present_for(k) := p if {
+_present_for(k) := p if {
 	p := _carriers[_catalog_key(k)]
 	count(key_actions - p) > 0
 }
@@ -277,34 +277,34 @@ value_mistakes(c) := {{"value": v, "why": why} |
 	c.o != null
 	some v in c.values
 	not unresolved(v)
-	why := value_mistake(c.o.test, v)
+	why := _value_mistake(c.o.test, v)
 }
 
-value_mistake(t, v) := "has a wildcard, which this operator matches literally" if {
+_value_mistake(t, v) := "has a wildcard, which this operator matches literally" if {
 	t in {"stringequals", "stringequalsignorecase"}
 	regex.match(`[*?]`, v)
 	not contains(v, "${")
 }
 
-value_mistake(t, v) := "is not a number" if {
+_value_mistake(t, v) := "is not a number" if {
 	operator_family[t] == "Numeric"
 	not regex.match(`^-?[0-9]+(\.[0-9]+)?$`, v)
 }
 
-value_mistake("bool", v) := "is not true or false" if not lower(v) in {"true", "false"}
+_value_mistake("bool", v) := "is not true or false" if not lower(v) in {"true", "false"}
 
-value_mistake(t, v) := "is not a date (ISO 8601 or epoch seconds)" if {
+_value_mistake(t, v) := "is not a date (ISO 8601 or epoch seconds)" if {
 	operator_family[t] == "Date"
 	not condition.date_ns(v)
 }
 
-value_mistake("ipaddress", v) := "is not an IP address or CIDR range" if not valid_ip(v)
+_value_mistake("ipaddress", v) := "is not an IP address or CIDR range" if not _valid_ip(v)
 
-valid_ip(v) if net.cidr_is_valid(v)
+_valid_ip(v) if net.cidr_is_valid(v)
 
-valid_ip(v) if net.cidr_is_valid(concat("", [v, "/32"]))
+_valid_ip(v) if net.cidr_is_valid(concat("", [v, "/32"]))
 
-valid_ip(v) if net.cidr_is_valid(concat("", [v, "/128"]))
+_valid_ip(v) if net.cidr_is_valid(concat("", [v, "/128"]))
 
 # never[i]: why a condition of statement i can never hold, each
 # {"kind": "unknown" | "iam_only" | "absent" | "values", "key", "op", "msg"}.
@@ -321,7 +321,7 @@ never[i] contains {"kind": "iam_only", "key": c.raw_key, "op": c.op, "msg": spri
 	some i
 	some c in at[i].conditions
 	positive(c)
-	iam_only_key(c.key)
+	_iam_only_key(c.key)
 }
 
 never[i] contains {"kind": "absent", "key": c.raw_key, "op": c.op, "msg": sprintf("%s on %s: no action of the statement (%s) carries this key", [c.op, c.raw_key, names(acts)])} if {
@@ -331,7 +331,7 @@ never[i] contains {"kind": "absent", "key": c.raw_key, "op": c.op, "msg": sprint
 	count(acts) > 0
 	some c in f.conditions
 	positive(c)
-	present := present_for(c.key)
+	present := _present_for(c.key)
 	count(acts & present) == 0
 }
 
@@ -368,24 +368,24 @@ relevant_key(k) if {
 uncarried[i] contains {"key": c.raw_key, "op": c.op, "actions": missing} if {
 	some i
 	f := at[i]
-	acts := f.actions & statement_scope
+	acts := f.actions & _statement_scope
 	some c in f.conditions
 	positive(c)
-	present := present_for(c.key)
+	present := _present_for(c.key)
 	count(acts & present) > 0
 	missing := acts - present
 	count(missing) > 0
 }
 
 # uncarried_text(u): the message part for one uncarried entry.
-uncarried_text(u) := sprintf("%s on %s: %s requests never carry this key, so the statement never allows %s", [u.op, u.key, names(u.actions), verb_them(u.actions)])
+uncarried_text(u) := sprintf("%s on %s: %s requests never carry this key, so the statement never allows %s", [u.op, u.key, names(u.actions), _verb_them(u.actions)])
 
-verb_them(acts) := "it" if {
+_verb_them(acts) := "it" if {
 	count(acts) == 1
 } else := "them"
 
-# statement_scope: the actions a statement can allow: a key policy's are the
+# _statement_scope: the actions a statement can allow: a key policy's are the
 # key actions; an identity policy's also kms:CreateKey.
-statement_scope := key_actions if key_policy
+_statement_scope := key_actions if key_policy
 
-statement_scope := key_actions | {"createkey"} if identity_policy
+_statement_scope := key_actions | {"createkey"} if identity_policy

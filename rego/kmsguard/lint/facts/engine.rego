@@ -5,9 +5,9 @@ package kmsguard.lint.facts
 # engine) instead of deriving access again; the contexts below are the
 # requests they ask about.
 
-# derived_keys: keys the decision engine derives from the caller; a
+# _derived_keys: keys the decision engine derives from the caller; a
 # question's context must not fake them.
-derived_keys := {
+_derived_keys := {
 	"aws:principalarn", "aws:principalaccount", "kms:calleraccount", "aws:principaltype",
 	"aws:username", "aws:userid", "aws:principalisawsservice", "aws:principalservicename",
 }
@@ -17,12 +17,12 @@ derived_keys := {
 # action never carries (kms:GrantIsForAWSResource, kms:EncryptionContext:...
 # on kms:PutKeyPolicy) never holds for it.
 askable(k, a) if {
-	not k in derived_keys
-	not never_carried(k, a)
+	not k in _derived_keys
+	not _never_carried(k, a)
 }
 
-never_carried(k, a) if {
-	present := present_for(k)
+_never_carried(k, a) if {
+	present := _present_for(k)
 	not a in present
 }
 
@@ -32,21 +32,21 @@ satisfying_context(f, a) := {c.raw_key: v |
 	some c in f.conditions
 	positive(c)
 	askable(c.key, a)
-	v := satisfying_value(c)
+	v := _satisfying_value(c)
 }
 
-satisfying_value(c) := v if {
+_satisfying_value(c) := v if {
 	c.o.test in {"stringequals", "stringequalsignorecase", "bool", "numericequals", "numericgreaterthanequals", "numericlessthanequals", "dateequals", "dategreaterthanequals", "datelessthanequals"}
 	v := c.values[0]
 	not contains(v, "${")
 }
 
-satisfying_value(c) := replace(replace(c.values[0], "*", "x"), "?", "x") if {
+_satisfying_value(c) := replace(replace(c.values[0], "*", "x"), "?", "x") if {
 	c.o.test in {"stringlike", "arnlike"}
 	not contains(c.values[0], "${")
 }
 
-satisfying_value(c) := split(c.values[0], "/")[0] if c.o.test == "ipaddress"
+_satisfying_value(c) := split(c.values[0], "/")[0] if c.o.test == "ipaddress"
 
 # escape_context(a): for each negated condition of a Deny statement, a value
 # that makes it false, so that the Deny does not apply to a request for a.
@@ -60,11 +60,11 @@ escape_context(a) := {c.raw_key: v |
 	not contains(v, "${")
 }
 
-# question_key(account): the key to ask about: key_arn, or an example key
+# _question_key(account): the key to ask about: key_arn, or an example key
 # of the account.
-question_key(_) := key.arn
+_question_key(_) := key.arn
 
-question_key(account) := sprintf("arn:aws:kms:us-east-1:%s:key/00000000-0000-0000-0000-000000000000", [account]) if not key.arn
+_question_key(account) := sprintf("arn:aws:kms:us-east-1:%s:key/00000000-0000-0000-0000-000000000000", [account]) if not key.arn
 
 # engine_allows(p, a, ctx, policies): the decision engine allows principal p
 # action a (a catalogue name) on the key under this key policy, with the
@@ -73,8 +73,8 @@ engine_allows(p, a, ctx, policies) if {
 	answer := data.kmsguard.authz.decision with input as object.union(
 		{
 			"principal": p,
-			"action": kms_name(a),
-			"resource": question_key(classify(p).account),
+			"action": _kms_name(a),
+			"resource": _question_key(classify(p).account),
 			"key_policy": document,
 			"context": ctx,
 		},

@@ -19,15 +19,15 @@ import data.kmsguard.lint.extract
 
 # ---- input ------------------------------------------------------------------------
 
-raw_document := input.policy if extract.wrapped
+_raw_document := input.policy if extract.wrapped
 
-raw_document := input if {
+_raw_document := input if {
 	not extract.wrapped
 	not extract.container
 }
 
 # document: the policy document (parsed when given as a JSON string).
-document := policy.document(raw_document)
+document := policy.document(_raw_document)
 
 is_document if is_object(document)
 
@@ -37,7 +37,7 @@ raw_statements := policy.raw_statements(document) if is_document
 
 # statements: the normalised statements (kmsguard.iam.policy), each with its
 # index into Statement.
-statements := policy.statements(raw_document)
+statements := policy.statements(_raw_document)
 
 default config := {}
 
@@ -85,15 +85,15 @@ account := config.account if {
 	key.account
 } else := inferred_account if {
 	key_policy
-	count(inferred_accounts) == 1
-	not unresolved_full_access
-	some inferred_account in inferred_accounts
+	count(_inferred_accounts) == 1
+	not _unresolved_full_access
+	some inferred_account in _inferred_accounts
 }
 
-# unresolved_full_access: an account principal only known at deployment
+# _unresolved_full_access: an account principal only known at deployment
 # gets every key action; it may be the key's account or not, so none is
 # inferred.
-unresolved_full_access if {
+_unresolved_full_access if {
 	some i
 	f := at[i]
 	f.effect == "Allow"
@@ -104,7 +104,7 @@ unresolved_full_access if {
 
 account_known if account
 
-inferred_accounts contains e.account if {
+_inferred_accounts contains e.account if {
 	some i
 	f := at[i]
 	f.effect == "Allow"

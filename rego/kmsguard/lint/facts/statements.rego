@@ -10,50 +10,50 @@ import data.kmsguard.iam.principal
 at[i] := f if {
 	some s in statements
 	i := s.index
-	f := statement_facts(s, raw_statements[i])
+	f := _statement_facts(s, raw_statements[i])
 }
 
-statement_facts(s, raw) := {
+_statement_facts(s, raw) := {
 	"index": s.index,
 	"effect": s.effect,
 	"actions": acts,
 	"patterns": patterns,
 	"full_access": count(key_actions - acts) == 0,
 	"not_action": s.not_action != null,
-	"any": principal_any(s),
+	"any": _principal_any(s),
 	"aws": {classify(v) | some v in principal_values(raw, "Principal", "AWS")},
 	"services": {lower(v) | some v in principal_values(raw, "Principal", "Service")},
 	"not_principal": "NotPrincipal" in object.keys(raw),
 	"resource": s.resource,
 	"not_resource": s.not_resource,
-	"conditions": parsed_conditions(s.condition),
+	"conditions": _parsed_conditions(s.condition),
 	"condition": s.condition,
 } if {
-	patterns := action_patterns(s)
-	acts := statement_actions(s)
+	patterns := _action_patterns(s)
+	acts := _statement_actions(s)
 }
 
-# action_patterns(s): every lower-cased Action pattern of s (kmsguard.iam.policy
+# _action_patterns(s): every lower-cased Action pattern of s (kmsguard.iam.policy
 # keeps them all in "exact"; "wild" is only its matching shortcut).
-action_patterns(s) := [p | some p in s.action.exact] if s.action != null
+_action_patterns(s) := [p | some p in s.action.exact] if s.action != null
 
-action_patterns(s) := [] if s.action == null
+_action_patterns(s) := [] if s.action == null
 
-statement_actions(s) := covered(action_patterns(s)) if s.action != null
+_statement_actions(s) := covered(_action_patterns(s)) if s.action != null
 
-statement_actions(s) := all_actions - covered(not_action_patterns(s)) if {
+_statement_actions(s) := all_actions - covered(_not_action_patterns(s)) if {
 	s.action == null
 	s.not_action != null
 }
 
-statement_actions(s) := set() if {
+_statement_actions(s) := set() if {
 	s.action == null
 	s.not_action == null
 }
 
-not_action_patterns(s) := [p | some p in s.not_action.exact]
+_not_action_patterns(s) := [p | some p in s.not_action.exact]
 
-principal_any(s) if s.principal.any == true
+_principal_any(s) if s.principal.any == true
 
 else := false
 
@@ -86,22 +86,22 @@ classify("*") := {"kind": "any", "value": "*", "key": "*"}
 
 classify(v) := object.union(c, {"value": v, "key": principal_key(v)}) if {
 	v != "*"
-	p := principal_parse(v)
+	p := _principal_parse(v)
 	c := {"kind": p.kind, "account": p.account, "service_linked": p.service_linked}
 }
 
 # A value only known at deployment (a CloudFormation parameter in the
 # account field): kind "unresolved"; account_like when it stands for an
 # account principal.
-classify(v) := {"kind": "unresolved", "value": v, "key": v, "account_like": unresolved_account(v)} if {
+classify(v) := {"kind": "unresolved", "value": v, "key": v, "account_like": _unresolved_account(v)} if {
 	v != "*"
-	not principal_parse(v)
+	not _principal_parse(v)
 	unresolved(v)
 }
 
-classify(v) := {"kind": invalid_kind(v), "value": v, "key": v} if {
+classify(v) := {"kind": _invalid_kind(v), "value": v, "key": v} if {
 	v != "*"
-	not principal_parse(v)
+	not _principal_parse(v)
 	not unresolved(v)
 }
 
@@ -111,17 +111,17 @@ classify(v) := {"kind": invalid_kind(v), "value": v, "key": v} if {
 # from such a value.
 unresolved(v) if contains(v, "kmsguard-unresolved-")
 
-unresolved_account(v) if endswith(v, ":root")
+_unresolved_account(v) if endswith(v, ":root")
 
-unresolved_account(v) if not contains(v, ":")
+_unresolved_account(v) if not contains(v, ":")
 
-default unresolved_account(_) := false
+default _unresolved_account(_) := false
 
-principal_parse(v) := principal.parse(v, null)
+_principal_parse(v) := principal.parse(v, null)
 
-invalid_kind(v) := "group" if regex.match(`^arn:[a-z-]+:iam::[0-9]{12}:group/`, v)
+_invalid_kind(v) := "group" if regex.match(`^arn:[a-z-]+:iam::[0-9]{12}:group/`, v)
 
-invalid_kind(v) := "invalid" if not regex.match(`^arn:[a-z-]+:iam::[0-9]{12}:group/`, v)
+_invalid_kind(v) := "invalid" if not regex.match(`^arn:[a-z-]+:iam::[0-9]{12}:group/`, v)
 
 # principal_key: account ids become root ARNs so that both spellings group.
 principal_key(v) := sprintf("arn:aws:iam::%s:root", [v]) if regex.match(`^[0-9]{12}$`, v)
@@ -150,23 +150,14 @@ external(e) if {
 	e.account != account
 }
 
-# named_identities: the named identities (not account principals, not "*") and the
-# Allow statements that name them.
-named_identities[e.key] contains i if {
-	some i in live_allows
-	some e in at[i].aws
-	e.kind in {"user", "role", "session", "federated"}
-	not e.service_linked
-}
-
 # ---- structure ------------------------------------------------------------------------------
 
 # structure_errors: what AWS would reject (kmsguard.iam.policy.errors).
-structure_errors := policy.errors("policy", raw_document, policy_kind)
+structure_errors := policy.errors("policy", _raw_document, _policy_kind)
 
-policy_kind := "resource" if key_policy
+_policy_kind := "resource" if key_policy
 
-policy_kind := "identity" if identity_policy
+_policy_kind := "identity" if identity_policy
 
 valid_structure if count(structure_errors) == 0
 
@@ -193,41 +184,41 @@ unresolved_account_principal(e) if {
 }
 
 # who(set): principals for messages, "*" spelt out.
-who(set) := concat(", ", sort({display(p) | some p in set}))
+who(set) := concat(", ", sort({_display(p) | some p in set}))
 
-display("*") := `every principal ("*")`
+_display("*") := `every principal ("*")`
 
-display(p) := p if p != "*"
+_display(p) := p if p != "*"
 
 # covers_keys(f): an identity-policy statement whose Resource can name KMS keys.
 covers_keys(f) if f.not_resource != null
 
 covers_keys(f) if {
 	some r in f.resource
-	key_resource(r)
+	_key_resource(r)
 }
 
-key_resource("*")
+_key_resource("*")
 
-key_resource(r) if {
+_key_resource(r) if {
 	parts := split(r, ":")
 	count(parts) >= 6
 	pattern.like(lower(parts[2]), "kms")
 	res := concat(":", array.slice(parts, 5, count(parts)))
-	key_resource_part(res)
+	_key_resource_part(res)
 }
 
-# key_resource_part(res): the resource part of an ARN pattern that can name
+# _key_resource_part(res): the resource part of an ARN pattern that can name
 # a key: "*", "key/*", "key/1234abcd-...", "key/mrk-*".
-key_resource_part(res) if pattern.like(res, "key/kmsguard")
+_key_resource_part(res) if pattern.like(res, "key/kmsguard")
 
-key_resource_part(res) if startswith(res, "key/")
+_key_resource_part(res) if startswith(res, "key/")
 
 # use_side(f): the cryptographic use statement f allows, counting an
 # unconditioned kms:CreateGrant (its holder can grant itself any operation).
-use_side(f) := (f.actions & crypto_actions) | self_grant(f)
+use_side(f) := (f.actions & crypto_actions) | _self_grant(f)
 
-self_grant(f) := {"creategrant"} if {
+_self_grant(f) := {"creategrant"} if {
 	"creategrant" in f.actions
 	not grant_for_aws_resource(f)
 } else := set()
