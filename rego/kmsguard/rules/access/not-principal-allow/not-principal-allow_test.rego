@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# I-NOTPRIN
+# docs/aws-rules.md#i-notprin
 test_allow_not_principal if {
 	rule.deny == {finding(1, "AllButBob", "Statement[1] \"AllButBob\" uses NotPrincipal with Allow: it gives kms:Decrypt to every principal not listed, in every account")} with input as {
 		"Version": "2012-10-17",
@@ -35,7 +35,7 @@ test_allow_not_principal if {
 	}
 }
 
-# T45
+# docs/aws-rules.md#t45
 test_deny_not_principal if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

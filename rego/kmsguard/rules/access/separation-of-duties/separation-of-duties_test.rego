@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# T22: kms:Create* includes unconditioned CreateGrant
+# docs/aws-rules.md#t22: kms:Create* includes unconditioned CreateGrant
 test_console_admin_statement if {
 	rule.deny == {finding(1, "Allow access for Key Administrators", "Statement[1] \"Allow access for Key Administrators\" gives arn:aws:iam::111122223333:role/KMSAdminRole key administration (kms:CancelKeyDeletion, kms:CreateAlias, kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:DisableKey and 11 more) and use of the key (through grants it can create for itself with kms:CreateGrant)"), finding(1, "Allow access for Key Administrators", "Statement[1] \"Allow access for Key Administrators\" gives arn:aws:iam::111122223333:user/KMSAdminUser key administration (kms:CancelKeyDeletion, kms:CreateAlias, kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:DisableKey and 11 more) and use of the key (through grants it can create for itself with kms:CreateGrant)")} with input as {
 		"Version": "2012-10-17",

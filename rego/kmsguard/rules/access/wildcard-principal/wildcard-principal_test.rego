@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# T14: Principal * with no condition
+# docs/aws-rules.md#t14: Principal * with no condition
 test_public_decrypt if {
 	rule.deny == {finding(1, "Public", "Statement[1] \"Public\" allows kms:Decrypt to every principal (\"*\") with no condition")} with input as {
 		"Version": "2012-10-17",
@@ -125,7 +125,7 @@ test_variable_value if {
 	}
 }
 
-# K-COND: CallerAccount + ViaService (AWS managed key) restricts
+# docs/aws-rules.md#k-cond: CallerAccount + ViaService (AWS managed key) restricts
 test_aws_managed_key_style if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

@@ -39,7 +39,7 @@ test_allow_not_equals if {
 	}
 }
 
-# T28: negated ViaService belongs in a Deny
+# docs/aws-rules.md#t28: negated ViaService belongs in a Deny
 test_deny_not_equals if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

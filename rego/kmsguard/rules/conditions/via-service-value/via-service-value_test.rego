@@ -42,7 +42,7 @@ test_malformed_values if {
 	}
 }
 
-# K-COND: keys are Regional
+# docs/aws-rules.md#k-cond: keys are Regional
 test_other_region if {
 	rule.deny == {finding(1, null, "Statement[1]: kms:ViaService value \"s3.us-east-1.amazonaws.com\" names Region us-east-1, but the key is in us-west-2")} with input as {
 		"policy": {

@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# K-XACCT
+# docs/aws-rules.md#k-xacct
 test_external_root_and_roles if {
 	rule.warn == {finding(1, "External", "Statement[1] \"External\" lets account 444455556666 (arn:aws:iam::444455556666:role/Ext, arn:aws:iam::444455556666:root) use kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey, kms:GenerateDataKeyPair and 4 more")} with input as {
 		"policy": {

@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# T12; kms:Get* also covers cross-account GetKeyRotationStatus/GetPublicKey
+# docs/aws-rules.md#t12; kms:Get* also covers cross-account GetKeyRotationStatus/GetPublicKey
 test_external_admin_actions if {
 	rule.warn == {finding(1, null, "Statement[1] gives account 444455556666 kms:PutKeyPolicy, kms:ScheduleKeyDeletion, which cannot be used across accounts")} with input as {
 		"policy": {

@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# K-DEF: the persistent-resources statement without its condition
+# docs/aws-rules.md#k-def: the persistent-resources statement without its condition
 test_user_creates_grants_directly if {
 	rule.deny == {finding(2, "Grants", "Statement[2] \"Grants\" lets arn:aws:iam::111122223333:user/CMKUser call kms:CreateGrant, kms:ListGrants, kms:RevokeGrant directly, not only through AWS services: with CreateGrant it can give any principal any grant operation, including kms:Decrypt")} with input as {
 		"Version": "2012-10-17",
@@ -53,7 +53,7 @@ test_user_creates_grants_directly if {
 	}
 }
 
-# S-ASG cross-account example: the whole account can create any grant
+# docs/aws-rules.md#s-asg cross-account example: the whole account can create any grant
 test_external_account_create_grant if {
 	rule.deny == {finding(1, null, "Statement[1] lets arn:aws:iam::444455556666:root call kms:CreateGrant directly, not only through AWS services: with CreateGrant it can give any principal any grant operation, including kms:Decrypt")} with input as {
 		"policy": {
@@ -115,7 +115,7 @@ test_everyone_in_account if {
 	}
 }
 
-# K-DEF
+# docs/aws-rules.md#k-def
 test_persistent_resources if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

@@ -80,7 +80,7 @@ test_any_region_pattern if {
 	}
 }
 
-# T46
+# docs/aws-rules.md#t46
 test_regions_listed if {
 	rule.warn == set() with input as {
 		"Version": "2012-10-17",

@@ -106,7 +106,7 @@ test_source_account_mismatch if {
 	}
 }
 
-# S-FW: the resource part must be *
+# docs/aws-rules.md#s-fw: the resource part must be *
 test_fleetwise_resource_form if {
 	rule.deny == {finding(1, null, "Statement[1]: IoT FleetWise uses the key only when aws:SourceArn is arn:aws:iotfleetwise:REGION:ACCOUNT:* (resource part exactly *), not \"arn:aws:iotfleetwise:us-east-1:111122223333:vehicle/*\"")} with input as {
 		"Version": "2012-10-17",
@@ -140,7 +140,7 @@ test_fleetwise_resource_form if {
 	}
 }
 
-# T63
+# docs/aws-rules.md#t63
 test_logs_global_principal if {
 	rule.deny == {finding(1, null, "Statement[1]: CloudWatch Logs calls KMS as logs.REGION.amazonaws.com; logs.amazonaws.com never matches")} with input as {
 		"Version": "2012-10-17",
@@ -171,7 +171,7 @@ test_logs_global_principal if {
 	}
 }
 
-# S-CWL: the service principal must be in the key's Region
+# docs/aws-rules.md#s-cwl: the service principal must be in the key's Region
 test_principal_region_vs_key if {
 	rule.deny == {finding(1, null, "Statement[1]: service principal logs.us-east-1.amazonaws.com is in Region us-east-1, but the key is in us-west-2; the service principal must be in the key's Region")} with input as {
 		"policy": {
@@ -205,7 +205,7 @@ test_principal_region_vs_key if {
 	}
 }
 
-# S-FW's own hardened statement
+# docs/aws-rules.md#s-fw's own hardened statement
 test_fleetwise_hardened if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",
@@ -243,7 +243,7 @@ test_fleetwise_hardened if {
 	}
 }
 
-# S-CT's statement
+# docs/aws-rules.md#s-ct's statement
 test_cloudtrail_documented if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# S-CT, K-SVC
+# docs/aws-rules.md#s-ct, docs/aws-rules.md#k-svc
 test_cloudtrail_unconditioned if {
 	rule.deny == {finding(1, "CloudTrail", "Statement[1] \"CloudTrail\" allows kms:GenerateDataKey, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext, kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com without aws:SourceArn, aws:SourceAccount or an encryption-context condition naming your resources: other accounts can have the service use this key")} with input as {
 		"Version": "2012-10-17",
@@ -72,7 +72,7 @@ test_logs_any_account if {
 	}
 }
 
-# T37
+# docs/aws-rules.md#t37
 test_cloudtrail_source_arn if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",
@@ -103,7 +103,7 @@ test_cloudtrail_source_arn if {
 	}
 }
 
-# S-CWL
+# docs/aws-rules.md#s-cwl
 test_logs_encryption_context if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# K-KPO: Effect is Allow or Deny; an action name has no space
+# docs/aws-rules.md#k-kpo: Effect is Allow or Deny; an action name has no space
 test_bad_effect_and_action if {
 	rule.deny == {finding(1, "Bad", "Statement[1].Action: \"kms: TagResource\" is not an action (expected service:Name, e.g. kms:Decrypt, or *)"), finding(1, "Bad", "Statement[1].Effect: Permit is not \"Allow\" or \"Deny\"")} with input as {
 		"Version": "2012-10-17",

@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# I-PRIN
+# docs/aws-rules.md#i-prin
 test_bad_principals if {
 	rule.deny == {finding(1, "Bad", "Statement[1] \"Bad\": Principal \"AIDAJQABLZS4A3QDU576Q\" is an IAM unique id: the principal it named was deleted, so the statement matches nobody"), finding(1, "Bad", "Statement[1] \"Bad\": Principal \"arn:aws:iam::111122223333:group/Admins\" is an IAM group: groups cannot be principals"), finding(1, "Bad", "Statement[1] \"Bad\": Principal \"arn:aws:iam::111122223333:role/*\" has a partial wildcard: AWS accepts \"*\" only as the whole principal"), finding(1, "Bad", "Statement[1] \"Bad\": Principal \"foo\" is not an account id or the ARN of an account, user, role, assumed-role session or federated user"), finding(1, "Bad", "Statement[1] \"Bad\": Principal Federated has no meaning in a key policy (only AWS and Service principals call KMS)"), finding(1, "Bad", "Statement[1] \"Bad\": Principal service \"logs.*.amazonaws.com\" is not a service principal (SERVICE.amazonaws.com or SERVICE.REGION.amazonaws.com, without wildcards)")} with input as {
 		"Version": "2012-10-17",

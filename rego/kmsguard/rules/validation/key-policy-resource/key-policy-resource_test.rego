@@ -40,7 +40,7 @@ test_not_the_key if {
 	}
 }
 
-# S-CT uses the key ARN; peers misfire on Resource *
+# docs/aws-rules.md#s-ct uses the key ARN; peers misfire on Resource *
 test_star_and_key_patterns if {
 	rule.deny == set() with input as {
 		"policy": {

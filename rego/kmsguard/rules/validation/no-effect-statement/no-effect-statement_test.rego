@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# T27
+# docs/aws-rules.md#t27
 test_missing_elements if {
 	rule.deny == {finding(1, "NoResource", "Statement[1] \"NoResource\" has no Resource: it never applies to a request"), finding(2, null, "Statement[2] has no Action and no Resource: it never applies to a request")} with input as {
 		"Version": "2012-10-17",

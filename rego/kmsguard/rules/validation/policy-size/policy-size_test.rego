@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# K-KPO: 32 KB
+# docs/aws-rules.md#k-kpo: 32 KB
 test_too_large if {
 	rule.deny == {document_finding("the key policy is 43058 characters long even written compactly; KMS accepts at most 32768")} with input as {
 		"Version": "2012-10-17",

@@ -8,7 +8,7 @@ finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
 document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-# I-VAR: without Version 2012-10-17 variables are literal
+# docs/aws-rules.md#i-var: without Version 2012-10-17 variables are literal
 test_no_version_with_variables if {
 	rule.warn == {document_finding("the policy has no Version, so the 2008-10-17 policy language applies: its ${...} policy variables are literal text; add \"Version\": \"2012-10-17\"")} with input as {
 		"Statement": [

@@ -51,7 +51,7 @@ test_deny_unknown if {
 	}
 }
 
-# T24
+# docs/aws-rules.md#t24
 test_case_insensitive if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",
