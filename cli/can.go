@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -153,15 +151,7 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 		err = report.WriteJSON(stdout, report.SchemaCan, ans, "")
 	default:
 		if ans.Error == "" {
-			width := textwrap.Width(stdout)
-			if defaulted {
-				line := fmt.Sprintf("Resource: %s (no --resource: a key in the principal's account)", q["resource"])
-				fmt.Fprintln(stdout, textwrap.Indent(line, "", "    ", width))
-			}
-			err = writeAnswerText(stdout, q, ans, width)
-			if err == nil && explain != nil {
-				err = writeExplainText(stdout, explain, width)
-			}
+			err = report.DecisionText(stdout, q, ans, report.DecisionOptions{Defaulted: defaulted, Explain: explain, Width: textwrap.Width(stdout)})
 		}
 	}
 	if err != nil {
@@ -460,6 +450,3 @@ func contextValue(key, raw string, multi bool) (any, error) {
 	}
 	return raw, nil
 }
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,10 +1,12 @@
-package cli
+package report
 
 import (
 	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,15 +14,43 @@ import (
 	"github.com/kmsguard/kmsguard/runner"
 )
 
-// writeAnswerText writes a decision (not an error answer) for people, its
-// lines wrapped to width columns (0: not wrapped):
+// DecisionOptions say what a decision's text shows.
+type DecisionOptions struct {
+	// Defaulted says the resource was not given: a key in the principal's
+	// account stands for it, and a first line says so.
+	Defaulted bool
+	// Explain is the explanation (data.kmsguard.authz.explain) to show
+	// after the answer; nil for none.
+	Explain map[string]any
+	// Width wraps lines and fits tables to this many columns; 0 does not.
+	Width int
+}
+
+// DecisionText writes the answer to the question q (not an error answer)
+// for people, the explanation after it when there is one:
 //
 //	Allowed: arn:aws:iam::111122223333:user/alice may call kms:Decrypt on
 //	    arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
 //	  because:
 //	    key policy Statement[0] "Enable IAM User Permissions" (Allow)
-func writeAnswerText(w io.Writer, q map[string]any, a *runner.Answer, width int) error {
+func DecisionText(w io.Writer, q map[string]any, a *runner.Answer, opt DecisionOptions) error {
 	bw := bufio.NewWriter(w)
+	width := opt.Width
+	if opt.Defaulted {
+		line := fmt.Sprintf("Resource: %s (no --resource: a key in the principal's account)", q["resource"])
+		fmt.Fprintln(bw, textwrap.Indent(line, "", "    ", width))
+	}
+	writeAnswer(bw, q, a, width)
+	if opt.Explain != nil {
+		if err := writeExplain(bw, opt.Explain, width); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// writeAnswer writes the decision, its lines wrapped to width columns.
+func writeAnswer(bw *bufio.Writer, q map[string]any, a *runner.Answer, width int) {
 	subject := fmt.Sprintf("%v may call %v on %v", q["principal"], q["action"], q["resource"])
 	notSubject := fmt.Sprintf("%v may not call %v on %v", q["principal"], q["action"], q["resource"])
 	head := func(s string) { fmt.Fprintln(bw, textwrap.Indent(s, "", "    ", width)) }
@@ -43,7 +73,6 @@ func writeAnswerText(w io.Writer, q map[string]any, a *runner.Answer, width int)
 			fmt.Fprintln(bw, "  no statement or grant allows it")
 		}
 	}
-	return bw.Flush()
 }
 
 func writeReasons(w io.Writer, title string, rs []runner.Reason, item func(string)) {
@@ -52,12 +81,12 @@ func writeReasons(w io.Writer, title string, rs []runner.Reason, item func(strin
 	}
 	fmt.Fprintf(w, "  %s:\n", title)
 	for _, r := range rs {
-		item(reasonText(r))
+		item(answerReason(r))
 	}
 }
 
-// reasonText describes one reason: `identity policy #0 Statement[1] "Sid" (Allow)`.
-func reasonText(r runner.Reason) string {
+// answerReason describes one reason of an answer: `identity policy #0 Statement[1] "Sid" (Allow)`.
+func answerReason(r runner.Reason) string {
 	var b strings.Builder
 	b.WriteString(policyLabel(r.Policy, r.Level, r.Index, r.GrantID))
 	if r.Statement != nil {
@@ -109,13 +138,12 @@ func policyLabel(policy string, level, index *int, grantID string) string {
 	return b.String()
 }
 
-// writeExplainText writes the statements and grants of an explanation
+// writeExplain writes the statements and grants of an explanation
 // (data.kmsguard.authz.explain) as tables fit to width columns (0: not
 // wrapped): for each, whether it applies and which of its parts did not
 // match the request. Missing fields show as "-"; top-level fields it does
 // not know are printed as JSON.
-func writeExplainText(w io.Writer, explain map[string]any, width int) error {
-	bw := bufio.NewWriter(w)
+func writeExplain(bw *bufio.Writer, explain map[string]any, width int) error {
 	var failed []string
 	table := func(rows [][]string, wrap []bool) {
 		for _, line := range textwrap.Table(rows, wrap, "  ", width) {
@@ -168,7 +196,7 @@ func writeExplainText(w io.Writer, explain map[string]any, width int) error {
 		}
 		table(rows, []bool{true, false, true})
 	}
-	for _, k := range sortedKeys(explain) {
+	for _, k := range slices.Sorted(maps.Keys(explain)) {
 		switch k {
 		case "decision", "statements", "grants":
 			continue
@@ -179,7 +207,7 @@ func writeExplainText(w io.Writer, explain map[string]any, width int) error {
 		}
 		fmt.Fprintf(bw, "\n%s: %s\n", k, j)
 	}
-	return bw.Flush()
+	return nil
 }
 
 // notMatched names the parts of a statement or grant (m's boolean fields)
