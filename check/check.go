@@ -44,6 +44,9 @@ type Options struct {
 	Kind string
 	// Severity drops findings below it after configuration ("" keeps all).
 	Severity string
+	// Skip names rules left out of the run (--skip), as a disabled rule of
+	// the configuration is: the lint entry point does not run them.
+	Skip []string
 	// Workers is the number of files evaluated at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
@@ -447,10 +450,22 @@ func lintInput(d *parse.Document, opt *Options) map[string]any {
 	if d.KeyARN != "" {
 		in["key_arn"] = d.KeyARN
 	}
+	cfg := map[string]any{}
 	if opt.Config != nil {
-		if cfg := opt.Config.lintConfig(d); len(cfg) > 0 {
-			in["config"] = cfg
+		cfg = opt.Config.lintConfig(d)
+	}
+	if len(opt.Skip) > 0 {
+		rules, _ := cfg["rules"].(map[string]any)
+		if rules == nil {
+			rules = map[string]any{}
 		}
+		for _, id := range opt.Skip {
+			rules[id] = map[string]any{"disabled": true}
+		}
+		cfg["rules"] = rules
+	}
+	if len(cfg) > 0 {
+		in["config"] = cfg
 	}
 	return in
 }

@@ -273,3 +273,37 @@ suppressions:
 		t.Errorf("--severity high: %d findings, want 2", len(res.Findings))
 	}
 }
+
+// --skip reaches the lint entry point as disabled rules, next to the
+// configuration's own.
+func TestRunSkip(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"p.json": publicPolicy})
+	chdir(t, dir)
+	cfg, err := ParseConfig(".kmsguard.yaml", []byte("rules:\n  KMS007: {severity: medium}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		cfg  *Config
+		want map[string]any
+	}{
+		{"without configuration", nil, map[string]any{"KMS003": map[string]any{"disabled": true}}},
+		{"with configuration", cfg, map[string]any{"KMS003": map[string]any{"disabled": true}, "KMS007": map[string]any{"severity": "medium"}}},
+	} {
+		l := &fakeLinter{}
+		res, err := Run(context.Background(), l, []string{"p.json"}, Options{Config: tt.cfg, Skip: []string{"KMS003"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.inputs[0]["config"].(map[string]any)["rules"]; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: config.rules %v, want %v", tt.name, got, tt.want)
+		}
+		for _, f := range res.Findings {
+			if f.ID == "KMS003" {
+				t.Errorf("%s: a skipped rule reported %+v", tt.name, f)
+			}
+		}
+	}
+}
