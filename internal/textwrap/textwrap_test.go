@@ -58,31 +58,40 @@ func TestTable(t *testing.T) {
 		{"grant #0 id 0c237476b39f", "-", "no"},
 	}
 	wrap := []bool{true, true, false}
-	got := Table(rows, wrap, "  ", 0)
-	want := []string{
-		"  STATEMENT                 SID                          APPLIES",
-		"  key policy Statement[0]   Enable IAM User Permissions  yes",
-		"  grant #0 id 0c237476b39f  -                            no",
+	tests := []struct {
+		width int
+		want  []string
+	}{
+		{0, []string{
+			"  STATEMENT                 SID                          APPLIES",
+			"  key policy Statement[0]   Enable IAM User Permissions  yes",
+			"  grant #0 id 0c237476b39f  -                            no",
+		}},
+		{40, []string{
+			"  STATEMENT      SID             APPLIES",
+			"  key policy     Enable IAM      yes",
+			"  Statement[0]   User",
+			"                 Permissions",
+			"  grant #0 id    -               no",
+			"  0c237476b39f",
+		}},
+		// Too narrow for the columns: they stop at their minimum (the
+		// header's width, at least 8) and cut words.
+		{20, []string{
+			"  STATEMENT  SID       APPLIES",
+			"  key        Enable    yes",
+			"  policy     IAM User",
+			"  Statement  Permissi",
+			"  [0]        ons",
+			"  grant #0   -         no",
+			"  id",
+			"  0c237476b",
+			"  39f",
+		}},
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Table(width 0) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	got = Table(rows, wrap, "  ", 40)
-	want = []string{
-		"  STATEMENT      SID             APPLIES",
-		"  key policy     Enable IAM      yes",
-		"  Statement[0]   User",
-		"                 Permissions",
-		"  grant #0 id    -               no",
-		"  0c237476b39f",
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Table(width 40) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	// Too narrow for the columns: they stop at their minimum and cut words.
-	got = Table(rows, wrap, "  ", 20)
-	if got[0] != "  STATEMENT  SID       APPLIES" || got[5] != "  grant #0   -         no" || got[6] != "  id" ||
-		got[7] != "  0c237476b" || got[8] != "  39f" {
-		t.Errorf("Table(width 20) =\n%s", strings.Join(got, "\n"))
+	for _, tt := range tests {
+		if got := Table(rows, wrap, "  ", tt.width); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Table(width %d) =\n%s\nwant\n%s", tt.width, strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+		}
 	}
 }

@@ -7,7 +7,7 @@ import data.kmsguard.iam.pattern
 
 # The catalogue's actions grouped as the rules need them. They are literal
 # tables because OPA would otherwise derive them again for every document;
-# lint_test.rego checks that each equals what data.kmsguard.catalog gives
+# facts_test.rego checks that each equals what data.kmsguard.catalog gives
 # (see the *_from_catalog rules below).
 all_actions := {
 	"cancelkeydeletion", "connectcustomkeystore", "createalias", "createcustomkeystore", "creategrant", "createkey", "decrypt", "deletealias", "deletecustomkeystore", "deleteimportedkeymaterial", "derivesharedsecret", "describecustomkeystores", "describekey", "disablekey", "disablekeyrotation", "disconnectcustomkeystore", "enablekey", "enablekeyrotation", "encrypt", "generatedatakey", "generatedatakeypair", "generatedatakeypairwithoutplaintext", "generatedatakeywithoutplaintext", "generatemac", "generaterandom", "getkeylastusage", "getkeypolicy", "getkeyrotationstatus", "getparametersforimport", "getpublickey", "importkeymaterial", "listaliases", "listgrants", "listkeypolicies", "listkeyrotations", "listkeys", "listresourcetags", "listretirablegrants", "putkeypolicy", "reencryptfrom", "reencryptto", "replicatekey", "retiregrant", "revokegrant", "rotatekeyondemand", "schedulekeydeletion", "sign", "synchronizemultiregionkey", "tagresource", "untagresource", "updatealias", "updatecustomkeystore", "updatekeydescription", "updateprimaryregion", "verify", "verifymac",
