@@ -23,24 +23,45 @@ import data.kmsguard.lint.facts
 # entrypoint: true
 findings := [f | some entry in sort(_keyed_findings); f := entry[3]]
 
-# A disabled rule is left out before its deny and warn are evaluated: the
-# entry point reads only its metadata (the rule's id) first.
 _keyed_findings contains [_sort_key(f), f.id, f.msg, f] if {
-	some category, name
-	_on(data.kmsguard.rules[category][name].metadata.id)
-	some raw in data.kmsguard.rules[category][name].deny
+	some raw in _rule_findings
 	f := _configured(raw)
 }
 
-_keyed_findings contains [_sort_key(f), f.id, f.msg, f] if {
+# _rule_findings: the deny and warn of every rule, or, when config.rules
+# disables some, of every other rule: a disabled rule is left out before
+# its deny and warn are evaluated (the entry point reads only its metadata,
+# the rule's id, first). Without disabled rules no metadata is read.
+_rule_findings contains f if {
+	count(_disabled) == 0
 	some category, name
-	_on(data.kmsguard.rules[category][name].metadata.id)
-	some raw in data.kmsguard.rules[category][name].warn
-	f := _configured(raw)
+	some f in data.kmsguard.rules[category][name].deny
 }
 
-# _on(id): config.rules does not disable the rule.
-_on(id) if not facts.config.rules[id].disabled == true
+_rule_findings contains f if {
+	count(_disabled) == 0
+	some category, name
+	some f in data.kmsguard.rules[category][name].warn
+}
+
+_rule_findings contains f if {
+	count(_disabled) > 0
+	some category, name
+	id := data.kmsguard.rules[category][name].metadata.id
+	not id in _disabled
+	some f in data.kmsguard.rules[category][name].deny
+}
+
+_rule_findings contains f if {
+	count(_disabled) > 0
+	some category, name
+	id := data.kmsguard.rules[category][name].metadata.id
+	not id in _disabled
+	some f in data.kmsguard.rules[category][name].warn
+}
+
+# _disabled: the ids config.rules disables.
+_disabled := {id | some id, r in facts.config.rules; r.disabled == true}
 
 # _configured(f): the finding with the severity config.rules gives its rule.
 _configured(f) := object.union(f, {"severity": s}) if {

@@ -202,9 +202,21 @@ _iam_only_key("kms:resourcealiases")
 # Undefined for keys every key action can carry (key-property keys such as
 # kms:KeySpec) and for keys the catalogue ties to no action (global keys):
 # a condition on them is never judged absent.
-_present_for(k) := p if {
-	p := _carriers[_catalog_key(k)]
-	count(key_actions - p) > 0
+_present_for(k) := _present[k]
+
+# _present[k]: _present_for, for the condition keys of the document (the
+# only keys it is asked about), built once per document from the catalogue.
+_present[k] := carriers if {
+	some k in _document_keys
+	ck := _catalog_key(k)
+	carriers := {a | some a, info in catalog.actions; ck in info.condition_keys}
+	count(carriers) > 0
+	count(key_actions - carriers) > 0
+}
+
+_document_keys contains c.key if {
+	some i
+	some c in at[i].conditions
 }
 
 _catalog_key(k) := k if catalog.condition_keys.types[k]
@@ -213,12 +225,6 @@ _catalog_key(k) := prefix if {
 	not catalog.condition_keys.types[k]
 	some prefix, _ in catalog.condition_keys.prefixes
 	startswith(k, prefix)
-}
-
-# _carriers[k]: the actions whose condition_keys list key (or prefix) k.
-_carriers[k] contains a if {
-	some a, info in catalog.actions
-	some k in info.condition_keys
 }
 
 # ---- operator families ----------------------------------------------------------------
