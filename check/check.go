@@ -44,6 +44,9 @@ type Options struct {
 	Kind string
 	// Severity drops findings below it after configuration ("" keeps all).
 	Severity string
+	// Skip names rules left out of the run (--skip), as a disabled rule of
+	// the configuration is: the lint entry point does not run them.
+	Skip []string
 	// Workers is the number of files evaluated at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
@@ -415,8 +418,8 @@ func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options
 		if f.Statement != nil {
 			fd.Line = d.StatementLine(*f.Statement)
 		}
-		if opt.Config != nil && !opt.Config.apply(&fd) {
-			continue
+		if opt.Config != nil {
+			opt.Config.suppress(&fd)
 		}
 		if fd.Suppressed == nil {
 			for _, s := range d.Skips {
@@ -447,10 +450,22 @@ func lintInput(d *parse.Document, opt *Options) map[string]any {
 	if d.KeyARN != "" {
 		in["key_arn"] = d.KeyARN
 	}
+	cfg := map[string]any{}
 	if opt.Config != nil {
-		if cfg := opt.Config.lintConfig(d); len(cfg) > 0 {
-			in["config"] = cfg
+		cfg = opt.Config.lintConfig(d)
+	}
+	if len(opt.Skip) > 0 {
+		rules, _ := cfg["rules"].(map[string]any)
+		if rules == nil {
+			rules = map[string]any{}
 		}
+		for _, id := range opt.Skip {
+			rules[id] = map[string]any{"disabled": true}
+		}
+		cfg["rules"] = rules
+	}
+	if len(cfg) > 0 {
+		in["config"] = cfg
 	}
 	return in
 }
@@ -487,20 +502,35 @@ func (c *Config) lintConfig(d *parse.Document) map[string]any {
 	if account != "" {
 		out["account"] = account
 	}
+	if rules := c.lintRules(); len(rules) > 0 {
+		out["rules"] = rules
+	}
 	return out
 }
 
-// apply applies the rule changes and suppressions to a finding; false means
-// the finding's rule is disabled.
-func (c *Config) apply(f *Finding) bool {
-	if rc, ok := c.Rules[f.ID]; ok {
+// lintRules is the "rules" of the config the entry point applies before the
+// rules run: the rules to leave out and the severities to change, by id.
+func (c *Config) lintRules() map[string]any {
+	out := map[string]any{}
+	for id, rc := range c.Rules {
+		r := map[string]any{}
 		if rc.Disabled {
-			return false
+			r["disabled"] = true
 		}
 		if rc.Severity != "" {
-			f.Severity = rc.Severity
+			r["severity"] = rc.Severity
+		}
+		if len(r) > 0 {
+			out[id] = r
 		}
 	}
+	return out
+}
+
+// suppress marks a finding that a suppression of the configuration accepts.
+// Disabled rules and changed severities are not applied here: the lint
+// entry point applies them (config.rules, docs/lint-format.md).
+func (c *Config) suppress(f *Finding) {
 	file := c.relFile(f.File)
 	for _, s := range c.Suppressions {
 		if s.Rule != f.ID || (s.file != nil && !s.file.matchFile(file)) || (s.Sid != "" && s.Sid != f.Sid) {
@@ -509,7 +539,6 @@ func (c *Config) apply(f *Finding) bool {
 		f.Suppressed = &Suppressed{Reason: s.Reason, Config: fmt.Sprintf("%s:%d", c.File, s.Line)}
 		break
 	}
-	return true
 }
 
 func uniq(in []string) []string {

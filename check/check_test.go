@@ -49,7 +49,27 @@ func (l *fakeLinter) Lint(_ context.Context, input ast.Value) ([]runner.Finding,
 			out = append(out, runner.Finding{ID: "KMS007", Name: "wide", Severity: "low", Msg: "wide", Statement: &idx, Sid: sid})
 		}
 	}
-	return out, nil
+	return applyRules(out, in), nil
+}
+
+// applyRules does what the lint entry point does with config.rules
+// (docs/lint-format.md): disabled rules report nothing, and severities
+// change.
+func applyRules(fs []runner.Finding, in map[string]any) []runner.Finding {
+	cfg, _ := in["config"].(map[string]any)
+	rules, _ := cfg["rules"].(map[string]any)
+	var out []runner.Finding
+	for _, f := range fs {
+		rc, _ := rules[f.ID].(map[string]any)
+		if rc["disabled"] == true {
+			continue
+		}
+		if s, ok := rc["severity"].(string); ok {
+			f.Severity = s
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func write(t *testing.T, dir string, files map[string]string) {
@@ -232,6 +252,10 @@ suppressions:
 		"admins":   []any{"arn:aws:iam::111122223333:role/Admin", "arn:aws:iam::111122223333:role/AppAdmin"},
 		"services": []any{"logs.us-east-1.amazonaws.com"},
 		"account":  "111122223333",
+		"rules": map[string]any{
+			"KMS007": map[string]any{"severity": "medium"},
+			"KMS009": map[string]any{"disabled": true},
+		},
 	}
 	if got := l.inputs[0]["config"]; !reflect.DeepEqual(got, wantCfg) {
 		t.Errorf("config of keys/app.json: %v, want %v", got, wantCfg)
@@ -247,5 +271,39 @@ suppressions:
 	}
 	if len(res.Findings) != 2 {
 		t.Errorf("--severity high: %d findings, want 2", len(res.Findings))
+	}
+}
+
+// --skip reaches the lint entry point as disabled rules, next to the
+// configuration's own.
+func TestRunSkip(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"p.json": publicPolicy})
+	chdir(t, dir)
+	cfg, err := ParseConfig(".kmsguard.yaml", []byte("rules:\n  KMS007: {severity: medium}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		cfg  *Config
+		want map[string]any
+	}{
+		{"without configuration", nil, map[string]any{"KMS003": map[string]any{"disabled": true}}},
+		{"with configuration", cfg, map[string]any{"KMS003": map[string]any{"disabled": true}, "KMS007": map[string]any{"severity": "medium"}}},
+	} {
+		l := &fakeLinter{}
+		res, err := Run(context.Background(), l, []string{"p.json"}, Options{Config: tt.cfg, Skip: []string{"KMS003"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.inputs[0]["config"].(map[string]any)["rules"]; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: config.rules %v, want %v", tt.name, got, tt.want)
+		}
+		for _, f := range res.Findings {
+			if f.ID == "KMS003" {
+				t.Errorf("%s: a skipped rule reported %+v", tt.name, f)
+			}
+		}
 	}
 }

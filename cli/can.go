@@ -6,14 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/report"
@@ -154,13 +153,7 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 		err = report.WriteJSON(stdout, report.SchemaCan, ans, "")
 	default:
 		if ans.Error == "" {
-			if defaulted {
-				fmt.Fprintf(stdout, "Resource: %s (no --resource: a key in the principal's account)\n", q["resource"])
-			}
-			err = writeAnswerText(stdout, q, ans)
-			if err == nil && explain != nil {
-				err = writeExplainText(stdout, explain)
-			}
+			err = report.DecisionText(stdout, q, ans, report.DecisionOptions{Defaulted: defaulted, Explain: explain, Width: textwrap.Width(stdout)})
 		}
 	}
 	if err != nil {
@@ -453,6 +446,3 @@ func contextValue(key, raw string, multi bool) (any, error) {
 	}
 	return raw, nil
 }
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

@@ -196,34 +196,25 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 			return inputError(err)
 		}
 	}
-	skip := map[string]bool{}
+	var skip []string
 	for _, id := range p.Skip {
 		id = strings.TrimSpace(id)
 		if !ids[id] {
 			return inputErrorf("--skip: no rule %q (kmsguard rules lists them)", id)
 		}
-		skip[id] = true
+		skip = append(skip, id)
 	}
 	paths, err := expandGlobs(p.Paths)
 	if err != nil {
 		return err
 	}
-	opts := check.Options{Config: cfg, Kind: p.Kind, Severity: p.Severity, Stdin: stdin}
+	opts := check.Options{Config: cfg, Kind: p.Kind, Severity: p.Severity, Skip: skip, Stdin: stdin}
 	if p.Progress {
 		opts.Progress = progress(stderr)
 	}
 	res, err := check.Run(ctx, r, paths, opts)
 	if err != nil {
 		return inputError(err)
-	}
-	if len(skip) > 0 {
-		kept := res.Findings[:0]
-		for _, f := range res.Findings {
-			if !skip[f.ID] {
-				kept = append(kept, f)
-			}
-		}
-		res.Findings = kept
 	}
 	if p.Verbose {
 		for _, s := range res.Skips {
@@ -334,12 +325,10 @@ func checkOutputs(formats []string, output string) ([]checkOutput, error) {
 
 // writeCheckOutput writes one report; files are replaced whole.
 func writeCheckOutput(o checkOutput, p checkParams, res *check.Result, rules []runner.Rule, stdout io.Writer) error {
-	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules}
+	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules, Width: textwrap.DefaultWidth}
 	if o.file == "" {
 		opt.Color = useColor(p, stdout)
-		if textwrap.IsTerminal(stdout) {
-			opt.Width = textwrap.Width(stdout)
-		}
+		opt.Width = textwrap.Width(stdout)
 		if err := report.Write(stdout, o.format, res, opt); err != nil {
 			return inputError(fmt.Errorf("writing the report: %w", err))
 		}

@@ -1,7 +1,10 @@
-// Package report renders the result of `kmsguard check` (package check) in
-// the output formats: text for people, json, sarif (code scanning), junit
-// (CI test reports) and github (workflow annotations). One file per format;
-// each writer takes the result, the options and a writer, and never exits.
+// Package report renders what the commands answer. The result of `kmsguard
+// check` (package check) in its output formats: text for people, json,
+// sarif (code scanning), junit (CI test reports) and github (workflow
+// annotations), one file per format; the rule catalog (rules.go), service
+// readiness (readiness.go) and a decision of `kmsguard can` with its
+// explanation (decision.go). Each writer takes the value, its options and a
+// writer, and never exits.
 package report
 
 import (
@@ -23,9 +26,8 @@ type Options struct {
 	FailOn string
 	// Color turns on ANSI colors in text output.
 	Color bool
-	// Width wraps the messages of text output to this many columns; 0
-	// does not wrap (output that is not a terminal: one finding, one line
-	// to grep).
+	// Width wraps the messages of text output to this many columns (the
+	// terminal's, or textwrap.DefaultWidth); 0 does not wrap.
 	Width int
 	// Version is kmsguard's version, named in SARIF output.
 	Version string

@@ -87,7 +87,7 @@ func Text(w io.Writer, res *check.Result, opt Options) error {
 		}
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, summaryLine(res.Summarize(opt.FailOn)))
+	fmt.Fprintln(bw, textwrap.Indent(summaryLine(res.Summarize(opt.FailOn)), "", "", opt.Width))
 	return bw.Flush()
 }
 

@@ -95,3 +95,82 @@ func Indent(s, first, rest string, width int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// minColumn is the narrowest a wrapped table column shrinks to (or its
+// header, if wider: headers do not wrap).
+const minColumn = 8
+
+// Table lays out rows (the header first) as columns two spaces apart, each
+// line starting with indent, within width columns: when the natural layout
+// is wider, the columns marked in wrap shrink, the widest first, and their
+// cells wrap at spaces (a word longer than its column is cut into pieces).
+// Columns not marked, and headers, keep their width. A width of zero or less does not
+// wrap. Lines carry no trailing spaces.
+func Table(rows [][]string, wrap []bool, indent string, width int) []string {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			cols[i] = max(cols[i], utf8.RuneCountInString(c))
+		}
+	}
+	total := utf8.RuneCountInString(indent) + 2*(len(cols)-1)
+	for _, c := range cols {
+		total += c
+	}
+	for width > 0 && total > width {
+		widest := -1
+		for i, c := range cols {
+			least := max(minColumn, utf8.RuneCountInString(rows[0][i]))
+			if i < len(wrap) && wrap[i] && c > least && (widest < 0 || c > cols[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		cols[widest]--
+		total--
+	}
+	var out []string
+	for _, row := range rows {
+		cells := make([][]string, len(row))
+		height := 1
+		for i, c := range row {
+			cells[i] = cutWords(Wrap(c, cols[i]), cols[i])
+			height = max(height, len(cells[i]))
+		}
+		for l := range height {
+			var b strings.Builder
+			b.WriteString(indent)
+			for i := range row {
+				var part string
+				if l < len(cells[i]) {
+					part = cells[i][l]
+				}
+				if i < len(row)-1 {
+					part += strings.Repeat(" ", cols[i]-utf8.RuneCountInString(part)+2)
+				}
+				b.WriteString(part)
+			}
+			out = append(out, strings.TrimRight(b.String(), " "))
+		}
+	}
+	return out
+}
+
+// cutWords cuts lines longer than width into pieces of width characters.
+func cutWords(lines []string, width int) []string {
+	var out []string
+	for _, line := range lines {
+		r := []rune(line)
+		for len(r) > width {
+			out = append(out, string(r[:width]))
+			r = r[width:]
+		}
+		out = append(out, string(r))
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package textwrap
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,50 @@ func TestWidth(t *testing.T) {
 	t.Setenv("COLUMNS", "20")
 	if got := Width(&b); got != minWidth {
 		t.Errorf("Width with COLUMNS=20 = %d, want the minimum %d", got, minWidth)
+	}
+}
+
+func TestTable(t *testing.T) {
+	rows := [][]string{
+		{"STATEMENT", "SID", "APPLIES"},
+		{"key policy Statement[0]", "Enable IAM User Permissions", "yes"},
+		{"grant #0 id 0c237476b39f", "-", "no"},
+	}
+	wrap := []bool{true, true, false}
+	tests := []struct {
+		width int
+		want  []string
+	}{
+		{0, []string{
+			"  STATEMENT                 SID                          APPLIES",
+			"  key policy Statement[0]   Enable IAM User Permissions  yes",
+			"  grant #0 id 0c237476b39f  -                            no",
+		}},
+		{40, []string{
+			"  STATEMENT      SID             APPLIES",
+			"  key policy     Enable IAM      yes",
+			"  Statement[0]   User",
+			"                 Permissions",
+			"  grant #0 id    -               no",
+			"  0c237476b39f",
+		}},
+		// Too narrow for the columns: they stop at their minimum (the
+		// header's width, at least 8) and cut words.
+		{20, []string{
+			"  STATEMENT  SID       APPLIES",
+			"  key        Enable    yes",
+			"  policy     IAM User",
+			"  Statement  Permissi",
+			"  [0]        ons",
+			"  grant #0   -         no",
+			"  id",
+			"  0c237476b",
+			"  39f",
+		}},
+	}
+	for _, tt := range tests {
+		if got := Table(rows, wrap, "  ", tt.width); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Table(width %d) =\n%s\nwant\n%s", tt.width, strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+		}
 	}
 }

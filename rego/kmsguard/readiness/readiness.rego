@@ -192,7 +192,7 @@ checks[service] := list if {
 	list := service_checks(service)
 }
 
-# IoT FleetWise (S-FW): the service principal, pinned by aws:SourceAccount and
+# IoT FleetWise (docs/aws-rules.md#s-fw): the service principal, pinned by aws:SourceAccount and
 # aws:SourceArn. Both of AWS's key-policy statements allow GenerateDataKey*,
 # Decrypt and DescribeKey; the minimum statement also lists the grant
 # operations, which the hardened example leaves out.
@@ -205,7 +205,7 @@ service_checks("iotfleetwise") := [check(sprintf("IoT FleetWise (iotfleetwise.am
 
 fleetwise_context := {"aws:SourceAccount": key.account, "aws:SourceArn": resource}
 
-# CloudWatch Logs log groups (S-CWL): the Regional service principal, with
+# CloudWatch Logs log groups (docs/aws-rules.md#s-cwl): the Regional service principal, with
 # the log group's ARN in the encryption context. DescribeKey carries no
 # encryption context, so AWS's own statement (conditioned on it) does not
 # allow it: not required.
@@ -226,7 +226,7 @@ logs_context(a, ec_key) := {
 	"aws:SourceArn": resource,
 } if a != "kms:DescribeKey"
 
-# CloudWatch Logs anomaly detectors (S-CWLAD): the anomaly detector's ARN in
+# CloudWatch Logs anomaly detectors (docs/aws-rules.md#s-cwlad): the anomaly detector's ARN in
 # the encryption context, under aws:logs:arn and (for the AWS Encryption SDK)
 # aws-crypto-ec:aws:logs:arn.
 service_checks("logs-anomaly-detector") := array.concat(
@@ -241,7 +241,7 @@ service_checks("logs-anomaly-detector") := array.concat(
 	],
 )
 
-# EC2 Auto Scaling with EBS encryption (S-ASG): the Auto Scaling
+# EC2 Auto Scaling with EBS encryption (docs/aws-rules.md#s-asg): the Auto Scaling
 # service-linked role uses the key through EC2 and creates grants for the
 # instances' volumes. For an Auto Scaling group in another account the key
 # policy must let that account use the key and create grants (to the
@@ -275,7 +275,7 @@ ebs_context(a) := {"kms:ViaService": ec2_service, "kms:EncryptionContext:aws:ebs
 
 ec2_service := sprintf("ec2.%s.amazonaws.com", [key.region])
 
-# CloudTrail (S-CT): the service principal, pinned by aws:SourceArn (the
+# CloudTrail (docs/aws-rules.md#s-ct): the service principal, pinned by aws:SourceArn (the
 # trail) with the trail's ARN in the encryption context; DescribeKey
 # (no encryption context); Decrypt only when the bucket uses an S3 Bucket Key.
 service_checks("cloudtrail") := [
@@ -292,7 +292,7 @@ trail_account := p[4] if {
 	regex.match(`^[0-9]{12}$`, p[4])
 } else := key.account
 
-# S3 SSE-KMS (S-S3): an IAM principal (input.principal, else the key's
+# S3 SSE-KMS (docs/aws-rules.md#s-s3): an IAM principal (input.principal, else the key's
 # account root user) uploads (GenerateDataKey) and downloads (Decrypt)
 # through S3. The question carries an identity policy that allows both, so
 # that only the key policy decides.

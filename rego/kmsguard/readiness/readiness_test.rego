@@ -17,7 +17,7 @@ failed(r) := {c.question.action | some c in r.checks; c.required; not c.ok}
 
 failed_optional(r) := {c.question.action | some c in r.checks; not c.required; not c.ok}
 
-# ---- IoT FleetWise (S-FW) --------------------------------------------------------------
+# ---- IoT FleetWise (docs/aws-rules.md#s-fw) ----------------------------------------------
 
 fleetwise_hardened := kp([root, {
 	"Sid": "Allow use of the key", "Effect": "Allow", "Principal": {"Service": "iotfleetwise.amazonaws.com"},
@@ -51,7 +51,7 @@ test_fleetwise_wrong_account if {
 	failed(r) == {"kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"}
 }
 
-# T39: the default policy does not cover service principals.
+# docs/aws-rules.md#t39: the default policy does not cover service principals.
 test_fleetwise_default_policy if {
 	r := report("iotfleetwise", kp([root]))
 	not r.ready
@@ -61,7 +61,7 @@ test_fleetwise_default_policy if {
 	}
 }
 
-# ---- CloudWatch Logs (S-CWL, S-CWLAD) ------------------------------------------------
+# ---- CloudWatch Logs (docs/aws-rules.md#s-cwl, docs/aws-rules.md#s-cwlad) ----------------
 
 logs_policy := kp([root, {
 	"Effect": "Allow", "Principal": {"Service": "logs.us-west-2.amazonaws.com"},
@@ -106,14 +106,14 @@ test_anomaly_detector_ready if {
 	failed_optional(r) == {"kms:DescribeKey"}
 }
 
-# T63: logs.amazonaws.com is not the Regional principal CloudWatch Logs uses.
+# docs/aws-rules.md#t63: logs.amazonaws.com is not the Regional principal CloudWatch Logs uses.
 test_logs_global_principal_not_ready if {
 	policy := kp([root, {"Effect": "Allow", "Principal": {"Service": "logs.amazonaws.com"}, "Action": "kms:*", "Resource": "*"}])
 	r := report("logs", policy)
 	not r.ready
 }
 
-# ---- EC2 Auto Scaling (S-ASG) --------------------------------------------------------
+# ---- EC2 Auto Scaling (docs/aws-rules.md#s-asg) ------------------------------------------
 
 slr := "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 
@@ -158,7 +158,7 @@ test_autoscaling_cross_account_without_grant if {
 	failed(r) == {"kms:CreateGrant"}
 }
 
-# ---- CloudTrail (S-CT) -------------------------------------------------------------------
+# ---- CloudTrail (docs/aws-rules.md#s-ct) -------------------------------------------------
 
 trail := "arn:aws:cloudtrail:us-west-2:111122223333:trail/finance"
 
@@ -189,7 +189,7 @@ test_cloudtrail_ready if {
 	failed_optional(r) == {"kms:Decrypt"}
 }
 
-# Another trail (T37).
+# Another trail (docs/aws-rules.md#t37).
 test_cloudtrail_other_trail if {
 	r := readiness.report with input as {"service": "cloudtrail", "policy": trail_policy, "key_arn": key_arn, "resource": "arn:aws:cloudtrail:us-west-2:111122223333:trail/other"}
 	not r.ready
@@ -202,7 +202,7 @@ test_cloudtrail_without_describe if {
 	failed(r) == {"kms:DescribeKey"}
 }
 
-# ---- S3 (S-S3) -----------------------------------------------------------------------------
+# ---- S3 (docs/aws-rules.md#s-s3) ---------------------------------------------------------------------------
 
 test_s3_default_policy if {
 	r := report("s3", kp([root]))
@@ -227,7 +227,7 @@ test_s3_named_role if {
 	r.ready
 }
 
-# ---- errors ----------------------------------------------------------------------------------
+# ---- errors ------------------------------------------------------------------------------
 
 test_errors if {
 	readiness.report == {"service": "ebs", "error": "key_arn: missing or not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID); service: must be one of autoscaling-ebs, cloudtrail, iotfleetwise, logs, logs-anomaly-detector, s3"} with input as {"service": "ebs", "policy": {}}

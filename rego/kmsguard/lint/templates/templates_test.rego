@@ -1,6 +1,6 @@
 package kmsguard.rules_templates_test
 
-import data.kmsguard.lint
+import data.kmsguard.lint.extract
 import data.kmsguard.rules.validation["invalid-policy"] as invalid
 import data.kmsguard.rules_templates as templates
 
@@ -26,7 +26,7 @@ test_rules_silent_on_template if {
 }
 
 test_extracted_policy if {
-	lint.documents == {{
+	extract.documents == {{
 		"input": {"kind": "key_policy", "policy": {
 			"Version": "2012-10-17",
 			"Statement": [
@@ -47,7 +47,7 @@ test_findings_of_extracted_policy if {
 
 # A plan: the planned policy of an aws_kms_key, with its ARN.
 test_plan if {
-	lint.documents == {{
+	extract.documents == {{
 		"input": {"kind": "key_policy", "key_arn": "arn:aws:kms:us-east-1:111122223333:key/k", "policy": {"Statement": []}},
 		"where": "aws_kms_key.k.policy",
 		"resource": "aws_kms_key.k",

@@ -1,30 +1,14 @@
 package kmsguard.rules.access["not-principal-allow_test"]
 
 import data.kmsguard.rules.access["not-principal-allow"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS016",
-	"name": "not-principal-allow",
-	"title": "Allow statement with NotPrincipal",
-	"severity": "medium",
-	"category": "access",
-	"description": "NotPrincipal with Effect Allow gives the statement's permissions to every principal except the ones listed, in every account, anonymous callers included. AWS no longer supports the combination and recommends Principal \"*\" with an aws:PrincipalArn condition instead.",
-	"remediation": "Name the principals in Principal, or use Principal \"*\" with a positive condition such as \"ArnEquals\": {\"aws:PrincipalArn\": [...]}.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# I-NOTPRIN
+# docs/aws-rules.md#i-notprin
 test_allow_not_principal if {
 	rule.deny == {finding(1, "AllButBob", "Statement[1] \"AllButBob\" uses NotPrincipal with Allow: it gives kms:Decrypt to every principal not listed, in every account")} with input as {
 		"Version": "2012-10-17",
@@ -51,7 +35,7 @@ test_allow_not_principal if {
 	}
 }
 
-# T45
+# docs/aws-rules.md#t45
 test_deny_not_principal if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

@@ -36,13 +36,18 @@
 package kmsguard.rules.access["separation-of-duties"]
 
 import data.kmsguard.iam.principal
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), at, msg) if {
-	lint.key_policy
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, at, msg) if {
+	facts.key_policy
 	some g, stmts in identities
-	candidate_use := {a | some i in stmts; some a in lint.use_side(lint.facts[i])}
-	candidate_admin := {a | some i in stmts; some a in lint.admin_side(lint.facts[i])}
+	candidate_use := {a | some i in stmts; some a in facts.use_side(facts.at[i])}
+	candidate_admin := {a | some i in stmts; some a in facts.admin_side(facts.at[i])}
 	count(candidate_use) > 0
 	count(candidate_admin) > 0
 	use := kept(g, stmts, candidate_use)
@@ -51,29 +56,29 @@ deny contains lint.finding(rego.metadata.chain(), at, msg) if {
 	count(admin) > 0
 	at := conflict_at(stmts)
 	names := sort(written[g])
-	msg := sprintf("%s gives %s%s key administration (%s) and use of the key (%s)%s", [lint.label(at), names[0], also(names), lint.names(admin), use_text(use), through(stmts)])
+	msg := sprintf("%s gives %s%s key administration (%s) and use of the key (%s)%s", [facts.label(at), names[0], also(names), facts.names(admin), use_text(use), through(stmts)])
 }
 
-deny contains lint.finding(rego.metadata.chain(), at, msg) if {
-	lint.identity_policy
-	stmts := {i | some i in lint.allows; lint.covers_keys(lint.facts[i])}
-	use := {a | some i in stmts; some a in lint.use_side(lint.facts[i])}
-	admin := {a | some i in stmts; some a in lint.admin_side(lint.facts[i])}
+deny contains finding.new(metadata, at, msg) if {
+	facts.identity_policy
+	stmts := {i | some i in facts.allows; facts.covers_keys(facts.at[i])}
+	use := {a | some i in stmts; some a in facts.use_side(facts.at[i])}
+	admin := {a | some i in stmts; some a in facts.admin_side(facts.at[i])}
 	count(use) > 0
 	count(admin) > 0
 	at := conflict_at(stmts)
-	msg := sprintf("%s: the policy gives the identity it is attached to key administration (%s) and use of keys (%s)%s", [lint.label(at), lint.names(admin), use_text(use), through(stmts)])
+	msg := sprintf("%s: the policy gives the identity it is attached to key administration (%s) and use of keys (%s)%s", [facts.label(at), facts.names(admin), use_text(use), through(stmts)])
 }
 
 # conflict_at: the statement at which, reading in order, the principal has
 # both kinds of permissions.
-conflict_at(stmts) := max([first({i | some i in stmts; count(lint.use_side(lint.facts[i])) > 0}), first({i | some i in stmts; count(lint.admin_side(lint.facts[i])) > 0})])
+conflict_at(stmts) := max([first({i | some i in stmts; count(facts.use_side(facts.at[i])) > 0}), first({i | some i in stmts; count(facts.admin_side(facts.at[i])) > 0})])
 
 first(s) := min(s)
 
 use_text(use) := "through grants it can create for itself with kms:CreateGrant" if {
 	use == {"creategrant"}
-} else := lint.names(use)
+} else := facts.names(use)
 
 through(stmts) := sprintf(" (statements %s)", [concat(", ", [format_int(i, 10) | some i in sort(stmts)])]) if {
 	count(stmts) > 1
@@ -84,26 +89,26 @@ through(stmts) := sprintf(" (statements %s)", [concat(", ", [format_int(i, 10) |
 # role and its sessions are one identity (aws:PrincipalArn is the role ARN
 # for a role session), grouped by account and role name.
 identities[group(e)] contains i if {
-	some i in lint.live_allows
-	some e in lint.facts[i].aws
+	some i in facts.live_allows
+	some e in facts.at[i].aws
 	identity(e)
 }
 
 identities[group(e)] contains i if {
-	some i in lint.live_allows
-	some e in condition_identities(lint.facts[i])
+	some i in facts.live_allows
+	some e in condition_identities(facts.at[i])
 }
 
 # written[g]: the principals as the policy writes them for identity g.
 written[group(e)] contains e.value if {
-	some i in lint.live_allows
-	some e in lint.facts[i].aws
+	some i in facts.live_allows
+	some e in facts.at[i].aws
 	identity(e)
 }
 
 written[group(e)] contains e.value if {
-	some i in lint.live_allows
-	some e in condition_identities(lint.facts[i])
+	some i in facts.live_allows
+	some e in condition_identities(facts.at[i])
 }
 
 identity(e) if {
@@ -115,10 +120,10 @@ condition_identities(f) := {e |
 	f.any
 	some c in f.conditions
 	c.key == "aws:principalarn"
-	lint.positive(c)
+	facts.positive(c)
 	some v in c.values
-	lint.concrete(v)
-	e := lint.classify(v)
+	facts.concrete(v)
+	e := facts.classify(v)
 	e.kind in {"user", "role"}
 	not e.service_linked
 }
@@ -147,25 +152,25 @@ kept(g, stmts, acts) := acts if {
 }
 
 denied_actions contains a if {
-	some i in lint.denies
-	some a in lint.facts[i].actions
+	some i in facts.denies
+	some a in facts.at[i].actions
 }
 
 asked_allows(g, stmts, a) if {
 	p := asker(g)
 	some i in stmts
-	a in lint.facts[i].actions
-	base := lint.satisfying_context(lint.facts[i], a)
-	some ctx in {base, object.union(base, lint.escape_context(a))}
-	lint.engine_allows(p, a, ctx, iam_allow(p))
+	a in facts.at[i].actions
+	base := facts.satisfying_context(facts.at[i], a)
+	some ctx in {base, object.union(base, facts.escape_context(a))}
+	facts.engine_allows(p, a, ctx, iam_allow(p))
 }
 
 # asker(g): the principal asked about: a session when the policy names one
 # (it gets both its role's and its own statements), otherwise the role or
 # user.
-asker(g) := min({v | some v in written[g]; lint.classify(v).kind == "session"}) if {
+asker(g) := min({v | some v in written[g]; facts.classify(v).kind == "session"}) if {
 	some v in written[g]
-	lint.classify(v).kind == "session"
+	facts.classify(v).kind == "session"
 } else := min(written[g])
 
 # A principal of another account needs its own account's IAM permission too,
@@ -174,5 +179,5 @@ iam_allow(p) := {"identity_policies": [{
 	"Version": "2012-10-17",
 	"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}],
 }]} if {
-	lint.external(lint.classify(p))
+	facts.external(facts.classify(p))
 } else := {}

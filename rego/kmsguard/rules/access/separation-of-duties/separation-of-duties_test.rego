@@ -1,31 +1,14 @@
 package kmsguard.rules.access["separation-of-duties_test"]
 
 import data.kmsguard.rules.access["separation-of-duties"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS006",
-	"name": "separation-of-duties",
-	"title": "One principal both administers and uses the key",
-	"severity": "medium",
-	"category": "access",
-	"description": "Separation of duties: the identities that administer a key (change its policy, enable or disable it, schedule its deletion, tag it...) should not be able to use it for cryptographic operations, and the reverse. The check joins every Allow statement that names the same identity, by Principal or as \"*\" limited by a positive aws:PrincipalArn condition, a role and its sessions being one identity; it expands action wildcards (kms:*, kms:Create*, which includes an unconditioned kms:CreateGrant that lets the holder grant itself any operation). Where a Deny statement may take an action away, the decision engine is asked whether the identity can call it, with the context the allowing statements need and the one that escapes the Deny statements' negated conditions. Administration means the actions of classes key_admin and permission_escalation that change the key (not the Read/List ones); grant management limited with kms:GrantIsForAWSResource is not administration. Account principals (delegation to IAM), \"*\", service principals and service-linked roles are not identities here. In an identity policy, the identity it is attached to is checked, for statements whose Resource can name keys (\"*\", key ARNs and patterns).",
-	"remediation": "Give administrators and users separate roles. In administrator statements replace kms:Create* by kms:CreateAlias (or limit kms:CreateGrant with \"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}); keep cryptographic actions in the key-users statement only.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/grants.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# T22: kms:Create* includes unconditioned CreateGrant
+# docs/aws-rules.md#t22: kms:Create* includes unconditioned CreateGrant
 test_console_admin_statement if {
 	rule.deny == {finding(1, "Allow access for Key Administrators", "Statement[1] \"Allow access for Key Administrators\" gives arn:aws:iam::111122223333:role/KMSAdminRole key administration (kms:CancelKeyDeletion, kms:CreateAlias, kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:DisableKey and 11 more) and use of the key (through grants it can create for itself with kms:CreateGrant)"), finding(1, "Allow access for Key Administrators", "Statement[1] \"Allow access for Key Administrators\" gives arn:aws:iam::111122223333:user/KMSAdminUser key administration (kms:CancelKeyDeletion, kms:CreateAlias, kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:DisableKey and 11 more) and use of the key (through grants it can create for itself with kms:CreateGrant)")} with input as {
 		"Version": "2012-10-17",

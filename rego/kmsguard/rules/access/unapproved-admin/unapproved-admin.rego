@@ -28,33 +28,38 @@
 #     aws:PrincipalArn).
 package kmsguard.rules.access["unapproved-admin"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	lint.admins_configured
-	some i in lint.live_allows
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	facts.admins_configured
+	some i in facts.live_allows
+	f := facts.at[i]
 	acts := admin_actions(f)
 	who := {p | some p in outsiders(f, acts)}
 	count(who) > 0
-	msg := sprintf("%s gives %s to %s, not in config.admins", [lint.label(i), lint.names(acts), lint.who(who)])
+	msg := sprintf("%s gives %s to %s, not in config.admins", [facts.label(i), facts.names(acts), facts.who(who)])
 }
 
-admin_actions(f) := (f.actions & lint.admin_write_actions) - lint.limited_grant_admin(f)
+admin_actions(f) := (f.actions & facts.admin_write_actions) - facts.limited_grant_admin(f)
 
 outsiders(f, acts) := ({e.value |
 	some e in f.aws
 	count(usable(e, acts)) > 0
-	not lint.home(e)
-	not e.key in lint.admins
+	not facts.home(e)
+	not e.key in facts.admins
 } | {"*" |
 	count(acts) > 0
 	f.any
-	not "*" in lint.admins
+	not "*" in facts.admins
 	not admins_only(f)
 }) | {s |
-	count(acts - lint.grant_admin_actions) > 0
+	count(acts - facts.grant_admin_actions) > 0
 	some s in f.services
 }
 
@@ -64,15 +69,15 @@ outsiders(f, acts) := ({e.value |
 admins_only(f) if {
 	some c in f.conditions
 	c.key == "aws:principalarn"
-	lint.positive(c)
+	facts.positive(c)
 	count(c.values) > 0
 	every v in c.values {
-		lint.principal_key(v) in lint.admins
+		facts.principal_key(v) in facts.admins
 	}
 }
 
 # usable(e, acts): the actions of acts principal e can call: a principal of
 # another account only the cross-account ones (KMS020 reports the others).
-usable(e, acts) := acts & lint.cross_account_actions if {
-	lint.external(e)
+usable(e, acts) := acts & facts.cross_account_actions if {
+	facts.external(e)
 } else := acts

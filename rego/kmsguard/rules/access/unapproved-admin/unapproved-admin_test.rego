@@ -1,29 +1,12 @@
 package kmsguard.rules.access["unapproved-admin_test"]
 
 import data.kmsguard.rules.access["unapproved-admin"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS007",
-	"name": "unapproved-admin",
-	"title": "Key administration granted outside the configured administrators",
-	"severity": "high",
-	"category": "access",
-	"description": "When config.admins lists the principals approved to administer the key, an Allow statement that gives anyone else a key administration or modification permission (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey, unconditioned kms:CreateGrant, tagging, aliases...) breaks that control. The delegation statement to the key's own account principal is not reported, nor \"*\" limited by a positive aws:PrincipalArn condition to configured administrators, nor grant management limited with kms:GrantIsForAWSResource, nor grant operations of service principals, nor actions principals of other accounts cannot call across accounts (KMS020 reports those).",
-	"remediation": "Remove the administration actions from the statement, or add the principal to config.admins if it is approved. Consider an explicit Deny of kms:PutKeyPolicy and kms:ScheduleKeyDeletion for every principal outside the administrators (Principal \"*\" with ArnNotEquals aws:PrincipalArn).",
-	"related_resources": [
-		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
-		"https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_other_role_gets_admin if {
 	rule.deny == {finding(2, "Dev", "Statement[2] \"Dev\" gives kms:DisableKey, kms:PutKeyPolicy to arn:aws:iam::111122223333:role/Dev, every principal (\"*\"), not in config.admins")} with input as {

@@ -27,48 +27,53 @@
 #     for users.
 package kmsguard.rules.access["wildcard-action"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.live_allows
+	f := facts.at[i]
 	everything(f)
-	who := lint.non_home_principals(f)
+	who := facts.non_home_principals(f)
 	count(who) > 0
-	msg := sprintf("%s gives %s to %s; only the account principal of the key's account should get kms:*", [lint.label(i), wildcard_text(f), lint.who(who)])
+	msg := sprintf("%s gives %s to %s; only the account principal of the key's account should get kms:*", [facts.label(i), wildcard_text(f), facts.who(who)])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.identity_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
+deny contains finding.new(metadata, i, msg) if {
+	facts.identity_policy
+	some i in facts.live_allows
+	f := facts.at[i]
 	everything(f)
-	lint.covers_keys(f)
-	msg := sprintf("%s gives %s on keys to the identity the policy is attached to", [lint.label(i), wildcard_text(f)])
+	facts.covers_keys(f)
+	msg := sprintf("%s gives %s on keys to the identity the policy is attached to", [facts.label(i), wildcard_text(f)])
 }
 
 # With the key's account unknown, kms:* to the account principals of two
 # accounts (or to an account only known at deployment next to another) is
 # reported without knowing which account owns the key: a key belongs to one
 # account, so every other one gets kms:*.
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	not lint.account_known
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	not facts.account_known
 	count(full_accounts) > 1
-	some i in lint.live_allows
-	f := lint.facts[i]
+	some i in facts.live_allows
+	f := facts.at[i]
 	everything(f)
-	count(lint.non_home_principals(f)) == 0
+	count(facts.non_home_principals(f)) == 0
 	mine := {e.key | some e in f.aws; account_principal(e)}
 	count(mine) > 0
-	msg := sprintf("%s gives %s to %s; the policy gives it to the account principals of %d accounts (%s), and the key belongs to only one of them", [lint.label(i), wildcard_text(f), concat(", ", sort(mine)), count(full_accounts), concat(", ", sort(full_accounts))])
+	msg := sprintf("%s gives %s to %s; the policy gives it to the account principals of %d accounts (%s), and the key belongs to only one of them", [facts.label(i), wildcard_text(f), concat(", ", sort(mine)), count(full_accounts), concat(", ", sort(full_accounts))])
 }
 
 # full_accounts: the account principals given every KMS action.
 full_accounts contains e.key if {
-	some i in lint.live_allows
-	f := lint.facts[i]
+	some i in facts.live_allows
+	f := facts.at[i]
 	everything(f)
 	some e in f.aws
 	account_principal(e)
@@ -76,7 +81,7 @@ full_accounts contains e.key if {
 
 account_principal(e) if e.kind == "root"
 
-account_principal(e) if lint.unresolved_account_principal(e)
+account_principal(e) if facts.unresolved_account_principal(e)
 
 # everything(f): kms:*, "*" or an Allow with NotAction.
 everything(f) if f.full_access

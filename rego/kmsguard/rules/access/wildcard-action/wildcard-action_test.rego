@@ -1,29 +1,12 @@
 package kmsguard.rules.access["wildcard-action_test"]
 
 import data.kmsguard.rules.access["wildcard-action"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS005",
-	"name": "wildcard-action",
-	"title": "kms:* granted beyond the account delegation statement",
-	"severity": "high",
-	"category": "access",
-	"description": "kms:* (or \"*\", or NotAction) gives a principal every present and future KMS action on the key: using it, changing its policy, creating grants, scheduling its deletion. Only the statement that delegates the key to its own account principal (arn:aws:iam::ACCOUNT:root), where IAM policies then decide, should use it. When the key's account is not known and the policy gives kms:* to the account principals of several accounts (or of an account only known at deployment next to another), all but one are other accounts: those statements are reported. In an identity policy kms:* gives the identity both administration and use of every key its Resource names (\"*\", key ARNs and patterns).",
-	"remediation": "List the actions the principal needs: the key-administrator actions of the console default policy for administrators, or kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey* and kms:DescribeKey for users.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # BP: do not use kms:*
 test_user_kms_star if {

@@ -18,16 +18,21 @@
 #     kms:CallerAccount, aws:PrincipalOrgID or aws:PrincipalArn.
 package kmsguard.rules.access["wildcard-principal-read"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.live_allows
+	f := facts.at[i]
 	f.any
-	acts := f.actions & lint.key_actions
+	acts := f.actions & facts.key_actions
 	count(acts) > 0
-	count(acts - lint.read_actions) == 0
-	not lint.restricts_callers(f)
-	msg := sprintf("%s lets every principal (\"*\") call %s %s", [lint.label(i), lint.names(acts), lint.unrestricted_note(f)])
+	count(acts - facts.read_actions) == 0
+	not facts.restricts_callers(f)
+	msg := sprintf("%s lets every principal (\"*\") call %s %s", [facts.label(i), facts.names(acts), facts.unrestricted_note(f)])
 }

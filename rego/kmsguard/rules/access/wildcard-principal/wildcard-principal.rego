@@ -32,15 +32,20 @@
 #     policies, or "aws:PrincipalOrgID" for an organization.
 package kmsguard.rules.access["wildcard-principal"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.live_allows
+	f := facts.at[i]
 	f.any
-	exposed := (f.actions & lint.key_actions) - lint.read_actions
+	exposed := (f.actions & facts.key_actions) - facts.read_actions
 	count(exposed) > 0
-	not lint.restricts_callers(f)
-	msg := sprintf("%s allows %s to every principal (\"*\") %s", [lint.label(i), lint.names(exposed), lint.unrestricted_note(f)])
+	not facts.restricts_callers(f)
+	msg := sprintf("%s allows %s to every principal (\"*\") %s", [facts.label(i), facts.names(exposed), facts.unrestricted_note(f)])
 }

@@ -1,32 +1,14 @@
 package kmsguard.rules.access["wildcard-principal_test"]
 
 import data.kmsguard.rules.access["wildcard-principal"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS003",
-	"name": "wildcard-principal",
-	"title": "Key policy allows every principal",
-	"severity": "high",
-	"category": "access",
-	"description": "An Allow statement with Principal \"*\" (or {\"AWS\": \"*\"}) whose conditions do not restrict who can call: principals of every account, and in the key's own account every principal without any IAM policy, can use or manage the key. Only positive conditions with concrete values on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalArn, aws:userid, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths restrict the callers (under StringEquals a value with * or ?, or one that is no account or organization id, matches no caller and adds none; a CloudFormation value only known at deployment is taken to restrict); ...IfExists and negated operators, ForAllValues, wildcard or policy-variable values and keys the caller controls (kms:ViaService alone, encryption context, tags, source IP) do not. Statements that allow only read actions are reported by KMS004.",
-	"remediation": "Name the principals that need the key, or keep \"*\" and add a condition that pins the callers, such as \"StringEquals\": {\"kms:CallerAccount\": \"111122223333\"} together with kms:ViaService for AWS managed key style policies, or \"aws:PrincipalOrgID\" for an organization.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-aws.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# T14: Principal * with no condition
+# docs/aws-rules.md#t14: Principal * with no condition
 test_public_decrypt if {
 	rule.deny == {finding(1, "Public", "Statement[1] \"Public\" allows kms:Decrypt to every principal (\"*\") with no condition")} with input as {
 		"Version": "2012-10-17",
@@ -143,7 +125,7 @@ test_variable_value if {
 	}
 }
 
-# K-COND: CallerAccount + ViaService (AWS managed key) restricts
+# docs/aws-rules.md#k-cond: CallerAccount + ViaService (AWS managed key) restricts
 test_aws_managed_key_style if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

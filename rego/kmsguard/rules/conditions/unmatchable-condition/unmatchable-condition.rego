@@ -27,42 +27,47 @@
 #     when actions need different conditions).
 package kmsguard.rules.conditions["unmatchable-condition"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i in lint.allows
-	some n in lint.never[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	some i in facts.allows
+	some n in facts.never[i]
 	n.kind in {"absent", "values"}
 	not service_condition(i, n.key)
-	msg := sprintf("%s never applies: %s", [lint.label(i), n.msg])
+	msg := sprintf("%s never applies: %s", [facts.label(i), n.msg])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i in lint.allows
-	some c in lint.facts[i].conditions
-	lint.positive(c)
-	mistakes := lint.value_mistakes(c)
+deny contains finding.new(metadata, i, msg) if {
+	some i in facts.allows
+	some c in facts.at[i].conditions
+	facts.positive(c)
+	mistakes := facts.value_mistakes(c)
 	count(mistakes) > 0
 	count(mistakes) < count({v | some v in c.values})
 	not service_condition(i, c.raw_key)
 	some m in mistakes
-	msg := sprintf("%s: %s on %s: %q %s", [lint.label(i), c.op, c.raw_key, m.value, m.why])
+	msg := sprintf("%s: %s on %s: %q %s", [facts.label(i), c.op, c.raw_key, m.value, m.why])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i in lint.allows
-	some u in lint.uncarried[i]
+deny contains finding.new(metadata, i, msg) if {
+	some i in facts.allows
+	some u in facts.uncarried[i]
 	not service_condition(i, u.key)
-	msg := sprintf("%s: %s", [lint.label(i), lint.uncarried_text(u)])
+	msg := sprintf("%s: %s", [facts.label(i), facts.uncarried_text(u)])
 }
 
 # Confused-deputy keys of service-principal statements are KMS009's.
 service_condition(i, k) if {
-	count(lint.facts[i].services) > 0
+	count(facts.at[i].services) > 0
 	lower(k) in {"aws:sourcearn", "aws:sourceaccount"}
 }
 
 service_condition(i, k) if {
-	count(lint.facts[i].services) > 0
+	count(facts.at[i].services) > 0
 	startswith(lower(k), "kms:encryptioncontext:")
 }

@@ -1,29 +1,12 @@
 package kmsguard.rules.conditions["unmatchable-condition_test"]
 
 import data.kmsguard.rules.conditions["unmatchable-condition"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS031",
-	"name": "unmatchable-condition",
-	"title": "Allow statement condition that cannot match",
-	"severity": "medium",
-	"category": "conditions",
-	"description": "A condition of an Allow statement that never matches what its author meant: StringEquals (or StringEqualsIgnoreCase) with * or ? in a value, which match only those characters literally (kms:CallerAccount \"*\" matches no account); a non-numeric value for a Numeric operator; a Bool value other than true or false; a condition key that no action of the statement carries (kms:GrantIsForAWSResource on kms:Decrypt, kms:ReplicaRegion on anything but kms:ReplicateKey), so the statement never applies; or a key that some of its actions never carry (kms:DescribeKey next to kms:Decrypt under a kms:EncryptionContext: condition), so the statement never allows those. Unknown keys are reported by KMS024; the confused-deputy keys of service principals by KMS009.",
-	"remediation": "Use StringLike or ArnLike for patterns, values of the operator's type, and condition keys the statement's actions carry (split the statement when actions need different conditions).",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # c7n test_cross_account_kms_condition_keys_3
 test_caller_account_star if {

@@ -23,45 +23,50 @@
 package kmsguard.rules.conditions["via-service-missing"]
 
 import data.kmsguard.iam.pattern
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.services_configured
-	some i in lint.live_allows
-	f := lint.facts[i]
-	use := f.actions & lint.crypto_actions
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.services_configured
+	some i in facts.live_allows
+	f := facts.at[i]
+	use := f.actions & facts.crypto_actions
 	count(use) > 0
 	subject(f)
-	not lint.via_service_limited(f)
-	msg := sprintf("%s allows %s%s without a kms:ViaService condition, although the key is meant for %s", [lint.label(i), lint.names(use), to_whom(f), concat(", ", sort(lint.services))])
+	not facts.via_service_limited(f)
+	msg := sprintf("%s allows %s%s without a kms:ViaService condition, although the key is meant for %s", [facts.label(i), facts.names(use), to_whom(f), concat(", ", sort(facts.services))])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.services_configured
-	some i in lint.live_allows
-	f := lint.facts[i]
-	count(f.actions & lint.crypto_actions) > 0
+deny contains finding.new(metadata, i, msg) if {
+	facts.services_configured
+	some i in facts.live_allows
+	f := facts.at[i]
+	count(f.actions & facts.crypto_actions) > 0
 	subject(f)
 	some c in f.conditions
 	c.key == "kms:viaservice"
-	lint.positive(c)
+	facts.positive(c)
 	some v in c.values
 	not declared(v)
-	msg := sprintf("%s allows use through %q, which is not in config.services (%s)", [lint.label(i), v, concat(", ", sort(lint.services))])
+	msg := sprintf("%s allows use through %q, which is not in config.services (%s)", [facts.label(i), v, concat(", ", sort(facts.services))])
 }
 
-subject(_) if lint.identity_policy
+subject(_) if facts.identity_policy
 
 subject(f) if {
-	lint.key_policy
-	count({p | some p in lint.non_home_principals(f); not p in f.services}) > 0
+	facts.key_policy
+	count({p | some p in facts.non_home_principals(f); not p in f.services}) > 0
 }
 
-to_whom(f) := sprintf(" to %s", [lint.who({p | some p in lint.non_home_principals(f); not p in f.services})]) if {
-	lint.key_policy
+to_whom(f) := sprintf(" to %s", [facts.who({p | some p in facts.non_home_principals(f); not p in f.services})]) if {
+	facts.key_policy
 } else := ""
 
 declared(v) if {
-	some s in lint.services
+	some s in facts.services
 	pattern.like(lower(v), s)
 }

@@ -19,12 +19,17 @@
 #     Allow, or move the negated condition into a Deny statement.
 package kmsguard.rules.conditions["via-service-negated"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i in lint.allows
-	some c in lint.facts[i].conditions
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	some i in facts.allows
+	some c in facts.at[i].conditions
 	c.key == "kms:viaservice"
 	c.o.negated
-	msg := sprintf("%s: %s on kms:ViaService in an Allow also matches direct calls and every other service", [lint.label(i), c.op])
+	msg := sprintf("%s: %s on kms:ViaService in an Allow also matches direct calls and every other service", [facts.label(i), c.op])
 }

@@ -1,27 +1,12 @@
 package kmsguard.rules.conditions["via-service-value_test"]
 
 import data.kmsguard.rules.conditions["via-service-value"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS011",
-	"name": "via-service-value",
-	"title": "kms:ViaService value that no request carries",
-	"severity": "medium",
-	"category": "conditions",
-	"description": "kms:ViaService values have the form SERVICE.REGION.amazonaws.com (ec2.us-west-2.amazonaws.com); a value without the Region, with upper-case letters, an ARN or a service principal such as s3.amazonaws.com never matches. KMS keys are Regional: when the key ARN is known, a value for another Region never matches either.",
-	"remediation": "Write the value as SERVICE.REGION.amazonaws.com in lower case with the key's Region (or a StringLike pattern such as secretsmanager.*.amazonaws.com).",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_malformed_values if {
 	rule.deny == {finding(1, null, "Statement[1]: kms:ViaService value \"EC2.us-west-2.amazonaws.com\" has upper-case letters; services send it in lower case"), finding(1, null, "Statement[1]: kms:ViaService value \"ec2.amazonaws.com\" is not of the form SERVICE.REGION.amazonaws.com"), finding(1, null, "Statement[1]: kms:ViaService value \"s3.global.amazonaws.com\" is not of the form SERVICE.REGION.amazonaws.com")} with input as {
@@ -57,7 +42,7 @@ test_malformed_values if {
 	}
 }
 
-# K-COND: keys are Regional
+# docs/aws-rules.md#k-cond: keys are Regional
 test_other_region if {
 	rule.deny == {finding(1, null, "Statement[1]: kms:ViaService value \"s3.us-east-1.amazonaws.com\" names Region us-east-1, but the key is in us-west-2")} with input as {
 		"policy": {

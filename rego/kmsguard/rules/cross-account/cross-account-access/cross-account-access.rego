@@ -21,31 +21,36 @@
 #     roles that need it over the account principal.
 package kmsguard.rules["cross-account"]["cross-account-access"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
-	acts := f.actions & lint.cross_account_actions
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.live_allows
+	f := facts.at[i]
+	acts := f.actions & facts.cross_account_actions
 	count(acts) > 0
 	some acct, who in external(f)
-	msg := sprintf("%s lets account %s (%s) use %s", [lint.label(i), acct, concat(", ", sort(who)), lint.names(acts)])
+	msg := sprintf("%s lets account %s (%s) use %s", [facts.label(i), acct, concat(", ", sort(who)), facts.names(acts)])
 }
 
 # external(f): external account -> the principals (or conditions) naming it.
 external(f) := {acct: who |
 	some e in f.aws
-	lint.external(e)
+	facts.external(e)
 	acct := e.account
-	who := {x.value | some x in f.aws; lint.external(x); x.account == acct}
+	who := {x.value | some x in f.aws; facts.external(x); x.account == acct}
 } if not f.any
 
 external(f) := {acct: {sprintf("\"*\" with %s", [c.raw_key])} |
 	some c in f.conditions
 	c.key in {"kms:calleraccount", "aws:principalaccount"}
-	lint.positive(c)
+	facts.positive(c)
 	some acct in c.values
 	regex.match(`^[0-9]{12}$`, acct)
-	acct != lint.account
+	acct != facts.account
 } if f.any

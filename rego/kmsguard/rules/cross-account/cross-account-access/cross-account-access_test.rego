@@ -1,30 +1,14 @@
 package kmsguard.rules["cross-account"]["cross-account-access_test"]
 
 import data.kmsguard.rules["cross-account"]["cross-account-access"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS019",
-	"name": "cross-account-access",
-	"title": "Key usable from another account",
-	"severity": "info",
-	"category": "cross-account",
-	"description": "Lists each external account the key policy lets use the key and what it can do: the key policy is the trusting half of cross-account access; principals of the other account still need an IAM policy allowing the action. Only actions that work across accounts are listed (cryptographic operations, kms:DescribeKey, kms:GetPublicKey, kms:GetKeyRotationStatus and the grant operations). Needs the key's account: from key_arn, config.account or the one account the delegation statement names.",
-	"remediation": "Check that each account listed should use the key, and prefer naming the roles that need it over the account principal.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# K-XACCT
+# docs/aws-rules.md#k-xacct
 test_external_root_and_roles if {
 	rule.warn == {finding(1, "External", "Statement[1] \"External\" lets account 444455556666 (arn:aws:iam::444455556666:role/Ext, arn:aws:iam::444455556666:root) use kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey, kms:GenerateDataKeyPair and 4 more")} with input as {
 		"policy": {

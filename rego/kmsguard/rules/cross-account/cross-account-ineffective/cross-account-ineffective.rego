@@ -20,24 +20,29 @@
 #     the administration from the key's own account.
 package kmsguard.rules["cross-account"]["cross-account-ineffective"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.live_allows
+	f := facts.at[i]
 	not f.full_access
-	accounts := {e.account | some e in f.aws; lint.external(e)}
+	accounts := {e.account | some e in f.aws; facts.external(e)}
 	count(accounts) > 0
 	bad := {a | some p in f.patterns; some a in ineffective(p)}
 	count(bad) > 0
-	msg := sprintf("%s gives account %s %s, which cannot be used across accounts", [lint.label(i), concat(", ", sort(accounts)), lint.names(bad)])
+	msg := sprintf("%s gives account %s %s, which cannot be used across accounts", [facts.label(i), concat(", ", sort(accounts)), facts.names(bad)])
 }
 
 # ineffective(p): the key actions pattern p names, when none of them works
 # across accounts.
 ineffective(p) := acts if {
-	acts := lint.covered([p]) & lint.key_actions
+	acts := facts.covered([p]) & facts.key_actions
 	count(acts) > 0
-	count(acts & lint.cross_account_actions) == 0
+	count(acts & facts.cross_account_actions) == 0
 }

@@ -1,30 +1,14 @@
 package kmsguard.rules["cross-account"]["cross-account-ineffective_test"]
 
 import data.kmsguard.rules["cross-account"]["cross-account-ineffective"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS020",
-	"name": "cross-account-ineffective",
-	"title": "Actions given to another account that cannot be used across accounts",
-	"severity": "low",
-	"category": "cross-account",
-	"description": "Only cryptographic operations, kms:CreateGrant, kms:DescribeKey, kms:GetKeyRotationStatus, kms:GetPublicKey, kms:ListGrants, kms:RetireGrant and kms:RevokeGrant work across accounts. Giving an external account administration actions such as kms:ScheduleKeyDeletion or kms:PutKeyPolicy has no effect: probably a mistake about which account owns the key.",
-	"remediation": "Remove the actions from the statement for the external account, or run the administration from the key's own account.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# T12; kms:Get* also covers cross-account GetKeyRotationStatus/GetPublicKey
+# docs/aws-rules.md#t12; kms:Get* also covers cross-account GetKeyRotationStatus/GetPublicKey
 test_external_admin_actions if {
 	rule.warn == {finding(1, null, "Statement[1] gives account 444455556666 kms:PutKeyPolicy, kms:ScheduleKeyDeletion, which cannot be used across accounts")} with input as {
 		"policy": {

@@ -1,28 +1,12 @@
 package kmsguard.rules.deny["deletion-deny-missing_test"]
 
 import data.kmsguard.rules.deny["deletion-deny-missing"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS017",
-	"name": "deletion-deny-missing",
-	"title": "No explicit Deny protects key deletion and policy changes",
-	"severity": "info",
-	"category": "deny",
-	"description": "AWS's encryption best practices ask that administrative and modification permissions be explicitly denied to unapproved principals. A key policy with no Deny statement covering kms:ScheduleKeyDeletion or kms:PutKeyPolicy relies on every IAM policy of the account to keep them from everyone else. This is advice, not an error.",
-	"remediation": "Add a Deny statement for kms:ScheduleKeyDeletion and kms:PutKeyPolicy with Principal \"*\" and \"ArnNotEquals\": {\"aws:PrincipalArn\": [the approved administrator roles]}, or enforce the same with an SCP.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # BP
 test_default_policy if {

@@ -24,19 +24,24 @@
 #     be absent).
 package kmsguard.rules.deny["ineffective-deny"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.denies
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.denies
+	f := facts.at[i]
 	count(f.patterns) > 0
-	count(f.actions & lint.key_actions) == 0
-	msg := sprintf("%s can never deny anything: it names no KMS action that applies to a key", [lint.label(i)])
+	count(f.actions & facts.key_actions) == 0
+	msg := sprintf("%s can never deny anything: it names no KMS action that applies to a key", [facts.label(i)])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i in lint.denies
-	some n in lint.never[i]
-	msg := sprintf("%s can never deny anything: %s", [lint.label(i), n.msg])
+deny contains finding.new(metadata, i, msg) if {
+	some i in facts.denies
+	some n in facts.never[i]
+	msg := sprintf("%s can never deny anything: %s", [facts.label(i), n.msg])
 }

@@ -1,30 +1,12 @@
 package kmsguard.rules.deny["ineffective-deny_test"]
 
 import data.kmsguard.rules.deny["ineffective-deny"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS015",
-	"name": "ineffective-deny",
-	"title": "Deny statement that can never deny anything",
-	"severity": "medium",
-	"category": "deny",
-	"description": "A Deny statement that never matches a request gives a false sense of protection: in a key policy it names no KMS action that applies to a key (another service's actions, an IAM-only action such as kms:CreateKey, a misspelt action), or one of its conditions can never hold (an unknown condition key, a key no action of the statement carries such as kms:ReplicaRegion on kms:Decrypt, aws:ResourceTag in a key policy, StringEquals with a wildcard, a non-numeric value for a Numeric operator).",
-	"remediation": "Name the KMS actions to deny and use condition keys and operators that the requests carry (negated operators, or ...IfExists, for keys that may be absent).",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_no_kms_action if {
 	rule.deny == {finding(1, "Wrong", "Statement[1] \"Wrong\" can never deny anything: it names no KMS action that applies to a key")} with input as {

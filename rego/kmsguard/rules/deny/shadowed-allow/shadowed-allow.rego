@@ -18,17 +18,22 @@
 #     actions) to what it is meant to block.
 package kmsguard.rules.deny["shadowed-allow"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i in lint.allows
-	a := lint.facts[i]
-	acts := a.actions & lint.key_actions
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	some i in facts.allows
+	a := facts.at[i]
+	acts := a.actions & facts.key_actions
 	count(acts) > 0
-	shadows := {j | some j in lint.denies; shadowed(a, lint.facts[j], acts)}
+	shadows := {j | some j in facts.denies; shadowed(a, facts.at[j], acts)}
 	count(shadows) > 0
 	j := min(shadows)
-	msg := sprintf("%s never grants anything: %s denies all of its actions (%s) to the same principals", [lint.label(i), lint.label(j), lint.names(acts)])
+	msg := sprintf("%s never grants anything: %s denies all of its actions (%s) to the same principals", [facts.label(i), facts.label(j), facts.names(acts)])
 }
 
 shadowed(a, d, acts) if {
@@ -51,15 +56,15 @@ covers(a, d, acts) if {
 	only_kms(a)
 }
 
-principals_covered(_, _) if lint.identity_policy
+principals_covered(_, _) if facts.identity_policy
 
 principals_covered(_, d) if {
-	lint.key_policy
+	facts.key_policy
 	d.any
 }
 
 principals_covered(a, d) if {
-	lint.key_policy
+	facts.key_policy
 	not d.any
 	not a.any
 	not a.not_principal
@@ -77,10 +82,10 @@ resources_covered(a, d) if {
 
 # In an identity policy an Allow that also names other services' actions is
 # not fully shadowed by a Deny of its KMS actions.
-only_kms(_) if lint.key_policy
+only_kms(_) if facts.key_policy
 
 only_kms(a) if {
-	lint.identity_policy
+	facts.identity_policy
 	not a.not_action
 	every p in a.patterns {
 		startswith(p, "kms:")

@@ -1,28 +1,12 @@
 package kmsguard.rules.deny["shadowed-allow_test"]
 
 import data.kmsguard.rules.deny["shadowed-allow"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS014",
-	"name": "shadowed-allow",
-	"title": "Allow statement fully overridden by a Deny",
-	"severity": "low",
-	"category": "deny",
-	"description": "An explicit Deny always wins. When a Deny statement with no conditions (or the same conditions) covers every action an Allow statement grants, for all of the Allow's principals and resources, the Allow never grants anything: dead policy text that hides what the policy really allows.",
-	"remediation": "Remove the Allow statement, or narrow the Deny (conditions, principals, actions) to what it is meant to block.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_denied_everything if {
 	rule.warn == {finding(1, "Alice", "Statement[1] \"Alice\" never grants anything: Statement[2] \"NoCrypto\" denies all of its actions (kms:Decrypt, kms:Encrypt) to the same principals")} with input as {

@@ -28,24 +28,29 @@
 #     grants itself.
 package kmsguard.rules.grants["grant-not-for-aws-resource"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
-	acts := f.actions & lint.grant_admin_actions
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.live_allows
+	f := facts.at[i]
+	acts := f.actions & facts.grant_admin_actions
 	count(acts) > 0
-	not lint.grant_for_aws_resource(f)
-	not lint.via_service_limited(f)
+	not facts.grant_for_aws_resource(f)
+	not facts.via_service_limited(f)
 	who := {p | some p in users(f)}
 	count(who) > 0
-	msg := sprintf("%s lets %s call %s directly, not only through AWS services%s", [lint.label(i), lint.who(who), lint.names(acts), escalation(acts)])
+	msg := sprintf("%s lets %s call %s directly, not only through AWS services%s", [facts.label(i), facts.who(who), facts.names(acts), escalation(acts)])
 }
 
 users(f) := {e.value |
 	some e in f.aws
-	not lint.home(e)
+	not facts.home(e)
 	not e.service_linked
 	not administrator(e.key)
 } | {"*" |
@@ -54,12 +59,12 @@ users(f) := {e.value |
 }
 
 administrator(p) if {
-	lint.admins_configured
-	p in lint.admins
+	facts.admins_configured
+	p in facts.admins
 }
 
 administrator(p) if {
-	not lint.admins_configured
+	not facts.admins_configured
 	p in policy_admins
 }
 
@@ -69,15 +74,15 @@ escalation(acts) := ": with CreateGrant it can give any principal any grant oper
 
 # policy_admins: principals the policy gives administration beyond grants.
 policy_admins contains e.key if {
-	some i in lint.live_allows
-	f := lint.facts[i]
-	count(lint.admin_side(f) - lint.grant_admin_actions) > 0
+	some i in facts.live_allows
+	f := facts.at[i]
+	count(facts.admin_side(f) - facts.grant_admin_actions) > 0
 	some e in f.aws
 }
 
 policy_admins contains "*" if {
-	some i in lint.live_allows
-	f := lint.facts[i]
-	count(lint.admin_side(f) - lint.grant_admin_actions) > 0
+	some i in facts.live_allows
+	f := facts.at[i]
+	count(facts.admin_side(f) - facts.grant_admin_actions) > 0
 	f.any
 }

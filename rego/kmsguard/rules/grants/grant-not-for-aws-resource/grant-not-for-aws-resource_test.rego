@@ -1,32 +1,14 @@
 package kmsguard.rules.grants["grant-not-for-aws-resource_test"]
 
 import data.kmsguard.rules.grants["grant-not-for-aws-resource"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS013",
-	"name": "grant-not-for-aws-resource",
-	"title": "Grant permissions for key users not limited to AWS services",
-	"severity": "medium",
-	"category": "grants",
-	"description": "kms:CreateGrant, kms:ListGrants and kms:RevokeGrant for principals that do not administer the key should carry \"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"} (or a kms:ViaService condition), as the console's \"Allow attachment of persistent resources\" statement does. Without it the principal can call CreateGrant directly and give any principal any grant operation, including kms:Decrypt, or revoke the grants AWS services rely on. Administrators are the principals of config.admins, or (without it) principals the policy also gives other administration actions (separation of duties covers them). Service principals and the account delegation statement are not reported.",
-	"remediation": "Add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} to the statement, or limit CreateGrant with kms:GrantOperations, kms:GranteePrincipal and kms:ViaService when the principal must create grants itself.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/grants.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/grant-manage.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# K-DEF: the persistent-resources statement without its condition
+# docs/aws-rules.md#k-def: the persistent-resources statement without its condition
 test_user_creates_grants_directly if {
 	rule.deny == {finding(2, "Grants", "Statement[2] \"Grants\" lets arn:aws:iam::111122223333:user/CMKUser call kms:CreateGrant, kms:ListGrants, kms:RevokeGrant directly, not only through AWS services: with CreateGrant it can give any principal any grant operation, including kms:Decrypt")} with input as {
 		"Version": "2012-10-17",
@@ -71,7 +53,7 @@ test_user_creates_grants_directly if {
 	}
 }
 
-# S-ASG cross-account example: the whole account can create any grant
+# docs/aws-rules.md#s-asg cross-account example: the whole account can create any grant
 test_external_account_create_grant if {
 	rule.deny == {finding(1, null, "Statement[1] lets arn:aws:iam::444455556666:root call kms:CreateGrant directly, not only through AWS services: with CreateGrant it can give any principal any grant operation, including kms:Decrypt")} with input as {
 		"policy": {
@@ -133,7 +115,7 @@ test_everyone_in_account if {
 	}
 }
 
-# K-DEF
+# docs/aws-rules.md#k-def
 test_persistent_resources if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

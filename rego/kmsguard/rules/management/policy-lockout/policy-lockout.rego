@@ -37,12 +37,17 @@
 #     takes it away from every principal.
 package kmsguard.rules.management["policy-lockout"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), null, msg) if {
-	lint.key_policy
-	lint.valid_structure
-	count(lint.statements) > 0
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, null, msg) if {
+	facts.key_policy
+	facts.valid_structure
+	count(facts.statements) > 0
 	not some_can_manage
 	msg := sprintf("no principal can call kms:PutKeyPolicy once this policy is applied (asked for %s): the key could not be managed again", [concat(", ", sort(candidates))])
 }
@@ -51,8 +56,8 @@ deny contains lint.finding(rego.metadata.chain(), null, msg) if {
 candidates contains root_arn(account) if some account in home_accounts
 
 candidates contains e.value if {
-	some i in lint.allows
-	f := lint.facts[i]
+	some i in facts.allows
+	f := facts.at[i]
 	"putkeypolicy" in f.actions
 	some e in f.aws
 	asked_kind(e)
@@ -62,14 +67,14 @@ candidates contains e.value if {
 # aws:PrincipalArn condition ("*" or the account principal limited to the
 # administrators), patterns written with one concrete principal they match.
 candidates contains e.value if {
-	some i in lint.allows
-	f := lint.facts[i]
+	some i in facts.allows
+	f := facts.at[i]
 	"putkeypolicy" in f.actions
 	some c in f.conditions
 	c.key == "aws:principalarn"
-	lint.positive(c)
+	facts.positive(c)
 	some v in c.values
-	e := lint.classify(example(v))
+	e := facts.classify(example(v))
 	asked_kind(e)
 }
 
@@ -77,9 +82,9 @@ candidates contains e.value if {
 # condition, also with a pattern such as AWSReservedSSO_KeyAdmin_*):
 # typically the administrators, who manage the key through IAM.
 candidates contains e.value if {
-	some i in lint.denies
-	some v in exempted(lint.facts[i])
-	e := lint.classify(example(v))
+	some i in facts.denies
+	some v in exempted(facts.at[i])
+	e := facts.classify(example(v))
 	asked_kind(e)
 }
 
@@ -103,38 +108,38 @@ exempted(f) := {v |
 	some v in c.values
 } | {v |
 	f.not_principal
-	some v in lint.principal_values(lint.raw_statements[f.index], "NotPrincipal", "AWS")
+	some v in facts.principal_values(facts.raw_statements[f.index], "NotPrincipal", "AWS")
 }
 
 # example(v): a principal ARN pattern written with one principal it
 # matches (each * or ? becomes letters).
 example(v) := replace(replace(v, "*", "kmsguard"), "?", "x")
 
-home_accounts contains lint.account if lint.account_known
+home_accounts contains facts.account if facts.account_known
 
 # With the key's account unknown: every account the policy names, or an
 # example account for a policy that names none.
 home_accounts contains a if {
-	not lint.account_known
+	not facts.account_known
 	some i
-	some e in lint.facts[i].aws
+	some e in facts.at[i].aws
 	a := e.account
 }
 
 home_accounts contains "111122223333" if {
-	not lint.account_known
-	count({e | some i; some e in lint.facts[i].aws; e.account}) == 0
+	not facts.account_known
+	count({e | some i; some e in facts.at[i].aws; e.account}) == 0
 }
 
-same_account(_) if not lint.account_known
+same_account(_) if not facts.account_known
 
-same_account(a) if a == lint.account
+same_account(a) if a == facts.account
 
 root_arn(a) := sprintf("arn:%s:iam::%s:root", [partition, a])
 
 default partition := "aws"
 
-partition := lint.key.partition
+partition := facts.key.partition
 
 # contexts: no context; for each Allow statement that covers
 # kms:PutKeyPolicy a context that satisfies its positive conditions; the
@@ -151,18 +156,18 @@ contexts contains object.union(ctx, escape) if {
 	some ctx in allow_contexts
 }
 
-allow_contexts contains lint.satisfying_context(f, "putkeypolicy") if {
-	some i in lint.allows
-	f := lint.facts[i]
+allow_contexts contains facts.satisfying_context(f, "putkeypolicy") if {
+	some i in facts.allows
+	f := facts.at[i]
 	"putkeypolicy" in f.actions
 }
 
 # escape: the context in which no Deny applies because of its negated
-# conditions (lint.askable leaves out the keys the engine derives from the
+# conditions (facts.askable leaves out the keys the engine derives from the
 # caller and those PutKeyPolicy requests never carry: a condition on such a
 # key never holds, so a statement that needs one gives nobody
 # kms:PutKeyPolicy).
-escape := lint.escape_context("putkeypolicy")
+escape := facts.escape_context("putkeypolicy")
 
 # The common case needs no question: an unconditioned Allow of
 # kms:PutKeyPolicy to the key's account principal (or to "*") on "*", and
@@ -174,7 +179,7 @@ some_can_manage if {
 	some c in candidates
 	some ctx in contexts
 	fits(c, ctx)
-	lint.engine_allows(c, "putkeypolicy", ctx, iam_allow(c))
+	facts.engine_allows(c, "putkeypolicy", ctx, iam_allow(c))
 }
 
 # fits(p, ctx): the root user carries no principal tags.
@@ -201,8 +206,8 @@ iam_allow(p) := {} if {
 }]}
 
 trivially_manageable if {
-	some i in lint.allows
-	f := lint.facts[i]
+	some i in facts.allows
+	f := facts.at[i]
 	"putkeypolicy" in f.actions
 	count(f.conditions) == 0
 	"*" in f.resource
@@ -215,10 +220,10 @@ delegated(f) if f.any
 delegated(f) if {
 	some e in f.aws
 	e.kind == "root"
-	lint.home(e)
+	facts.home(e)
 }
 
 some_deny_of_put_key_policy if {
-	some i in lint.denies
-	"putkeypolicy" in lint.facts[i].actions
+	some i in facts.denies
+	"putkeypolicy" in facts.at[i].actions
 }

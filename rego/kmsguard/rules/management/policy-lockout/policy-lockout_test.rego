@@ -1,29 +1,12 @@
 package kmsguard.rules.management["policy-lockout_test"]
 
 import data.kmsguard.rules.management["policy-lockout"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS018",
-	"name": "policy-lockout",
-	"title": "Nobody can change the key policy after it is applied",
-	"severity": "high",
-	"category": "management",
-	"description": "KMS refuses a key policy that does not let the caller make a later kms:PutKeyPolicy request, unless BypassPolicyLockoutSafetyCheck is set; with the bypass (or through an unexpected Deny) the key becomes unmanageable and only AWS Support can restore access. kmsguard asks its decision engine whether kms:PutKeyPolicy is allowed for the key's account principal (the root user), for every principal an Allow statement of kms:PutKeyPolicy names in its Principal or in a positive aws:PrincipalArn condition, for every principal a Deny exempts (NotPrincipal, negated aws:PrincipalArn, patterns such as AWSReservedSSO_KeyAdmin_* written with one principal they match) and, when a Deny exempts callers by a request key such as a principal tag, for an IAM role of the key's account that carries it; principals other than the root user are asked about with an IAM policy that allows kms:PutKeyPolicy, which the account can always give them. Each is asked with no request context, with the context that satisfies the conditions of the statements that allow kms:PutKeyPolicy, and with the context that escapes the negated conditions of the Deny statements. A condition on a key that PutKeyPolicy requests never carry (kms:GrantIsForAWSResource, kms:EncryptionContext:...) is never satisfied. The policy is reported when none of them can. Invalid documents are left to KMS001.",
-	"remediation": "Keep the statement that allows the key's account principal (arn:aws:iam::ACCOUNT:root) kms:* or at least kms:PutKeyPolicy, or name an administrator role that keeps kms:PutKeyPolicy; make sure no Deny takes it away from every principal.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # checkov pass_1: unusable and unmanageable
 test_deny_everything if {

@@ -22,21 +22,26 @@
 #     kms:ReplicateKey.
 package kmsguard.rules["multi-region"]["replicate-key-region"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i in lint.live_allows
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	some i in facts.live_allows
+	f := facts.at[i]
 	"replicatekey" in f.actions
 	subject(f)
 	not region_limited(f)
-	msg := sprintf("%s allows kms:ReplicateKey%s without a kms:ReplicaRegion condition", [lint.label(i), to_whom(f)])
+	msg := sprintf("%s allows kms:ReplicateKey%s without a kms:ReplicaRegion condition", [facts.label(i), to_whom(f)])
 }
 
-subject(_) if lint.identity_policy
+subject(_) if facts.identity_policy
 
 subject(f) if {
-	lint.key_policy
+	facts.key_policy
 	count(replicators(f)) > 0
 }
 
@@ -45,20 +50,20 @@ subject(f) if {
 # cross-account operation, so principals of other accounts never can (KMS020
 # reports them).
 replicators(f) := {p |
-	some p in lint.non_home_principals(f)
+	some p in facts.non_home_principals(f)
 	not other_account(p)
 }
 
-other_account(p) if lint.external(lint.classify(p))
+other_account(p) if facts.external(facts.classify(p))
 
-to_whom(f) := sprintf(" to %s", [lint.who(replicators(f))]) if {
-	lint.key_policy
+to_whom(f) := sprintf(" to %s", [facts.who(replicators(f))]) if {
+	facts.key_policy
 } else := ""
 
 region_limited(f) if {
 	some c in f.conditions
 	c.key == "kms:replicaregion"
-	lint.positive(c)
+	facts.positive(c)
 	count(c.values) > 0
 	every v in c.values {
 		v != "*"

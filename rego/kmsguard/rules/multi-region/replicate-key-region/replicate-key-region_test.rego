@@ -1,29 +1,12 @@
 package kmsguard.rules["multi-region"]["replicate-key-region_test"]
 
 import data.kmsguard.rules["multi-region"]["replicate-key-region"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS021",
-	"name": "replicate-key-region",
-	"title": "kms:ReplicateKey allowed into any Region",
-	"severity": "low",
-	"category": "multi-region",
-	"description": "kms:ReplicateKey without a kms:ReplicaRegion condition lets the principal copy a multi-Region key into every Region, each replica with its own key policy. AWS recommends allowing replication only into the Regions that need it. The delegation statement to the key's own account is not reported, nor principals of other accounts (kms:ReplicateKey is not a cross-account operation; KMS020 reports them).",
-	"remediation": "Add \"StringEquals\": {\"kms:ReplicaRegion\": [\"us-east-1\", \"eu-west-3\"]} (the Regions that need a replica) to the statement that allows kms:ReplicateKey.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html",
-		"https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_admin_replicates_anywhere if {
 	rule.warn == {finding(1, "MRK", "Statement[1] \"MRK\" allows kms:ReplicateKey to arn:aws:iam::111122223333:role/KeyAdmin without a kms:ReplicaRegion condition")} with input as {
@@ -97,7 +80,7 @@ test_any_region_pattern if {
 	}
 }
 
-# T46
+# docs/aws-rules.md#t46
 test_regions_listed if {
 	rule.warn == set() with input as {
 		"Version": "2012-10-17",

@@ -32,145 +32,150 @@
 #     principal logs.REGION.amazonaws.com for CloudWatch Logs.
 package kmsguard.rules.services["service-condition-mismatch"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.allows
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.allows
 	some msg in mismatches[i]
 }
 
 # mismatches[i]: what in service statement i can never match.
 mismatches[i] contains msg if {
 	some i in service_statements
-	some c in lint.facts[i].conditions
+	some c in facts.at[i].conditions
 	service_key(c.key)
 	c.o.test in {"stringequals", "stringequalsignorecase"}
 	not c.o.negated
 	some v in c.values
-	not lint.unresolved(v)
+	not facts.unresolved(v)
 	regex.match(`[*?]`, v)
 	not contains(v, "${")
-	msg := sprintf("%s: %s compares %s literally, so %q matches only that exact text; use %s", [lint.label(i), c.op, c.raw_key, v, like_op(c.key)])
+	msg := sprintf("%s: %s compares %s literally, so %q matches only that exact text; use %s", [facts.label(i), c.op, c.raw_key, v, like_op(c.key)])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	f := lint.facts[i]
+	f := facts.at[i]
 	some c in f.conditions
 	expected := expected_arn_services(f, c.key)
 	count(expected) > 0
 	not c.o.negated
 	some v in c.values
-	not lint.unresolved(v)
+	not facts.unresolved(v)
 	p := arn_parts(v)
 	not wildcard(p[2])
 	not p[2] in expected
-	msg := sprintf("%s: %s %q is an ARN of service %s, but the statement is for %s", [lint.label(i), c.raw_key, v, p[2], concat(", ", sort(f.services))])
+	msg := sprintf("%s: %s %q is an ARN of service %s, but the statement is for %s", [facts.label(i), c.raw_key, v, p[2], concat(", ", sort(f.services))])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	f := lint.facts[i]
+	f := facts.at[i]
 	regions := {r | some s in f.services; r := principal_region(s)}
 	count(regions) == count(f.services)
 	some c in f.conditions
 	arn_key(c.key)
 	not c.o.negated
 	some v in c.values
-	not lint.unresolved(v)
+	not facts.unresolved(v)
 	p := arn_parts(v)
 	p[3] != ""
 	not wildcard(p[3])
 	not p[3] in regions
-	msg := sprintf("%s: %s %q is in Region %s, but the service principal %s calls from %s", [lint.label(i), c.raw_key, v, p[3], concat(", ", sort(f.services)), concat(", ", sort(regions))])
+	msg := sprintf("%s: %s %q is in Region %s, but the service principal %s calls from %s", [facts.label(i), c.raw_key, v, p[3], concat(", ", sort(f.services)), concat(", ", sort(regions))])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	f := lint.facts[i]
+	f := facts.at[i]
 	accounts := {v |
 		some c in f.conditions
 		c.key == "aws:sourceaccount"
-		lint.positive(c)
+		facts.positive(c)
 		some v in c.values
-		not lint.unresolved(v)
+		not facts.unresolved(v)
 		regex.match(`^[0-9]{12}$`, v)
 	}
 	count(accounts) > 0
 	some c in f.conditions
 	c.key == "aws:sourcearn"
-	lint.positive(c)
+	facts.positive(c)
 	some v in c.values
-	not lint.unresolved(v)
+	not facts.unresolved(v)
 	p := arn_parts(v)
 	regex.match(`^[0-9]{12}$`, p[4])
 	not p[4] in accounts
-	msg := sprintf("%s: aws:SourceArn %q names account %s, but aws:SourceAccount requires %s; both must hold", [lint.label(i), v, p[4], concat(", ", sort(accounts))])
+	msg := sprintf("%s: aws:SourceArn %q names account %s, but aws:SourceAccount requires %s; both must hold", [facts.label(i), v, p[4], concat(", ", sort(accounts))])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	f := lint.facts[i]
+	f := facts.at[i]
 	"iotfleetwise.amazonaws.com" in f.services
 	some c in f.conditions
 	c.key == "aws:sourcearn"
 	not c.o.negated
 	some v in c.values
-	not lint.unresolved(v)
+	not facts.unresolved(v)
 	not fleetwise_source_arn(v)
-	msg := sprintf("%s: IoT FleetWise uses the key only when aws:SourceArn is arn:aws:iotfleetwise:REGION:ACCOUNT:* (resource part exactly *), not %q", [lint.label(i), v])
+	msg := sprintf("%s: IoT FleetWise uses the key only when aws:SourceArn is arn:aws:iotfleetwise:REGION:ACCOUNT:* (resource part exactly *), not %q", [facts.label(i), v])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	f := lint.facts[i]
+	f := facts.at[i]
 	"iotfleetwise.amazonaws.com" in f.services
 	some c in f.conditions
 	c.key == "aws:sourcearn"
 	not c.o.negated
 	some v in c.values
-	not lint.unresolved(v)
+	not facts.unresolved(v)
 	p := arn_parts(v)
 	not wildcard(p[3])
-	p[3] != lint.key_region
-	msg := sprintf("%s: aws:SourceArn %q is for Region %s, but the key is in %s", [lint.label(i), v, p[3], lint.key_region])
+	p[3] != facts.key_region
+	msg := sprintf("%s: aws:SourceArn %q is for Region %s, but the key is in %s", [facts.label(i), v, p[3], facts.key_region])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	some s in lint.facts[i].services
+	some s in facts.at[i].services
 	r := principal_region(s)
-	r != lint.key_region
-	msg := sprintf("%s: service principal %s is in Region %s, but the key is in %s; the service principal must be in the key's Region", [lint.label(i), s, r, lint.key_region])
+	r != facts.key_region
+	msg := sprintf("%s: service principal %s is in Region %s, but the key is in %s; the service principal must be in the key's Region", [facts.label(i), s, r, facts.key_region])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	"logs.amazonaws.com" in lint.facts[i].services
-	msg := sprintf("%s: CloudWatch Logs calls KMS as logs.REGION.amazonaws.com; logs.amazonaws.com never matches", [lint.label(i)])
+	"logs.amazonaws.com" in facts.at[i].services
+	msg := sprintf("%s: CloudWatch Logs calls KMS as logs.REGION.amazonaws.com; logs.amazonaws.com never matches", [facts.label(i)])
 }
 
 # The service's encryption context keys are never in the requests of some
 # actions (kms:DescribeKey): a statement that needs them never allows those.
 mismatches[i] contains msg if {
 	some i in service_statements
-	some n in lint.never[i]
+	some n in facts.never[i]
 	n.kind == "absent"
 	startswith(lower(n.key), "kms:encryptioncontext:")
-	msg := sprintf("%s never applies: %s", [lint.label(i), n.msg])
+	msg := sprintf("%s never applies: %s", [facts.label(i), n.msg])
 }
 
 mismatches[i] contains msg if {
 	some i in service_statements
-	some u in lint.uncarried[i]
+	some u in facts.uncarried[i]
 	startswith(lower(u.key), "kms:encryptioncontext:")
-	msg := sprintf("%s: %s", [lint.label(i), lint.uncarried_text(u)])
+	msg := sprintf("%s: %s", [facts.label(i), facts.uncarried_text(u)])
 }
 
 service_statements contains i if {
-	some i in lint.allows
-	count(lint.facts[i].services) > 0
+	some i in facts.allows
+	count(facts.at[i].services) > 0
 }
 
 service_key(k) if k in {"aws:sourcearn", "aws:sourceaccount"}

@@ -1,32 +1,12 @@
 package kmsguard.rules.services["service-condition-mismatch_test"]
 
 import data.kmsguard.rules.services["service-condition-mismatch"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS009",
-	"name": "service-condition-mismatch",
-	"title": "Service principal statement whose conditions cannot match the service's requests",
-	"severity": "medium",
-	"category": "services",
-	"description": "A statement for a service principal whose confused-deputy conditions can never match what the service sends, so the integration fails: StringEquals with a wildcard in aws:SourceArn, aws:SourceAccount or an encryption context value (StringEquals matches it literally); an aws:SourceArn or encryption context ARN for another service, another Region than a Regional service principal, or another account than aws:SourceAccount; an IoT FleetWise aws:SourceArn other than arn:aws:iotfleetwise:REGION:ACCOUNT:*; a Regional service principal in another Region than the key; logs.amazonaws.com, which CloudWatch Logs never uses (it calls as logs.REGION.amazonaws.com); an encryption context condition on actions whose requests never carry one (kms:DescribeKey), alone or next to actions that do.",
-	"remediation": "Use ArnLike or StringLike for patterns; write the ARN of the service's own resources in the key's Region and account (for IoT FleetWise exactly arn:aws:iotfleetwise:REGION:ACCOUNT:*); use the Regional service principal logs.REGION.amazonaws.com for CloudWatch Logs.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
-		"https://docs.aws.amazon.com/iot-fleetwise/latest/developerguide/key-management.html",
-		"https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
-		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # StringEquals does not expand *
 test_string_equals_wildcard if {
@@ -126,7 +106,7 @@ test_source_account_mismatch if {
 	}
 }
 
-# S-FW: the resource part must be *
+# docs/aws-rules.md#s-fw: the resource part must be *
 test_fleetwise_resource_form if {
 	rule.deny == {finding(1, null, "Statement[1]: IoT FleetWise uses the key only when aws:SourceArn is arn:aws:iotfleetwise:REGION:ACCOUNT:* (resource part exactly *), not \"arn:aws:iotfleetwise:us-east-1:111122223333:vehicle/*\"")} with input as {
 		"Version": "2012-10-17",
@@ -160,7 +140,7 @@ test_fleetwise_resource_form if {
 	}
 }
 
-# T63
+# docs/aws-rules.md#t63
 test_logs_global_principal if {
 	rule.deny == {finding(1, null, "Statement[1]: CloudWatch Logs calls KMS as logs.REGION.amazonaws.com; logs.amazonaws.com never matches")} with input as {
 		"Version": "2012-10-17",
@@ -191,7 +171,7 @@ test_logs_global_principal if {
 	}
 }
 
-# S-CWL: the service principal must be in the key's Region
+# docs/aws-rules.md#s-cwl: the service principal must be in the key's Region
 test_principal_region_vs_key if {
 	rule.deny == {finding(1, null, "Statement[1]: service principal logs.us-east-1.amazonaws.com is in Region us-east-1, but the key is in us-west-2; the service principal must be in the key's Region")} with input as {
 		"policy": {
@@ -225,7 +205,7 @@ test_principal_region_vs_key if {
 	}
 }
 
-# S-FW's own hardened statement
+# docs/aws-rules.md#s-fw's own hardened statement
 test_fleetwise_hardened if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",
@@ -263,7 +243,7 @@ test_fleetwise_hardened if {
 	}
 }
 
-# S-CT's statement
+# docs/aws-rules.md#s-ct's statement
 test_cloudtrail_documented if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

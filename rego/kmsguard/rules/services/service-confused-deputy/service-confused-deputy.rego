@@ -31,27 +31,32 @@
 #     "arn:aws:logs:REGION:ACCOUNT:*"}).
 package kmsguard.rules.services["service-confused-deputy"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i in lint.live_allows
-	f := lint.facts[i]
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i in facts.live_allows
+	f := facts.at[i]
 	count(f.services) > 0
-	acts := (f.actions & lint.key_actions) - lint.read_actions
+	acts := (f.actions & facts.key_actions) - facts.read_actions
 	count(acts) > 0
 	not protected(f)
-	msg := sprintf("%s allows %s to %s without aws:SourceArn, aws:SourceAccount or an encryption-context condition naming your resources: other accounts can have the service use this key", [lint.label(i), lint.names(acts), concat(", ", sort(f.services))])
+	msg := sprintf("%s allows %s to %s without aws:SourceArn, aws:SourceAccount or an encryption-context condition naming your resources: other accounts can have the service use this key", [facts.label(i), facts.names(acts), concat(", ", sort(f.services))])
 }
 
-protected(f) if lint.restricted_by(f, {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"})
+protected(f) if facts.restricted_by(f, {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"})
 
 protected(f) if {
 	some c in f.conditions
 	startswith(c.key, "kms:encryptioncontext:")
-	lint.positive(c)
+	facts.positive(c)
 	count(c.values) > 0
 	every v in c.values {
-		lint.arn_pins(v)
+		facts.arn_pins(v)
 	}
 }

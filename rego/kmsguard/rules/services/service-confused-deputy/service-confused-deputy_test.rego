@@ -1,33 +1,14 @@
 package kmsguard.rules.services["service-confused-deputy_test"]
 
 import data.kmsguard.rules.services["service-confused-deputy"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS008",
-	"name": "service-confused-deputy",
-	"title": "Service principal allowed without confused-deputy protection",
-	"severity": "medium",
-	"category": "services",
-	"description": "An Allow statement for an AWS service principal (cloudtrail.amazonaws.com, logs.REGION.amazonaws.com...) with no condition that ties it to your resources: the service can then use the key for any customer's resources, so another account can make the service encrypt or decrypt with your key (the confused deputy problem). AWS recommends aws:SourceArn or aws:SourceAccount (or aws:SourceOrgID), or the service's encryption context key (kms:EncryptionContext:aws:logs:arn, kms:EncryptionContext:aws:cloudtrail:arn) naming your account's resources, with a positive operator and concrete values. Statements that allow only read actions such as kms:DescribeKey are not reported.",
-	"remediation": "Add \"ArnLike\": {\"aws:SourceArn\": \"arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE\"} and/or \"StringEquals\": {\"aws:SourceAccount\": \"ACCOUNT\"}, or the encryption context condition the service documents (for CloudWatch Logs \"ArnLike\": {\"kms:EncryptionContext:aws:logs:arn\": \"arn:aws:logs:REGION:ACCOUNT:*\"}).",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
-		"https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
-		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# S-CT, K-SVC
+# docs/aws-rules.md#s-ct, docs/aws-rules.md#k-svc
 test_cloudtrail_unconditioned if {
 	rule.deny == {finding(1, "CloudTrail", "Statement[1] \"CloudTrail\" allows kms:GenerateDataKey, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext, kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com without aws:SourceArn, aws:SourceAccount or an encryption-context condition naming your resources: other accounts can have the service use this key")} with input as {
 		"Version": "2012-10-17",
@@ -91,7 +72,7 @@ test_logs_any_account if {
 	}
 }
 
-# T37
+# docs/aws-rules.md#t37
 test_cloudtrail_source_arn if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",
@@ -122,7 +103,7 @@ test_cloudtrail_source_arn if {
 	}
 }
 
-# S-CWL
+# docs/aws-rules.md#s-cwl
 test_logs_encryption_context if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

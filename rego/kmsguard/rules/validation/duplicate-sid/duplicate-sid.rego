@@ -16,14 +16,19 @@
 #     Give each statement its own Sid.
 package kmsguard.rules.validation["duplicate-sid"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i, sid in lint.sids
-	some j, other in lint.sids
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	some i, sid in facts.sids
+	some j, other in facts.sids
 	j < i
 	other == sid
-	first := min({k | some k, x in lint.sids; x == sid})
+	first := min({k | some k, x in facts.sids; x == sid})
 	j == first
-	msg := sprintf("%s has the same Sid as %s", [lint.label(i), sprintf("Statement[%d]", [j])])
+	msg := sprintf("%s has the same Sid as %s", [facts.label(i), sprintf("Statement[%d]", [j])])
 }

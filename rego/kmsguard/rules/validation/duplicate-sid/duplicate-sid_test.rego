@@ -1,28 +1,12 @@
 package kmsguard.rules.validation["duplicate-sid_test"]
 
 import data.kmsguard.rules.validation["duplicate-sid"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS027",
-	"name": "duplicate-sid",
-	"title": "Duplicate statement id",
-	"severity": "low",
-	"category": "validation",
-	"description": "Two statements share the same Sid. IAM requires unique Sids in identity policies; in a key policy duplicates are accepted but make findings, CloudTrail analysis and later edits ambiguous.",
-	"remediation": "Give each statement its own Sid.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 # c7n DefaultRoot/SpecificAllow style duplicates
 test_three_same if {

@@ -19,12 +19,17 @@
 #     them from the key policy.
 package kmsguard.rules.validation["iam-only-action"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	facts.key_policy
 	some i
-	f := lint.facts[i]
+	f := facts.at[i]
 	named := {a |
 		some p in f.patterns
 		not regex.match(`[*?]`, p)
@@ -32,5 +37,5 @@ warn contains lint.finding(rego.metadata.chain(), i, msg) if {
 		data.kmsguard.catalog.actions[a].scope in {"account", "internal"}
 	}
 	count(named) > 0
-	msg := sprintf("%s names %s, which KMS authorizes only through IAM policies: it has no effect in a key policy", [lint.label(i), lint.names(named)])
+	msg := sprintf("%s names %s, which KMS authorizes only through IAM policies: it has no effect in a key policy", [facts.label(i), facts.names(named)])
 }

@@ -26,42 +26,47 @@
 #     plain operator.
 package kmsguard.rules.validation["invalid-condition-key"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
 	some i
-	some n in lint.never[i]
+	some n in facts.never[i]
 	n.kind in {"unknown", "iam_only"}
-	msg := sprintf("%s: %s", [lint.label(i), n.msg])
+	msg := sprintf("%s: %s", [facts.label(i), n.msg])
 }
 
 # Non-positive conditions on unknown keys are reported too (they never see a value).
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
+deny contains finding.new(metadata, i, msg) if {
 	some i
-	some c in lint.facts[i].conditions
+	some c in facts.at[i].conditions
 	c.o != null
-	not lint.positive(c)
-	not lint.known_key(c.key)
-	lint.relevant_key(c.key)
-	msg := sprintf("%s: %s on %s: %s", [lint.label(i), c.op, c.raw_key, lint.unknown_text(c.key)])
+	not facts.positive(c)
+	not facts.known_key(c.key)
+	facts.relevant_key(c.key)
+	msg := sprintf("%s: %s on %s: %s", [facts.label(i), c.op, c.raw_key, facts.unknown_text(c.key)])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
+deny contains finding.new(metadata, i, msg) if {
 	some i
-	some c in lint.facts[i].conditions
+	some c in facts.at[i].conditions
 	c.o != null
-	family := lint.operator_family[c.o.test]
-	t := lint.key_type(c.key)
-	not lint.compatible(family, t, c.values)
-	msg := sprintf("%s: %s on %s compares %s values, but the key is of type %s", [lint.label(i), c.op, c.raw_key, family, t])
+	family := facts.operator_family[c.o.test]
+	t := facts.key_type(c.key)
+	not facts.compatible(family, t, c.values)
+	msg := sprintf("%s: %s on %s compares %s values, but the key is of type %s", [facts.label(i), c.op, c.raw_key, family, t])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
+deny contains finding.new(metadata, i, msg) if {
 	some i
-	some c in lint.facts[i].conditions
+	some c in facts.at[i].conditions
 	c.o.set == "all"
 	overly_permissive(c.key)
-	msg := sprintf("%s: %s on %s: KMS rejects ForAllValues with this key (OverlyPermissiveCondition), because it also matches requests without it", [lint.label(i), c.op, c.raw_key])
+	msg := sprintf("%s: %s on %s: KMS rejects ForAllValues with this key (OverlyPermissiveCondition), because it also matches requests without it", [facts.label(i), c.op, c.raw_key])
 }
 
 overly_permissive(k) if startswith(k, "kms:encryptioncontext:")

@@ -1,30 +1,12 @@
 package kmsguard.rules.validation["invalid-condition-key_test"]
 
 import data.kmsguard.rules.validation["invalid-condition-key"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS024",
-	"name": "invalid-condition-key",
-	"title": "Condition key unknown, unsupported or used with the wrong operator",
-	"severity": "medium",
-	"category": "validation",
-	"description": "A condition key that KMS and IAM do not define (a misspelling, another service's key in a key policy) is never in the request, so a positive condition on it never holds. Keys KMS supports only in IAM policies (aws:ResourceTag/*, kms:ResourceAliases) are absent in a key policy. An operator of the wrong type for the key (Numeric on kms:ViaService, Bool on a String key, ARN operators on values that are not ARNs) never matches. ForAllValues with kms:EncryptionContext:* or aws:RequestTag/* is rejected by KMS as overly permissive.",
-	"remediation": "Use a condition key from the KMS condition key list or the global condition keys, with an operator of its type (String, Numeric, Date, Bool, ARN, IP address); for encryption context use ForAnyValue or a plain operator.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_wrong_types_and_unknown_keys if {
 	rule.deny == {finding(1, "App", "Statement[1] \"App\": Bool on kms:CallerAccount compares Bool values, but the key is of type String"), finding(1, "App", "Statement[1] \"App\": ForAllValues:StringEquals on kms:EncryptionContext:app: KMS rejects ForAllValues with this key (OverlyPermissiveCondition), because it also matches requests without it"), finding(1, "App", "Statement[1] \"App\": NumericEquals on kms:ViaService compares Numeric values, but the key is of type String"), finding(1, "App", "Statement[1] \"App\": StringEquals on aws:ResourceTag/team: KMS supports this key only in IAM policies; in a key policy it is never present"), finding(1, "App", "Statement[1] \"App\": StringEquals on kms:EncryptionContxt:app: the key is unknown to KMS and IAM, so it is never in the request"), finding(1, "App", "Statement[1] \"App\": StringEquals on s3:prefix: a condition key of another service, which requests to KMS never carry"), finding(1, "App", "Statement[1] \"App\": StringNotEquals on kms:GrantOperation: the key is unknown to KMS and IAM, so it is never in the request")} with input as {

@@ -20,10 +20,15 @@
 #     the document with MalformedPolicyDocumentException until it is valid.
 package kmsguard.rules.validation["invalid-policy"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), statement_of(m), text_of(m)) if {
-	some m in lint.structure_errors
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, statement_of(m), text_of(m)) if {
+	some m in facts.structure_errors
 }
 
 statement_of(m) := to_number(x[1]) if {

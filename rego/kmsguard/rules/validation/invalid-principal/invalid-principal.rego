@@ -25,51 +25,56 @@
 package kmsguard.rules.validation["invalid-principal"]
 
 import data.kmsguard.iam.principal
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i, s in lint.raw_statements
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i, s in facts.raw_statements
 	is_object(s)
 	some k in ["Principal", "NotPrincipal"]
 	is_object(s[k])
-	some v in lint.as_list(object.get(s[k], "AWS", []))
+	some v in facts.as_list(object.get(s[k], "AWS", []))
 	is_string(v)
 	why := aws_problem(v)
-	msg := sprintf("%s: %s %q %s", [lint.label(i), k, v, why])
+	msg := sprintf("%s: %s %q %s", [facts.label(i), k, v, why])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i, s in lint.raw_statements
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i, s in facts.raw_statements
 	is_object(s)
 	some k in ["Principal", "NotPrincipal"]
 	is_object(s[k])
-	some v in lint.as_list(object.get(s[k], "Service", []))
+	some v in facts.as_list(object.get(s[k], "Service", []))
 	is_string(v)
 	not regex.match(principal.service_pattern, v)
-	msg := sprintf("%s: %s service %q is not a service principal (SERVICE.amazonaws.com or SERVICE.REGION.amazonaws.com, without wildcards)", [lint.label(i), k, v])
+	msg := sprintf("%s: %s service %q is not a service principal (SERVICE.amazonaws.com or SERVICE.REGION.amazonaws.com, without wildcards)", [facts.label(i), k, v])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i, s in lint.raw_statements
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i, s in facts.raw_statements
 	is_object(s)
 	some k in ["Principal", "NotPrincipal"]
 	is_object(s[k])
 	some t in ["Federated", "CanonicalUser"]
 	t in object.keys(s[k])
-	msg := sprintf("%s: %s %s has no meaning in a key policy (only AWS and Service principals call KMS)", [lint.label(i), k, t])
+	msg := sprintf("%s: %s %s has no meaning in a key policy (only AWS and Service principals call KMS)", [facts.label(i), k, t])
 }
 
 aws_problem(v) := "is an IAM group: groups cannot be principals" if {
-	lint.classify(v).kind == "group"
+	facts.classify(v).kind == "group"
 } else := "has a partial wildcard: AWS accepts \"*\" only as the whole principal" if {
-	lint.classify(v).kind == "invalid"
+	facts.classify(v).kind == "invalid"
 	regex.match(`[*?]`, v)
 } else := "is an IAM unique id: the principal it named was deleted, so the statement matches nobody" if {
-	lint.classify(v).kind == "invalid"
+	facts.classify(v).kind == "invalid"
 	regex.match(`^A[A-Z0-9]{15,}$`, v)
 } else := "is not an account id or the ARN of an account, user, role, assumed-role session or federated user" if {
-	lint.classify(v).kind == "invalid"
+	facts.classify(v).kind == "invalid"
 }

@@ -1,31 +1,14 @@
 package kmsguard.rules.validation["invalid-principal_test"]
 
 import data.kmsguard.rules.validation["invalid-principal"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS025",
-	"name": "invalid-principal",
-	"title": "Principal that AWS rejects or that matches nobody",
-	"severity": "medium",
-	"category": "validation",
-	"description": "Principal values must be \"*\", a 12-digit account id, or the ARN of an account (root), IAM user, IAM role, assumed-role session or federated user; service principals have the form SERVICE.amazonaws.com or SERVICE.REGION.amazonaws.com. AWS rejects partial wildcards (arn:aws:iam::111122223333:role/*), IAM groups and other strings; an IAM unique id (AIDA..., AROA...) means the principal was deleted and the statement matches nobody; Federated and CanonicalUser principals have no meaning in a key policy.",
-	"remediation": "Write the full ARN of each user or role (use \"Principal\": \"*\" with an ArnLike aws:PrincipalArn condition for patterns, and name the members instead of a group); remove principals that no longer exist.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# I-PRIN
+# docs/aws-rules.md#i-prin
 test_bad_principals if {
 	rule.deny == {finding(1, "Bad", "Statement[1] \"Bad\": Principal \"AIDAJQABLZS4A3QDU576Q\" is an IAM unique id: the principal it named was deleted, so the statement matches nobody"), finding(1, "Bad", "Statement[1] \"Bad\": Principal \"arn:aws:iam::111122223333:group/Admins\" is an IAM group: groups cannot be principals"), finding(1, "Bad", "Statement[1] \"Bad\": Principal \"arn:aws:iam::111122223333:role/*\" has a partial wildcard: AWS accepts \"*\" only as the whole principal"), finding(1, "Bad", "Statement[1] \"Bad\": Principal \"foo\" is not an account id or the ARN of an account, user, role, assumed-role session or federated user"), finding(1, "Bad", "Statement[1] \"Bad\": Principal Federated has no meaning in a key policy (only AWS and Service principals call KMS)"), finding(1, "Bad", "Statement[1] \"Bad\": Principal service \"logs.*.amazonaws.com\" is not a service principal (SERVICE.amazonaws.com or SERVICE.REGION.amazonaws.com, without wildcards)")} with input as {
 		"Version": "2012-10-17",

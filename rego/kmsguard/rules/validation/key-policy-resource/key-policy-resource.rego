@@ -20,25 +20,30 @@
 package kmsguard.rules.validation["key-policy-resource"]
 
 import data.kmsguard.iam.pattern
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i, s in lint.raw_statements
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i, s in facts.raw_statements
 	is_object(s)
-	some r in lint.as_list(object.get(s, "Resource", []))
+	some r in facts.as_list(object.get(s, "Resource", []))
 	is_string(r)
 	r != "*"
 	why := problem(r)
-	msg := sprintf("%s: Resource %q %s; in a key policy use \"*\"", [lint.label(i), r, why])
+	msg := sprintf("%s: Resource %q %s; in a key policy use \"*\"", [facts.label(i), r, why])
 }
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i, s in lint.raw_statements
+deny contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i, s in facts.raw_statements
 	is_object(s)
 	"NotResource" in object.keys(s)
-	msg := sprintf("%s uses NotResource; in a key policy use \"Resource\": \"*\"", [lint.label(i)])
+	msg := sprintf("%s uses NotResource; in a key policy use \"Resource\": \"*\"", [facts.label(i)])
 }
 
 problem(r) := "is an alias ARN: a key policy applies to the key, never to an alias" if {
@@ -46,7 +51,7 @@ problem(r) := "is an alias ARN: a key policy applies to the key, never to an ali
 } else := "is not a KMS key ARN" if {
 	not regex.match(`^arn:[^:]*:kms:[^:]*:[^:]*:key/`, r)
 	not regex.match(`^arn:[^:]*:kms:[^:]*:[^:]*:\*$`, r)
-} else := sprintf("does not match the key %s", [lint.key.arn]) if {
-	lint.key.arn
-	not pattern.arn_like(r, lint.key.arn)
+} else := sprintf("does not match the key %s", [facts.key.arn]) if {
+	facts.key.arn
+	not pattern.arn_like(r, facts.key.arn)
 }

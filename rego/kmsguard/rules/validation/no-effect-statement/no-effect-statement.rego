@@ -17,10 +17,15 @@
 #     the statement is meant to allow or deny.
 package kmsguard.rules.validation["no-effect-statement"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i, s in lint.raw_statements
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	some i, s in facts.raw_statements
 	is_object(s)
 	missing := [m |
 		some pair in [["Action", "NotAction"], ["Resource", "NotResource"]]
@@ -29,5 +34,5 @@ deny contains lint.finding(rego.metadata.chain(), i, msg) if {
 		m := pair[0]
 	]
 	count(missing) > 0
-	msg := sprintf("%s has no %s: it never applies to a request", [lint.label(i), concat(" and no ", missing)])
+	msg := sprintf("%s has no %s: it never applies to a request", [facts.label(i), concat(" and no ", missing)])
 }

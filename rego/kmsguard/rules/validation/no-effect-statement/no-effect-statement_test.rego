@@ -1,30 +1,14 @@
 package kmsguard.rules.validation["no-effect-statement_test"]
 
 import data.kmsguard.rules.validation["no-effect-statement"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS029",
-	"name": "no-effect-statement",
-	"title": "Statement without Action or Resource",
-	"severity": "medium",
-	"category": "validation",
-	"description": "A statement needs Action (or NotAction) and Resource (or NotResource). KMS accepts a key-policy statement without them, but it never matches a request: it has no effect (IAM rejects such identity-policy statements).",
-	"remediation": "Add the missing element: in a key policy \"Resource\": \"*\" and the actions the statement is meant to allow or deny.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# T27
+# docs/aws-rules.md#t27
 test_missing_elements if {
 	rule.deny == {finding(1, "NoResource", "Statement[1] \"NoResource\" has no Resource: it never applies to a request"), finding(2, null, "Statement[2] has no Action and no Resource: it never applies to a request")} with input as {
 		"Version": "2012-10-17",

@@ -18,19 +18,24 @@
 #     principal's identity policy or the other service's resource policy.
 package kmsguard.rules.validation["non-kms-action"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), i, msg) if {
-	lint.key_policy
-	some i, s in lint.raw_statements
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, i, msg) if {
+	facts.key_policy
+	some i, s in facts.raw_statements
 	is_object(s)
 	others := {a |
 		some k in ["Action", "NotAction"]
-		some a in lint.as_list(object.get(s, k, []))
+		some a in facts.as_list(object.get(s, k, []))
 		is_string(a)
 		contains(a, ":")
 		lower(split(a, ":")[0]) != "kms"
 	}
 	count(others) > 0
-	msg := sprintf("%s names %s: a key policy only applies to KMS actions", [lint.label(i), concat(", ", sort(others))])
+	msg := sprintf("%s names %s: a key policy only applies to KMS actions", [facts.label(i), concat(", ", sort(others))])
 }

@@ -1,28 +1,12 @@
 package kmsguard.rules.validation["non-kms-action_test"]
 
 import data.kmsguard.rules.validation["non-kms-action"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS023",
-	"name": "non-kms-action",
-	"title": "Key policy names actions of other services",
-	"severity": "low",
-	"category": "validation",
-	"description": "A key policy controls only KMS actions on its key; actions of other services (s3:GetObject, iam:PassRole...) in a key policy never match a request. They usually come from an identity policy pasted into the key policy.",
-	"remediation": "Remove the non-KMS actions from the key policy and grant them in the principal's identity policy or the other service's resource policy.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-		"https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_s3_in_key_policy if {
 	rule.warn == {finding(1, "App", "Statement[1] \"App\" names iam:PassRole, s3:GetObject: a key policy only applies to KMS actions")} with input as {

@@ -1,30 +1,14 @@
 package kmsguard.rules.validation["policy-size_test"]
 
 import data.kmsguard.rules.validation["policy-size"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS028",
-	"name": "policy-size",
-	"title": "Key policy larger than 32 KB",
-	"severity": "medium",
-	"category": "validation",
-	"description": "A key policy can hold at most 32 KB (32,768 bytes); PutKeyPolicy and CreateKey reject a larger one with LimitExceededException. kmsguard measures the document written compactly, so the file as written may be larger still.",
-	"remediation": "Shorten the policy: merge statements with the same principals and conditions, use action wildcards where they do not widen access, or move per-principal permissions into IAM policies.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-		"https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
-
-# K-KPO: 32 KB
+# docs/aws-rules.md#k-kpo: 32 KB
 test_too_large if {
 	rule.deny == {document_finding("the key policy is 43058 characters long even written compactly; KMS accepts at most 32768")} with input as {
 		"Version": "2012-10-17",

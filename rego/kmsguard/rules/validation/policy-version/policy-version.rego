@@ -17,19 +17,24 @@
 #     Add "Version": "2012-10-17" as the first element of the document.
 package kmsguard.rules.validation["policy-version"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-warn contains lint.finding(rego.metadata.chain(), null, msg) if {
-	lint.is_document
-	not "Version" in object.keys(lint.document)
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+warn contains finding.new(metadata, null, msg) if {
+	facts.is_document
+	not "Version" in object.keys(facts.document)
 	msg := sprintf("the policy has no Version, so the 2008-10-17 policy language applies%s; add \"Version\": \"2012-10-17\"", [variables_note])
 }
 
-warn contains lint.finding(rego.metadata.chain(), null, msg) if {
-	lint.document.Version == "2008-10-17"
+warn contains finding.new(metadata, null, msg) if {
+	facts.document.Version == "2008-10-17"
 	msg := sprintf("the policy uses the old policy language version 2008-10-17%s; use \"2012-10-17\"", [variables_note])
 }
 
 variables_note := ": its ${...} policy variables are literal text" if {
-	contains(json.marshal(lint.document.Statement), "${")
+	contains(json.marshal(facts.document.Statement), "${")
 } else := ""

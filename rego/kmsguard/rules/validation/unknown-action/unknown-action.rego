@@ -17,20 +17,25 @@
 #     Authorization Reference.
 package kmsguard.rules.validation["unknown-action"]
 
-import data.kmsguard.lint
+import data.kmsguard.lint.facts
+import data.kmsguard.lint.finding
 
-deny contains lint.finding(rego.metadata.chain(), i, msg) if {
-	some i, s in lint.raw_statements
+# metadata: the finding fields of this rule's METADATA; the entry point
+# reads its id to leave a disabled rule out before it runs.
+metadata := finding.metadata(rego.metadata.chain())
+
+deny contains finding.new(metadata, i, msg) if {
+	some i, s in facts.raw_statements
 	is_object(s)
 	unknown := {a |
 		some k in ["Action", "NotAction"]
-		some a in lint.as_list(object.get(s, k, []))
+		some a in facts.as_list(object.get(s, k, []))
 		is_string(a)
 		regex.match(`^(?i)kms:[a-z0-9*?]+$`, a)
-		count(lint.covered([lower(a)])) == 0
+		count(facts.covered([lower(a)])) == 0
 	}
 	count(unknown) > 0
-	msg := sprintf("%s names %s, which %s no KMS action", [lint.label(i), concat(", ", sort(unknown)), verb(unknown)])
+	msg := sprintf("%s names %s, which %s no KMS action", [facts.label(i), concat(", ", sort(unknown)), verb(unknown)])
 }
 
 verb(unknown) := "matches" if {

@@ -1,28 +1,12 @@
 package kmsguard.rules.validation["unknown-action_test"]
 
 import data.kmsguard.rules.validation["unknown-action"] as rule
+import data.kmsguard.ruletest
 
-# The rule's metadata, repeated so that a change to METADATA fails a test.
-meta := {
-	"id": "KMS022",
-	"name": "unknown-action",
-	"title": "Unknown KMS action",
-	"severity": "medium",
-	"category": "validation",
-	"description": "A kms: action name (or wildcard pattern) that matches no KMS action, such as kms:Decrypts or kms:GenerateDatakeys*: in an Allow it grants nothing, in a Deny it denies nothing. Action names are case-insensitive.",
-	"remediation": "Correct the action name; the list of KMS actions is in the Service Authorization Reference.",
-	"related_resources": [
-		"https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html",
-	],
-}
+# The findings the rule is expected to report (data.kmsguard.ruletest).
+finding(i, sid, msg) := ruletest.finding(rule.metadata, i, sid, msg)
 
-# finding(i, sid, msg): the expected finding about statement i.
-finding(i, sid, msg) := object.union(meta, {"statement": i, "sid": sid, "msg": msg}) if sid != null
-
-finding(i, null, msg) := object.union(meta, {"statement": i, "msg": msg})
-
-document_finding(msg) := object.union(meta, {"msg": msg})
+document_finding(msg) := ruletest.document_finding(rule.metadata, msg)
 
 test_misspelt if {
 	rule.deny == {finding(1, "Typo", "Statement[1] \"Typo\" names kms:Decrypts, kms:GenerateDatakeys*, which match no KMS action")} with input as {
@@ -67,7 +51,7 @@ test_deny_unknown if {
 	}
 }
 
-# T24
+# docs/aws-rules.md#t24
 test_case_insensitive if {
 	rule.deny == set() with input as {
 		"Version": "2012-10-17",

@@ -1,59 +1,92 @@
-package cli
+package report
 
 import (
 	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
-// writeAnswerText writes a decision (not an error answer) for people:
+// DecisionOptions say what a decision's text shows.
+type DecisionOptions struct {
+	// Defaulted says the resource was not given: a key in the principal's
+	// account stands for it, and a first line says so.
+	Defaulted bool
+	// Explain is the explanation (data.kmsguard.authz.explain) to show
+	// after the answer; nil for none.
+	Explain map[string]any
+	// Width wraps lines and fits tables to this many columns; 0 does not.
+	Width int
+}
+
+// DecisionText writes the answer to the question q (not an error answer)
+// for people, the explanation after it when there is one:
 //
-//	Allowed: arn:aws:iam::111122223333:user/alice may call kms:Decrypt on arn:aws:kms:...
+//	Allowed: arn:aws:iam::111122223333:user/alice may call kms:Decrypt on
+//	    arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
 //	  because:
 //	    key policy Statement[0] "Enable IAM User Permissions" (Allow)
-func writeAnswerText(w io.Writer, q map[string]any, a *runner.Answer) error {
+func DecisionText(w io.Writer, q map[string]any, a *runner.Answer, opt DecisionOptions) error {
 	bw := bufio.NewWriter(w)
-	subject := fmt.Sprintf("%v may call %v on %v", q["principal"], q["action"], q["resource"])
-	notSubject := fmt.Sprintf("%v may not call %v on %v", q["principal"], q["action"], q["resource"])
-	switch a.Decision {
-	case "Allowed":
-		fmt.Fprintf(bw, "Allowed: %s\n", subject)
-		writeReasons(bw, "because", a.Reasons)
-	case "ExplicitlyDenied":
-		fmt.Fprintf(bw, "Explicitly denied: %s\n", notSubject)
-		writeReasons(bw, "denied by", a.Reasons)
-	default:
-		fmt.Fprintf(bw, "Implicitly denied: %s\n", notSubject)
-		if len(a.Missing) > 0 {
-			fmt.Fprintln(bw, "  missing:")
-			for _, m := range a.Missing {
-				fmt.Fprintf(bw, "    %s\n", m)
-			}
-		} else {
-			fmt.Fprintln(bw, "  no statement or grant allows it")
+	width := opt.Width
+	if opt.Defaulted {
+		line := fmt.Sprintf("Resource: %s (no --resource: a key in the principal's account)", q["resource"])
+		fmt.Fprintln(bw, textwrap.Indent(line, "", "    ", width))
+	}
+	writeAnswer(bw, q, a, width)
+	if opt.Explain != nil {
+		if err := writeExplain(bw, opt.Explain, width); err != nil {
+			return err
 		}
 	}
 	return bw.Flush()
 }
 
-func writeReasons(w io.Writer, title string, rs []runner.Reason) {
+// writeAnswer writes the decision, its lines wrapped to width columns.
+func writeAnswer(bw *bufio.Writer, q map[string]any, a *runner.Answer, width int) {
+	subject := fmt.Sprintf("%v may call %v on %v", q["principal"], q["action"], q["resource"])
+	notSubject := fmt.Sprintf("%v may not call %v on %v", q["principal"], q["action"], q["resource"])
+	head := func(s string) { fmt.Fprintln(bw, textwrap.Indent(s, "", "    ", width)) }
+	item := func(s string) { fmt.Fprintln(bw, textwrap.Indent(s, "    ", "      ", width)) }
+	switch a.Decision {
+	case "Allowed":
+		head("Allowed: " + subject)
+		writeReasons(bw, "because", a.Reasons, item)
+	case "ExplicitlyDenied":
+		head("Explicitly denied: " + notSubject)
+		writeReasons(bw, "denied by", a.Reasons, item)
+	default:
+		head("Implicitly denied: " + notSubject)
+		if len(a.Missing) > 0 {
+			fmt.Fprintln(bw, "  missing:")
+			for _, m := range a.Missing {
+				item(m)
+			}
+		} else {
+			fmt.Fprintln(bw, "  no statement or grant allows it")
+		}
+	}
+}
+
+func writeReasons(w io.Writer, title string, rs []runner.Reason, item func(string)) {
 	if len(rs) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "  %s:\n", title)
 	for _, r := range rs {
-		fmt.Fprintf(w, "    %s\n", reasonText(r))
+		item(answerReason(r))
 	}
 }
 
-// reasonText describes one reason: `identity policy #0 Statement[1] "Sid" (Allow)`.
-func reasonText(r runner.Reason) string {
+// answerReason describes one reason of an answer: `identity policy #0 Statement[1] "Sid" (Allow)`.
+func answerReason(r runner.Reason) string {
 	var b strings.Builder
 	b.WriteString(policyLabel(r.Policy, r.Level, r.Index, r.GrantID))
 	if r.Statement != nil {
@@ -105,17 +138,22 @@ func policyLabel(policy string, level, index *int, grantID string) string {
 	return b.String()
 }
 
-// writeExplainText writes the statements and grants of an explanation
-// (data.kmsguard.authz.explain) as tables. Missing fields show as "-";
-// top-level fields it does not know are printed as JSON.
-func writeExplainText(w io.Writer, explain map[string]any) error {
-	bw := bufio.NewWriter(w)
+// writeExplain writes the statements and grants of an explanation
+// (data.kmsguard.authz.explain) as tables fit to width columns (0: not
+// wrapped): for each, whether it applies and which of its parts did not
+// match the request. Missing fields show as "-"; top-level fields it does
+// not know are printed as JSON.
+func writeExplain(bw *bufio.Writer, explain map[string]any, width int) error {
 	var failed []string
+	table := func(rows [][]string, wrap []bool) {
+		for _, line := range textwrap.Table(rows, wrap, "  ", width) {
+			fmt.Fprintln(bw, line)
+		}
+	}
 
 	if stmts, ok := explain["statements"].([]any); ok {
 		fmt.Fprintln(bw, "\nStatements:")
-		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  STATEMENT\tSID\tEFFECT\tAPPLIES\tACTION\tPRINCIPAL\tRESOURCE\tCONDITIONS")
+		rows := [][]string{{"STATEMENT", "SID", "EFFECT", "APPLIES", "NOT MATCHED"}}
 		for _, s := range stmts {
 			m, _ := s.(map[string]any)
 			label := policyLabel(str(m["policy"]), intOf(m["level"]), intOf(m["index"]), "")
@@ -128,41 +166,37 @@ func writeExplainText(w io.Writer, explain map[string]any) error {
 			} else {
 				sid = strconv.Quote(sid)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label, sid, orDash(str(m["effect"])),
-				yesNo(m["applies"]), yesNo(m["action"]), yesNo(m["principal"]), yesNo(m["resource"]), yesNo(m["conditions"]))
+			rows = append(rows, []string{label, sid, orDash(str(m["effect"])), yesNo(m["applies"]),
+				notMatched(m, "action", "principal", "resource", "conditions")})
 			if fcs, ok := m["failed_conditions"].([]any); ok {
 				for _, fc := range fcs {
 					failed = append(failed, fmt.Sprintf("%s: %s", label, conditionText(fc)))
 				}
 			}
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
 		if len(stmts) == 0 {
 			fmt.Fprintln(bw, "  (none)")
+		} else {
+			table(rows, []bool{true, true, false, false, true})
 		}
 	}
 	if len(failed) > 0 {
 		fmt.Fprintln(bw, "\nFailed conditions:")
 		for _, f := range failed {
-			fmt.Fprintf(bw, "  %s\n", f)
+			fmt.Fprintln(bw, textwrap.Indent(f, "  ", "    ", width))
 		}
 	}
 	if grants, ok := explain["grants"].([]any); ok && len(grants) > 0 {
 		fmt.Fprintln(bw, "\nGrants:")
-		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  GRANT\tAPPLIES\tGRANTEE\tOPERATION\tCONSTRAINTS")
+		rows := [][]string{{"GRANT", "APPLIES", "NOT MATCHED"}}
 		for _, g := range grants {
 			m, _ := g.(map[string]any)
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", policyLabel("grant", nil, intOf(m["index"]), str(m["grant_id"])),
-				yesNo(m["applies"]), yesNo(m["grantee"]), yesNo(m["operation"]), yesNo(m["constraints"]))
+			rows = append(rows, []string{policyLabel("grant", nil, intOf(m["index"]), str(m["grant_id"])),
+				yesNo(m["applies"]), notMatched(m, "grantee", "operation", "constraints")})
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+		table(rows, []bool{true, false, true})
 	}
-	for _, k := range sortedKeys(explain) {
+	for _, k := range slices.Sorted(maps.Keys(explain)) {
 		switch k {
 		case "decision", "statements", "grants":
 			continue
@@ -173,7 +207,24 @@ func writeExplainText(w io.Writer, explain map[string]any) error {
 		}
 		fmt.Fprintf(bw, "\n%s: %s\n", k, j)
 	}
-	return bw.Flush()
+	return nil
+}
+
+// notMatched names the parts of a statement or grant (m's boolean fields)
+// that did not match the request, "-" when none did not; a part the
+// explanation does not say is named with a question mark.
+func notMatched(m map[string]any, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		switch m[p] {
+		case true:
+		case false:
+			out = append(out, p)
+		default:
+			out = append(out, p+"?")
+		}
+	}
+	return orDash(strings.Join(out, ", "))
 }
 
 // conditionText describes a failed condition: `StringEquals kms:ViaService ["s3.us-east-1.amazonaws.com"]`.

@@ -1,4 +1,13 @@
-package kmsguard.lint
+# METADATA
+# title: Policies inside templates and plans
+# description: |
+#   Extracts the policy documents of a CloudFormation template or a Terraform
+#   plan given whole as the input (what stock conftest passes), as
+#   `kmsguard check` extracts them (package parse, docs/check.md "Input
+#   formats"): documents, and container, true when the input is such a file.
+# related_resources:
+#   - https://www.conftest.dev/
+package kmsguard.lint.extract
 
 # ---- policies inside CloudFormation templates and Terraform plans ------------------------
 # Stock conftest passes a whole file as the input. For a CloudFormation
@@ -7,6 +16,12 @@ package kmsguard.lint
 # docs/check.md "Input formats"), so that conftest reports the same findings;
 # data.kmsguard.rules_templates runs every rule on each of them. The rules
 # themselves see a container as no policy at all.
+
+# wrapped: the input is {"policy": ..., "kind": ..., "config": ..., "key_arn": ...}.
+wrapped if {
+	is_object(input)
+	"policy" in object.keys(input)
+}
 
 # container: the input is a template or a plan, not a policy document.
 container if {
