@@ -2,6 +2,7 @@ package engine
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,6 +61,8 @@ type analysis struct {
 	index   map[string]int
 	keyActs actSet // actions on a key (scope key, alias, grant)
 
+	principals []string // the snapshot's principals, sorted
+
 	mu      sync.Mutex
 	acts    map[*statement]actSet
 	callers map[string]*callerView
@@ -77,6 +80,7 @@ func (e *Engine) analysis() *analysis {
 			a.snap = newSnapshotIndex(a.raw, e.catalog)
 		}
 		a.actions = sortedKeys(e.catalog.Actions)
+		a.principals = sortedKeys(a.snap.principals)
 		if len(a.actions) > 128 {
 			return
 		}
@@ -150,6 +154,9 @@ type callerView struct {
 	boundary      []kmsStmt
 	scps          [][]kmsStmt
 	typ           string
+	// stored: p has an entry in the snapshot's principals; kmsAllow: its
+	// identity policies allow some KMS action (may_have_access).
+	stored, kmsAllow bool
 }
 
 // callerView returns the view of principal p; ok is false when the engine
@@ -181,6 +188,14 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 		return nil, false, true
 	}
 	cv := &callerView{p: p, c: c, ids: c.identities(), service: c.kind == "service", root: c.kind == "root", typ: c.kind}
+	if ent, has := a.snap.principals[p]; has && ent != nil {
+		cv.stored = true
+		for _, d := range ent.docs["identity_policies"] {
+			for _, x := range a.kmsStatements(d) {
+				cv.kmsAllow = cv.kmsAllow || x.s.allow
+			}
+		}
+	}
 	if c.kind == "root" {
 		cv.typ = "account"
 	}
@@ -509,7 +524,7 @@ type elem struct {
 	kinds    int
 	conds    []openCond
 	stmt     *statement
-	ctx      context
+	ctxKind  int // the context it is read with
 }
 
 // openCond is a condition a request decides: of a statement (ct), or a
@@ -530,15 +545,13 @@ type grantView struct {
 }
 
 type pairView struct {
-	a      *analysis
-	ev     *eval
-	cv     *callerView
-	kv     *keyView
-	cross  bool
-	ctx    context
-	kpCtx  context
-	kpKnow map[string]bool
-	idKnow map[string]bool
+	a          *analysis
+	ev         *eval
+	cv         *callerView
+	kv         *keyView
+	cross      bool
+	ctx, kpCtx context // made at their first use (context)
+	resOrg     bool    // the snapshot decides aws:ResourceOrgID
 
 	kpAllow, kpDeny      []*elem
 	idAllow, bAllow      [3][]*elem // by where: key, alias, any
@@ -556,50 +569,17 @@ const (
 )
 
 func newPair(a *analysis, ev *eval, cv *callerView, kv *keyView) *pairView {
-	pv := &pairView{a: a, ev: ev, cv: cv, kv: kv, cross: !cv.service && cv.c.account != kv.account}
-	pv.ctx = make(context, len(cv.keys)+len(kv.ctx))
-	for k, v := range cv.keys {
-		pv.ctx[k] = v
-	}
-	for k, v := range kv.ctx {
-		pv.ctx[k] = v
-	}
-	pv.kpCtx = make(context, len(pv.ctx))
-	for k, v := range pv.ctx {
-		if !strings.HasPrefix(k, "aws:resourcetag/") && k != "kms:resourcealiases" {
-			pv.kpCtx[k] = v
-		}
-	}
-	known := make(map[string]bool, len(cv.known)+len(kv.ctx)+4)
-	for k := range cv.known {
-		known[k] = true
-	}
-	for k := range kv.ctx {
-		known[k] = true
-	}
-	known["aws:resourceaccount"], known["aws:requestedregion"] = true, true
-	if a.orgRecorded(kv.account) {
-		known["aws:resourceorgid"] = true
-	}
-	pv.kpKnow = make(map[string]bool, len(known)+1)
-	pv.idKnow = make(map[string]bool, len(known)+1)
-	for k := range known {
-		pv.kpKnow[k], pv.idKnow[k] = true, true
-	}
-	pv.kpKnow["kms:resourcealiases"] = true
-	if kv.aliasesKnown {
-		pv.idKnow["kms:resourcealiases"] = true
-	}
+	pv := &pairView{a: a, ev: ev, cv: cv, kv: kv, cross: !cv.service && cv.c.account != kv.account, resOrg: a.orgRecorded(kv.account)}
 	for _, x := range kv.stmts {
 		s := x.s
 		if !s.allow {
 			continue
 		}
 		kinds := pv.allowKinds(s)
-		if kinds == 0 || !s.resourceOK(kv.arn, pv.kpCtx) {
+		if kinds == 0 || !pv.resourceOK(s, kv.arn, ctxKeyPolicy) {
 			continue
 		}
-		if e := pv.element(reasonMap("key_policy", s), x, pv.kpCtx, pv.kpKnow, true); e != nil {
+		if e := pv.element(reasonMap("key_policy", s), x, ctxKeyPolicy); e != nil {
 			e.kinds = kinds
 			pv.kpAllow = append(pv.kpAllow, e)
 		}
@@ -616,22 +596,22 @@ func (pv *pairView) computeLists() {
 	kv, cv := pv.kv, pv.cv
 	for _, x := range kv.stmts {
 		s := x.s
-		if s.allow || !pv.denialNames(s) || !s.resourceOK(kv.arn, pv.kpCtx) {
+		if s.allow || !pv.denialNames(s) || !pv.resourceOK(s, kv.arn, ctxKeyPolicy) {
 			continue
 		}
-		if e := pv.element(reasonMap("key_policy", s), x, pv.kpCtx, pv.kpKnow, true); e != nil {
+		if e := pv.element(reasonMap("key_policy", s), x, ctxKeyPolicy); e != nil {
 			pv.kpDeny = append(pv.kpDeny, e)
 		}
 	}
 	for _, x := range cv.identity {
-		if !x.s.allow && x.s.resourceOK(kv.arn, pv.ctx) {
+		if !x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
 			if e := pv.identityElement(indexedReasonMap("identity_policy", x.index, x.s), x); e != nil {
 				pv.idDeny = append(pv.idDeny, e)
 			}
 		}
 	}
 	for _, x := range cv.boundary {
-		if !x.s.allow && x.s.resourceOK(kv.arn, pv.ctx) {
+		if !x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
 			if e := pv.identityElement(reasonMap("permissions_boundary", x.s), x); e != nil {
 				pv.bDeny = append(pv.bDeny, e)
 			}
@@ -640,7 +620,7 @@ func (pv *pairView) computeLists() {
 	for _, level := range cv.scps {
 		list := []*elem{}
 		for _, x := range level {
-			if x.s.allow && x.s.resourceOK(kv.arn, pv.ctx) {
+			if x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
 				if e := pv.identityElement(levelledReasonMap("scp", x.level, x.index, x.s), x); e != nil {
 					list = append(list, e)
 				}
@@ -650,7 +630,7 @@ func (pv *pairView) computeLists() {
 	}
 	for _, level := range cv.scps {
 		for _, x := range level {
-			if !x.s.allow && x.s.resourceOK(kv.arn, pv.ctx) {
+			if !x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
 				if e := pv.identityElement(levelledReasonMap("scp", x.level, x.index, x.s), x); e != nil {
 					pv.scpDeny = append(pv.scpDeny, e)
 				}
@@ -660,7 +640,7 @@ func (pv *pairView) computeLists() {
 	if kv.customerManaged {
 		for _, level := range kv.rcps {
 			for _, x := range level {
-				if !x.s.allow && pv.denialNames(x.s) && x.s.resourceOK(kv.arn, pv.ctx) {
+				if !x.s.allow && pv.denialNames(x.s) && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
 					if e := pv.identityElement(levelledReasonMap("rcp", x.level, x.index, x.s), x); e != nil {
 						pv.rcpDeny = append(pv.rcpDeny, e)
 					}
@@ -685,7 +665,7 @@ func (pv *pairView) idAllows(where int) []*elem {
 		pv.idAllowDone[where] = true
 		r := pv.resource(where)
 		for _, x := range pv.cv.identity {
-			if x.s.allow && x.s.resourceOK(r, pv.ctx) {
+			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
 				if e := pv.identityElement(indexedReasonMap("identity_policy", x.index, x.s), x); e != nil {
 					pv.idAllow[where] = append(pv.idAllow[where], e)
 				}
@@ -700,7 +680,7 @@ func (pv *pairView) bAllows(where int) []*elem {
 		pv.bAllowD[where] = true
 		r := pv.resource(where)
 		for _, x := range pv.cv.boundary {
-			if x.s.allow && x.s.resourceOK(r, pv.ctx) {
+			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
 				if e := pv.identityElement(reasonMap("permissions_boundary", x.s), x); e != nil {
 					pv.bAllow[where] = append(pv.bAllow[where], e)
 				}
@@ -711,18 +691,89 @@ func (pv *pairView) bAllows(where int) []*elem {
 }
 
 func (pv *pairView) identityElement(r map[string]any, x kmsStmt) *elem {
-	return pv.element(r, x, pv.ctx, pv.idKnow, pv.kv.tagsKnown)
+	return pv.element(r, x, ctxIdentity)
+}
+
+// Which context a statement is read with.
+const (
+	ctxNone      = iota // grants and requirements: none
+	ctxKeyPolicy        // the key policy's (authz.key_policy_context)
+	ctxIdentity         // IAM policies' and guardrails'
+)
+
+// context is the pair's context of the given kind: the caller's derived
+// keys and the key's (without aws:ResourceTag/* and kms:ResourceAliases for
+// the key policy).
+func (pv *pairView) context(kind int) context {
+	switch kind {
+	case ctxNone:
+		return context{}
+	case ctxKeyPolicy:
+		if pv.kpCtx == nil {
+			pv.kpCtx = make(context, len(pv.cv.keys)+len(pv.kv.ctx))
+			for k, v := range pv.context(ctxIdentity) {
+				if !strings.HasPrefix(k, "aws:resourcetag/") && k != "kms:resourcealiases" {
+					pv.kpCtx[k] = v
+				}
+			}
+		}
+		return pv.kpCtx
+	}
+	if pv.ctx == nil {
+		pv.ctx = make(context, len(pv.cv.keys)+len(pv.kv.ctx))
+		for k, v := range pv.cv.keys {
+			pv.ctx[k] = v
+		}
+		for k, v := range pv.kv.ctx {
+			pv.ctx[k] = v
+		}
+	}
+	return pv.ctx
+}
+
+// resourceOK is authz.resource_ok with the context of the given kind, made
+// only when a pattern has variables to expand.
+func (pv *pairView) resourceOK(s *statement, r string, kind int) bool {
+	for _, list := range [][]resourcePattern{s.resource, s.notResource} {
+		for i := range list {
+			if list[i].dynamic {
+				return s.resourceOK(r, pv.context(kind))
+			}
+		}
+	}
+	return s.resourceOK(r, nil)
+}
+
+// known is the pair's known keys (kp_known for the key policy, id_known
+// otherwise): the keys the snapshot decides.
+func (pv *pairView) known(k string, kind int) bool {
+	if pv.cv.known[k] {
+		return true
+	}
+	if _, has := pv.kv.ctx[k]; has {
+		return true
+	}
+	switch k {
+	case "aws:resourceaccount", "aws:requestedregion":
+		return true
+	case "aws:resourceorgid":
+		return pv.resOrg
+	case "kms:resourcealiases":
+		return kind == ctxKeyPolicy || pv.kv.aliasesKnown
+	}
+	return false
 }
 
 // element is element(): nil when a condition the snapshot decides fails.
-func (pv *pairView) element(r map[string]any, x kmsStmt, ctx context, known map[string]bool, tagsKnown bool) *elem {
-	e := &elem{reason: r, acts: x.acts, stmt: x.s, ctx: ctx}
+func (pv *pairView) element(r map[string]any, x kmsStmt, kind int) *elem {
+	e := &elem{reason: r, acts: x.acts, stmt: x.s, ctxKind: kind}
 	s := x.s
+	tagsKnown := kind == ctxKeyPolicy || pv.kv.tagsKnown
 	for i := range s.conds {
 		ct := &s.conds[i]
-		decided := known[ct.keyL] || (tagsKnown && strings.HasPrefix(ct.keyL, "aws:resourcetag/"))
+		decided := pv.known(ct.keyL, kind) || (tagsKnown && strings.HasPrefix(ct.keyL, "aws:resourcetag/"))
 		if decided {
-			if !pv.ev.test(ct, ctx) {
+			if !pv.ev.test(ct, pv.context(kind)) {
 				return nil
 			}
 			continue
@@ -1130,8 +1181,8 @@ func pathConditions(p path) int {
 // appliesWithoutContext: a conditional Deny that applies to a request
 // carrying no context.
 func (pv *pairView) appliesWithoutContext(d *elem, a int) bool {
-	ctx := make(context, len(d.ctx)+4)
-	for k, v := range d.ctx {
+	ctx := make(context, 24)
+	for k, v := range pv.context(d.ctxKind) {
 		ctx[k] = v
 	}
 	for k, v := range pv.a.e.catalog.RequestDefaults[pv.a.actions[a]] {
@@ -1436,22 +1487,8 @@ func (a *analysis) askedActions(action string) (actSet, []any, bool) {
 }
 
 // mayHaveAccess is may_have_access.
-func (a *analysis) mayHaveAccess(p string, kv *keyView, named map[string]bool) bool {
-	ent, has := a.snap.principals[p]
-	if !has || ent == nil {
-		return true
-	}
-	if named[p] || kv.open {
-		return true
-	}
-	for _, d := range ent.docs["identity_policies"] {
-		for _, x := range a.kmsStatements(d) {
-			if x.s.allow {
-				return true
-			}
-		}
-	}
-	return false
+func mayHaveAccess(cv *callerView, kv *keyView, named map[string]bool) bool {
+	return !cv.stored || named[cv.p] || kv.open || cv.kmsAllow
 }
 
 // parallel runs f(i) for i in [0, n) on every core.
@@ -1479,18 +1516,21 @@ func parallel(n int, f func(i int)) {
 // of key kv, and the candidates kmsguard cannot evaluate.
 func (a *analysis) keyRows(kv *keyView, extra []string, asked actSet) (rows []any, unparsed []string, ok bool) {
 	named := make(map[string]bool, len(kv.named))
-	cand := make(map[string]bool, len(a.snap.principals)+len(kv.named)+len(extra)+1)
-	for p := range a.snap.principals {
-		cand[p] = true
-	}
+	more := map[string]bool{kv.root: true}
 	for _, p := range kv.named {
-		named[p], cand[p] = true, true
+		named[p], more[p] = true, true
 	}
-	cand[kv.root] = true
 	for _, p := range extra {
-		cand[p] = true
+		more[p] = true
 	}
-	list := sortedKeys(cand)
+	for _, p := range a.principals {
+		delete(more, p)
+	}
+	list := a.principals
+	if len(more) > 0 {
+		list = append(slices.Clone(a.principals), sortedKeys(more)...)
+		sort.Strings(list)
+	}
 	results := make([]map[string]any, len(list))
 	bad := make([]bool, len(list))
 	var failed atomic.Bool
@@ -1508,7 +1548,7 @@ func (a *analysis) keyRows(kv *keyView, extra []string, asked actSet) (rows []an
 			bad[i] = true
 			return
 		}
-		if !a.mayHaveAccess(p, kv, named) {
+		if !mayHaveAccess(cv, kv, named) {
 			return
 		}
 		r, ok := a.row(cv, kv, asked)

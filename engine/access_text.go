@@ -106,7 +106,7 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 	var pairs []kvPair
 	for _, e := range p {
 		for _, c := range e.conds {
-			pairs = append(pairs, pv.allowPairs(c, e.ctx)...)
+			pairs = append(pairs, pv.allowPairs(c, pv.context(e.ctxKind))...)
 		}
 	}
 	allow := firstPerKey(pairs)
@@ -125,8 +125,8 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 	defaults := pv.a.e.catalog.RequestDefaults[key]
 	var denyPairs []kvPair
 	for _, d := range denies {
-		ctx := make(context, len(d.ctx)+len(defaults)+len(wctx))
-		for _, m := range []context{d.ctx, defaults, wctx} {
+		ctx := make(context, 24)
+		for _, m := range []context{pv.context(d.ctxKind), defaults, wctx} {
 			for k, v := range m {
 				ctx[k] = v
 			}
@@ -143,7 +143,7 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 		if len(free) == 0 {
 			continue
 		}
-		denyPairs = append(denyPairs, pv.falsify(free[0], d.ctx, defaults)...)
+		denyPairs = append(denyPairs, pv.falsify(free[0], pv.context(d.ctxKind), defaults)...)
 	}
 	out := map[string]any{}
 	act := pv.a.e.catalog.Actions[key]
