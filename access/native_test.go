@@ -456,3 +456,35 @@ func TestNativeDiffAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeClasses: principals with the same policies are analysed once
+// (engine/access.go, classes), unless a statement reads who the caller is;
+// here identical policies that test aws:PrincipalArn, aws:username or a
+// policy variable, and a key policy with a NotPrincipal, must still give
+// each principal its own answer.
+func TestNativeClasses(t *testing.T) {
+	snap := synthetic.Snapshot(20, 3)
+	acct := synthetic.Account
+	personal := []map[string]any{
+		{"ArnLike": map[string]any{"aws:PrincipalArn": "arn:aws:iam::" + acct + ":role/team-01/*"}},
+		{"StringEquals": map[string]any{"kms:EncryptionContext:who": "${aws:PrincipalArn}"}},
+	}
+	prins := asObject(snap["principals"])
+	for i, p := range sortedKeysOf(prins) {
+		doc := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*", "Condition": personal[i%2]}}}
+		entry := asObject(prins[p])
+		entry["identity_policies"] = []any{doc}
+		delete(entry, "permissions_boundary")
+	}
+	keys := sortedKeysOf(asObject(snap["keys"]))
+	k := asObject(asObject(snap["keys"])[keys[0]])
+	policy := asObject(k["key_policy"])
+	policy["Statement"] = append(policy["Statement"].([]any), map[string]any{"Effect": "Deny", "Action": "kms:Encrypt", "Resource": "*",
+		"NotPrincipal": map[string]any{"AWS": []any{"arn:aws:iam::" + acct + ":root", "arn:aws:iam::" + acct + ":role/team-02/role-00002"}}})
+	snap = roundTrip(t, snap)
+	compared, declined := agree(t, "classes", snap, func(i int) bool { return i%5 == 0 })
+	if declined > 0 || compared == 0 {
+		t.Errorf("compared %d, declined %d", compared, declined)
+	}
+}

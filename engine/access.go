@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -157,6 +159,10 @@ type callerView struct {
 	// stored: p has an entry in the snapshot's principals; kmsAllow: its
 	// identity policies allow some KMS action (may_have_access).
 	stored, kmsAllow bool
+	// class groups the principals whose analysis is the same on any key
+	// that names none of them ("" for none): users or roles of one account
+	// with the same stored policies, none of which reads who the caller is.
+	class string
 }
 
 // callerView returns the view of principal p; ok is false when the engine
@@ -260,6 +266,9 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 			return nil, false, false // a stored entry that is not an object
 		}
 	}
+	if err := cv.setClass(a); err != nil {
+		return nil, false, false
+	}
 	if !cv.service && !c.serviceLinked {
 		if ent, has := a.snap.accounts[c.account]; has && ent != nil {
 			if ent.notObject || ent.bad["scps"] {
@@ -280,6 +289,73 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 		}
 	}
 	return cv, true, true
+}
+
+// callerKeys are the derived context keys whose values differ between
+// principals of one kind and account.
+var callerKeys = map[string]bool{"aws:principalarn": true, "aws:username": true, "aws:userid": true}
+
+// personal: some statement of the document reads who the caller is (a
+// condition on callerKeys) or holds a policy variable, so that its analysis
+// may differ from one principal to another.
+func personal(d *document) bool {
+	if d == nil {
+		return false
+	}
+	for i := range d.statements {
+		s := &d.statements[i]
+		for _, list := range [][]resourcePattern{s.resource, s.notResource} {
+			for j := range list {
+				if list[j].dynamic {
+					return true
+				}
+			}
+		}
+		for j := range s.conds {
+			ct := &s.conds[j]
+			if callerKeys[ct.keyL] {
+				return true
+			}
+			for k := range ct.values {
+				if strings.Contains(ct.values[k].text, "${") {
+					return true
+				}
+			}
+		}
+		if s.notPrincipal != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// setClass sets cv.class (see callerView).
+func (cv *callerView) setClass(a *analysis) error {
+	c := &cv.c
+	if (c.kind != "user" && c.kind != "role") || !cv.stored {
+		return nil
+	}
+	ent := a.snap.principals[cv.p]
+	if len(ent.raw) == 0 {
+		return nil
+	}
+	docs := append([]*document{ent.doc["permissions_boundary"]}, ent.docs["identity_policies"]...)
+	if acct, has := a.snap.accounts[c.account]; has && acct != nil {
+		for _, level := range acct.lvls["scps"] {
+			docs = append(docs, level...)
+		}
+	}
+	for _, d := range docs {
+		if personal(d) {
+			return nil
+		}
+	}
+	data, err := json.Marshal(ent.raw)
+	if err != nil {
+		return err
+	}
+	cv.class = strings.Join([]string{c.kind, c.partition, c.account, strconv.FormatBool(c.serviceLinked), string(data)}, "\x00")
+	return nil
 }
 
 // sessionRoleARN is session_role_arn: the role (with its path) of an
@@ -326,6 +402,9 @@ type keyView struct {
 	rcps                                            [][]kmsStmt
 	named                                           []string // named_principals, sorted
 	open                                            bool     // open_key
+	// personal: the key policy or an RCP holds a statement whose analysis
+	// may differ between principals (see personal): no classes.
+	personal bool
 }
 
 // keyView is key_view; ok is false when the engine declines the key.
@@ -501,6 +580,14 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 		}
 	}
 	kv.named = sortedKeys(named)
+	kv.personal = personal(ent.doc["key_policy"])
+	if ae := a.snap.accounts[kv.account]; ae != nil {
+		for _, level := range ae.lvls["rcps"] {
+			for _, d := range level {
+				kv.personal = kv.personal || personal(d)
+			}
+		}
+	}
 	return kv, true
 }
 
@@ -1531,20 +1618,42 @@ func (a *analysis) keyRows(kv *keyView, extra []string, asked actSet) (rows []an
 		list = append(slices.Clone(a.principals), sortedKeys(more)...)
 		sort.Strings(list)
 	}
-	results := make([]map[string]any, len(list))
-	bad := make([]bool, len(list))
+	// The first principal of each class is analysed; the others of the
+	// class get its row under their own name.
+	views := make([]*callerView, len(list))
 	var failed atomic.Bool
 	parallel(len(list), func(i int) {
-		if failed.Load() {
-			return
-		}
-		p := list[i]
-		cv, parsed, ok := a.callerView(p)
+		cv, parsed, ok := a.callerView(list[i])
 		if !ok {
 			failed.Store(true)
+		} else if parsed {
+			views[i] = cv
+		}
+	})
+	if failed.Load() {
+		return nil, nil, false
+	}
+	first := make([]int, len(list)) // the class's first principal, or -1
+	firstOf := map[string]int{}
+	for i, cv := range views {
+		first[i] = -1
+		if cv == nil || cv.class == "" || kv.personal || named[cv.p] {
+			continue
+		}
+		if j, has := firstOf[cv.class]; has {
+			first[i] = j
+		} else {
+			firstOf[cv.class] = i
+		}
+	}
+	results := make([]map[string]any, len(list))
+	bad := make([]bool, len(list))
+	parallel(len(list), func(i int) {
+		if failed.Load() || first[i] >= 0 {
 			return
 		}
-		if !parsed {
+		cv := views[i]
+		if cv == nil {
 			bad[i] = true
 			return
 		}
@@ -1560,6 +1669,13 @@ func (a *analysis) keyRows(kv *keyView, extra []string, asked actSet) (rows []an
 	})
 	if failed.Load() {
 		return nil, nil, false
+	}
+	for i, j := range first {
+		if j >= 0 && results[j] != nil && mayHaveAccess(views[i], kv, named) {
+			r := maps.Clone(results[j])
+			r["principal"] = list[i]
+			results[i] = r
+		}
 	}
 	rows = []any{}
 	unparsed = []string{}
