@@ -131,7 +131,7 @@ func WhoCan(ctx context.Context, ev Evaluator, key, action string, extra []strin
 	var out KeyReport
 	if eng := native(ev); eng != nil {
 		if v, ok := eng.WhoCan(key, action, extra); ok {
-			return &out, decode(runner.WhoCanQuery, v, &out)
+			return newReader().keyReport(v), nil
 		}
 	}
 	if err := eval(ctx, ev, runner.WhoCanQuery, in, &out); err != nil {
@@ -150,7 +150,7 @@ func CanUse(ctx context.Context, ev Evaluator, principal, action string) (*Princ
 	var out PrincipalReport
 	if eng := native(ev); eng != nil {
 		if v, ok := eng.CanUse(principal, action); ok {
-			return &out, decode(runner.CanUseQuery, v, &out)
+			return newReader().principalReport(v), nil
 		}
 	}
 	if err := eval(ctx, ev, runner.CanUseQuery, in, &out); err != nil {

@@ -154,6 +154,15 @@ func agree(t *testing.T, label string, snap map[string]any, principalSample func
 			rego := regoValue(t, r, runner.WhoCanQuery, in)
 			native, ok := eng.WhoCan(key, action, probes)
 			check(fmt.Sprintf("who-can --key %s --action %q", key, action), native, ok, rego)
+			if ok {
+				var want KeyReport
+				if err := json.Unmarshal(rego, &want); err != nil {
+					t.Fatal(err)
+				}
+				if got := newReader().keyReport(native); !bytes.Equal(jsonOf(t, got), jsonOf(t, &want)) {
+					t.Errorf("%s: who-can --key %s: the report read from the native answer differs from the Rego's decoded", label, key)
+				}
+			}
 			var rep KeyReport
 			if err := json.Unmarshal(rego, &rep); err == nil {
 				for _, row := range rep.Principals {
@@ -182,6 +191,15 @@ func agree(t *testing.T, label string, snap map[string]any, principalSample func
 		}
 		native, ok := eng.CanUse(p, "")
 		check("who-can --principal "+p, native, ok, rego)
+		if ok {
+			var want PrincipalReport
+			if err := json.Unmarshal(rego, &want); err != nil {
+				t.Fatal(err)
+			}
+			if got := newReader().principalReport(native); !bytes.Equal(jsonOf(t, got), jsonOf(t, &want)) {
+				t.Errorf("%s: who-can --principal %s: the report read from the native answer differs from the Rego's decoded", label, p)
+			}
+		}
 	}
 	return compared, declined
 }

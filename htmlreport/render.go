@@ -20,7 +20,7 @@ var (
 )
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"rows":   rows,
+	"rows":   Rows,
 	"svg":    keySVG,
 	"arn":    breakable,
 	"join":   strings.Join,
@@ -63,8 +63,8 @@ type Row struct {
 	Conditions bool
 }
 
-// rows lists a key's who-can answer as table rows.
-func rows(k *Key) []Row {
+// Rows lists a key's who-can answer as table rows.
+func Rows(k *Key) []Row {
 	added := changeSet(k.Added)
 	changed := changeSet(k.Changed)
 	var out []Row
