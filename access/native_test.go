@@ -245,10 +245,7 @@ func TestNativeAgreesOnSyntheticSnapshots(t *testing.T) {
 // TestNativeAgreesOnMutatedSnapshots mutates the repository's and a small
 // synthetic snapshot at random (seeded; the seed is printed) and compares.
 func TestNativeAgreesOnMutatedSnapshots(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("KMSGUARD_ACCESS_SEED"); s != "" {
-		fmt.Sscan(s, &seed)
-	}
+	seed := accessSeed(t)
 	t.Logf("seed %d (KMSGUARD_ACCESS_SEED=%d reproduces this run)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 17))
 	bases := []map[string]any{
@@ -271,6 +268,18 @@ func TestNativeAgreesOnMutatedSnapshots(t *testing.T) {
 	if t.Failed() {
 		t.Logf("seed %d: rerun with KMSGUARD_ACCESS_SEED=%d", seed, seed)
 	}
+}
+
+// accessSeed is KMSGUARD_ACCESS_SEED, or a new seed.
+func accessSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("KMSGUARD_ACCESS_SEED"); s != "" {
+		if _, err := fmt.Sscan(s, &seed); err != nil {
+			t.Fatalf("KMSGUARD_ACCESS_SEED: %v", err)
+		}
+	}
+	return seed
 }
 
 // mutate returns a deep copy of base with n random edits of its key
@@ -331,11 +340,12 @@ func mutate(t *testing.T, rng *rand.Rand, base map[string]any, n int) map[string
 		}
 		if principal {
 			p := map[string]any{"AWS": names[rng.IntN(len(names))]}
-			if p["AWS"] == "*" && rng.IntN(2) == 0 {
+			switch {
+			case p["AWS"] == "*" && rng.IntN(2) == 0:
 				st["Principal"] = "*"
-			} else if rng.IntN(8) == 0 {
+			case rng.IntN(8) == 0:
 				st["NotPrincipal"] = p
-			} else {
+			default:
 				st["Principal"] = p
 			}
 			if rng.IntN(6) == 0 {
@@ -423,10 +433,7 @@ func sortedKeysOf(m map[string]any) []string {
 // the report's base and snapshot), each snapshot against a seeded random
 // mutation of itself, and a snapshot whose IAM side changed.
 func TestNativeDiffAgrees(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("KMSGUARD_ACCESS_SEED"); s != "" {
-		fmt.Sscan(s, &seed)
-	}
+	seed := accessSeed(t)
 	t.Logf("seed %d (KMSGUARD_ACCESS_SEED=%d reproduces this run)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 29))
 	snaps := repoSnapshots(t)
