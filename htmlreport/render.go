@@ -21,7 +21,6 @@ var (
 )
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"rows":   Rows,
 	"svg":    keySVG,
 	"arn":    breakable,
 	"join":   strings.Join,
@@ -103,8 +102,8 @@ func delegated(p access.PrincipalAccess) bool {
 	return true
 }
 
-// Rows lists a key's who-can answer as table rows.
-func Rows(k *Key) []Row {
+// tableRows lists a key's who-can answer as table rows.
+func tableRows(k *Key) []Row {
 	added := changeSet(k.Added)
 	changed := changeSet(k.Changed)
 	n := 0
@@ -148,6 +147,35 @@ func Rows(k *Key) []Row {
 		}
 	}
 	return out
+}
+
+// trim leaves in k.WhoCan only the principals the table names, when it
+// groups delegated principals: a key of a large account holds thousands,
+// which the page does not show.
+func trim(k *Key) {
+	named := map[string]bool{}
+	grouped := false
+	for _, r := range k.Rows {
+		if r.Group > 0 {
+			grouped = true
+			for _, p := range r.Sample[:1] {
+				named[p] = true
+			}
+		} else {
+			named[r.Principal] = true
+		}
+	}
+	if !grouped {
+		return
+	}
+	who := *k.WhoCan
+	who.Principals = nil
+	for _, p := range k.WhoCan.Principals {
+		if named[p.Principal] {
+			who.Principals = append(who.Principals, p)
+		}
+	}
+	k.WhoCan = &who
 }
 
 func sameTerms(a, b access.AccessTerms) bool {
