@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/kmsguard/kmsguard/engine"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
