@@ -139,6 +139,23 @@ func (a *analysis) kmsStatements(d *document) []kmsStmt {
 	return out
 }
 
+// levelStatements is the kms_statements of SCP or RCP levels, each with
+// its level and its index in the level.
+func (a *analysis) levelStatements(levels [][]*document) [][]kmsStmt {
+	var out [][]kmsStmt
+	for l, level := range levels {
+		list := []kmsStmt{}
+		for i, d := range level {
+			for _, x := range a.kmsStatements(d) {
+				x.level, x.index = l, i
+				list = append(list, x)
+			}
+		}
+		out = append(out, list)
+	}
+	return out
+}
+
 // ---- the caller -------------------------------------------------------------------------
 
 // callerView is caller_view: the parsed caller, its derived context keys and
@@ -275,16 +292,7 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 				return nil, false, false
 			}
 			if truthy(ent.raw["scps"]) {
-				for l, level := range ent.lvls["scps"] {
-					list := []kmsStmt{}
-					for i, d := range level {
-						for _, x := range a.kmsStatements(d) {
-							x.level, x.index = l, i
-							list = append(list, x)
-						}
-					}
-					cv.scps = append(cv.scps, list)
-				}
+				cv.scps = a.levelStatements(ent.lvls["scps"])
 			}
 		}
 	}
@@ -543,16 +551,7 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 		if ae.notObject || ae.bad["rcps"] {
 			return nil, false
 		}
-		for l, level := range ae.lvls["rcps"] {
-			list := []kmsStmt{}
-			for i, d := range level {
-				for _, x := range a.kmsStatements(d) {
-					x.level, x.index = l, i
-					list = append(list, x)
-				}
-			}
-			kv.rcps = append(kv.rcps, list)
-		}
+		kv.rcps = a.levelStatements(ae.lvls["rcps"])
 	}
 	// named_principals and names_anyone.
 	named := map[string]bool{}
