@@ -171,18 +171,6 @@ func native(ev Evaluator) *engine.Engine {
 	return nil
 }
 
-// decode reads an answer of the native analysis into out.
-func decode(query string, v any, out any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s: unexpected answer: %w", query, err)
-	}
-	return nil
-}
-
 func eval(ctx context.Context, ev Evaluator, query string, in map[string]any, out any) error {
 	input, err := ast.InterfaceToValue(in)
 	if err != nil {
@@ -195,6 +183,12 @@ func eval(ctx context.Context, ev Evaluator, query string, in map[string]any, ou
 	if !defined {
 		return fmt.Errorf("%s: the policy gave no answer", query)
 	}
+	return decode(query, v, out)
+}
+
+// decode reads an answer of the Rego or of the native analysis (a JSON
+// value) into out; an answer with errors is an InputError.
+func decode(query string, v any, out any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
