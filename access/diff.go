@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -72,8 +73,14 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 		in["principals"] = list
 	}
 	var out DiffReport
-	if err := eval(ctx, ev, runner.DiffQuery, in, &out); err != nil {
+	answered, err := diffNative(ev, old, new, extra, &out)
+	if err != nil {
 		return nil, err
+	}
+	if !answered {
+		if err := eval(ctx, ev, runner.DiffQuery, in, &out); err != nil {
+			return nil, err
+		}
 	}
 	for _, list := range [][]Change{out.Added, out.Removed, out.Changed} {
 		sort.SliceStable(list, func(i, j int) bool {
@@ -88,6 +95,28 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 		})
 	}
 	return &out, nil
+}
+
+// diffNative compares the snapshots with the native analysis when ev has
+// the native engine; answered is false when it has none or the engine
+// declines.
+func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *DiffReport) (answered bool, err error) {
+	if native(ev) == nil {
+		return false, nil
+	}
+	older, err := engine.New(engine.WithSnapshot(old))
+	if err != nil {
+		return false, err
+	}
+	newer, err := engine.New(engine.WithSnapshot(new))
+	if err != nil {
+		return false, err
+	}
+	v, ok := engine.Diff(older, newer, extra)
+	if !ok {
+		return false, nil
+	}
+	return true, decode(runner.DiffQuery, v, out)
 }
 
 // ---- --allow PRINCIPAL:ACTION -------------------------------------------------

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
@@ -23,6 +24,7 @@ type whoCanParams struct {
 	Principal string
 	Action    string
 	Format    string
+	Stats     bool
 }
 
 const whoCanLong = `List every principal that can call each KMS action on a key (--key), or every
@@ -75,12 +77,13 @@ func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&p.Principal, "principal", "", "the principal `ARN` (IAM or STS ARN, account id or service principal)")
 	f.StringVar(&p.Action, "action", "", "only this KMS `ACTION`, e.g. kms:Decrypt (default: every action on a key)")
 	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text, json, dot (Graphviz) or mermaid")
+	f.BoolVar(&p.Stats, "stats", false, "write to standard error whether the native analysis answered or the Rego (a fallback)")
 	cmd.MarkFlagsOneRequired("snapshot", "key-policy")
 	cmd.MarkFlagsMutuallyExclusive("snapshot", "key-policy")
 	return cmd
 }
 
-func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
+func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) error {
 	switch p.Format {
 	case "text", "json", "dot", "mermaid":
 	default:
@@ -168,6 +171,13 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, _ io.Writer) error {
 	}
 	if err != nil {
 		return inputError(fmt.Errorf("writing the answer: %w", err))
+	}
+	if p.Stats {
+		st := engine.Stats{Declined: 1} // without a native engine the Rego answered
+		if n := r.Native(); n != nil {
+			st = n.AccessStats()
+		}
+		fmt.Fprintf(stderr, "kmsguard who-can: %d answered by the native analysis, %d by the Rego (fallbacks)\n", st.Native, st.Declined)
 	}
 	return nil
 }

@@ -33,6 +33,12 @@ type Engine struct {
 
 	native   atomic.Int64
 	declined atomic.Int64
+
+	// The access analysis (access.go), made at its first use.
+	accessOnce     sync.Once
+	access         *analysis
+	accessNative   atomic.Int64
+	accessDeclined atomic.Int64
 }
 
 // New makes an engine with the catalog embedded in the bundle. A snapshot

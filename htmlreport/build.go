@@ -55,11 +55,15 @@ type Count struct {
 
 // Key is one key's section.
 type Key struct {
-	ARN          string
-	Aliases      []string
-	Manager      string
-	Spec         string
+	ARN     string
+	Aliases []string
+	Manager string
+	Spec    string
+	// WhoCan is the key's who-can answer; when the table groups delegated
+	// principals (Rows), only one principal of each group stays in it.
 	WhoCan       *access.KeyReport
+	Principals   int   // how many principals WhoCan had
+	Rows         []Row // the who-can table
 	Grants       []Grant
 	Findings     []runner.Finding
 	Graph        *access.Graph
@@ -101,12 +105,37 @@ func Build(ctx context.Context, ev access.Evaluator, lint Linter, snap map[strin
 			rep.Errors = append(rep.Errors, errorText(e))
 		}
 	}
+	// The diff first: a key's table marks its changes, and is made (and
+	// the key's full answer let go) as soon as the key is built.
+	changes := map[string]*Key{}
+	if diff != nil {
+		d, err := diff(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("comparing with the base snapshot: %w", err)
+		}
+		rep.Diff = d
+		at := func(key string) *Key {
+			if changes[key] == nil {
+				changes[key] = &Key{}
+			}
+			return changes[key]
+		}
+		for _, c := range d.Added {
+			at(c.Key).Added = append(at(c.Key).Added, c)
+		}
+		for _, c := range d.Removed {
+			at(c.Key).Removed = append(at(c.Key).Removed, c)
+		}
+		for _, c := range d.Changed {
+			at(c.Key).Changed = append(at(c.Key).Changed, c)
+		}
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, arn := range arns {
 		rec, _ := keys[arn].(map[string]any)
 		g.Go(func() error {
-			k, err := buildKey(gctx, ev, lint, arn, rec)
+			k, err := buildKey(gctx, ev, lint, arn, rec, changes[arn])
 			if err != nil {
 				return fmt.Errorf("key %s: %w", arn, err)
 			}
@@ -117,38 +146,15 @@ func Build(ctx context.Context, ev access.Evaluator, lint Linter, snap map[strin
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if diff != nil {
-		d, err := diff(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("comparing with the base snapshot: %w", err)
-		}
-		rep.Diff = d
-		byKey := map[string]*Key{}
-		for _, k := range rep.Keys {
-			byKey[k.ARN] = k
-		}
-		for _, c := range d.Added {
-			if k := byKey[c.Key]; k != nil {
-				k.Added = append(k.Added, c)
-			}
-		}
-		for _, c := range d.Removed {
-			if k := byKey[c.Key]; k != nil {
-				k.Removed = append(k.Removed, c)
-			}
-		}
-		for _, c := range d.Changed {
-			if k := byKey[c.Key]; k != nil {
-				k.Changed = append(k.Changed, c)
-			}
-		}
-	}
 	rep.Summary = summarise(rep)
 	return rep, nil
 }
 
-func buildKey(ctx context.Context, ev access.Evaluator, lint Linter, arn string, rec map[string]any) (*Key, error) {
+func buildKey(ctx context.Context, ev access.Evaluator, lint Linter, arn string, rec map[string]any, changes *Key) (*Key, error) {
 	k := &Key{ARN: arn}
+	if changes != nil {
+		k.Added, k.Removed, k.Changed = changes.Added, changes.Removed, changes.Changed
+	}
 	if meta, ok := rec["key"].(map[string]any); ok {
 		k.Manager, _ = meta["key_manager"].(string)
 		k.Spec, _ = meta["key_spec"].(string)
@@ -165,7 +171,10 @@ func buildKey(ctx context.Context, ev access.Evaluator, lint Linter, arn string,
 		return nil, err
 	}
 	k.WhoCan = who
-	k.Graph = access.KeyGraph(who)
+	k.Principals = len(who.Principals)
+	k.Rows = tableRows(k)
+	trim(k)
+	k.Graph = access.KeyGraph(k.WhoCan)
 	for _, p := range who.Principals {
 		if p.Type == "anyone" || p.Principal == "*" {
 			k.Public = true

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/kmsguard/kmsguard/access"
@@ -20,7 +21,6 @@ var (
 )
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"rows":   rows,
 	"svg":    keySVG,
 	"arn":    breakable,
 	"join":   strings.Join,
@@ -48,7 +48,8 @@ func Write(w io.Writer, rep *Report) error {
 }
 
 // Row is one row of a key's who-can table: a principal and a group of
-// actions it has the same access to.
+// actions it has the same access to; or, for a key many IAM principals can
+// use through their own identity policies, a group of them (Group > 0).
 type Row struct {
 	Principal  string
 	Type       string
@@ -61,14 +62,61 @@ type Row struct {
 	Added      bool // with a base: an action of the row is new access
 	Changed    bool // with a base: an action of the row is under other conditions
 	Conditions bool
+
+	// A group of delegated principals: how many, their account, the first
+	// few of them, and whether the terms differ between them (Terms are the
+	// first's).
+	Group   int
+	Account string
+	Sample  []string
+	Varying bool
 }
 
-// rows lists a key's who-can answer as table rows.
-func rows(k *Key) []Row {
+// groupAbove is the number of delegated IAM principals of a key above
+// which the table shows them as groups (one row per access level and
+// actions) rather than one by one; sampleSize of each group are named.
+// who-can --format json keeps every entry.
+const (
+	groupAbove = 25
+	sampleSize = 3
+)
+
+// delegated: the principal is a user or role of the key's account, in the
+// snapshot, whose every way to the key goes through its own identity
+// policies (the key policy lets the account's IAM policies decide).
+func delegated(p access.PrincipalAccess) bool {
+	if p.External || !p.InSnapshot || (p.Type != "user" && p.Type != "role") {
+		return false
+	}
+	for _, g := range p.Access {
+		for _, path := range g.Paths {
+			through := false
+			for _, e := range path {
+				through = through || (e.Reason != nil && e.Reason.Policy == "identity_policy")
+			}
+			if !through {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// tableRows lists a key's who-can answer as table rows.
+func tableRows(k *Key) []Row {
 	added := changeSet(k.Added)
 	changed := changeSet(k.Changed)
-	var out []Row
+	n := 0
 	for _, p := range k.WhoCan.Principals {
+		if delegated(p) {
+			n++
+		}
+	}
+	grouping := n > groupAbove
+	var out []Row
+	groups := map[string]int{} // access and actions -> index in out
+	for _, p := range k.WhoCan.Principals {
+		grouped := grouping && delegated(p)
 		for i, g := range p.Access {
 			r := Row{
 				Principal: p.Principal, Type: p.Type, External: p.External,
@@ -80,10 +128,58 @@ func rows(k *Key) []Row {
 				r.Changed = r.Changed || changed[p.Principal+" "+a]
 			}
 			r.Conditions = len(r.Terms.Requires) > 0 || len(r.Terms.Unless) > 0 || r.Terms.OtherPaths > 0
+			if grouped {
+				id := g.Access + " " + strings.Join(g.Actions, ",")
+				if j, ok := groups[id]; ok {
+					grp := &out[j]
+					grp.Group++
+					if len(grp.Sample) < sampleSize {
+						grp.Sample = append(grp.Sample, p.Principal)
+					}
+					grp.Varying = grp.Varying || !sameTerms(grp.Terms, r.Terms)
+					grp.Added, grp.Changed = grp.Added || r.Added, grp.Changed || r.Changed
+					continue
+				}
+				groups[id] = len(out)
+				r.Group, r.Account, r.Sample, r.First = 1, access.AccountOf(p.Principal), []string{p.Principal}, true
+			}
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// trim leaves in k.WhoCan only the principals the table names, when it
+// groups delegated principals: a key of a large account holds thousands,
+// which the page does not show.
+func trim(k *Key) {
+	named := map[string]bool{}
+	grouped := false
+	for _, r := range k.Rows {
+		if r.Group > 0 {
+			grouped = true
+			for _, p := range r.Sample[:1] {
+				named[p] = true
+			}
+		} else {
+			named[r.Principal] = true
+		}
+	}
+	if !grouped {
+		return
+	}
+	who := *k.WhoCan
+	who.Principals = nil
+	for _, p := range k.WhoCan.Principals {
+		if named[p.Principal] {
+			who.Principals = append(who.Principals, p)
+		}
+	}
+	k.WhoCan = &who
+}
+
+func sameTerms(a, b access.AccessTerms) bool {
+	return slices.Equal(a.Requires, b.Requires) && slices.Equal(a.Unless, b.Unless) && a.OtherPaths == b.OtherPaths && a.Via == b.Via
 }
 
 func changeSet(list []access.Change) map[string]bool {

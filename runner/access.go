@@ -1,5 +1,7 @@
 package runner
 
+import "github.com/kmsguard/kmsguard/engine"
+
 // Entry points of the access analysis (rego/kmsguard/access): who can use a
 // key, what a principal can use, and the access two snapshots differ in.
 // Eval answers them once the bundle defines them.
@@ -12,3 +14,8 @@ const (
 func init() {
 	evalQueries = append(evalQueries, WhoCanQuery, CanUseQuery, DiffQuery)
 }
+
+// Native returns the native engine the runner answers with (its snapshot
+// loaded), or nil when every question goes to the Rego (another bundle).
+// The access analysis (package access) asks it first.
+func (r *Runner) Native() *engine.Engine { return r.native }
