@@ -153,7 +153,7 @@ func catalogKeyActions() (cross, same []string) {
 }
 
 // CrossAccountCapable reports whether AWS lets another account use the action
-// on a key (kms-facts.md §3.2).
+// on a key (docs/aws-rules.md#s3-2).
 func CrossAccountCapable(action string) bool {
 	name := strings.TrimPrefix(strings.ToLower(action), "kms:")
 	for _, a := range crossCapable {
@@ -832,7 +832,7 @@ func atomEC(b *qb) (string, string, any, bool) {
 		return pick(b, []string{"StringEquals", "StringEquals", "StringEqualsIfExists"}), key, val(), true
 	case x == 3:
 		if lname == "user" {
-			// K-COND's example; aws:username exists for IAM users only.
+			// docs/aws-rules.md#k-cond's example; aws:username exists for IAM users only.
 			if b.chance(0.25) {
 				return "StringNotEquals", key, "${aws:username}", true
 			}
@@ -1334,7 +1334,7 @@ func (b *qb) rcpLevels(denyP float64) {
 func (b *qb) rcpDeny() map[string]any {
 	var cond map[string]any
 	switch b.intn(5) {
-	case 0: // K-RCP data perimeter
+	case 0: // docs/aws-rules.md#k-rcp data perimeter
 		cond = map[string]any{
 			"StringNotEqualsIfExists": map[string]any{"aws:PrincipalOrgID": orgA},
 			"Bool":                    map[string]any{"aws:PrincipalIsAWSService": "false"},
@@ -1691,7 +1691,7 @@ func buildViaService(b *qb) {
 		if b.chance(0.5) {
 			b.kp = append(b.kp, b.defaultStatement())
 		}
-	case 1: // T28: Deny unless via listed services
+	case 1: // docs/aws-rules.md#t28: Deny unless via listed services
 		b.kp = append(b.kp, b.defaultStatement())
 		op := pick(b, []string{"StringNotEquals", "StringNotEquals", "StringNotLike", "StringNotEqualsIfExists"})
 		v := b.values("kms:ViaService", b.regionalPool(viaServices), 0.5)
@@ -1976,7 +1976,7 @@ func buildGuardrails(b *qb) {
 	case cross:
 		b.kp = append(b.kp, stmt("Ext", "Allow", b.acctPrincipal(acct), "kms:*", nil))
 	case slr:
-		// S-ASG's statement for the Auto Scaling service-linked role
+		// docs/aws-rules.md#s-asg's statement for the Auto Scaling service-linked role
 		b.kp = append(b.kp, stmt("Allow service-linked role use of the customer managed key", "Allow", arnPrincipal(b.c.roleARN),
 			[]any{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, nil))
 	case b.c.kind == "user" && b.chance(0.4):

@@ -31,19 +31,19 @@ d(question) := r if {
 	r := answer.decision
 }
 
-# K-DEF, K-EVAL: the account principal enables IAM policies; IAM allows.
+# docs/aws-rules.md#k-def, docs/aws-rules.md#k-eval: the account principal enables IAM policies; IAM allows.
 test_delegation_with_iam if d(object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [iam("kms:Decrypt")]})) == "Allowed"
 
-# K-EVAL example 1: enabling IAM grants nothing by itself.
+# docs/aws-rules.md#k-eval example 1: enabling IAM grants nothing by itself.
 test_delegation_without_iam if d(q(alice, "kms:Decrypt", default_policy)) == "ImplicitlyDenied"
 
-# K-KP: without the account statement, IAM allows have no effect.
+# docs/aws-rules.md#k-kp: without the account statement, IAM allows have no effect.
 test_iam_without_delegation if {
 	p := kp([allow_to("arn:aws:iam::111122223333:user/bob", "kms:*")])
 	d(object.union(q(alice, "kms:Decrypt", p), {"identity_policies": [iam("kms:*")]})) == "ImplicitlyDenied"
 }
 
-# K-KP: an IAM Deny works even when the key policy does not enable IAM.
+# docs/aws-rules.md#k-kp: an IAM Deny works even when the key policy does not enable IAM.
 test_iam_deny_without_delegation if {
 	p := kp([allow_to(alice, "kms:Decrypt")])
 	deny := {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}]}
@@ -52,13 +52,13 @@ test_iam_deny_without_delegation if {
 	answer.reasons == [{"policy": "identity_policy", "index": 0, "statement": 0, "effect": "Deny"}]
 }
 
-# K-DAKP: a key policy naming the caller needs no IAM policy (same account).
+# docs/aws-rules.md#k-dakp: a key policy naming the caller needs no IAM policy (same account).
 test_direct_grant if d(q(alice, "kms:Encrypt", kp([allow_to(alice, "kms:Encrypt")]))) == "Allowed"
 
-# I-EVAL + K-DEF: the root user is not subject to IAM's implicit deny.
+# docs/aws-rules.md#i-eval + docs/aws-rules.md#k-def: the root user is not subject to IAM's implicit deny.
 test_root_user if d(q("111122223333", "kms:Decrypt", default_policy)) == "Allowed"
 
-# I-PB: a grant to a role ARN is limited by the role's boundary ...
+# docs/aws-rules.md#i-pb: a grant to a role ARN is limited by the role's boundary ...
 test_role_grant_limited_by_boundary if {
 	boundary := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
 	d(object.union(q(session, "kms:Decrypt", kp([allow_to(role, "kms:Decrypt")])), {"permissions_boundary": boundary})) == "ImplicitlyDenied"
@@ -71,7 +71,7 @@ test_session_grant_not_limited if {
 	d(object.union(q(session, "kms:Decrypt", kp([allow_to(session, "kms:Decrypt")])), {"permissions_boundary": boundary})) == "Allowed"
 }
 
-# I-PB: a session policy limits a grant to the role ARN.
+# docs/aws-rules.md#i-pb: a session policy limits a grant to the role ARN.
 test_role_grant_limited_by_session_policy if {
 	sp := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*"}]}
 	d(object.union(q(session, "kms:Decrypt", kp([allow_to(role, "kms:Decrypt")])), {"session_policy": sp})) == "ImplicitlyDenied"
@@ -79,22 +79,22 @@ test_role_grant_limited_by_session_policy if {
 
 cross_policy := kp([allow_to("arn:aws:iam::444455556666:root", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"])])
 
-# K-XACCT: cross-account use needs the key policy and the caller's IAM policy.
+# docs/aws-rules.md#k-xacct: cross-account use needs the key policy and the caller's IAM policy.
 test_cross_account if {
 	d(q(carol, "kms:Decrypt", cross_policy)) == "ImplicitlyDenied"
 	d(object.union(q(carol, "kms:Decrypt", cross_policy), {"identity_policies": [iam("kms:Decrypt")]})) == "Allowed"
 }
 
-# K-XACCT: even an external principal named in the key policy needs IAM.
+# docs/aws-rules.md#k-xacct: even an external principal named in the key policy needs IAM.
 test_cross_account_named_principal if {
 	p := kp([allow_to("arn:aws:iam::444455556666:role/Ext", "kms:Decrypt")])
 	d(q("arn:aws:sts::444455556666:assumed-role/Ext/s1", "kms:Decrypt", p)) == "ImplicitlyDenied"
 }
 
-# K-XACCT: IAM can delegate only actions the key policy gave the account.
+# docs/aws-rules.md#k-xacct: IAM can delegate only actions the key policy gave the account.
 test_cross_account_subset if d(object.union(q(carol, "kms:Encrypt", kp([allow_to("arn:aws:iam::444455556666:root", "kms:Decrypt")])), {"identity_policies": [iam("kms:Encrypt")]})) == "ImplicitlyDenied"
 
-# K-XACCT, API: operations that are not cross-account capable never work.
+# docs/aws-rules.md#k-xacct, API: operations that are not cross-account capable never work.
 test_cross_account_incapable if {
 	p := kp([allow_to("arn:aws:iam::444455556666:root", "kms:*")])
 	answer := authz.decision with input as object.union(q(carol, "kms:ScheduleKeyDeletion", p), {"identity_policies": [iam("kms:*")]})
@@ -102,7 +102,7 @@ test_cross_account_incapable if {
 	"kms:ScheduleKeyDeletion cannot be used across accounts: the caller is in account 444455556666, the key in account 111122223333" in answer.missing
 }
 
-# I-PRIN: "*" covers every principal; other accounts still need IAM.
+# docs/aws-rules.md#i-prin: "*" covers every principal; other accounts still need IAM.
 test_everyone if {
 	p := kp([{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}])
 	d(q(alice, "kms:Decrypt", p)) == "Allowed"
@@ -110,17 +110,17 @@ test_everyone if {
 	d(object.union(q(carol, "kms:Decrypt", p), {"identity_policies": [iam("kms:Decrypt")]})) == "Allowed"
 }
 
-# K-KPO: a statement without Resource has no effect.
+# docs/aws-rules.md#k-kpo: a statement without Resource has no effect.
 test_statement_without_resource if d(q(alice, "kms:Decrypt", kp([{"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:*"}]))) == "ImplicitlyDenied"
 
-# I-NOTACT: NotAction allows everything except what it lists.
+# docs/aws-rules.md#i-notact: NotAction allows everything except what it lists.
 test_not_action if {
 	p := kp([{"Effect": "Allow", "Principal": {"AWS": alice}, "NotAction": ["kms:Decrypt", "kms:ReEncrypt*"], "Resource": "*"}])
 	d(q(alice, "kms:Encrypt", p)) == "Allowed"
 	d(q(alice, "kms:ReEncryptFrom", p)) == "ImplicitlyDenied"
 }
 
-# I-EVAL: an explicit deny in the key policy wins over an IAM allow.
+# docs/aws-rules.md#i-eval: an explicit deny in the key policy wins over an IAM allow.
 test_key_policy_deny_wins if {
 	p := kp([default_policy.Statement[0], {"Sid": "NoDecrypt", "Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}])
 	answer := authz.decision with input as object.union(q(alice, "kms:Decrypt", p), {"identity_policies": [iam("kms:Decrypt")]})
@@ -128,33 +128,33 @@ test_key_policy_deny_wins if {
 	answer.reasons == [{"policy": "key_policy", "statement": 1, "sid": "NoDecrypt", "effect": "Deny"}]
 }
 
-# K-COND: kms:ViaService is absent on direct calls.
+# docs/aws-rules.md#k-cond: kms:ViaService is absent on direct calls.
 test_via_service if {
 	p := kp([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333", "kms:ViaService": "ec2.us-west-2.amazonaws.com"}}}])
 	d(q(alice, "kms:Decrypt", p)) == "ImplicitlyDenied"
 	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}})) == "Allowed"
 }
 
-# K-ABAC: aws:ResourceTag is not supported in key policies (treated as absent).
+# docs/aws-rules.md#k-abac: aws:ResourceTag is not supported in key policies (treated as absent).
 test_resource_tag_in_key_policy if {
 	p := kp([{"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/Project": "Alpha"}}}])
 	d(object.union(q(alice, "kms:Decrypt", p), {"key": {"tags": {"Project": "Alpha"}}})) == "ImplicitlyDenied"
 }
 
-# K-COND: kms:ResourceAliases works in IAM policies, from the key's aliases.
+# docs/aws-rules.md#k-cond: kms:ResourceAliases works in IAM policies, from the key's aliases.
 test_resource_aliases_in_iam if {
 	pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": "arn:aws:kms:*:111122223333:key/*", "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/finance-key"}}}]}
 	d(object.union(q(alice, "kms:GenerateDataKey", default_policy), {"identity_policies": [pol], "key": {"aliases": ["alias/finance-key"]}})) == "Allowed"
 	d(object.union(q(alice, "kms:GenerateDataKey", default_policy), {"identity_policies": [pol], "key": {"aliases": ["alias/other"]}})) == "ImplicitlyDenied"
 }
 
-# I-GKEYS: aws:PrincipalArn is the role ARN for a role session.
+# docs/aws-rules.md#i-gkeys: aws:PrincipalArn is the role ARN for a role session.
 test_principal_arn_for_session if {
 	p := kp([{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": role}}}])
 	d(q(session, "kms:Decrypt", p)) == "Allowed"
 }
 
-# I-VAR, I-GKEYS: aws:username exists only for IAM users.
+# docs/aws-rules.md#i-var, docs/aws-rules.md#i-gkeys: aws:username exists only for IAM users.
 test_username_variable if {
 	p := kp([{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"kms:EncryptionContext:user": "${aws:username}"}}}])
 	d(object.union(q(alice, "kms:Decrypt", p), {"context": {"kms:EncryptionContext:user": "alice"}})) == "Allowed"
@@ -162,14 +162,14 @@ test_username_variable if {
 	d(object.union(q(session, "kms:Decrypt", p), {"context": {"kms:EncryptionContext:user": "s1"}})) == "ImplicitlyDenied"
 }
 
-# K-COND: encryption-context key names are case-insensitive in conditions.
+# docs/aws-rules.md#k-cond: encryption-context key names are case-insensitive in conditions.
 test_encryption_context_condition if {
 	p := kp([{"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": {"StringEquals": {"kms:EncryptionContext:appname": "ExampleApp"}}}])
 	d(object.union(q(alice, "kms:GenerateDataKey", p), {"context": {"kms:EncryptionContext:AppName": "ExampleApp"}})) == "Allowed"
 	d(object.union(q(alice, "kms:GenerateDataKey", p), {"context": {"kms:EncryptionContext:AppName": "exampleapp"}})) == "ImplicitlyDenied"
 }
 
-# K-COND: kms:EncryptionContextKeys is derived from the pairs given.
+# docs/aws-rules.md#k-cond: kms:EncryptionContextKeys is derived from the pairs given.
 test_encryption_context_keys_derived if {
 	p := kp([{"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["AppName"]}}}])
 	d(q(alice, "kms:GenerateDataKey", p)) == "Allowed"
@@ -182,13 +182,13 @@ logs := "logs.us-west-2.amazonaws.com"
 
 logs_policy := kp([{"Effect": "Allow", "Principal": {"Service": logs}, "Action": "kms:GenerateDataKey*", "Resource": "*", "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:111122223333:log-group:app"}}}])
 
-# S-CWL: the encryption context pins the log group.
+# docs/aws-rules.md#s-cwl: the encryption context pins the log group.
 test_service_principal_condition if {
 	d(object.union(q(logs, "kms:GenerateDataKey", logs_policy), {"context": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:111122223333:log-group:app"}})) == "Allowed"
 	d(object.union(q(logs, "kms:GenerateDataKey", logs_policy), {"context": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:111122223333:log-group:other"}})) == "ImplicitlyDenied"
 }
 
-# S-CWL, I-PRIN: the account principal does not cover service principals.
+# docs/aws-rules.md#s-cwl, docs/aws-rules.md#i-prin: the account principal does not cover service principals.
 test_service_not_covered_by_account if d(q(logs, "kms:GenerateDataKey", default_policy)) == "ImplicitlyDenied"
 
 # A service principal has no identity policies.
@@ -201,7 +201,7 @@ test_service_with_identity_policy_is_error if {
 
 grant(ops, constraints) := {"grantee_principal": role, "operations": ops, "constraints": constraints, "grant_id": "g1"}
 
-# K-CGRANT: EncryptionContextSubset — every constraint pair, extra pairs allowed.
+# docs/aws-rules.md#k-cgrant: EncryptionContextSubset — every constraint pair, extra pairs allowed.
 test_grant_subset if {
 	g := grant(["Decrypt"], {"encryption_context_subset": {"Department": "IT"}})
 	base := object.union(q(session, "kms:Decrypt", kp([allow_to("arn:aws:iam::111122223333:user/bob", "kms:*")])), {"grants": [g]})
@@ -211,7 +211,7 @@ test_grant_subset if {
 	d(object.union(base, {"context": {"kms:EncryptionContext:department": "IT"}})) == "ImplicitlyDenied"
 }
 
-# K-CGRANT: EncryptionContextEquals forbids extra pairs.
+# docs/aws-rules.md#k-cgrant: EncryptionContextEquals forbids extra pairs.
 test_grant_equals if {
 	g := grant(["Decrypt"], {"encryption_context_equals": {"Department": "IT"}})
 	base := object.union(q(session, "kms:Decrypt", default_policy), {"grants": [g]})
@@ -219,7 +219,7 @@ test_grant_equals if {
 	d(object.union(base, {"context": {"kms:EncryptionContext:Department": "IT", "kms:EncryptionContext:Purpose": "Test"}})) == "ImplicitlyDenied"
 }
 
-# K-GRANT: only grant operations can be granted; K-CGRANT: constraints are
+# docs/aws-rules.md#k-grant: only grant operations can be granted; docs/aws-rules.md#k-cgrant: constraints are
 # ignored for DescribeKey.
 test_grant_operations if {
 	g := grant(["Decrypt", "DescribeKey", "CreateGrant"], {"encryption_context_subset": {"Department": "IT"}})
@@ -227,20 +227,20 @@ test_grant_operations if {
 	d(object.union(q(session, "kms:DescribeKey", default_policy), {"grants": [g]})) == "Allowed"
 }
 
-# K-CGRANT: a grant's CreateGrant passes on only its own operations.
+# docs/aws-rules.md#k-cgrant: a grant's CreateGrant passes on only its own operations.
 test_grant_child_operations if {
 	g := grant(["Decrypt", "CreateGrant"], {})
 	d(object.union(q(session, "kms:CreateGrant", default_policy), {"grants": [g], "context": {"kms:GrantOperations": ["Decrypt"]}})) == "Allowed"
 	d(object.union(q(session, "kms:CreateGrant", default_policy), {"grants": [g], "context": {"kms:GrantOperations": ["Decrypt", "Encrypt"]}})) == "ImplicitlyDenied"
 }
 
-# K-COND: a key-policy deny overrides grants.
+# docs/aws-rules.md#k-cond: a key-policy deny overrides grants.
 test_deny_overrides_grant if {
 	p := kp([{"Effect": "Deny", "Principal": {"AWS": role}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringNotEquals": {"kms:EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}}}])
 	d(object.union(q(session, "kms:Decrypt", p), {"grants": [grant(["Decrypt"], {})], "context": {"kms:EncryptionAlgorithm": "RSAES_OAEP_SHA_1"}})) == "ExplicitlyDenied"
 }
 
-# S-ASG: a grant is a path across accounts without IAM.
+# docs/aws-rules.md#s-asg: a grant is a path across accounts without IAM.
 test_cross_account_grant if {
 	slr := "arn:aws:iam::444455556666:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 	g := {"grantee_principal": slr, "operations": ["Decrypt", "Encrypt", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "DescribeKey", "GenerateDataKey"]}
@@ -248,7 +248,7 @@ test_cross_account_grant if {
 	d(object.union(q(slr, "kms:Decrypt", cross_policy), {"grants": [g]})) == "Allowed"
 }
 
-# K-MGRANT: the retiring principal may retire; kms:RetireGrant in a key
+# docs/aws-rules.md#k-mgrant: the retiring principal may retire; kms:RetireGrant in a key
 # policy has no effect.
 test_retire_grant if {
 	bob := "arn:aws:iam::111122223333:user/bob"
@@ -261,7 +261,7 @@ test_retire_grant if {
 
 allow_all := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
-# I-EVAL: an SCP deny wins; SCP levels without an allow deny implicitly.
+# docs/aws-rules.md#i-eval: an SCP deny wins; SCP levels without an allow deny implicitly.
 test_scps if {
 	base := object.union(q(alice, "kms:ScheduleKeyDeletion", default_policy), {"identity_policies": [iam("kms:ScheduleKeyDeletion")]})
 	deny := {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}]}
@@ -271,7 +271,7 @@ test_scps if {
 	d(object.union(base, {"scps": [[allow_all], [s3only]]})) == "ImplicitlyDenied"
 }
 
-# O-SCP: SCPs do not affect service-linked roles or service principals.
+# docs/aws-rules.md#o-scp: SCPs do not affect service-linked roles or service principals.
 test_scps_skip_slr if {
 	slr := "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 	deny := {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:*", "Resource": "*"}]}
@@ -283,7 +283,7 @@ rcp := {"Version": "2012-10-17", "Statement": [{
 	"Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}, "Bool": {"aws:PrincipalIsAWSService": "false"}},
 }]}
 
-# K-RCP: an RCP perimeter denies outsiders, exempts service principals, and
+# docs/aws-rules.md#k-rcp: an RCP perimeter denies outsiders, exempts service principals, and
 # does not apply to kms:RetireGrant.
 test_rcps if {
 	d(object.union(q(carol, "kms:Decrypt", cross_policy), {"identity_policies": [iam("kms:Decrypt")], "rcps": [[rcp]]})) == "ExplicitlyDenied"
@@ -293,10 +293,10 @@ test_rcps if {
 	d(object.union(q(carol, "kms:RetireGrant", default_policy), {"grants": [g], "rcps": [[rcp]]})) == "Allowed"
 }
 
-# K-RCP: RCPs do not apply to AWS managed keys.
+# docs/aws-rules.md#k-rcp: RCPs do not apply to AWS managed keys.
 test_rcps_skip_aws_managed_keys if d(object.union(q(carol, "kms:Decrypt", cross_policy), {"identity_policies": [iam("kms:Decrypt")], "rcps": [[rcp]], "key": {"key_manager": "AWS"}})) == "Allowed"
 
-# K-VPCE: the endpoint policy must also allow the request.
+# docs/aws-rules.md#k-vpce: the endpoint policy must also allow the request.
 test_vpc_endpoint_policy if {
 	base := object.union(q(alice, "kms:Decrypt", default_policy), {"identity_policies": [iam("kms:Decrypt")]})
 	describe_only := kp([{"Effect": "Allow", "Principal": "*", "Action": "kms:DescribeKey", "Resource": "*"}])
@@ -304,7 +304,7 @@ test_vpc_endpoint_policy if {
 	d(object.union(base, {"vpc_endpoint_policy": kp([{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}])})) == "Allowed"
 }
 
-# I-NOTPRIN: Deny + NotPrincipal always denies a caller with a boundary.
+# docs/aws-rules.md#i-notprin: Deny + NotPrincipal always denies a caller with a boundary.
 test_not_principal_with_boundary if {
 	p := kp([default_policy.Statement[0], {"Effect": "Deny", "NotPrincipal": {"AWS": [role, "arn:aws:iam::111122223333:root", session]}, "Action": "kms:PutKeyPolicy", "Resource": "*"}])
 	base := object.union(q(session, "kms:PutKeyPolicy", p), {"identity_policies": [iam("kms:PutKeyPolicy")]})
@@ -314,7 +314,7 @@ test_not_principal_with_boundary if {
 
 # ---- actions with extra requirements -------------------------------------------------------
 
-# K-PERM: IAM-only actions are decided by identity policies on "*".
+# docs/aws-rules.md#k-perm: IAM-only actions are decided by identity policies on "*".
 test_account_action if {
 	pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:CreateKey", "Resource": "*", "Condition": {"StringEquals": {"kms:KeyOrigin": "AWS_KMS"}}}]}
 	d(object.union(q(alice, "kms:CreateKey", default_policy), {"identity_policies": [pol]})) == "Allowed"
@@ -331,7 +331,7 @@ test_replicate_key if {
 	d(object.union(q(alice, "kms:ReplicateKey", p), {"context": {"kms:ReplicaRegion": "us-east-1"}})) == "ImplicitlyDenied"
 }
 
-# K-PERM: alias operations need the alias authorized in IAM as well.
+# docs/aws-rules.md#k-perm: alias operations need the alias authorized in IAM as well.
 test_alias_action if {
 	p := kp([allow_to(alice, "kms:CreateAlias")])
 	alias_pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:CreateAlias", "Resource": "arn:aws:kms:us-west-2:111122223333:alias/*"}]}
@@ -339,7 +339,7 @@ test_alias_action if {
 	d(object.union(q(alice, "kms:CreateAlias", p), {"identity_policies": [alias_pol]})) == "Allowed"
 }
 
-# K-COND: request-parameter keys take their default when omitted.
+# docs/aws-rules.md#k-cond: request-parameter keys take their default when omitted.
 test_request_defaults if {
 	p := kp([{"Effect": "Allow", "Principal": {"AWS": alice}, "Action": "kms:ScheduleKeyDeletion", "Resource": "*", "Condition": {"NumericGreaterThanEquals": {"kms:ScheduleKeyDeletionPendingWindowInDays": 30}}}])
 	d(q(alice, "kms:ScheduleKeyDeletion", p)) == "Allowed"
@@ -375,7 +375,7 @@ test_id_echoed if {
 	a2.id == "x"
 }
 
-# Action names are case-insensitive (I-ACT).
+# Action names are case-insensitive (docs/aws-rules.md#i-act).
 test_action_case if d(q(alice, "KMS:decrypt", kp([allow_to(alice, "kms:DECRYPT")]))) == "Allowed"
 
 test_explain if {
@@ -420,7 +420,7 @@ test_stored_key_missing if {
 	answer.error == "key_policy: missing (neither the question nor the loaded data has a key policy for this key)"
 }
 
-# I-VAR: a NotResource whose variable has no value invalidates the statement;
+# docs/aws-rules.md#i-var: a NotResource whose variable has no value invalidates the statement;
 # an Allow then allows nothing (rather than everything).
 test_not_resource_unresolved_variable if {
 	pol := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/keyid}"}]}

@@ -84,7 +84,7 @@ test_context_key_action_never_carries if {
 # account. They only affect resources in the member accounts within your
 # organization." Service-linked roles are listed among the tasks and
 # entities RCPs do not restrict (same page; its exact wording is not quoted
-# here, kms-facts.md records it as [O-RCP]).
+# here, docs/aws-rules.md#o-rcp records it).
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
 # KMS: "Resource control policies in your organization do not apply to AWS
 # managed keys." and "The kms:RetireGrant permission is not effective in an

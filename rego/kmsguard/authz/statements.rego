@@ -35,7 +35,7 @@ resource_ok(s, r, ctx) if {
 }
 
 # A NotResource whose variables cannot be resolved makes the statement invalid
-# (I-VAR: an unresolved variable may invalidate the whole statement): it
+# (docs/aws-rules.md#i-var: an unresolved variable may invalidate the whole statement): it
 # applies to nothing rather than to everything.
 resource_ok(s, r, ctx) if {
 	s.not_resource != null

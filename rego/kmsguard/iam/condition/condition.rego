@@ -77,7 +77,7 @@ invalid_combination("null", _, set) if set != ""
 valid_op(op) if parse_op(op)
 
 # valid_value(op, x): the policy value x has the type operator op compares
-# (I-OPS): numbers for Numeric*, dates for Date*, true/false for Bool and
+# (docs/aws-rules.md#i-ops): numbers for Numeric*, dates for Date*, true/false for Bool and
 # Null, IP addresses or CIDR blocks for IpAddress. Policy variables are
 # allowed where the operator takes them.
 valid_value(op, x) if {

@@ -18,28 +18,28 @@ ctx := {
 
 ok(op, key, v) if condition.test(op, key, v, ctx, true)
 
-# I-OPS: StringEquals is exact and case-sensitive.
+# docs/aws-rules.md#i-ops: StringEquals is exact and case-sensitive.
 test_string_equals_case_sensitive if {
 	ok("StringEquals", "kms:ViaService", "s3.us-west-2.amazonaws.com")
 	not ok("StringEquals", "kms:ViaService", "S3.us-west-2.amazonaws.com")
 }
 
-# I-COND: condition key names are case-insensitive.
+# docs/aws-rules.md#i-cond: condition key names are case-insensitive.
 test_key_names_case_insensitive if ok("StringEquals", "KMS:VIASERVICE", "s3.us-west-2.amazonaws.com")
 
-# I-OPS: StringEqualsIgnoreCase ignores the value's case.
+# docs/aws-rules.md#i-ops: StringEqualsIgnoreCase ignores the value's case.
 test_string_equals_ignore_case if ok("StringEqualsIgnoreCase", "kms:ViaService", "S3.US-WEST-2.amazonaws.com")
 
-# I-MULTI: several values of one key are ORed.
+# docs/aws-rules.md#i-multi: several values of one key are ORed.
 test_values_or if ok("StringEquals", "kms:ViaService", ["ec2.us-west-2.amazonaws.com", "s3.us-west-2.amazonaws.com"])
 
-# I-MULTI: a negated operator with several values is a NOR.
+# docs/aws-rules.md#i-multi: a negated operator with several values is a NOR.
 test_negated_values_nor if {
 	not ok("StringNotEquals", "kms:ViaService", ["ec2.us-west-2.amazonaws.com", "s3.us-west-2.amazonaws.com"])
 	ok("StringNotEquals", "kms:ViaService", ["ec2.us-west-2.amazonaws.com", "lambda.us-west-2.amazonaws.com"])
 }
 
-# I-OPS: a missing key makes a positive operator false and a negated one true.
+# docs/aws-rules.md#i-ops: a missing key makes a positive operator false and a negated one true.
 test_missing_key if {
 	not ok("StringEquals", "aws:SourceVpce", "vpce-1a2b3c")
 	ok("StringNotEquals", "aws:SourceVpce", "vpce-1a2b3c")
@@ -48,14 +48,14 @@ test_missing_key if {
 	ok("ArnNotLike", "aws:Missing", "arn:aws:s3:::x")
 }
 
-# I-OPS: ...IfExists is true when the key is absent, normal when present.
+# docs/aws-rules.md#i-ops: ...IfExists is true when the key is absent, normal when present.
 test_if_exists if {
 	ok("StringEqualsIfExists", "aws:SourceVpce", "vpce-1a2b3c")
 	ok("StringNotEqualsIfExists", "aws:SourceVpce", "vpce-1a2b3c")
 	not ok("StringEqualsIfExists", "kms:ViaService", "ec2.us-west-2.amazonaws.com")
 }
 
-# I-OPS: StringLike: * and ? anywhere, whole string, case-sensitive.
+# docs/aws-rules.md#i-ops: StringLike: * and ? anywhere, whole string, case-sensitive.
 test_string_like if {
 	ok("StringLike", "kms:ViaService", "s3.*.amazonaws.com")
 	ok("StringLike", "kms:ViaService", "s?.us-west-2.amazonaws.com")
@@ -71,7 +71,7 @@ test_string_like_literal_brackets if {
 	not condition.test("StringLike", "k", "a[b]*", {"k": ["abc"]}, true)
 }
 
-# I-OPS: ArnLike matches per segment; StringLike across segments (T49).
+# docs/aws-rules.md#i-ops: ArnLike matches per segment; StringLike across segments (docs/aws-rules.md#t49).
 test_arn_like_per_segment if {
 	ok("StringLike", "aws:SourceArn", "arn:aws:someservice:*:111122223333:finance/*")
 	not ok("ArnLike", "aws:SourceArn", "arn:aws:someservice:*:111122223333:finance/*")
@@ -80,10 +80,10 @@ test_arn_like_per_segment if {
 	ok("ArnNotEquals", "aws:SourceArn", "arn:aws:other:*:*:*")
 }
 
-# I-OPS: a value that is not an ARN never matches an ARN operator.
+# docs/aws-rules.md#i-ops: a value that is not an ARN never matches an ARN operator.
 test_arn_like_not_an_arn if not condition.test("ArnLike", "k", "arn:aws:*:*:*:*", {"k": ["not-an-arn"]}, true)
 
-# I-OPS: numeric comparisons, integers and decimals.
+# docs/aws-rules.md#i-ops: numeric comparisons, integers and decimals.
 test_numeric if {
 	ok("NumericEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "30")
 	ok("NumericGreaterThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", 30)
@@ -94,7 +94,7 @@ test_numeric if {
 	not ok("NumericEquals", "kms:ViaService", "30")
 }
 
-# I-OPS: dates as ISO 8601 or epoch seconds.
+# docs/aws-rules.md#i-ops: dates as ISO 8601 or epoch seconds.
 test_dates if {
 	ok("DateGreaterThan", "aws:CurrentTime", "2026-01-01T00:00:00Z")
 	ok("DateLessThan", "aws:CurrentTime", "1893456000")
@@ -104,7 +104,7 @@ test_dates if {
 	not ok("DateLessThanEquals", "aws:CurrentTime", "2026-05-31T23:59:59Z")
 }
 
-# I-OPS: Bool compares true/false, given as strings or JSON booleans.
+# docs/aws-rules.md#i-ops: Bool compares true/false, given as strings or JSON booleans.
 test_bool if {
 	ok("Bool", "kms:GrantIsForAWSResource", "true")
 	ok("Bool", "kms:GrantIsForAWSResource", true)
@@ -112,7 +112,7 @@ test_bool if {
 	not ok("Bool", "aws:MultiFactorAuthPresent", "false")
 }
 
-# I-OPS: IpAddress with CIDRs; a bare address is a /32.
+# docs/aws-rules.md#i-ops: IpAddress with CIDRs; a bare address is a /32.
 test_ip if {
 	ok("IpAddress", "aws:SourceIp", "203.0.113.0/24")
 	ok("IpAddress", "aws:SourceIp", "203.0.113.7")
@@ -122,10 +122,10 @@ test_ip if {
 	condition.test("IpAddress", "aws:SourceIp", "2001:db8::/32", {"aws:sourceip": ["2001:db8::1"]}, true)
 }
 
-# I-OPS: BinaryEquals compares the base64 text.
+# docs/aws-rules.md#i-ops: BinaryEquals compares the base64 text.
 test_binary if condition.test("BinaryEquals", "k", "QmluYXJ5VmFsdWU=", {"k": ["QmluYXJ5VmFsdWU="]}, true)
 
-# I-OPS: Null true = key absent, false = key present.
+# docs/aws-rules.md#i-ops: Null true = key absent, false = key present.
 test_null if {
 	ok("Null", "kms:BypassPolicyLockoutSafetyCheck", "true")
 	not ok("Null", "kms:BypassPolicyLockoutSafetyCheck", "false")
@@ -133,7 +133,7 @@ test_null if {
 	not ok("Null", "kms:EncryptionContextKeys", "true")
 }
 
-# I-MULTI: ForAllValues is true when every request value matches, and when
+# docs/aws-rules.md#i-multi: ForAllValues is true when every request value matches, and when
 # the key is absent or empty.
 test_for_all_values if {
 	ok("ForAllValues:StringEquals", "kms:EncryptionContextKeys", ["AppName", "Project", "Other"])
@@ -142,7 +142,7 @@ test_for_all_values if {
 	ok("ForAllValues:StringEquals", "kms:Missing", ["x"])
 }
 
-# I-MULTI: ForAnyValue is true when some request value matches; false when
+# docs/aws-rules.md#i-multi: ForAnyValue is true when some request value matches; false when
 # the key is absent or empty.
 test_for_any_value if {
 	ok("ForAnyValue:StringEquals", "kms:EncryptionContextKeys", ["Project"])
@@ -151,7 +151,7 @@ test_for_any_value if {
 	not ok("ForAnyValue:StringEquals", "kms:Missing", ["x"])
 }
 
-# I-MVEX: negated operators under set operators test each request value
+# docs/aws-rules.md#i-mvex: negated operators under set operators test each request value
 # against all policy values.
 test_set_negated if {
 	condition.test("ForAllValues:StringNotLike", "aws:TagKeys", "key1*", {"aws:tagkeys": ["key2:audit"]}, true)
@@ -167,21 +167,21 @@ test_plain_operator_on_multivalued_key if {
 	not ok("StringNotEquals", "kms:EncryptionContextKeys", "Project")
 }
 
-# I-VAR: policy variables resolve from the request context.
+# docs/aws-rules.md#i-var: policy variables resolve from the request context.
 test_policy_variables if {
 	condition.test("StringEquals", "k", "${aws:username}", {"k": ["bob"], "aws:username": ["bob"]}, true)
 	not condition.test("StringEquals", "k", "${aws:username}", {"k": ["alice"], "aws:username": ["bob"]}, true)
 	not ok("StringEquals", "kms:EncryptionContext:AppName", "Example${aws:username}")
 }
 
-# I-VAR: a variable that cannot be resolved matches nothing: positive
+# docs/aws-rules.md#i-var: a variable that cannot be resolved matches nothing: positive
 # operators fail, negated ones pass.
 test_unresolved_variable if {
 	not condition.test("StringEquals", "k", "${aws:username}", {"k": ["bob"]}, true)
 	condition.test("StringNotEquals", "k", "${aws:username}", {"k": ["bob"]}, true)
 }
 
-# I-VAR: defaults, and the ${*} ${?} ${$} escapes (literal in StringLike).
+# docs/aws-rules.md#i-var: defaults, and the ${*} ${?} ${$} escapes (literal in StringLike).
 test_variable_default_and_escapes if {
 	condition.test("StringEquals", "k", "${aws:PrincipalTag/dept, 'company-wide'}", {"k": ["company-wide"]}, true)
 	condition.test("StringEquals", "k", "${aws:PrincipalTag/team, 'company-wide'}", {"k": ["blue"], "aws:principaltag/team": ["blue"]}, true)
@@ -191,16 +191,16 @@ test_variable_default_and_escapes if {
 	condition.test("StringLike", "k", "q${?}", {"k": ["q?"]}, true)
 }
 
-# I-VAR: before Version 2012-10-17 ${...} is literal text.
+# docs/aws-rules.md#i-var: before Version 2012-10-17 ${...} is literal text.
 test_variables_need_version if {
 	condition.test("StringEquals", "k", "${aws:username}", {"k": ["${aws:username}"], "aws:username": ["bob"]}, false)
 	not condition.test("StringEquals", "k", "${aws:username}", {"k": ["bob"], "aws:username": ["bob"]}, false)
 }
 
-# I-VAR: variables are not expanded in numeric operators.
+# docs/aws-rules.md#i-var: variables are not expanded in numeric operators.
 test_no_variables_in_numeric if not condition.test("NumericEquals", "k", "${n}", {"k": ["5"], "n": ["5"]}, true)
 
-# I-COND: operators AND, keys AND.
+# docs/aws-rules.md#i-cond: operators AND, keys AND.
 test_block_and if {
 	condition.block_ok({"StringEquals": {"kms:ViaService": "s3.us-west-2.amazonaws.com"}, "Bool": {"kms:GrantIsForAWSResource": "true"}}, ctx, true)
 	not condition.block_ok({"StringEquals": {"kms:ViaService": "s3.us-west-2.amazonaws.com", "aws:username": "alice"}}, ctx, true)

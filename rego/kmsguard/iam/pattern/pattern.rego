@@ -76,7 +76,7 @@ arn_glob(p, v) if {
 # the resource r? Policy variables expand (when vars) as literal text, and
 # only in the resource part, after the fifth colon; elsewhere they are plain
 # text. A pattern with fewer than six components whose last one ends in `*`
-# matches across colons (I-RES: a trailing `*` expands past the segment).
+# matches across colons (docs/aws-rules.md#i-res: a trailing `*` expands past the segment).
 resource("*", _, _, _)
 
 resource(p, r, ctx, vars) if {

@@ -2,7 +2,7 @@ package kmsguard.iam.pattern_test
 
 import data.kmsguard.iam.pattern
 
-# I-ACT / I-RES: * matches any run of characters, ? exactly one.
+# docs/aws-rules.md#i-act / docs/aws-rules.md#i-res: * matches any run of characters, ? exactly one.
 test_like if {
 	pattern.like("kms:generatedatakey*", "kms:generatedatakeypairwithoutplaintext")
 	pattern.like("kms:*", "kms:decrypt")
@@ -12,7 +12,7 @@ test_like if {
 	pattern.like("kms:describekey", "kms:describekey")
 }
 
-# I-RES: in an ARN, wildcards work within segments and `*` can span `/` in
+# docs/aws-rules.md#i-res: in an ARN, wildcards work within segments and `*` can span `/` in
 # the resource part.
 test_resource_arn if {
 	pattern.resource("arn:aws:kms:*:111122223333:key/*", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)
@@ -25,7 +25,7 @@ test_resource_arn if {
 # A resource pattern needs all six ARN components.
 test_resource_not_arn if not pattern.resource("arn:aws:kms", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)
 
-# I-VAR: policy variables in Resource resolve from the context.
+# docs/aws-rules.md#i-var: policy variables in Resource resolve from the context.
 test_resource_variables if {
 	pattern.resource("arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/key}", "arn:aws:kms:us-west-2:111122223333:key/k1", {"aws:principaltag/key": ["k1"]}, true)
 	not pattern.resource("arn:aws:kms:*:111122223333:key/${aws:PrincipalTag/key}", "arn:aws:kms:us-west-2:111122223333:key/k1", {}, true)
@@ -44,20 +44,20 @@ test_arn_split if {
 	not pattern.arn_split("arn:aws:logs")
 }
 
-# I-VAR: in a Resource ARN, variables are resolved only in the resource part
+# docs/aws-rules.md#i-var: in a Resource ARN, variables are resolved only in the resource part
 # after the fifth colon; elsewhere ${...} is plain text and matches nothing.
 test_resource_variables_only_after_fifth_colon if {
 	not pattern.resource("arn:aws:kms:us-east-1:${aws:PrincipalAccount}:key/*", "arn:aws:kms:us-east-1:111122223333:key/k1", {"aws:principalaccount": ["111122223333"]}, true)
 	not pattern.resource("arn:aws:kms:${aws:RequestedRegion}:111122223333:key/*", "arn:aws:kms:us-east-1:111122223333:key/k1", {"aws:requestedregion": ["us-east-1"]}, true)
 }
 
-# I-VAR: only single-valued keys can be policy variables.
+# docs/aws-rules.md#i-var: only single-valued keys can be policy variables.
 test_multivalued_key_is_no_variable if {
 	not pattern.expand("${kms:EncryptionContextKeys}", {"kms:encryptioncontextkeys": ["k"]})
 	pattern.expand("${kms:EncryptionContextKeys, 'none'}", {"kms:encryptioncontextkeys": ["k"]}) == "none"
 }
 
-# I-RES: a `*` that ends a segment expands past colon boundaries.
+# docs/aws-rules.md#i-res: a `*` that ends a segment expands past colon boundaries.
 test_resource_trailing_wildcard_crosses_colons if {
 	pattern.resource("arn:aws:kms:*", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)
 	pattern.resource("arn:aws:kms:us-west-2:*", "arn:aws:kms:us-west-2:111122223333:key/1234", {}, true)

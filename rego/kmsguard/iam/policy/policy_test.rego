@@ -28,7 +28,7 @@ test_statement_object_and_string if {
 	not s.vars
 }
 
-# K-KPO: a statement without Resource or Action is accepted and has no effect.
+# docs/aws-rules.md#k-kpo: a statement without Resource or Action is accepted and has no effect.
 test_missing_resource_normalises_to_null if {
 	[s] := policy.statements({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "kms:*"}]})
 	s.resource == null

@@ -26,7 +26,7 @@ test_parse if {
 	principal.parse("arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", null).service_linked
 }
 
-# I-GKEYS: assumed-role ARNs carry no role path; role_arn supplies it.
+# docs/aws-rules.md#i-gkeys: assumed-role ARNs carry no role path; role_arn supplies it.
 test_session_role_path if {
 	s := principal.parse("arn:aws:sts::111122223333:assumed-role/App/s1", "arn:aws:iam::111122223333:role/team/App")
 	s.role_arn == "arn:aws:iam::111122223333:role/team/App"
@@ -41,13 +41,13 @@ test_parse_rejects if {
 	not principal.parse("arn:aws:sts::111122223333:assumed-role/App", null)
 }
 
-# I-PRIN: "*" and {"AWS": "*"} name everyone.
+# docs/aws-rules.md#i-prin: "*" and {"AWS": "*"} name everyone.
 test_everyone if {
 	kinds("*", alice) == {"any"}
 	kinds({"AWS": "*"}, alice) == {"any"}
 }
 
-# I-PRIN: a bare account id is the same as the account's root ARN.
+# docs/aws-rules.md#i-prin: a bare account id is the same as the account's root ARN.
 test_account_principal if {
 	kinds({"AWS": "111122223333"}, alice) == {"account"}
 	kinds({"AWS": "arn:aws:iam::111122223333:root"}, alice) == {"account"}
@@ -55,20 +55,20 @@ test_account_principal if {
 	kinds({"AWS": "arn:aws:iam::111122223333:root"}, root) == {"account"}
 }
 
-# I-PRIN: a role session matches its session ARN, its role ARN and its account.
+# docs/aws-rules.md#i-prin: a role session matches its session ARN, its role ARN and its account.
 test_session_matches if {
 	kinds({"AWS": "arn:aws:iam::111122223333:role/App"}, session) == {"role"}
 	kinds({"AWS": "arn:aws:sts::111122223333:assumed-role/App/s1"}, session) == {"self"}
 	kinds({"AWS": "arn:aws:sts::111122223333:assumed-role/App/s2"}, session) == set()
 }
 
-# I-PRIN: user names are case-sensitive in a Principal element.
+# docs/aws-rules.md#i-prin: user names are case-sensitive in a Principal element.
 test_user_case_sensitive if kinds({"AWS": "arn:aws:iam::111122223333:user/Alice"}, alice) == set()
 
-# I-PRIN: partial wildcards are not valid in principals and match nothing.
+# docs/aws-rules.md#i-prin: partial wildcards are not valid in principals and match nothing.
 test_partial_wildcard if kinds({"AWS": "arn:aws:iam::111122223333:user/*"}, alice) == set()
 
-# I-PRIN: service principals match Service entries by exact name, never AWS
+# docs/aws-rules.md#i-prin: service principals match Service entries by exact name, never AWS
 # entries or account principals.
 test_service if {
 	kinds({"Service": "logs.us-west-2.amazonaws.com"}, logs) == {"self"}
@@ -77,7 +77,7 @@ test_service if {
 	kinds({"Service": "logs.us-west-2.amazonaws.com"}, alice) == set()
 }
 
-# I-NOTPRIN: a Deny's NotPrincipal exempts a session only when the account,
+# docs/aws-rules.md#i-notprin: a Deny's NotPrincipal exempts a session only when the account,
 # the role and the session are all listed.
 test_not_principal_deny if {
 	principal.exempt_from_deny(
