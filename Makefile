@@ -7,7 +7,7 @@ BIN           := $(CURDIR)/.bin
 ORACLE        := conformance/oracle
 FUZZTIME      ?= 20s
 
-.PHONY: all build deps test test-go test-rego lint fmt-check fuzz bench bench-check load scale ci oracle conftest clean mermaid-check
+.PHONY: all build deps test test-go test-rego lint fmt-check fuzz differential bench bench-check load scale ci oracle conftest clean mermaid-check
 
 all: build
 
@@ -73,6 +73,11 @@ fuzz:
 	$(GO) test ./server/ -run '^$$' -fuzz FuzzDecodeRequest $(FUZZFLAGS)
 	$(GO) test ./engine/ -run '^$$' -fuzz FuzzDifferential $(FUZZFLAGS)
 
+# differential: the native engine against the Rego on 20,000 generated
+# questions (a new seed each run, printed; make test compares 5,000).
+differential:
+	$(GO) test ./engine/ -run '^TestDifferentialGenerated$$' -count=1 -timeout 30m -v -diff.n 20000
+
 # bench: the figures published in the README.
 bench:
 	$(GO) test ./runner/ -run '^$$' -bench . -benchmem -count 1
@@ -100,7 +105,7 @@ mermaid-check:
 	npm ci --prefix access/testdata/mermaid --no-audit --no-fund
 	$(GO) test ./access/ -run TestGraphMermaidParser -v -count=1
 
-ci: lint test fuzz
+ci: lint test differential fuzz
 
 clean:
 	rm -rf kmsguard $(BIN) $(ORACLE)/node_modules

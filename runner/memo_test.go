@@ -19,7 +19,7 @@ func TestMemoSameAnswers(t *testing.T) {
 		t.Skip("answers thousands of questions three times")
 	}
 	ctx := context.Background()
-	questions, err := loadgen.Questions(decisionsDir, 2000, loadgen.Seed)
+	questions, err := loadgen.Questions(decisionsDir, 1000, loadgen.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}

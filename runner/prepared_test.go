@@ -38,7 +38,7 @@ func TestPreparedSnapshotSameAnswers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("answers thousands of questions twice")
 	}
-	questions, err := loadgen.Questions(decisionsDir, 2000, loadgen.Seed)
+	questions, err := loadgen.Questions(decisionsDir, 1000, loadgen.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}
