@@ -187,6 +187,10 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	case native != nil:
 		result = native
 	default:
+		if v, ok := nativeAccess(e.runner, query, body); ok {
+			result = v
+			break
+		}
 		v, defined, err := e.runner.Eval(r.Context(), query, input)
 		switch {
 		case err != nil:

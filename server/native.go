@@ -2,7 +2,9 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -68,4 +70,61 @@ func nativeResult(r *runner.Runner, query string, body []byte) any {
 		return v
 	}
 	return nil
+}
+
+// accessQuestion is the input of the who_can and can_use entry points as
+// the native analysis takes it. Anything else in the input (another field,
+// another type, an empty action or principal list, which the Rego words as
+// errors) makes nativeAccess decline, and the Rego answers.
+type accessQuestion struct {
+	Key        *string   `json:"key"`
+	Principal  *string   `json:"principal"`
+	Action     *string   `json:"action"`
+	Principals *[]string `json:"principals"`
+}
+
+// nativeAccess answers the who_can or can_use entry point with the native
+// access analysis (engine/access.go, byte-identical to
+// rego/kmsguard/access); ok is false when it declines or for any other
+// query. It runs after an evaluation slot is taken: an analysis can be
+// long.
+func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok bool) {
+	if query != runner.WhoCanQuery && query != runner.CanUseQuery {
+		return nil, false
+	}
+	eng := r.Native()
+	in := nativeInput(body)
+	if eng == nil || in == nil || strictjson.Check(in) != nil {
+		return nil, false
+	}
+	var q accessQuestion
+	dec := json.NewDecoder(bytes.NewReader(in))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil || dec.More() {
+		return nil, false
+	}
+	action := ""
+	if q.Action != nil {
+		if *q.Action == "" {
+			return nil, false
+		}
+		action = *q.Action
+	}
+	if query == runner.WhoCanQuery {
+		if q.Key == nil || q.Principal != nil {
+			return nil, false
+		}
+		var extra []string
+		if q.Principals != nil {
+			if len(*q.Principals) == 0 {
+				return nil, false
+			}
+			extra = *q.Principals
+		}
+		return eng.WhoCan(*q.Key, action, extra)
+	}
+	if q.Principal == nil || q.Key != nil || q.Principals != nil {
+		return nil, false
+	}
+	return eng.CanUse(*q.Principal, action)
 }

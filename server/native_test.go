@@ -1,8 +1,15 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kmsguard/kmsguard/runner"
 )
 
 // TestNativeInputEnvelope: nativeInput finds the question of a body in the
@@ -54,5 +61,61 @@ func TestNativeEnvelopeRefused(t *testing.T) {
 	resp := do(t, ts.Client(), http.MethodPost, ts.URL+decisionPath, `{"input": `+q+`}`)
 	if res := resp.json(t)["result"].(map[string]any); res["decision"] != "Allowed" {
 		t.Errorf("the well-formed body: %s", resp.body)
+	}
+}
+
+// TestAccessNativeSameAsRego: serve answers who_can and can_use with the
+// native analysis, and its answers are the Rego's, byte for byte (as
+// canonical JSON); inputs the native analysis declines (unknown fields,
+// empty values, wrong types, an unknown key) get the Rego's answer.
+func TestAccessNativeSameAsRego(t *testing.T) {
+	snap := tempPath(t, "snap.json")
+	writeJSONFile(t, snap, testSnapshot())
+	srv, ts := newTestServer(t, Config{Source: Source{Data: snap}, AccessAnalysis: true})
+	e := srv.engine.Load()
+	who, can := "/v1/data/kmsguard/access/who_can", "/v1/data/kmsguard/access/can_use"
+	for _, tc := range []struct {
+		path   string
+		query  string
+		in     map[string]any
+		native bool
+	}{
+		{who, runner.WhoCanQuery, map[string]any{"key": testKey}, true},
+		{who, runner.WhoCanQuery, map[string]any{"key": testKey, "action": "kms:Decrypt"}, true},
+		{who, runner.WhoCanQuery, map[string]any{"key": testKey, "principals": []any{"arn:aws:iam::444455556666:role/Other"}}, true},
+		{can, runner.CanUseQuery, map[string]any{"principal": testAlice}, true},
+		{can, runner.CanUseQuery, map[string]any{"principal": testAlice, "action": "kms:Encrypt"}, true},
+		{who, runner.WhoCanQuery, map[string]any{"key": testKey, "action": ""}, false},
+		{who, runner.WhoCanQuery, map[string]any{"key": testKey, "principals": []any{}}, false},
+		{who, runner.WhoCanQuery, map[string]any{"key": testKey, "extra": true}, false},
+		{who, runner.WhoCanQuery, map[string]any{"key": 7}, false},
+		{who, runner.WhoCanQuery, map[string]any{"key": testKey + "-unknown"}, false},
+		{can, runner.CanUseQuery, map[string]any{"principal": testAlice, "key": testKey}, false},
+	} {
+		body, err := json.Marshal(map[string]any{"input": tc.in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := nativeAccess(e.runner, tc.query, body); ok != tc.native {
+			t.Errorf("%s %v: answered natively %v, want %v", tc.path, tc.in, ok, tc.native)
+		}
+		resp := do(t, ts.Client(), "POST", ts.URL+tc.path, input(tc.in))
+		if resp.status != 200 {
+			t.Fatalf("%s %v: status %d: %s", tc.path, tc.in, resp.status, resp.body)
+		}
+		got := resp.json(t)["result"]
+		iv, err := ast.InterfaceToValue(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, defined, err := e.runner.Eval(context.Background(), tc.query, iv)
+		if err != nil || !defined {
+			t.Fatalf("%s %v: the Rego: defined %v, %v", tc.path, tc.in, defined, err)
+		}
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s %v:\nserve %s\nRego  %s", tc.path, tc.in, g, w)
+		}
 	}
 }
