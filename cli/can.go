@@ -36,6 +36,7 @@ type canParams struct {
 	SessionPolicy     string
 	VPCEndpointPolicy string
 	RoleARN           string
+	RequestTime       string
 	Explain           bool
 	Format            string // text or json
 }
@@ -96,6 +97,7 @@ func newCanCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&p.SessionPolicy, "session-policy", "", "session policy `FILE` of the caller's session")
 	f.StringVar(&p.VPCEndpointPolicy, "vpc-endpoint-policy", "", "policy `FILE` of the VPC endpoint the request came through")
 	f.StringVar(&p.RoleARN, "role-arn", "", "full role `ARN` (with path) of an assumed-role session")
+	f.StringVar(&p.RequestTime, "request-time", "", "time of the request, RFC 3339 `TIME` (aws:CurrentTime, aws:EpochTime; default: now, when a policy tests them)")
 	f.BoolVar(&p.Explain, "explain", false, "show, for every statement and grant, whether and why it applies")
 	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")
 	for _, name := range []string{"key-policy", "principal", "action"} {
@@ -216,6 +218,9 @@ func buildQuestionOrigins(p canParams, stdin io.Reader) (q map[string]any, defau
 		}
 		q["resource"] = res
 		defaulted = true
+	}
+	if p.RequestTime != "" {
+		q["request_time"] = p.RequestTime
 	}
 	if p.RoleARN != "" {
 		q["role_arn"] = p.RoleARN

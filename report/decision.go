@@ -41,6 +41,9 @@ func DecisionText(w io.Writer, q map[string]any, a *runner.Answer, opt DecisionO
 		fmt.Fprintln(bw, textwrap.Indent(line, "", "    ", width))
 	}
 	writeAnswer(bw, q, a, width)
+	if a.RequestTime != "" && q["request_time"] == nil {
+		fmt.Fprintln(bw, textwrap.Indent("  at "+a.RequestTime+" (now: a policy tests aws:CurrentTime or aws:EpochTime; --request-time repeats it)", "", "    ", width))
+	}
 	if opt.Explain != nil {
 		if err := writeExplain(bw, opt.Explain, width); err != nil {
 			return err
