@@ -67,7 +67,8 @@ type catalogData struct {
 	// documented defaults of its request parameters.
 	RequestDefaults map[string]map[string][]string `json:"-"`
 
-	grantOperations map[string]bool // lower-cased names of grant operations
+	grantOperations map[string]bool          // lower-cased names of grant operations
+	byDerive        map[string][]*contextRow // request-context rows by how they are derived
 }
 
 const catalogPath = "kmsguard/catalog/data.json"
@@ -83,6 +84,11 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 	}
 	if len(c.Actions) == 0 {
 		return nil, fmt.Errorf("engine: the catalog has no actions")
+	}
+	c.byDerive = map[string][]*contextRow{}
+	for i := range c.RequestContext.Rows {
+		r := &c.RequestContext.Rows[i]
+		c.byDerive[r.Derive] = append(c.byDerive[r.Derive], r)
 	}
 	c.RequestDefaults = map[string]map[string][]string{}
 	for _, r := range c.RequestContext.Rows {
@@ -161,15 +167,7 @@ func (c *catalogData) carries(a *catalogAction, k string) bool {
 
 // rows returns the request_context rows that derive their value the given
 // way (authz.derive_rows).
-func (c *catalogData) rows(derive string) []*contextRow {
-	var out []*contextRow
-	for i := range c.RequestContext.Rows {
-		if c.RequestContext.Rows[i].Derive == derive {
-			out = append(out, &c.RequestContext.Rows[i])
-		}
-	}
-	return out
-}
+func (c *catalogData) rows(derive string) []*contextRow { return c.byDerive[derive] }
 
 // multivalued reports whether the condition key k (any case) is
 // multivalued: its documented type is ArrayOfString

@@ -35,6 +35,8 @@ type eval struct {
 
 	unsupported bool  // something only the Rego can answer
 	now         int64 // time.Now() in seconds, once read
+	clockAsked  bool  // usesClock has been asked (its answer in clockUsed)
+	clockUsed   bool
 
 	idAllows []idAllowsMemo
 }
@@ -106,8 +108,8 @@ var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:
 func (ev *eval) contextValid() bool {
 	cat := ev.e.catalog
 	grantKeys := ev.newGrantKeys()
-	for _, k := range ev.q.contextRaw {
-		lk := lower(k)
+	for i, k := range ev.q.contextRaw {
+		lk := ev.q.contextLow[i]
 		v := ev.q.context[k]
 		t, ok := cat.keyType(lk)
 		if !ok {
@@ -347,8 +349,8 @@ func (ev *eval) derive() (ctx, facts context) {
 
 // given reports whether the question's context gives the lower-cased key k.
 func (ev *eval) given(k string) bool {
-	for _, g := range ev.q.contextRaw {
-		if lower(g) == k {
+	for _, g := range ev.q.contextLow {
+		if g == k {
 			return true
 		}
 	}
@@ -357,9 +359,9 @@ func (ev *eval) given(k string) bool {
 
 // givenValues is authz.given_context[k] for the lower-cased key k.
 func (ev *eval) givenValues(k string) []string {
-	for _, g := range ev.q.contextRaw {
-		if lower(g) == k {
-			return contextValues(ev.q.context[g])
+	for i, g := range ev.q.contextLow {
+		if g == k {
+			return contextValues(ev.q.context[ev.q.contextRaw[i]])
 		}
 	}
 	return nil
@@ -371,15 +373,11 @@ func (ev *eval) requestSeconds() (int64, bool) {
 	if ev.q.hasRequestTime {
 		return ev.q.requestSecs, true
 	}
-	rows := ev.e.catalog.rows("request_time")
-	keys := make(map[string]bool, len(rows))
-	for _, r := range rows {
-		if ev.given(r.Key) {
-			return 0, false
-		}
-		keys[r.Key] = true
+	if !ev.clockAsked {
+		ev.clockAsked = true
+		ev.clockUsed = ev.usesClock()
 	}
-	if !ev.policyTests(keys) {
+	if !ev.clockUsed {
 		return 0, false
 	}
 	if ev.now == 0 {
@@ -388,9 +386,21 @@ func (ev *eval) requestSeconds() (int64, bool) {
 	return ev.now, true
 }
 
+// usesClock: the context gives no request-time key and a policy of the
+// question tests one (the rest of authz.request_secs).
+func (ev *eval) usesClock() bool {
+	rows := ev.e.catalog.rows("request_time")
+	for _, r := range rows {
+		if ev.given(r.Key) {
+			return false
+		}
+	}
+	return ev.policyTests(rows)
+}
+
 // policyTests reports whether a condition of a policy of the question
-// tests one of the lower-cased keys.
-func (ev *eval) policyTests(keys map[string]bool) bool {
+// tests the key of one of the rows.
+func (ev *eval) policyTests(rows []*contextRow) bool {
 	q := ev.q
 	docs := []*document{q.keyPolicy, q.boundary, q.session, q.endpoint}
 	docs = append(docs, q.identity...)
@@ -405,8 +415,10 @@ func (ev *eval) policyTests(keys map[string]bool) bool {
 		}
 		for i := range d.statements {
 			for j := range d.statements[i].conds {
-				if keys[d.statements[i].conds[j].keyL] {
-					return true
+				for _, r := range rows {
+					if d.statements[i].conds[j].keyL == r.Key {
+						return true
+					}
 				}
 			}
 		}
@@ -494,15 +506,15 @@ func floorSecs(ns int64) int64 {
 func (ev *eval) buildContext() bool {
 	q := ev.q
 	ctx, facts := ev.derive()
-	for _, k := range q.contextRaw {
-		lk := lower(k)
+	for i, k := range q.contextRaw {
+		lk := q.contextLow[i]
 		if want, isFact := facts[lk]; isFact && !ev.agrees(lk, contextValues(q.context[k]), want) {
 			return false
 		}
 	}
 	ev.ec = map[string]string{}
-	for _, k := range q.contextRaw {
-		if strings.HasPrefix(lower(k), "kms:encryptioncontext:") {
+	for i, k := range q.contextRaw {
+		if strings.HasPrefix(q.contextLow[i], "kms:encryptioncontext:") {
 			if s, ok := scalarText(q.context[k]); ok {
 				ev.ec[k[len("kms:encryptioncontext:"):]] = s
 			}
@@ -515,9 +527,9 @@ func (ev *eval) buildContext() bool {
 		ctx[k] = v
 	}
 	given := make(map[string]bool, len(q.contextRaw))
-	for _, k := range q.contextRaw {
-		given[lower(k)] = true
-		ctx[lower(k)] = contextValues(q.context[k])
+	for i, k := range q.contextRaw {
+		given[q.contextLow[i]] = true
+		ctx[q.contextLow[i]] = contextValues(q.context[k])
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).

@@ -62,6 +62,7 @@ type query struct {
 	grants     []grant
 	context    map[string]any // as given (values checked)
 	contextRaw []string       // its keys, sorted
+	contextLow []string       // the same keys lower-cased, in the same order
 	key        keyInfo
 
 	management    string // the organization's management account, or ""
@@ -191,6 +192,10 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	if raw, has := fields["context"]; has {
 		if q.context, q.contextRaw, ok = decodeContext(raw); !ok {
 			return nil, false
+		}
+		q.contextLow = make([]string, len(q.contextRaw))
+		for i, k := range q.contextRaw {
+			q.contextLow[i] = lower(k)
 		}
 	}
 	if raw, has := fields["key"]; has {
