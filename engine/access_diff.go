@@ -8,9 +8,10 @@ import (
 // Diff is data.kmsguard.access.diff for {"old", "new", "principals"?}: the
 // access (key x principal x action) the snapshot of engine newer adds,
 // removes or changes against the one of older (rego/kmsguard/access/
-// diff.rego). Only what can differ is analysed: when the IAM side of the
-// snapshots (principals, roles, accounts) is the same, the keys whose
-// entries are the same give the same access on both sides and are skipped.
+// diff.rego). Only what can differ is analysed: when everything but the
+// keys (principals, roles, accounts, and any other part) is the same in
+// both snapshots, the keys whose entries are the same give the same access
+// on both sides and are skipped.
 // ok is false when either engine declines.
 func Diff(older, newer *Engine, extra []string) (out map[string]any, ok bool) {
 	defer func() { newer.count(ok) }()
@@ -18,9 +19,9 @@ func Diff(older, newer *Engine, extra []string) (out map[string]any, ok bool) {
 	if oa == nil || na == nil {
 		return nil, false
 	}
-	sameIAM := true
-	for _, f := range []string{"principals", "roles", "accounts"} {
-		if !reflect.DeepEqual(oa.raw[f], na.raw[f]) {
+	sameIAM := len(oa.raw) == len(na.raw)
+	for f, v := range oa.raw {
+		if w, has := na.raw[f]; f != "keys" && (!has || !reflect.DeepEqual(v, w)) {
 			sameIAM = false
 		}
 	}
