@@ -843,8 +843,8 @@ func (pv *pairView) elementLists() [][]*elem {
 // accesses is accesses(pv): the caller's access to each asked action,
 // actions with the same answer grouped.
 func (pv *pairView) accesses(asked actSet) []any {
-	todo := asked.and(pv.reachable())
-	if todo.empty() {
+	pending := asked.and(pv.reachable())
+	if pending.empty() {
 		return nil
 	}
 	pv.computeLists()
@@ -865,7 +865,7 @@ func (pv *pairView) accesses(asked actSet) []any {
 	var sigs []string
 	var b strings.Builder
 	for a := range pv.a.actions {
-		if !todo.has(a) {
+		if !pending.has(a) {
 			continue
 		}
 		key := pv.a.actions[a]
