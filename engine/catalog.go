@@ -30,6 +30,11 @@ type conditionKeys struct {
 	Types       map[string]string `json:"types"`
 	Prefixes    map[string]string `json:"prefixes"`
 	EveryAction []string          `json:"every_action"`
+	// ReplacedBy maps a key to the deprecated key that holds its value
+	// (kms:keyspec -> kms:customermasterkeyspec).
+	ReplacedBy struct {
+		Keys map[string]string `json:"keys"`
+	} `json:"replaced_by"`
 }
 
 // contextRow is one row of data.kmsguard.catalog.request_context.rows: a
@@ -84,6 +89,11 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 	}
 	if len(c.Actions) == 0 {
 		return nil, fmt.Errorf("engine: the catalog has no actions")
+	}
+	for _, k := range []string{"kms:keyspec", "kms:keyusage"} {
+		if c.ConditionKeys.ReplacedBy.Keys[k] == "" {
+			return nil, fmt.Errorf("engine: the catalog names no deprecated twin of %s", k)
+		}
 	}
 	c.byDerive = map[string][]*contextRow{}
 	for i := range c.RequestContext.Rows {

@@ -294,13 +294,14 @@ func (ev *eval) derive() (ctx, facts context) {
 		k := &q.key
 		// The deprecated kms:CustomerMasterKeySpec and
 		// kms:CustomerMasterKeyUsage hold the same values.
+		twins := cat.ConditionKeys.ReplacedBy.Keys
 		if k.hasSpec {
 			set("kms:keyspec", []string{k.keySpec}, true)
-			set("kms:customermasterkeyspec", []string{k.keySpec}, true)
+			set(twins["kms:keyspec"], []string{k.keySpec}, true)
 		}
 		if k.hasUsage {
 			set("kms:keyusage", []string{k.keyUsage}, true)
-			set("kms:customermasterkeyusage", []string{k.keyUsage}, true)
+			set(twins["kms:keyusage"], []string{k.keyUsage}, true)
 		}
 		if k.hasOrigin {
 			set("kms:keyorigin", []string{k.origin}, true)
@@ -533,7 +534,7 @@ func (ev *eval) buildContext() bool {
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
-	for k, twin := range map[string]string{"kms:keyspec": "kms:customermasterkeyspec", "kms:keyusage": "kms:customermasterkeyusage"} {
+	for k, twin := range ev.e.catalog.ConditionKeys.ReplacedBy.Keys {
 		if given[k] && !given[twin] {
 			ctx[twin] = ctx[k]
 		}

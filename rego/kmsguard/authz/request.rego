@@ -155,8 +155,9 @@ key_field_keys := {
 }
 
 # The deprecated kms:CustomerMasterKeySpec and kms:CustomerMasterKeyUsage
-# hold the values of kms:KeySpec and kms:KeyUsage (KMS condition keys).
-deprecated_keys := {"kms:keyspec": "kms:customermasterkeyspec", "kms:keyusage": "kms:customermasterkeyusage"}
+# hold the values of kms:KeySpec and kms:KeyUsage (the catalog's
+# condition_keys.replaced_by: replacement -> deprecated key).
+deprecated_keys := catalog.condition_keys.replaced_by.keys
 
 key_scalar_keys := object.union(scalar, {deprecated_keys[k]: v | some k, v in scalar; deprecated_keys[k]}) if {
 	scalar := {ck: [condition.text(key_info[f])] |
