@@ -108,9 +108,8 @@ var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:
 func (ev *eval) contextValid() bool {
 	cat := ev.e.catalog
 	grantKeys := ev.newGrantKeys()
-	for i, k := range ev.q.contextRaw {
-		lk := ev.q.contextLow[i]
-		v := ev.q.context[k]
+	for i := range ev.q.context {
+		lk, v := ev.q.context[i].low, ev.q.context[i].val
 		t, ok := cat.keyType(lk)
 		if !ok {
 			return false
@@ -127,7 +126,7 @@ func (ev *eval) contextValid() bool {
 		if strings.HasPrefix(lk, "kms:") && !cat.carries(ev.act, lk) {
 			return false
 		}
-		if want, has := grantKeys[lk]; has && !sameValues(contextValues(v), want) {
+		if want, has := grantKeys[lk]; has && !sameValues(ev.q.context[i].vals, want) {
 			return false
 		}
 	}
@@ -350,8 +349,8 @@ func (ev *eval) derive() (ctx, facts context) {
 
 // given reports whether the question's context gives the lower-cased key k.
 func (ev *eval) given(k string) bool {
-	for _, g := range ev.q.contextLow {
-		if g == k {
+	for i := range ev.q.context {
+		if ev.q.context[i].low == k {
 			return true
 		}
 	}
@@ -360,9 +359,9 @@ func (ev *eval) given(k string) bool {
 
 // givenValues is authz.given_context[k] for the lower-cased key k.
 func (ev *eval) givenValues(k string) []string {
-	for i, g := range ev.q.contextLow {
-		if g == k {
-			return contextValues(ev.q.context[ev.q.contextRaw[i]])
+	for i := range ev.q.context {
+		if ev.q.context[i].low == k {
+			return ev.q.context[i].vals
 		}
 	}
 	return nil
@@ -507,17 +506,18 @@ func floorSecs(ns int64) int64 {
 func (ev *eval) buildContext() bool {
 	q := ev.q
 	ctx, facts := ev.derive()
-	for i, k := range q.contextRaw {
-		lk := q.contextLow[i]
-		if want, isFact := facts[lk]; isFact && !ev.agrees(lk, contextValues(q.context[k]), want) {
+	for i := range q.context {
+		c := &q.context[i]
+		if want, isFact := facts[c.low]; isFact && !ev.agrees(c.low, c.vals, want) {
 			return false
 		}
 	}
 	ev.ec = map[string]string{}
-	for i, k := range q.contextRaw {
-		if strings.HasPrefix(q.contextLow[i], "kms:encryptioncontext:") {
-			if s, ok := scalarText(q.context[k]); ok {
-				ev.ec[k[len("kms:encryptioncontext:"):]] = s
+	for i := range q.context {
+		c := &q.context[i]
+		if strings.HasPrefix(c.low, "kms:encryptioncontext:") {
+			if s, ok := scalarText(c.val); ok {
+				ev.ec[c.key[len("kms:encryptioncontext:"):]] = s
 			}
 		}
 	}
@@ -527,15 +527,13 @@ func (ev *eval) buildContext() bool {
 	for k, v := range ev.newGrantKeys() {
 		ctx[k] = v
 	}
-	given := make(map[string]bool, len(q.contextRaw))
-	for i, k := range q.contextRaw {
-		given[q.contextLow[i]] = true
-		ctx[q.contextLow[i]] = contextValues(q.context[k])
+	for i := range q.context {
+		ctx[q.context[i].low] = q.context[i].vals
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
 	for k, twin := range ev.e.catalog.ConditionKeys.ReplacedBy.Keys {
-		if given[k] && !given[twin] {
+		if ev.given(k) && !ev.given(twin) {
 			ctx[twin] = ctx[k]
 		}
 	}

@@ -16,8 +16,6 @@ import (
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
-
-	"github.com/kmsguard/kmsguard/internal/strictjson"
 )
 
 // Engine compiles policy documents once and answers questions. It is safe
@@ -187,10 +185,12 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 		}
 	}
 	c.mu.RUnlock()
-	// Not these bytes: check them (syntax, duplicate keys) before reading
-	// them any further. An entry is made only from checked bytes, so an
-	// exact hit above needs no check.
-	if strictjson.Check(raw) != nil {
+	// Not these bytes: read them, which checks them (syntax, duplicate
+	// keys, as strictjson.Check does), before looking any further. An
+	// entry is made only from checked bytes, so an exact hit above needs
+	// no check.
+	v, ok := decodeDocument(raw)
+	if !ok {
 		return nil, false
 	}
 	// The same document written with other whitespace.
@@ -204,10 +204,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	}
 	c.mu.RUnlock()
 
-	var doc *document
-	if v, ok := decodeDocument(raw); ok {
-		doc, _ = compileDocument(v, kind)
-	}
+	doc, _ := compileDocument(v, kind)
 	cost := len(raw) * costFactor
 	if cost > c.max {
 		return doc, doc != nil

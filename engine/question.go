@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
@@ -60,9 +61,7 @@ type query struct {
 	hasSCPs    bool
 	hasRCPs    bool
 	grants     []grant
-	context    map[string]any // as given (values checked)
-	contextRaw []string       // its keys, sorted
-	contextLow []string       // the same keys lower-cased, in the same order
+	context    []contextEntry // as given (values checked), sorted by key
 	key        keyInfo
 
 	management    string // the organization's management account, or ""
@@ -81,13 +80,6 @@ var questionFields = map[string]bool{
 	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
 	"grants": true, "vpc_endpoint_policy": true, "role_arn": true, "key": true,
 	"management_account": true, "grant": true, "request_time": true,
-}
-
-// documentFields are the question fields holding policy documents (alone
-// or in lists): e.document checks their JSON.
-var documentFields = map[string]bool{
-	"key_policy": true, "identity_policies": true, "permissions_boundary": true, "session_policy": true,
-	"scps": true, "rcps": true, "vpc_endpoint_policy": true,
 }
 
 var grantFields = map[string]bool{
@@ -110,18 +102,16 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	}
 	// JSON syntax errors and duplicate keys are errors the question decoder
 	// reports (with their position): the Rego path answers them. The
-	// question's own keys are checked here, its documents by the cache
-	// (e.document), every other field by strictjson.Check.
+	// question's own keys are checked here, and every field by the decoder
+	// that reads it (decodeString, decodeValue, the cache's decodeDocument),
+	// which says no to what strictjson.Check finds; every field is read.
 	fields, ok := objectFields(data)
 	if !ok {
 		return nil, false
 	}
 	q := &query{}
-	for k, raw := range fields {
+	for k := range fields {
 		if !questionFields[k] {
-			return nil, false
-		}
-		if !documentFields[k] && strictjson.Check(raw) != nil {
 			return nil, false
 		}
 	}
@@ -190,12 +180,8 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 		}
 	}
 	if raw, has := fields["context"]; has {
-		if q.context, q.contextRaw, ok = decodeContext(raw); !ok {
+		if q.context, ok = decodeContext(raw); !ok {
 			return nil, false
-		}
-		q.contextLow = make([]string, len(q.contextRaw))
-		for i, k := range q.contextRaw {
-			q.contextLow[i] = lower(k)
 		}
 	}
 	if raw, has := fields["key"]; has {
@@ -408,38 +394,54 @@ func isASCII(s string) bool {
 	return true
 }
 
+// contextEntry is one key of question.context.
+type contextEntry struct {
+	key  string   // as given
+	low  string   // lower-cased
+	val  any      // as given (checked)
+	vals []string // authz.context_values
+}
+
 // decodeContext checks question.context: an object of keys (unique
 // case-insensitively) to strings, booleans, numbers or lists of strings.
-func decodeContext(raw json.RawMessage) (map[string]any, []string, bool) {
-	v, ok := decodeAny(raw)
-	m, isObj := v.(map[string]any)
-	if !ok || !isObj {
-		return nil, nil, false
+// The entries are sorted by key.
+func decodeContext(raw json.RawMessage) ([]contextEntry, bool) {
+	o, ok := decodeObject(raw)
+	if !ok {
+		return nil, false
 	}
-	seen := make(map[string]bool, len(m))
-	for k, x := range m {
-		if !isASCII(k) {
-			return nil, nil, false
+	out := make([]contextEntry, len(o))
+	for i, m := range o {
+		if !isASCII(m.key) {
+			return nil, false
 		}
-		l := lower(k)
-		if seen[l] {
-			return nil, nil, false
+		e := contextEntry{key: m.key, low: lower(m.key), val: m.val}
+		for _, prev := range out[:i] {
+			if prev.low == e.low {
+				return nil, false
+			}
 		}
-		seen[l] = true
-		switch val := x.(type) {
+		switch val := m.val.(type) {
 		case []any:
-			for _, e := range val {
-				if _, isStr := e.(string); !isStr {
-					return nil, nil, false
+			e.vals = make([]string, len(val))
+			for j, x := range val {
+				s, isStr := x.(string)
+				if !isStr {
+					return nil, false
 				}
+				e.vals[j] = s
 			}
 		default:
-			if _, ok := scalarText(val); !ok {
-				return nil, nil, false
+			s, ok := scalarText(val)
+			if !ok {
+				return nil, false
 			}
+			e.vals = []string{s}
 		}
+		out[i] = e
 	}
-	return m, sortedKeys(m), true
+	slices.SortFunc(out, func(a, b contextEntry) int { return strings.Compare(a.key, b.key) })
+	return out, true
 }
 
 func decodeKey(raw json.RawMessage) (keyInfo, bool) {

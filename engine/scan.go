@@ -262,35 +262,62 @@ func asObject(v any) (object, bool) {
 	return nil, false
 }
 
-// decodeValue decodes checked JSON into Go values as encoding/json does with
+// decodeValue decodes JSON into Go values as encoding/json does with
 // UseNumber (objects map[string]any, lists []any, numbers json.Number),
-// without reflection.
+// without reflection. It checks what it reads as strictjson.Check does:
+// ok is false for anything encoding/json would not decode (syntax, a
+// number outside JSON's grammar) and for an object with a key twice, so
+// its input needs no other check. It may also say no to valid JSON nested
+// deeper than maxDepth (the caller then leaves the question to the Rego).
 func decodeValue(d []byte) (any, bool) { return decodeAt(d, false) }
 
 // decodeDocument is decodeValue with objects read as object: for policy
 // documents, which compileDocument reads either way.
 func decodeDocument(d []byte) (any, bool) { return decodeAt(d, true) }
 
+// decodeObject decodes the JSON object d as an object (members in the
+// order written); ok is false as for decodeValue, and for any other value.
+func decodeObject(d []byte) (object, bool) {
+	i := skipWS(d, 0)
+	if i >= len(d) || d[i] != '{' {
+		return nil, false
+	}
+	o, end, ok := objectAt(d, i, true, 1)
+	if !ok || skipWS(d, end) != len(d) {
+		return nil, false
+	}
+	return o, true
+}
+
+// maxDepth bounds the nesting decodeValue reads (strictjson allows more;
+// deeper input is declined, not misread).
+const maxDepth = 512
+
 func decodeAt(d []byte, objects bool) (any, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) {
 		return nil, false
 	}
-	v, end, ok := valueAt(d, i, objects)
+	v, end, ok := valueAt(d, i, objects, 0)
 	if !ok || skipWS(d, end) != len(d) {
 		return nil, false
 	}
 	return v, true
 }
 
-func valueAt(d []byte, i int, objects bool) (any, int, bool) {
+// valueAt reads the value at d[i]; ok is false for anything but one
+// well-formed JSON value (what follows it is the caller's to check).
+func valueAt(d []byte, i int, objects bool, depth int) (any, int, bool) {
+	if i >= len(d) {
+		return nil, 0, false
+	}
 	switch c := d[i]; c {
 	case '"':
 		end := skipString(d, i)
 		s, ok := stringValue(d[i:end])
 		return s, end, ok
 	case '{':
-		o, end, ok := objectAt(d, i, objects)
+		o, end, ok := objectAt(d, i, objects, depth+1)
 		if !ok || objects {
 			return o, end, ok
 		}
@@ -300,13 +327,16 @@ func valueAt(d []byte, i int, objects bool) (any, int, bool) {
 		}
 		return m, end, true
 	case '[':
+		if depth+1 > maxDepth {
+			return nil, 0, false
+		}
 		list := []any{}
 		i = skipWS(d, i+1)
 		if i < len(d) && d[i] == ']' {
 			return list, i + 1, true
 		}
-		for i < len(d) {
-			v, vend, ok := valueAt(d, i, objects)
+		for {
+			v, vend, ok := valueAt(d, i, objects, depth+1)
 			if !ok {
 				return nil, 0, false
 			}
@@ -315,12 +345,15 @@ func valueAt(d []byte, i int, objects bool) (any, int, bool) {
 			if i >= len(d) {
 				return nil, 0, false
 			}
-			if d[i] == ']' {
+			switch d[i] {
+			case ']':
 				return list, i + 1, true
+			case ',':
+				i = skipWS(d, i+1)
+			default:
+				return nil, 0, false
 			}
-			i = skipWS(d, i+1)
 		}
-		return nil, 0, false
 	case 't':
 		return true, i + 4, len(d) >= i+4 && string(d[i:i+4]) == "true"
 	case 'f':
@@ -328,32 +361,96 @@ func valueAt(d []byte, i int, objects bool) (any, int, bool) {
 	case 'n':
 		return nil, i + 4, len(d) >= i+4 && string(d[i:i+4]) == "null"
 	}
-	end := skipValue(d, i)
-	if end == i {
+	end, ok := numberEnd(d, i)
+	if !ok {
 		return nil, 0, false
 	}
 	return json.Number(d[i:end]), end, true
 }
 
+// numberEnd returns the index after the number at d[i], which must follow
+// JSON's grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+func numberEnd(d []byte, i int) (int, bool) {
+	digits := func(i int) (int, bool) {
+		start := i
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+		return i, i > start
+	}
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		i, _ = digits(i)
+	default:
+		return 0, false
+	}
+	var ok bool
+	if i < len(d) && d[i] == '.' {
+		if i, ok = digits(i + 1); !ok {
+			return 0, false
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i, ok = digits(i); !ok {
+			return 0, false
+		}
+	}
+	return i, true
+}
+
 // objectAt reads the object at d[i] == '{' into its members (their values
-// decoded as valueAt does with objects).
-func objectAt(d []byte, i int, objects bool) (object, int, bool) {
+// decoded as valueAt does with objects); ok is false for a key given twice
+// (compared after unescaping, as strictjson compares them).
+func objectAt(d []byte, i int, objects bool, depth int) (object, int, bool) {
+	if depth > maxDepth {
+		return nil, 0, false
+	}
 	o := make(object, 0, 4)
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
 		return o, i + 1, true
 	}
+	var keys map[string]struct{} // the keys of a large object
 	for i < len(d) {
+		if d[i] != '"' {
+			return nil, 0, false
+		}
 		end := skipString(d, i)
 		key, ok := stringValue(d[i:end])
 		if !ok {
 			return nil, 0, false
 		}
+		if keys != nil {
+			if _, dup := keys[key]; dup {
+				return nil, 0, false
+			}
+			keys[key] = struct{}{}
+		} else {
+			if _, dup := o.get(key); dup {
+				return nil, 0, false
+			}
+			if len(o) == 16 {
+				keys = make(map[string]struct{}, 64)
+				for _, m := range o {
+					keys[m.key] = struct{}{}
+				}
+				keys[key] = struct{}{}
+			}
+		}
 		i = skipWS(d, end)
 		if i >= len(d) || d[i] != ':' {
 			return nil, 0, false
 		}
-		v, vend, ok := valueAt(d, skipWS(d, i+1), objects)
+		v, vend, ok := valueAt(d, skipWS(d, i+1), objects, depth)
 		if !ok {
 			return nil, 0, false
 		}
@@ -362,10 +459,14 @@ func objectAt(d []byte, i int, objects bool) (object, int, bool) {
 		if i >= len(d) {
 			return nil, 0, false
 		}
-		if d[i] == '}' {
+		switch d[i] {
+		case '}':
 			return o, i + 1, true
+		case ',':
+			i = skipWS(d, i+1)
+		default:
+			return nil, 0, false
 		}
-		i = skipWS(d, i+1)
 	}
 	return nil, 0, false
 }

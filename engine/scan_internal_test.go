@@ -1,8 +1,13 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
+
+	"github.com/kmsguard/kmsguard/internal/strictjson"
 )
 
 func TestSkipString(t *testing.T) {
@@ -66,4 +71,62 @@ func TestDocCacheAdmission(t *testing.T) {
 			t.Fatalf("cache size %d above its bound %d", c.size, c.max)
 		}
 	}
+}
+
+// stdDecode is what the engine's decoder must agree with: strictjson.Check
+// (duplicate keys, syntax) and then encoding/json with numbers kept exact.
+func stdDecode(data []byte) (any, bool) {
+	if strictjson.Check(data) != nil {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// checkDecode: decodeValue accepts exactly what strictjson.Check and
+// encoding/json accept (below its depth bound) and reads the same value.
+func checkDecode(t *testing.T, data []byte) {
+	t.Helper()
+	got, ok := decodeValue(data)
+	want, wantOK := stdDecode(data)
+	switch {
+	case ok && !wantOK:
+		t.Fatalf("decodeValue accepted %q, which strictjson or encoding/json rejects", data)
+	case !ok && wantOK && bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) <= maxDepth:
+		t.Fatalf("decodeValue rejected %q, which is valid", data)
+	case ok && !reflect.DeepEqual(got, want):
+		t.Fatalf("decodeValue(%q) = %#v, want %#v", data, got, want)
+	}
+}
+
+var decodeCases = []string{
+	`{}`, `[]`, `""`, `0`, `-0`, `1.5e3`, `-12.0E-2`, `true`, `false`, `null`, ` {"a" : [1, "x", {"b": null}] } `,
+	`{"a":1,"a":2}`, `{"a":1,"\u0061":2}`, `{"a\u00e9":1,"aé":2}`, `{"\ud800":1,"\ufffd":2}`, "{\"\xff\":1,\"\ufffd\":2}",
+	`{"a":1 "b":2}`, `{"a":1,}`, `[1,]`, `[1 2]`, `[,1]`, `{,}`, `{"a"}`, `{"a":}`, `{1:2}`, `01`, `1.`, `.5`, `-`, `1e`, `1e+`, `+1`,
+	`tru`, `truex`, `[truex]`, `nul`, `"a\x"`, "\"a\tb\"", `"\u12"`, `"abc`, `[1]]`, `{"a":1}}`, `{"a":[}`, `{"a":{]}`,
+	`[{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"k3":0}]`,
+	`{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"k18":18}`,
+	"", " ", `"\"\\\/\b\f\n\r\t"`, `1 2`, `[1] x`,
+}
+
+func TestDecodeValueStrict(t *testing.T) {
+	for _, c := range decodeCases {
+		checkDecode(t, []byte(c))
+	}
+	deep := bytes.Repeat([]byte("["), maxDepth+1)
+	if _, ok := decodeValue(append(deep, bytes.Repeat([]byte("]"), maxDepth+1)...)); ok {
+		t.Error("decodeValue read input nested deeper than maxDepth")
+	}
+}
+
+func FuzzDecodeValue(f *testing.F) {
+	for _, c := range decodeCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(checkDecode)
 }

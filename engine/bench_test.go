@@ -1,0 +1,44 @@
+package engine_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/kmsguard/kmsguard/conformance"
+	"github.com/kmsguard/kmsguard/engine"
+)
+
+// BenchmarkGenerated answers 10,000 generated conformance questions (the
+// file `eval --batch` is compared with iam-simulate on) one after another
+// on one goroutine, with a new engine each round: every document is new to
+// it, as in a batch where each question brings its own policies. The
+// figure is per question.
+func BenchmarkGenerated(b *testing.B) {
+	gen := conformance.Generate(10000, 0x6b6d7367756172)
+	lines := make([][]byte, len(gen))
+	size := 0
+	for i, q := range gen {
+		data, err := json.Marshal(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines[i] = data
+		size += len(data)
+	}
+	b.SetBytes(int64(size / len(lines)))
+	b.ReportAllocs()
+	var e *engine.Engine
+	for i := 0; b.Loop(); i++ {
+		if i%len(lines) == 0 {
+			b.StopTimer()
+			var err error
+			if e, err = engine.New(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		if _, ok := e.Decide(lines[i%len(lines)]); !ok {
+			b.Fatalf("question %d declined", i%len(lines))
+		}
+	}
+}
