@@ -51,18 +51,18 @@ type query struct {
 	roleARN   string
 	hasRole   bool
 
-	keyPolicy  *document
-	identity   []*document
-	boundary   *document
-	session    *document
-	endpoint   *document
-	scps       [][]*document
-	rcps       [][]*document
-	hasSCPs    bool
-	hasRCPs    bool
-	grants     []grant
-	context    []contextEntry // as given (values checked), sorted by key
-	key        keyInfo
+	keyPolicy *document
+	identity  []*document
+	boundary  *document
+	session   *document
+	endpoint  *document
+	scps      [][]*document
+	rcps      [][]*document
+	hasSCPs   bool
+	hasRCPs   bool
+	grants    []grant
+	context   []contextEntry // as given (values checked), sorted by key
+	key       keyInfo
 
 	management    string // the organization's management account, or ""
 	callerRole    string // the role ARN of an assumed-role caller: role_arn, or the snapshot's
