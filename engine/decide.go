@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -73,7 +72,7 @@ func (ev *eval) setup() bool {
 	if ev.service && (q.identity != nil || q.boundary != nil || q.session != nil) {
 		return false
 	}
-	if !actionSyntax.MatchString(q.action) {
+	if !isActionSyntax(q.action) {
 		return false
 	}
 	ev.actionName = lower(q.action)
@@ -99,8 +98,6 @@ func (ev *eval) setup() bool {
 	}
 	return ev.buildContext()
 }
-
-var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`)
 
 // contextValid: the given context has none of the errors of
 // authz.errors: values of their key's documented type, kms:* keys the
@@ -163,7 +160,7 @@ func typeOK(t string, x any) bool {
 		_, _, err := net.ParseCIDR(cidrOf(s))
 		return err == nil
 	case "ARN":
-		return isStr && arnValue.MatchString(s)
+		return isStr && isARNValue(s)
 	case "String", "ArrayOfString":
 		_, isBool := x.(bool)
 		return !isBool
@@ -537,16 +534,26 @@ func (ev *eval) buildContext() bool {
 			ctx[twin] = ctx[k]
 		}
 	}
-	ev.ctx = ctx
-	kp := make(context, len(ctx))
-	for k, v := range ctx {
-		if strings.HasPrefix(k, "aws:resourcetag/") || k == "kms:resourcealiases" {
-			continue
+	ev.ctx, ev.kpCtx = ctx, ctx
+	for k := range ctx {
+		if keyPolicyHides(k) {
+			// The key policy does not see them: a copy without them.
+			kp := make(context, len(ctx))
+			for k, v := range ctx {
+				if !keyPolicyHides(k) {
+					kp[k] = v
+				}
+			}
+			ev.kpCtx = kp
+			break
 		}
-		kp[k] = v
 	}
-	ev.kpCtx = kp
 	return true
+}
+
+// keyPolicyHides: the context key k is not in authz.key_policy_context.
+func keyPolicyHides(k string) bool {
+	return strings.HasPrefix(k, "aws:resourcetag/") || k == "kms:resourcealiases"
 }
 
 func boolText(b bool) string {

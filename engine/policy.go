@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -319,8 +318,6 @@ func compilePrincipal(v any) (*principalSet, bool) {
 	return np, true
 }
 
-var uniqueID = regexp.MustCompile(`^A[A-Z0-9]{15,127}$`)
-
 // validPrincipalValue is principal._valid_value (Federated and
 // CanonicalUser values are not checked).
 func validPrincipalValue(k, x string) bool {
@@ -331,9 +328,9 @@ func validPrincipalValue(k, x string) bool {
 		if c, ok := parseCaller(x, "", false); ok && c.kind != "service" {
 			return true
 		}
-		return uniqueID.MatchString(x)
+		return isUniqueID(x)
 	case k == "Service":
-		return servicePattern.MatchString(x)
+		return isServicePrincipal(x)
 	}
 	return true
 }

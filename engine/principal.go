@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -18,15 +17,6 @@ type caller struct {
 	serviceLinked bool
 	service       string
 }
-
-var (
-	servicePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`)
-	// IAM's character rules (principal.name_pattern and the others).
-	namePattern      = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	sessionPattern   = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	federatedPattern = regexp.MustCompile(`^[\w+=,.@-]{2,32}$`)
-	pathNamePattern  = regexp.MustCompile(`^(user|role)/([!-.0-~]+/)*[\w+=,.@-]{1,64}$`)
-)
 
 func isAccount(s string) bool {
 	if len(s) != 12 {
@@ -46,7 +36,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 		arn := "arn:aws:iam::" + p + ":root"
 		return caller{kind: "root", account: p, partition: "aws", arn: arn, principalARN: arn, typ: "Account"}, true
 	}
-	if servicePattern.MatchString(p) {
+	if isServicePrincipal(p) {
 		return caller{kind: "service", service: p, typ: "Service"}, true
 	}
 	if !strings.HasPrefix(p, "arn:") {
@@ -71,7 +61,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 	case "sts":
 		segs := strings.Split(res, "/")
 		switch {
-		case len(segs) == 3 && segs[0] == "assumed-role" && namePattern.MatchString(segs[1]) && sessionPattern.MatchString(segs[2]):
+		case len(segs) == 3 && segs[0] == "assumed-role" && isIAMName(segs[1], 1, 64) && isIAMName(segs[2], 2, 64):
 			r := "arn:" + part + ":iam::" + acct + ":role/" + segs[1]
 			if hasRole {
 				if !strings.HasSuffix(roleARN, "/"+segs[1]) {
@@ -81,7 +71,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 			}
 			return caller{kind: "session", account: acct, partition: part, arn: p, roleARN: r, name: segs[1],
 				principalARN: r, typ: "AssumedRole", serviceLinked: strings.Contains(r, ":role/aws-service-role/")}, true
-		case len(segs) == 2 && segs[0] == "federated-user" && federatedPattern.MatchString(segs[1]):
+		case len(segs) == 2 && segs[0] == "federated-user" && isIAMName(segs[1], 2, 32):
 			return caller{kind: "federated", account: acct, partition: part, arn: p, name: segs[1], principalARN: p, typ: "FederatedUser"}, true
 		}
 	}
@@ -89,7 +79,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 }
 
 func nameOK(res string) bool {
-	return !strings.ContainsAny(res, "*?") && pathNamePattern.MatchString(res)
+	return !strings.ContainsAny(res, "*?") && isPathName(res)
 }
 
 func last(res string) string { return res[strings.LastIndexByte(res, '/')+1:] }

@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -91,8 +90,6 @@ var keyFields = map[string]bool{
 	"aliases": true, "tags": true, "key_spec": true, "key_usage": true, "origin": true, "multi_region": true, "key_manager": true,
 }
 
-var actionSyntax = regexp.MustCompile(`^(?i)kms:[a-z]+$`)
-
 // decodeQuestion reads one question from JSON. ok is false for a question
 // the engine leaves to the Rego: any question with an error, and the few
 // shapes the engine does not handle.
@@ -105,7 +102,7 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	// question's own keys are checked here, and every field by the decoder
 	// that reads it (decodeString, decodeValue, the cache's decodeDocument),
 	// which says no to what strictjson.Check finds; every field is read.
-	fields, ok := objectFields(data)
+	fields, ok := objectFields(data, e.cache.known)
 	if !ok {
 		return nil, false
 	}
@@ -519,11 +516,9 @@ type keyARN struct {
 	id                              string // the key id, after "key/"
 }
 
-var keyResource = regexp.MustCompile(`^key/[A-Za-z0-9-]+$`)
-
 func parseKeyARN(r string) (keyARN, bool) {
 	p := strings.Split(r, ":")
-	if len(p) != 6 || p[0] != "arn" || p[2] != "kms" || !isAccount(p[4]) || !keyResource.MatchString(p[5]) || p[3] == "" {
+	if len(p) != 6 || p[0] != "arn" || p[2] != "kms" || !isAccount(p[4]) || !isKeyResource(p[5]) || p[3] == "" {
 		return keyARN{}, false
 	}
 	return keyARN{partition: p[1], region: p[3], account: p[4], arn: r, id: p[5][len("key/"):]}, true
