@@ -156,7 +156,21 @@ type docCache struct {
 	// documents the garbage collector must trace again and again. It holds
 	// no pointers and at most seenMax hashes (then starts again empty).
 	seen map[uint64]struct{}
+	// prefixed indexes the kept documents of prefixMin bytes or more by a
+	// hash of their first prefixLen bytes (at most prefixBucket a hash), so
+	// that a question holding one is not scanned to find where it ends
+	// (known).
+	prefixed map[uint64][]*cacheEntry
 }
+
+// A kept document of prefixMin bytes or more is found by its first
+// prefixLen bytes; smaller documents are scanned as quickly as they are
+// looked up.
+const (
+	prefixLen    = 64
+	prefixMin    = 512
+	prefixBucket = 4
+)
 
 // seenMax bounds docCache.seen (about 1 MB).
 const seenMax = 1 << 16
@@ -169,7 +183,25 @@ type cacheEntry struct {
 
 func newDocCache(max int) *docCache {
 	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}, exact: map[uint64][]cacheEntry{},
-		seen: map[uint64]struct{}{}}
+		seen: map[uint64]struct{}{}, prefixed: map[uint64][]*cacheEntry{}}
+}
+
+// known returns the length of the kept document d starts with, or 0. A
+// kept document is well-formed JSON, so when d starts with its very bytes
+// the value at d ends where they end.
+func (c *docCache) known(d []byte) int {
+	if len(d) < prefixMin {
+		return 0
+	}
+	h := maphash.Bytes(c.seed, d[:prefixLen])
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, e := range c.prefixed[h] {
+		if len(d) >= len(e.raw) && bytes.Equal(d[:len(e.raw)], e.raw) {
+			return len(e.raw)
+		}
+	}
+	return 0
 }
 
 func (c *docCache) get(raw []byte, kind string) (*document, bool) {
@@ -222,11 +254,18 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	if c.size+cost > c.max {
 		clear(c.entries)
 		clear(c.exact)
+		clear(c.prefixed)
 		c.size = 0
 	}
 	e := cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
 	c.entries[h] = append(c.entries[h], e)
 	c.exact[exact] = append(c.exact[exact], e)
+	if len(raw) >= prefixMin {
+		p := maphash.Bytes(c.seed, raw[:prefixLen])
+		if len(c.prefixed[p]) < prefixBucket {
+			c.prefixed[p] = append(c.prefixed[p], &e)
+		}
+	}
 	c.size += cost
 	c.mu.Unlock()
 	return doc, doc != nil

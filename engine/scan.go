@@ -101,7 +101,11 @@ func stringValue(raw []byte) (string, bool) {
 // well-formed keys, colons and commas, or has a key twice. The values are
 // not checked: the caller checks each (strictjson.Check, or the document
 // cache's exact bytes).
-func objectFields(d []byte) (map[string]json.RawMessage, bool) {
+//
+// known, when not nil, gives the length of a JSON object known to be
+// well-formed that d holds at the start of a value (0: none): objectFields
+// takes its end from it rather than scanning it (skipKnown).
+func objectFields(d []byte, known func([]byte) int) (map[string]json.RawMessage, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
 		return nil, false
@@ -131,7 +135,7 @@ func objectFields(d []byte) (map[string]json.RawMessage, bool) {
 		if i >= len(d) {
 			return nil, false
 		}
-		vend := skipValue(d, i)
+		vend := skipKnown(d, i, known)
 		out[key] = d[i:vend]
 		i = skipWS(d, vend)
 		if i >= len(d) {
@@ -147,6 +151,41 @@ func objectFields(d []byte) (map[string]json.RawMessage, bool) {
 		}
 	}
 	return nil, false
+}
+
+// skipKnown is skipValue, but an object that known recognises at d[i], or
+// as an element of a list (or of a list of lists) at d[i], is not scanned:
+// a well-formed object ends where its bytes end. For any list it cannot
+// follow it returns what skipValue returns.
+func skipKnown(d []byte, i int, known func([]byte) int) int {
+	if known == nil {
+		return skipValue(d, i)
+	}
+	switch d[i] {
+	case '{':
+		if n := known(d[i:]); n > 0 {
+			return i + n
+		}
+	case '[':
+		j := skipWS(d, i+1)
+		if j < len(d) && d[j] == ']' {
+			return j + 1
+		}
+		for j < len(d) && (d[j] == '{' || d[j] == '[') {
+			j = skipWS(d, skipKnown(d, j, known))
+			if j >= len(d) {
+				break
+			}
+			if d[j] == ']' {
+				return j + 1
+			}
+			if d[j] != ',' {
+				break
+			}
+			j = skipWS(d, j+1)
+		}
+	}
+	return skipValue(d, i)
 }
 
 // arrayElems splits the JSON list d into its raw elements; ok is false for

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
@@ -129,4 +130,56 @@ func FuzzDecodeValue(f *testing.F) {
 		f.Add([]byte(c))
 	}
 	f.Fuzz(checkDecode)
+}
+
+// TestSkipKnown: a question whose documents the cache holds is split at
+// the same places as one scanned byte by byte, well-formed or not.
+func TestSkipKnown(t *testing.T) {
+	c := newDocCache(1 << 20)
+	var sb strings.Builder
+	sb.WriteString(`{"Statement":[`)
+	for i := range 20 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"Sid":"S%d","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/r%d"},"Action":"kms:Decrypt","Resource":"*"}`, i, i)
+	}
+	sb.WriteString(`]}`)
+	doc := sb.String()
+	c.get([]byte(doc), kindResource)
+	if c.known([]byte(doc)) != 0 {
+		t.Fatal("a document seen once is known")
+	}
+	c.get([]byte(doc), kindResource)
+	if n := c.known([]byte(doc + `,"x":1}`)); n != len(doc) {
+		t.Fatalf("known = %d, want %d", n, len(doc))
+	}
+	if n := c.known([]byte(doc[:len(doc)-1] + `,"x":1}`)); n != 0 {
+		t.Fatalf("a document that only starts like a kept one is known (%d)", n)
+	}
+	for _, q := range []string{
+		`{"key_policy":` + doc + `,"id":"a"}`,
+		`{"identity_policies":[` + doc + `,` + doc + `],"id":"a"}`,
+		`{"scps":[[` + doc + `],[{"a":1},` + doc + `]],"id":"a"}`,
+		`{"scps":[[` + doc + ` ` + doc + `]],"id":"a"}`,
+		`{"scps":[` + doc + `}],"id":"a"}`,
+		`{"scps":[` + doc + `,]],"id":"a"}`,
+		`{"key_policy":` + doc + `]}`,
+		`{"key_policy":[]}`,
+		`{"key_policy":[ ] }`,
+	} {
+		d := []byte(q)
+		for i := range d {
+			if d[i] == '{' || d[i] == '[' {
+				if got, want := skipKnown(d, i, c.known), skipValue(d, i); got != want {
+					t.Errorf("skipKnown(%.40s..., %d) = %d, skipValue %d", q, i, got, want)
+				}
+			}
+		}
+		got, gotOK := objectFields(d, c.known)
+		want, wantOK := objectFields(d, nil)
+		if gotOK != wantOK || !reflect.DeepEqual(got, want) {
+			t.Errorf("objectFields(%.60s...) with the cache differs", q)
+		}
+	}
 }
