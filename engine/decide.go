@@ -239,74 +239,81 @@ func (ev *eval) newGrantKeys() map[string][]string {
 // derive computes the keys kmsguard fills in (authz.context without the
 // question's own context) and the facts the given context must agree with
 // (authz.context_facts).
-func (ev *eval) derive() (ctx, facts context) {
+func (ev *eval) derive() (ctx context, facts factList) {
 	q, c, cat := ev.q, &ev.c, ev.e.catalog
-	ctx, facts = make(context, 24), make(context, 16)
+	ctx, facts = make(context, 24), make(factList, 0, 16)
+	// One backing array for the one-value lists.
+	arena := make([]string, 0, 24)
+	one := func(v string) []string {
+		arena = append(arena, v)
+		n := len(arena)
+		return arena[n-1 : n : n]
+	}
 	set := func(k string, v []string, fact bool) {
 		ctx[k] = v
 		if fact {
-			facts[k] = v
+			facts.set(k, v)
 		}
 	}
 	if ev.service {
-		set("aws:principalisawsservice", []string{"true"}, true)
-		set("aws:principalservicename", []string{c.service}, true)
+		set("aws:principalisawsservice", one("true"), true)
+		set("aws:principalservicename", one(c.service), true)
 	} else {
-		set("aws:principalarn", []string{c.principalARN}, true)
-		set("aws:principalaccount", []string{c.account}, true)
-		set("kms:calleraccount", []string{c.account}, true)
-		set("aws:principaltype", []string{c.typ}, true)
-		set("aws:principalisawsservice", []string{"false"}, true)
+		set("aws:principalarn", one(c.principalARN), true)
+		set("aws:principalaccount", one(c.account), true)
+		set("kms:calleraccount", one(c.account), true)
+		set("aws:principaltype", one(c.typ), true)
+		set("aws:principalisawsservice", one("false"), true)
 		switch c.kind {
 		case "user":
-			set("aws:username", []string{c.name}, true)
+			set("aws:username", one(c.name), true)
 		case "root":
-			set("aws:userid", []string{c.account}, true)
+			set("aws:userid", one(c.account), true)
 		}
 		// The organization keys are no facts: a question may ask "what
 		// if" of another organization (authz.org_key_names).
 		if org, ok := q.orgs.organization(c.account); ok {
-			set("aws:principalorgid", []string{org}, false)
+			set("aws:principalorgid", one(org), false)
 		}
 		if path, ok := q.orgs.orgPath(c.account); ok {
-			set("aws:principalorgpaths", []string{path}, false)
+			set("aws:principalorgpaths", one(path), false)
 		}
 	}
-	set("aws:resourceaccount", []string{ev.key.account}, true)
-	set("aws:requestedregion", []string{ev.key.region}, true)
+	set("aws:resourceaccount", one(ev.key.account), true)
+	set("aws:requestedregion", one(ev.key.region), true)
 	if org, ok := q.orgs.organization(ev.key.account); ok {
-		set("aws:resourceorgid", []string{org}, false)
+		set("aws:resourceorgid", one(org), false)
 	}
 	if path, ok := q.orgs.orgPath(ev.key.account); ok {
-		set("aws:resourceorgpaths", []string{path}, false)
+		set("aws:resourceorgpaths", one(path), false)
 	}
 	if !ev.accountAction {
 		// kms:MultiRegion from the key id: multi-Region key ids begin
 		// with mrk- (authz.key_id_keys).
 		mrk := boolText(strings.HasPrefix(ev.key.id, "mrk-"))
 		for _, r := range cat.rows("key_id") {
-			set(r.Key, []string{mrk}, true)
+			set(r.Key, one(mrk), true)
 		}
 		k := &q.key
 		// The deprecated kms:CustomerMasterKeySpec and
 		// kms:CustomerMasterKeyUsage hold the same values.
 		twins := cat.ConditionKeys.ReplacedBy.Keys
 		if k.hasSpec {
-			set("kms:keyspec", []string{k.keySpec}, true)
-			set(twins["kms:keyspec"], []string{k.keySpec}, true)
+			set("kms:keyspec", one(k.keySpec), true)
+			set(twins["kms:keyspec"], one(k.keySpec), true)
 		}
 		if k.hasUsage {
-			set("kms:keyusage", []string{k.keyUsage}, true)
-			set(twins["kms:keyusage"], []string{k.keyUsage}, true)
+			set("kms:keyusage", one(k.keyUsage), true)
+			set(twins["kms:keyusage"], one(k.keyUsage), true)
 		}
 		if k.hasOrigin {
-			set("kms:keyorigin", []string{k.origin}, true)
+			set("kms:keyorigin", one(k.origin), true)
 		}
 		if k.hasMultiRegion {
-			set("kms:multiregion", []string{boolText(k.multiRegion)}, true)
+			set("kms:multiregion", one(boolText(k.multiRegion)), true)
 		}
 		for t, v := range k.tags {
-			set("aws:resourcetag/"+lower(t), []string{v}, true)
+			set("aws:resourcetag/"+lower(t), one(v), true)
 		}
 		if k.hasAliases {
 			set("kms:resourcealiases", k.aliases, true)
@@ -320,12 +327,12 @@ func (ev *eval) derive() (ctx, facts context) {
 	}
 	if secs, ok := ev.requestSeconds(); ok {
 		for _, r := range cat.rows("request_time") {
-			set(r.Key, []string{timeText(r.Format, secs)}, q.hasRequestTime)
+			set(r.Key, one(timeText(r.Format, secs)), q.hasRequestTime)
 		}
 	}
 	via := ev.given("kms:viaservice") || ev.given("aws:calledvia")
 	for _, r := range cat.rows("via_service") {
-		set(r.Key, []string{boolText(via)}, via)
+		set(r.Key, one(boolText(via)), via)
 	}
 	if cv := ev.givenValues("aws:calledvia"); len(cv) > 0 {
 		for _, r := range cat.rows("called_via") {
@@ -333,15 +340,43 @@ func (ev *eval) derive() (ctx, facts context) {
 			if r.Position == "last" {
 				v = cv[len(cv)-1]
 			}
-			set(r.Key, []string{v}, true)
+			set(r.Key, one(v), true)
 		}
 	}
 	if ev.service {
 		for _, r := range cat.rows("service_caller") {
-			set(r.Key, []string{c.service}, true)
+			set(r.Key, one(c.service), true)
 		}
 	}
 	return ctx, facts
+}
+
+// factList is authz.context_facts: a few keys, each with the values last
+// set (a list costs less to make than a map, and is read once).
+type factList []fact
+
+type fact struct {
+	key  string
+	vals []string
+}
+
+func (f *factList) set(k string, v []string) {
+	for i := range *f {
+		if (*f)[i].key == k {
+			(*f)[i].vals = v
+			return
+		}
+	}
+	*f = append(*f, fact{k, v})
+}
+
+func (f factList) get(k string) ([]string, bool) {
+	for i := range f {
+		if f[i].key == k {
+			return f[i].vals, true
+		}
+	}
+	return nil, false
 }
 
 // given reports whether the question's context gives the lower-cased key k.
@@ -410,12 +445,10 @@ func (ev *eval) policyTests(rows []*contextRow) bool {
 		if d == nil {
 			continue
 		}
-		for i := range d.statements {
-			for j := range d.statements[i].conds {
-				for _, r := range rows {
-					if d.statements[i].conds[j].keyL == r.Key {
-						return true
-					}
+		for _, k := range d.condKeys {
+			for _, r := range rows {
+				if k == r.Key {
+					return true
 				}
 			}
 		}
@@ -505,7 +538,7 @@ func (ev *eval) buildContext() bool {
 	ctx, facts := ev.derive()
 	for i := range q.context {
 		c := &q.context[i]
-		if want, isFact := facts[c.low]; isFact && !ev.agrees(c.low, c.vals, want) {
+		if want, isFact := facts.get(c.low); isFact && !ev.agrees(c.low, c.vals, want) {
 			return false
 		}
 	}

@@ -206,6 +206,18 @@ func (c *docCache) known(d []byte) int {
 
 func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	k := uint64(len(kind))
+	// A large document kept: found by its first bytes, compared whole.
+	if len(raw) >= prefixMin {
+		p := maphash.Bytes(c.seed, raw[:prefixLen])
+		c.mu.RLock()
+		for _, e := range c.prefixed[p] {
+			if e.kind == kind && bytes.Equal(raw, e.raw) {
+				c.mu.RUnlock()
+				return e.doc, e.doc != nil
+			}
+		}
+		c.mu.RUnlock()
+	}
 	// The very same bytes (the common case: a document that recurs as it
 	// was written): a hash and a comparison at memory speed.
 	exact := maphash.Bytes(c.seed, raw) ^ k

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -49,6 +50,7 @@ type statement struct {
 // document is a compiled policy document.
 type document struct {
 	statements []statement
+	condKeys   []string // the lower-cased keys its conditions test, each once
 }
 
 const (
@@ -123,6 +125,11 @@ func compileDocument(v any, kind string) (*document, bool) {
 			return nil, false
 		}
 		d.statements = append(d.statements, s)
+		for j := range s.conds {
+			if !slices.Contains(d.condKeys, s.conds[j].keyL) {
+				d.condKeys = append(d.condKeys, s.conds[j].keyL)
+			}
+		}
 	}
 	return d, true
 }

@@ -407,12 +407,30 @@ func decodeContext(raw json.RawMessage) ([]contextEntry, bool) {
 	if !ok {
 		return nil, false
 	}
-	out := make([]contextEntry, len(o))
-	for i, m := range o {
+	// The keys lower-cased into one string (one allocation, not one a key).
+	var lows strings.Builder
+	n := 0
+	for _, m := range o {
 		if !isASCII(m.key) {
 			return nil, false
 		}
-		e := contextEntry{key: m.key, low: lower(m.key), val: m.val}
+		n += len(m.key)
+	}
+	lows.Grow(n)
+	for _, m := range o {
+		for j := range len(m.key) {
+			c := m.key[j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lows.WriteByte(c)
+		}
+	}
+	all, at := lows.String(), 0
+	out := make([]contextEntry, len(o))
+	for i, m := range o {
+		e := contextEntry{key: m.key, low: all[at : at+len(m.key)], val: m.val}
+		at += len(m.key)
 		for _, prev := range out[:i] {
 			if prev.low == e.low {
 				return nil, false
