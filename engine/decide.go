@@ -30,6 +30,8 @@ type eval struct {
 
 	ctx   context // what IAM policies and guardrails see
 	kpCtx context // what the key policy sees
+	// kpCopy: kpCtx is a map of its own (else the same map as ctx).
+	kpCopy bool
 	ec    map[string]string
 
 	unsupported bool  // something only the Rego can answer
@@ -241,7 +243,7 @@ func (ev *eval) newGrantKeys() map[string][]string {
 // (authz.context_facts).
 func (ev *eval) derive() (ctx context, facts factList) {
 	q, c, cat := ev.q, &ev.c, ev.e.catalog
-	ctx, facts = make(context, 24), make(factList, 0, 16)
+	ctx, facts = newContext(), make(factList, 0, 16)
 	// One backing array for the one-value lists.
 	arena := make([]string, 0, 24)
 	one := func(v string) []string {
@@ -571,13 +573,13 @@ func (ev *eval) buildContext() bool {
 	for k := range ctx {
 		if keyPolicyHides(k) {
 			// The key policy does not see them: a copy without them.
-			kp := make(context, len(ctx))
+			kp := newContext()
 			for k, v := range ctx {
 				if !keyPolicyHides(k) {
 					kp[k] = v
 				}
 			}
-			ev.kpCtx = kp
+			ev.kpCtx, ev.kpCopy = kp, true
 			break
 		}
 	}

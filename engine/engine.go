@@ -90,6 +90,7 @@ func (e *Engine) Decide(data []byte) (*Answer, bool) {
 		return nil, false
 	}
 	ans := ev.decide()
+	ev.release()
 	if ev.unsupported {
 		e.declined.Add(1)
 		return nil, false
@@ -107,6 +108,7 @@ func (e *Engine) Explain(data []byte) (map[string]any, bool) {
 		return nil, false
 	}
 	out := ev.explain()
+	ev.release()
 	if ev.unsupported {
 		e.declined.Add(1)
 		return nil, false
@@ -122,9 +124,34 @@ func (e *Engine) prepare(data []byte) (*eval, bool) {
 	}
 	ev := &eval{e: e, q: q}
 	if !ev.setup() {
+		ev.release()
 		return nil, false
 	}
 	return ev, true
+}
+
+// contexts holds the context maps of finished decisions for the next ones:
+// a map sized for a question's twenty-odd keys is most of what a decision
+// with cached documents allocates. Nothing keeps a decision's maps (its
+// answer holds strings and lists, never the maps).
+var contexts = sync.Pool{New: func() any { return make(context, 32) }}
+
+func newContext() context { return contexts.Get().(context) }
+
+// release returns the decision's context maps to contexts; ev must not be
+// used after.
+func (ev *eval) release() {
+	put := func(c context) {
+		if c != nil && len(c) <= 64 { // not a map grown large
+			clear(c)
+			contexts.Put(c)
+		}
+	}
+	if ev.kpCopy {
+		put(ev.kpCtx)
+	}
+	put(ev.ctx)
+	ev.ctx, ev.kpCtx = nil, nil
 }
 
 // ---- the document cache -----------------------------------------------------------
