@@ -32,7 +32,7 @@ type eval struct {
 	kpCtx context // what the key policy sees
 	// kpCopy: kpCtx is a map of its own (else the same map as ctx).
 	kpCopy bool
-	ec    map[string]string
+	ec     map[string]string
 
 	unsupported bool  // something only the Rego can answer
 	now         int64 // time.Now() in seconds, once read

@@ -321,71 +321,96 @@ func decodeObject(d []byte) (object, bool) {
 	if i >= len(d) || d[i] != '{' {
 		return nil, false
 	}
-	o, end, ok := objectAt(d, i, true, 1)
-	if !ok || skipWS(d, end) != len(d) {
-		return nil, false
-	}
-	return o, true
+	v, ok := decodeAt(d, true)
+	o, _ := v.(object)
+	return o, ok
 }
 
 // maxDepth bounds the nesting decodeValue reads (strictjson allows more;
 // deeper input is declined, not misread).
 const maxDepth = 512
 
+// decoder reads one JSON value. Its strings without escapes are cut from
+// one copy of the input (one allocation for all of them), and the members
+// and elements of the containers being read wait on two stacks, so that
+// each object and list is allocated once, at its size.
+type decoder struct {
+	d       []byte
+	src     string // d as a string
+	objects bool   // objects as object, else map[string]any
+	members []member
+	items   []any
+}
+
 func decodeAt(d []byte, objects bool) (any, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) {
 		return nil, false
 	}
-	v, end, ok := valueAt(d, i, objects, 0)
+	dec := decoder{d: d, src: string(d), objects: objects}
+	v, end, ok := dec.value(i, 0)
 	if !ok || skipWS(d, end) != len(d) {
 		return nil, false
 	}
 	return v, true
 }
 
-// valueAt reads the value at d[i]; ok is false for anything but one
+// str reads the string at d[i] == '"'.
+func (dec *decoder) str(i int) (string, int, bool) {
+	d := dec.d
+	j := i + 1
+	for j < len(d) {
+		c := d[j]
+		if c == '"' {
+			return dec.src[i+1 : j], j + 1, true
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			break
+		}
+		j++
+	}
+	end := skipString(d, i)
+	s, ok := stringValue(d[i:end])
+	return s, end, ok
+}
+
+// value reads the value at d[i]; ok is false for anything but one
 // well-formed JSON value (what follows it is the caller's to check).
-func valueAt(d []byte, i int, objects bool, depth int) (any, int, bool) {
+func (dec *decoder) value(i, depth int) (any, int, bool) {
+	d := dec.d
 	if i >= len(d) {
 		return nil, 0, false
 	}
 	switch c := d[i]; c {
 	case '"':
-		end := skipString(d, i)
-		s, ok := stringValue(d[i:end])
-		return s, end, ok
+		return dec.str(i)
 	case '{':
-		o, end, ok := objectAt(d, i, objects, depth+1)
-		if !ok || objects {
-			return o, end, ok
-		}
-		m := make(map[string]any, len(o))
-		for _, x := range o {
-			m[x.key] = x.val
-		}
-		return m, end, true
+		return dec.object(i, depth+1)
 	case '[':
 		if depth+1 > maxDepth {
 			return nil, 0, false
 		}
-		list := []any{}
+		base := len(dec.items)
 		i = skipWS(d, i+1)
 		if i < len(d) && d[i] == ']' {
-			return list, i + 1, true
+			return []any{}, i + 1, true
 		}
 		for {
-			v, vend, ok := valueAt(d, i, objects, depth+1)
+			v, vend, ok := dec.value(i, depth+1)
 			if !ok {
 				return nil, 0, false
 			}
-			list = append(list, v)
+			dec.items = append(dec.items, v)
 			i = skipWS(d, vend)
 			if i >= len(d) {
 				return nil, 0, false
 			}
 			switch d[i] {
 			case ']':
+				list := make([]any, len(dec.items)-base)
+				copy(list, dec.items[base:])
+				clear(dec.items[base:])
+				dec.items = dec.items[:base]
 				return list, i + 1, true
 			case ',':
 				i = skipWS(d, i+1)
@@ -404,7 +429,7 @@ func valueAt(d []byte, i int, objects bool, depth int) (any, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	return json.Number(d[i:end]), end, true
+	return json.Number(dec.src[i:end]), end, true
 }
 
 // numberEnd returns the index after the number at d[i], which must follow
@@ -446,25 +471,28 @@ func numberEnd(d []byte, i int) (int, bool) {
 	return i, true
 }
 
-// objectAt reads the object at d[i] == '{' into its members (their values
-// decoded as valueAt does with objects); ok is false for a key given twice
-// (compared after unescaping, as strictjson compares them).
-func objectAt(d []byte, i int, objects bool, depth int) (object, int, bool) {
+// object reads the object at d[i] == '{' (as an object or a map, as
+// dec.objects says); ok is false for a key given twice (compared after
+// unescaping, as strictjson compares them).
+func (dec *decoder) object(i, depth int) (any, int, bool) {
+	d := dec.d
 	if depth > maxDepth {
 		return nil, 0, false
 	}
-	o := make(object, 0, 4)
+	base := len(dec.members)
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
-		return o, i + 1, true
+		if dec.objects {
+			return object{}, i + 1, true
+		}
+		return map[string]any{}, i + 1, true
 	}
 	var keys map[string]struct{} // the keys of a large object
 	for i < len(d) {
 		if d[i] != '"' {
 			return nil, 0, false
 		}
-		end := skipString(d, i)
-		key, ok := stringValue(d[i:end])
+		key, end, ok := dec.str(i)
 		if !ok {
 			return nil, 0, false
 		}
@@ -474,12 +502,12 @@ func objectAt(d []byte, i int, objects bool, depth int) (object, int, bool) {
 			}
 			keys[key] = struct{}{}
 		} else {
-			if _, dup := o.get(key); dup {
+			if _, dup := object(dec.members[base:]).get(key); dup {
 				return nil, 0, false
 			}
-			if len(o) == 16 {
+			if len(dec.members)-base == 16 {
 				keys = make(map[string]struct{}, 64)
-				for _, m := range o {
+				for _, m := range dec.members[base:] {
 					keys[m.key] = struct{}{}
 				}
 				keys[key] = struct{}{}
@@ -489,18 +517,33 @@ func objectAt(d []byte, i int, objects bool, depth int) (object, int, bool) {
 		if i >= len(d) || d[i] != ':' {
 			return nil, 0, false
 		}
-		v, vend, ok := valueAt(d, skipWS(d, i+1), objects, depth)
+		v, vend, ok := dec.value(skipWS(d, i+1), depth)
 		if !ok {
 			return nil, 0, false
 		}
-		o = append(o, member{key, v})
+		dec.members = append(dec.members, member{key, v})
 		i = skipWS(d, vend)
 		if i >= len(d) {
 			return nil, 0, false
 		}
 		switch d[i] {
 		case '}':
-			return o, i + 1, true
+			ms := dec.members[base:]
+			var out any
+			if dec.objects {
+				o := make(object, len(ms))
+				copy(o, ms)
+				out = o
+			} else {
+				m := make(map[string]any, len(ms))
+				for _, x := range ms {
+					m[x.key] = x.val
+				}
+				out = m
+			}
+			clear(ms)
+			dec.members = dec.members[:base]
+			return out, i + 1, true
 		case ',':
 			i = skipWS(d, i+1)
 		default:
