@@ -401,13 +401,21 @@ func compileCondition(c any, vars bool) ([]condTest, bool) {
 	if !isObj {
 		return nil, false
 	}
-	n := 0
+	n, nv := 0, 0 // tests and values
 	for _, m := range block {
 		if kv, isObj := asObject(m.val); isObj {
 			n += len(kv)
+			for _, km := range kv {
+				if list, isList := km.val.([]any); isList {
+					nv += len(list)
+				} else {
+					nv++
+				}
+			}
 		}
 	}
 	tests := make([]condTest, 0, n)
+	values := make([]condValue, 0, nv) // every test's values, in one array
 	for _, bm := range block.sorted() {
 		op := bm.key
 		o, ok := parseOp(op)
@@ -421,12 +429,16 @@ func compileCondition(c any, vars bool) ([]condTest, bool) {
 		for _, km := range kv.sorted() {
 			key, pv := km.key, km.val
 			list, isList := pv.([]any)
+			var single [1]any
 			if !isList {
-				list = []any{pv}
+				single[0] = pv
+				list = single[:]
 			} else if len(list) == 0 {
 				return nil, false
 			}
-			ct := condTest{op: op, key: key, keyL: lower(key), o: o, raw: pv, values: make([]condValue, 0, len(list))}
+			start := len(values)
+			values = append(values, make([]condValue, len(list))...)
+			ct := condTest{op: op, key: key, keyL: lower(key), o: o, raw: pv, values: values[start:start:len(values)]}
 			for _, x := range list {
 				s, ok := scalarText(x)
 				if !ok {

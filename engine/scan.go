@@ -278,8 +278,12 @@ func (o object) get(k string) (any, bool) {
 	return nil, false
 }
 
-// sorted returns the members by key.
+// sorted returns the members by key (o itself when they are in order).
 func (o object) sorted() object {
+	byKey := func(a, b member) int { return strings.Compare(a.key, b.key) }
+	if slices.IsSortedFunc(o, byKey) {
+		return o
+	}
 	out := slices.Clone(o)
 	slices.SortFunc(out, func(a, b member) int { return strings.Compare(a.key, b.key) })
 	return out
@@ -325,6 +329,16 @@ func decodeObject(d []byte) (object, bool) {
 	o, _ := v.(object)
 	return o, ok
 }
+
+// commonValues holds the strings most policies repeat, already held in an
+// interface: a string read into an any costs an allocation otherwise.
+var commonValues = func() map[string]any {
+	m := map[string]any{}
+	for _, s := range []string{"Allow", "Deny", "*", "2012-10-17", "2008-10-17", "kms:*", "true", "false"} {
+		m[s] = s
+	}
+	return m
+}()
 
 // maxDepth bounds the nesting decodeValue reads (strictjson allows more;
 // deeper input is declined, not misread).
@@ -383,7 +397,11 @@ func (dec *decoder) value(i, depth int) (any, int, bool) {
 	}
 	switch c := d[i]; c {
 	case '"':
-		return dec.str(i)
+		s, end, ok := dec.str(i)
+		if v, common := commonValues[s]; common {
+			return v, end, ok
+		}
+		return s, end, ok
 	case '{':
 		return dec.object(i, depth+1)
 	case '[':
