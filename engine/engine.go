@@ -260,12 +260,17 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	// keys, as strictjson.Check does), before looking any further. An
 	// entry is made only from checked bytes, so an exact hit above needs
 	// no check.
-	v, ok := decodeDocument(raw)
+	v, spaced, ok := decodeSpaced(raw, true)
 	if !ok {
 		return nil, false
 	}
-	// The same document written with other whitespace.
-	h := compactHash(c.seed, raw) ^ k
+	// The same document written with other whitespace. Without any, the
+	// hash of its compact form is the hash of its bytes (maphash hashes
+	// bytes written in pieces as the same bytes written at once).
+	h := exact
+	if spaced {
+		h = compactHash(c.seed, raw) ^ k
+	}
 	c.mu.RLock()
 	for _, e := range c.entries[h] {
 		if e.kind == kind && compactEqual(raw, e.raw) {

@@ -428,6 +428,7 @@ func decodeContext(raw json.RawMessage) ([]contextEntry, bool) {
 	}
 	all, at := lows.String(), 0
 	out := make([]contextEntry, len(o))
+	single := make([]string, len(o)) // the one-value lists, in one array
 	for i, m := range o {
 		e := contextEntry{key: m.key, low: all[at : at+len(m.key)], val: m.val}
 		at += len(m.key)
@@ -451,7 +452,8 @@ func decodeContext(raw json.RawMessage) ([]contextEntry, bool) {
 			if !ok {
 				return nil, false
 			}
-			e.vals = []string{s}
+			single[i] = s
+			e.vals = single[i : i+1 : i+1]
 		}
 		out[i] = e
 	}

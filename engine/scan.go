@@ -354,19 +354,36 @@ type decoder struct {
 	objects bool   // objects as object, else map[string]any
 	members []member
 	items   []any
+	spaced  bool // whitespace seen between tokens
 }
 
 func decodeAt(d []byte, objects bool) (any, bool) {
-	i := skipWS(d, 0)
-	if i >= len(d) {
-		return nil, false
-	}
+	v, _, ok := decodeSpaced(d, objects)
+	return v, ok
+}
+
+// decodeSpaced is decodeAt, also telling whether d has whitespace between
+// its tokens (else it is its own compact form).
+func decodeSpaced(d []byte, objects bool) (v any, spaced, ok bool) {
 	dec := decoder{d: d, src: string(d), objects: objects}
-	v, end, ok := dec.value(i, 0)
-	if !ok || skipWS(d, end) != len(d) {
-		return nil, false
+	i := dec.ws(0)
+	if i >= len(d) {
+		return nil, false, false
 	}
-	return v, true
+	v, end, ok := dec.value(i, 0)
+	if !ok || dec.ws(end) != len(d) {
+		return nil, false, false
+	}
+	return v, dec.spaced, true
+}
+
+// ws is skipWS, noting whether it skipped anything.
+func (dec *decoder) ws(i int) int {
+	j := skipWS(dec.d, i)
+	if j != i {
+		dec.spaced = true
+	}
+	return j
 }
 
 // str reads the string at d[i] == '"'.
@@ -409,7 +426,7 @@ func (dec *decoder) value(i, depth int) (any, int, bool) {
 			return nil, 0, false
 		}
 		base := len(dec.items)
-		i = skipWS(d, i+1)
+		i = dec.ws(i+1)
 		if i < len(d) && d[i] == ']' {
 			return []any{}, i + 1, true
 		}
@@ -419,7 +436,7 @@ func (dec *decoder) value(i, depth int) (any, int, bool) {
 				return nil, 0, false
 			}
 			dec.items = append(dec.items, v)
-			i = skipWS(d, vend)
+			i = dec.ws(vend)
 			if i >= len(d) {
 				return nil, 0, false
 			}
@@ -431,7 +448,7 @@ func (dec *decoder) value(i, depth int) (any, int, bool) {
 				dec.items = dec.items[:base]
 				return list, i + 1, true
 			case ',':
-				i = skipWS(d, i+1)
+				i = dec.ws(i+1)
 			default:
 				return nil, 0, false
 			}
@@ -498,7 +515,7 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 		return nil, 0, false
 	}
 	base := len(dec.members)
-	i = skipWS(d, i+1)
+	i = dec.ws(i+1)
 	if i < len(d) && d[i] == '}' {
 		if dec.objects {
 			return object{}, i + 1, true
@@ -531,16 +548,16 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 				keys[key] = struct{}{}
 			}
 		}
-		i = skipWS(d, end)
+		i = dec.ws(end)
 		if i >= len(d) || d[i] != ':' {
 			return nil, 0, false
 		}
-		v, vend, ok := dec.value(skipWS(d, i+1), depth)
+		v, vend, ok := dec.value(dec.ws(i+1), depth)
 		if !ok {
 			return nil, 0, false
 		}
 		dec.members = append(dec.members, member{key, v})
-		i = skipWS(d, vend)
+		i = dec.ws(vend)
 		if i >= len(d) {
 			return nil, 0, false
 		}
@@ -563,7 +580,7 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 			dec.members = dec.members[:base]
 			return out, i + 1, true
 		case ',':
-			i = skipWS(d, i+1)
+			i = dec.ws(i+1)
 		default:
 			return nil, 0, false
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"reflect"
 	"strings"
 	"testing"
@@ -102,6 +103,13 @@ func checkDecode(t *testing.T, data []byte) {
 		t.Fatalf("decodeValue rejected %q, which is valid", data)
 	case ok && !reflect.DeepEqual(got, want):
 		t.Fatalf("decodeValue(%q) = %#v, want %#v", data, got, want)
+	}
+	// Input without whitespace between tokens is its own compact form.
+	if _, spaced, ok := decodeSpaced(data, true); ok && !spaced {
+		seed := maphash.MakeSeed()
+		if compactHash(seed, data) != maphash.Bytes(seed, data) {
+			t.Fatalf("%q: decodeSpaced saw no whitespace, but its compact hash is not the hash of its bytes", data)
+		}
 	}
 }
 
