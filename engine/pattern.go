@@ -296,8 +296,7 @@ func compileResource(p string, vars bool) resourcePattern {
 		return resourcePattern{any: true}
 	}
 	var rp resourcePattern
-	parts := strings.Split(p, ":")
-	if len(parts) < 6 {
+	if strings.Count(p, ":") < 5 {
 		if strings.HasSuffix(p, "*") {
 			rp.short, rp.shortOK = likePattern(p), true
 		}
@@ -305,8 +304,12 @@ func compileResource(p string, vars bool) resourcePattern {
 	}
 	if vars && hasVars(p) {
 		rp.dynamic = true
-		rp.prefixRune = likePattern(strings.Join(parts[:5], ":") + ":").compiled()
-		rp.rest = varParts(strings.Join(parts[5:], ":"))
+		cut := 0 // after the fifth colon
+		for range 5 {
+			cut += strings.IndexByte(p[cut:], ':') + 1
+		}
+		rp.prefixRune = likePattern(p[:cut]).compiled()
+		rp.rest = varParts(p[cut:])
 		return rp
 	}
 	if a, ok := splitARNPattern(likePattern(p).compiled()); ok {

@@ -268,9 +268,12 @@ func compileResources(v any, vars bool) ([]resourcePattern, bool) {
 	for i, p := range list {
 		// A wildcard in the service part of an ARN is an error
 		// (policy.service_wildcard).
-		if strings.HasPrefix(p, "arn:") {
-			if parts := strings.SplitN(p, ":", 4); len(parts) > 2 && strings.ContainsAny(parts[2], "*?") {
-				return nil, false
+		if rest, isARN := strings.CutPrefix(p, "arn:"); isARN {
+			// parts[2] of strings.SplitN(p, ":", 4), when there is one
+			if _, rest, ok := strings.Cut(rest, ":"); ok {
+				if service, _, _ := strings.Cut(rest, ":"); strings.ContainsAny(service, "*?") {
+					return nil, false
+				}
 			}
 		}
 		out[i] = compileResource(p, vars)

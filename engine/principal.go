@@ -42,8 +42,9 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 	if !strings.HasPrefix(p, "arn:") {
 		return caller{}, false
 	}
-	parts := strings.Split(p, ":")
-	if len(parts) != 6 || !isAccount(parts[4]) || parts[3] != "" {
+	parts, six := splitARN(p) // as strings.Split(p, ":") of six parts:
+	six = six && !strings.Contains(parts[5], ":")
+	if !six || !isAccount(parts[4]) || parts[3] != "" {
 		return caller{}, false
 	}
 	part, svc, acct, res := parts[1], parts[2], parts[4], parts[5]
@@ -59,20 +60,21 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 				typ: "AssumedRole", serviceLinked: strings.HasPrefix(res, "role/aws-service-role/")}, true
 		}
 	case "sts":
-		segs := strings.Split(res, "/")
+		kind, rest, _ := strings.Cut(res, "/")
+		role, session, two := strings.Cut(rest, "/")
 		switch {
-		case len(segs) == 3 && segs[0] == "assumed-role" && isIAMName(segs[1], 1, 64) && isIAMName(segs[2], 2, 64):
-			r := "arn:" + part + ":iam::" + acct + ":role/" + segs[1]
+		case two && kind == "assumed-role" && !strings.Contains(session, "/") && isIAMName(role, 1, 64) && isIAMName(session, 2, 64):
+			r := "arn:" + part + ":iam::" + acct + ":role/" + role
 			if hasRole {
-				if !strings.HasSuffix(roleARN, "/"+segs[1]) {
+				if !strings.HasSuffix(roleARN, "/"+role) {
 					return caller{}, false
 				}
 				r = roleARN
 			}
-			return caller{kind: "session", account: acct, partition: part, arn: p, roleARN: r, name: segs[1],
+			return caller{kind: "session", account: acct, partition: part, arn: p, roleARN: r, name: role,
 				principalARN: r, typ: "AssumedRole", serviceLinked: strings.Contains(r, ":role/aws-service-role/")}, true
-		case len(segs) == 2 && segs[0] == "federated-user" && isIAMName(segs[1], 2, 32):
-			return caller{kind: "federated", account: acct, partition: part, arn: p, name: segs[1], principalARN: p, typ: "FederatedUser"}, true
+		case kind == "federated-user" && !strings.Contains(rest, "/") && isIAMName(rest, 2, 32):
+			return caller{kind: "federated", account: acct, partition: part, arn: p, name: rest, principalARN: p, typ: "FederatedUser"}, true
 		}
 	}
 	return caller{}, false

@@ -537,8 +537,9 @@ type keyARN struct {
 }
 
 func parseKeyARN(r string) (keyARN, bool) {
-	p := strings.Split(r, ":")
-	if len(p) != 6 || p[0] != "arn" || p[2] != "kms" || !isAccount(p[4]) || !isKeyResource(p[5]) || p[3] == "" {
+	p, six := splitARN(r) // as strings.Split(r, ":") of six parts:
+	six = six && !strings.Contains(p[5], ":")
+	if !six || p[0] != "arn" || p[2] != "kms" || !isAccount(p[4]) || !isKeyResource(p[5]) || p[3] == "" {
 		return keyARN{}, false
 	}
 	return keyARN{partition: p[1], region: p[3], account: p[4], arn: r, id: p[5][len("key/"):]}, true

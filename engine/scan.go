@@ -426,7 +426,7 @@ func (dec *decoder) value(i, depth int) (any, int, bool) {
 			return nil, 0, false
 		}
 		base := len(dec.items)
-		i = dec.ws(i+1)
+		i = dec.ws(i + 1)
 		if i < len(d) && d[i] == ']' {
 			return []any{}, i + 1, true
 		}
@@ -448,7 +448,7 @@ func (dec *decoder) value(i, depth int) (any, int, bool) {
 				dec.items = dec.items[:base]
 				return list, i + 1, true
 			case ',':
-				i = dec.ws(i+1)
+				i = dec.ws(i + 1)
 			default:
 				return nil, 0, false
 			}
@@ -515,7 +515,7 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 		return nil, 0, false
 	}
 	base := len(dec.members)
-	i = dec.ws(i+1)
+	i = dec.ws(i + 1)
 	if i < len(d) && d[i] == '}' {
 		if dec.objects {
 			return object{}, i + 1, true
@@ -580,7 +580,7 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 			dec.members = dec.members[:base]
 			return out, i + 1, true
 		case ',':
-			i = dec.ws(i+1)
+			i = dec.ws(i + 1)
 		default:
 			return nil, 0, false
 		}
