@@ -188,7 +188,26 @@ type docCache struct {
 	// that a question holding one is not scanned to find where it ends
 	// (known).
 	prefixed map[uint64][]*cacheEntry
+	// stmts holds compiled statements, by a hash of their first
+	// prefixLen/2 bytes (at most stmtBucket a hash), kept the second time
+	// they are seen: policies that are new as a whole often repeat
+	// statements (the decoder does not read a kept statement again:
+	// knownStatement).
+	stmts map[uint64][]*stmtEntry
 }
+
+type stmtEntry struct {
+	kind   string
+	vars   bool
+	spaced bool // whitespace between its tokens
+	raw    []byte
+	st     statement
+}
+
+const (
+	stmtPrefix = prefixLen / 2
+	stmtBucket = 8
+)
 
 // A kept document of prefixMin bytes or more is found by its first
 // prefixLen bytes; smaller documents are scanned as quickly as they are
@@ -210,7 +229,108 @@ type cacheEntry struct {
 
 func newDocCache(max int) *docCache {
 	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}, exact: map[uint64][]cacheEntry{},
-		seen: map[uint64]struct{}{}, prefixed: map[uint64][]*cacheEntry{}}
+		seen: map[uint64]struct{}{}, prefixed: map[uint64][]*cacheEntry{}, stmts: map[uint64][]*stmtEntry{}}
+}
+
+// knownStatement returns the length of the kept statement d starts with,
+// or 0, and whether it has whitespace between its tokens. A kept statement
+// is well-formed JSON, so when d starts with its very bytes the value at d
+// ends where they end.
+func (c *docCache) knownStatement(d []byte) (int, bool) {
+	if len(d) < stmtPrefix {
+		return 0, false
+	}
+	h := maphash.Bytes(c.seed, d[:stmtPrefix])
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, e := range c.stmts[h] {
+		if len(d) >= len(e.raw) && bytes.Equal(d[:len(e.raw)], e.raw) {
+			return len(e.raw), e.spaced
+		}
+	}
+	return 0, false
+}
+
+// statement returns the kept statement of these bytes, kind and Version.
+func (c *docCache) statement(raw []byte, kind string, vars bool) (statement, bool) {
+	if len(raw) < stmtPrefix {
+		return statement{}, false
+	}
+	h := maphash.Bytes(c.seed, raw[:stmtPrefix])
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, e := range c.stmts[h] {
+		if e.kind == kind && e.vars == vars && bytes.Equal(raw, e.raw) {
+			return e.st, true
+		}
+	}
+	return statement{}, false
+}
+
+// keepStatements keeps the statements compiled from the bytes of raws
+// that were seen before (the others are remembered as seen). A kept
+// statement's strings are cut from the decoded copy of its document (size
+// bytes), which it keeps alive: that copy is counted once.
+func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, sts []statement, size int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	counted := false
+	for i, raw := range raws {
+		if len(raw) < stmtPrefix {
+			continue
+		}
+		full := maphash.Bytes(c.seed, raw) ^ 0x5354 // "ST": apart from the documents' hashes
+		if _, again := c.seen[full]; !again {
+			if len(c.seen) >= seenMax {
+				clear(c.seen)
+			}
+			c.seen[full] = struct{}{}
+			continue
+		}
+		delete(c.seen, full)
+		h := maphash.Bytes(c.seed, raw[:stmtPrefix])
+		if len(c.stmts[h]) >= stmtBucket {
+			continue
+		}
+		cost, doc := len(raw)*costFactor, 0
+		if !counted {
+			doc = size
+		}
+		if c.size+cost+doc > c.max {
+			c.reset()
+			doc = size
+		}
+		if cost+doc > c.max {
+			continue
+		}
+		counted = true
+		c.stmts[h] = append(c.stmts[h], &stmtEntry{kind: kind, vars: vars, spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[i]})
+		c.size += cost + doc
+	}
+}
+
+// reset empties the cache (c.mu held).
+func (c *docCache) reset() {
+	clear(c.entries)
+	clear(c.exact)
+	clear(c.prefixed)
+	clear(c.stmts)
+	c.size = 0
+}
+
+// hasSpace reports whether the JSON d has whitespace between its tokens.
+func hasSpace(d []byte) bool {
+	for i := 0; i < len(d); {
+		switch c := d[i]; {
+		case c == '"':
+			i = skipString(d, i)
+		case isWS(c):
+			return true
+		default:
+			i++
+		}
+	}
+	return false
 }
 
 // known returns the length of the kept document d starts with, or 0. A
@@ -260,7 +380,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	// keys, as strictjson.Check does), before looking any further. An
 	// entry is made only from checked bytes, so an exact hit above needs
 	// no check.
-	v, spaced, ok := decodeSpaced(raw, true)
+	v, spaced, ok := decodeSpaced(raw, c)
 	if !ok {
 		return nil, false
 	}
@@ -280,7 +400,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	}
 	c.mu.RUnlock()
 
-	doc, _ := compileDocument(v, kind)
+	doc, _ := compileDocumentIn(v, kind, c, len(raw))
 	cost := len(raw) * costFactor
 	if cost > c.max {
 		return doc, doc != nil
@@ -296,10 +416,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	}
 	delete(c.seen, h)
 	if c.size+cost > c.max {
-		clear(c.entries)
-		clear(c.exact)
-		clear(c.prefixed)
-		c.size = 0
+		c.reset()
 	}
 	e := cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
 	c.entries[h] = append(c.entries[h], e)

@@ -91,7 +91,12 @@ var principalTypes = map[string]bool{"AWS": true, "Service": true, "Federated": 
 // compileDocument reads a policy document the Rego finds nothing wrong with
 // (policy.valid) into statements; ok is false for any other document, and
 // for what the engine does not handle: the question then goes to the Rego.
-func compileDocument(v any, kind string) (*document, bool) {
+func compileDocument(v any, kind string) (*document, bool) { return compileDocumentIn(v, kind, nil, 0) }
+
+// compileDocumentIn is compileDocument for a document of size bytes read
+// by decodeSpaced with the cache c: statements c keeps are taken from it,
+// and the others offered to it.
+func compileDocumentIn(v any, kind string, c *docCache, size int) (*document, bool) {
 	doc, isObj := asObject(v)
 	if !isObj {
 		return nil, false
@@ -119,8 +124,32 @@ func compileDocument(v any, kind string) (*document, bool) {
 		return nil, false
 	}
 	d := &document{statements: make([]statement, 0, len(raw))}
+	var newRaws [][]byte // the statements compiled here, for the cache
+	var newFrom []int
 	for i, rs := range raw {
-		s, ok := compileStatement(i, rs, kind, vars)
+		var (
+			s  statement
+			ok bool
+		)
+		sp, isSpan := rs.(stmtSpan)
+		switch {
+		case !isSpan:
+			s, ok = compileStatement(i, rs, kind, vars)
+		case sp.v == nil:
+			if s, ok = c.statement(sp.raw, kind, vars); ok {
+				s.index = i
+				break
+			}
+			// Kept as another kind or Version: read it now.
+			v, read := decodeDocument(sp.raw)
+			if !read {
+				return nil, false
+			}
+			s, ok = compileStatement(i, v, kind, vars)
+		default:
+			s, ok = compileStatement(i, sp.v, kind, vars)
+			newRaws, newFrom = append(newRaws, sp.raw), append(newFrom, i)
+		}
 		if !ok {
 			return nil, false
 		}
@@ -130,6 +159,13 @@ func compileDocument(v any, kind string) (*document, bool) {
 				d.condKeys = append(d.condKeys, s.conds[j].keyL)
 			}
 		}
+	}
+	if c != nil && len(newRaws) > 0 {
+		sts := make([]statement, len(newFrom))
+		for j, i := range newFrom {
+			sts[j] = d.statements[i]
+		}
+		c.keepStatements(kind, vars, newRaws, sts, size)
 	}
 	return d, true
 }

@@ -354,27 +354,44 @@ type decoder struct {
 	objects bool   // objects as object, else map[string]any
 	members []member
 	items   []any
-	spaced  bool // whitespace seen between tokens
+	spaced  bool      // whitespace seen between tokens
+	stmts   *docCache // see decodeSpaced (nil: none)
 }
 
 func decodeAt(d []byte, objects bool) (any, bool) {
-	v, _, ok := decodeSpaced(d, objects)
+	dec := decoder{d: d, src: string(d), objects: objects}
+	v, ok := dec.run()
 	return v, ok
 }
 
-// decodeSpaced is decodeAt, also telling whether d has whitespace between
-// its tokens (else it is its own compact form).
-func decodeSpaced(d []byte, objects bool) (v any, spaced, ok bool) {
-	dec := decoder{d: d, src: string(d), objects: objects}
+// decodeSpaced is decodeDocument, also telling whether d has whitespace
+// between its tokens (else it is its own compact form). The elements of
+// the document's Statement list that the cache c keeps are not read: they
+// are given as stmtSpan{raw} (the others as stmtSpan{raw, v}).
+func decodeSpaced(d []byte, c *docCache) (v any, spaced, ok bool) {
+	dec := decoder{d: d, src: string(d), objects: true, stmts: c}
+	v, ok = dec.run()
+	return v, dec.spaced, ok
+}
+
+// stmtSpan is one element of a document's Statement list: its bytes, and
+// its value (nil: a statement the cache keeps, not read).
+type stmtSpan struct {
+	raw []byte
+	v   any
+}
+
+func (dec *decoder) run() (any, bool) {
+	d := dec.d
 	i := dec.ws(0)
 	if i >= len(d) {
-		return nil, false, false
+		return nil, false
 	}
 	v, end, ok := dec.value(i, 0)
 	if !ok || dec.ws(end) != len(d) {
-		return nil, false, false
+		return nil, false
 	}
-	return v, dec.spaced, true
+	return v, true
 }
 
 // ws is skipWS, noting whether it skipped anything.
@@ -552,7 +569,15 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 		if i >= len(d) || d[i] != ':' {
 			return nil, 0, false
 		}
-		v, vend, ok := dec.value(dec.ws(i+1), depth)
+		var (
+			v    any
+			vend int
+		)
+		if i = dec.ws(i + 1); depth == 1 && dec.stmts != nil && key == "Statement" && i < len(d) && d[i] == '[' {
+			v, vend, ok = dec.statements(i, depth)
+		} else {
+			v, vend, ok = dec.value(i, depth)
+		}
 		if !ok {
 			return nil, 0, false
 		}
@@ -586,4 +611,45 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 		}
 	}
 	return nil, 0, false
+}
+
+// statements reads a document's Statement list at d[i] == '[' as value
+// does, its elements as stmtSpan: a statement the cache keeps byte for
+// byte is not read again.
+func (dec *decoder) statements(i, depth int) (any, int, bool) {
+	d := dec.d
+	var list []any
+	i = dec.ws(i + 1)
+	if i < len(d) && d[i] == ']' {
+		return []any{}, i + 1, true
+	}
+	for {
+		var (
+			el  any
+			end int
+		)
+		if n, spaced := dec.stmts.knownStatement(d[i:]); n > 0 {
+			el, end = stmtSpan{raw: d[i : i+n]}, i+n
+			dec.spaced = dec.spaced || spaced
+		} else {
+			v, vend, ok := dec.value(i, depth+1)
+			if !ok {
+				return nil, 0, false
+			}
+			el, end = stmtSpan{raw: d[i:vend], v: v}, vend
+		}
+		list = append(list, el)
+		i = dec.ws(end)
+		if i >= len(d) {
+			return nil, 0, false
+		}
+		switch d[i] {
+		case ']':
+			return list, i + 1, true
+		case ',':
+			i = dec.ws(i + 1)
+		default:
+			return nil, 0, false
+		}
+	}
 }

@@ -75,6 +75,60 @@ func TestDocCacheAdmission(t *testing.T) {
 	}
 }
 
+// TestStatementCache: a statement seen in two documents is kept and taken
+// from the cache for the next document that holds it (as the same
+// statement at its own index), never for another kind or Version; the
+// cache stays within its bound when every statement is new.
+func TestStatementCache(t *testing.T) {
+	c := newDocCache(1 << 20)
+	stmt := `{"Sid":"Shared","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/R"},"Action":"kms:Decrypt","Resource":"*"}`
+	doc := func(id string, stmts ...string) []byte {
+		return []byte(`{"Id":"` + id + `","Statement":[` + strings.Join(stmts, ",") + `],"Version":"2012-10-17"}`)
+	}
+	other := `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}`
+	c.get(doc("a", stmt), kindResource)
+	c.get(doc("b", other, stmt), kindResource)
+	if n, _ := c.knownStatement([]byte(stmt + "]")); n != len(stmt) {
+		t.Fatalf("a statement seen twice is not kept (known %d)", n)
+	}
+	d, ok := c.get(doc("c", other, other, stmt), kindResource)
+	if !ok || len(d.statements) != 3 || d.statements[2].index != 2 || d.statements[2].sid != "Shared" {
+		t.Fatalf("document with a kept statement: %+v, %v", d, ok)
+	}
+	fresh, _ := compileDocument(mustDecode(t, doc("c", other, other, stmt)), kindResource)
+	if !reflect.DeepEqual(d.statements, fresh.statements) {
+		t.Errorf("statements from the cache differ from statements compiled afresh:\n%+v\n%+v", d.statements, fresh.statements)
+	}
+	// The same bytes as an identity policy's statement: not the kept one
+	// (an identity policy has no Principal: the document is refused).
+	if _, ok := c.get(doc("d", stmt), kindIdentity); ok {
+		t.Error("a kept resource-policy statement was taken for an identity policy")
+	}
+	// Version 2008-10-17: no policy variables; compiled again.
+	old := []byte(`{"Statement":[` + stmt + `],"Version":"2008-10-17"}`)
+	d, ok = c.get(old, kindResource)
+	if !ok || d.statements[0].vars {
+		t.Errorf("a statement kept for Version 2012-10-17 was taken for 2008-10-17")
+	}
+	for i := range 20000 {
+		s := fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}`, i)
+		c.get(doc(fmt.Sprint("x", i), s), kindResource)
+		c.get(doc(fmt.Sprint("y", i), s), kindResource)
+		if c.size > c.max {
+			t.Fatalf("cache size %d above its bound %d", c.size, c.max)
+		}
+	}
+}
+
+func mustDecode(t *testing.T, d []byte) any {
+	t.Helper()
+	v, ok := decodeDocument(d)
+	if !ok {
+		t.Fatalf("cannot decode %s", d)
+	}
+	return v
+}
+
 // stdDecode is what the engine's decoder must agree with: strictjson.Check
 // (duplicate keys, syntax) and then encoding/json with numbers kept exact.
 func stdDecode(data []byte) (any, bool) {
@@ -105,7 +159,7 @@ func checkDecode(t *testing.T, data []byte) {
 		t.Fatalf("decodeValue(%q) = %#v, want %#v", data, got, want)
 	}
 	// Input without whitespace between tokens is its own compact form.
-	if _, spaced, ok := decodeSpaced(data, true); ok && !spaced {
+	if _, spaced, ok := decodeSpaced(data, nil); ok && !spaced {
 		seed := maphash.MakeSeed()
 		if compactHash(seed, data) != maphash.Bytes(seed, data) {
 			t.Fatalf("%q: decodeSpaced saw no whitespace, but its compact hash is not the hash of its bytes", data)
