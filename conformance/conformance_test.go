@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -715,4 +717,74 @@ func TestThroughputReport(t *testing.T) {
 	fmt.Fprintf(&sb, "| kmsguard native engine (from JSON bytes, all cores; %d left to the Rego not answered) | %v | %.0f |\n", declined.Load(), native.Round(time.Millisecond), rate(native))
 	fmt.Fprintf(&sb, "| iam-simulate 0.1.173 (one node process, start-up included) | %v | %.0f |\n", oracle.Round(time.Millisecond), rate(oracle))
 	t.Log(sb.String())
+}
+
+// TestBatchCommandReport (KMSGUARD_THROUGHPUT=1) compares the whole
+// commands on the same file of 10,000 generated questions, one run each,
+// as the README reports them: `kmsguard eval --batch FILE --stats` (built
+// from this tree; its start-up included) and `node oracle.mjs < FILE`
+// (iam-simulate; Node's start-up included). It prints wall time, CPU time
+// (user + system, from the child's rusage) and the machine's load average,
+// and makes no assertion about timings. (Peak RSS is not reported: a
+// child's ru_maxrss on Linux starts from the test process's own.)
+func TestBatchCommandReport(t *testing.T) {
+	if os.Getenv("KMSGUARD_THROUGHPUT") != "1" {
+		t.Skip("set KMSGUARD_THROUGHPUT=1 to measure")
+	}
+	requireOracle(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "q.jsonl")
+	lines := encode(t, Generate(10000, Seed))
+	if err := os.WriteFile(file, append(bytes.Join(lines, []byte("\n")), '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "kmsguard")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kmsguard").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	type run struct {
+		wall, cpu time.Duration
+		stderr    string
+	}
+	// measure runs cmd, its standard input the file when stdin is set.
+	measure := func(cmd *exec.Cmd, stdin bool) run {
+		if stdin {
+			in, err := os.Open(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = in.Close() }()
+			cmd.Stdin = in
+		}
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+		start := time.Now()
+		err := cmd.Run()
+		wall := time.Since(start)
+		var ee *exec.ExitError
+		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) { // 1: some answer is a denial
+			t.Fatalf("%v: %v\n%s", cmd.Args, err, stderr.String())
+		}
+		return run{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), stderr: strings.TrimSpace(stderr.String())}
+	}
+	kms := measure(exec.Command(bin, "eval", "--batch", file, "--stats"), false)
+	node := exec.Command("node", "oracle.mjs")
+	node.Dir = oracleDir()
+	sim := measure(node, true)
+	load, _ := os.ReadFile("/proc/loadavg")
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\n10,000 generated questions (%d bytes), %d cores, load average %s\n\n", fileSize(t, file), runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:3], " "))
+	fmt.Fprintf(&sb, "| command | wall time | CPU (user + system) |\n|---|---:|---:|\n")
+	fmt.Fprintf(&sb, "| `kmsguard eval --batch q.jsonl --stats` | %v | %v |\n", kms.wall.Round(time.Millisecond), kms.cpu.Round(time.Millisecond))
+	fmt.Fprintf(&sb, "| `node oracle.mjs < q.jsonl` (iam-simulate %s) | %v | %v |\n", OracleVersion, sim.wall.Round(time.Millisecond), sim.cpu.Round(time.Millisecond))
+	fmt.Fprintf(&sb, "\nkmsguard: %.1f× iam-simulate's wall time, %.1f× less CPU (%s)\n", float64(sim.wall)/float64(kms.wall), float64(sim.cpu)/float64(kms.cpu), kms.stderr)
+	t.Log(sb.String())
+}
+
+func fileSize(t *testing.T, name string) int64 {
+	fi, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
 }
