@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/question"
@@ -74,6 +75,10 @@ type query struct {
 	requestSecs    int64 // requestTime in seconds since the epoch
 }
 
+// fieldMaps holds the maps of a question's fields for the next questions
+// (nothing keeps one once the question is decoded).
+var fieldMaps = sync.Pool{New: func() any { return make(map[string]json.RawMessage, 32) }}
+
 var questionFields = map[string]bool{
 	"id": true, "principal": true, "action": true, "resource": true, "context": true, "key_policy": true,
 	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
@@ -102,7 +107,12 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	// question's own keys are checked here, and every field by the decoder
 	// that reads it (decodeString, decodeValue, the cache's decodeDocument),
 	// which says no to what strictjson.Check finds; every field is read.
-	fields, ok := objectFields(data, e.cache.known)
+	fm := fieldMaps.Get().(map[string]json.RawMessage)
+	defer func() {
+		clear(fm)
+		fieldMaps.Put(fm)
+	}()
+	fields, ok := objectFieldsInto(data, e.cache.known, fm)
 	if !ok {
 		return nil, false
 	}

@@ -106,11 +106,15 @@ func stringValue(raw []byte) (string, bool) {
 // well-formed that d holds at the start of a value (0: none): objectFields
 // takes its end from it rather than scanning it (skipKnown).
 func objectFields(d []byte, known func([]byte) int) (map[string]json.RawMessage, bool) {
+	return objectFieldsInto(d, known, make(map[string]json.RawMessage, 8))
+}
+
+// objectFieldsInto is objectFields adding the fields to out (empty).
+func objectFieldsInto(d []byte, known func([]byte) int, out map[string]json.RawMessage) (map[string]json.RawMessage, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
 		return nil, false
 	}
-	out := make(map[string]json.RawMessage, 8)
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
 		return out, skipWS(d, i+1) == len(d)
