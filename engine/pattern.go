@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -347,4 +348,45 @@ func (rp *resourcePattern) match(r string, ctx context) bool {
 	return false
 }
 
-func lower(s string) string { return strings.ToLower(s) }
+// lower is strings.ToLower. The lower-case forms of the short names
+// policies repeat (actions, condition keys and operators) are kept, up to
+// lowerMax of them, so that compiling a document does not allocate each
+// again.
+func lower(s string) string {
+	upper := false
+	for i := range len(s) {
+		if c := s[i]; c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		} else if c >= 'A' && c <= 'Z' {
+			upper = true
+			break
+		}
+	}
+	if !upper {
+		return s
+	}
+	if len(s) > 64 {
+		return strings.ToLower(s)
+	}
+	lowers.mu.RLock()
+	l, ok := lowers.m[s]
+	lowers.mu.RUnlock()
+	if ok {
+		return l
+	}
+	l = strings.ToLower(s)
+	lowers.mu.Lock()
+	if len(lowers.m) < lowerMax {
+		lowers.m[strings.Clone(s)] = l
+	}
+	lowers.mu.Unlock()
+	return l
+}
+
+// lowers holds lower's kept forms (about 1 MB at most).
+var lowers = struct {
+	mu sync.RWMutex
+	m  map[string]string
+}{m: map[string]string{}}
+
+const lowerMax = 1 << 13

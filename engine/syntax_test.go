@@ -57,3 +57,14 @@ func FuzzSyntaxChecks(f *testing.F) {
 	}
 	f.Fuzz(checkSyntax)
 }
+
+// TestLower: lower is strings.ToLower, whether or not it keeps the form.
+func TestLower(t *testing.T) {
+	for _, s := range append(syntaxCases, "kms:GenerateDataKey*", "StringEquals", "ÉTÉ", "aÉ", "Aé", "İ", "K", strings.Repeat("AB", 40)) {
+		for range 2 {
+			if got, want := lower(s), strings.ToLower(s); got != want {
+				t.Errorf("lower(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+}
