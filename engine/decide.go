@@ -170,19 +170,6 @@ func typeOK(t string, x any) bool {
 	return true
 }
 
-// contextValues is authz.context_values of a checked context value.
-func contextValues(v any) []string {
-	if list, isList := v.([]any); isList {
-		out := make([]string, len(list))
-		for i, x := range list {
-			out[i] = x.(string)
-		}
-		return out
-	}
-	s, _ := scalarText(v)
-	return []string{s}
-}
-
 func sameValues(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
