@@ -120,7 +120,7 @@ func isUniqueID(s string) bool {
 		return false
 	}
 	for i := 1; i < len(s); i++ {
-		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		if c := s[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
 			return false
 		}
 	}
