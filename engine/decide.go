@@ -103,7 +103,7 @@ func (ev *eval) setup() bool {
 var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`)
 
 // contextValid: the given context has none of the errors of
-// authz.errors: values of their key's documented type, kms:* keys the
+// authz._errors: values of their key's documented type, kms:* keys the
 // action carries, no contradiction of the described grant.
 func (ev *eval) contextValid() bool {
 	cat := ev.e.catalog
