@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -25,13 +24,6 @@ import (
 // DefaultKeyID is the key name a signature without a "kid" is checked
 // against, as in stock OPA (--verification-key-id).
 const DefaultKeyID = "default"
-
-// Entry points a kmsguard bundle may define; the decision is required.
-var entrypoints = []string{
-	"data.kmsguard.authz.decision",
-	"data.kmsguard.authz.explain",
-	"data.kmsguard.lint.findings",
-}
 
 // maxDownload bounds a bundle fetched from a URL.
 const maxDownload = 256 << 20
@@ -237,13 +229,9 @@ func Check(b *bundle.Bundle, verified bool) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range entrypoints {
-		if len(compiler.GetRules(ast.MustParseRef(q))) > 0 {
-			s.Entrypoints = append(s.Entrypoints, q)
-		}
-	}
-	if !slices.Contains(s.Entrypoints, entrypoints[0]) {
-		return nil, fmt.Errorf("bundle: no %s rule", entrypoints[0])
+	s.Entrypoints = Entrypoints(compiler)
+	if len(compiler.GetRules(ast.MustParseRef(DecisionQuery))) == 0 {
+		return nil, fmt.Errorf("bundle: no %s rule", DecisionQuery)
 	}
 	if snap, ok := lookup(b.Data, Root, "snapshot"); ok {
 		raw, err := json.Marshal(snap)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
@@ -85,8 +87,8 @@ func newBundleBuildCommand(stdout io.Writer) *cobra.Command {
 		Long:    bundleBuildLong,
 		Example: bundleBuildExample,
 		Args:    cobra.NoArgs,
-		RunE: func(_ *cobra.Command, _ []string) error {
-			return runBundleBuild(p, stdout)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBundleBuild(cmd.Context(), p, stdout)
 		},
 	}
 	f := cmd.Flags()
@@ -128,7 +130,7 @@ func newBundleVerifyCommand(stdout io.Writer) *cobra.Command {
 
 // runBundleBuild writes the bundle, reads it back, checks it and prints its
 // summary.
-func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
+func runBundleBuild(ctx context.Context, p bundleBuildParams, stdout io.Writer) error {
 	if p.Output == "" {
 		return inputErrorf("--output is required")
 	}
@@ -144,7 +146,7 @@ func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 		opts.Signing = &kbundle.Signing{KeyFile: p.SigningKey, Algorithm: p.SigningAlg, KeyID: p.KeyID}
 	}
 	var buf bytes.Buffer
-	if err := kbundle.Build(&buf, opts); err != nil {
+	if err := runner.BuildBundle(ctx, &buf, opts); err != nil {
 		return inputError(err)
 	}
 	b, err := kbundle.ReadArchive(bytes.NewReader(buf.Bytes()), nil)

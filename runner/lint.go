@@ -16,7 +16,7 @@ import (
 
 // Lint entry points (docs/lint-format.md).
 const (
-	LintQuery      = lintFindingsQuery
+	LintQuery      = "data.kmsguard.lint.findings"
 	ReadinessQuery = "data.kmsguard.readiness.report"
 	// RulesPackage is the root of the rule packages whose METADATA make
 	// the rule catalog.
@@ -27,11 +27,12 @@ const (
 var ErrNoLintRules = errors.New("the loaded policy has no lint rules (" + LintQuery + ")")
 
 // lintState is what the lint queries need from New: the compiled policy (for
-// the rules' METADATA) and the store. The readiness query is prepared on
-// first use, once.
+// the rules' METADATA), the store and the prepared entry points. The
+// readiness questions query is prepared on first use, once.
 type lintState struct {
-	compiler *ast.Compiler
-	store    storage.Store
+	compiler    *ast.Compiler
+	store       storage.Store
+	entrypoints map[string]rego.PreparedEvalQuery
 
 	readinessOnce sync.Once
 	readiness     rego.PreparedEvalQuery
@@ -40,8 +41,8 @@ type lintState struct {
 	questionsOK   bool
 }
 
-func newLintState(compiler *ast.Compiler, store storage.Store) *lintState {
-	return &lintState{compiler: compiler, store: store}
+func newLintState(compiler *ast.Compiler, store storage.Store, entrypoints map[string]rego.PreparedEvalQuery) *lintState {
+	return &lintState{compiler: compiler, store: store, entrypoints: entrypoints}
 }
 
 // Finding is one lint finding (docs/lint-format.md, "Findings").
@@ -171,20 +172,9 @@ const readinessQuestionsQuery = `x := {
 }`
 
 func (ls *lintState) prepareReadiness(ctx context.Context) {
-	ref, err := ast.ParseRef(ReadinessQuery)
-	if err != nil {
-		ls.readinessErr = err
-		return
-	}
-	if len(ls.compiler.GetRules(ref)) == 0 {
+	var ok bool
+	if ls.readiness, ok = ls.entrypoints[ReadinessQuery]; !ok {
 		ls.readinessErr = errors.New("the loaded policy has no service readiness checks (" + ReadinessQuery + ")")
-		return
-	}
-	if ls.readiness, ls.readinessErr = rego.New(
-		rego.Query(ReadinessQuery),
-		rego.Compiler(ls.compiler),
-		rego.Store(ls.store),
-	).PrepareForEval(ctx); ls.readinessErr != nil {
 		return
 	}
 	for _, rule := range []string{"errors", "given", "question", "checks"} {
