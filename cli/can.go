@@ -131,22 +131,21 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return inputError(err)
 	}
-	ans, native := r.DecideNative(data)
-	if !native {
+	// With --explain, one evaluation gives the answer and its explanation.
+	var ans *runner.Answer
+	var explain map[string]any
+	if p.Explain {
+		if ans, explain, err = r.Explained(ctx, data, input); err != nil {
+			return inputError(err)
+		}
+	} else if a, native := r.DecideNative(data); native {
+		ans = a
+	} else {
 		ans = r.Decide(ctx, input)
 	}
 	if ans.Error != "" {
 		// Errors about a policy file name the file, line and column.
 		ans.Error = strings.Join(policyfile.PlaceAll(ans.Error, origins), "\n")
-	}
-	var explain map[string]any
-	if p.Explain && ans.Error == "" {
-		var ok bool
-		if explain, ok = r.ExplainNative(data); !ok {
-			if explain, err = r.Explain(ctx, input); err != nil {
-				return inputError(err)
-			}
-		}
 	}
 	switch {
 	case p.Format == "json" && p.Explain && ans.Error == "":
