@@ -79,31 +79,21 @@ func (r *Runner) Lint(ctx context.Context, input ast.Value) ([]Finding, error) {
 	}
 	out := make([]Finding, 0, len(list))
 	for _, e := range list {
-		m, ok := e.(map[string]any)
-		if !ok {
-			return nil, errors.New("evaluation failed: a finding is not an object")
+		// related_resources are URLs, or METADATA's {"ref": URL, ...}.
+		var f struct {
+			Finding
+			RelatedResources []any `json:"related_resources"`
 		}
-		f := Finding{
-			ID:          str(m["id"]),
-			Name:        str(m["name"]),
-			Title:       str(m["title"]),
-			Severity:    str(m["severity"]),
-			Category:    str(m["category"]),
-			Msg:         str(m["msg"]),
-			Statement:   intp(m["statement"]),
-			Sid:         str(m["sid"]),
-			Description: str(m["description"]),
-			Remediation: str(m["remediation"]),
+		if err := fromRego(e, &f); err != nil {
+			return nil, fmt.Errorf("evaluation failed: a finding is not one: %w", err)
 		}
-		if rr, ok := m["related_resources"].([]any); ok {
-			for _, x := range rr {
-				f.RelatedResources = append(f.RelatedResources, resourceRef(x))
-			}
+		for _, x := range f.RelatedResources {
+			f.Finding.RelatedResources = append(f.Finding.RelatedResources, resourceRef(x))
 		}
 		if f.ID == "" || f.Msg == "" {
-			return nil, fmt.Errorf("evaluation failed: a finding has no id or msg: %v", m)
+			return nil, fmt.Errorf("evaluation failed: a finding has no id or msg: %v", e)
 		}
-		out = append(out, f)
+		out = append(out, f.Finding)
 	}
 	return out, nil
 }
