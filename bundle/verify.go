@@ -9,11 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path"
-	"strings"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -116,11 +113,6 @@ func verificationConfig(v *Verification) (*bundle.VerificationConfig, error) {
 	return bundle.NewVerificationConfig(map[string]*bundle.KeyConfig{id: kc}, id, "", nil), nil
 }
 
-// IsURL reports whether a bundle source is an http(s) URL rather than a file.
-func IsURL(src string) bool {
-	return strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
-}
-
 // Open reads a bundle from a file or, for an http(s) URL, with one GET.
 func Open(ctx context.Context, src string, v *Verification) (*bundle.Bundle, error) {
 	if !IsURL(src) {
@@ -136,44 +128,6 @@ func Open(ctx context.Context, src string, v *Verification) (*bundle.Bundle, err
 		return nil, err
 	}
 	return ReadArchive(bytes.NewReader(data), v)
-}
-
-func fetch(ctx context.Context, url string) ([]byte, error) {
-	resp, data, err := get(ctx, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("bundle: GET %s: %s", url, resp.Status)
-	}
-	return data, nil
-}
-
-// get does one GET of url with header, within a minute, and returns the
-// response with its body read (at most maxDownload bytes).
-func get(ctx context.Context, url string, header http.Header) (*http.Response, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundle: %w", err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundle: %w", err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundle: GET %s: %w", url, err)
-	}
-	if len(data) > maxDownload {
-		return nil, nil, fmt.Errorf("bundle: GET %s: larger than %d bytes", url, maxDownload)
-	}
-	return resp, data, nil
 }
 
 // CheckManifest checks that a bundle is a kmsguard bundle: its only root is
