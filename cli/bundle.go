@@ -87,8 +87,8 @@ func newBundleBuildCommand(stdout io.Writer) *cobra.Command {
 		Long:    bundleBuildLong,
 		Example: bundleBuildExample,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBundleBuild(cmd.Context(), p, stdout)
+		RunE: func(_ *cobra.Command, _ []string) error {
+			return runBundleBuild(p, stdout)
 		},
 	}
 	f := cmd.Flags()
@@ -130,7 +130,7 @@ func newBundleVerifyCommand(stdout io.Writer) *cobra.Command {
 
 // runBundleBuild writes the bundle, reads it back, checks it and prints its
 // summary.
-func runBundleBuild(ctx context.Context, p bundleBuildParams, stdout io.Writer) error {
+func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 	if p.Output == "" {
 		return inputErrorf("--output is required")
 	}
@@ -146,7 +146,7 @@ func runBundleBuild(ctx context.Context, p bundleBuildParams, stdout io.Writer) 
 		opts.Signing = &kbundle.Signing{KeyFile: p.SigningKey, Algorithm: p.SigningAlg, KeyID: p.KeyID}
 	}
 	var buf bytes.Buffer
-	if err := runner.BuildBundle(ctx, &buf, opts); err != nil {
+	if err := runner.BuildBundle(context.Background(), &buf, opts); err != nil {
 		return inputError(err)
 	}
 	b, err := kbundle.ReadArchive(bytes.NewReader(buf.Bytes()), nil)
