@@ -74,7 +74,7 @@ func WithSnapshot(snapshot map[string]any) Option {
 
 // WithPreparedSnapshot reads every policy document of the stored snapshot
 // once, when the runner is made, and keeps the result at
-// data.kmsguard.prepared (bundle.Prepared): decisions answered from the
+// data.kmsguard.prepared (PrepareQuery): decisions answered from the
 // snapshot then skip re-validating and re-normalising its documents. It
 // costs memory and load time, so it suits a runner that answers many
 // decisions (serve); who-can and diff read the snapshot their own way.
