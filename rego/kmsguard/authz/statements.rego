@@ -155,10 +155,22 @@ _rcp_statements := [[l, i, s] |
 #   ("key_policy", "identity_policy", ...; docs/decision-format.md):
 #   policy, statement, effect and sid. indexed_reason adds the index of the
 #   policy among several, levelled_reason the level of an SCP or RCP.
+# related_resources:
+#   - https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html
 reason(kind, s) := object.union(_sid_field(s), {"policy": kind, "statement": s.index, "effect": s.effect})
 
+# METADATA
+# title: Reason of one of several policies
+# description: |
+#   reason(kind, s) for statement s of the i-th policy of its kind (identity
+#   policies).
 indexed_reason(kind, i, s) := object.union(reason(kind, s), {"index": i})
 
+# METADATA
+# title: Reason of an SCP or RCP
+# description: |
+#   reason(kind, s) for statement s of the i-th policy at level l of the
+#   organization's SCPs or RCPs.
 levelled_reason(kind, l, i, s) := object.union(reason(kind, s), {"level": l, "index": i})
 
 _sid_field(s) := {"sid": s.sid} if is_string(s.sid)
