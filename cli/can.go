@@ -131,17 +131,10 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return inputError(err)
 	}
-	// With --explain, one evaluation gives the answer and its explanation.
-	var ans *runner.Answer
-	var explain map[string]any
-	if p.Explain {
-		if ans, explain, err = r.Explained(ctx, data, input); err != nil {
-			return inputError(err)
-		}
-	} else if a, native := r.DecideNative(data); native {
-		ans = a
-	} else {
-		ans = r.Decide(ctx, input)
+	// One evaluation gives the answer and, with --explain, its explanation.
+	ans, explain, err := r.Ask(ctx, data, input, p.Explain)
+	if err != nil {
+		return inputError(err)
 	}
 	if ans.Error != "" {
 		// Errors about a policy file name the file, line and column.

@@ -96,9 +96,9 @@ func TestAnnotatedEntrypoint(t *testing.T) {
 	}
 }
 
-// Explained makes one evaluation, on either engine, and its answer is the
-// one Decide gives.
-func TestExplainedEvaluatesOnce(t *testing.T) {
+// Ask with explain makes one evaluation, on either engine, and its answer
+// is the one Decide gives.
+func TestAskExplainEvaluatesOnce(t *testing.T) {
 	ctx := context.Background()
 	native, err := New(ctx)
 	if err != nil {
@@ -129,7 +129,7 @@ func TestExplainedEvaluatesOnce(t *testing.T) {
 		for i, q := range questions {
 			input := ast.MustParseTerm(q).Value
 			nativeBefore, regoBefore := tc.r.Stats().Native, RegoEvaluations(tc.r)
-			ans, explain, err := tc.r.Explained(ctx, []byte(q), input)
+			ans, explain, err := tc.r.Ask(ctx, []byte(q), input, true)
 			if err != nil {
 				t.Fatalf("%s question %d: %v", tc.name, i, err)
 			}
@@ -143,7 +143,7 @@ func TestExplainedEvaluatesOnce(t *testing.T) {
 			got, _ := json.Marshal(ans)
 			wantJSON, _ := json.Marshal(want)
 			if string(got) != string(wantJSON) || explain["statements"] == nil {
-				t.Errorf("%s question %d: Explained gave %s (statements %v), Decide %s", tc.name, i, got, explain["statements"] != nil, wantJSON)
+				t.Errorf("%s question %d: Ask gave %s (statements %v), Decide %s", tc.name, i, got, explain["statements"] != nil, wantJSON)
 			}
 		}
 	}

@@ -130,24 +130,30 @@ func (r *Runner) ExplainJSON(ctx context.Context, data []byte) (map[string]any, 
 	return r.Explain(ctx, input)
 }
 
-// Explained answers the question in data and explains the answer with one
-// evaluation, natively when it can, else by the Rego (input is data
-// decoded): the answer is the explanation's decision. `kmsguard can
-// --explain` asks it instead of DecideJSON and ExplainJSON, which would
-// evaluate the question twice.
-func (r *Runner) Explained(ctx context.Context, data []byte, input ast.Value) (*Answer, map[string]any, error) {
-	explain, ok := r.ExplainNative(data)
+// Ask answers the question in data (input is data decoded), natively when
+// it can, else by the Rego; with explain, it explains the answer too, from
+// the same one evaluation: the answer is the explanation's decision
+// (`kmsguard can --explain`). Without explain, the error is always nil (an
+// evaluation failure is an error answer).
+func (r *Runner) Ask(ctx context.Context, data []byte, input ast.Value, explain bool) (*Answer, map[string]any, error) {
+	if !explain {
+		if a, ok := r.DecideNative(data); ok {
+			return a, nil, nil
+		}
+		return r.Decide(ctx, input), nil, nil
+	}
+	explanation, ok := r.ExplainNative(data)
 	if !ok {
 		var err error
-		if explain, err = r.Explain(ctx, input); err != nil {
+		if explanation, err = r.Explain(ctx, input); err != nil {
 			return nil, nil, err
 		}
 	}
-	decision, ok := explain["decision"].(map[string]any)
+	decision, ok := explanation["decision"].(map[string]any)
 	if !ok {
 		return nil, nil, errors.New("evaluation failed: the explanation holds no decision object")
 	}
-	return answerFrom(decision), explain, nil
+	return answerFrom(decision), explanation, nil
 }
 
 // RegoDecision evaluates data.kmsguard.authz.decision with the Rego alone
