@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -111,23 +110,6 @@ func verificationConfig(v *Verification) (*bundle.VerificationConfig, error) {
 	}
 	kc := &bundle.KeyConfig{Key: string(key), Algorithm: v.Algorithm}
 	return bundle.NewVerificationConfig(map[string]*bundle.KeyConfig{id: kc}, id, "", nil), nil
-}
-
-// Open reads a bundle from a file or, for an http(s) URL, with one GET.
-func Open(ctx context.Context, src string, v *Verification) (*bundle.Bundle, error) {
-	if !IsURL(src) {
-		f, err := os.Open(src)
-		if err != nil {
-			return nil, fmt.Errorf("bundle: %w", unwrapPath(err))
-		}
-		defer func() { _ = f.Close() }() // read-only
-		return ReadArchive(f, v)
-	}
-	data, err := fetch(ctx, src)
-	if err != nil {
-		return nil, err
-	}
-	return ReadArchive(bytes.NewReader(data), v)
 }
 
 // CheckManifest checks that a bundle is a kmsguard bundle: its only root is
