@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/kmsguard/kmsguard/engine"
@@ -82,18 +81,7 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 			return nil, err
 		}
 	}
-	for _, list := range [][]Change{out.Added, out.Removed, out.Changed} {
-		sort.SliceStable(list, func(i, j int) bool {
-			a, b := list[i], list[j]
-			if a.Key != b.Key {
-				return a.Key < b.Key
-			}
-			if a.Principal != b.Principal {
-				return a.Principal < b.Principal
-			}
-			return a.Action < b.Action
-		})
-	}
+	// Either engine lists the changes by key, principal and action.
 	return &out, nil
 }
 

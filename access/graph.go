@@ -281,21 +281,42 @@ func nodeNote(n GraphNode) string {
 	return ""
 }
 
-// accountClusters groups the non-centre nodes by account, in node order;
-// nodes without an account (services, "*") come in the "" cluster.
-func accountClusters(g *Graph) (accounts []string, members map[string][]GraphNode) {
-	members = map[string][]GraphNode{}
+// clusterWriter writes the account clusters of one graph format.
+type clusterWriter struct {
+	open  func(i int, label string, external bool) // before the nodes of cluster i
+	node  func(indent string, n GraphNode)
+	close func() // after them
+}
+
+// writeClusters writes the non-centre nodes of g grouped by account, in
+// node order: each account's nodes inside a cluster labelled "account A"
+// (" (external)" for another account than the centre's), and the nodes
+// without an account (services, "*") outside any cluster.
+func writeClusters(g *Graph, w clusterWriter) {
+	var accounts []string
+	members := map[string][]GraphNode{}
 	for _, n := range g.Nodes[1:] {
 		if _, ok := members[n.Account]; !ok {
 			accounts = append(accounts, n.Account)
 		}
 		members[n.Account] = append(members[n.Account], n)
 	}
-	return accounts, members
-}
-
-// clusterExternal reports whether an account's cluster is another account
-// than the centre's.
-func clusterExternal(g *Graph, account string) bool {
-	return account != "" && g.Nodes[0].Account != "" && account != g.Nodes[0].Account
+	for i, acct := range accounts {
+		indent := "  "
+		if acct != "" {
+			external := g.Nodes[0].Account != "" && acct != g.Nodes[0].Account
+			label := "account " + acct
+			if external {
+				label += " (external)"
+			}
+			w.open(i, label, external)
+			indent = "    "
+		}
+		for _, n := range members[acct] {
+			w.node(indent, n)
+		}
+		if acct != "" {
+			w.close()
+		}
+	}
 }

@@ -40,26 +40,17 @@ func WriteDOT(w io.Writer, g *Graph) error {
 	fmt.Fprintln(bw, `  edge [fontname="Helvetica", fontsize=9];`)
 	center := g.Nodes[0]
 	writeDOTNode(bw, "  ", center)
-	accounts, members := accountClusters(g)
-	for i, acct := range accounts {
-		indent := "  "
-		if acct != "" {
-			label := "account " + acct
+	writeClusters(g, clusterWriter{
+		open: func(i int, label string, external bool) {
 			attrs := ""
-			if clusterExternal(g, acct) {
-				label += " (external)"
+			if external {
 				attrs = fmt.Sprintf(" color=%q; fontcolor=%q; style=dashed;", externalColor, externalColor)
 			}
 			fmt.Fprintf(bw, "  subgraph cluster_%d {\n    label=%s;%s\n", i, dotString(label), attrs)
-			indent = "    "
-		}
-		for _, n := range members[acct] {
-			writeDOTNode(bw, indent, n)
-		}
-		if acct != "" {
-			fmt.Fprintln(bw, "  }")
-		}
-	}
+		},
+		node:  func(indent string, n GraphNode) { writeDOTNode(bw, indent, n) },
+		close: func() { fmt.Fprintln(bw, "  }") },
+	})
 	for _, e := range g.Edges {
 		style := "solid"
 		if e.Access == Conditional {

@@ -18,26 +18,17 @@ func WriteMermaid(w io.Writer, g *Graph) error {
 	fmt.Fprintln(bw, "---")
 	fmt.Fprintln(bw, "flowchart LR")
 	writeMermaidNode(bw, "  ", g.Nodes[0])
-	accounts, members := accountClusters(g)
 	var externalClusters []string
-	for i, acct := range accounts {
-		indent := "  "
-		if acct != "" {
-			label := "account " + acct
-			if clusterExternal(g, acct) {
-				label += " (external)"
+	writeClusters(g, clusterWriter{
+		open: func(i int, label string, external bool) {
+			if external {
 				externalClusters = append(externalClusters, fmt.Sprintf("a%d", i))
 			}
 			fmt.Fprintf(bw, "  subgraph a%d[%s]\n", i, mermaidString([]string{label}))
-			indent = "    "
-		}
-		for _, n := range members[acct] {
-			writeMermaidNode(bw, indent, n)
-		}
-		if acct != "" {
-			fmt.Fprintln(bw, "  end")
-		}
-	}
+		},
+		node:  func(indent string, n GraphNode) { writeMermaidNode(bw, indent, n) },
+		close: func() { fmt.Fprintln(bw, "  end") },
+	})
 	for _, e := range g.Edges {
 		arrow := "-->"
 		if e.Access == Conditional {

@@ -1,7 +1,6 @@
 package bundle
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // Root is the one bundle root of kmsguard's policy and data. A snapshot
@@ -36,20 +34,22 @@ type Signing struct {
 type BuildOptions struct {
 	Revision string         // manifest revision; empty leaves it out
 	Snapshot map[string]any // put at kmsguard/snapshot when not nil
+	Prepared any            // the prepared entries of Snapshot's policy documents (runner.BuildBundle), put at kmsguard/prepared when not nil
 	Signing  *Signing       // nil: an unsigned bundle
 }
 
 // Build writes the embedded Rego tree (without tests) as a standard OPA
 // bundle (.tar.gz) to w: manifest roots ["kmsguard"], rego_version 1, the
-// bundle's data, and the snapshot at kmsguard/snapshot.
+// bundle's data, and the snapshot at kmsguard/snapshot with the prepared
+// entries of opts.Prepared (runner.BuildBundle computes them).
 func Build(w io.Writer, opts BuildOptions) error {
 	b, err := Load()
 	if err != nil {
 		return err
 	}
-	data, err := withPrepared(WithSnapshot(b.Data, opts.Snapshot), b)
-	if err != nil {
-		return err
+	data := WithSnapshot(b.Data, opts.Snapshot)
+	if opts.Snapshot != nil && opts.Prepared != nil {
+		data = withEntry(data, "prepared", opts.Prepared)
 	}
 	roots := []string{Root}
 	out := bundle.Bundle{
@@ -102,27 +102,6 @@ func withEntry(data map[string]any, name string, value any) map[string]any {
 	merged[name] = value
 	out[Root] = merged
 	return out
-}
-
-// withPrepared adds the prepared entries of the snapshot's policy documents
-// (Prepared) at kmsguard/prepared, so every OPA serving the bundle reads each
-// stored document once, not per question. Data without a snapshot is
-// returned as it is.
-func withPrepared(data map[string]any, b *bundle.Bundle) (map[string]any, error) {
-	root, _ := data[Root].(map[string]any)
-	if root["snapshot"] == nil {
-		return data, nil
-	}
-	compiler, err := Compile(b)
-	if err != nil {
-		return nil, err
-	}
-	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
-	prepared, err := Prepared(context.Background(), compiler, store)
-	if err != nil {
-		return nil, err
-	}
-	return withEntry(data, "prepared", prepared), nil
 }
 
 // Fingerprint is a revision for a policy and data that carry none: a short

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
+	"time"
 )
 
 // Remote watches a bundle URL for a new version. Each Changed is one GET
@@ -46,4 +49,47 @@ func (r *Remote) Changed(ctx context.Context) (bool, error) {
 	r.sum, r.seen = sum, true
 	r.etag, r.lastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	return changed, nil
+}
+
+// IsURL reports whether a bundle source is an http(s) URL rather than a file.
+func IsURL(src string) bool {
+	return strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
+}
+
+func fetch(ctx context.Context, url string) ([]byte, error) {
+	resp, data, err := get(ctx, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("bundle: GET %s: %s", url, resp.Status)
+	}
+	return data, nil
+}
+
+// get does one GET of url with header, within a minute, and returns the
+// response with its body read (at most maxDownload bytes).
+func get(ctx context.Context, url string, header http.Header) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bundle: %w", err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bundle: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("bundle: GET %s: %w", url, err)
+	}
+	if len(data) > maxDownload {
+		return nil, nil, fmt.Errorf("bundle: GET %s: larger than %d bytes", url, maxDownload)
+	}
+	return resp, data, nil
 }

@@ -4,17 +4,12 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -25,13 +20,6 @@ import (
 // DefaultKeyID is the key name a signature without a "kid" is checked
 // against, as in stock OPA (--verification-key-id).
 const DefaultKeyID = "default"
-
-// Entry points a kmsguard bundle may define; the decision is required.
-var entrypoints = []string{
-	"data.kmsguard.authz.decision",
-	"data.kmsguard.authz.explain",
-	"data.kmsguard.lint.findings",
-}
 
 // maxDownload bounds a bundle fetched from a URL.
 const maxDownload = 256 << 20
@@ -124,66 +112,6 @@ func verificationConfig(v *Verification) (*bundle.VerificationConfig, error) {
 	return bundle.NewVerificationConfig(map[string]*bundle.KeyConfig{id: kc}, id, "", nil), nil
 }
 
-// IsURL reports whether a bundle source is an http(s) URL rather than a file.
-func IsURL(src string) bool {
-	return strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://")
-}
-
-// Open reads a bundle from a file or, for an http(s) URL, with one GET.
-func Open(ctx context.Context, src string, v *Verification) (*bundle.Bundle, error) {
-	if !IsURL(src) {
-		f, err := os.Open(src)
-		if err != nil {
-			return nil, fmt.Errorf("bundle: %w", unwrapPath(err))
-		}
-		defer func() { _ = f.Close() }() // read-only
-		return ReadArchive(f, v)
-	}
-	data, err := fetch(ctx, src)
-	if err != nil {
-		return nil, err
-	}
-	return ReadArchive(bytes.NewReader(data), v)
-}
-
-func fetch(ctx context.Context, url string) ([]byte, error) {
-	resp, data, err := get(ctx, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("bundle: GET %s: %s", url, resp.Status)
-	}
-	return data, nil
-}
-
-// get does one GET of url with header, within a minute, and returns the
-// response with its body read (at most maxDownload bytes).
-func get(ctx context.Context, url string, header http.Header) (*http.Response, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundle: %w", err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundle: %w", err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("bundle: GET %s: %w", url, err)
-	}
-	if len(data) > maxDownload {
-		return nil, nil, fmt.Errorf("bundle: GET %s: larger than %d bytes", url, maxDownload)
-	}
-	return resp, data, nil
-}
-
 // CheckManifest checks that a bundle is a kmsguard bundle: its only root is
 // "kmsguard".
 func CheckManifest(b *bundle.Bundle) error {
@@ -237,13 +165,9 @@ func Check(b *bundle.Bundle, verified bool) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range entrypoints {
-		if len(compiler.GetRules(ast.MustParseRef(q))) > 0 {
-			s.Entrypoints = append(s.Entrypoints, q)
-		}
-	}
-	if !slices.Contains(s.Entrypoints, entrypoints[0]) {
-		return nil, fmt.Errorf("bundle: no %s rule", entrypoints[0])
+	s.Entrypoints = Entrypoints(compiler)
+	if len(compiler.GetRules(ast.MustParseRef(DecisionQuery))) == 0 {
+		return nil, fmt.Errorf("bundle: no %s rule", DecisionQuery)
 	}
 	if snap, ok := lookup(b.Data, Root, "snapshot"); ok {
 		raw, err := json.Marshal(snap)

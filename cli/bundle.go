@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
@@ -144,7 +146,7 @@ func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 		opts.Signing = &kbundle.Signing{KeyFile: p.SigningKey, Algorithm: p.SigningAlg, KeyID: p.KeyID}
 	}
 	var buf bytes.Buffer
-	if err := kbundle.Build(&buf, opts); err != nil {
+	if err := runner.BuildBundle(context.Background(), &buf, opts); err != nil {
 		return inputError(err)
 	}
 	b, err := kbundle.ReadArchive(bytes.NewReader(buf.Bytes()), nil)

@@ -131,22 +131,14 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return inputError(err)
 	}
-	ans, native := r.DecideNative(data)
-	if !native {
-		ans = r.Decide(ctx, input)
+	// One evaluation gives the answer and, with --explain, its explanation.
+	ans, explain, err := r.Ask(ctx, data, input, p.Explain)
+	if err != nil {
+		return inputError(err)
 	}
 	if ans.Error != "" {
 		// Errors about a policy file name the file, line and column.
 		ans.Error = strings.Join(policyfile.PlaceAll(ans.Error, origins), "\n")
-	}
-	var explain map[string]any
-	if p.Explain && ans.Error == "" {
-		var ok bool
-		if explain, ok = r.ExplainNative(data); !ok {
-			if explain, err = r.Explain(ctx, input); err != nil {
-				return inputError(err)
-			}
-		}
 	}
 	switch {
 	case p.Format == "json" && p.Explain && ans.Error == "":

@@ -53,8 +53,10 @@ const serveLong = `Serve decisions over HTTP with the data API of OPA:
 
   POST /v1/data/kmsguard/authz/decision   {"input": QUESTION} -> {"result": ANSWER}
   POST /v1/data/kmsguard/authz/explain    {"input": QUESTION} -> {"result": EXPLANATION}
-  POST /v1/data/kmsguard/lint/findings    when the policy defines it
-  POST /v1/data/kmsguard/access/who_can, .../can_use, .../diff
+  POST /v1/data/kmsguard/...              every other entry point the policy
+                                          marks (# entrypoint: true): lint/findings,
+                                          readiness/report, authz/prepare_question
+  POST /v1/data/kmsguard/access/who_can, .../can_use, .../diff, authz/prepare
                                           only with --access-analysis
   GET  /health                            200 {"status": "ok", "revision": ..., "entrypoints": [...]}
   GET  /metrics                           Prometheus metrics
@@ -142,7 +144,7 @@ func newServeCommand(stderr io.Writer) *cobra.Command {
 	if err := f.MarkDeprecated("shutdown-timeout", "use --shutdown-grace-period"); err != nil {
 		panic(err) // a programming error: the flag is defined above
 	}
-	f.BoolVar(&p.AccessAnalysis, "access-analysis", false, "also serve the access-analysis entry points (kmsguard/access/who_can, can_use, diff), which return the snapshot's whole access graph")
+	f.BoolVar(&p.AccessAnalysis, "access-analysis", false, "also serve the entry points over the whole snapshot (kmsguard/access/who_can, can_use, diff, kmsguard/authz/prepare): its access graph and prepared entries")
 	f.StringVar(&p.ConfigFile, "config-file", "", "OPA configuration `FILE` (services, bundles, decision_logs, status, keys; docs/serving.md)")
 	f.BoolVar(&p.Watch, "watch", false, "reload when the bundle file or snapshot files change (checked every second), or the bundle at a --bundle URL (checked every --poll-interval)")
 	f.DurationVar(&p.PollInterval, "poll-interval", server.DefaultPollInterval, "with --watch, how often to ask a --bundle URL for a new version")

@@ -22,6 +22,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/kmsguard/kmsguard/internal/gen"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -63,7 +64,7 @@ var knownDifferences = []knownDifference{
 			a, _ := q["action"].(string)
 			r, _ := q["resource"].(string)
 			pa := principalAccount(p)
-			return pa != "" && pa != arnAccount(r) && !CrossAccountCapable(a)
+			return pa != "" && pa != arnAccount(r) && !gen.CrossAccountCapable(a)
 		},
 	},
 	{
@@ -514,7 +515,7 @@ func TestConformance(t *testing.T) {
 	requireOracle(t)
 	ctx := context.Background()
 	n := *flagN
-	qs := Generate(n, *flagSeed)
+	qs := gen.Generate(n, *flagSeed)
 	lines := encode(t, qs)
 
 	start := time.Now()
@@ -548,7 +549,7 @@ func TestConformance(t *testing.T) {
 	var mismatches []mismatch
 	compared, agree := 0, 0
 	for i, q := range qs {
-		cat := CategoryOf(q)
+		cat := gen.CategoryOf(q)
 		s := stats[cat]
 		if s == nil {
 			s = &catStats{decisions: map[string]int{}}
@@ -661,7 +662,7 @@ func TestThroughputReport(t *testing.T) {
 	requireOracle(t)
 	const n = 10000
 	ctx := context.Background()
-	qs := Generate(n, Seed)
+	qs := gen.Generate(n, Seed)
 	lines := encode(t, qs)
 
 	start := time.Now()

@@ -779,11 +779,7 @@ func (a *analysis) row(cv *callerView, kv *keyView, asked actSet) (map[string]an
 // false when the engine declines (the Rego answers, and its errors).
 func (e *Engine) WhoCan(key, action string, extra []string) (out map[string]any, ok bool) {
 	defer func() { e.count(ok) }()
-	a := e.analysis()
-	if a == nil {
-		return nil, false
-	}
-	asked, names, ok := a.askedActions(action)
+	a, asked, names, ok := e.askedAnalysis(action)
 	if !ok {
 		return nil, false
 	}
@@ -802,14 +798,21 @@ func (e *Engine) WhoCan(key, action string, extra []string) (out map[string]any,
 	return map[string]any{"key": key, "actions": names, "principals": rows, "unparsed_principals": up}, true
 }
 
+// askedAnalysis is what WhoCan and CanUse start from: the snapshot's
+// analysis and the asked actions (every key action for ""), with their
+// names; ok is false when the engine declines.
+func (e *Engine) askedAnalysis(action string) (a *analysis, asked actSet, names []any, ok bool) {
+	if a = e.analysis(); a == nil {
+		return nil, actSet{}, nil, false
+	}
+	asked, names, ok = a.askedActions(action)
+	return a, asked, names, ok
+}
+
 // CanUse is data.kmsguard.access.can_use for {"principal", "action"?}.
 func (e *Engine) CanUse(principal, action string) (out map[string]any, ok bool) {
 	defer func() { e.count(ok) }()
-	a := e.analysis()
-	if a == nil {
-		return nil, false
-	}
-	asked, names, ok := a.askedActions(action)
+	a, asked, names, ok := e.askedAnalysis(action)
 	if !ok {
 		return nil, false
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsguard/kmsguard/conformance"
+	"github.com/kmsguard/kmsguard/internal/gen"
 	"github.com/kmsguard/kmsguard/question"
 )
 
@@ -31,7 +31,7 @@ func TestContradictingContextIsAnError(t *testing.T) {
 		{"aws:RequestedRegion", "ap-south-2", false},
 		{"aws:SecureTransport", "false", false},
 	}
-	qs := conformance.Generate(100, 11)
+	qs := gen.Generate(100, 11)
 	checked := 0
 	for _, q := range qs {
 		p, _ := q["principal"].(string)

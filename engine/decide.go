@@ -102,7 +102,7 @@ func (ev *eval) setup() bool {
 }
 
 // contextValid: the given context has none of the errors of
-// authz.errors: values of their key's documented type, kms:* keys the
+// authz._errors: values of their key's documented type, kms:* keys the
 // action carries, no contradiction of the described grant.
 func (ev *eval) contextValid() bool {
 	cat := ev.e.catalog

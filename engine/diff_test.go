@@ -16,8 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/kmsguard/kmsguard/conformance"
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/gen"
 	"github.com/kmsguard/kmsguard/internal/loadgen"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/runner"
@@ -188,9 +188,9 @@ func TestDifferentialGenerated(t *testing.T) {
 		seed = rand.Uint64()
 	}
 	t.Logf("seed %d (repeat with -diff.seed %d)", seed, seed)
-	gen := conformance.Generate(n, seed)
-	qs := make([][]byte, len(gen))
-	for i, q := range gen {
+	generated := gen.Generate(n, seed)
+	qs := make([][]byte, len(generated))
+	for i, q := range generated {
 		b, err := json.Marshal(q)
 		if err != nil {
 			t.Fatal(err)
@@ -199,7 +199,7 @@ func TestDifferentialGenerated(t *testing.T) {
 	}
 	d := newDiffer(t)
 	d.run(t, qs, func(i int) string {
-		return fmt.Sprintf("seed %d, question %d (%v)", seed, i, gen[i]["id"])
+		return fmt.Sprintf("seed %d, question %d (%v)", seed, i, generated[i]["id"])
 	}, func(i int) bool { return i%4 == 0 })
 }
 

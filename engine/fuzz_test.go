@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kmsguard/kmsguard/conformance"
+	"github.com/kmsguard/kmsguard/internal/gen"
 )
 
 var (
@@ -20,7 +20,7 @@ var (
 // question the engine answers; the engine must decline a question the
 // decoder rejects.
 func FuzzDifferential(f *testing.F) {
-	for _, q := range conformance.Generate(40, 7) {
+	for _, q := range gen.Generate(40, 7) {
 		b, err := json.Marshal(q)
 		if err != nil {
 			f.Fatal(err)

@@ -41,7 +41,7 @@ type keyInfo struct {
 }
 
 // query is a decoded question the engine can answer: every field checked
-// as data.kmsguard.authz.errors checks it, and found valid.
+// as data.kmsguard.authz._errors checks it, and found valid.
 type query struct {
 	id        string
 	hasID     bool

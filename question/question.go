@@ -4,7 +4,7 @@
 // It checks only what needs the raw bytes: JSON syntax (with line and column)
 // and policies given as JSON strings, which it parses so their errors carry a
 // position too. Every other check of a question lives in Rego
-// (data.kmsguard.authz.errors), so the embedded runner and a stock OPA server
+// (data.kmsguard.authz._errors), so the embedded runner and a stock OPA server
 // running the bundle reject the same questions with the same words.
 package question
 

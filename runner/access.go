@@ -4,16 +4,12 @@ import "github.com/kmsguard/kmsguard/engine"
 
 // Entry points of the access analysis (rego/kmsguard/access): who can use a
 // key, what a principal can use, and the access two snapshots differ in.
-// Eval answers them once the bundle defines them.
+// Eval answers them, as every entry point the bundle marks.
 const (
 	WhoCanQuery = "data.kmsguard.access.who_can"
 	CanUseQuery = "data.kmsguard.access.can_use"
 	DiffQuery   = "data.kmsguard.access.diff"
 )
-
-func init() {
-	evalQueries = append(evalQueries, WhoCanQuery, CanUseQuery, DiffQuery)
-}
 
 // Native returns the native engine the runner answers with (its snapshot
 // loaded), or nil when every question goes to the Rego (another bundle).

@@ -9,74 +9,39 @@ import (
 // Anything unexpected turns into an error answer: an answer is never an
 // allow unless Rego said exactly "Allowed" with allowed=true.
 func answerFrom(obj map[string]any) *Answer {
-	a := &Answer{}
-	a.ID, _ = obj["id"].(string)
-	if e, ok := obj["error"].(string); ok {
-		a.Error = e
-		return a
+	var a Answer
+	if err := fromRego(obj, &a); err != nil {
+		return &Answer{ID: str(obj["id"]), Error: fmt.Sprintf("evaluation failed: the decision is not an answer: %v", err)}
 	}
-	d, _ := obj["decision"].(string)
-	allowed, _ := obj["allowed"].(bool)
-	switch d {
+	if a.Error != "" {
+		return &Answer{ID: a.ID, Error: a.Error}
+	}
+	switch a.Decision {
 	case "Allowed", "ExplicitlyDenied", "ImplicitlyDenied":
 	default:
-		a.Error = fmt.Sprintf("evaluation failed: unknown decision %q", d)
-		return a
+		return &Answer{ID: a.ID, Error: fmt.Sprintf("evaluation failed: unknown decision %q", a.Decision)}
 	}
-	if allowed != (d == "Allowed") {
-		a.Error = "evaluation failed: decision and allowed disagree"
-		return a
+	allowed := a.Allowed != nil && *a.Allowed
+	if allowed != (a.Decision == "Allowed") {
+		return &Answer{ID: a.ID, Error: "evaluation failed: decision and allowed disagree"}
 	}
-	a.Decision = d
 	a.Allowed = &allowed
-	a.RequestTime, _ = obj["request_time"].(string)
-	if rs, ok := obj["reasons"].([]any); ok {
-		for _, r := range rs {
-			m, ok := r.(map[string]any)
-			if !ok {
-				continue
-			}
-			a.Reasons = append(a.Reasons, Reason{
-				Policy:    str(m["policy"]),
-				Level:     intp(m["level"]),
-				Index:     intp(m["index"]),
-				Statement: intp(m["statement"]),
-				Sid:       str(m["sid"]),
-				Effect:    str(m["effect"]),
-				GrantID:   str(m["grant_id"]),
-			})
-		}
+	return &a
+}
+
+// fromRego decodes v, a value a Rego query gave (plain JSON data), into out,
+// a struct whose JSON tags name the fields of the documented format
+// (answers, findings): one decoder for every shape the Rego returns, strict
+// about types.
+func fromRego(v, out any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
 	}
-	if ms, ok := obj["missing"].([]any); ok {
-		for _, m := range ms {
-			a.Missing = append(a.Missing, str(m))
-		}
-	}
-	return a
+	return json.Unmarshal(data, out)
 }
 
 func str(v any) string {
 	s, _ := v.(string)
 	return s
-}
-
-func intp(v any) *int {
-	switch n := v.(type) {
-	case json.Number:
-		i, err := n.Int64()
-		if err != nil {
-			return nil
-		}
-		x := int(i)
-		return &x
-	case int:
-		return &n
-	case int64:
-		x := int(n)
-		return &x
-	case float64:
-		x := int(n)
-		return &x
-	}
-	return nil
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,21 @@ func TestAnswerReasons(t *testing.T) {
 	want := `[{"policy":"scp","level":1,"index":0,"statement":2,"sid":"S","effect":"Deny"},{"policy":"grant","index":3,"effect":"Allow","grant_id":"g"}]`
 	if string(got) != want {
 		t.Errorf("reasons = %s\nwant %s", got, want)
+	}
+}
+
+// A decision whose fields have the wrong types is an error answer, never
+// a guess.
+func TestAnswerFromMistyped(t *testing.T) {
+	for _, in := range []map[string]any{
+		{"id": "q", "decision": "Allowed", "allowed": "true"},
+		{"id": "q", "decision": "Allowed", "allowed": true, "reasons": []any{"key_policy"}},
+		{"id": "q", "decision": "ImplicitlyDenied", "allowed": false, "missing": "kms:Decrypt"},
+	} {
+		a := answerFrom(in)
+		if a.IsAllowed() || a.ID != "q" || !strings.HasPrefix(a.Error, "evaluation failed: the decision is not an answer: ") {
+			got, _ := json.Marshal(a)
+			t.Errorf("answerFrom(%v) = %s", in, got)
+		}
 	}
 }

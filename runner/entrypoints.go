@@ -4,21 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	kbundle "github.com/kmsguard/kmsguard/bundle"
 )
-
-// lintFindingsQuery is the lint entry point. It is prepared only when the
-// compiled bundle defines it.
-const lintFindingsQuery = "data.kmsguard.lint.findings"
-
-// evalQueries is the allowlist of entry points Eval answers besides the
-// decision (which goes through Decide). Each one the bundle defines is
-// prepared once in New.
-var evalQueries = []string{ExplainQuery, lintFindingsQuery}
 
 // ErrUnknownEntrypoint is returned by Eval for a query that is not an entry
 // point of the loaded bundle.
@@ -30,18 +24,17 @@ func WithBundle(b *bundle.Bundle) Option {
 	return func(o *options) { o.bundle = b }
 }
 
-// prepareEntrypoints prepares every allowlisted query the compiled policy
-// defines.
+// prepareEntrypoints prepares, once each, the entry points of the compiled
+// policy: the rules its METADATA marks `entrypoint: true`
+// (kbundle.Entrypoints), and the decision, which every bundle must define
+// whether it marks it or not.
 func prepareEntrypoints(compiler *ast.Compiler, prep func(string) (rego.PreparedEvalQuery, error)) (map[string]rego.PreparedEvalQuery, error) {
-	out := make(map[string]rego.PreparedEvalQuery, len(evalQueries))
-	for _, q := range evalQueries {
-		ref, err := ast.ParseRef(q)
-		if err != nil {
-			return nil, fmt.Errorf("entry point %s: %w", q, err)
-		}
-		if len(compiler.GetRules(ref)) == 0 {
-			continue
-		}
+	queries := kbundle.Entrypoints(compiler)
+	if !slices.Contains(queries, DecisionQuery) {
+		queries = append(queries, DecisionQuery)
+	}
+	out := make(map[string]rego.PreparedEvalQuery, len(queries))
+	for _, q := range queries {
 		pq, err := prep(q)
 		if err != nil {
 			return nil, fmt.Errorf("prepare %s: %w", q, err)
@@ -58,12 +51,19 @@ func (r *Runner) HasEntrypoint(query string) bool {
 	if err != nil {
 		return false
 	}
-	_, ok := st.entrypoints[query]
+	_, ok := st.served(query)
 	return ok
 }
 
-// Eval evaluates one allowlisted entry point (see HasEntrypoint) with a parsed
-// input and returns its value as plain JSON data. defined is false when the
+// served is the prepared entry point Eval answers for query: every entry
+// point but the decision, which Decide answers.
+func (st *regoState) served(query string) (rego.PreparedEvalQuery, bool) {
+	pq, ok := st.entrypoints[query]
+	return pq, ok && query != DecisionQuery
+}
+
+// Eval evaluates one entry point (see HasEntrypoint) with a parsed input
+// and returns its value as plain JSON data. defined is false when the
 // policy gives the query no value for this input. A query that is not an
 // entry point of the loaded policy gives ErrUnknownEntrypoint.
 func (r *Runner) Eval(ctx context.Context, query string, input ast.Value) (value any, defined bool, err error) {
@@ -71,11 +71,40 @@ func (r *Runner) Eval(ctx context.Context, query string, input ast.Value) (value
 	if err != nil {
 		return nil, false, err
 	}
-	pq, ok := st.entrypoints[query]
+	pq, ok := st.served(query)
 	if !ok {
 		return nil, false, fmt.Errorf("%s: %w", query, ErrUnknownEntrypoint)
 	}
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	return st.evalQuery(ctx, pq, input)
+}
+
+// Entrypoints lists, sorted, the queries Eval answers for the loaded policy.
+func (r *Runner) Entrypoints() []string {
+	st, err := r.rego()
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(st.entrypoints))
+	for q := range st.entrypoints {
+		if _, ok := st.served(q); ok {
+			out = append(out, q)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// evalQuery evaluates a prepared query, with input when it is not nil, and
+// returns its one value; defined is false when it has none. Decisions,
+// explanations and Eval's entry points go through here, counted (the tests
+// read the count).
+func (st *regoState) evalQuery(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value) (value any, defined bool, err error) {
+	st.evals.Add(1)
+	var opts []rego.EvalOption
+	if input != nil {
+		opts = append(opts, rego.EvalParsedInput(input))
+	}
+	rs, err := pq.Eval(ctx, opts...)
 	if err != nil {
 		return nil, false, fmt.Errorf("evaluation failed: %w", err)
 	}
@@ -88,16 +117,19 @@ func (r *Runner) Eval(ctx context.Context, query string, input ast.Value) (value
 	return rs[0].Expressions[0].Value, true, nil
 }
 
-// Entrypoints lists, sorted, the queries Eval answers for the loaded policy.
-func (r *Runner) Entrypoints() []string {
-	st, err := r.rego()
+// evalObject is evalQuery for a query whose value is an object; what names
+// the value in errors ("decision", "explanation").
+func (st *regoState) evalObject(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, what string) (map[string]any, error) {
+	v, defined, err := st.evalQuery(ctx, pq, input)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	out := make([]string, 0, len(st.entrypoints))
-	for q := range st.entrypoints {
-		out = append(out, q)
+	if !defined {
+		return nil, fmt.Errorf("evaluation failed: the policy returned no %s", what)
 	}
-	sort.Strings(out)
-	return out
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("evaluation failed: the %s is not an object", what)
+	}
+	return obj, nil
 }

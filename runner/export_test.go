@@ -17,3 +17,8 @@ func stateOf(r *Runner) *regoState {
 	}
 	return st
 }
+
+// RegoEvaluations is the number of Rego evaluations r has made so far.
+func RegoEvaluations(r *Runner) int64 {
+	return stateOf(r).evals.Load()
+}

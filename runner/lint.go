@@ -16,7 +16,7 @@ import (
 
 // Lint entry points (docs/lint-format.md).
 const (
-	LintQuery      = lintFindingsQuery
+	LintQuery      = "data.kmsguard.lint.findings"
 	ReadinessQuery = "data.kmsguard.readiness.report"
 	// RulesPackage is the root of the rule packages whose METADATA make
 	// the rule catalog.
@@ -27,11 +27,12 @@ const (
 var ErrNoLintRules = errors.New("the loaded policy has no lint rules (" + LintQuery + ")")
 
 // lintState is what the lint queries need from New: the compiled policy (for
-// the rules' METADATA) and the store. The readiness query is prepared on
-// first use, once.
+// the rules' METADATA), the store and the prepared entry points. The
+// readiness questions query is prepared on first use, once.
 type lintState struct {
-	compiler *ast.Compiler
-	store    storage.Store
+	compiler    *ast.Compiler
+	store       storage.Store
+	entrypoints map[string]rego.PreparedEvalQuery
 
 	readinessOnce sync.Once
 	readiness     rego.PreparedEvalQuery
@@ -40,8 +41,8 @@ type lintState struct {
 	questionsOK   bool
 }
 
-func newLintState(compiler *ast.Compiler, store storage.Store) *lintState {
-	return &lintState{compiler: compiler, store: store}
+func newLintState(compiler *ast.Compiler, store storage.Store, entrypoints map[string]rego.PreparedEvalQuery) *lintState {
+	return &lintState{compiler: compiler, store: store, entrypoints: entrypoints}
 }
 
 // Finding is one lint finding (docs/lint-format.md, "Findings").
@@ -78,31 +79,21 @@ func (r *Runner) Lint(ctx context.Context, input ast.Value) ([]Finding, error) {
 	}
 	out := make([]Finding, 0, len(list))
 	for _, e := range list {
-		m, ok := e.(map[string]any)
-		if !ok {
-			return nil, errors.New("evaluation failed: a finding is not an object")
+		// related_resources are URLs, or METADATA's {"ref": URL, ...}.
+		var f struct {
+			Finding
+			RelatedResources []any `json:"related_resources"`
 		}
-		f := Finding{
-			ID:          str(m["id"]),
-			Name:        str(m["name"]),
-			Title:       str(m["title"]),
-			Severity:    str(m["severity"]),
-			Category:    str(m["category"]),
-			Msg:         str(m["msg"]),
-			Statement:   intp(m["statement"]),
-			Sid:         str(m["sid"]),
-			Description: str(m["description"]),
-			Remediation: str(m["remediation"]),
+		if err := fromRego(e, &f); err != nil {
+			return nil, fmt.Errorf("evaluation failed: a finding is not one: %w", err)
 		}
-		if rr, ok := m["related_resources"].([]any); ok {
-			for _, x := range rr {
-				f.RelatedResources = append(f.RelatedResources, resourceRef(x))
-			}
+		for _, x := range f.RelatedResources {
+			f.Finding.RelatedResources = append(f.Finding.RelatedResources, resourceRef(x))
 		}
 		if f.ID == "" || f.Msg == "" {
-			return nil, fmt.Errorf("evaluation failed: a finding has no id or msg: %v", m)
+			return nil, fmt.Errorf("evaluation failed: a finding has no id or msg: %v", e)
 		}
-		out = append(out, f)
+		out = append(out, f.Finding)
 	}
 	return out, nil
 }
@@ -171,20 +162,9 @@ const readinessQuestionsQuery = `x := {
 }`
 
 func (ls *lintState) prepareReadiness(ctx context.Context) {
-	ref, err := ast.ParseRef(ReadinessQuery)
-	if err != nil {
-		ls.readinessErr = err
-		return
-	}
-	if len(ls.compiler.GetRules(ref)) == 0 {
+	var ok bool
+	if ls.readiness, ok = ls.entrypoints[ReadinessQuery]; !ok {
 		ls.readinessErr = errors.New("the loaded policy has no service readiness checks (" + ReadinessQuery + ")")
-		return
-	}
-	if ls.readiness, ls.readinessErr = rego.New(
-		rego.Query(ReadinessQuery),
-		rego.Compiler(ls.compiler),
-		rego.Store(ls.store),
-	).PrepareForEval(ctx); ls.readinessErr != nil {
 		return
 	}
 	for _, rule := range []string{"errors", "given", "question", "checks"} {

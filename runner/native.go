@@ -3,14 +3,12 @@ package runner
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
-	"github.com/open-policy-agent/opa/v1/rego"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
 	"github.com/kmsguard/kmsguard/question"
@@ -132,6 +130,32 @@ func (r *Runner) ExplainJSON(ctx context.Context, data []byte) (map[string]any, 
 	return r.Explain(ctx, input)
 }
 
+// Ask answers the question in data (input is data decoded), natively when
+// it can, else by the Rego; with explain, it explains the answer too, from
+// the same one evaluation: the answer is the explanation's decision
+// (`kmsguard can --explain`). Without explain, the error is always nil (an
+// evaluation failure is an error answer).
+func (r *Runner) Ask(ctx context.Context, data []byte, input ast.Value, explain bool) (*Answer, map[string]any, error) {
+	if !explain {
+		if a, ok := r.DecideNative(data); ok {
+			return a, nil, nil
+		}
+		return r.Decide(ctx, input), nil, nil
+	}
+	explanation, ok := r.ExplainNative(data)
+	if !ok {
+		var err error
+		if explanation, err = r.Explain(ctx, input); err != nil {
+			return nil, nil, err
+		}
+	}
+	decision, ok := explanation["decision"].(map[string]any)
+	if !ok {
+		return nil, nil, errors.New("evaluation failed: the explanation holds no decision object")
+	}
+	return answerFrom(decision), explanation, nil
+}
+
 // RegoDecision evaluates data.kmsguard.authz.decision with the Rego alone
 // and returns the decision object as the Rego made it (for the
 // differential tests, which compare it whole with the native answer).
@@ -140,16 +164,5 @@ func (r *Runner) RegoDecision(ctx context.Context, input ast.Value) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	rs, err := st.decision.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("evaluation failed: %w", err)
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, errors.New("evaluation failed: the policy returned no decision")
-	}
-	obj, ok := rs[0].Expressions[0].Value.(map[string]any)
-	if !ok {
-		return nil, errors.New("evaluation failed: the decision is not an object")
-	}
-	return obj, nil
+	return st.evalObject(ctx, st.decision, input, "decision")
 }

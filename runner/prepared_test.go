@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"reflect"
 	"testing"
 
@@ -83,15 +85,12 @@ func TestPrepareSnapshotStoresEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compiler, err := kbundle.Compile(b)
+	snap, _ := snapshotQuestion()
+	st, err := compileRego(ctx, options{bundle: b, snapshot: snap, prepare: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, _ := snapshotQuestion()
-	store := inmemStore(kbundle.WithSnapshot(b.Data, snap))
-	if err := prepareSnapshot(ctx, compiler, store); err != nil {
-		t.Fatal(err)
-	}
+	store := st.store
 	got, err := storage.ReadOne(ctx, store, preparedPath)
 	if err != nil {
 		t.Fatal(err)
@@ -107,12 +106,44 @@ func TestPrepareSnapshotStoresEntries(t *testing.T) {
 		}
 	}
 
-	marker := map[string]any{"kmsguard": map[string]any{"snapshot": snap, "prepared": map[string]any{"marker": true}}}
-	store = inmemStore(marker)
-	if err := prepareSnapshot(ctx, compiler, store); err != nil {
+	root := maps.Clone(b.Data[kbundle.Root].(map[string]any))
+	root["snapshot"], root["prepared"] = snap, map[string]any{"marker": true}
+	marked := *b
+	marked.Data = map[string]any{kbundle.Root: root}
+	if st, err = compileRego(ctx, options{bundle: &marked, prepare: true}); err != nil {
 		t.Fatal(err)
 	}
+	store = st.store
 	if got, err := storage.ReadOne(ctx, store, preparedPath); err != nil || got.(ast.Object).Get(ast.StringTerm("marker")) == nil {
 		t.Errorf("existing prepared entries replaced: %v (%v)", got, err)
+	}
+}
+
+// BuildBundle puts the prepared entries of the snapshot's documents in the
+// bundle: the same entries a runner prepares for that snapshot.
+func TestBuildBundlePrepares(t *testing.T) {
+	ctx := context.Background()
+	snap, _ := snapshotQuestion()
+	var buf bytes.Buffer
+	if err := BuildBundle(ctx, &buf, kbundle.BuildOptions{Snapshot: snap}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := kbundle.ReadArchive(bytes.NewReader(buf.Bytes()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := b.Data[kbundle.Root].(map[string]any)["prepared"].(map[string]any)
+	st, err := compileRego(ctx, options{snapshot: snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := st.preparedEntries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotJSON, _ := json.Marshal(got)
+	wantJSON, _ := json.Marshal(want)
+	if got["keys"] == nil || string(gotJSON) != string(wantJSON) {
+		t.Errorf("the bundle's prepared entries (%d bytes) are not the runner's (%d bytes)", len(gotJSON), len(wantJSON))
 	}
 }

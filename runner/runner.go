@@ -5,7 +5,6 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -13,6 +12,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
 	"github.com/kmsguard/kmsguard/engine"
@@ -21,7 +21,7 @@ import (
 // Entry points of the bundle. The HTTP endpoint and stock OPA serve the same
 // paths (/v1/data/kmsguard/authz/decision).
 const (
-	DecisionQuery = "data.kmsguard.authz.decision"
+	DecisionQuery = kbundle.DecisionQuery
 	ExplainQuery  = "data.kmsguard.authz.explain"
 )
 
@@ -39,12 +39,13 @@ type Runner struct {
 
 // regoState is the compiled bundle's prepared queries.
 type regoState struct {
-	decision            rego.PreparedEvalQuery
-	decisionWithEntries rego.PreparedEvalQuery // the decision with memo entries (memo.go)
-	memo                *docMemo               // nil when the bundle cannot prepare documents
-	explain             rego.PreparedEvalQuery
-	entrypoints         map[string]rego.PreparedEvalQuery // Eval's allowlist (entrypoints.go)
+	store               storage.Store                     // the bundle's data, the snapshot and prepared entries
+	entrypoints         map[string]rego.PreparedEvalQuery // every entry point, prepared once (entrypoints.go)
+	decision            rego.PreparedEvalQuery            // entrypoints[DecisionQuery]
+	decisionWithEntries rego.PreparedEvalQuery            // the decision with memo entries (memo.go)
+	memo                *docMemo                          // nil when the bundle cannot prepare documents
 	lint                *lintState                        // lint queries and rule METADATA (lint.go)
+	evals               atomic.Int64                      // evaluations (evalQuery)
 }
 
 // Option configures a Runner.
@@ -73,7 +74,7 @@ func WithSnapshot(snapshot map[string]any) Option {
 
 // WithPreparedSnapshot reads every policy document of the stored snapshot
 // once, when the runner is made, and keeps the result at
-// data.kmsguard.prepared (bundle.Prepared): decisions answered from the
+// data.kmsguard.prepared (PrepareQuery): decisions answered from the
 // snapshot then skip re-validating and re-normalising its documents. It
 // costs memory and load time, so it suits a runner that answers many
 // decisions (serve); who-can and diff read the snapshot their own way.
@@ -148,11 +149,6 @@ func compileRego(ctx context.Context, o options) (*regoState, error) {
 		return nil, err
 	}
 	store := inmemStore(kbundle.WithSnapshot(b.Data, o.snapshot))
-	if o.prepare {
-		if err := prepareSnapshot(ctx, compiler, store); err != nil {
-			return nil, err
-		}
-	}
 	prep := func(query string) (rego.PreparedEvalQuery, error) {
 		return rego.New(
 			rego.Query(query),
@@ -160,25 +156,22 @@ func compileRego(ctx context.Context, o options) (*regoState, error) {
 			rego.Store(store),
 		).PrepareForEval(ctx)
 	}
-	st := &regoState{lint: newLintState(compiler, store)}
-	if st.decision, err = prep(DecisionQuery); err != nil {
-		return nil, fmt.Errorf("prepare %s: %w", DecisionQuery, err)
+	st := &regoState{store: store}
+	if st.entrypoints, err = prepareEntrypoints(compiler, prep); err != nil {
+		return nil, err
 	}
-	if len(compiler.GetRules(ast.MustParseRef(PrepareQuestionQuery))) > 0 {
-		prepare, err := prep(PrepareQuestionQuery)
-		if err != nil {
-			return nil, fmt.Errorf("prepare %s: %w", PrepareQuestionQuery, err)
+	st.decision = st.entrypoints[DecisionQuery]
+	st.lint = newLintState(compiler, store, st.entrypoints)
+	if o.prepare {
+		if err := st.prepareSnapshot(ctx); err != nil {
+			return nil, err
 		}
+	}
+	if prepare, ok := st.entrypoints[PrepareQuestionQuery]; ok {
 		if st.decisionWithEntries, err = prep(decisionWithEntriesQuery); err != nil {
 			return nil, fmt.Errorf("prepare %s: %w", decisionWithEntriesQuery, err)
 		}
 		st.memo = newDocMemo(prepare)
-	}
-	if st.explain, err = prep(ExplainQuery); err != nil {
-		return nil, fmt.Errorf("prepare %s: %w", ExplainQuery, err)
-	}
-	if st.entrypoints, err = prepareEntrypoints(compiler, prep); err != nil {
-		return nil, err
 	}
 	return st, nil
 }
@@ -209,16 +202,9 @@ func (r *Runner) Decide(ctx context.Context, input ast.Value) *Answer {
 			)
 		}
 	}
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in))
+	obj, err := st.evalObject(ctx, pq, in, "decision")
 	if err != nil {
-		return ErrorAnswer(idOf(input), fmt.Errorf("evaluation failed: %w", err))
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return ErrorAnswer(idOf(input), errors.New("evaluation failed: the policy returned no decision"))
-	}
-	obj, ok := rs[0].Expressions[0].Value.(map[string]any)
-	if !ok {
-		return ErrorAnswer(idOf(input), errors.New("evaluation failed: the decision is not an object"))
+		return ErrorAnswer(idOf(input), err)
 	}
 	return answerFrom(obj)
 }
@@ -230,18 +216,11 @@ func (r *Runner) Explain(ctx context.Context, input ast.Value) (map[string]any, 
 	if err != nil {
 		return nil, err
 	}
-	rs, err := st.explain.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("evaluation failed: %w", err)
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, errors.New("evaluation failed: the policy returned no explanation")
-	}
-	obj, ok := rs[0].Expressions[0].Value.(map[string]any)
+	pq, ok := st.entrypoints[ExplainQuery]
 	if !ok {
-		return nil, errors.New("evaluation failed: the explanation is not an object")
+		return nil, fmt.Errorf("%s: %w", ExplainQuery, ErrUnknownEntrypoint)
 	}
-	return obj, nil
+	return st.evalObject(ctx, pq, input, "explanation")
 }
 
 func idOf(input ast.Value) string {

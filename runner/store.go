@@ -2,8 +2,9 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"io"
 
-	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
@@ -25,19 +26,63 @@ func inmemStore(data map[string]any) storage.Store {
 	return inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 }
 
+// PrepareQuery computes the prepared entries of a snapshot's policy
+// documents (rego/kmsguard/authz/prepared.rego), kept at kmsguard/prepared.
+const PrepareQuery = "data.kmsguard.authz.prepare"
+
 // prepareSnapshot stores the prepared entries of a stored snapshot's policy
-// documents at data.kmsguard.prepared (kbundle.Prepared). Data that already
+// documents at data.kmsguard.prepared (preparedEntries). Data that already
 // has them (a bundle built by `kmsguard bundle build`), or no snapshot, is
 // left as it is.
-func prepareSnapshot(ctx context.Context, compiler *ast.Compiler, store storage.Store) error {
-	if !exists(ctx, store, snapshotPath) || exists(ctx, store, preparedPath) {
+func (st *regoState) prepareSnapshot(ctx context.Context) error {
+	if !exists(ctx, st.store, snapshotPath) || exists(ctx, st.store, preparedPath) {
 		return nil
 	}
-	prepared, err := kbundle.Prepared(ctx, compiler, store)
+	prepared, err := st.preparedEntries(ctx)
 	if err != nil {
 		return err
 	}
-	return storage.WriteOne(ctx, store, storage.AddOp, preparedPath, prepared)
+	return storage.WriteOne(ctx, st.store, storage.AddOp, preparedPath, prepared)
+}
+
+// preparedEntries reads every policy document of the stored snapshot once,
+// in Rego (PrepareQuery), and returns the entries to keep at
+// data.kmsguard.prepared: questions answered from the snapshot then skip
+// re-validating and re-normalising the same documents. The answers are the
+// same with or without them.
+func (st *regoState) preparedEntries(ctx context.Context) (any, error) {
+	pq, ok := st.entrypoints[PrepareQuery]
+	if !ok {
+		return nil, fmt.Errorf("preparing the snapshot's policies: %s: %w", PrepareQuery, ErrUnknownEntrypoint)
+	}
+	v, defined, err := st.evalQuery(ctx, pq, nil)
+	if err != nil {
+		return nil, fmt.Errorf("preparing the snapshot's policies: %w", err)
+	}
+	if !defined {
+		return nil, fmt.Errorf("preparing the snapshot's policies: %s is undefined", PrepareQuery)
+	}
+	return v, nil
+}
+
+// BuildBundle is kbundle.Build with the prepared entries of the snapshot's
+// policy documents (preparedEntries) in the bundle, so every OPA serving
+// it reads each stored document once, not per question.
+func BuildBundle(ctx context.Context, w io.Writer, opts kbundle.BuildOptions) error {
+	if opts.Snapshot != nil {
+		b, err := kbundle.Load()
+		if err != nil {
+			return err
+		}
+		st, err := compileRego(ctx, options{bundle: b, snapshot: opts.Snapshot})
+		if err != nil {
+			return err
+		}
+		if opts.Prepared, err = st.preparedEntries(ctx); err != nil {
+			return err
+		}
+	}
+	return kbundle.Build(w, opts)
 }
 
 func exists(ctx context.Context, store storage.Store, path storage.Path) bool {

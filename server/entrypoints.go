@@ -7,33 +7,36 @@ import (
 	"github.com/kmsguard/kmsguard/runner"
 )
 
-// servedQueries are the entry points served by default, in the order
-// /health lists them: the decision, its explanation, and the lint findings
-// (served when the policy defines them).
-var servedQueries = []string{runner.DecisionQuery, runner.ExplainQuery, "data.kmsguard.lint.findings"}
+// snapshotWide are the entry points whose answer covers a whole snapshot
+// (its access graph, the prepared entries of every stored document): served
+// only with Config.AccessAnalysis.
+var snapshotWide = []string{runner.WhoCanQuery, runner.CanUseQuery, runner.DiffQuery, runner.PrepareQuery}
 
-// accessQueries are the access-analysis entry points, served only with
-// Config.AccessAnalysis: they return a snapshot's whole access graph.
-var accessQueries = []string{runner.WhoCanQuery, runner.CanUseQuery, runner.DiffQuery}
-
-// serves reports whether the server answers query with engine e: it is on
-// the allowlist and the loaded policy defines it.
+// serves reports whether the server answers query with engine e: the
+// decision, and every entry point the loaded policy marks
+// (`# entrypoint: true`), those of snapshotWide only with
+// Config.AccessAnalysis.
 func (s *Server) serves(e *engine, query string) bool {
 	if query == runner.DecisionQuery {
 		return true
 	}
-	allowed := slices.Contains(servedQueries, query) ||
-		(s.cfg.AccessAnalysis && slices.Contains(accessQueries, query))
-	return allowed && e.runner.HasEntrypoint(query)
+	return e.runner.HasEntrypoint(query) && (s.cfg.AccessAnalysis || !slices.Contains(snapshotWide, query))
 }
 
-// servedPaths lists the data API paths served with engine e.
+// servedPaths lists the data API paths served with engine e: the decision
+// first, then the other entry points, sorted.
 func (s *Server) servedPaths(e *engine) []string {
-	var paths []string
-	for _, q := range append(slices.Clone(servedQueries), accessQueries...) {
+	paths := []string{dataPath(runner.DecisionQuery)}
+	for _, q := range e.runner.Entrypoints() {
 		if s.serves(e, q) {
-			paths = append(paths, dataPrefix+"/"+strings.ReplaceAll(strings.TrimPrefix(q, "data."), ".", "/"))
+			paths = append(paths, dataPath(q))
 		}
 	}
 	return paths
+}
+
+// dataPath is the data API path of query ("data.kmsguard.authz.decision"
+// -> "/v1/data/kmsguard/authz/decision").
+func dataPath(query string) string {
+	return dataPrefix + "/" + strings.ReplaceAll(strings.TrimPrefix(query, "data."), ".", "/")
 }

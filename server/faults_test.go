@@ -166,6 +166,8 @@ decision := {"decision": "Allowed", "allowed": true} if input.principal
 
 decision := {"decision": "ImplicitlyDenied", "allowed": false} if input.principal
 
+# METADATA
+# entrypoint: true
 explain := {"a": 1} if input.principal
 
 explain := {"a": 2} if input.principal
@@ -233,8 +235,9 @@ func TestGzipBodies(t *testing.T) {
 	}
 }
 
-// TestEntrypointAllowlist: the access-analysis entry points are 404 unless
-// enabled, and /health lists exactly what is served.
+// TestEntrypointAllowlist: the entry points over a whole snapshot are 404
+// unless access analysis is enabled, and /health lists exactly what is
+// served: the decision first, then every entry point the policy marks.
 func TestEntrypointAllowlist(t *testing.T) {
 	who := "/v1/data/kmsguard/access/who_can"
 	snap := tempPath(t, "snap.json")
@@ -244,9 +247,11 @@ func TestEntrypointAllowlist(t *testing.T) {
 		status int
 		paths  []string
 	}{
-		{false, 404, []string{decisionPath, "/v1/data/kmsguard/authz/explain", "/v1/data/kmsguard/lint/findings"}},
-		{true, 200, []string{decisionPath, "/v1/data/kmsguard/authz/explain", "/v1/data/kmsguard/lint/findings",
-			who, "/v1/data/kmsguard/access/can_use", "/v1/data/kmsguard/access/diff"}},
+		{false, 404, []string{decisionPath, "/v1/data/kmsguard/authz/explain", "/v1/data/kmsguard/authz/prepare_question",
+			"/v1/data/kmsguard/lint/findings", "/v1/data/kmsguard/readiness/report"}},
+		{true, 200, []string{decisionPath, "/v1/data/kmsguard/access/can_use", "/v1/data/kmsguard/access/diff", who,
+			"/v1/data/kmsguard/authz/explain", "/v1/data/kmsguard/authz/prepare", "/v1/data/kmsguard/authz/prepare_question",
+			"/v1/data/kmsguard/lint/findings", "/v1/data/kmsguard/readiness/report"}},
 	} {
 		_, ts := newTestServer(t, Config{Source: Source{Data: snap}, AccessAnalysis: tc.access})
 		resp := do(t, ts.Client(), "POST", ts.URL+who, input(map[string]any{"key": testKey}))

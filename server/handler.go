@@ -110,7 +110,7 @@ func (s *Server) health(w *recorder, r *http.Request) {
 	})
 }
 
-// data answers POST /v1/data/<path> for the allowlisted entry points.
+// data answers POST /v1/data/<path> for the entry points served (serves).
 func (s *Server) data(w *recorder, r *http.Request) {
 	w.handler = "data"
 	if !s.authorized(w, r) || !allowMethod(s, w, r, http.MethodPost) {

@@ -249,12 +249,16 @@ decision := {"decision": "Allowed", "allowed": true, "reasons": []} if input.pri
 
 decision := {"decision": "Allowed", "allowed": true, "reasons": [{"policy": "x"}]} if input.principal
 
+# METADATA
+# entrypoint: true
 explain := {"a": 1} if input.principal
 
 explain := {"a": 2} if input.principal
 `,
 		"kmsguard/lint/lint.rego": `package kmsguard.lint
 
+# METADATA
+# entrypoint: true
 findings contains {"msg": "statement allows kms:* to *"} if input.Statement
 `,
 	})
@@ -279,6 +283,31 @@ findings contains {"msg": "statement allows kms:* to *"} if input.Statement
 	resp = do(t, c, "POST", ts.URL+"/v1/data/kmsguard/authz/explain", input(map[string]any{}))
 	if resp.status != 200 || strings.TrimSpace(string(resp.body)) != "{}" {
 		t.Errorf("undefined explain: %d %s", resp.status, resp.body)
+	}
+}
+
+// TestAnnotatedEntrypointServed: a rule the policy marks `# entrypoint:
+// true` in its METADATA is served and listed by /health, with no change to
+// the server; the same rule unmarked is not.
+func TestAnnotatedEntrypointServed(t *testing.T) {
+	const echo = "/v1/data/kmsguard/extra/echo"
+	for _, marked := range []bool{true, false} {
+		mark := ""
+		if marked {
+			mark = "# METADATA\n# entrypoint: true\n"
+		}
+		path := tempPath(t, "extra.tar.gz")
+		writeCustomBundle(t, path, map[string]string{
+			"kmsguard/authz/decision.rego": "package kmsguard.authz\n\ndecision := {\"error\": \"no\"}\n",
+			"kmsguard/extra/extra.rego":    "package kmsguard.extra\n\n" + mark + "echo := {\"got\": input.x}\n",
+		})
+		_, ts := newTestServer(t, Config{Source: Source{Bundle: path}})
+		resp := do(t, ts.Client(), "POST", ts.URL+echo, input(map[string]any{"x": 7}))
+		h := string(do(t, ts.Client(), "GET", ts.URL+"/health", nil).body)
+		served := resp.status == 200 && strings.Contains(string(resp.body), `"result":{"got":7}`)
+		if served != marked || strings.Contains(h, echo) != marked {
+			t.Errorf("marked %v: POST %s gave %d %s; /health %s", marked, echo, resp.status, resp.body, h)
+		}
 	}
 }
 

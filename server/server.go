@@ -68,8 +68,9 @@ type Config struct {
 	// ShutdownGrace bounds the wait for requests in flight once the server
 	// stops accepting connections (default DefaultShutdownGrace).
 	ShutdownGrace time.Duration
-	// AccessAnalysis also serves the access-analysis entry points
-	// (who_can, can_use, diff), which return a snapshot's access graph.
+	// AccessAnalysis also serves the entry points over the whole snapshot
+	// (who_can, can_use, diff, prepare: snapshotWide), which return its
+	// access graph or its prepared entries.
 	AccessAnalysis bool
 	// Watch reloads when the bundle file or snapshot files change, or when
 	// the bundle at a URL changes (checked every PollInterval).

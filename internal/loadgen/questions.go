@@ -14,7 +14,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kmsguard/kmsguard/conformance"
+	"github.com/kmsguard/kmsguard/internal/gen"
 )
 
 // Seed is the seed of the generated questions.
@@ -53,7 +53,7 @@ func Questions(dir string, n int, seed uint64) ([]map[string]any, error) {
 			}
 		}
 	}
-	return append(out, conformance.Generate(n, seed)...), nil
+	return append(out, gen.Generate(n, seed)...), nil
 }
 
 // Bodies encodes questions as data API request bodies, {"input": q}.

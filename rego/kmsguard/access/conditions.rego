@@ -125,7 +125,7 @@ example_context(path, denies, a) := {k: v |
 # key not listed for the action never is; the decision rejects it).
 carried(k, _) if not startswith(lower(k), "kms:")
 
-carried(k, a) if authz.carries(catalog.actions[a], lower(k))
+carried(k, a) if catalog.carries(catalog.actions[a], lower(k))
 
 # first_per_key: an object of [key, value] pairs, the first value of each key
 # winning.

@@ -48,7 +48,7 @@ all_actions := {k | some k, _ in catalog.actions}
 
 # pattern_actions(set): the catalogue keys an Action element (as
 # policy.statements reads it: exact names and one glob) covers, as
-# authz.action_ok decides; the glob's share is computed once per pattern.
+# authz._action_ok decides; the glob's share is computed once per pattern.
 pattern_actions(set) := {k |
 	some a in set.exact
 	startswith(a, "kms:")
@@ -86,8 +86,8 @@ kms_statements(v) := [object.union(s, {"acts": acts}) |
 
 # caller_view(p): the parsed caller, the context keys derived from it, and its
 # stored identity policies, boundary and SCPs, read as the decision engine
-# reads them for a question from principal p (authz.caller,
-# authz.derived_caller_keys, authz.stored_principal, authz.stored_scps), but
+# reads them for a question from principal p (authz._caller,
+# authz._derived_caller_keys, authz._stored_principal, authz._stored_scps), but
 # without evaluating a whole question per principal. Undefined for a
 # principal the engine cannot parse.
 caller_view(p) := v if {
@@ -131,7 +131,7 @@ stored_scps(c) := snapshot.accounts[c.account].scps if {
 	snapshot.accounts[c.account].scps
 } else := []
 
-# caller_keys(c): authz.derived_caller_keys for caller c.
+# caller_keys(c): authz._derived_caller_keys for caller c.
 caller_keys(c) := {
 	"aws:principalisawsservice": ["true"],
 	"aws:principalservicename": [c.service],
@@ -218,7 +218,7 @@ key_view(arn) := v if {
 	}
 }
 
-# key_keys: authz.resource_keys and authz.key_property_keys for a key (its
+# key_keys: authz._resource_keys and authz._key_property_keys for a key (its
 # ARN split at ":") with properties info.
 key_keys(parts, info) := object.union_n([
 	{"aws:resourceaccount": [parts[4]], "aws:requestedregion": [parts[3]]},
@@ -263,7 +263,7 @@ pair(cv, kv) := {
 	],
 } if {
 	ctx := object.union(cv.keys, kv.ctx)
-	kp_ctx := {k: v | some k, v in ctx; not authz.iam_only_key(k)}
+	kp_ctx := {k: v | some k, v in ctx; not catalog.iam_only(k)}
 	known := ((caller_known_keys(cv) | {k | some k, _ in kv.ctx}) | {"aws:resourceaccount", "aws:requestedregion"}) | {"aws:resourceorgid" | authz.org_recorded(kv.account)}
 	kp_known := known | {"kms:resourcealiases"}
 	id_known := known | {"kms:resourcealiases" | kv.aliases_known}
@@ -354,7 +354,7 @@ element(reason, s, ctx, known, tags_known) := {
 	"context": ctx,
 } if open := open_conditions(s.condition, ctx, s.vars, known, tags_known)
 
-# How a resource-policy Allow names the caller (authz.allow_kinds for a
+# How a resource-policy Allow names the caller (authz._allow_kinds for a
 # given caller).
 allow_kinds(s, cv) := principal.kinds(s.principal, principal.identity_map(cv.caller), cv.service) if s.principal != null
 
@@ -369,7 +369,7 @@ allow_kinds(s, cv) := set() if {
 }
 
 # denial_names(s, cv): a resource-policy Deny covers the caller
-# (authz.denial_names_caller for a given caller).
+# (authz._denial_names_caller for a given caller).
 denial_names(s, cv) if {
 	s.principal != null
 	count(principal.kinds(s.principal, principal.identity_map(cv.caller), cv.service)) > 0
@@ -397,7 +397,7 @@ grant_view(i, g, cv) := {
 	"reason": authz.grant_reason(i, g),
 } if kind := grantee_kind(g, cv)
 
-# grantee_kind is authz.grantee_kind for a given caller.
+# grantee_kind is authz._grantee_kind for a given caller.
 grantee_kind(g, cv) := "self" if g.grantee_principal == cv.caller.arn
 
 grantee_kind(g, cv) := "self" if {
@@ -755,7 +755,7 @@ never_holds(path, a) if {
 	k := lower(c.key)
 	startswith(k, "kms:")
 	condition.parse_op(c.operator)
-	not authz.carries(catalog.actions[a], k)
+	not catalog.carries(catalog.actions[a], k)
 	not condition.test(c.operator, c.key, c.values, {}, false)
 }
 

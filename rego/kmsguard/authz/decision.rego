@@ -4,186 +4,186 @@ package kmsguard.authz
 
 # Key-policy statements that name the caller itself: not limited by a
 # boundary or session policy (IAM users, sessions, federated users, services).
-direct_reasons := [reason("key_policy", s) |
-	some [s, kinds] in key_policy_allows
-	direct_kind(kinds)
+_direct_reasons := [reason("key_policy", s) |
+	some [s, kinds] in _key_policy_allows
+	_direct_kind(kinds)
 ]
 
-direct_kind(kinds) if "self" in kinds
+_direct_kind(kinds) if "self" in kinds
 
-direct_kind(kinds) if {
-	service_caller
+_direct_kind(kinds) if {
+	_service_caller
 	"any" in kinds
 }
 
 # Statements that name the caller's role (or everyone): limited by the
 # boundary and the session policy.
-role_reasons := [reason("key_policy", s) |
-	some [s, kinds] in key_policy_allows
-	not direct_kind(kinds)
-	role_kind(kinds)
+_role_reasons := [reason("key_policy", s) |
+	some [s, kinds] in _key_policy_allows
+	not _direct_kind(kinds)
+	_role_kind(kinds)
 ]
 
-role_kind(kinds) if "role" in kinds
+_role_kind(kinds) if "role" in kinds
 
-role_kind(kinds) if {
-	not service_caller
+_role_kind(kinds) if {
+	not _service_caller
 	"any" in kinds
 }
 
 # Statements that name the caller's account: delegation to IAM.
-account_reasons := [reason("key_policy", s) |
-	some [s, kinds] in key_policy_allows
-	account_kind(kinds)
+_account_reasons := [reason("key_policy", s) |
+	some [s, kinds] in _key_policy_allows
+	_account_kind(kinds)
 ]
 
-account_kind(kinds) if "account" in kinds
+_account_kind(kinds) if "account" in kinds
 
-account_kind(kinds) if {
-	not service_caller
+_account_kind(kinds) if {
+	not _service_caller
 	"any" in kinds
 }
 
-any_key_policy_reasons := [reason("key_policy", s) | some [s, _] in key_policy_allows]
+_any_key_policy_reasons := [reason("key_policy", s) | some [s, _] in _key_policy_allows]
 
-# key_side: the reasons for which the key's side allows the request, or [].
-key_side := array.concat(direct_reasons, limited) if {
-	not cross_account
-	limited := role_reasons_if_limits_ok
-	count(direct_reasons) + count(limited) > 0
-} else := array.concat(account_reasons, identity_reasons(action_name, request_resource)) if {
-	not cross_account
-	count(account_reasons) > 0
-	identity_ok(action_name, request_resource)
-} else := array.concat(any_key_policy_reasons, identity_reasons(action_name, request_resource)) if {
-	cross_account
-	action.cross_account
-	count(any_key_policy_reasons) > 0
-	identity_ok(action_name, request_resource)
+# _key_side: the reasons for which the key's side allows the request, or [].
+_key_side := array.concat(_direct_reasons, limited) if {
+	not _cross_account
+	limited := _role_reasons_if_limits_ok
+	count(_direct_reasons) + count(limited) > 0
+} else := array.concat(_account_reasons, _identity_reasons(_action_name, _request_resource)) if {
+	not _cross_account
+	count(_account_reasons) > 0
+	_identity_ok(_action_name, _request_resource)
+} else := array.concat(_any_key_policy_reasons, _identity_reasons(_action_name, _request_resource)) if {
+	_cross_account
+	_action.cross_account
+	count(_any_key_policy_reasons) > 0
+	_identity_ok(_action_name, _request_resource)
 } else := []
 
-role_reasons_if_limits_ok := role_reasons if limits_ok(action_name, request_resource)
+_role_reasons_if_limits_ok := _role_reasons if _limits_ok(_action_name, _request_resource)
 
-role_reasons_if_limits_ok := [] if not limits_ok(action_name, request_resource)
+_role_reasons_if_limits_ok := [] if not _limits_ok(_action_name, _request_resource)
 
-# extra_ok: further permissions some actions need besides the key's.
-extra_ok if not action.scope in {"alias"}
+# _extra_ok: further permissions some actions need besides the key's.
+_extra_ok if not _action.scope in {"alias"}
 
-extra_ok if {
-	action.scope == "alias"
-	identity_ok(action_name, alias_resource)
+_extra_ok if {
+	_action.scope == "alias"
+	_identity_ok(_action_name, _alias_resource)
 }
 
 # ReplicateKey creates the replica in the caller's account: kms:CreateKey.
-replicate_ok if action_key != "replicatekey"
+_replicate_ok if _action_key != "replicatekey"
 
-replicate_ok if {
-	action_key == "replicatekey"
-	identity_ok("kms:createkey", "*")
+_replicate_ok if {
+	_action_key == "replicatekey"
+	_identity_ok("kms:createkey", "*")
 }
 
 # An alias the question cannot name: only a statement that covers every
 # alias of the key's account and Region counts.
-alias_resource := sprintf("arn:%s:kms:%s:%s:alias/kmsguard-any-alias", [key.partition, key.region, key.account])
+_alias_resource := sprintf("arn:%s:kms:%s:%s:alias/kmsguard-any-alias", [_key.partition, _key.region, _key.account])
 
-# allow_reasons: the statements and grants that allow the request ([] when
+# _allow_reasons: the statements and grants that allow the request ([] when
 # nothing does). Guardrails are checked separately.
-allow_reasons := identity_reasons(action_name, "*") if {
-	account_action
-	identity_ok(action_name, "*")
-} else := retire_reasons if {
-	action_key == "retiregrant"
-} else := array.concat(key_side, grant_reasons) if {
-	not account_action
-	extra_ok
-	replicate_ok
+_allow_reasons := _identity_reasons(_action_name, "*") if {
+	_account_action
+	_identity_ok(_action_name, "*")
+} else := _retire_reasons if {
+	_action_key == "retiregrant"
+} else := array.concat(_key_side, _grant_reasons) if {
+	not _account_action
+	_extra_ok
+	_replicate_ok
 } else := []
 
-allowed if {
-	count(allow_reasons) > 0
-	guardrails_ok
+_allowed if {
+	count(_allow_reasons) > 0
+	_guardrails_ok
 }
 
-allowed if {
-	root_caller
-	account_action
-	guardrails_ok
+_allowed if {
+	_root_caller
+	_account_action
+	_guardrails_ok
 }
 
 # ---- why an implicit deny --------------------------------------------------------------------
 
-missing contains sprintf("kms:%s cannot be used across accounts: the caller is in account %s, the key in account %s", [action.name, caller.account, key.account]) if {
-	cross_account
-	not action.cross_account
+_missing contains sprintf("kms:%s cannot be used across accounts: the caller is in account %s, the key in account %s", [_action.name, _caller.account, _key.account]) if {
+	_cross_account
+	not _action.cross_account
 }
 
-missing contains sprintf("SCP level %d allows nothing that matches kms:%s", [l, action.name]) if some l in scp_gaps
+_missing contains sprintf("SCP level %d allows nothing that matches kms:%s", [l, _action.name]) if some l in _scp_gaps
 
-missing contains "the VPC endpoint policy does not allow the request" if not endpoint_ok
+_missing contains "the VPC endpoint policy does not allow the request" if not _endpoint_ok
 
-missing contains sprintf("no statement of the key policy allows the caller, its role or its account kms:%s under the request's conditions", [action.name]) if {
-	not account_action
-	action_key != "retiregrant"
-	count(key_policy_allows) == 0
-	count(grant_reasons) == 0
+_missing contains sprintf("no statement of the key policy allows the caller, its role or its account kms:%s under the request's conditions", [_action.name]) if {
+	not _account_action
+	_action_key != "retiregrant"
+	count(_key_policy_allows) == 0
+	count(_grant_reasons) == 0
 }
 
-missing contains sprintf("the key policy lets account %s delegate kms:%s, but no identity policy of the caller allows it%s", [caller.account, action.name, limit_note]) if {
-	not account_action
-	count(account_reasons) > 0
-	not identity_ok(action_name, request_resource)
-	count(key_side) == 0
-	count(grant_reasons) == 0
+_missing contains sprintf("the key policy lets account %s delegate kms:%s, but no identity policy of the caller allows it%s", [_caller.account, _action.name, _limit_note]) if {
+	not _account_action
+	count(_account_reasons) > 0
+	not _identity_ok(_action_name, _request_resource)
+	count(_key_side) == 0
+	count(_grant_reasons) == 0
 }
 
-missing contains sprintf("the key is in another account: the caller's own identity policies must also allow kms:%s%s", [action.name, limit_note]) if {
-	cross_account
-	action.cross_account
-	count(any_key_policy_reasons) > 0
-	count(account_reasons) == 0
-	not identity_ok(action_name, request_resource)
-	count(grant_reasons) == 0
+_missing contains sprintf("the key is in another account: the caller's own identity policies must also allow kms:%s%s", [_action.name, _limit_note]) if {
+	_cross_account
+	_action.cross_account
+	count(_any_key_policy_reasons) > 0
+	count(_account_reasons) == 0
+	not _identity_ok(_action_name, _request_resource)
+	count(_grant_reasons) == 0
 }
 
-missing contains "the key policy names the caller's role, but its permissions boundary or session policy does not allow the action" if {
-	not cross_account
-	count(role_reasons) > 0
-	not limits_ok(action_name, request_resource)
-	count(key_side) == 0
+_missing contains "the key policy names the caller's role, but its permissions boundary or session policy does not allow the action" if {
+	not _cross_account
+	count(_role_reasons) > 0
+	not _limits_ok(_action_name, _request_resource)
+	count(_key_side) == 0
 }
 
-missing contains sprintf("no identity policy of the caller allows kms:%s", [action.name]) if {
-	account_action
-	not root_caller
-	not identity_ok(action_name, "*")
+_missing contains sprintf("no identity policy of the caller allows kms:%s", [_action.name]) if {
+	_account_action
+	not _root_caller
+	not _identity_ok(_action_name, "*")
 }
 
-missing contains "no grant lets the caller retire a grant on this key (retiring principal, grantee with RetireGrant, or the key's account through IAM)" if {
-	action_key == "retiregrant"
-	count(retire_reasons) == 0
+_missing contains "no grant lets the caller retire a grant on this key (retiring principal, grantee with RetireGrant, or the key's account through IAM)" if {
+	_action_key == "retiregrant"
+	count(_retire_reasons) == 0
 }
 
-missing contains sprintf("%s also needs an identity-policy allow on the alias (covering every alias of the account and Region)", [action.name]) if {
-	action.scope == "alias"
-	not extra_ok
+_missing contains sprintf("%s also needs an identity-policy allow on the alias (covering every alias of the account and Region)", [_action.name]) if {
+	_action.scope == "alias"
+	not _extra_ok
 }
 
-missing contains "a federated-user session without a session policy has no permissions except those a resource policy or grant gives the session itself" if {
-	caller.kind == "federated"
-	not question.session_policy
+_missing contains "a federated-user session without a session policy has no permissions except those a resource policy or grant gives the session itself" if {
+	_caller.kind == "federated"
+	not _question.session_policy
 }
 
-missing contains "ReplicateKey also needs an identity-policy allow for kms:CreateKey" if not replicate_ok
+_missing contains "ReplicateKey also needs an identity-policy allow for kms:CreateKey" if not _replicate_ok
 
-limit_note := " (or its permissions boundary / session policy does not)" if {
-	count(identity_allows(action_name, request_resource)) > 0
+_limit_note := " (or its permissions boundary / session policy does not)" if {
+	count(_identity_allows(_action_name, _request_resource)) > 0
 } else := ""
 
 # ---- the answer ----------------------------------------------------------------------------
 
-id_field := {"id": question.id} if is_string(object.get(question, "id", null))
+_id_field := {"id": _question.id} if is_string(object.get(_question, "id", null))
 
-id_field := {} if not is_string(object.get(question, "id", null))
+_id_field := {} if not is_string(object.get(_question, "id", null))
 
 # METADATA
 # title: Decision
@@ -193,16 +193,16 @@ id_field := {} if not is_string(object.get(question, "id", null))
 #   used), or {"error"} for a malformed question.
 #   Never an allow on an error.
 # entrypoint: true
-decision := object.union(id_field, {"error": concat("; ", sort(errors))}) if {
-	count(errors) > 0
-} else := object.union_n([id_field, request_time_field, {"decision": "ExplicitlyDenied", "allowed": false}, listed("reasons", denial_reasons)]) if {
-	count(denial_reasons) > 0
-} else := object.union_n([id_field, request_time_field, {"decision": "Allowed", "allowed": true}, listed("reasons", allow_reasons)]) if {
-	allowed
-} else := object.union_n([id_field, request_time_field, {"decision": "ImplicitlyDenied", "allowed": false}, listed("missing", sort(missing))])
+decision := object.union(_id_field, {"error": concat("; ", sort(_errors))}) if {
+	count(_errors) > 0
+} else := object.union_n([_id_field, _request_time_field, {"decision": "ExplicitlyDenied", "allowed": false}, _listed("reasons", _denial_reasons)]) if {
+	count(_denial_reasons) > 0
+} else := object.union_n([_id_field, _request_time_field, {"decision": "Allowed", "allowed": true}, _listed("reasons", _allow_reasons)]) if {
+	_allowed
+} else := object.union_n([_id_field, _request_time_field, {"decision": "ImplicitlyDenied", "allowed": false}, _listed("missing", sort(_missing))])
 
-# listed(k, list): {k: list}, or nothing for an empty list (the answer has no
+# _listed(k, list): {k: list}, or nothing for an empty list (the answer has no
 # empty fields, whichever server renders it).
-listed(_, []) := {}
+_listed(_, []) := {}
 
-listed(k, list) := {k: list} if count(list) > 0
+_listed(k, list) := {k: list} if count(list) > 0

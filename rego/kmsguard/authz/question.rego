@@ -8,32 +8,32 @@ import data.kmsguard.iam.principal
 # policies and boundary by principal ARN, SCPs and RCPs by account. What the
 # question gives wins.
 
-default snapshot := {}
+default _snapshot := {}
 
-snapshot := data.kmsguard.snapshot
+_snapshot := data.kmsguard.snapshot
 
-question := object.union(stored, input) if is_object(input)
+_question := object.union(_stored, input) if is_object(input)
 
-question := input if not is_object(input)
+_question := input if not is_object(input)
 
-stored := {} if count(snapshot) == 0
+_stored := {} if count(_snapshot) == 0
 
-stored := object.union_n([stored_key, stored_principal, stored_scps, stored_rcps]) if count(snapshot) > 0
+_stored := object.union_n([_stored_key, _stored_principal, _stored_scps, _stored_rcps]) if count(_snapshot) > 0
 
-stored_key := object.filter(snapshot.keys[input.resource], {"key_policy", "grants", "key"}) if {
+_stored_key := object.filter(_snapshot.keys[input.resource], {"key_policy", "grants", "key"}) if {
 	is_string(input.resource)
-	snapshot.keys[input.resource]
+	_snapshot.keys[input.resource]
 } else := {}
 
-stored_principal := object.filter(snapshot.principals[stored_principal_arn], {"identity_policies", "permissions_boundary"}) if {
-	snapshot.principals[stored_principal_arn]
+_stored_principal := object.filter(_snapshot.principals[_stored_principal_arn], {"identity_policies", "permissions_boundary"}) if {
+	_snapshot.principals[_stored_principal_arn]
 } else := {}
 
 # The stored caller: a user or role ARN as given; for an assumed-role session
 # its role, whose full ARN (with path) the snapshot's role index gives.
-stored_caller := principal.parse(input.principal, object.get(input, "role_arn", stored_role_arn)) if is_string(input.principal)
+_stored_caller := principal.parse(input.principal, object.get(input, "role_arn", _stored_role_arn)) if is_string(input.principal)
 
-stored_role_arn := snapshot.roles[concat(":", [parts[4], name])] if {
+_stored_role_arn := _snapshot.roles[concat(":", [parts[4], name])] if {
 	is_string(input.principal)
 	parts := split(input.principal, ":")
 	count(parts) == 6
@@ -41,18 +41,18 @@ stored_role_arn := snapshot.roles[concat(":", [parts[4], name])] if {
 	kind == "assumed-role"
 } else := null
 
-stored_principal_arn := stored_caller.role_arn if stored_caller.kind in {"role", "session"}
+_stored_principal_arn := _stored_caller.role_arn if _stored_caller.kind in {"role", "session"}
 
-stored_principal_arn := stored_caller.arn if stored_caller.kind == "user"
+_stored_principal_arn := _stored_caller.arn if _stored_caller.kind == "user"
 
-stored_scps := {"scps": snapshot.accounts[stored_caller.account].scps} if {
-	not stored_caller.kind in {"service"}
-	snapshot.accounts[stored_caller.account].scps
+_stored_scps := {"scps": _snapshot.accounts[_stored_caller.account].scps} if {
+	not _stored_caller.kind in {"service"}
+	_snapshot.accounts[_stored_caller.account].scps
 } else := {}
 
-stored_rcps := {"rcps": snapshot.accounts[parts[4]].rcps} if {
+_stored_rcps := {"rcps": _snapshot.accounts[parts[4]].rcps} if {
 	is_string(input.resource)
 	parts := split(input.resource, ":")
 	count(parts) == 6
-	snapshot.accounts[parts[4]].rcps
+	_snapshot.accounts[parts[4]].rcps
 } else := {}

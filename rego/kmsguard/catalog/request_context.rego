@@ -25,3 +25,32 @@ request_defaults := {a: {r.key: r.value |
 # multivalued(k): condition key k (lower case) is multivalued: its type is
 # ArrayOfString, AWS's type for keys that hold a list of values.
 multivalued(k) if data.kmsguard.catalog.condition_keys.types[k] == "ArrayOfString"
+
+# carries(act, k): requests for catalog action act can carry key k: a key
+# every action carries (condition_keys.every_action), one of the action's
+# condition_keys, or a key under one of its prefixes ("kms:EncryptionContext:").
+carries(_, k) if k in data.kmsguard.catalog.condition_keys.every_action
+
+carries(act, k) if k in act.condition_keys
+
+carries(act, k) if {
+	some prefix in act.condition_keys
+	endswith(prefix, ":")
+	startswith(k, prefix)
+	count(k) > count(prefix)
+}
+
+# iam_only(k): condition key k (lower case) is one KMS supports only in IAM
+# policies, never present in a key policy's request context
+# (iam_only_condition_prefixes: a name ending in "/" is a prefix).
+iam_only(k) if {
+	some p in data.kmsguard.catalog.iam_only_condition_prefixes
+	_names_key(p, k)
+}
+
+_names_key(p, k) if p == k
+
+_names_key(p, k) if {
+	endswith(p, "/")
+	startswith(k, p)
+}

@@ -191,11 +191,6 @@ key_type(k) := t if {
 
 known_key(k) if key_type(k)
 
-# Keys KMS honours only in IAM policies; in a key policy they are absent.
-_iam_only_key(k) if startswith(k, "aws:resourcetag/")
-
-_iam_only_key("kms:resourcealiases")
-
 # _present_for(k): the actions whose requests can carry key k, for a key that
 # only some key actions carry (an action-specific key); a key with a
 # variable suffix (kms:EncryptionContext:...) is carried as its prefix is.
@@ -327,7 +322,7 @@ never[i] contains {"kind": "iam_only", "key": c.raw_key, "op": c.op, "msg": spri
 	some i
 	some c in at[i].conditions
 	positive(c)
-	_iam_only_key(c.key)
+	catalog.iam_only(c.key)
 }
 
 never[i] contains {"kind": "absent", "key": c.raw_key, "op": c.op, "msg": sprintf("%s on %s: no action of the statement (%s) carries this key", [c.op, c.raw_key, names(acts)])} if {

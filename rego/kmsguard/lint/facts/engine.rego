@@ -5,19 +5,13 @@ package kmsguard.lint.facts
 # engine) instead of deriving access again; the contexts below are the
 # requests they ask about.
 
-# _derived_keys: keys the decision engine derives from the caller; a
-# question's context must not fake them.
-_derived_keys := {
-	"aws:principalarn", "aws:principalaccount", "kms:calleraccount", "aws:principaltype",
-	"aws:username", "aws:userid", "aws:principalisawsservice", "aws:principalservicename",
-}
-
 # askable(k, a): a question about action a may give key k: the engine does
-# not derive it, and requests for a can carry it. A condition on a key the
+# not derive it from the caller (data.kmsguard.authz.caller_key_names), and
+# requests for a can carry it. A condition on a key the
 # action never carries (kms:GrantIsForAWSResource, kms:EncryptionContext:...
 # on kms:PutKeyPolicy) never holds for it.
 askable(k, a) if {
-	not k in _derived_keys
+	not k in data.kmsguard.authz.caller_key_names
 	not _never_carried(k, a)
 }
 

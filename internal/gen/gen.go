@@ -1,13 +1,13 @@
-// Package conformance compares kmsguard's decision engine with an
-// independent implementation of AWS's policy evaluation,
-// @cloud-copilot/iam-simulate, run as a separate Node process (oracle/).
-//
-// gen.go generates decision questions (docs/decision-format.md) that both
-// engines can answer: every context key kmsguard derives and iam-simulate
-// does not is given explicitly, with the value kmsguard would derive, and the
-// shapes on which iam-simulate is known to be questionable
-// (shared/iam-simulate-notes.md item 7) are not generated.
-package conformance
+// Package gen generates decision questions (docs/decision-format.md) for
+// the tests that compare evaluators: the conformance test against
+// @cloud-copilot/iam-simulate (conformance/), the differential and fuzz
+// tests of the native engine, and the load generator. The questions are
+// ones both kmsguard and iam-simulate can answer: every context key
+// kmsguard derives and iam-simulate does not is given explicitly, with the
+// value kmsguard would derive, and the shapes on which iam-simulate is known
+// to be questionable (shared/iam-simulate-notes.md item 7) are not
+// generated.
+package gen
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package conformance
+package gen
 
 import (
 	"encoding/json"
