@@ -735,7 +735,7 @@ func TestBatchCommandReport(t *testing.T) {
 	requireOracle(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "q.jsonl")
-	lines := encode(t, Generate(10000, Seed))
+	lines := encode(t, gen.Generate(10000, Seed))
 	if err := os.WriteFile(file, append(bytes.Join(lines, []byte("\n")), '\n'), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/kmsguard/kmsguard/conformance"
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/gen"
 )
 
 // BenchmarkGenerated answers 10,000 generated conformance questions (the
@@ -14,10 +14,10 @@ import (
 // it, as in a batch where each question brings its own policies. The
 // figure is per question.
 func BenchmarkGenerated(b *testing.B) {
-	gen := conformance.Generate(10000, 0x6b6d7367756172)
-	lines := make([][]byte, len(gen))
+	questions := gen.Generate(10000, 0x6b6d7367756172)
+	lines := make([][]byte, len(questions))
 	size := 0
-	for i, q := range gen {
+	for i, q := range questions {
 		data, err := json.Marshal(q)
 		if err != nil {
 			b.Fatal(err)
