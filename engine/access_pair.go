@@ -211,7 +211,7 @@ func (pv *pairView) context(kind int) context {
 		if pv.kpCtx == nil {
 			pv.kpCtx = make(context, len(pv.cv.keys)+len(pv.kv.ctx))
 			for k, v := range pv.context(ctxIdentity) {
-				if !strings.HasPrefix(k, "aws:resourcetag/") && k != "kms:resourcealiases" {
+				if !pv.a.e.catalog.iamOnly(k) {
 					pv.kpCtx[k] = v
 				}
 			}

@@ -67,6 +67,9 @@ type catalogData struct {
 	RequestContext struct {
 		Rows []contextRow `json:"rows"`
 	} `json:"request_context"`
+	// IAMOnly is catalog.iam_only_condition_prefixes: condition keys KMS
+	// supports only in IAM policies (a name ending in "/" is a prefix).
+	IAMOnly []string `json:"iam_only_condition_prefixes"`
 
 	// RequestDefaults is catalog.request_defaults: per action, the
 	// documented defaults of its request parameters.
@@ -184,4 +187,16 @@ func (c *catalogData) rows(derive string) []*contextRow { return c.byDerive[deri
 // (data.kmsguard.catalog.multivalued).
 func (c *catalogData) multivalued(k string) bool {
 	return c.ConditionKeys.Types[lower(k)] == "ArrayOfString"
+}
+
+// iamOnly is catalog.iam_only: the condition key k (lower case) is one KMS
+// supports only in IAM policies, never present in a key policy's request
+// context.
+func (c *catalogData) iamOnly(k string) bool {
+	for _, p := range c.IAMOnly {
+		if k == p || strings.HasSuffix(p, "/") && strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
 }

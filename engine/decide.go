@@ -558,11 +558,11 @@ func (ev *eval) buildContext() bool {
 	}
 	ev.ctx, ev.kpCtx = ctx, ctx
 	for k := range ctx {
-		if keyPolicyHides(k) {
+		if ev.e.catalog.iamOnly(k) {
 			// The key policy does not see them: a copy without them.
 			kp := newContext()
 			for k, v := range ctx {
-				if !keyPolicyHides(k) {
+				if !ev.e.catalog.iamOnly(k) {
 					kp[k] = v
 				}
 			}
@@ -571,11 +571,6 @@ func (ev *eval) buildContext() bool {
 		}
 	}
 	return true
-}
-
-// keyPolicyHides: the context key k is not in authz.key_policy_context.
-func keyPolicyHides(k string) bool {
-	return strings.HasPrefix(k, "aws:resourcetag/") || k == "kms:resourcealiases"
 }
 
 func boolText(b bool) string {
