@@ -12,6 +12,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/kmsguard/kmsguard/parse"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -117,7 +118,7 @@ type agreementQuestion struct {
 	t       *testing.T
 	r       *runner.Runner
 	doc     *parse.Document
-	finding Finding
+	finding result.FileFinding
 }
 
 var (

@@ -16,7 +16,7 @@ import (
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/report"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // canParams are the flags of `kmsguard can`. File names may be "-" (stdin),
@@ -165,7 +165,7 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 }
 
 // answerError is the error runCan returns for an answer.
-func answerError(a *runner.Answer) error {
+func answerError(a *result.Answer) error {
 	switch {
 	case a.Error != "":
 		return inputError(errors.New(a.Error))

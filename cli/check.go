@@ -19,7 +19,7 @@ import (
 	"github.com/kmsguard/kmsguard/parse"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // checkParams are the flags and arguments of `kmsguard check`.
@@ -112,7 +112,7 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	f.SortFlags = false
 	f.StringArrayVar(&p.Formats, "format", []string{"text"}, "output `FORMAT[=FILE]`: "+strings.Join(report.Formats, ", ")+" (repeatable)")
 	f.StringVarP(&p.Output, "output", "o", "", "write the format without its own file to `FILE` instead of standard output")
-	f.StringVar(&p.Severity, "severity", "info", "report findings of this `LEVEL` and above: "+strings.Join(check.Severities, ", "))
+	f.StringVar(&p.Severity, "severity", "info", "report findings of this `LEVEL` and above: "+strings.Join(result.Severities, ", "))
 	f.StringVar(&p.FailOn, "fail-on", "medium", "exit 1 for findings of this `LEVEL` and above; none: never")
 	f.StringSliceVar(&p.Skip, "skip", nil, "leave out the rules `IDS` (comma-separated, e.g. KMS006,KMS017)")
 	f.BoolVarP(&p.Verbose, "verbose", "v", false, "name every file skipped and why on stderr")
@@ -127,8 +127,8 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	p.Progress = textwrap.IsTerminal(stderr)
 	for flag, values := range map[string][]string{
 		"format":   report.Formats,
-		"severity": check.Severities,
-		"fail-on":  append(append([]string{}, check.Severities...), check.FailOnNone),
+		"severity": result.Severities,
+		"fail-on":  append(append([]string{}, result.Severities...), result.FailOnNone),
 		"service":  {"iotfleetwise", "logs", "logs-anomaly-detector", "autoscaling-ebs", "cloudtrail", "s3"},
 	} {
 		if err := cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)); err != nil {
@@ -160,12 +160,12 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 		return err
 	}
 	for _, f := range []struct{ name, val string }{{"--severity", p.Severity}, {"--fail-on", p.FailOn}} {
-		if f.name == "--fail-on" && f.val == check.FailOnNone {
+		if f.name == "--fail-on" && f.val == result.FailOnNone {
 			continue
 		}
-		if _, err := check.ParseSeverity(f.val); err != nil {
+		if _, err := result.ParseSeverity(f.val); err != nil {
 			if f.name == "--fail-on" {
-				return inputErrorf("--fail-on: unknown severity %q (expected %s, %s)", f.val, check.FailOnNone, strings.Join(check.Severities, ", "))
+				return inputErrorf("--fail-on: unknown severity %q (expected %s, %s)", f.val, result.FailOnNone, strings.Join(result.Severities, ", "))
 			}
 			return inputErrorf("%s: %v", f.name, err)
 		}
@@ -324,7 +324,7 @@ func checkOutputs(formats []string, output string) ([]checkOutput, error) {
 }
 
 // writeCheckOutput writes one report; files are replaced whole.
-func writeCheckOutput(o checkOutput, p checkParams, res *check.Result, rules []runner.Rule, stdout io.Writer) error {
+func writeCheckOutput(o checkOutput, p checkParams, res *result.Result, rules []result.Rule, stdout io.Writer) error {
 	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules, Width: textwrap.DefaultWidth}
 	if o.file == "" {
 		opt.Color = useColor(p, stdout)

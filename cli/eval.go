@@ -18,6 +18,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -76,7 +77,7 @@ type evalJob struct {
 
 type evalResult struct {
 	seq int
-	ans *runner.Answer
+	ans *result.Answer
 }
 
 // runEval answers the questions of p.Batch. Answers are written in input
@@ -167,7 +168,7 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 		writeErr          error
 		anyError, anyDeny bool
 		next              int
-		pending           = map[int]*runner.Answer{}
+		pending           = map[int]*result.Answer{}
 	)
 	for res := range results {
 		pending[res.seq] = res.ans
@@ -231,9 +232,9 @@ func batchName(path string) string {
 }
 
 // answerLine answers the question on one input line. Errors name the line.
-func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer {
+func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *result.Answer {
 	if j.tooLong {
-		return &runner.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", j.line, maxLineBytes)}
+		return &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", j.line, maxLineBytes)}
 	}
 	if a, ok := r.DecideNative(j.data); ok {
 		return a // a native answer is never an error answer
@@ -247,7 +248,7 @@ func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer
 		if !strings.HasPrefix(msg, "line ") {
 			msg = fmt.Sprintf("line %d: %s", j.line, msg)
 		}
-		return &runner.Answer{ID: id, Error: msg}
+		return &result.Answer{ID: id, Error: msg}
 	}
 	a := r.Decide(ctx, input)
 	if a.ID == "" {
