@@ -1,5 +1,5 @@
 // Package check runs the lint rules over files: it collects the files of the
-// paths given, parses them (package parse), evaluates every policy document
+// paths given, parses them (package policyfile), evaluates every policy document
 // found with the runner's lint query on all CPUs, and applies the
 // configuration (.kmsguard.yaml): rule changes, key facts and suppressions.
 // Rendering is package report's; exit codes are the CLI's.
@@ -20,7 +20,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/kmsguard/kmsguard/parse"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/result"
 )
@@ -79,7 +78,7 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*result.Re
 			if opt.Stdin == nil {
 				return nil, errors.New("standard input is not available")
 			}
-			if stdin, _, err = policyfile.ReadFile("-", opt.Stdin, parse.MaxFile, "a file to check"); err != nil {
+			if stdin, _, err = policyfile.ReadFile("-", opt.Stdin, policyfile.MaxFile, "a file to check"); err != nil {
 				return nil, err
 			}
 		}
@@ -279,7 +278,7 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 	data := stdin
 	if t.path != "-" {
 		var err error
-		if data, _, err = policyfile.ReadFile(t.path, nil, parse.MaxFile, "a file to check"); err != nil {
+		if data, _, err = policyfile.ReadFile(t.path, nil, policyfile.MaxFile, "a file to check"); err != nil {
 			var pe *policyfile.Error
 			if errors.As(err, &pe) {
 				pe.File = t.name
@@ -287,11 +286,11 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 			return fail(err)
 		}
 	}
-	format, docs, err := parse.File(t.name, data)
+	format, docs, err := policyfile.Documents(t.name, data)
 	if err != nil {
 		return fail(err)
 	}
-	if format == parse.FormatUnknown {
+	if format == policyfile.FormatUnknown {
 		if !t.explicit {
 			r.notPolicy = true
 			return r
@@ -321,15 +320,15 @@ func whereMsg(where, msg string) string {
 }
 
 func toInputError(name string, err error) result.InputError {
-	var pe *policyfile.Error
+	var pe *result.InputError
 	if errors.As(err, &pe) {
-		return result.InputError{File: pe.File, Where: pe.Where, Line: pe.Line, Column: pe.Column, Msg: pe.Msg}
+		return *pe
 	}
 	return result.InputError{File: name, Msg: err.Error()}
 }
 
 // lintDocument evaluates one document and applies the configuration.
-func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options) ([]result.FileFinding, error) {
+func lintDocument(ctx context.Context, l Linter, d *policyfile.Document, opt *Options) ([]result.FileFinding, error) {
 	input, err := ast.InterfaceToValue(lintInput(d, opt))
 	if err != nil {
 		return nil, err
@@ -364,7 +363,7 @@ func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options
 }
 
 // lintInput is the wrapper of docs/lint-format.md for one document.
-func lintInput(d *parse.Document, opt *Options) map[string]any {
+func lintInput(d *policyfile.Document, opt *Options) map[string]any {
 	in := map[string]any{"policy": d.Policy}
 	kind := d.Kind
 	if kind == "" {
@@ -400,7 +399,7 @@ func lintInput(d *parse.Document, opt *Options) map[string]any {
 // configuration and of every key entry matching the file or the key ARN, the
 // services of those entries, and the account (the first one given, key
 // entries first).
-func (c *Config) lintConfig(d *parse.Document) map[string]any {
+func (c *Config) lintConfig(d *policyfile.Document) map[string]any {
 	admins := append([]string(nil), c.Admins...)
 	var services []string
 	account := ""

@@ -16,7 +16,6 @@ import (
 
 	"github.com/kmsguard/kmsguard/check"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
-	"github.com/kmsguard/kmsguard/parse"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
@@ -170,8 +169,8 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 			return inputErrorf("%s: %v", f.name, err)
 		}
 	}
-	if p.Kind != "" && p.Kind != parse.KindKeyPolicy && p.Kind != parse.KindIdentityPolicy {
-		return inputErrorf("--kind must be %s or %s, not %q", parse.KindKeyPolicy, parse.KindIdentityPolicy, p.Kind)
+	if p.Kind != "" && p.Kind != policyfile.KindKeyPolicy && p.Kind != policyfile.KindIdentityPolicy {
+		return inputErrorf("--kind must be %s or %s, not %q", policyfile.KindKeyPolicy, policyfile.KindIdentityPolicy, p.Kind)
 	}
 	for _, f := range []struct{ name, val string }{{"--key-arn", p.KeyARN}, {"--resource", p.Resource}, {"--account", p.Account}, {"--principal", p.Principal}} {
 		if f.val != "" {
@@ -421,13 +420,13 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout, s
 	if err != nil {
 		return inputError(err)
 	}
-	var keys []parse.Document
+	var keys []policyfile.Document
 	for _, d := range docs {
 		kind := d.Kind
 		if kind == "" {
 			kind = p.Kind
 		}
-		if kind != parse.KindIdentityPolicy {
+		if kind != policyfile.KindIdentityPolicy {
 			keys = append(keys, d)
 		}
 	}
@@ -500,9 +499,9 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout, s
 }
 
 // readDocuments reads the policy documents of one file ("-": stdin).
-func readDocuments(path string, stdin io.Reader) ([]parse.Document, error) {
+func readDocuments(path string, stdin io.Reader) ([]policyfile.Document, error) {
 	name := displayName(path)
-	data, _, err := policyfile.ReadFile(path, stdin, parse.MaxFile, "a file to check")
+	data, _, err := policyfile.ReadFile(path, stdin, policyfile.MaxFile, "a file to check")
 	if err != nil {
 		var pe *policyfile.Error
 		if errors.As(err, &pe) {
@@ -510,11 +509,11 @@ func readDocuments(path string, stdin io.Reader) ([]parse.Document, error) {
 		}
 		return nil, err
 	}
-	format, docs, err := parse.File(name, data)
+	format, docs, err := policyfile.Documents(name, data)
 	if err != nil {
 		return nil, err
 	}
-	if format == parse.FormatUnknown {
+	if format == policyfile.FormatUnknown {
 		return nil, &policyfile.Error{File: name, Msg: "not a policy document, get-key-policy output, CloudFormation template or Terraform plan"}
 	}
 	return docs, nil
