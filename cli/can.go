@@ -71,18 +71,12 @@ const canExample = `  kmsguard can --key-policy key-policy.json --identity-polic
 
 func newCanCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p canParams
-	cmd := &cobra.Command{
-		Use:     "can --key-policy FILE --principal ARN --action kms:ACTION [flags]",
-		Short:   "Decide whether a principal may call a KMS action on a key",
-		Long:    canLong,
-		Example: canExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("can --key-policy FILE --principal ARN --action kms:ACTION [flags]",
+		"Decide whether a principal may call a KMS action on a key",
+		canLong, canExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runCan(cmd.Context(), p, stdin, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.KeyPolicy, "key-policy", "", "key policy `FILE` (JSON, YAML or get-key-policy output)")
 	f.StringVar(&p.Principal, "principal", "", "the caller: IAM/STS `ARN`, account id or service principal")
 	f.StringVar(&p.Action, "action", "", "the KMS `ACTION`, e.g. kms:Decrypt")

@@ -97,18 +97,13 @@ const checkExample = `  kmsguard check policies/ templates/app.yaml
 
 func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p checkParams
-	cmd := &cobra.Command{
-		Use:     "check [flags] PATH...",
-		Short:   "Lint key policies, IAM policies, CloudFormation templates and Terraform plans",
-		Long:    checkLong,
-		Example: checkExample,
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd, f := command("check [flags] PATH...",
+		"Lint key policies, IAM policies, CloudFormation templates and Terraform plans",
+		checkLong, checkExample, nil,
+		func(cmd *cobra.Command, args []string) error {
 			p.Paths = args
 			return runCheck(cmd.Context(), p, stdin, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringArrayVar(&p.Formats, "format", []string{"text"}, "output `FORMAT[=FILE]`: "+strings.Join(report.Formats, ", ")+" (repeatable)")
 	f.StringVarP(&p.Output, "output", "o", "", "write the format without its own file to `FILE` instead of standard output")
 	f.StringVar(&p.Severity, "severity", "info", "report findings of this `LEVEL` and above: "+strings.Join(result.Severities, ", "))
@@ -136,14 +131,6 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	}
 	return cmd
 }
-
-// failed is the silent error of a run with findings at or above --fail-on
-// (exit code 1).
-var failed error = &exitError{code: ExitDenied}
-
-// unreadable is the silent error of a run where some file could not be
-// checked; the errors are already printed (exit code 2).
-var unreadable error = &exitError{code: ExitInput}
 
 // runCheck lints the files of p.Paths, or with p.Service checks a key
 // policy's readiness for a service.

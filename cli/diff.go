@@ -53,19 +53,13 @@ const diffExample = `  kmsguard diff main/key-policy.json pr/key-policy.json
 
 func newDiffCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p diffParams
-	cmd := &cobra.Command{
-		Use:     "diff OLD NEW",
-		Short:   "Show the access added and removed between two key policies or snapshots",
-		Long:    diffLong,
-		Example: diffExample,
-		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd, f := command("diff OLD NEW",
+		"Show the access added and removed between two key policies or snapshots",
+		diffLong, diffExample, cobra.ExactArgs(2),
+		func(cmd *cobra.Command, args []string) error {
 			p.Old, p.New = args[0], args[1]
 			return runDiff(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringArrayVar(&p.Allow, "allow", nil, "expected addition `PRINCIPAL:ACTION` (repeatable, wildcards ok)")
 	f.StringVar(&p.Key, "key", "", "the key `ARN` two key policies are compared on")
 	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")

@@ -49,19 +49,15 @@ const evalExample = `  kmsguard eval --batch questions.jsonl > answers.jsonl
 
 func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p evalParams
-	cmd := &cobra.Command{
-		Use:     "eval --batch FILE|-",
-		Short:   "Answer a batch of questions given as JSON Lines",
-		Long:    evalLong,
-		Example: evalExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("eval --batch FILE|-",
+		"Answer a batch of questions given as JSON Lines",
+		evalLong, evalExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runEval(cmd.Context(), p, stdin, stdout, stderr)
-		},
-	}
-	cmd.Flags().StringVar(&p.Batch, "batch", "", "JSON Lines `FILE` of questions, - for standard input")
-	cmd.Flags().StringVar(&p.Format, "format", "json", "output `FORMAT`: json (JSON Lines) is the only one")
-	cmd.Flags().BoolVar(&p.Stats, "stats", false, "write to standard error how many questions the native engine answered and how many fell back to the Rego")
+		})
+	f.StringVar(&p.Batch, "batch", "", "JSON Lines `FILE` of questions, - for standard input")
+	f.StringVar(&p.Format, "format", "json", "output `FORMAT`: json (JSON Lines) is the only one")
+	f.BoolVar(&p.Stats, "stats", false, "write to standard error how many questions the native engine answered and how many fell back to the Rego")
 	if err := cmd.MarkFlagRequired("batch"); err != nil {
 		panic(err) // a programming error: the flag is defined above
 	}

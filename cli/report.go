@@ -44,18 +44,12 @@ const reportExample = `  kmsguard report --snapshot snapshot.json -o report.html
 
 func newReportCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p reportParams
-	cmd := &cobra.Command{
-		Use:     "report --snapshot FILE [--base OLD] -o report.html",
-		Short:   "Write an HTML report of who can use each key of a snapshot",
-		Long:    reportLong,
-		Example: reportExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("report --snapshot FILE [--base OLD] -o report.html",
+		"Write an HTML report of who can use each key of a snapshot",
+		reportLong, reportExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.Snapshot, "snapshot", "", "snapshot `FILE` (or a directory of them)")
 	f.StringVar(&p.Base, "base", "", "an older snapshot `FILE` to show the access added and removed since")
 	f.StringVarP(&p.Output, "output", "o", "", "the HTML `FILE` to write (- for standard output)")

@@ -35,10 +35,6 @@ type scanParams struct {
 	AccountConcurrency int
 }
 
-// ExitPartial is scan's exit status when the snapshot was written but some
-// keys or calls could not be read (its "errors"), unless --allow-partial.
-const ExitPartial = 3
-
 // progressEvery is how often scan writes a progress line when standard
 // error is not a terminal.
 const progressEvery = 5 * time.Second
@@ -86,18 +82,12 @@ const scanExample = `  kmsguard scan --region us-east-1 --region eu-west-1 -o sn
 
 func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p scanParams
-	cmd := &cobra.Command{
-		Use:     "scan -o FILE [--region REGION ...] [flags]",
-		Short:   "Read an AWS account's keys and principals into a snapshot",
-		Long:    scanLong,
-		Example: scanExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("scan -o FILE [--region REGION ...] [flags]",
+		"Read an AWS account's keys and principals into a snapshot",
+		scanLong, scanExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runScan(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVarP(&p.Output, "output", "o", "", "snapshot `FILE` to write")
 	f.StringArrayVar(&p.Regions, "region", nil, "`REGION` to scan (repeatable; default: the configured Region)")
 	f.StringVar(&p.Profile, "profile", "", "shared config `PROFILE`")

@@ -59,18 +59,12 @@ const whoCanExample = `  kmsguard who-can --snapshot snapshot.json --key arn:aws
 
 func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p whoCanParams
-	cmd := &cobra.Command{
-		Use:     "who-can (--snapshot FILE | --key-policy FILE) (--key ARN | --principal ARN) [--action kms:ACTION]",
-		Short:   "List who can use a key, or what a principal can use",
-		Long:    whoCanLong,
-		Example: whoCanExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("who-can (--snapshot FILE | --key-policy FILE) (--key ARN | --principal ARN) [--action kms:ACTION]",
+		"List who can use a key, or what a principal can use",
+		whoCanLong, whoCanExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runWhoCan(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.Snapshot, "snapshot", "", "snapshot `FILE` (or a directory of them)")
 	f.StringVar(&p.KeyPolicy, "key-policy", "", "one key policy `FILE` instead of a snapshot (JSON, YAML or get-key-policy output)")
 	f.StringVar(&p.Key, "key", "", "the key `ARN`")
