@@ -127,3 +127,16 @@ func summaryLine(s result.Summary) string {
 	}
 	return b.String()
 }
+
+// Problems writes to w, one "kmsguard: " line each, the files a check run
+// left out (when verbose) and the files it could not check.
+func Problems(w io.Writer, res *result.Result, verbose bool) {
+	if verbose {
+		for _, s := range res.Skips {
+			fmt.Fprintf(w, "kmsguard: skipped %s: %s\n", s.File, s.Why)
+		}
+	}
+	for i := range res.Errors {
+		fmt.Fprintf(w, "kmsguard: %s\n", res.Errors[i].Error())
+	}
+}
