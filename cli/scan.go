@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
+	"github.com/kmsguard/kmsguard/internal/textwrap"
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/scan"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -143,7 +143,7 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 		RoleName:           p.RoleName,
 		AccountConcurrency: p.AccountConcurrency,
 	}
-	if !isTerminal(stderr) {
+	if !textwrap.IsTerminal(stderr) {
 		opts.ProgressEvery = progressEvery
 	}
 	snap, err := scan.Run(ctx, opts)
@@ -153,7 +153,7 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 	if err := snapshot.Write(p.Output, snap); err != nil {
 		return inputError(err)
 	}
-	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, summary(snap))
+	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, report.SnapshotSummary(snap))
 	if n := len(snapshotErrors(snap)); n > 0 && !p.AllowPartial {
 		return &exitError{code: ExitPartial, err: fmt.Errorf("the snapshot is incomplete: %d calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot", n)}
 	}
@@ -163,29 +163,4 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 func snapshotErrors(s map[string]any) []any {
 	errs, _ := s["errors"].([]any)
 	return errs
-}
-
-// summary counts what a snapshot holds: "3 keys, 5 principals, 1 error".
-func summary(s map[string]any) string {
-	count := func(name string) int {
-		switch v := s[name].(type) {
-		case map[string]any:
-			return len(v)
-		case []any:
-			return len(v)
-		}
-		return 0
-	}
-	text := fmt.Sprintf("%d keys, %d principals", count("keys"), count("principals"))
-	if n := count("errors"); n > 0 {
-		text += fmt.Sprintf(", %d errors (listed in its \"errors\")", n)
-	}
-	return text
-}
-
-// isTerminal reports whether w is a terminal (progress output goes only
-// there).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
