@@ -6,6 +6,7 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -119,7 +120,7 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*result.Re
 	}
 	for i, r := range results {
 		if r.notPolicy {
-			res.Skips = append(res.Skips, result.Skip{File: targets[i].name, Why: "not a policy document, get-key-policy output, CloudFormation template or Terraform plan"})
+			res.Skips = append(res.Skips, result.Skip{File: targets[i].name, Why: errNotPolicy.Error()})
 		}
 		res.Findings = append(res.Findings, r.findings...)
 		res.Errors = append(res.Errors, r.errs...)
@@ -275,18 +276,7 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 		r.errs = append(r.errs, toInputError(t.name, err))
 		return r
 	}
-	data := stdin
-	if t.path != "-" {
-		var err error
-		if data, _, err = policyfile.ReadFile(t.path, nil, policyfile.MaxFile, "a file to check"); err != nil {
-			var pe *policyfile.Error
-			if errors.As(err, &pe) {
-				pe.File = t.name
-			}
-			return fail(err)
-		}
-	}
-	format, docs, err := policyfile.Documents(t.name, data)
+	format, docs, err := readDocuments(t.path, t.name, bytes.NewReader(stdin))
 	if err != nil {
 		return fail(err)
 	}
@@ -295,7 +285,7 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 			r.notPolicy = true
 			return r
 		}
-		return fail(errors.New("not a policy document, get-key-policy output, CloudFormation template or Terraform plan"))
+		return fail(errNotPolicy)
 	}
 	r.docs = len(docs)
 	for i := range docs {
@@ -310,6 +300,23 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 		r.findings = append(r.findings, fs...)
 	}
 	return r
+}
+
+// errNotPolicy is said of a file in no format Documents knows.
+var errNotPolicy = errors.New("not a policy document, get-key-policy output, CloudFormation template or Terraform plan")
+
+// readDocuments reads the policy documents of the file at path ("-":
+// stdin), naming it name in errors.
+func readDocuments(path, name string, stdin io.Reader) (policyfile.Format, []policyfile.Document, error) {
+	data, _, err := policyfile.ReadFile(path, stdin, policyfile.MaxFile, "a file to check")
+	if err != nil {
+		var pe *policyfile.Error
+		if errors.As(err, &pe) {
+			pe.File = name
+		}
+		return policyfile.FormatUnknown, nil, err
+	}
+	return policyfile.Documents(name, data)
 }
 
 func whereMsg(where, msg string) string {

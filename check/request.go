@@ -159,9 +159,13 @@ func Readiness(ctx context.Context, r Readier, req Request, each func(name strin
 	if len(req.Paths) != 1 {
 		return false, fmt.Errorf("--service checks one file, not %d", len(req.Paths))
 	}
-	docs, err := readDocuments(req.Paths[0], req.Stdin)
+	name := inputName(req.Paths[0])
+	format, docs, err := readDocuments(req.Paths[0], name, req.Stdin)
 	if err != nil {
 		return false, err
+	}
+	if format == policyfile.FormatUnknown {
+		return false, &policyfile.Error{File: name, Msg: errNotPolicy.Error()}
 	}
 	var keys []policyfile.Document
 	for _, d := range docs {
@@ -174,7 +178,7 @@ func Readiness(ctx context.Context, r Readier, req Request, each func(name strin
 		}
 	}
 	if len(keys) == 0 {
-		return false, fmt.Errorf("%s: no key policy found", inputName(req.Paths[0]))
+		return false, fmt.Errorf("%s: no key policy found", name)
 	}
 	cfg, err := req.config()
 	if err != nil {
@@ -224,27 +228,6 @@ func Readiness(ctx context.Context, r Readier, req Request, each func(name strin
 		}
 	}
 	return ready, unanswered
-}
-
-// readDocuments reads the policy documents of one file ("-": stdin).
-func readDocuments(path string, stdin io.Reader) ([]policyfile.Document, error) {
-	name := inputName(path)
-	data, _, err := policyfile.ReadFile(path, stdin, policyfile.MaxFile, "a file to check")
-	if err != nil {
-		var pe *policyfile.Error
-		if errors.As(err, &pe) {
-			pe.File = name
-		}
-		return nil, err
-	}
-	format, docs, err := policyfile.Documents(name, data)
-	if err != nil {
-		return nil, err
-	}
-	if format == policyfile.FormatUnknown {
-		return nil, &policyfile.Error{File: name, Msg: "not a policy document, get-key-policy output, CloudFormation template or Terraform plan"}
-	}
-	return docs, nil
 }
 
 // inputName is how a path given for readiness is named: as given, "<stdin>"
