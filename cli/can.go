@@ -324,19 +324,11 @@ func checkStdin(p canParams) error {
 	return nil
 }
 
-var (
-	accountID  = regexp.MustCompile(`^[0-9]{12}$`)
-	defaultKey = "00000000-0000-0000-0000-000000000000"
-	// defaultRegion is the Region of the default key per partition.
-	defaultRegion = map[string]string{
-		"aws":        "us-east-1",
-		"aws-cn":     "cn-north-1",
-		"aws-us-gov": "us-gov-west-1",
-	}
-)
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
-// defaultResource is the key ARN used without --resource: a key in the
-// principal's account. It needs a principal that names an account.
+// defaultResource is the key ARN used without --resource: the catalog's
+// example key of the principal's account and partition. It needs a
+// principal that names an account.
 func defaultResource(principal string) (string, error) {
 	partition, account := "aws", ""
 	switch {
@@ -350,11 +342,18 @@ func defaultResource(principal string) (string, error) {
 	case !strings.Contains(principal, ":") && strings.Contains(principal, "."):
 		return "", fmt.Errorf("--resource is required for a service principal (%s)", principal)
 	}
-	region := defaultRegion[partition]
-	if account == "" || region == "" {
+	arn, ok := engine.ExampleKeyARN(partition, account)
+	if account == "" || !ok {
 		return "", fmt.Errorf("--resource is required: cannot tell the account of principal %q", principal)
 	}
-	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", partition, region, account, defaultKey), nil
+	return arn, nil
+}
+
+// exampleKeyARN is the catalog's example key of an account in the aws
+// partition: the key a policy file is asked about when no key ARN is given.
+func exampleKeyARN(account string) string {
+	arn, _ := engine.ExampleKeyARN("aws", account)
+	return arn
 }
 
 // multivalued reports whether a context key is multivalued (the catalog's

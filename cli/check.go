@@ -177,9 +177,7 @@ func (p *checkParams) request(stdin io.Reader) check.Request {
 	return check.Request{Paths: p.Paths, Config: p.Config, Dir: p.Dir, Kind: p.Kind, Severity: p.Severity,
 		FailOn: p.FailOn, Skip: p.Skip, Stdin: stdin, Service: p.Service, KeyARN: p.KeyARN,
 		Resource: p.Resource, Account: p.Account, Principal: p.Principal,
-		DefaultKeyARN: func(account string) string {
-			return fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", defaultRegion["aws"], account, defaultKey)
-		}}
+		DefaultKeyARN: exampleKeyARN}
 }
 
 // progress reports files done on one line of stderr (a terminal), for runs

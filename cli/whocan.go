@@ -106,7 +106,7 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 				}
 				return inputError(err)
 			}
-			key = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", defaultRegion["aws"], account, defaultKey)
+			key = exampleKeyARN(account)
 		}
 		if snap, _, key, err = access.PolicySnapshots(doc, doc, key); err != nil {
 			return inputError(err)

@@ -5,6 +5,7 @@
 #   facts stay in data.json; these rules only reshape them.
 # related_resources:
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+#   - https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html
 package kmsguard.catalog
 
 # request_defaults[action]: the documented defaults of request parameters
@@ -25,3 +26,14 @@ request_defaults := {a: {r.key: r.value |
 # multivalued(k): condition key k (lower case) is multivalued: its type is
 # ArrayOfString, AWS's type for keys that hold a list of values.
 multivalued(k) if data.kmsguard.catalog.condition_keys.types[k] == "ArrayOfString"
+
+# example_key_arn(partition, account): the key a question without a resource
+# asks about, a key of the account in the partition's default Region
+# (partitions rows); undefined for a partition the catalog does not know.
+example_key_arn(partition, account) := sprintf("arn:%s:kms:%s:%s:key/%s", [
+	partition, r.default_region, account,
+	data.kmsguard.catalog.partitions.example_key_id,
+]) if {
+	some r in data.kmsguard.catalog.partitions.rows
+	r.partition == partition
+}
