@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 
+	native "github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/strictjson"
+	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -83,19 +85,22 @@ type accessQuestion struct {
 	Principals *[]string `json:"principals"`
 }
 
-// nativeAccess answers the who_can or can_use entry point with the native
-// access analysis (engine/access.go, byte-identical to
-// rego/kmsguard/access); ok is false when it declines or for any other
-// query. It runs after an evaluation slot is taken: an analysis can be
-// long.
+// nativeAccess answers the who_can, can_use or diff entry point with the
+// native access analysis (engine/access.go and access_diff.go,
+// byte-identical to rego/kmsguard/access); ok is false when it declines or
+// for any other query. It runs after an evaluation slot is taken: an
+// analysis can be long.
 func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok bool) {
-	if query != runner.WhoCanQuery && query != runner.CanUseQuery {
+	if query != runner.WhoCanQuery && query != runner.CanUseQuery && query != runner.DiffQuery {
 		return nil, false
 	}
 	eng := r.Native()
 	in := nativeInput(body)
 	if eng == nil || in == nil || strictjson.Check(in) != nil {
 		return nil, false
+	}
+	if query == runner.DiffQuery {
+		return nativeDiff(in)
 	}
 	var q accessQuestion
 	dec := json.NewDecoder(bytes.NewReader(in))
@@ -127,4 +132,55 @@ func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok b
 		return nil, false
 	}
 	return eng.CanUse(*q.Principal, action)
+}
+
+// nativeDiff answers the diff entry point, {"old": SNAPSHOT, "new":
+// SNAPSHOT, "principals"?: [ARN, ...]}, with engine.Diff on an engine for
+// each snapshot of the input (the Rego reads them from the input too, not
+// from the server's data). Any other shape (another field, a snapshot that
+// is not an object, a principal that is not a string) makes it decline, and
+// the Rego answers.
+func nativeDiff(in []byte) (any, bool) {
+	v, err := question.ParseJSON(in)
+	if err != nil {
+		return nil, false
+	}
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		return nil, false
+	}
+	older, oldOK := m["old"].(map[string]any)
+	newer, newOK := m["new"].(map[string]any)
+	if !oldOK || !newOK {
+		return nil, false
+	}
+	var extra []string
+	for f, x := range m {
+		switch f {
+		case "old", "new":
+		case "principals":
+			list, isList := x.([]any)
+			if !isList {
+				return nil, false
+			}
+			for _, p := range list {
+				s, isStr := p.(string)
+				if !isStr {
+					return nil, false
+				}
+				extra = append(extra, s)
+			}
+		default:
+			return nil, false
+		}
+	}
+	oe, err := native.New(native.WithSnapshot(older))
+	if err != nil {
+		return nil, false
+	}
+	ne, err := native.New(native.WithSnapshot(newer))
+	if err != nil {
+		return nil, false
+	}
+	return native.Diff(oe, ne, extra)
 }
