@@ -182,5 +182,6 @@ func nativeDiff(in []byte) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return native.Diff(oe, ne, extra)
+	out, _, ok := native.Diff(oe, ne, extra)
+	return out, ok
 }
