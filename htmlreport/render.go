@@ -2,11 +2,17 @@ package htmlreport
 
 import (
 	"bufio"
+	"bytes"
+	"compress/zlib"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kmsguard/kmsguard/access"
 )
@@ -33,18 +39,50 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 }).Parse(pageTemplate))
 
-// Write writes the report as one HTML page.
+// Write writes the report as one HTML page. Each key's section carries its
+// body (graph, tables) as compressed HTML, which the page's script inflates
+// when the section is opened or searched: a large account's page stays a
+// few kilobytes a key, and the browser builds only what is looked at.
 func Write(w io.Writer, rep *Report) error {
+	bodies, err := keyBodies(rep.Keys)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	err := page.Execute(bw, struct {
+	err = page.Execute(bw, struct {
 		*Report
-		CSS template.CSS
-		JS  template.JS
-	}{rep, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
+		Bodies []string
+		CSS    template.CSS
+		JS     template.JS
+	}{rep, bodies, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
 	if err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// keyBodies renders the body of each key's section (template key-body) and
+// compresses it: zlib (the browser's DecompressionStream("deflate")), in
+// unpadded URL-safe base64, an attribute value the template leaves as is.
+func keyBodies(keys []*Key) ([]string, error) {
+	out := make([]string, len(keys))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, k := range keys {
+		g.Go(func() error {
+			var z bytes.Buffer
+			zw := zlib.NewWriter(&z)
+			if err := page.ExecuteTemplate(zw, "key-body", k); err != nil {
+				return err
+			}
+			if err := zw.Close(); err != nil {
+				return err
+			}
+			out[i] = base64.RawURLEncoding.EncodeToString(z.Bytes())
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // Row is one row of a key's who-can table: a principal and a group of
