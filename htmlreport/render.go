@@ -152,7 +152,7 @@ func tableRows(k *Key) []Row {
 	}
 	grouping := n > groupAbove
 	var out []Row
-	groups := map[string]int{} // access and actions -> index in out
+	groups := map[groupID]int{} // access and actions -> index in out
 	for _, p := range k.WhoCan.Principals {
 		grouped := grouping && delegated(p)
 		for i, g := range p.Access {
@@ -162,12 +162,15 @@ func tableRows(k *Key) []Row {
 				Access: g.Access, Actions: g.Actions, Terms: access.TermsOf(g),
 			}
 			for _, a := range g.Actions {
-				r.Added = r.Added || added[p.Principal+" "+a]
-				r.Changed = r.Changed || changed[p.Principal+" "+a]
+				if len(added) == 0 && len(changed) == 0 {
+					break
+				}
+				r.Added = r.Added || added[change{p.Principal, a}]
+				r.Changed = r.Changed || changed[change{p.Principal, a}]
 			}
 			r.Conditions = len(r.Terms.Requires) > 0 || len(r.Terms.Unless) > 0 || r.Terms.OtherPaths > 0
 			if grouped {
-				id := g.Access + " " + strings.Join(g.Actions, ",")
+				id := groupID{g.Access, actionsID(g.Actions)}
 				if j, ok := groups[id]; ok {
 					grp := &out[j]
 					grp.Group++
@@ -220,12 +223,28 @@ func sameTerms(a, b access.AccessTerms) bool {
 	return slices.Equal(a.Requires, b.Requires) && slices.Equal(a.Unless, b.Unless) && a.OtherPaths == b.OtherPaths && a.Via == b.Via
 }
 
-func changeSet(list []access.Change) map[string]bool {
-	m := make(map[string]bool, len(list))
+// change is a (principal, action) of a change.
+type change struct{ principal, action string }
+
+func changeSet(list []access.Change) map[change]bool {
+	m := make(map[change]bool, len(list))
 	for _, c := range list {
-		m[c.Principal+" "+c.Action] = true
+		m[change{c.Principal, c.Action}] = true
 	}
 	return m
+}
+
+// groupID is a group of delegated principals: an access level and its
+// actions.
+type groupID struct{ access, actions string }
+
+// actionsID is a list of actions as one string, the list's own bytes when
+// it has one action.
+func actionsID(actions []string) string {
+	if len(actions) == 1 {
+		return actions[0]
+	}
+	return strings.Join(actions, ",")
 }
 
 // changeText is one side of a change: its level, and its conditions.
