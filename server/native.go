@@ -6,8 +6,8 @@ import (
 
 	native "github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/strictjson"
-	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/snapshot"
 )
 
 // nativeInput returns the question of a data API request body,
@@ -137,40 +137,34 @@ func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok b
 // nativeDiff answers the diff entry point, {"old": SNAPSHOT, "new":
 // SNAPSHOT, "principals"?: [ARN, ...]}, with engine.Diff on an engine for
 // each snapshot of the input (the Rego reads them from the input too, not
-// from the server's data). Any other shape (another field, a snapshot that
-// is not an object, a principal that is not a string) makes it decline, and
-// the Rego answers.
+// from the server's data). It answers only snapshots the snapshot reader
+// accepts (docs/snapshot-format.md: format, version, the shape of every
+// part), as the CLI's diff reads them; any other input (another field, a
+// snapshot the reader refuses, a principal that is not a string) makes it
+// decline, and the Rego answers.
 func nativeDiff(in []byte) (any, bool) {
-	v, err := question.ParseJSON(in)
+	var q struct {
+		Old        json.RawMessage `json:"old"`
+		New        json.RawMessage `json:"new"`
+		Principals json.RawMessage `json:"principals"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(in))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil || dec.More() || q.Old == nil || q.New == nil {
+		return nil, false
+	}
+	older, err := snapshot.Parse(q.Old)
 	if err != nil {
 		return nil, false
 	}
-	m, isObj := v.(map[string]any)
-	if !isObj {
-		return nil, false
-	}
-	older, oldOK := m["old"].(map[string]any)
-	newer, newOK := m["new"].(map[string]any)
-	if !oldOK || !newOK {
+	newer, err := snapshot.Parse(q.New)
+	if err != nil {
 		return nil, false
 	}
 	var extra []string
-	for f, x := range m {
-		switch f {
-		case "old", "new":
-		case "principals":
-			list, isList := x.([]any)
-			if !isList {
-				return nil, false
-			}
-			for _, p := range list {
-				s, isStr := p.(string)
-				if !isStr {
-					return nil, false
-				}
-				extra = append(extra, s)
-			}
-		default:
+	if q.Principals != nil {
+		// A list of strings; null, as anything else, is the Rego's to answer.
+		if err := json.Unmarshal(q.Principals, &extra); err != nil || extra == nil {
 			return nil, false
 		}
 	}

@@ -126,8 +126,8 @@ func TestAccessNativeSameAsRego(t *testing.T) {
 // canonical JSON): access added (a partner account, a conditional grant),
 // removed (alice's identity policy), changed (a condition on the key
 // policy), a key added, and the extra principals; inputs the native
-// analysis declines (another field, a snapshot that is not an object, a
-// principal that is not a string) get the Rego's answer.
+// analysis declines (another field, a snapshot the snapshot reader refuses,
+// a principal list that is not one of strings) get the Rego's answer.
 func TestDiffNativeSameAsRego(t *testing.T) {
 	_, ts := newTestServer(t, Config{AccessAnalysis: true})
 	srv, _ := newTestServer(t, Config{AccessAnalysis: true})
@@ -168,12 +168,16 @@ func TestDiffNativeSameAsRego(t *testing.T) {
 		{"partner and grant removed", map[string]any{"old": shared, "new": old}, true},
 		{"condition changed", map[string]any{"old": shared, "new": newer(partnerEverywhere)}, true},
 		{"alice's policy removed", map[string]any{"old": old, "new": newer(func(s map[string]any) { delete(s, "principals") })}, true},
-		{"key added", map[string]any{"old": map[string]any{}, "new": shared}, true},
+		{"key added", map[string]any{"old": map[string]any{"format": "kmsguard-snapshot", "version": 1}, "new": shared}, true},
 		{"extra principals", map[string]any{"old": old, "new": shared, "principals": []any{"arn:aws:iam::444455556666:role/Other", "*"}}, true},
 		{"no principals", map[string]any{"old": old, "new": shared, "principals": []any{}}, true},
 		{"another field", map[string]any{"old": old, "new": shared, "extra": true}, false},
 		{"old not an object", map[string]any{"old": []any{}, "new": shared}, false},
 		{"principal not a string", map[string]any{"old": old, "new": shared, "principals": []any{7}}, false},
+		{"principals null", map[string]any{"old": old, "new": shared, "principals": nil}, false},
+		{"old not a snapshot (no format)", map[string]any{"old": map[string]any{}, "new": shared}, false},
+		{"new with an unknown part", map[string]any{"old": old, "new": newer(func(s map[string]any) { s["extra"] = map[string]any{} })}, false},
+		{"old missing", map[string]any{"new": shared}, false},
 	} {
 		body, err := json.Marshal(map[string]any{"input": tc.in})
 		if err != nil {
