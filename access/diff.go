@@ -44,6 +44,28 @@ type DiffReport struct {
 	Added   []Change `json:"added"`
 	Removed []Change `json:"removed"`
 	Changed []Change `json:"changed"`
+	// Stats says how the diff was answered (diff --stats); not part of
+	// the JSON answer.
+	Stats DiffStats `json:"-"`
+}
+
+// DiffStats says how a diff was answered: by the native analysis, or by
+// the Rego (a fallback), and how many keys the native analysis analysed
+// of those of both snapshots.
+type DiffStats struct {
+	Native bool
+	Keys   engine.DiffKeys
+}
+
+// String is the --stats line: "answered by the native analysis: 1 of 2000
+// keys analysed (the others are the same in both snapshots); 0 fallbacks
+// to the Rego".
+func (s DiffStats) String() string {
+	if !s.Native {
+		return "answered by the Rego (1 fallback): every key analysed"
+	}
+	return fmt.Sprintf("answered by the native analysis: %d of %d %s analysed (the others are the same in both snapshots); 0 fallbacks to the Rego",
+		s.Keys.Analysed, s.Keys.Total, "key"+plural(s.Keys.Total))
 }
 
 // Unexpected counts the additions and changes no --allow pattern covers:
@@ -77,6 +99,7 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 	if err != nil {
 		return nil, err
 	}
+	out.Stats.Native = answered
 	if !answered {
 		if err := eval(ctx, ev, runner.DiffQuery, in, &out); err != nil {
 			return nil, err
@@ -112,10 +135,11 @@ func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *Diff
 	if err != nil {
 		return false, err
 	}
-	v, ok := engine.Diff(older, newer, extra)
+	v, keys, ok := engine.Diff(older, newer, extra)
 	if !ok {
 		return false, nil
 	}
+	out.Stats.Keys = keys
 	return true, decode(runner.DiffQuery, v, out)
 }
 

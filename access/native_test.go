@@ -468,7 +468,7 @@ func TestNativeDiffAgrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			native, ok := engine.Diff(older, newer, probes)
+			native, _, ok := engine.Diff(older, newer, probes)
 			if !ok {
 				t.Errorf("%s: the native diff declined", p.name)
 				continue

@@ -26,6 +26,7 @@ type diffParams struct {
 	Allow    []string
 	Key      string
 	Format   string
+	Stats    bool
 }
 
 const diffLong = `Show the access that changes from OLD to NEW: two key policies (JSON or YAML,
@@ -63,10 +64,11 @@ func newDiffCommand(stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVar(&p.Allow, "allow", nil, "expected addition `PRINCIPAL:ACTION` (repeatable, wildcards ok)")
 	f.StringVar(&p.Key, "key", "", "the key `ARN` two key policies are compared on")
 	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")
+	f.BoolVar(&p.Stats, "stats", false, "write to standard error whether the native analysis answered or the Rego (a fallback), and how many keys it analysed")
 	return cmd
 }
 
-func runDiff(ctx context.Context, p diffParams, stdout, _ io.Writer) error {
+func runDiff(ctx context.Context, p diffParams, stdout, stderr io.Writer) error {
 	if p.Format != "text" && p.Format != "json" {
 		return inputErrorf("--format must be text or json, not %q", p.Format)
 	}
@@ -118,6 +120,9 @@ func runDiff(ctx context.Context, p diffParams, stdout, _ io.Writer) error {
 	}
 	if err != nil {
 		return inputError(fmt.Errorf("writing the diff: %w", err))
+	}
+	if p.Stats {
+		fmt.Fprintln(stderr, "kmsguard diff:", d.Stats)
 	}
 	if d.Unexpected() > 0 {
 		return denied

@@ -2,11 +2,17 @@ package htmlreport
 
 import (
 	"bufio"
+	"bytes"
+	"compress/zlib"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kmsguard/kmsguard/access"
 )
@@ -33,18 +39,50 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 }).Parse(pageTemplate))
 
-// Write writes the report as one HTML page.
+// Write writes the report as one HTML page. Each key's section carries its
+// body (graph, tables) as compressed HTML, which the page's script inflates
+// when the section is opened or searched: a large account's page stays a
+// few kilobytes a key, and the browser builds only what is looked at.
 func Write(w io.Writer, rep *Report) error {
+	bodies, err := keyBodies(rep.Keys)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	err := page.Execute(bw, struct {
+	err = page.Execute(bw, struct {
 		*Report
-		CSS template.CSS
-		JS  template.JS
-	}{rep, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
+		Bodies []string
+		CSS    template.CSS
+		JS     template.JS
+	}{rep, bodies, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
 	if err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// keyBodies renders the body of each key's section (template key-body) and
+// compresses it: zlib (the browser's DecompressionStream("deflate")), in
+// unpadded URL-safe base64, an attribute value the template leaves as is.
+func keyBodies(keys []*Key) ([]string, error) {
+	out := make([]string, len(keys))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, k := range keys {
+		g.Go(func() error {
+			var z bytes.Buffer
+			zw := zlib.NewWriter(&z)
+			if err := page.ExecuteTemplate(zw, "key-body", k); err != nil {
+				return err
+			}
+			if err := zw.Close(); err != nil {
+				return err
+			}
+			out[i] = base64.RawURLEncoding.EncodeToString(z.Bytes())
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // Row is one row of a key's who-can table: a principal and a group of
@@ -114,7 +152,7 @@ func tableRows(k *Key) []Row {
 	}
 	grouping := n > groupAbove
 	var out []Row
-	groups := map[string]int{} // access and actions -> index in out
+	groups := map[groupID]int{} // access and actions -> index in out
 	for _, p := range k.WhoCan.Principals {
 		grouped := grouping && delegated(p)
 		for i, g := range p.Access {
@@ -124,12 +162,15 @@ func tableRows(k *Key) []Row {
 				Access: g.Access, Actions: g.Actions, Terms: access.TermsOf(g),
 			}
 			for _, a := range g.Actions {
-				r.Added = r.Added || added[p.Principal+" "+a]
-				r.Changed = r.Changed || changed[p.Principal+" "+a]
+				if len(added) == 0 && len(changed) == 0 {
+					break
+				}
+				r.Added = r.Added || added[change{p.Principal, a}]
+				r.Changed = r.Changed || changed[change{p.Principal, a}]
 			}
 			r.Conditions = len(r.Terms.Requires) > 0 || len(r.Terms.Unless) > 0 || r.Terms.OtherPaths > 0
 			if grouped {
-				id := g.Access + " " + strings.Join(g.Actions, ",")
+				id := groupID{g.Access, actionsID(g.Actions)}
 				if j, ok := groups[id]; ok {
 					grp := &out[j]
 					grp.Group++
@@ -182,12 +223,28 @@ func sameTerms(a, b access.AccessTerms) bool {
 	return slices.Equal(a.Requires, b.Requires) && slices.Equal(a.Unless, b.Unless) && a.OtherPaths == b.OtherPaths && a.Via == b.Via
 }
 
-func changeSet(list []access.Change) map[string]bool {
-	m := make(map[string]bool, len(list))
+// change is a (principal, action) of a change.
+type change struct{ principal, action string }
+
+func changeSet(list []access.Change) map[change]bool {
+	m := make(map[change]bool, len(list))
 	for _, c := range list {
-		m[c.Principal+" "+c.Action] = true
+		m[change{c.Principal, c.Action}] = true
 	}
 	return m
+}
+
+// groupID is a group of delegated principals: an access level and its
+// actions.
+type groupID struct{ access, actions string }
+
+// actionsID is a list of actions as one string, the list's own bytes when
+// it has one action.
+func actionsID(actions []string) string {
+	if len(actions) == 1 {
+		return actions[0]
+	}
+	return strings.Join(actions, ",")
 }
 
 // changeText is one side of a change: its level, and its conditions.
