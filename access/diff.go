@@ -10,82 +10,14 @@ import (
 	"strings"
 
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
-// Terms is what a request must meet for an access: per path, the condition
-// and requirement texts; and the texts of the conditional denies.
-type Terms struct {
-	Paths  [][]string `json:"paths"`
-	Unless [][]string `json:"unless"`
-}
-
-// Side is the access on one side of a diff.
-type Side struct {
-	Access string `json:"access"`
-	Terms  Terms  `json:"terms"`
-}
-
-// Change is one (key, principal, action) whose access differs. Expected
-// names the --allow pattern that covers an addition or change.
-type Change struct {
-	Key       string `json:"key"`
-	Principal string `json:"principal"`
-	Action    string `json:"action"`
-	Old       Side   `json:"old"`
-	New       Side   `json:"new"`
-	Expected  string `json:"expected,omitempty"`
-}
-
-// DiffReport is the access the new side adds, removes, or changes (same
-// level, other conditions) against the old side.
-type DiffReport struct {
-	Added   []Change `json:"added"`
-	Removed []Change `json:"removed"`
-	Changed []Change `json:"changed"`
-	// Stats says how the diff was answered (diff --stats); not part of
-	// the JSON answer.
-	Stats DiffStats `json:"-"`
-}
-
-// DiffStats says how a diff was answered: by the native analysis, or by
-// the Rego (a fallback), and how many keys the native analysis analysed
-// of those of both snapshots.
-type DiffStats struct {
-	Native bool
-	Keys   engine.DiffKeys
-}
-
-// String is the --stats line: "answered by the native analysis: 1 of 2000
-// keys analysed (the others are the same in both snapshots); 0 fallbacks
-// to the Rego".
-func (s DiffStats) String() string {
-	if !s.Native {
-		return "answered by the Rego (1 fallback): every key analysed"
-	}
-	return fmt.Sprintf("answered by the native analysis: %d of %d %s analysed (the others are the same in both snapshots); 0 fallbacks to the Rego",
-		s.Keys.Analysed, s.Keys.Total, "key"+plural(s.Keys.Total))
-}
-
-// Unexpected counts the additions and changes no --allow pattern covers:
-// access that needs review. A change of conditions counts, since kmsguard
-// cannot tell whether the new ones are weaker.
-func (d *DiffReport) Unexpected() int {
-	n := 0
-	for _, list := range [][]Change{d.Added, d.Changed} {
-		for _, c := range list {
-			if c.Expected == "" {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // Diff compares two snapshots. extra names further principals to analyse
 // on every key.
-func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []string) (*DiffReport, error) {
+func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []string) (*result.DiffReport, error) {
 	in := map[string]any{"old": old, "new": new}
 	if len(extra) > 0 {
 		list := make([]any, len(extra))
@@ -94,7 +26,7 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 		}
 		in["principals"] = list
 	}
-	var out DiffReport
+	var out result.DiffReport
 	answered, err := diffNative(ev, old, new, extra, &out)
 	if err != nil {
 		return nil, err
@@ -105,7 +37,7 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 			return nil, err
 		}
 	}
-	for _, list := range [][]Change{out.Added, out.Removed, out.Changed} {
+	for _, list := range [][]result.Change{out.Added, out.Removed, out.Changed} {
 		sort.SliceStable(list, func(i, j int) bool {
 			a, b := list[i], list[j]
 			if a.Key != b.Key {
@@ -123,7 +55,7 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 // diffNative compares the snapshots with the native analysis when ev has
 // the native engine; answered is false when it has none or the engine
 // declines.
-func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *DiffReport) (answered bool, err error) {
+func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *result.DiffReport) (answered bool, err error) {
 	if native(ev) == nil {
 		return false, nil
 	}
@@ -202,10 +134,10 @@ func (a Allow) Matches(principal, action string) bool {
 	return len(parts) == 6 && parts[5] == "root" && a.principal.MatchString(parts[4])
 }
 
-// MarkExpected sets Expected on the additions and changes an allow pattern
-// covers.
-func (d *DiffReport) MarkExpected(allows []Allow) {
-	for _, list := range [][]Change{d.Added, d.Changed} {
+// MarkExpected sets Expected on the additions and changes of d an allow
+// pattern covers.
+func MarkExpected(d *result.DiffReport, allows []Allow) {
+	for _, list := range [][]result.Change{d.Added, d.Changed} {
 		for i := range list {
 			for _, a := range allows {
 				if a.Matches(list[i].Principal, list[i].Action) {

@@ -112,11 +112,11 @@ func runDiff(ctx context.Context, p diffParams, stdout, stderr io.Writer) error 
 	if err != nil {
 		return inputError(err)
 	}
-	d.MarkExpected(allows)
+	access.MarkExpected(d, allows)
 	if p.Format == "json" {
 		err = report.WriteJSON(stdout, report.SchemaDiff, d, "")
 	} else {
-		err = access.WriteDiffText(stdout, d, textwrap.Width(stdout))
+		err = report.WriteDiffText(stdout, d, textwrap.Width(stdout))
 	}
 	if err != nil {
 		return inputError(fmt.Errorf("writing the diff: %w", err))

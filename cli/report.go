@@ -10,6 +10,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/htmlreport"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -83,9 +84,9 @@ func runReport(ctx context.Context, p reportParams, stdout, _ io.Writer) error {
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
 	}
-	var diff func(context.Context) (*access.DiffReport, error)
+	var diff func(context.Context) (*result.DiffReport, error)
 	if base != nil {
-		diff = func(ctx context.Context) (*access.DiffReport, error) {
+		diff = func(ctx context.Context) (*result.DiffReport, error) {
 			return access.Diff(ctx, plain, base, snap, nil)
 		}
 	}

@@ -136,30 +136,30 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 	var out any
 	schema := report.SchemaWhoCan
 	var text func(io.Writer) error
-	var graph *access.Graph
+	var graph *report.Graph
 	if p.Key != "" {
 		rep, err := access.WhoCan(ctx, r, p.Key, p.Action, nil)
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return access.WriteKeyText(w, rep, textwrap.Width(w)) }
-		graph = access.KeyGraph(rep)
+		out, text = rep, func(w io.Writer) error { return report.WriteKeyText(w, rep, textwrap.Width(w)) }
+		graph = report.KeyGraph(rep)
 	} else {
 		rep, err := access.CanUse(ctx, r, p.Principal, p.Action)
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return access.WritePrincipalText(w, rep, textwrap.Width(w)) }
-		graph = access.PrincipalGraph(rep)
+		out, text = rep, func(w io.Writer) error { return report.WritePrincipalText(w, rep, textwrap.Width(w)) }
+		graph = report.PrincipalGraph(rep)
 		schema = report.SchemaCanUse
 	}
 	switch p.Format {
 	case "json":
 		err = report.WriteJSON(stdout, schema, out, "")
 	case "dot":
-		err = access.WriteDOT(stdout, graph)
+		err = report.WriteDOT(stdout, graph)
 	case "mermaid":
-		err = access.WriteMermaid(stdout, graph)
+		err = report.WriteMermaid(stdout, graph)
 	default:
 		err = text(stdout)
 	}

@@ -3,6 +3,8 @@ package engine
 import (
 	"reflect"
 	"sort"
+
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Diff is data.kmsguard.access.diff for {"old", "new", "principals"?}: the
@@ -14,7 +16,7 @@ import (
 // on both sides and are skipped.
 // ok is false when either engine declines; keys counts the keys of both
 // snapshots and those analysed.
-func Diff(older, newer *Engine, extra []string) (out map[string]any, keys DiffKeys, ok bool) {
+func Diff(older, newer *Engine, extra []string) (out map[string]any, keys result.DiffKeys, ok bool) {
 	defer func() { newer.count(ok) }()
 	oa, na := older.analysis(), newer.analysis()
 	if oa == nil || na == nil {
@@ -43,7 +45,7 @@ func Diff(older, newer *Engine, extra []string) (out map[string]any, keys DiffKe
 		}
 		analysed = append(analysed, k)
 	}
-	keys = DiffKeys{Total: len(all), Analysed: len(analysed)}
+	keys = result.DiffKeys{Total: len(all), Analysed: len(analysed)}
 	// The principals to analyse on each key: those either side names, and
 	// the extra ones.
 	names := map[string][]string{}
@@ -100,14 +102,6 @@ func Diff(older, newer *Engine, extra []string) (out map[string]any, keys DiffKe
 		}
 	}
 	return map[string]any{"added": added, "removed": removed, "changed": changed}, keys, true
-}
-
-// DiffKeys counts the keys of a Diff: of both snapshots (Total), and those
-// analysed (the others are the same on both sides, as is everything but
-// the keys).
-type DiffKeys struct {
-	Total    int `json:"total"`
-	Analysed int `json:"analysed"`
 }
 
 type flatID struct{ key, principal, action string }

@@ -19,6 +19,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/report"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -32,7 +34,7 @@ type Report struct {
 	GeneratedAt string // the snapshot's generated_at
 	Summary     Summary
 	Keys        []*Key
-	Diff        *access.DiffReport // nil without a base snapshot
+	Diff        *result.DiffReport // nil without a base snapshot
 	Errors      []string           // the snapshot's recorded scan errors
 }
 
@@ -62,17 +64,17 @@ type Key struct {
 	Spec    string
 	// WhoCan is the key's who-can answer; when the table groups delegated
 	// principals (Rows), only one principal of each group stays in it.
-	WhoCan       *access.KeyReport
+	WhoCan       *result.KeyReport
 	Principals   int   // how many principals WhoCan had
 	Rows         []Row // the who-can table
 	Grants       []Grant
 	Findings     []runner.Finding
-	Graph        *access.Graph
+	Graph        *report.Graph
 	Public       bool
 	CrossAccount bool
-	Added        []access.Change // with a base: the changes on this key
-	Removed      []access.Change
-	Changed      []access.Change
+	Added        []result.Change // with a base: the changes on this key
+	Removed      []result.Change
+	Changed      []result.Change
 }
 
 // Grant is one grant of a key, as the snapshot records it.
@@ -101,7 +103,7 @@ var severities = []string{"critical", "high", "medium", "low", "info"}
 // the live heap before collecting (Go's default is 100): the analysis of a
 // large account allocates mostly short-lived answers, and collecting them
 // at the default pace took a sixth of the report's CPU time.
-func Build(ctx context.Context, ev access.Evaluator, lint Linter, snap map[string]any, diff func(context.Context) (*access.DiffReport, error)) (*Report, error) {
+func Build(ctx context.Context, ev access.Evaluator, lint Linter, snap map[string]any, diff func(context.Context) (*result.DiffReport, error)) (*Report, error) {
 	if old := debug.SetGCPercent(gcPercent); old > gcPercent || old < 0 {
 		debug.SetGCPercent(old) // already laxer (or off): keep it
 	} else {
@@ -189,7 +191,7 @@ func buildKey(ctx context.Context, ev access.Evaluator, lint Linter, arn string,
 	k.Principals = len(who.Principals)
 	k.Rows = tableRows(k)
 	trim(k)
-	k.Graph = access.KeyGraph(k.WhoCan)
+	k.Graph = report.KeyGraph(k.WhoCan)
 	for _, p := range who.Principals {
 		if p.Type == "anyone" || p.Principal == "*" {
 			k.Public = true
@@ -257,7 +259,7 @@ func summarise(rep *Report) Summary {
 	external := map[string]int{}
 	findings := map[string]int{}
 	for _, k := range rep.Keys {
-		accounts[access.AccountOf(k.ARN)] = true
+		accounts[report.AccountOf(k.ARN)] = true
 		if k.Public {
 			s.PublicKeys++
 		}
@@ -266,7 +268,7 @@ func summarise(rep *Report) Summary {
 		}
 		seen := map[string]bool{}
 		for _, p := range k.WhoCan.Principals {
-			if a := access.AccountOf(p.Principal); p.External && a != "" && !seen[a] {
+			if a := report.AccountOf(p.Principal); p.External && a != "" && !seen[a] {
 				seen[a] = true
 				external[a]++
 			}

@@ -14,7 +14,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/report"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 var (
@@ -96,7 +97,7 @@ type Row struct {
 	First      bool // the principal's first row
 	Access     string
 	Actions    []string
-	Terms      access.AccessTerms
+	Terms      report.AccessTerms
 	Added      bool // with a base: an action of the row is new access
 	Changed    bool // with a base: an action of the row is under other conditions
 	Conditions bool
@@ -122,7 +123,7 @@ const (
 // delegated: the principal is a user or role of the key's account, in the
 // snapshot, whose every way to the key goes through its own identity
 // policies (the key policy lets the account's IAM policies decide).
-func delegated(p access.PrincipalAccess) bool {
+func delegated(p result.PrincipalAccess) bool {
 	if p.External || !p.InSnapshot || (p.Type != "user" && p.Type != "role") {
 		return false
 	}
@@ -159,7 +160,7 @@ func tableRows(k *Key) []Row {
 			r := Row{
 				Principal: p.Principal, Type: p.Type, External: p.External,
 				Anyone: p.Type == "anyone" || p.Principal == "*", First: i == 0,
-				Access: g.Access, Actions: g.Actions, Terms: access.TermsOf(g),
+				Access: g.Access, Actions: g.Actions, Terms: report.TermsOf(g),
 			}
 			for _, a := range g.Actions {
 				if len(added) == 0 && len(changed) == 0 {
@@ -182,7 +183,7 @@ func tableRows(k *Key) []Row {
 					continue
 				}
 				groups[id] = len(out)
-				r.Group, r.Account, r.Sample, r.First = 1, access.AccountOf(p.Principal), []string{p.Principal}, true
+				r.Group, r.Account, r.Sample, r.First = 1, report.AccountOf(p.Principal), []string{p.Principal}, true
 			}
 			out = append(out, r)
 		}
@@ -219,14 +220,14 @@ func trim(k *Key) {
 	k.WhoCan = &who
 }
 
-func sameTerms(a, b access.AccessTerms) bool {
+func sameTerms(a, b report.AccessTerms) bool {
 	return slices.Equal(a.Requires, b.Requires) && slices.Equal(a.Unless, b.Unless) && a.OtherPaths == b.OtherPaths && a.Via == b.Via
 }
 
 // change is a (principal, action) of a change.
 type change struct{ principal, action string }
 
-func changeSet(list []access.Change) map[change]bool {
+func changeSet(list []result.Change) map[change]bool {
 	m := make(map[change]bool, len(list))
 	for _, c := range list {
 		m[change{c.Principal, c.Action}] = true
@@ -248,8 +249,8 @@ func actionsID(actions []string) string {
 }
 
 // changeText is one side of a change: its level, and its conditions.
-func changeText(s access.Side) string {
-	if s.Access != access.Conditional {
+func changeText(s result.Side) string {
+	if s.Access != result.Conditional {
 		return s.Access
 	}
 	var paths []string

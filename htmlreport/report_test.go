@@ -19,6 +19,8 @@ import (
 	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/cli"
 	"github.com/kmsguard/kmsguard/htmlreport"
+	"github.com/kmsguard/kmsguard/report"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -71,7 +73,7 @@ var example = sync.OnceValues(func() (*exampleReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := htmlreport.Build(ctx, r, plain, snap, func(ctx context.Context) (*access.DiffReport, error) {
+	rep, err := htmlreport.Build(ctx, r, plain, snap, func(ctx context.Context) (*result.DiffReport, error) {
 		return access.Diff(ctx, plain, base, snap, nil)
 	})
 	if err != nil {
@@ -104,14 +106,14 @@ func writeExample(t testing.TB, dir string) (string, *htmlreport.Report) {
 }
 
 // whoCanJSON runs `kmsguard who-can --format json` for a key.
-func whoCanJSON(t *testing.T, key string) access.KeyReport {
+func whoCanJSON(t *testing.T, key string) result.KeyReport {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	err := cli.Execute(context.Background(), []string{"who-can", "--snapshot", examplePath, "--key", key, "--format", "json"}, nil, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("who-can: %v: %s", err, stderr.String())
 	}
-	var rep access.KeyReport
+	var rep result.KeyReport
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +239,7 @@ func TestReportMatchesWhoCan(t *testing.T) {
 			var wantRows []string
 			for _, p := range want.Principals {
 				for _, g := range p.Access {
-					terms := access.TermsOf(g)
+					terms := report.TermsOf(g)
 					wantRows = append(wantRows, strings.Join([]string{p.Principal, p.Type, g.Access, strings.Join(g.Actions, ", "), strings.Join(terms.Requires, " | "), terms.Via}, " ¦ "))
 				}
 			}

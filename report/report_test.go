@@ -16,7 +16,7 @@ import (
 	"github.com/kmsguard/kmsguard/result"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/check/golden")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/check/golden and testdata/graphs")
 
 const goldenDir = "../testdata/check/golden"
 
