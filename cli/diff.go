@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
-	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
@@ -113,12 +112,7 @@ func runDiff(ctx context.Context, p diffParams, stdout, stderr io.Writer) error 
 		return inputError(err)
 	}
 	access.MarkExpected(d, allows)
-	if p.Format == "json" {
-		err = report.WriteJSON(stdout, report.SchemaDiff, d, "")
-	} else {
-		err = report.WriteDiffText(stdout, d, textwrap.Width(stdout))
-	}
-	if err != nil {
+	if err := report.WriteDiff(stdout, p.Format, d); err != nil {
 		return inputError(fmt.Errorf("writing the diff: %w", err))
 	}
 	if p.Stats {

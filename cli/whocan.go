@@ -9,7 +9,6 @@ import (
 
 	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/engine"
-	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
@@ -133,37 +132,21 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 			return inputError(err)
 		}
 	}
-	var out any
-	schema := report.SchemaWhoCan
-	var text func(io.Writer) error
-	var graph *report.Graph
+	var write func(io.Writer) error
 	if p.Key != "" {
 		rep, err := access.WhoCan(ctx, r, p.Key, p.Action, nil)
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return report.WriteKeyText(w, rep, textwrap.Width(w)) }
-		graph = report.KeyGraph(rep)
+		write = func(w io.Writer) error { return report.WriteKeyReport(w, p.Format, rep) }
 	} else {
 		rep, err := access.CanUse(ctx, r, p.Principal, p.Action)
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return report.WritePrincipalText(w, rep, textwrap.Width(w)) }
-		graph = report.PrincipalGraph(rep)
-		schema = report.SchemaCanUse
+		write = func(w io.Writer) error { return report.WritePrincipalReport(w, p.Format, rep) }
 	}
-	switch p.Format {
-	case "json":
-		err = report.WriteJSON(stdout, schema, out, "")
-	case "dot":
-		err = report.WriteDOT(stdout, graph)
-	case "mermaid":
-		err = report.WriteMermaid(stdout, graph)
-	default:
-		err = text(stdout)
-	}
-	if err != nil {
+	if err := write(stdout); err != nil {
 		return inputError(fmt.Errorf("writing the answer: %w", err))
 	}
 	if p.Stats {

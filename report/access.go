@@ -20,6 +20,40 @@ const (
 	termsIndent = "               " // under the actions: 2 + len("conditional") + 2
 )
 
+// WriteKeyReport writes a who-can answer in format: text (lines of the
+// width of w), json, dot or mermaid.
+func WriteKeyReport(w io.Writer, format string, r *result.KeyReport) error {
+	return writeAccess(w, format, SchemaWhoCan, r, func() error { return WriteKeyText(w, r, textwrap.Width(w)) }, func() *Graph { return KeyGraph(r) })
+}
+
+// WritePrincipalReport writes a who-can --principal answer in format: text
+// (lines of the width of w), json, dot or mermaid.
+func WritePrincipalReport(w io.Writer, format string, r *result.PrincipalReport) error {
+	return writeAccess(w, format, SchemaCanUse, r, func() error { return WritePrincipalText(w, r, textwrap.Width(w)) }, func() *Graph { return PrincipalGraph(r) })
+}
+
+func writeAccess(w io.Writer, format, schema string, r any, text func() error, graph func() *Graph) error {
+	switch format {
+	case "json":
+		return WriteJSON(w, schema, r, "")
+	case "dot":
+		return WriteDOT(w, graph())
+	case "mermaid":
+		return WriteMermaid(w, graph())
+	default:
+		return text()
+	}
+}
+
+// WriteDiff writes a diff in format: text (lines of the width of w) or
+// json.
+func WriteDiff(w io.Writer, format string, d *result.DiffReport) error {
+	if format == "json" {
+		return WriteJSON(w, SchemaDiff, d, "")
+	}
+	return WriteDiffText(w, d, textwrap.Width(w))
+}
+
 // WriteKeyText writes a who-can answer: a block per principal with each
 // group of actions that have the same access, the conditions a request
 // must meet, the conditional denies, and the statements or grants that give
