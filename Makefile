@@ -102,7 +102,7 @@ scale:
 # mermaid-check: the who-can --format mermaid golden files through Mermaid's
 # own parser (npm, about 2 minutes on first run; not part of test).
 mermaid-check:
-	npm ci --prefix access/testdata/mermaid --no-audit --no-fund
+	npm ci --prefix report/testdata/mermaid --no-audit --no-fund
 	$(GO) test ./access/ -run TestGraphMermaidParser -v -count=1
 
 ci: lint test differential fuzz

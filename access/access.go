@@ -4,8 +4,8 @@
 // specified in Rego (rego/kmsguard/access, entry points who_can, can_use
 // and diff) and answered by the native engine (engine/access.go) with the
 // same bytes; what the engine declines, or an evaluator without it, the
-// Rego answers. This package builds the inputs, decodes the answers and
-// renders them.
+// Rego answers. This package builds the inputs and decodes the answers
+// into result's types; report renders them.
 package access
 
 import (
@@ -18,94 +18,13 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
 // Evaluator evaluates an entry point of the bundle (*runner.Runner).
 type Evaluator interface {
 	Eval(ctx context.Context, query string, input ast.Value) (value any, defined bool, err error)
-}
-
-// Access levels.
-const (
-	Allowed     = "allowed"     // a request without any context is allowed
-	Conditional = "conditional" // allowed only when the request meets the listed conditions
-	Denied      = "denied"      // (diff only) no access
-)
-
-// Condition is one test a request must pass: a condition of a policy
-// statement, or a grant constraint (Source "grant").
-type Condition struct {
-	Operator string `json:"operator"`
-	Key      string `json:"key"`
-	Values   any    `json:"values"`
-	Source   string `json:"source,omitempty"`
-	Text     string `json:"text"`
-}
-
-// Element is one part of a path to an allow: a statement or grant (Reason)
-// with the conditions it still sets, or a requirement the snapshot cannot
-// check (Requires "identity_policy": the caller's own account must allow the
-// action, for principals whose IAM policies the snapshot does not hold).
-type Element struct {
-	Reason     *runner.Reason `json:"reason,omitempty"`
-	Conditions []Condition    `json:"conditions,omitempty"`
-	Requires   string         `json:"requires,omitempty"`
-	Text       string         `json:"text,omitempty"`
-}
-
-// Conditional reports whether the element limits a request.
-func (e Element) Conditional() bool { return e.Requires != "" || len(e.Conditions) > 0 }
-
-// Access is a group of actions a principal has the same access to: the level,
-// the paths that allow them (every element of a path must apply; for
-// "allowed", only the paths that need no condition), the conditional denies
-// (Unless: the request is denied when all conditions of one of them hold),
-// and for "conditional" an example request context under which it is
-// allowed.
-type Access struct {
-	Actions        []string       `json:"actions"`
-	Access         string         `json:"access"`
-	Paths          [][]Element    `json:"paths"`
-	Unless         []Element      `json:"unless"`
-	ExampleContext map[string]any `json:"example_context,omitempty"`
-}
-
-// PrincipalAccess is what one principal can do with a key. EvaluatedAs is set
-// for "*" (anyone): the stand-in principal it was evaluated as.
-type PrincipalAccess struct {
-	Principal   string   `json:"principal"`
-	Type        string   `json:"type"`
-	External    bool     `json:"external"`
-	InSnapshot  bool     `json:"in_snapshot"`
-	EvaluatedAs string   `json:"evaluated_as,omitempty"`
-	Access      []Access `json:"access"`
-}
-
-// KeyReport answers who-can for one key.
-type KeyReport struct {
-	Key        string            `json:"key"`
-	Actions    []string          `json:"actions"` // the actions asked about
-	Principals []PrincipalAccess `json:"principals"`
-	// Unparsed lists principals the key names that kmsguard cannot
-	// evaluate (for example AWS service sessions with ':' in the role name).
-	Unparsed []string `json:"unparsed_principals"`
-}
-
-// KeyAccess is what a principal can do with one key.
-type KeyAccess struct {
-	Key      string   `json:"key"`
-	External bool     `json:"external"`
-	Access   []Access `json:"access"`
-}
-
-// PrincipalReport answers who-can --principal.
-type PrincipalReport struct {
-	Principal  string      `json:"principal"`
-	Actions    []string    `json:"actions"` // the actions asked about
-	Type       string      `json:"type"`
-	InSnapshot bool        `json:"in_snapshot"`
-	Keys       []KeyAccess `json:"keys"`
 }
 
 // InputError is a question the analysis rejects (unknown key, action or
@@ -116,7 +35,7 @@ func (e *InputError) Error() string { return strings.Join(e.Msgs, "; ") }
 
 // WhoCan lists every principal that can use key (for action, or for every
 // key action when action is ""). extra names further principals to analyse.
-func WhoCan(ctx context.Context, ev Evaluator, key, action string, extra []string) (*KeyReport, error) {
+func WhoCan(ctx context.Context, ev Evaluator, key, action string, extra []string) (*result.KeyReport, error) {
 	in := map[string]any{"key": key}
 	if action != "" {
 		in["action"] = action
@@ -128,7 +47,7 @@ func WhoCan(ctx context.Context, ev Evaluator, key, action string, extra []strin
 		}
 		in["principals"] = list
 	}
-	var out KeyReport
+	var out result.KeyReport
 	if eng := native(ev); eng != nil {
 		if v, ok := eng.WhoCan(key, action, extra); ok {
 			return newReader().keyReport(v), nil
@@ -142,12 +61,12 @@ func WhoCan(ctx context.Context, ev Evaluator, key, action string, extra []strin
 
 // CanUse lists every key of the snapshot principal can use (for action, or
 // for every key action when action is "").
-func CanUse(ctx context.Context, ev Evaluator, principal, action string) (*PrincipalReport, error) {
+func CanUse(ctx context.Context, ev Evaluator, principal, action string) (*result.PrincipalReport, error) {
 	in := map[string]any{"principal": principal}
 	if action != "" {
 		in["action"] = action
 	}
-	var out PrincipalReport
+	var out result.PrincipalReport
 	if eng := native(ev); eng != nil {
 		if v, ok := eng.CanUse(principal, action); ok {
 			return newReader().principalReport(v), nil

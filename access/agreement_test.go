@@ -13,6 +13,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -67,7 +68,7 @@ var allowAll = map[string]any{"Version": "2012-10-17", "Statement": []any{
 
 type verdict struct {
 	level   string
-	group   Access
+	group   result.Access
 	askedAs string
 }
 
@@ -136,7 +137,7 @@ func checkAgreement(t *testing.T, snap map[string]any, keys []string, sample fun
 				q := map[string]any{"principal": askedAs, "action": a, "resource": key}
 				checked++
 				j := job{key: key, principal: p, action: a, q: q, verdict: v, listed: ok}
-				if ok && v.level == Conditional {
+				if ok && v.level == result.Conditional {
 					if v.group.ExampleContext != nil {
 						q["context"] = v.group.ExampleContext
 					}
@@ -189,11 +190,11 @@ func (j job) check(t *testing.T, r *runner.Runner) {
 		if ans.IsAllowed() {
 			t.Errorf("%s: who-can does not list %s for %s, but the decision is Allowed: %+v", j.key, j.principal, j.action, ans.Reasons)
 		}
-	case v.level == Allowed:
+	case v.level == result.Allowed:
 		if !ans.IsAllowed() {
 			t.Errorf("%s: who-can says %s may %s unconditionally, the decision is %s %s %v", j.key, j.principal, j.action, ans.Decision, ans.Error, ans.Missing)
 		}
-	case v.level == Conditional:
+	case v.level == result.Conditional:
 		if !ans.IsAllowed() {
 			t.Errorf("%s: who-can says %s may %s under conditions %s, but with context %v the decision is %s %s %v %v",
 				j.key, j.principal, j.action, conditionTexts(v.group), v.group.ExampleContext, ans.Decision, ans.Error, ans.Missing, ans.Reasons)
@@ -206,8 +207,8 @@ func (j job) check(t *testing.T, r *runner.Runner) {
 // needsIdentity: the example path (the one with the fewest conditions, as
 // the example context is built for) needs an identity allow of the caller's
 // own account.
-func needsIdentity(g Access) bool {
-	for _, e := range bestPath(g) {
+func needsIdentity(g result.Access) bool {
+	for _, e := range g.BestPath() {
 		if e.Requires != "" {
 			return true
 		}
@@ -215,7 +216,7 @@ func needsIdentity(g Access) bool {
 	return false
 }
 
-func conditionTexts(g Access) []string {
+func conditionTexts(g result.Access) []string {
 	var out []string
 	for _, p := range g.Paths {
 		for _, e := range p {
@@ -300,10 +301,10 @@ func TestAgreementWithOrganizations(t *testing.T) {
 	// OrgDecrypt ("*" with aws:PrincipalOrgID o-abc) now gives a principal
 	// of the organization's account Decrypt outright; "*" (unknown
 	// accounts) still needs the condition.
-	if g, ok := find(rep, "arn:aws:iam::111122223333:role/NoKms", "kms:Decrypt"); !ok || g.Access != Allowed {
+	if g, ok := find(rep, "arn:aws:iam::111122223333:role/NoKms", "kms:Decrypt"); !ok || g.Access != result.Allowed {
 		t.Errorf("NoKms's Decrypt: %+v (found %v), want allowed", g, ok)
 	}
-	if g, ok := find(rep, "*", "kms:Decrypt"); !ok || g.Access != Conditional || !containsText(g, "aws:PrincipalOrgID StringEquals o-abc") {
+	if g, ok := find(rep, "*", "kms:Decrypt"); !ok || g.Access != result.Conditional || !containsText(g, "aws:PrincipalOrgID StringEquals o-abc") {
 		t.Errorf("anyone's Decrypt: %+v (found %v), want conditional on aws:PrincipalOrgID", g, ok)
 	}
 }
@@ -323,21 +324,21 @@ func TestWhoCanFindings(t *testing.T) {
 		key, principal, action, level string
 		texts                         []string // condition texts that must be listed
 	}{
-		{key1, "arn:aws:iam::444455556666:role/Partner", "kms:Decrypt", Conditional, []string{"only via s3.us-east-1.amazonaws.com or sqs.us-east-1.amazonaws.com"}},
-		{key1, "arn:aws:iam::111122223333:role/team/App", "kms:Encrypt", Allowed, nil},
-		{key1, "arn:aws:iam::111122223333:role/team/App", "kms:GenerateDataKey", Conditional, nil},
-		{key1, "arn:aws:iam::444455556666:root", "kms:Encrypt", Conditional, []string{"only with exactly the encryption context partner = yes (grant constraint)"}},
-		{key1, "logs.us-east-1.amazonaws.com", "kms:Decrypt", Allowed, nil},
-		{key1, "arn:aws:iam::111122223333:role/team/App", "kms:Decrypt", Conditional, []string{"aws:PrincipalOrgID StringNotEqualsIfExists o-abc"}},
-		{key1, "arn:aws:iam::444455556666:user/dave", "kms:Encrypt", Conditional, []string{"only with exactly the encryption context partner = yes (grant constraint)"}},
-		{key1, "arn:aws:iam::111122223333:user/alice", "kms:Decrypt", Conditional, []string{"aws:SourceVpc StringNotEquals vpc-1234"}},
-		{key1, "arn:aws:iam::111122223333:user/bob", "kms:Decrypt", Conditional, []string{"aws:SourceIp NotIpAddress 10.0.0.0/8"}},
-		{key2, "logs.us-east-1.amazonaws.com", "kms:Encrypt", Conditional, []string{"kms:EncryptionContext:aws:logs:arn ArnLike arn:aws:logs:us-east-1:111122223333:log-group:*"}},
-		{key2, "arn:aws:iam::111122223333:user/alice", "kms:Decrypt", Conditional, []string{"only via s3.us-east-1.amazonaws.com"}},
-		{key3, "*", "kms:Decrypt", Conditional, []string{"aws:PrincipalOrgID StringEquals o-abc"}},
-		{key3, "arn:aws:iam::111122223333:role/Admin", "kms:ScheduleKeyDeletion", Conditional, []string{"aws:PrincipalTag/team StringNotEquals security"}},
+		{key1, "arn:aws:iam::444455556666:role/Partner", "kms:Decrypt", result.Conditional, []string{"only via s3.us-east-1.amazonaws.com or sqs.us-east-1.amazonaws.com"}},
+		{key1, "arn:aws:iam::111122223333:role/team/App", "kms:Encrypt", result.Allowed, nil},
+		{key1, "arn:aws:iam::111122223333:role/team/App", "kms:GenerateDataKey", result.Conditional, nil},
+		{key1, "arn:aws:iam::444455556666:root", "kms:Encrypt", result.Conditional, []string{"only with exactly the encryption context partner = yes (grant constraint)"}},
+		{key1, "logs.us-east-1.amazonaws.com", "kms:Decrypt", result.Allowed, nil},
+		{key1, "arn:aws:iam::111122223333:role/team/App", "kms:Decrypt", result.Conditional, []string{"aws:PrincipalOrgID StringNotEqualsIfExists o-abc"}},
+		{key1, "arn:aws:iam::444455556666:user/dave", "kms:Encrypt", result.Conditional, []string{"only with exactly the encryption context partner = yes (grant constraint)"}},
+		{key1, "arn:aws:iam::111122223333:user/alice", "kms:Decrypt", result.Conditional, []string{"aws:SourceVpc StringNotEquals vpc-1234"}},
+		{key1, "arn:aws:iam::111122223333:user/bob", "kms:Decrypt", result.Conditional, []string{"aws:SourceIp NotIpAddress 10.0.0.0/8"}},
+		{key2, "logs.us-east-1.amazonaws.com", "kms:Encrypt", result.Conditional, []string{"kms:EncryptionContext:aws:logs:arn ArnLike arn:aws:logs:us-east-1:111122223333:log-group:*"}},
+		{key2, "arn:aws:iam::111122223333:user/alice", "kms:Decrypt", result.Conditional, []string{"only via s3.us-east-1.amazonaws.com"}},
+		{key3, "*", "kms:Decrypt", result.Conditional, []string{"aws:PrincipalOrgID StringEquals o-abc"}},
+		{key3, "arn:aws:iam::111122223333:role/Admin", "kms:ScheduleKeyDeletion", result.Conditional, []string{"aws:PrincipalTag/team StringNotEquals security"}},
 	}
-	reports := map[string]*KeyReport{}
+	reports := map[string]*result.KeyReport{}
 	for _, c := range cases {
 		rep := reports[c.key]
 		if rep == nil {
@@ -375,7 +376,7 @@ func TestWhoCanFindings(t *testing.T) {
 	}
 }
 
-func find(rep *KeyReport, principal, action string) (Access, bool) {
+func find(rep *result.KeyReport, principal, action string) (result.Access, bool) {
 	for _, row := range rep.Principals {
 		if row.Principal != principal {
 			continue
@@ -386,10 +387,10 @@ func find(rep *KeyReport, principal, action string) (Access, bool) {
 			}
 		}
 	}
-	return Access{}, false
+	return result.Access{}, false
 }
 
-func unlessTexts(g Access) []string {
+func unlessTexts(g result.Access) []string {
 	var out []string
 	for _, e := range g.Unless {
 		for _, c := range e.Conditions {
@@ -399,6 +400,6 @@ func unlessTexts(g Access) []string {
 	return out
 }
 
-func containsText(g Access, want string) bool {
+func containsText(g result.Access, want string) bool {
 	return contains(conditionTexts(g), want) || contains(unlessTexts(g), want)
 }

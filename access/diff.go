@@ -9,60 +9,14 @@ import (
 	"strings"
 
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
-// Terms is what a request must meet for an access: per path, the condition
-// and requirement texts; and the texts of the conditional denies.
-type Terms struct {
-	Paths  [][]string `json:"paths"`
-	Unless [][]string `json:"unless"`
-}
-
-// Side is the access on one side of a diff.
-type Side struct {
-	Access string `json:"access"`
-	Terms  Terms  `json:"terms"`
-}
-
-// Change is one (key, principal, action) whose access differs. Expected
-// names the --allow pattern that covers an addition or change.
-type Change struct {
-	Key       string `json:"key"`
-	Principal string `json:"principal"`
-	Action    string `json:"action"`
-	Old       Side   `json:"old"`
-	New       Side   `json:"new"`
-	Expected  string `json:"expected,omitempty"`
-}
-
-// DiffReport is the access the new side adds, removes, or changes (same
-// level, other conditions) against the old side.
-type DiffReport struct {
-	Added   []Change `json:"added"`
-	Removed []Change `json:"removed"`
-	Changed []Change `json:"changed"`
-}
-
-// Unexpected counts the additions and changes no --allow pattern covers:
-// access that needs review. A change of conditions counts, since kmsguard
-// cannot tell whether the new ones are weaker.
-func (d *DiffReport) Unexpected() int {
-	n := 0
-	for _, list := range [][]Change{d.Added, d.Changed} {
-		for _, c := range list {
-			if c.Expected == "" {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // Diff compares two snapshots. extra names further principals to analyse
 // on every key.
-func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []string) (*DiffReport, error) {
+func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []string) (*result.DiffReport, error) {
 	in := map[string]any{"old": old, "new": new}
 	if len(extra) > 0 {
 		list := make([]any, len(extra))
@@ -71,11 +25,12 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 		}
 		in["principals"] = list
 	}
-	var out DiffReport
+	var out result.DiffReport
 	answered, err := diffNative(ev, old, new, extra, &out)
 	if err != nil {
 		return nil, err
 	}
+	out.Stats.Native = answered
 	if !answered {
 		if err := eval(ctx, ev, runner.DiffQuery, in, &out); err != nil {
 			return nil, err
@@ -88,7 +43,7 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 // diffNative compares the snapshots with the native analysis when ev has
 // the native engine; answered is false when it has none or the engine
 // declines.
-func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *DiffReport) (answered bool, err error) {
+func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *result.DiffReport) (answered bool, err error) {
 	if native(ev) == nil {
 		return false, nil
 	}
@@ -100,10 +55,11 @@ func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *Diff
 	if err != nil {
 		return false, err
 	}
-	v, ok := engine.Diff(older, newer, extra)
+	v, keys, ok := engine.Diff(older, newer, extra)
 	if !ok {
 		return false, nil
 	}
+	out.Stats.Keys = keys
 	return true, decode(runner.DiffQuery, v, out)
 }
 
@@ -166,10 +122,10 @@ func (a Allow) Matches(principal, action string) bool {
 	return len(parts) == 6 && parts[5] == "root" && a.principal.MatchString(parts[4])
 }
 
-// MarkExpected sets Expected on the additions and changes an allow pattern
-// covers.
-func (d *DiffReport) MarkExpected(allows []Allow) {
-	for _, list := range [][]Change{d.Added, d.Changed} {
+// MarkExpected sets Expected on the additions and changes of d an allow
+// pattern covers.
+func MarkExpected(d *result.DiffReport, allows []Allow) {
+	for _, list := range [][]result.Change{d.Added, d.Changed} {
 		for i := range list {
 			for _, a := range allows {
 				if a.Matches(list[i].Principal, list[i].Action) {

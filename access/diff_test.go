@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/kmsguard/kmsguard/internal/synthetic"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -31,7 +32,7 @@ func TestDiffSortedByEitherEngine(t *testing.T) {
 	}
 	old := synthetic.Snapshot(25, 6)
 	changed := mutate(t, rand.New(rand.NewPCG(3, 29)), old, 6)
-	byID := func(a, b Change) int {
+	byID := func(a, b result.Change) int {
 		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Principal, b.Principal), cmp.Compare(a.Action, b.Action))
 	}
 	for name, ev := range map[string]Evaluator{"native": r, "rego": regoOnly{r}} {
@@ -40,7 +41,7 @@ func TestDiffSortedByEitherEngine(t *testing.T) {
 			t.Fatal(err)
 		}
 		n := 0
-		for _, list := range [][]Change{d.Added, d.Removed, d.Changed} {
+		for _, list := range [][]result.Change{d.Added, d.Removed, d.Changed} {
 			n += len(list)
 			if !slices.IsSortedFunc(list, byID) {
 				t.Errorf("%s: changes not sorted by key, principal and action: %v", name, list)

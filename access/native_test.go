@@ -18,6 +18,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/synthetic"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -155,7 +156,7 @@ func agree(t *testing.T, label string, snap map[string]any, principalSample func
 			native, ok := eng.WhoCan(key, action, probes)
 			check(fmt.Sprintf("who-can --key %s --action %q", key, action), native, ok, rego)
 			if ok {
-				var want KeyReport
+				var want result.KeyReport
 				if err := json.Unmarshal(rego, &want); err != nil {
 					t.Fatal(err)
 				}
@@ -163,7 +164,7 @@ func agree(t *testing.T, label string, snap map[string]any, principalSample func
 					t.Errorf("%s: who-can --key %s: the report read from the native answer differs from the Rego's decoded", label, key)
 				}
 			}
-			var rep KeyReport
+			var rep result.KeyReport
 			if err := json.Unmarshal(rego, &rep); err == nil {
 				for _, row := range rep.Principals {
 					if row.Principal != "*" {
@@ -192,7 +193,7 @@ func agree(t *testing.T, label string, snap map[string]any, principalSample func
 		native, ok := eng.CanUse(p, "")
 		check("who-can --principal "+p, native, ok, rego)
 		if ok {
-			var want PrincipalReport
+			var want result.PrincipalReport
 			if err := json.Unmarshal(rego, &want); err != nil {
 				t.Fatal(err)
 			}
@@ -468,7 +469,7 @@ func TestNativeDiffAgrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			native, ok := engine.Diff(older, newer, probes)
+			native, _, ok := engine.Diff(older, newer, probes)
 			if !ok {
 				t.Errorf("%s: the native diff declined", p.name)
 				continue

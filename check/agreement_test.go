@@ -11,7 +11,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/kmsguard/kmsguard/parse"
+	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -42,7 +43,7 @@ func TestRulesAgreeWithEngine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, docs, err := parse.File(file, data)
+		_, docs, err := policyfile.Documents(file, data)
 		if err != nil {
 			continue // positioned input errors are TestCorpus's
 		}
@@ -81,7 +82,7 @@ func TestRulesAgreeWithEngine(t *testing.T) {
 
 // engineRefuses returns the engine's error for a question on the key
 // policy d (a policy AWS would reject), or "".
-func engineRefuses(t *testing.T, r *runner.Runner, d *parse.Document) string {
+func engineRefuses(t *testing.T, r *runner.Runner, d *policyfile.Document) string {
 	t.Helper()
 	q := agreementQuestion{t: t, r: r, doc: d}
 	if !q.keyPolicy() {
@@ -116,8 +117,8 @@ func agreementFiles(t *testing.T) []string {
 type agreementQuestion struct {
 	t       *testing.T
 	r       *runner.Runner
-	doc     *parse.Document
-	finding Finding
+	doc     *policyfile.Document
+	finding result.FileFinding
 }
 
 var (
@@ -352,7 +353,7 @@ func (q *agreementQuestion) where() string {
 // the format, or by a statement naming a Principal or NotPrincipal.
 func (q *agreementQuestion) keyPolicy() bool {
 	if q.doc.Kind != "" {
-		return q.doc.Kind == parse.KindKeyPolicy
+		return q.doc.Kind == policyfile.KindKeyPolicy
 	}
 	for _, e := range q.statementList() {
 		if s, ok := e.(map[string]any); ok {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -162,7 +163,7 @@ func TestThroughput(t *testing.T) {
 	_, cout := run("conftest test", exec.Command(conftest, args...))
 
 	var kres struct {
-		Summary Summary `json:"summary"`
+		Summary result.Summary `json:"summary"`
 	}
 	if err := json.Unmarshal(kout, &kres); err != nil {
 		t.Fatal(err)

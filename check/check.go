@@ -1,11 +1,12 @@
 // Package check runs the lint rules over files: it collects the files of the
-// paths given, parses them (package parse), evaluates every policy document
+// paths given, parses them (package policyfile), evaluates every policy document
 // found with the runner's lint query on all CPUs, and applies the
 // configuration (.kmsguard.yaml): rule changes, key facts and suppressions.
 // Rendering is package report's; exit codes are the CLI's.
 package check
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,9 +21,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/kmsguard/kmsguard/parse"
 	"github.com/kmsguard/kmsguard/policyfile"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Extensions are the file name endings picked in directories; other files
@@ -31,7 +31,7 @@ var Extensions = []string{".json", ".yaml", ".yml", ".template"}
 
 // Linter evaluates the lint query for one input (*runner.Runner).
 type Linter interface {
-	Lint(ctx context.Context, input ast.Value) ([]runner.Finding, error)
+	Lint(ctx context.Context, input ast.Value) ([]result.Finding, error)
 }
 
 // Options configure a run.
@@ -57,79 +57,6 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// Finding is a lint finding with its location in a file.
-type Finding struct {
-	File     string `json:"file"`
-	Line     int    `json:"line,omitempty"`
-	Where    string `json:"where,omitempty"`
-	Resource string `json:"resource,omitempty"`
-	runner.Finding
-	// Suppressed says why the finding is accepted; nil for an active one.
-	Suppressed *Suppressed `json:"suppressed,omitempty"`
-}
-
-// Suppressed is the suppression that matched a finding.
-type Suppressed struct {
-	Reason string `json:"reason"`
-	// Config is the configuration file and line of the suppression.
-	Config string `json:"config"`
-}
-
-// InputError is a file that could not be checked. Where names a part of
-// the file holding a policy as a JSON string ("Policy", a Terraform
-// attribute); Line and Column are then positions inside that string.
-type InputError struct {
-	File   string `json:"file"`
-	Where  string `json:"where,omitempty"`
-	Line   int    `json:"line,omitempty"`
-	Column int    `json:"column,omitempty"`
-	Msg    string `json:"msg"`
-}
-
-func (e *InputError) Error() string {
-	return (&policyfile.Error{File: e.File, Where: e.Where, Line: e.Line, Column: e.Column, Msg: e.Msg}).Error()
-}
-
-// Detail is the message without the file name: for an error inside a
-// policy string, where it is in the string, then the message.
-func (e *InputError) Detail() string {
-	if e.Where == "" {
-		return e.Msg
-	}
-	return strings.TrimPrefix(e.Error(), e.File+": ")
-}
-
-// FileLine is the line of the error in the file itself, 0 when unknown
-// (a position inside a policy string is not one).
-func (e *InputError) FileLine() (line, column int) {
-	if e.Where != "" {
-		return 0, 0
-	}
-	return e.Line, e.Column
-}
-
-// Result is what a run found, sorted: findings by file, line, rule id;
-// errors by file.
-type Result struct {
-	Findings []Finding
-	Errors   []InputError
-	// Files is the number of files read in a known format, Documents the
-	// number of policy documents in them.
-	Files, Documents int
-	// Skipped counts files of directories left out for their extension,
-	// NotPolicy files of directories in no known format.
-	Skipped, NotPolicy int
-	// Skips names every file of a directory that was left out, and why,
-	// sorted by file.
-	Skips []Skip
-}
-
-// Skip is a file of a directory that was not checked.
-type Skip struct {
-	File string
-	Why  string
-}
-
 // target is one file to check.
 type target struct {
 	path     string // as opened ("-" for stdin)
@@ -140,8 +67,8 @@ type target struct {
 // Run checks the files and directories of paths ("-" is standard input).
 // Files that cannot be read or parsed become Result.Errors and the run goes
 // on; the error returned is for the run itself (cancelled, stdin twice).
-func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, error) {
-	res := &Result{}
+func Run(ctx context.Context, l Linter, paths []string, opt Options) (*result.Result, error) {
+	res := &result.Result{}
 	targets, err := collect(paths, res)
 	if err != nil {
 		return nil, err
@@ -152,7 +79,7 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, e
 			if opt.Stdin == nil {
 				return nil, errors.New("standard input is not available")
 			}
-			if stdin, _, err = policyfile.ReadFile("-", opt.Stdin, parse.MaxFile, "a file to check"); err != nil {
+			if stdin, _, err = policyfile.ReadFile("-", opt.Stdin, policyfile.MaxFile, "a file to check"); err != nil {
 				return nil, err
 			}
 		}
@@ -193,7 +120,7 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, e
 	}
 	for i, r := range results {
 		if r.notPolicy {
-			res.Skips = append(res.Skips, Skip{File: targets[i].name, Why: "not a policy document, get-key-policy output, CloudFormation template or Terraform plan"})
+			res.Skips = append(res.Skips, result.Skip{File: targets[i].name, Why: errNotPolicy.Error()})
 		}
 		res.Findings = append(res.Findings, r.findings...)
 		res.Errors = append(res.Errors, r.errs...)
@@ -213,7 +140,7 @@ func Run(ctx context.Context, l Linter, paths []string, opt Options) (*Result, e
 
 // Sort orders findings by file, line, rule id, then the rest of the
 // location and the message, so output never depends on timing.
-func Sort(fs []Finding) {
+func Sort(fs []result.FileFinding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := &fs[i], &fs[j]
 		switch {
@@ -232,7 +159,7 @@ func Sort(fs []Finding) {
 	})
 }
 
-func stmt(f *Finding) int {
+func stmt(f *result.FileFinding) int {
 	if f.Statement == nil {
 		return -1
 	}
@@ -241,7 +168,7 @@ func stmt(f *Finding) int {
 
 // collect lists the files to check; paths that cannot be read become
 // errors of res.
-func collect(paths []string, res *Result) ([]target, error) {
+func collect(paths []string, res *result.Result) ([]target, error) {
 	var out []target
 	seen := map[string]bool{}
 	add := func(t target) {
@@ -266,7 +193,7 @@ func collect(paths []string, res *Result) ([]target, error) {
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			res.Errors = append(res.Errors, InputError{File: display(p), Msg: pathErr(err)})
+			res.Errors = append(res.Errors, result.InputError{File: display(p), Msg: pathErr(err)})
 			continue
 		}
 		if !info.IsDir() {
@@ -275,7 +202,7 @@ func collect(paths []string, res *Result) ([]target, error) {
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				res.Errors = append(res.Errors, InputError{File: display(path), Msg: pathErr(err)})
+				res.Errors = append(res.Errors, result.InputError{File: display(path), Msg: pathErr(err)})
 				if d != nil && d.IsDir() {
 					return fs.SkipDir
 				}
@@ -284,22 +211,22 @@ func collect(paths []string, res *Result) ([]target, error) {
 			name := d.Name()
 			if d.IsDir() {
 				if path != p && (strings.HasPrefix(name, ".") || name == "node_modules") {
-					res.Skips = append(res.Skips, Skip{File: display(path) + "/", Why: "hidden directory or node_modules"})
+					res.Skips = append(res.Skips, result.Skip{File: display(path) + "/", Why: "hidden directory or node_modules"})
 					return fs.SkipDir
 				}
 				return nil
 			}
 			if strings.HasPrefix(name, ".") { // .kmsguard.yaml and other dot files
-				res.Skips = append(res.Skips, Skip{File: display(path), Why: "hidden file"})
+				res.Skips = append(res.Skips, result.Skip{File: display(path), Why: "hidden file"})
 				return nil
 			}
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-				res.Skips = append(res.Skips, Skip{File: display(path), Why: "not a regular file"})
+				res.Skips = append(res.Skips, result.Skip{File: display(path), Why: "not a regular file"})
 				return nil
 			}
 			if !hasExtension(name) {
 				res.Skipped++
-				res.Skips = append(res.Skips, Skip{File: display(path), Why: "extension not " + strings.Join(Extensions, ", ")})
+				res.Skips = append(res.Skips, result.Skip{File: display(path), Why: "extension not " + strings.Join(Extensions, ", ")})
 				return nil
 			}
 			add(target{path: path, name: display(path)})
@@ -337,8 +264,8 @@ func pathErr(err error) string {
 
 // fileResult is what one file gave.
 type fileResult struct {
-	findings  []Finding
-	errs      []InputError
+	findings  []result.FileFinding
+	errs      []result.InputError
 	docs      int
 	notPolicy bool
 }
@@ -349,27 +276,16 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 		r.errs = append(r.errs, toInputError(t.name, err))
 		return r
 	}
-	data := stdin
-	if t.path != "-" {
-		var err error
-		if data, _, err = policyfile.ReadFile(t.path, nil, parse.MaxFile, "a file to check"); err != nil {
-			var pe *policyfile.Error
-			if errors.As(err, &pe) {
-				pe.File = t.name
-			}
-			return fail(err)
-		}
-	}
-	format, docs, err := parse.File(t.name, data)
+	format, docs, err := readDocuments(t.path, t.name, bytes.NewReader(stdin))
 	if err != nil {
 		return fail(err)
 	}
-	if format == parse.FormatUnknown {
+	if format == policyfile.FormatUnknown {
 		if !t.explicit {
 			r.notPolicy = true
 			return r
 		}
-		return fail(errors.New("not a policy document, get-key-policy output, CloudFormation template or Terraform plan"))
+		return fail(errNotPolicy)
 	}
 	r.docs = len(docs)
 	for i := range docs {
@@ -378,12 +294,29 @@ func checkFile(ctx context.Context, l Linter, t target, stdin []byte, opt *Optio
 		}
 		fs, err := lintDocument(ctx, l, &docs[i], opt)
 		if err != nil {
-			r.errs = append(r.errs, InputError{File: t.name, Line: docs[i].Line, Msg: whereMsg(docs[i].Where, err.Error())})
+			r.errs = append(r.errs, result.InputError{File: t.name, Line: docs[i].Line, Msg: whereMsg(docs[i].Where, err.Error())})
 			continue
 		}
 		r.findings = append(r.findings, fs...)
 	}
 	return r
+}
+
+// errNotPolicy is said of a file in no format Documents knows.
+var errNotPolicy = errors.New("not a policy document, get-key-policy output, CloudFormation template or Terraform plan")
+
+// readDocuments reads the policy documents of the file at path ("-":
+// stdin), naming it name in errors.
+func readDocuments(path, name string, stdin io.Reader) (policyfile.Format, []policyfile.Document, error) {
+	data, _, err := policyfile.ReadFile(path, stdin, policyfile.MaxFile, "a file to check")
+	if err != nil {
+		var pe *policyfile.Error
+		if errors.As(err, &pe) {
+			pe.File = name
+		}
+		return policyfile.FormatUnknown, nil, err
+	}
+	return policyfile.Documents(name, data)
 }
 
 func whereMsg(where, msg string) string {
@@ -393,16 +326,16 @@ func whereMsg(where, msg string) string {
 	return where + ": " + msg
 }
 
-func toInputError(name string, err error) InputError {
-	var pe *policyfile.Error
+func toInputError(name string, err error) result.InputError {
+	var pe *result.InputError
 	if errors.As(err, &pe) {
-		return InputError{File: pe.File, Where: pe.Where, Line: pe.Line, Column: pe.Column, Msg: pe.Msg}
+		return *pe
 	}
-	return InputError{File: name, Msg: err.Error()}
+	return result.InputError{File: name, Msg: err.Error()}
 }
 
 // lintDocument evaluates one document and applies the configuration.
-func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options) ([]Finding, error) {
+func lintDocument(ctx context.Context, l Linter, d *policyfile.Document, opt *Options) ([]result.FileFinding, error) {
 	input, err := ast.InterfaceToValue(lintInput(d, opt))
 	if err != nil {
 		return nil, err
@@ -411,10 +344,9 @@ func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Finding, 0, len(raw))
-	threshold := severityRank[opt.Severity]
+	out := make([]result.FileFinding, 0, len(raw))
 	for _, f := range raw {
-		fd := Finding{File: d.File, Line: d.Line, Where: d.Where, Resource: d.Resource, Finding: f}
+		fd := result.FileFinding{File: d.File, Line: d.Line, Where: d.Where, Resource: d.Resource, Finding: f}
 		if f.Statement != nil {
 			fd.Line = d.StatementLine(*f.Statement)
 		}
@@ -424,12 +356,12 @@ func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options
 		if fd.Suppressed == nil {
 			for _, s := range d.Skips {
 				if s.ID == fd.ID {
-					fd.Suppressed = &Suppressed{Reason: s.Reason, Config: fmt.Sprintf("%s:%d", d.File, s.Line)}
+					fd.Suppressed = &result.Suppressed{Reason: s.Reason, Config: fmt.Sprintf("%s:%d", d.File, s.Line)}
 					break
 				}
 			}
 		}
-		if opt.Severity != "" && severityRank[fd.Severity] > threshold {
+		if opt.Severity != "" && !result.AtLeast(fd.Severity, opt.Severity) {
 			continue
 		}
 		out = append(out, fd)
@@ -438,7 +370,7 @@ func lintDocument(ctx context.Context, l Linter, d *parse.Document, opt *Options
 }
 
 // lintInput is the wrapper of docs/lint-format.md for one document.
-func lintInput(d *parse.Document, opt *Options) map[string]any {
+func lintInput(d *policyfile.Document, opt *Options) map[string]any {
 	in := map[string]any{"policy": d.Policy}
 	kind := d.Kind
 	if kind == "" {
@@ -474,7 +406,7 @@ func lintInput(d *parse.Document, opt *Options) map[string]any {
 // configuration and of every key entry matching the file or the key ARN, the
 // services of those entries, and the account (the first one given, key
 // entries first).
-func (c *Config) lintConfig(d *parse.Document) map[string]any {
+func (c *Config) lintConfig(d *policyfile.Document) map[string]any {
 	admins := append([]string(nil), c.Admins...)
 	var services []string
 	account := ""
@@ -530,13 +462,13 @@ func (c *Config) lintRules() map[string]any {
 // suppress marks a finding that a suppression of the configuration accepts.
 // Disabled rules and changed severities are not applied here: the lint
 // entry point applies them (config.rules, docs/lint-format.md).
-func (c *Config) suppress(f *Finding) {
+func (c *Config) suppress(f *result.FileFinding) {
 	file := c.relFile(f.File)
 	for _, s := range c.Suppressions {
 		if s.Rule != f.ID || (s.file != nil && !s.file.matchFile(file)) || (s.Sid != "" && s.Sid != f.Sid) {
 			continue
 		}
-		f.Suppressed = &Suppressed{Reason: s.Reason, Config: fmt.Sprintf("%s:%d", c.File, s.Line)}
+		f.Suppressed = &result.Suppressed{Reason: s.Reason, Config: fmt.Sprintf("%s:%d", c.File, s.Line)}
 		break
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // fakeLinter stands in for the rules: a statement whose Sid is "Public"
@@ -22,7 +22,7 @@ type fakeLinter struct {
 	fail   bool
 }
 
-func (l *fakeLinter) Lint(_ context.Context, input ast.Value) ([]runner.Finding, error) {
+func (l *fakeLinter) Lint(_ context.Context, input ast.Value) ([]result.Finding, error) {
 	if l.fail {
 		return nil, errors.New("evaluation failed: boom")
 	}
@@ -33,9 +33,9 @@ func (l *fakeLinter) Lint(_ context.Context, input ast.Value) ([]runner.Finding,
 	in := v.(map[string]any)
 	l.inputs = append(l.inputs, in)
 	doc := in["policy"].(map[string]any)
-	var out []runner.Finding
+	var out []result.Finding
 	if _, ok := doc["Version"]; !ok {
-		out = append(out, runner.Finding{ID: "KMS009", Name: "policy-version", Severity: "info", Msg: "no Version"})
+		out = append(out, result.Finding{ID: "KMS009", Name: "policy-version", Severity: "info", Msg: "no Version"})
 	}
 	stmts, _ := doc["Statement"].([]any)
 	for i, s := range stmts {
@@ -44,9 +44,9 @@ func (l *fakeLinter) Lint(_ context.Context, input ast.Value) ([]runner.Finding,
 		idx := i
 		switch sid {
 		case "Public":
-			out = append(out, runner.Finding{ID: "KMS003", Name: "wildcard-principal", Severity: "high", Msg: "public", Statement: &idx, Sid: sid})
+			out = append(out, result.Finding{ID: "KMS003", Name: "wildcard-principal", Severity: "high", Msg: "public", Statement: &idx, Sid: sid})
 		case "Wide":
-			out = append(out, runner.Finding{ID: "KMS007", Name: "wide", Severity: "low", Msg: "wide", Statement: &idx, Sid: sid})
+			out = append(out, result.Finding{ID: "KMS007", Name: "wide", Severity: "low", Msg: "wide", Statement: &idx, Sid: sid})
 		}
 	}
 	return applyRules(out, in), nil
@@ -55,10 +55,10 @@ func (l *fakeLinter) Lint(_ context.Context, input ast.Value) ([]runner.Finding,
 // applyRules does what the lint entry point does with config.rules
 // (docs/lint-format.md): disabled rules report nothing, and severities
 // change.
-func applyRules(fs []runner.Finding, in map[string]any) []runner.Finding {
+func applyRules(fs []result.Finding, in map[string]any) []result.Finding {
 	cfg, _ := in["config"].(map[string]any)
 	rules, _ := cfg["rules"].(map[string]any)
-	var out []runner.Finding
+	var out []result.Finding
 	for _, f := range fs {
 		rc, _ := rules[f.ID].(map[string]any)
 		if rc["disabled"] == true {
@@ -132,7 +132,7 @@ func TestRunDirectory(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findings %+v, want %+v", got, want)
 	}
-	wantErrs := []InputError{{File: "b/broken.json", Line: 2, Column: 20, Msg: "invalid character '}' looking for beginning of object key string"}}
+	wantErrs := []result.InputError{{File: "b/broken.json", Line: 2, Column: 20, Msg: "invalid character '}' looking for beginning of object key string"}}
 	if !reflect.DeepEqual(res.Errors, wantErrs) {
 		t.Errorf("errors %+v, want %+v", res.Errors, wantErrs)
 	}
@@ -155,7 +155,7 @@ func TestRunExplicitFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []InputError{
+	want := []result.InputError{
 		{File: "missing.json", Msg: "no such file or directory"},
 		{File: "package.json", Msg: "not a policy document, get-key-policy output, CloudFormation template or Terraform plan"},
 	}
@@ -192,7 +192,7 @@ func TestRunEvaluationError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []InputError{{File: "p.json", Line: 1, Msg: "evaluation failed: boom"}}
+	want := []result.InputError{{File: "p.json", Line: 1, Msg: "evaluation failed: boom"}}
 	if !reflect.DeepEqual(res.Errors, want) {
 		t.Errorf("errors %+v, want %+v", res.Errors, want)
 	}

@@ -12,6 +12,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // ConfigName is the file name `kmsguard check` looks for.
@@ -342,8 +343,8 @@ func (p *configParser) severity(n *yaml.Node, where string, out *string) error {
 	if err := p.string(n, where, out); err != nil {
 		return err
 	}
-	if _, ok := severityRank[*out]; !ok {
-		return configError(p.file, n, "%s: unknown severity %q (expected %s)", where, *out, strings.Join(Severities, ", "))
+	if _, err := result.ParseSeverity(*out); err != nil {
+		return configError(p.file, n, "%s: %v", where, err)
 	}
 	return nil
 }

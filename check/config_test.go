@@ -33,7 +33,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"duplicate nested key", "keys:\n  arn:aws:kms:us-east-1:111122223333:key/k:\n    admins: []\n    admins: []\n", `k.yaml:4:5: keys.arn:aws:kms:us-east-1:111122223333:key/k.admins: duplicate key "admins" (first at line 3, column 5)`},
 		{"alias bomb", "a0: &a0 [x]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\na2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\na3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\na4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\na5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\na6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]\n", `k.yaml:7:15: invalid YAML: the document expands to more than 1000000 nodes (aliases expanded)`},
 		{"not a mapping", "- a\n", `k.yaml:1:1: the configuration: expected a mapping, got a list`},
-		{"invalid YAML", "rules: {\n", `k.yaml:1: invalid YAML: did not find expected node content`},
+		{"invalid YAML", "rules: {\n", `k.yaml:2: invalid YAML: did not find expected node content`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

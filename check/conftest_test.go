@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // conftestArgs is how stock conftest runs kmsguard's rules (docs/check.md):
@@ -139,7 +141,7 @@ func TestConftestCompatibility(t *testing.T) {
 	kmsguard := map[string][]outcome{}
 	for _, f := range res.Findings {
 		kind := "warn"
-		if AtLeast(f.Severity, "medium") {
+		if result.AtLeast(f.Severity, "medium") {
 			kind = "deny"
 		}
 		kmsguard[f.File] = append(kmsguard[f.File], outcome{kind, f.ID, f.Msg})

@@ -81,18 +81,12 @@ func newBundleCommand(stdout io.Writer) *cobra.Command {
 
 func newBundleBuildCommand(stdout io.Writer) *cobra.Command {
 	var p bundleBuildParams
-	cmd := &cobra.Command{
-		Use:     "build -o FILE [flags]",
-		Short:   "Write the policy (and a snapshot) as an OPA bundle",
-		Long:    bundleBuildLong,
-		Example: bundleBuildExample,
-		Args:    cobra.NoArgs,
-		RunE: func(_ *cobra.Command, _ []string) error {
+	cmd, f := command("build -o FILE [flags]",
+		"Write the policy (and a snapshot) as an OPA bundle",
+		bundleBuildLong, bundleBuildExample, cobra.NoArgs,
+		func(_ *cobra.Command, _ []string) error {
 			return runBundleBuild(p, stdout)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVarP(&p.Output, "output", "o", "", "bundle `FILE` to write (.tar.gz)")
 	f.StringVar(&p.Data, "data", "", "snapshot `FILE` or directory of snapshot files to include")
 	f.StringVar(&p.Revision, "revision", "", "manifest `REVISION`")
@@ -105,22 +99,18 @@ func newBundleBuildCommand(stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
+const bundleVerifyExample = `  kmsguard bundle verify kmsguard.tar.gz
+  kmsguard bundle verify kmsguard.tar.gz --verification-key public.pem --signing-alg RS256`
+
 func newBundleVerifyCommand(stdout io.Writer) *cobra.Command {
 	var p bundleVerifyParams
-	cmd := &cobra.Command{
-		Use:   "verify FILE [flags]",
-		Short: "Check a bundle and print a summary",
-		Long:  bundleVerifyLong,
-		Example: `  kmsguard bundle verify kmsguard.tar.gz
-  kmsguard bundle verify kmsguard.tar.gz --verification-key public.pem --signing-alg RS256`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+	cmd, f := command("verify FILE [flags]",
+		"Check a bundle and print a summary",
+		bundleVerifyLong, bundleVerifyExample, cobra.ExactArgs(1),
+		func(_ *cobra.Command, args []string) error {
 			p.File = args[0]
 			return runBundleVerify(p, stdout)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.VerificationKey, "verification-key", "", "require a signature by the public key (or HMAC secret) in `FILE`")
 	f.StringVar(&p.SigningAlg, "signing-alg", "RS256", "signature `ALGORITHM`: RS256, ES256 or HS256")
 	f.StringVar(&p.KeyID, "key-id", "", "`NAME` of the verification key (default \"default\")")

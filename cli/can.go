@@ -16,7 +16,7 @@ import (
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/report"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // canParams are the flags of `kmsguard can`. File names may be "-" (stdin),
@@ -71,18 +71,12 @@ const canExample = `  kmsguard can --key-policy key-policy.json --identity-polic
 
 func newCanCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p canParams
-	cmd := &cobra.Command{
-		Use:     "can --key-policy FILE --principal ARN --action kms:ACTION [flags]",
-		Short:   "Decide whether a principal may call a KMS action on a key",
-		Long:    canLong,
-		Example: canExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("can --key-policy FILE --principal ARN --action kms:ACTION [flags]",
+		"Decide whether a principal may call a KMS action on a key",
+		canLong, canExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runCan(cmd.Context(), p, stdin, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.KeyPolicy, "key-policy", "", "key policy `FILE` (JSON, YAML or get-key-policy output)")
 	f.StringVar(&p.Principal, "principal", "", "the caller: IAM/STS `ARN`, account id or service principal")
 	f.StringVar(&p.Action, "action", "", "the KMS `ACTION`, e.g. kms:Decrypt")
@@ -157,7 +151,7 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io
 }
 
 // answerError is the error runCan returns for an answer.
-func answerError(a *runner.Answer) error {
+func answerError(a *result.Answer) error {
 	switch {
 	case a.Error != "":
 		return inputError(errors.New(a.Error))
@@ -322,19 +316,11 @@ func checkStdin(p canParams) error {
 	return nil
 }
 
-var (
-	accountID  = regexp.MustCompile(`^[0-9]{12}$`)
-	defaultKey = "00000000-0000-0000-0000-000000000000"
-	// defaultRegion is the Region of the default key per partition.
-	defaultRegion = map[string]string{
-		"aws":        "us-east-1",
-		"aws-cn":     "cn-north-1",
-		"aws-us-gov": "us-gov-west-1",
-	}
-)
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
-// defaultResource is the key ARN used without --resource: a key in the
-// principal's account. It needs a principal that names an account.
+// defaultResource is the key ARN used without --resource: the catalog's
+// example key of the principal's account and partition. It needs a
+// principal that names an account.
 func defaultResource(principal string) (string, error) {
 	partition, account := "aws", ""
 	switch {
@@ -348,11 +334,18 @@ func defaultResource(principal string) (string, error) {
 	case !strings.Contains(principal, ":") && strings.Contains(principal, "."):
 		return "", fmt.Errorf("--resource is required for a service principal (%s)", principal)
 	}
-	region := defaultRegion[partition]
-	if account == "" || region == "" {
+	arn, ok := engine.ExampleKeyARN(partition, account)
+	if account == "" || !ok {
 		return "", fmt.Errorf("--resource is required: cannot tell the account of principal %q", principal)
 	}
-	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", partition, region, account, defaultKey), nil
+	return arn, nil
+}
+
+// exampleKeyARN is the catalog's example key of an account in the aws
+// partition: the key a policy file is asked about when no key ARN is given.
+func exampleKeyARN(account string) string {
+	arn, _ := engine.ExampleKeyARN("aws", account)
+	return arn
 }
 
 // multivalued reports whether a context key is multivalued (the catalog's

@@ -1,25 +1,19 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/fatih/color"
-	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/check"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
-	"github.com/kmsguard/kmsguard/parse"
-	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // checkParams are the flags and arguments of `kmsguard check`.
@@ -98,21 +92,16 @@ const checkExample = `  kmsguard check policies/ templates/app.yaml
 
 func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p checkParams
-	cmd := &cobra.Command{
-		Use:     "check [flags] PATH...",
-		Short:   "Lint key policies, IAM policies, CloudFormation templates and Terraform plans",
-		Long:    checkLong,
-		Example: checkExample,
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd, f := command("check [flags] PATH...",
+		"Lint key policies, IAM policies, CloudFormation templates and Terraform plans",
+		checkLong, checkExample, nil,
+		func(cmd *cobra.Command, args []string) error {
 			p.Paths = args
 			return runCheck(cmd.Context(), p, stdin, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringArrayVar(&p.Formats, "format", []string{"text"}, "output `FORMAT[=FILE]`: "+strings.Join(report.Formats, ", ")+" (repeatable)")
 	f.StringVarP(&p.Output, "output", "o", "", "write the format without its own file to `FILE` instead of standard output")
-	f.StringVar(&p.Severity, "severity", "info", "report findings of this `LEVEL` and above: "+strings.Join(check.Severities, ", "))
+	f.StringVar(&p.Severity, "severity", "info", "report findings of this `LEVEL` and above: "+strings.Join(result.Severities, ", "))
 	f.StringVar(&p.FailOn, "fail-on", "medium", "exit 1 for findings of this `LEVEL` and above; none: never")
 	f.StringSliceVar(&p.Skip, "skip", nil, "leave out the rules `IDS` (comma-separated, e.g. KMS006,KMS017)")
 	f.BoolVarP(&p.Verbose, "verbose", "v", false, "name every file skipped and why on stderr")
@@ -127,8 +116,8 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	p.Progress = textwrap.IsTerminal(stderr)
 	for flag, values := range map[string][]string{
 		"format":   report.Formats,
-		"severity": check.Severities,
-		"fail-on":  append(append([]string{}, check.Severities...), check.FailOnNone),
+		"severity": result.Severities,
+		"fail-on":  append(append([]string{}, result.Severities...), result.FailOnNone),
 		"service":  {"iotfleetwise", "logs", "logs-anomaly-detector", "autoscaling-ebs", "cloudtrail", "s3"},
 	} {
 		if err := cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)); err != nil {
@@ -138,14 +127,6 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-// failed is the silent error of a run with findings at or above --fail-on
-// (exit code 1).
-var failed error = &exitError{code: ExitDenied}
-
-// unreadable is the silent error of a run where some file could not be
-// checked; the errors are already printed (exit code 2).
-var unreadable error = &exitError{code: ExitInput}
-
 // runCheck lints the files of p.Paths, or with p.Service checks a key
 // policy's readiness for a service.
 func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -153,87 +134,33 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 		return inputErrorf("no files given: kmsguard check PATH... (- reads standard input)")
 	}
 	if p.Service != "" {
-		return runReadiness(ctx, p, stdin, stdout, stderr)
+		return runReadiness(ctx, p, stdin, stdout)
 	}
-	outputs, err := checkOutputs(p.Formats, p.Output)
+	outputs, err := report.ParseOutputs(p.Formats, p.Output)
 	if err != nil {
-		return err
-	}
-	for _, f := range []struct{ name, val string }{{"--severity", p.Severity}, {"--fail-on", p.FailOn}} {
-		if f.name == "--fail-on" && f.val == check.FailOnNone {
-			continue
-		}
-		if _, err := check.ParseSeverity(f.val); err != nil {
-			if f.name == "--fail-on" {
-				return inputErrorf("--fail-on: unknown severity %q (expected %s, %s)", f.val, check.FailOnNone, strings.Join(check.Severities, ", "))
-			}
-			return inputErrorf("%s: %v", f.name, err)
-		}
-	}
-	if p.Kind != "" && p.Kind != parse.KindKeyPolicy && p.Kind != parse.KindIdentityPolicy {
-		return inputErrorf("--kind must be %s or %s, not %q", parse.KindKeyPolicy, parse.KindIdentityPolicy, p.Kind)
-	}
-	for _, f := range []struct{ name, val string }{{"--key-arn", p.KeyARN}, {"--resource", p.Resource}, {"--account", p.Account}, {"--principal", p.Principal}} {
-		if f.val != "" {
-			return inputErrorf("%s goes with --service", f.name)
-		}
-	}
-	cfg, err := loadCheckConfig(p)
-	if err != nil {
-		return err
+		return inputError(err)
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
 	}
-	rules := r.Rules()
-	ids := make(map[string]bool, len(rules))
-	for _, rule := range rules {
-		ids[rule.ID] = true
-	}
-	if cfg != nil {
-		if err := cfg.Validate(ids); err != nil {
-			return inputError(err)
-		}
-	}
-	var skip []string
-	for _, id := range p.Skip {
-		id = strings.TrimSpace(id)
-		if !ids[id] {
-			return inputErrorf("--skip: no rule %q (kmsguard rules lists them)", id)
-		}
-		skip = append(skip, id)
-	}
-	paths, err := expandGlobs(p.Paths)
-	if err != nil {
-		return err
-	}
-	opts := check.Options{Config: cfg, Kind: p.Kind, Severity: p.Severity, Skip: skip, Stdin: stdin}
+	req := p.request(stdin)
 	if p.Progress {
-		opts.Progress = progress(stderr)
+		req.Progress = progress(stderr)
 	}
-	res, err := check.Run(ctx, r, paths, opts)
+	rules := r.Rules()
+	res, err := check.Lint(ctx, r, rules, req)
 	if err != nil {
 		return inputError(err)
 	}
-	if p.Verbose {
-		for _, s := range res.Skips {
-			fmt.Fprintf(stderr, "kmsguard: skipped %s: %s\n", s.File, s.Why)
-		}
+	report.Problems(stderr, res, p.Verbose)
+	if err := check.NoDocuments(res, p.Paths, p.Verbose); err != nil {
+		return inputError(err)
 	}
-	for i := range res.Errors {
-		fmt.Fprintf(stderr, "kmsguard: %s\n", res.Errors[i].Error())
-	}
-	if res.Documents == 0 && len(res.Errors) == 0 {
-		hint := ""
-		if len(res.Skips) > 0 && !p.Verbose {
-			hint = fmt.Sprintf(" (%s skipped; -v names them)", plural(len(res.Skips), "file"))
-		}
-		return inputErrorf("no policy documents in %s%s", strings.Join(p.Paths, " "), hint)
-	}
+	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules}
 	for _, o := range outputs {
-		if err := writeCheckOutput(o, p, res, rules, stdout); err != nil {
-			return err
+		if err := report.WriteOutput(o, res, opt, stdout, useColor(p, stdout)); err != nil {
+			return inputError(fmt.Errorf("writing the report: %w", err))
 		}
 	}
 	switch {
@@ -245,125 +172,12 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 	return nil
 }
 
-// loadCheckConfig reads --config or the .kmsguard.yaml found from the
-// working directory up; nil when there is none.
-func loadCheckConfig(p checkParams) (*check.Config, error) {
-	path := p.Config
-	if path == "" {
-		dir := p.Dir
-		if dir == "" {
-			dir = "."
-		}
-		found, err := check.FindConfig(dir)
-		if err != nil {
-			return nil, inputError(fmt.Errorf("looking for %s: %w", check.ConfigName, err))
-		}
-		if found == "" {
-			return nil, nil
-		}
-		path = found
-	}
-	cfg, err := check.LoadConfig(path, displayPath(path))
-	if err != nil {
-		return nil, inputError(err)
-	}
-	return cfg, nil
-}
-
-// displayPath shows a path found by the configuration search relative to
-// the working directory.
-func displayPath(path string) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return path
-	}
-	if rel, err := filepath.Rel(wd, path); err == nil {
-		return rel
-	}
-	return path
-}
-
-// checkOutput is one report of a run: a format and the file it goes to (""
-// for standard output).
-type checkOutput struct{ format, file string }
-
-// checkOutputs pairs the --format values with their files: FORMAT=FILE
-// names its own, and the one FORMAT without a file goes to -o FILE or
-// standard output.
-func checkOutputs(formats []string, output string) ([]checkOutput, error) {
-	var out []checkOutput
-	files := map[string]bool{}
-	toStdout := 0
-	for _, f := range formats {
-		name, file, hasFile := strings.Cut(f, "=")
-		if !contains(report.Formats, name) {
-			return nil, inputErrorf("--format must be one of %s (optionally =FILE), not %q", strings.Join(report.Formats, ", "), f)
-		}
-		if hasFile && file == "" {
-			return nil, inputErrorf("--format %s: the file name is empty", f)
-		}
-		if !hasFile {
-			toStdout++
-			file = output
-		}
-		if file != "" {
-			if files[file] {
-				return nil, inputErrorf("two formats write to %s", file)
-			}
-			files[file] = true
-		}
-		out = append(out, checkOutput{name, file})
-	}
-	switch {
-	case toStdout > 1:
-		return nil, inputErrorf("only one --format can go to standard output or -o; give the others a file: --format FORMAT=FILE")
-	case toStdout == 0 && output != "":
-		return nil, inputErrorf("-o %s: every --format names its own file", output)
-	}
-	return out, nil
-}
-
-// writeCheckOutput writes one report; files are replaced whole.
-func writeCheckOutput(o checkOutput, p checkParams, res *check.Result, rules []runner.Rule, stdout io.Writer) error {
-	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules, Width: textwrap.DefaultWidth}
-	if o.file == "" {
-		opt.Color = useColor(p, stdout)
-		opt.Width = textwrap.Width(stdout)
-		if err := report.Write(stdout, o.format, res, opt); err != nil {
-			return inputError(fmt.Errorf("writing the report: %w", err))
-		}
-		return nil
-	}
-	var buf bytes.Buffer
-	if err := report.Write(&buf, o.format, res, opt); err != nil {
-		return inputError(fmt.Errorf("writing the report: %w", err))
-	}
-	if err := os.WriteFile(o.file, buf.Bytes(), 0o644); err != nil {
-		return inputError(fmt.Errorf("writing the report: %w", err))
-	}
-	return nil
-}
-
-// expandGlobs replaces each path that does not exist but holds a glob
-// pattern ('stacks/*.yaml', quoted so the shell leaves it) with the paths it
-// matches; a pattern matching nothing is an error.
-func expandGlobs(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		if _, err := os.Stat(p); err == nil || p == "-" || !strings.ContainsAny(p, "*?[") {
-			out = append(out, p)
-			continue
-		}
-		matches, err := filepath.Glob(p)
-		if err != nil {
-			return nil, inputErrorf("%s: %v", p, err)
-		}
-		if len(matches) == 0 {
-			return nil, inputErrorf("%s: no file matches", p)
-		}
-		out = append(out, matches...)
-	}
-	return out, nil
+// request is the check run p asks for.
+func (p *checkParams) request(stdin io.Reader) check.Request {
+	return check.Request{Paths: p.Paths, Config: p.Config, Dir: p.Dir, Kind: p.Kind, Severity: p.Severity,
+		FailOn: p.FailOn, Skip: p.Skip, Stdin: stdin, Service: p.Service, KeyARN: p.KeyARN,
+		Resource: p.Resource, Account: p.Account, Principal: p.Principal,
+		DefaultKeyARN: exampleKeyARN}
 }
 
 // progress reports files done on one line of stderr (a terminal), for runs
@@ -384,154 +198,39 @@ func progress(stderr io.Writer) func(done, total int) {
 // progressMin is the number of files from which check shows progress.
 const progressMin = 20
 
-// plural is "1 file" or "2 files".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // useColor: text to a terminal, unless --no-color or NO_COLOR (the color
 // library reads NO_COLOR and TERM=dumb for the process).
 func useColor(p checkParams, stdout io.Writer) bool {
 	return !p.NoColor && !color.NoColor && os.Getenv("NO_COLOR") == "" && textwrap.IsTerminal(stdout)
 }
 
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
 // runReadiness checks whether the key policies of one file let p.Service use
 // the key: exit 0 when every one is ready, 1 otherwise.
-func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout, stderr io.Writer) error {
+func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io.Writer) error {
 	format := p.Formats[len(p.Formats)-1]
 	if len(p.Formats) != 1 || p.Output != "" || (format != "text" && format != "json") {
 		return inputErrorf("--format must be text or json with --service, to standard output, not %q", strings.Join(p.Formats, " "))
-	}
-	if len(p.Paths) != 1 {
-		return inputErrorf("--service checks one file, not %d", len(p.Paths))
-	}
-	docs, err := readDocuments(p.Paths[0], stdin)
-	if err != nil {
-		return inputError(err)
-	}
-	var keys []parse.Document
-	for _, d := range docs {
-		kind := d.Kind
-		if kind == "" {
-			kind = p.Kind
-		}
-		if kind != parse.KindIdentityPolicy {
-			keys = append(keys, d)
-		}
-	}
-	if len(keys) == 0 {
-		return inputErrorf("%s: no key policy found", displayName(p.Paths[0]))
-	}
-	cfg, err := loadCheckConfig(p)
-	if err != nil {
-		return err
-	}
-	// Without --key-arn or a key ARN in the file: a key of the
-	// configuration's account, as "kmsguard can" assumes without --resource.
-	fallbackARN := ""
-	if cfg != nil && cfg.Account != "" {
-		fallbackARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", defaultRegion["aws"], cfg.Account, defaultKey)
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
 	}
-	ready := true
-	var answerErr error
-	for _, d := range keys {
-		in := map[string]any{"service": p.Service, "policy": d.Policy}
-		if arn := firstNonEmpty(p.KeyARN, d.KeyARN, fallbackARN); arn != "" {
-			in["key_arn"] = arn
-		}
-		for k, v := range map[string]string{"resource": p.Resource, "account": p.Account, "principal": p.Principal} {
-			if v != "" {
-				in[k] = v
-			}
-		}
-		input, err := ast.InterfaceToValue(in)
-		if err != nil {
-			return inputError(err)
-		}
-		rep, err := r.Readiness(ctx, input)
-		if err != nil {
-			if strings.Contains(err.Error(), "key_arn:") {
-				err = fmt.Errorf("%w (give the key with --key-arn)", err)
-			}
-			return inputError(err)
-		}
-		name := d.File
-		if d.Where != "" {
-			name += " " + d.Where
-		}
+	ready, err := check.Readiness(ctx, r, p.request(stdin), func(name string, rep *result.Readiness) error {
 		if format == "json" {
 			err = report.ReadinessJSON(stdout, rep)
 		} else {
 			err = report.ReadinessText(stdout, name, rep, useColor(p, stdout))
 		}
 		if err != nil {
-			return inputError(fmt.Errorf("writing the report: %w", err))
+			return fmt.Errorf("writing the report: %w", err)
 		}
-		ready = ready && rep.Ready
-		for _, c := range rep.Checks {
-			if c.Decision == nil || c.Decision.Error != "" {
-				answerErr = inputErrorf("%s: some questions could not be answered", d.File)
-			}
-		}
-	}
+		return nil
+	})
 	switch {
-	case answerErr != nil:
-		return answerErr
+	case err != nil:
+		return inputError(err)
 	case !ready:
 		return failed
 	}
 	return nil
-}
-
-// readDocuments reads the policy documents of one file ("-": stdin).
-func readDocuments(path string, stdin io.Reader) ([]parse.Document, error) {
-	name := displayName(path)
-	data, _, err := policyfile.ReadFile(path, stdin, parse.MaxFile, "a file to check")
-	if err != nil {
-		var pe *policyfile.Error
-		if errors.As(err, &pe) {
-			pe.File = name
-		}
-		return nil, err
-	}
-	format, docs, err := parse.File(name, data)
-	if err != nil {
-		return nil, err
-	}
-	if format == parse.FormatUnknown {
-		return nil, &policyfile.Error{File: name, Msg: "not a policy document, get-key-policy output, CloudFormation template or Terraform plan"}
-	}
-	return docs, nil
-}
-
-func displayName(path string) string {
-	if path == "-" {
-		return policyfile.StdinName
-	}
-	return path
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kmsguard/kmsguard/report"
 )
 
 // workflowFile is the GitHub Actions example of docs/ci.md, kept outside
@@ -79,13 +81,13 @@ func TestCIWorkflow(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%q: %v", s.Run, err)
 				}
-				outputs, err := checkOutputs(p.Formats, p.Output)
+				outputs, err := report.ParseOutputs(p.Formats, p.Output)
 				if err != nil {
 					t.Fatalf("%q: %v", s.Run, err)
 				}
 				for _, o := range outputs {
-					if o.format == "sarif" {
-						sarifFile = o.file
+					if o.Format == "sarif" {
+						sarifFile = o.File
 					}
 				}
 				if sarifFile == "" {

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -24,6 +25,10 @@ const (
 	ExitAllowed = 0 // allowed, or the command succeeded
 	ExitDenied  = 1 // explicitly or implicitly denied
 	ExitInput   = 2 // usage error, bad input, or a question that could not be answered
+	// ExitPartial is scan's exit status when the snapshot was written but
+	// some keys or calls could not be read (its "errors"), unless
+	// --allow-partial.
+	ExitPartial = 3
 )
 
 // exitError carries an exit code. err is the message printed to stderr; nil
@@ -54,6 +59,14 @@ var denied error = &exitError{code: ExitDenied}
 
 // answered is the error of an error answer already reported (exit code 2).
 var answered error = &exitError{code: ExitInput}
+
+// failed is the silent error of a check run with findings at or above
+// --fail-on (exit code 1).
+var failed error = &exitError{code: ExitDenied}
+
+// unreadable is the silent error of a check run where some file could not
+// be checked; the errors are already printed (exit code 2).
+var unreadable error = &exitError{code: ExitInput}
 
 // ExitCode maps an error returned by Execute to the process exit status: 0 for
 // nil, the code of an exit error, and 2 for anything else (cobra's usage
@@ -168,4 +181,14 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newReportCommand(stdout, stderr),
 	)
 	return root
+}
+
+// command is a kmsguard command: its usage line, its help, its positional
+// arguments (nil: any) and what it runs; f holds its flags, listed in help
+// in the order they are defined.
+func command(use, short, long, example string, args cobra.PositionalArgs, run func(*cobra.Command, []string) error) (cmd *cobra.Command, f *pflag.FlagSet) {
+	cmd = &cobra.Command{Use: use, Short: short, Long: long, Example: example, Args: args, RunE: run}
+	f = cmd.Flags()
+	f.SortFlags = false
+	return cmd, f
 }

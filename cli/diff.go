@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
-	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
@@ -26,6 +25,7 @@ type diffParams struct {
 	Allow    []string
 	Key      string
 	Format   string
+	Stats    bool
 }
 
 const diffLong = `Show the access that changes from OLD to NEW: two key policies (JSON or YAML,
@@ -53,26 +53,21 @@ const diffExample = `  kmsguard diff main/key-policy.json pr/key-policy.json
 
 func newDiffCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p diffParams
-	cmd := &cobra.Command{
-		Use:     "diff OLD NEW",
-		Short:   "Show the access added and removed between two key policies or snapshots",
-		Long:    diffLong,
-		Example: diffExample,
-		Args:    cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd, f := command("diff OLD NEW",
+		"Show the access added and removed between two key policies or snapshots",
+		diffLong, diffExample, cobra.ExactArgs(2),
+		func(cmd *cobra.Command, args []string) error {
 			p.Old, p.New = args[0], args[1]
 			return runDiff(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringArrayVar(&p.Allow, "allow", nil, "expected addition `PRINCIPAL:ACTION` (repeatable, wildcards ok)")
 	f.StringVar(&p.Key, "key", "", "the key `ARN` two key policies are compared on")
 	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")
+	f.BoolVar(&p.Stats, "stats", false, "write to standard error whether the native analysis answered or the Rego (a fallback), and how many keys it analysed")
 	return cmd
 }
 
-func runDiff(ctx context.Context, p diffParams, stdout, _ io.Writer) error {
+func runDiff(ctx context.Context, p diffParams, stdout, stderr io.Writer) error {
 	if p.Format != "text" && p.Format != "json" {
 		return inputErrorf("--format must be text or json, not %q", p.Format)
 	}
@@ -116,14 +111,12 @@ func runDiff(ctx context.Context, p diffParams, stdout, _ io.Writer) error {
 	if err != nil {
 		return inputError(err)
 	}
-	d.MarkExpected(allows)
-	if p.Format == "json" {
-		err = report.WriteJSON(stdout, report.SchemaDiff, d, "")
-	} else {
-		err = access.WriteDiffText(stdout, d, textwrap.Width(stdout))
-	}
-	if err != nil {
+	access.MarkExpected(d, allows)
+	if err := report.WriteDiff(stdout, p.Format, d); err != nil {
 		return inputError(fmt.Errorf("writing the diff: %w", err))
+	}
+	if p.Stats {
+		fmt.Fprintln(stderr, "kmsguard diff:", d.Stats)
 	}
 	if d.Unexpected() > 0 {
 		return denied

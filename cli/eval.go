@@ -18,6 +18,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -48,19 +49,15 @@ const evalExample = `  kmsguard eval --batch questions.jsonl > answers.jsonl
 
 func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p evalParams
-	cmd := &cobra.Command{
-		Use:     "eval --batch FILE|-",
-		Short:   "Answer a batch of questions given as JSON Lines",
-		Long:    evalLong,
-		Example: evalExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("eval --batch FILE|-",
+		"Answer a batch of questions given as JSON Lines",
+		evalLong, evalExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runEval(cmd.Context(), p, stdin, stdout, stderr)
-		},
-	}
-	cmd.Flags().StringVar(&p.Batch, "batch", "", "JSON Lines `FILE` of questions, - for standard input")
-	cmd.Flags().StringVar(&p.Format, "format", "json", "output `FORMAT`: json (JSON Lines) is the only one")
-	cmd.Flags().BoolVar(&p.Stats, "stats", false, "write to standard error how many questions the native engine answered and how many fell back to the Rego")
+		})
+	f.StringVar(&p.Batch, "batch", "", "JSON Lines `FILE` of questions, - for standard input")
+	f.StringVar(&p.Format, "format", "json", "output `FORMAT`: json (JSON Lines) is the only one")
+	f.BoolVar(&p.Stats, "stats", false, "write to standard error how many questions the native engine answered and how many fell back to the Rego")
 	if err := cmd.MarkFlagRequired("batch"); err != nil {
 		panic(err) // a programming error: the flag is defined above
 	}
@@ -76,7 +73,7 @@ type evalJob struct {
 
 type evalResult struct {
 	seq int
-	ans *runner.Answer
+	ans *result.Answer
 }
 
 // runEval answers the questions of p.Batch. Answers are written in input
@@ -167,7 +164,7 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 		writeErr          error
 		anyError, anyDeny bool
 		next              int
-		pending           = map[int]*runner.Answer{}
+		pending           = map[int]*result.Answer{}
 	)
 	for res := range results {
 		pending[res.seq] = res.ans
@@ -231,9 +228,9 @@ func batchName(path string) string {
 }
 
 // answerLine answers the question on one input line. Errors name the line.
-func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer {
+func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *result.Answer {
 	if j.tooLong {
-		return &runner.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", j.line, maxLineBytes)}
+		return &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", j.line, maxLineBytes)}
 	}
 	if a, ok := r.DecideNative(j.data); ok {
 		return a // a native answer is never an error answer
@@ -247,7 +244,7 @@ func answerLine(ctx context.Context, r *runner.Runner, j evalJob) *runner.Answer
 		if !strings.HasPrefix(msg, "line ") {
 			msg = fmt.Sprintf("line %d: %s", j.line, msg)
 		}
-		return &runner.Answer{ID: id, Error: msg}
+		return &result.Answer{ID: id, Error: msg}
 	}
 	a := r.Decide(ctx, input)
 	if a.ID == "" {

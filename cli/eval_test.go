@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 const evalKeyPolicy = `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}`
@@ -25,13 +25,13 @@ func evalQuestion(i int) string {
 		i, principal, evalKeyPolicy)
 }
 
-func decodeAnswers(t *testing.T, out []byte) []runner.Answer {
+func decodeAnswers(t *testing.T, out []byte) []result.Answer {
 	t.Helper()
-	var answers []runner.Answer
+	var answers []result.Answer
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var a runner.Answer
+		var a result.Answer
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
 			t.Fatalf("answer %q: %v", sc.Text(), err)
 		}
@@ -112,7 +112,7 @@ func TestEvalStreams(t *testing.T) {
 		if err != nil {
 			t.Fatalf("answer %d: %v", i, err)
 		}
-		var a runner.Answer
+		var a result.Answer
 		if err := json.Unmarshal(line, &a); err != nil || a.ID != fmt.Sprintf("q%d", i) {
 			t.Fatalf("answer %d = %s (%v)", i, line, err)
 		}

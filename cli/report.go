@@ -10,6 +10,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/htmlreport"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -44,18 +45,12 @@ const reportExample = `  kmsguard report --snapshot snapshot.json -o report.html
 
 func newReportCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p reportParams
-	cmd := &cobra.Command{
-		Use:     "report --snapshot FILE [--base OLD] -o report.html",
-		Short:   "Write an HTML report of who can use each key of a snapshot",
-		Long:    reportLong,
-		Example: reportExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("report --snapshot FILE [--base OLD] -o report.html",
+		"Write an HTML report of who can use each key of a snapshot",
+		reportLong, reportExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.Snapshot, "snapshot", "", "snapshot `FILE` (or a directory of them)")
 	f.StringVar(&p.Base, "base", "", "an older snapshot `FILE` to show the access added and removed since")
 	f.StringVarP(&p.Output, "output", "o", "", "the HTML `FILE` to write (- for standard output)")
@@ -89,9 +84,9 @@ func runReport(ctx context.Context, p reportParams, stdout, _ io.Writer) error {
 	if err != nil {
 		return inputError(fmt.Errorf("loading the policy engine: %w", err))
 	}
-	var diff func(context.Context) (*access.DiffReport, error)
+	var diff func(context.Context) (*result.DiffReport, error)
 	if base != nil {
-		diff = func(ctx context.Context) (*access.DiffReport, error) {
+		diff = func(ctx context.Context) (*result.DiffReport, error) {
 			return access.Diff(ctx, plain, base, snap, nil)
 		}
 	}

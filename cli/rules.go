@@ -20,19 +20,18 @@ const rulesLong = `Print the catalog of lint rules "kmsguard check" runs: id, se
 category, name and title, read from the rules' METADATA. Each rule has a page
 docs/rules/<ID>.md with examples and the remediation.`
 
+const rulesExample = `  kmsguard rules
+  kmsguard rules --format json | jq -r '.rules[] | select(.severity == "critical") | .id'`
+
 func newRulesCommand(stdout io.Writer) *cobra.Command {
 	var p rulesParams
-	cmd := &cobra.Command{
-		Use:     "rules [--format text|json]",
-		Short:   "List the lint rules of kmsguard check",
-		Long:    rulesLong,
-		Example: "  kmsguard rules\n  kmsguard rules --format json | jq -r '.rules[] | select(.severity == \"critical\") | .id'",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("rules [--format text|json]",
+		"List the lint rules of kmsguard check",
+		rulesLong, rulesExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runRules(cmd.Context(), p, stdout)
-		},
-	}
-	cmd.Flags().StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")
+		})
+	f.StringVar(&p.Format, "format", "text", "output `FORMAT`: text or json")
 	return cmd
 }
 

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
+	"github.com/kmsguard/kmsguard/internal/textwrap"
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/scan"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -34,10 +34,6 @@ type scanParams struct {
 	RoleName           string
 	AccountConcurrency int
 }
-
-// ExitPartial is scan's exit status when the snapshot was written but some
-// keys or calls could not be read (its "errors"), unless --allow-partial.
-const ExitPartial = 3
 
 // progressEvery is how often scan writes a progress line when standard
 // error is not a terminal.
@@ -86,18 +82,12 @@ const scanExample = `  kmsguard scan --region us-east-1 --region eu-west-1 -o sn
 
 func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p scanParams
-	cmd := &cobra.Command{
-		Use:     "scan -o FILE [--region REGION ...] [flags]",
-		Short:   "Read an AWS account's keys and principals into a snapshot",
-		Long:    scanLong,
-		Example: scanExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("scan -o FILE [--region REGION ...] [flags]",
+		"Read an AWS account's keys and principals into a snapshot",
+		scanLong, scanExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runScan(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVarP(&p.Output, "output", "o", "", "snapshot `FILE` to write")
 	f.StringArrayVar(&p.Regions, "region", nil, "`REGION` to scan (repeatable; default: the configured Region)")
 	f.StringVar(&p.Profile, "profile", "", "shared config `PROFILE`")
@@ -153,7 +143,7 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 		RoleName:           p.RoleName,
 		AccountConcurrency: p.AccountConcurrency,
 	}
-	if !isTerminal(stderr) {
+	if !textwrap.IsTerminal(stderr) {
 		opts.ProgressEvery = progressEvery
 	}
 	snap, err := scan.Run(ctx, opts)
@@ -163,7 +153,7 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 	if err := snapshot.Write(p.Output, snap); err != nil {
 		return inputError(err)
 	}
-	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, summary(snap))
+	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, report.SnapshotSummary(snap))
 	if n := len(snapshotErrors(snap)); n > 0 && !p.AllowPartial {
 		return &exitError{code: ExitPartial, err: fmt.Errorf("the snapshot is incomplete: %d calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot", n)}
 	}
@@ -173,29 +163,4 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 func snapshotErrors(s map[string]any) []any {
 	errs, _ := s["errors"].([]any)
 	return errs
-}
-
-// summary counts what a snapshot holds: "3 keys, 5 principals, 1 error".
-func summary(s map[string]any) string {
-	count := func(name string) int {
-		switch v := s[name].(type) {
-		case map[string]any:
-			return len(v)
-		case []any:
-			return len(v)
-		}
-		return 0
-	}
-	text := fmt.Sprintf("%d keys, %d principals", count("keys"), count("principals"))
-	if n := count("errors"); n > 0 {
-		text += fmt.Sprintf(", %d errors (listed in its \"errors\")", n)
-	}
-	return text
-}
-
-// isTerminal reports whether w is a terminal (progress output goes only
-// there).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

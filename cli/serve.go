@@ -110,18 +110,12 @@ const serveExample = `  kmsguard serve --data snapshot.json
 
 func newServeCommand(stderr io.Writer) *cobra.Command {
 	var p serveParams
-	cmd := &cobra.Command{
-		Use:     "serve [flags]",
-		Short:   "Serve decisions over HTTP (OPA-compatible data API)",
-		Long:    serveLong,
-		Example: serveExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("serve [flags]",
+		"Serve decisions over HTTP (OPA-compatible data API)",
+		serveLong, serveExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), p, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.Addr, "addr", "127.0.0.1:8181", "listen `ADDRESS` (host:port)")
 	f.StringVar(&p.Bundle, "bundle", "", "serve this bundle `FILE` or http(s) URL instead of the built-in policy")
 	f.StringVar(&p.VerificationKey, "verification-key", "", "require --bundle to be signed: public key `FILE` (PEM), or HMAC secret file for HS256")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
@@ -122,7 +123,7 @@ func runSnapshotImport(p snapshotImportParams, now time.Time, stderr io.Writer) 
 	if err := snapshot.Write(p.Output, snap); err != nil {
 		return inputError(err)
 	}
-	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, summary(snap))
+	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, report.SnapshotSummary(snap))
 	return nil
 }
 
@@ -143,6 +144,6 @@ func runSnapshotMerge(out string, inputs []string, now time.Time, stderr io.Writ
 	if err := snapshot.Write(out, merged); err != nil {
 		return inputError(err)
 	}
-	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", out, summary(merged))
+	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", out, report.SnapshotSummary(merged))
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/engine"
-	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
@@ -59,18 +58,12 @@ const whoCanExample = `  kmsguard who-can --snapshot snapshot.json --key arn:aws
 
 func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p whoCanParams
-	cmd := &cobra.Command{
-		Use:     "who-can (--snapshot FILE | --key-policy FILE) (--key ARN | --principal ARN) [--action kms:ACTION]",
-		Short:   "List who can use a key, or what a principal can use",
-		Long:    whoCanLong,
-		Example: whoCanExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd, f := command("who-can (--snapshot FILE | --key-policy FILE) (--key ARN | --principal ARN) [--action kms:ACTION]",
+		"List who can use a key, or what a principal can use",
+		whoCanLong, whoCanExample, cobra.NoArgs,
+		func(cmd *cobra.Command, _ []string) error {
 			return runWhoCan(cmd.Context(), p, stdout, stderr)
-		},
-	}
-	f := cmd.Flags()
-	f.SortFlags = false
+		})
 	f.StringVar(&p.Snapshot, "snapshot", "", "snapshot `FILE` (or a directory of them)")
 	f.StringVar(&p.KeyPolicy, "key-policy", "", "one key policy `FILE` instead of a snapshot (JSON, YAML or get-key-policy output)")
 	f.StringVar(&p.Key, "key", "", "the key `ARN`")
@@ -112,7 +105,7 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 				}
 				return inputError(err)
 			}
-			key = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", defaultRegion["aws"], account, defaultKey)
+			key = exampleKeyARN(account)
 		}
 		if snap, _, key, err = access.PolicySnapshots(doc, doc, key); err != nil {
 			return inputError(err)
@@ -139,37 +132,21 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 			return inputError(err)
 		}
 	}
-	var out any
-	schema := report.SchemaWhoCan
-	var text func(io.Writer) error
-	var graph *access.Graph
+	var write func(io.Writer) error
 	if p.Key != "" {
 		rep, err := access.WhoCan(ctx, r, p.Key, p.Action, nil)
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return access.WriteKeyText(w, rep, textwrap.Width(w)) }
-		graph = access.KeyGraph(rep)
+		write = func(w io.Writer) error { return report.WriteKeyReport(w, p.Format, rep) }
 	} else {
 		rep, err := access.CanUse(ctx, r, p.Principal, p.Action)
 		if err != nil {
 			return inputError(err)
 		}
-		out, text = rep, func(w io.Writer) error { return access.WritePrincipalText(w, rep, textwrap.Width(w)) }
-		graph = access.PrincipalGraph(rep)
-		schema = report.SchemaCanUse
+		write = func(w io.Writer) error { return report.WritePrincipalReport(w, p.Format, rep) }
 	}
-	switch p.Format {
-	case "json":
-		err = report.WriteJSON(stdout, schema, out, "")
-	case "dot":
-		err = access.WriteDOT(stdout, graph)
-	case "mermaid":
-		err = access.WriteMermaid(stdout, graph)
-	default:
-		err = text(stdout)
-	}
-	if err != nil {
+	if err := write(stdout); err != nil {
 		return inputError(fmt.Errorf("writing the answer: %w", err))
 	}
 	if p.Stats {

@@ -3,6 +3,8 @@ package engine
 import (
 	"reflect"
 	"sort"
+
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Diff is data.kmsguard.access.diff for {"old", "new", "principals"?}: the
@@ -12,12 +14,13 @@ import (
 // keys (principals, roles, accounts, and any other part) is the same in
 // both snapshots, the keys whose entries are the same give the same access
 // on both sides and are skipped.
-// ok is false when either engine declines.
-func Diff(older, newer *Engine, extra []string) (out map[string]any, ok bool) {
+// ok is false when either engine declines; keys counts the keys of both
+// snapshots and those analysed.
+func Diff(older, newer *Engine, extra []string) (out map[string]any, keys result.DiffKeys, ok bool) {
 	defer func() { newer.count(ok) }()
 	oa, na := older.analysis(), newer.analysis()
 	if oa == nil || na == nil {
-		return nil, false
+		return nil, keys, false
 	}
 	sameIAM := len(oa.raw) == len(na.raw)
 	for f, v := range oa.raw {
@@ -33,40 +36,41 @@ func Diff(older, newer *Engine, extra []string) (out map[string]any, ok bool) {
 	for k := range newKeys {
 		all[k] = true
 	}
-	var keys []string
+	var analysed []string
 	for _, k := range sortedKeys(all) {
 		o, inOld := oldKeys[k]
 		n, inNew := newKeys[k]
 		if sameIAM && inOld && inNew && reflect.DeepEqual(o, n) {
 			continue
 		}
-		keys = append(keys, k)
+		analysed = append(analysed, k)
 	}
+	keys = result.DiffKeys{Total: len(all), Analysed: len(analysed)}
 	// The principals to analyse on each key: those either side names, and
 	// the extra ones.
 	names := map[string][]string{}
 	for _, a := range []*analysis{oa, na} {
-		for _, k := range keys {
+		for _, k := range analysed {
 			if _, has := a.snap.keys[k]; !has {
 				continue
 			}
 			kv, ok := a.keyView(k)
 			if !ok {
-				return nil, false
+				return nil, keys, false
 			}
 			names[k] = append(names[k], kv.named...)
 		}
 	}
-	for _, k := range keys {
+	for _, k := range analysed {
 		names[k] = append(names[k], extra...)
 	}
-	oldAccess, ok := oa.flatAccess(keys, names)
+	oldAccess, ok := oa.flatAccess(analysed, names)
 	if !ok {
-		return nil, false
+		return nil, keys, false
 	}
-	newAccess, ok := na.flatAccess(keys, names)
+	newAccess, ok := na.flatAccess(analysed, names)
 	if !ok {
-		return nil, false
+		return nil, keys, false
 	}
 	denied := map[string]any{"access": "denied", "terms": map[string]any{"paths": []any{}, "unless": []any{}}}
 	rank := map[string]int{"denied": 0, "conditional": 1, "allowed": 2}
@@ -97,7 +101,7 @@ func Diff(older, newer *Engine, extra []string) (out map[string]any, ok bool) {
 			removed = append(removed, change(id, o, n))
 		}
 	}
-	return map[string]any{"added": added, "removed": removed, "changed": changed}, true
+	return map[string]any{"added": added, "removed": removed, "changed": changed}, keys, true
 }
 
 type flatID struct{ key, principal, action string }

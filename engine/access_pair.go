@@ -861,62 +861,76 @@ func (pv *pairView) accesses(asked actSet) []any {
 	}
 	usedKeys := sortedKeys(used)
 	cat := pv.a.e.catalog
-	bySig := map[string][]int{}
-	var sigs []string
-	var b strings.Builder
+	// Actions with the same signature (catalogue properties the analysis
+	// reads, and the grants, elements and condition keys that apply to
+	// them) get the same answer: each signature is answered once. The
+	// signature is built in one reused buffer; a map lookup by
+	// string(buf) does not copy it.
+	bySig := map[string]int{} // signature -> index in groups
+	var groups [][]int        // the actions of each signature, in catalogue-key order
+	var b []byte
 	for a := range pv.a.actions {
 		if !pending.has(a) {
 			continue
 		}
 		key := pv.a.actions[a]
 		act := cat.Actions[key]
-		b.Reset()
+		b = b[:0]
 		_, hasDefaults := cat.RequestDefaults[key]
 		special := ""
 		if key == "retiregrant" || key == "replicatekey" || key == "creategrant" {
 			special = key
 		}
-		b.WriteString(act.Scope + "|" + special + "|" + strconv.FormatBool(hasDefaults) + "|")
+		b = append(b, act.Scope...)
+		b = append(b, '|')
+		b = append(b, special...)
+		b = append(b, '|')
+		b = strconv.AppendBool(b, hasDefaults)
+		b = append(b, '|')
 		if pv.cross {
-			b.WriteString(strconv.FormatBool(act.CrossAccount))
+			b = strconv.AppendBool(b, act.CrossAccount)
 		}
-		b.WriteString("|")
+		b = append(b, '|')
 		if len(pv.grants) > 0 {
-			b.WriteString(strconv.FormatBool(act.GrantOperation) + strconv.FormatBool(act.EncryptionContext))
+			b = strconv.AppendBool(b, act.GrantOperation)
+			b = strconv.AppendBool(b, act.EncryptionContext)
 		}
-		b.WriteString("|")
+		b = append(b, '|')
 		for i, gv := range pv.grants {
 			if gv.ops[key] {
-				b.WriteString(strconv.Itoa(i) + ",")
+				b = strconv.AppendInt(b, int64(i), 10)
+				b = append(b, ',')
 			}
 		}
 		for _, list := range lists {
-			b.WriteString("|")
+			b = append(b, '|')
 			for i, x := range list {
 				if x.acts.has(a) {
-					b.WriteString(strconv.Itoa(i) + ",")
+					b = strconv.AppendInt(b, int64(i), 10)
+					b = append(b, ',')
 				}
 			}
 		}
-		b.WriteString("|")
+		b = append(b, '|')
 		for _, k := range usedKeys {
 			if !cat.carries(act, k) {
-				b.WriteString(k + ",")
+				b = append(b, k...)
+				b = append(b, ',')
 			}
 		}
-		sig := b.String()
-		if _, seen := bySig[sig]; !seen {
-			sigs = append(sigs, sig)
+		if g, seen := bySig[string(b)]; seen {
+			groups[g] = append(groups[g], a)
+			continue
 		}
-		bySig[sig] = append(bySig[sig], a)
+		bySig[string(b)] = len(groups)
+		groups = append(groups, []int{a})
 	}
 	type entry struct {
 		answer  map[string]any
 		actions []string
 	}
 	var entries []entry
-	for _, sig := range sigs {
-		same := bySig[sig] // in catalogue-key order
+	for _, same := range groups {
 		ans := pv.access(same[0])
 		if ans == nil {
 			continue

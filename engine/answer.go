@@ -1,42 +1,18 @@
 package engine
 
-// Reason is one policy statement or grant that decided an answer.
-type Reason struct {
-	Policy    string `json:"policy"`
-	Level     *int   `json:"level,omitempty"`
-	Index     *int   `json:"index,omitempty"`
-	Statement *int   `json:"statement,omitempty"`
-	Sid       string `json:"sid,omitempty"`
-	Effect    string `json:"effect"`
-	GrantID   string `json:"grant_id,omitempty"`
-}
+import "github.com/kmsguard/kmsguard/result"
 
-// Answer is the answer to one question (docs/decision-format.md). Exactly one
-// of Decision and Error is set; Allowed is true only for Decision "Allowed".
-type Answer struct {
-	ID       string   `json:"id,omitempty"`
-	Decision string   `json:"decision,omitempty"`
-	Allowed  *bool    `json:"allowed,omitempty"`
-	Reasons  []Reason `json:"reasons,omitempty"`
-	Missing  []string `json:"missing,omitempty"`
-	Error    string   `json:"error,omitempty"`
-	// RequestTime is the time of the request the answer used for
-	// aws:CurrentTime and aws:EpochTime (docs/decision-format.md).
-	RequestTime string `json:"request_time,omitempty"`
-}
-
-// IsAllowed reports whether the answer is an allow (never for an error).
-func (a *Answer) IsAllowed() bool {
-	return a.Error == "" && a.Decision == "Allowed" && a.Allowed != nil && *a.Allowed
-}
+// The answer types of package result, under the names the engine's code uses.
+type (
+	Reason = result.Reason
+	Answer = result.Answer
+)
 
 // ErrorAnswer is the answer to a question that could not be evaluated.
-func ErrorAnswer(id string, err error) *Answer {
-	return &Answer{ID: id, Error: err.Error()}
-}
+func ErrorAnswer(id string, err error) *Answer { return result.ErrorAnswer(id, err) }
 
-// reasonMap is r as the Rego renders it (for explain's "decision").
-func (r Reason) asMap() map[string]any {
+// reasonObject is r as the Rego renders it (for explain's "decision").
+func reasonObject(r Reason) map[string]any {
 	m := map[string]any{"policy": r.Policy, "effect": r.Effect}
 	if r.Level != nil {
 		m["level"] = *r.Level
@@ -56,8 +32,8 @@ func (r Reason) asMap() map[string]any {
 	return m
 }
 
-// asMap is the answer as the Rego's decision object.
-func (a *Answer) asMap() map[string]any {
+// answerObject is the answer as the Rego's decision object.
+func answerObject(a *Answer) map[string]any {
 	m := map[string]any{}
 	if a.ID != "" {
 		m["id"] = a.ID
@@ -74,7 +50,7 @@ func (a *Answer) asMap() map[string]any {
 	if len(a.Reasons) > 0 {
 		rs := make([]any, len(a.Reasons))
 		for i, r := range a.Reasons {
-			rs[i] = r.asMap()
+			rs[i] = reasonObject(r)
 		}
 		m["reasons"] = rs
 	}

@@ -70,6 +70,15 @@ type catalogData struct {
 	// IAMOnly is catalog.iam_only_condition_prefixes: condition keys KMS
 	// supports only in IAM policies (a name ending in "/" is a prefix).
 	IAMOnly []string `json:"iam_only_condition_prefixes"`
+	// Partitions is catalog.partitions: the partitions kmsguard knows, the
+	// Region of each one's example key and the example key's id.
+	Partitions struct {
+		ExampleKeyID string `json:"example_key_id"`
+		Rows         []struct {
+			Partition     string `json:"partition"`
+			DefaultRegion string `json:"default_region"`
+		} `json:"rows"`
+	} `json:"partitions"`
 
 	// RequestDefaults is catalog.request_defaults: per action, the
 	// documented defaults of its request parameters.
@@ -97,6 +106,9 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 		if c.ConditionKeys.ReplacedBy.Keys[k] == "" {
 			return nil, fmt.Errorf("engine: the catalog names no deprecated twin of %s", k)
 		}
+	}
+	if c.Partitions.ExampleKeyID == "" || len(c.Partitions.Rows) == 0 {
+		return nil, fmt.Errorf("engine: the catalog has no partitions or no example key id")
 	}
 	c.byDerive = map[string][]*contextRow{}
 	for i := range c.RequestContext.Rows {
@@ -144,6 +156,24 @@ func embeddedCatalog() (*catalogData, error) {
 func MultivaluedKey(k string) bool {
 	c, err := embeddedCatalog()
 	return err == nil && c.multivalued(k)
+}
+
+// ExampleKeyARN is data.kmsguard.catalog.example_key_arn: the key a
+// question without a resource asks about, a key of the account in the
+// partition's default Region (catalog.partitions). ok is false for a
+// partition the catalog does not know, or when the catalog cannot be read
+// (New reports that error).
+func ExampleKeyARN(partition, account string) (arn string, ok bool) {
+	c, err := embeddedCatalog()
+	if err != nil {
+		return "", false
+	}
+	for _, r := range c.Partitions.Rows {
+		if r.Partition == partition {
+			return "arn:" + partition + ":kms:" + r.DefaultRegion + ":" + account + ":key/" + c.Partitions.ExampleKeyID, true
+		}
+	}
+	return "", false
 }
 
 // keyType is authz.context_key_type: the documented type of the

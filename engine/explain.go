@@ -3,7 +3,7 @@ package engine
 // explain is authz.explain for a question without errors.
 func (ev *eval) explain() map[string]any {
 	return map[string]any{
-		"decision":   ev.decide().asMap(),
+		"decision":   answerObject(ev.decide()),
 		"statements": ev.explainStatements(),
 		"grants":     ev.explainGrants(),
 	}
@@ -110,7 +110,7 @@ func (ev *eval) explainGrants() []any {
 	out := []any{}
 	for i := range ev.q.grants {
 		g := &ev.q.grants[i]
-		m := grantReason(i, g).asMap()
+		m := reasonObject(grantReason(i, g))
 		m["grantee"] = ev.granteeKind(g) != granteeNone
 		m["operation"] = g.hasOperation(ev.act.Name)
 		m["constraints"] = ev.constraintsOK(g)

@@ -2,13 +2,20 @@ package htmlreport
 
 import (
 	"bufio"
+	"bytes"
+	"compress/zlib"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 
-	"github.com/kmsguard/kmsguard/access"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kmsguard/kmsguard/report"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 var (
@@ -33,18 +40,50 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 }).Parse(pageTemplate))
 
-// Write writes the report as one HTML page.
+// Write writes the report as one HTML page. Each key's section carries its
+// body (graph, tables) as compressed HTML, which the page's script inflates
+// when the section is opened or searched: a large account's page stays a
+// few kilobytes a key, and the browser builds only what is looked at.
 func Write(w io.Writer, rep *Report) error {
+	bodies, err := keyBodies(rep.Keys)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	err := page.Execute(bw, struct {
+	err = page.Execute(bw, struct {
 		*Report
-		CSS template.CSS
-		JS  template.JS
-	}{rep, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
+		Bodies []string
+		CSS    template.CSS
+		JS     template.JS
+	}{rep, bodies, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
 	if err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// keyBodies renders the body of each key's section (template key-body) and
+// compresses it: zlib (the browser's DecompressionStream("deflate")), in
+// unpadded URL-safe base64, an attribute value the template leaves as is.
+func keyBodies(keys []*Key) ([]string, error) {
+	out := make([]string, len(keys))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, k := range keys {
+		g.Go(func() error {
+			var z bytes.Buffer
+			zw := zlib.NewWriter(&z)
+			if err := page.ExecuteTemplate(zw, "key-body", k); err != nil {
+				return err
+			}
+			if err := zw.Close(); err != nil {
+				return err
+			}
+			out[i] = base64.RawURLEncoding.EncodeToString(z.Bytes())
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // Row is one row of a key's who-can table: a principal and a group of
@@ -58,7 +97,7 @@ type Row struct {
 	First      bool // the principal's first row
 	Access     string
 	Actions    []string
-	Terms      access.AccessTerms
+	Terms      report.AccessTerms
 	Added      bool // with a base: an action of the row is new access
 	Changed    bool // with a base: an action of the row is under other conditions
 	Conditions bool
@@ -84,7 +123,7 @@ const (
 // delegated: the principal is a user or role of the key's account, in the
 // snapshot, whose every way to the key goes through its own identity
 // policies (the key policy lets the account's IAM policies decide).
-func delegated(p access.PrincipalAccess) bool {
+func delegated(p result.PrincipalAccess) bool {
 	if p.External || !p.InSnapshot || (p.Type != "user" && p.Type != "role") {
 		return false
 	}
@@ -114,22 +153,25 @@ func tableRows(k *Key) []Row {
 	}
 	grouping := n > groupAbove
 	var out []Row
-	groups := map[string]int{} // access and actions -> index in out
+	groups := map[groupID]int{} // access and actions -> index in out
 	for _, p := range k.WhoCan.Principals {
 		grouped := grouping && delegated(p)
 		for i, g := range p.Access {
 			r := Row{
 				Principal: p.Principal, Type: p.Type, External: p.External,
 				Anyone: p.Type == "anyone" || p.Principal == "*", First: i == 0,
-				Access: g.Access, Actions: g.Actions, Terms: access.TermsOf(g),
+				Access: g.Access, Actions: g.Actions, Terms: report.TermsOf(g),
 			}
 			for _, a := range g.Actions {
-				r.Added = r.Added || added[p.Principal+" "+a]
-				r.Changed = r.Changed || changed[p.Principal+" "+a]
+				if len(added) == 0 && len(changed) == 0 {
+					break
+				}
+				r.Added = r.Added || added[change{p.Principal, a}]
+				r.Changed = r.Changed || changed[change{p.Principal, a}]
 			}
 			r.Conditions = len(r.Terms.Requires) > 0 || len(r.Terms.Unless) > 0 || r.Terms.OtherPaths > 0
 			if grouped {
-				id := g.Access + " " + strings.Join(g.Actions, ",")
+				id := groupID{g.Access, actionsID(g.Actions)}
 				if j, ok := groups[id]; ok {
 					grp := &out[j]
 					grp.Group++
@@ -141,7 +183,7 @@ func tableRows(k *Key) []Row {
 					continue
 				}
 				groups[id] = len(out)
-				r.Group, r.Account, r.Sample, r.First = 1, access.AccountOf(p.Principal), []string{p.Principal}, true
+				r.Group, r.Account, r.Sample, r.First = 1, report.AccountOf(p.Principal), []string{p.Principal}, true
 			}
 			out = append(out, r)
 		}
@@ -178,21 +220,37 @@ func trim(k *Key) {
 	k.WhoCan = &who
 }
 
-func sameTerms(a, b access.AccessTerms) bool {
+func sameTerms(a, b report.AccessTerms) bool {
 	return slices.Equal(a.Requires, b.Requires) && slices.Equal(a.Unless, b.Unless) && a.OtherPaths == b.OtherPaths && a.Via == b.Via
 }
 
-func changeSet(list []access.Change) map[string]bool {
-	m := make(map[string]bool, len(list))
+// change is a (principal, action) of a change.
+type change struct{ principal, action string }
+
+func changeSet(list []result.Change) map[change]bool {
+	m := make(map[change]bool, len(list))
 	for _, c := range list {
-		m[c.Principal+" "+c.Action] = true
+		m[change{c.Principal, c.Action}] = true
 	}
 	return m
 }
 
+// groupID is a group of delegated principals: an access level and its
+// actions.
+type groupID struct{ access, actions string }
+
+// actionsID is a list of actions as one string, the list's own bytes when
+// it has one action.
+func actionsID(actions []string) string {
+	if len(actions) == 1 {
+		return actions[0]
+	}
+	return strings.Join(actions, ",")
+}
+
 // changeText is one side of a change: its level, and its conditions.
-func changeText(s access.Side) string {
-	if s.Access != access.Conditional {
+func changeText(s result.Side) string {
+	if s.Access != result.Conditional {
 		return s.Access
 	}
 	var paths []string

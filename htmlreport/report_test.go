@@ -2,7 +2,9 @@ package htmlreport_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -17,6 +19,8 @@ import (
 	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/cli"
 	"github.com/kmsguard/kmsguard/htmlreport"
+	"github.com/kmsguard/kmsguard/report"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -69,7 +73,7 @@ var example = sync.OnceValues(func() (*exampleReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := htmlreport.Build(ctx, r, plain, snap, func(ctx context.Context) (*access.DiffReport, error) {
+	rep, err := htmlreport.Build(ctx, r, plain, snap, func(ctx context.Context) (*result.DiffReport, error) {
 		return access.Diff(ctx, plain, base, snap, nil)
 	})
 	if err != nil {
@@ -102,14 +106,14 @@ func writeExample(t testing.TB, dir string) (string, *htmlreport.Report) {
 }
 
 // whoCanJSON runs `kmsguard who-can --format json` for a key.
-func whoCanJSON(t *testing.T, key string) access.KeyReport {
+func whoCanJSON(t *testing.T, key string) result.KeyReport {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	err := cli.Execute(context.Background(), []string{"who-can", "--snapshot", examplePath, "--key", key, "--format", "json"}, nil, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("who-can: %v: %s", err, stderr.String())
 	}
-	var rep access.KeyReport
+	var rep result.KeyReport
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +183,35 @@ func parseReport(t *testing.T, path string) *html.Node {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inflateSections(t, doc)
 	return doc
+}
+
+// inflateSections does what the page's script does when a key section is
+// opened: it inflates the section's compressed body (data-z: zlib, URL-safe
+// base64) and appends it to the section. Every section has one.
+func inflateSections(t *testing.T, doc *html.Node) {
+	t.Helper()
+	for _, sec := range findAll(doc, element("details", "key")) {
+		z, err := base64.RawURLEncoding.DecodeString(attr(sec, "data-z"))
+		if err != nil || len(z) == 0 {
+			t.Fatalf("section %s: data-z is not a compressed body: %v", attr(sec, "id"), err)
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(z))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes, err := html.ParseFragment(zr, sec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(findAll(sec, element("div", "key-body"))) > 0 {
+			t.Fatalf("section %s has a body before it is opened", attr(sec, "id"))
+		}
+		for _, n := range nodes {
+			sec.AppendChild(n)
+		}
+	}
 }
 
 // TestReportMatchesWhoCan parses the report of the example snapshot and
@@ -207,7 +239,7 @@ func TestReportMatchesWhoCan(t *testing.T) {
 			var wantRows []string
 			for _, p := range want.Principals {
 				for _, g := range p.Access {
-					terms := access.TermsOf(g)
+					terms := report.TermsOf(g)
 					wantRows = append(wantRows, strings.Join([]string{p.Principal, p.Type, g.Access, strings.Join(g.Actions, ", "), strings.Join(terms.Requires, " | "), terms.Via}, " ¦ "))
 				}
 			}
@@ -428,6 +460,7 @@ func TestReportSelfContainedAndEscaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inflateSections(t, doc)
 	if imgs := findAll(doc, element("img")); len(imgs) > 0 {
 		t.Errorf("the page has %d <img> elements: snapshot text was not escaped", len(imgs))
 	}

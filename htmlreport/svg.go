@@ -6,7 +6,8 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/report"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Layout of the access graph: the centre in the middle, the nodes of its
@@ -32,7 +33,7 @@ type nodeEdges struct {
 	summary     string
 }
 
-func summariseEdges(g *access.Graph) map[string]nodeEdges {
+func summariseEdges(g *report.Graph) map[string]nodeEdges {
 	type acc struct {
 		groups map[string]string // group -> "allowed" if any allowed edge
 		order  []string
@@ -51,8 +52,8 @@ func summariseEdges(g *access.Graph) map[string]nodeEdges {
 		if _, ok := a.groups[e.Group]; !ok {
 			a.order = append(a.order, e.Group)
 			a.groups[e.Group] = e.Access
-		} else if e.Access == access.Allowed {
-			a.groups[e.Group] = access.Allowed
+		} else if e.Access == result.Allowed {
+			a.groups[e.Group] = result.Allowed
 		}
 	}
 	out := map[string]nodeEdges{}
@@ -61,10 +62,10 @@ func summariseEdges(g *access.Graph) map[string]nodeEdges {
 		var parts []string
 		for _, grp := range a.order {
 			if ne.color == "" {
-				ne.color = access.GroupColor(grp) // groups come administer, use, grant
+				ne.color = report.GroupColor(grp) // groups come administer, use, grant
 			}
 			part := grp
-			if a.groups[grp] == access.Conditional {
+			if a.groups[grp] == result.Conditional {
 				part += " (conditional)"
 			} else {
 				ne.conditional = false
@@ -91,10 +92,10 @@ func keySVG(k *Key) template.HTML {
 
 // SVG draws a graph as an inline SVG element with a deterministic layout;
 // centre labels the node in the middle.
-func SVG(g *access.Graph, centre string) template.HTML {
+func SVG(g *report.Graph, centre string) template.HTML {
 	edges := summariseEdges(g)
 	c := g.Nodes[0]
-	var left, right []access.GraphNode
+	var left, right []report.GraphNode
 	for _, n := range g.Nodes[1:] {
 		if n.Account != "" && n.Account == c.Account && !n.External {
 			left = append(left, n)
@@ -116,7 +117,7 @@ func SVG(g *access.Graph, centre string) template.HTML {
 	fmt.Fprintf(&b, `<svg class="graph" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
 		svgWidth, height, svgWidth, height, esc(g.Title))
 	fmt.Fprintf(&b, `<title>%s</title>`, esc(g.Title))
-	side := func(nodes []access.GraphNode, more int, x int, edgeX int, toX int) {
+	side := func(nodes []report.GraphNode, more int, x int, edgeX int, toX int) {
 		for i, n := range nodes {
 			y := topMargin + i*rowH + (rowH-nodeH)/2
 			ne := edges[n.ID]
@@ -162,7 +163,7 @@ func SVG(g *access.Graph, centre string) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // every text above is escaped by esc
 }
 
-func noteOf(n access.GraphNode) string {
+func noteOf(n report.GraphNode) string {
 	switch {
 	case n.Anyone:
 		return "any principal"

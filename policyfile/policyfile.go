@@ -1,15 +1,20 @@
-// Package policyfile loads the documents the CLI reads from files: policy
-// documents (IAM and key policies), lists of policies, grant lists and plain
-// JSON or YAML objects.
+// Package policyfile is kmsguard's one reader of policy files: the
+// documents the CLI reads (policy documents, lists of policies, grant lists,
+// plain JSON or YAML objects: Load and its kin) and the files `kmsguard
+// check` lints (JSON, YAML, CloudFormation templates, Terraform plans:
+// Documents), with the positions of what it finds (Locate, Origin).
 //
 // A file is JSON unless its name ends in .yaml or .yml or its content does not
-// start with '{' or '['; then it is YAML. JSON keeps numbers exact
-// (json.Number) and its syntax errors name the file, line and column:
+// start with '{' or '['; then it is YAML (go.yaml.in/yaml/v3, through
+// internal/strictyaml: no duplicate keys, bounded aliases). JSON keeps
+// numbers exact (json.Number) and its syntax errors name the file, line and
+// column:
 //
 //	policy.json:3:14: invalid character '}' looking for beginning of object key string
 //
-// The path "-" means standard input, named "<stdin>" in errors. Files are only
-// read, never written.
+// Every error about a file is a *Error (result.InputError): the file, where
+// in the document, the line and column. The path "-" means standard input,
+// named "<stdin>" in errors. Files are only read, never written.
 package policyfile
 
 import (
@@ -19,48 +24,24 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
-	yamlv3 "go.yaml.in/yaml/v3"
-	"sigs.k8s.io/yaml"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/kmsguard/kmsguard/internal/strictyaml"
 	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // StdinName is how standard input ("-") is named in errors.
 const StdinName = "<stdin>"
 
-// Error is a file that cannot be loaded. Line and Column are 1-based and zero
-// when unknown. Where names a part of the document (`Policy`, `[2]`,
-// `Grants[0].Operations`), empty for the document itself.
-type Error struct {
-	File   string
-	Where  string
-	Line   int
-	Column int
-	Msg    string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Where != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Where)
-	}
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// Error is a file that cannot be read: the one positioned error of every
+// reader (result.InputError). Line and Column are 1-based and zero when
+// unknown. Where names a part of the document (`Policy`, `[2]`,
+// `Grants[0].Operations`), empty for the document itself; Line and Column
+// are then positions inside that part when it is a JSON string.
+type Error = result.InputError
 
 // Load reads one policy document: a bare policy (JSON or YAML), or the output
 // of `aws kms get-key-policy` ({"Policy": "<policy JSON>", "PolicyName": ...}),
@@ -314,43 +295,18 @@ func parseJSON(name string, data []byte) (any, error) {
 	return v, nil
 }
 
-// yamlLine matches the position in errors of sigs.k8s.io/yaml.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
+// parseYAML converts the first YAML document to JSON values as Documents
+// reads it (decodeYAML), without the positions.
 func parseYAML(name string, data []byte) (any, error) {
-	j, err := yaml.YAMLToJSON(data)
-	if err != nil {
-		// Its syntax errors name a better line than go.yaml.in/yaml/v3's.
-		msg := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
-		e := &Error{File: name}
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = "invalid YAML: " + m[2]
-		} else {
-			e.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
-		}
-		return nil, e
-	}
-	// YAMLToJSON keeps the last of two equal keys: refuse them, and alias
-	// bombs, here.
-	if _, err := ParseYAML(name, data); err != nil {
-		return nil, err
-	}
-	if bytes.Equal(bytes.TrimSpace(j), []byte("null")) && len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{File: name, Msg: "empty input: expected a document"}
-	}
-	v, err := question.ParseJSON(j)
-	if err != nil { // cannot happen: YAMLToJSON writes valid JSON
-		return nil, &Error{File: name, Msg: "invalid YAML: " + err.Error()}
-	}
-	return v, nil
+	v, _, err := decodeYAML(name, data)
+	return v, err
 }
 
 // ParseYAML parses the first YAML document of a file into a node tree,
 // refusing duplicate mapping keys and alias bombs (strictyaml.Parse); errors
 // name the file, line and column. The document node's Content is empty for
 // an empty file.
-func ParseYAML(name string, data []byte) (*yamlv3.Node, error) {
+func ParseYAML(name string, data []byte) (*yaml.Node, error) {
 	root, err := strictyaml.Parse(data)
 	if err != nil {
 		var ye *strictyaml.Error

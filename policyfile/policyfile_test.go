@@ -119,7 +119,7 @@ func TestLoadErrors(t *testing.T) {
 		{"not an object", "policy.json", `["a"]`, "policy.json: a policy document must be a JSON object, got a list", 0, 0},
 		{"YAML not an object", "policy.yaml", "just text", "policy.yaml: a policy document must be a JSON object, got a string", 0, 0},
 		{"bad YAML", "policy.yaml", "Version: 2012-10-17\nStatement:\n  Effect: Allow\n Action: kms:*\n",
-			"policy.yaml:3: invalid YAML: did not find expected key", 3, 0}, // go.yaml.in reports the line of the mapping
+			"policy.yaml:4: invalid YAML: did not find expected key", 4, 0}, // the line of " Action"
 		{"bad policy string in get-key-policy output", "key.json", string(badPolicyString),
 			"key.json: Policy:2:17: invalid character ',' looking for beginning of value", 2, 17},
 		{"get-key-policy output with a non-object policy", "key.json", `{"Policy": 7}`,

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/textwrap"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // DecisionOptions say what a decision's text shows.
@@ -33,7 +33,7 @@ type DecisionOptions struct {
 //	    arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
 //	  because:
 //	    key policy Statement[0] "Enable IAM User Permissions" (Allow)
-func DecisionText(w io.Writer, q map[string]any, a *runner.Answer, opt DecisionOptions) error {
+func DecisionText(w io.Writer, q map[string]any, a *result.Answer, opt DecisionOptions) error {
 	bw := bufio.NewWriter(w)
 	width := opt.Width
 	if opt.Defaulted {
@@ -53,7 +53,7 @@ func DecisionText(w io.Writer, q map[string]any, a *runner.Answer, opt DecisionO
 }
 
 // writeAnswer writes the decision, its lines wrapped to width columns.
-func writeAnswer(bw *bufio.Writer, q map[string]any, a *runner.Answer, width int) {
+func writeAnswer(bw *bufio.Writer, q map[string]any, a *result.Answer, width int) {
 	subject := fmt.Sprintf("%v may call %v on %v", q["principal"], q["action"], q["resource"])
 	notSubject := fmt.Sprintf("%v may not call %v on %v", q["principal"], q["action"], q["resource"])
 	head := func(s string) { fmt.Fprintln(bw, textwrap.Indent(s, "", "    ", width)) }
@@ -78,7 +78,7 @@ func writeAnswer(bw *bufio.Writer, q map[string]any, a *runner.Answer, width int
 	}
 }
 
-func writeReasons(w io.Writer, title string, rs []runner.Reason, item func(string)) {
+func writeReasons(w io.Writer, title string, rs []result.Reason, item func(string)) {
 	if len(rs) == 0 {
 		return
 	}
@@ -89,7 +89,7 @@ func writeReasons(w io.Writer, title string, rs []runner.Reason, item func(strin
 }
 
 // answerReason describes one reason of an answer: `identity policy #0 Statement[1] "Sid" (Allow)`.
-func answerReason(r runner.Reason) string {
+func answerReason(r result.Reason) string {
 	var b strings.Builder
 	b.WriteString(policyLabel(r.Policy, r.Level, r.Index, r.GrantID))
 	if r.Statement != nil {

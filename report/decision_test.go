@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 func TestDecisionText(t *testing.T) {
@@ -25,17 +25,17 @@ func TestDecisionText(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		a    *runner.Answer
+		a    *result.Answer
 		opt  DecisionOptions
 		want string
 	}{
-		{"allowed", &runner.Answer{Decision: "Allowed", Reasons: []runner.Reason{{Policy: "key_policy", Statement: &stmt, Sid: "S", Effect: "Allow"}}},
+		{"allowed", &result.Answer{Decision: "Allowed", Reasons: []result.Reason{{Policy: "key_policy", Statement: &stmt, Sid: "S", Effect: "Allow"}}},
 			DecisionOptions{},
 			`Allowed: arn:aws:iam::111122223333:user/alice may call kms:Decrypt on arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000
   because:
     key policy Statement[0] "S" (Allow)
 `},
-		{"implicit, defaulted, wrapped, explained", &runner.Answer{Decision: "ImplicitlyDenied"},
+		{"implicit, defaulted, wrapped, explained", &result.Answer{Decision: "ImplicitlyDenied"},
 			DecisionOptions{Defaulted: true, Width: 80, Explain: explain},
 			`Resource:
     arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000

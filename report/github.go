@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kmsguard/kmsguard/check"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // GitHub writes GitHub Actions workflow commands, one per finding:
@@ -16,7 +16,7 @@ import (
 // Findings at or above --fail-on are errors, others warnings, suppressed
 // ones notices; files that could not be checked are errors titled
 // "kmsguard".
-func GitHub(w io.Writer, res *check.Result, opt Options) error {
+func GitHub(w io.Writer, res *result.Result, opt Options) error {
 	bw := bufio.NewWriter(w)
 	for _, g := range groups(res) {
 		for _, e := range g.errors {

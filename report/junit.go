@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kmsguard/kmsguard/check"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 type junitSuites struct {
@@ -49,7 +49,7 @@ type junitMessage struct {
 // with its message in system-out; a suppressed one is skipped with its
 // reason; a file that could not be checked has one testcase with an error.
 // Files without findings are counted in the summary, not listed.
-func JUnit(w io.Writer, res *check.Result, opt Options) error {
+func JUnit(w io.Writer, res *result.Result, opt Options) error {
 	out := junitSuites{Name: "kmsguard"}
 	for _, g := range groups(res) {
 		s := junitSuite{Name: g.file}
@@ -92,7 +92,7 @@ func JUnit(w io.Writer, res *check.Result, opt Options) error {
 	return err
 }
 
-func caseName(f *check.Finding) string {
+func caseName(f *result.FileFinding) string {
 	name := f.ID + " " + f.Name
 	if f.Line > 0 {
 		name += fmt.Sprintf(", line %d", f.Line)
@@ -104,7 +104,7 @@ func caseName(f *check.Finding) string {
 }
 
 // findingText is the body of a failure: where, what, how to fix.
-func findingText(f *check.Finding) string {
+func findingText(f *result.FileFinding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d: %s %s (%s): %s\n", f.File, f.Line, f.ID, f.Name, f.Severity, f.Msg)
 	if f.Where != "" {

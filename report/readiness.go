@@ -8,7 +8,7 @@ import (
 
 	"github.com/fatih/color"
 
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // ReadinessText writes a service readiness report:
@@ -18,7 +18,7 @@ import (
 //	            Allowed by key policy Statement[2] "Logs"
 //	  missing   ...
 //	  optional  (not required: AWS lists it, the service works without it)
-func ReadinessText(w io.Writer, file string, r *runner.Readiness, useColor bool) error {
+func ReadinessText(w io.Writer, file string, r *result.Readiness, useColor bool) error {
 	bw := bufio.NewWriter(w)
 	paint := painter(useColor)
 	state := paint(color.New(color.Bold, color.FgGreen), "ready")
@@ -42,11 +42,11 @@ func ReadinessText(w io.Writer, file string, r *runner.Readiness, useColor bool)
 }
 
 // ReadinessJSON writes the report as indented JSON, questions included.
-func ReadinessJSON(w io.Writer, r *runner.Readiness) error {
+func ReadinessJSON(w io.Writer, r *result.Readiness) error {
 	return WriteJSON(w, SchemaReadiness, r, "  ")
 }
 
-func decisionText(a *runner.Answer) string {
+func decisionText(a *result.Answer) string {
 	switch {
 	case a == nil:
 		return "no decision"
@@ -76,7 +76,7 @@ func decisionText(a *runner.Answer) string {
 }
 
 // reasonText is `key policy Statement[2] "Sid"`.
-func reasonText(r runner.Reason) string {
+func reasonText(r result.Reason) string {
 	s := strings.ReplaceAll(r.Policy, "_", " ")
 	if r.Index != nil {
 		s += fmt.Sprintf(" #%d", *r.Index)

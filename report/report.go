@@ -13,8 +13,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kmsguard/kmsguard/check"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Formats are the output formats of `kmsguard check`, the default first.
@@ -32,11 +31,11 @@ type Options struct {
 	// Version is kmsguard's version, named in SARIF output.
 	Version string
 	// Rules is the rule catalog, described in SARIF output.
-	Rules []runner.Rule
+	Rules []result.Rule
 }
 
 // Write renders res in format.
-func Write(w io.Writer, format string, res *check.Result, opt Options) error {
+func Write(w io.Writer, format string, res *result.Result, opt Options) error {
 	switch format {
 	case "text":
 		return Text(w, res, opt)
@@ -66,18 +65,18 @@ func HelpText(remediation, id string) string {
 }
 
 // failing reports whether a finding fails the run.
-func failing(f *check.Finding, failOn string) bool {
-	return f.Suppressed == nil && check.AtLeast(f.Severity, failOn)
+func failing(f *result.FileFinding, failOn string) bool {
+	return f.Suppressed == nil && result.AtLeast(f.Severity, failOn)
 }
 
 // byFile groups findings and errors by file, files in order.
 type fileGroup struct {
 	file     string
-	findings []*check.Finding
-	errors   []*check.InputError
+	findings []*result.FileFinding
+	errors   []*result.InputError
 }
 
-func groups(res *check.Result) []*fileGroup {
+func groups(res *result.Result) []*fileGroup {
 	m := map[string]*fileGroup{}
 	get := func(file string) *fileGroup {
 		g, ok := m[file]

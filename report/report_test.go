@@ -13,11 +13,10 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/rego"
 
-	"github.com/kmsguard/kmsguard/check"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/check/golden")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/check/golden and testdata/graphs")
 
 const goldenDir = "../testdata/check/golden"
 
@@ -26,8 +25,8 @@ func intp(i int) *int { return &i }
 // fixture is a hand-made result: findings in three files (one from a
 // CloudFormation template, one suppressed, one about the whole document) and
 // a file that could not be parsed.
-func fixture() (*check.Result, Options) {
-	rules := []runner.Rule{
+func fixture() (*result.Result, Options) {
+	rules := []result.Rule{
 		{ID: "KMS002", Name: "policy-version", Title: "Policy has no Version", Severity: "low", Category: "validation",
 			Description: "Without Version, policy variables are not expanded.", Remediation: `Add "Version": "2012-10-17".`},
 		{ID: "KMS003", Name: "wildcard-principal", Title: "Key policy allows every principal", Severity: "high", Category: "access",
@@ -36,21 +35,21 @@ func fixture() (*check.Result, Options) {
 			RelatedResources: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"}},
 		{ID: "KMS017", Name: "deletion-deny-missing", Title: "No explicit Deny protects key deletion", Severity: "info", Category: "deny"},
 	}
-	f := func(file string, line int, where, resource string, r runner.Rule, msg string, stmt *int, sid string) check.Finding {
-		return check.Finding{File: file, Line: line, Where: where, Resource: resource, Finding: runner.Finding{
+	f := func(file string, line int, where, resource string, r result.Rule, msg string, stmt *int, sid string) result.FileFinding {
+		return result.FileFinding{File: file, Line: line, Where: where, Resource: resource, Finding: result.Finding{
 			ID: r.ID, Name: r.Name, Title: r.Title, Severity: r.Severity, Category: r.Category, Msg: msg,
 			Statement: stmt, Sid: sid, Description: r.Description, Remediation: r.Remediation, RelatedResources: r.RelatedResources}}
 	}
 	suppressed := f("keys/partner.json", 9, "", "", rules[1], `Statement[1] "Partner" allows kms:Decrypt to every principal ("*")`, intp(1), "Partner")
-	suppressed.Suppressed = &check.Suppressed{Reason: "the partner account list is enforced by an SCP", Config: ".kmsguard.yaml:12"}
-	res := &check.Result{
-		Findings: []check.Finding{
+	suppressed.Suppressed = &result.Suppressed{Reason: "the partner account list is enforced by an SCP", Config: ".kmsguard.yaml:12"}
+	res := &result.Result{
+		Findings: []result.FileFinding{
 			f("keys/app.json", 1, "", "", rules[2], "no Deny statement protects kms:PutKeyPolicy, kms:ScheduleKeyDeletion", nil, ""),
 			f("keys/app.json", 14, "", "", rules[1], `Statement[2] "Public" allows kms:Decrypt, kms:Encrypt to every principal ("*"), with no condition`, intp(2), "Public"),
 			suppressed,
 			f("stacks/app.yaml", 31, "Resources.AppKey.Properties.KeyPolicy", "AppKey", rules[0], "the policy has no Version: add \"Version\": \"2012-10-17\"\nsecond line, 100% plain", nil, ""),
 		},
-		Errors:    []check.InputError{{File: "keys/broken.json", Line: 3, Column: 21, Msg: "invalid character '}' looking for beginning of object key string"}},
+		Errors:    []result.InputError{{File: "keys/broken.json", Line: 3, Column: 21, Msg: "invalid character '}' looking for beginning of object key string"}},
 		Files:     3,
 		Documents: 3,
 		Skipped:   2,
@@ -180,7 +179,7 @@ func TestSARIFValid(t *testing.T) {
 
 	// An empty run is valid too.
 	buf.Reset()
-	if err := SARIF(&buf, &check.Result{}, Options{FailOn: "medium"}); err != nil {
+	if err := SARIF(&buf, &result.Result{}, Options{FailOn: "medium"}); err != nil {
 		t.Fatal(err)
 	}
 	validateSARIF(t, buf.Bytes())
@@ -193,7 +192,7 @@ func TestSARIFValid(t *testing.T) {
 // a partialFingerprints entry that does not depend on the line.
 func TestSARIFUploadContract(t *testing.T) {
 	res, opt := fixture()
-	write := func(res *check.Result) []byte {
+	write := func(res *result.Result) []byte {
 		var buf bytes.Buffer
 		if err := SARIF(&buf, res, opt); err != nil {
 			t.Fatal(err)
@@ -303,7 +302,7 @@ func TestJUnitCounts(t *testing.T) {
 
 func TestJSONShape(t *testing.T) {
 	var buf bytes.Buffer
-	if err := JSON(&buf, &check.Result{}, Options{FailOn: "high"}); err != nil {
+	if err := JSON(&buf, &result.Result{}, Options{FailOn: "high"}); err != nil {
 		t.Fatal(err)
 	}
 	var got map[string]any
@@ -375,12 +374,12 @@ func TestTextWidth(t *testing.T) {
 
 func TestSummaryLine(t *testing.T) {
 	tests := []struct {
-		s    check.Summary
+		s    result.Summary
 		want string
 	}{
-		{check.Summary{Files: 1, Documents: 1, FailOn: "medium"}, "Checked 1 file (1 policy): no findings."},
-		{check.Summary{Files: 2, Documents: 5, Findings: 3, Failing: 1, FailOn: "high", Suppressed: 2,
-			BySeverity: check.Counts{High: 1, Info: 2}, Skipped: 3, NotPolicy: 1, Errors: 1},
+		{result.Summary{Files: 1, Documents: 1, FailOn: "medium"}, "Checked 1 file (1 policy): no findings."},
+		{result.Summary{Files: 2, Documents: 5, Findings: 3, Failing: 1, FailOn: "high", Suppressed: 2,
+			BySeverity: result.Counts{High: 1, Info: 2}, Skipped: 3, NotPolicy: 1, Errors: 1},
 			"Checked 2 files (5 policies): 3 findings (1 high, 2 info), 2 suppressed. 1 at or above high. 4 other files skipped. 1 error."},
 	}
 	for _, tt := range tests {
@@ -391,7 +390,7 @@ func TestSummaryLine(t *testing.T) {
 }
 
 func TestUnknownFormat(t *testing.T) {
-	err := Write(&bytes.Buffer{}, "yaml", &check.Result{}, Options{})
+	err := Write(&bytes.Buffer{}, "yaml", &result.Result{}, Options{})
 	if err == nil || !strings.Contains(err.Error(), `unknown format "yaml"`) {
 		t.Errorf("error %v", err)
 	}

@@ -8,16 +8,16 @@ import (
 	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/textwrap"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
-func sortRules(rules []runner.Rule) {
+func sortRules(rules []result.Rule) {
 	sort.SliceStable(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 }
 
 // RulesText writes the rule catalog as a table: id, severity, category,
 // name, title; titles wrap within width columns (0: no wrapping).
-func RulesText(w io.Writer, rules []runner.Rule, width int) error {
+func RulesText(w io.Writer, rules []result.Rule, width int) error {
 	head := []string{"ID", "SEVERITY", "CATEGORY", "NAME"}
 	cols := make([]int, len(head))
 	rows := make([][]string, len(rules))
@@ -47,13 +47,13 @@ func RulesText(w io.Writer, rules []runner.Rule, width int) error {
 
 // ruleJSON is a catalog entry with its documentation page.
 type ruleJSON struct {
-	runner.Rule
+	result.Rule
 	Doc string `json:"doc"`
 }
 
 // RulesJSON writes the rule catalog as an indented JSON object: the schema
 // and the list of rules.
-func RulesJSON(w io.Writer, rules []runner.Rule) error {
+func RulesJSON(w io.Writer, rules []result.Rule) error {
 	out := make([]ruleJSON, len(rules))
 	for i, r := range rules {
 		out[i] = ruleJSON{Rule: r, Doc: DocURL(r.ID)}

@@ -13,8 +13,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
-	"github.com/kmsguard/kmsguard/check"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // sarifLevel maps severities to SARIF levels.
@@ -41,7 +40,7 @@ var securitySeverity = map[string]string{
 // line, suppressed findings with an accepted external suppression carrying
 // the reason and pointing at the configuration line, and input errors as
 // tool execution notifications.
-func SARIF(w io.Writer, res *check.Result, opt Options) error {
+func SARIF(w io.Writer, res *result.Result, opt Options) error {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return err
@@ -108,7 +107,7 @@ const FingerprintKey = "kmsguardFinding/v1"
 
 // fingerprint identifies a finding across runs: the file, the rule, where
 // in the file (template resource, statement Sid or index) and the message.
-func fingerprint(f *check.Finding) string {
+func fingerprint(f *result.FileFinding) string {
 	stmt := f.Sid
 	if stmt == "" && f.Statement != nil {
 		stmt = strconv.Itoa(*f.Statement)
@@ -120,7 +119,7 @@ func fingerprint(f *check.Finding) string {
 // suppression is the SARIF suppression of a finding accepted in the
 // configuration: its location is the configuration line, its guid derived
 // from the finding so that it is stable from run to run.
-func suppression(f *check.Finding) *sarif.Suppression {
+func suppression(f *result.FileFinding) *sarif.Suppression {
 	s := sarif.NewSuppression("external").WithStatus("accepted").WithJustifcation(f.Suppressed.Reason)
 	file, line := f.Suppressed.Config, 0
 	if i := strings.LastIndexByte(file, ':'); i > 0 {
@@ -153,9 +152,9 @@ func tags(category string) []string {
 
 // catalogWithFindings is the catalog plus any rule a finding names that the
 // catalog lacks (from the finding's own metadata), sorted by id.
-func catalogWithFindings(catalog []runner.Rule, findings []check.Finding) []runner.Rule {
+func catalogWithFindings(catalog []result.Rule, findings []result.FileFinding) []result.Rule {
 	seen := map[string]bool{}
-	var out []runner.Rule
+	var out []result.Rule
 	for _, r := range catalog {
 		if !seen[r.ID] {
 			seen[r.ID] = true
@@ -165,7 +164,7 @@ func catalogWithFindings(catalog []runner.Rule, findings []check.Finding) []runn
 	for _, f := range findings {
 		if !seen[f.ID] {
 			seen[f.ID] = true
-			out = append(out, runner.Rule{ID: f.ID, Name: f.Name, Title: f.Title, Severity: f.Severity,
+			out = append(out, result.Rule{ID: f.ID, Name: f.Name, Title: f.Title, Severity: f.Severity,
 				Category: f.Category, Description: f.Description, Remediation: f.Remediation})
 		}
 	}

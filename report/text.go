@@ -8,8 +8,8 @@ import (
 
 	"github.com/fatih/color"
 
-	"github.com/kmsguard/kmsguard/check"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Colors of the severities.
@@ -50,7 +50,7 @@ func painter(on bool) func(c *color.Color, s string) string {
 //	Checked 3 files (4 policies): 1 finding (1 high).
 //
 // Input errors are not repeated here: the CLI prints them on stderr.
-func Text(w io.Writer, res *check.Result, opt Options) error {
+func Text(w io.Writer, res *result.Result, opt Options) error {
 	bw := bufio.NewWriter(w)
 	paint := painter(opt.Color)
 	for _, g := range groups(res) {
@@ -94,7 +94,7 @@ func Text(w io.Writer, res *check.Result, opt Options) error {
 // summaryLine says what was checked and found:
 //
 //	Checked 3 files (4 policies): 2 findings (1 high, 1 low), 1 suppressed. 5 other files skipped.
-func summaryLine(s check.Summary) string {
+func summaryLine(s result.Summary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Checked %s (%s): ", plural(s.Files, "file"), plural(s.Documents, "policy"))
 	if s.Findings == 0 {
@@ -126,4 +126,17 @@ func summaryLine(s check.Summary) string {
 		fmt.Fprintf(&b, " %s.", plural(s.Errors, "error"))
 	}
 	return b.String()
+}
+
+// Problems writes to w, one "kmsguard: " line each, the files a check run
+// left out (when verbose) and the files it could not check.
+func Problems(w io.Writer, res *result.Result, verbose bool) {
+	if verbose {
+		for _, s := range res.Skips {
+			fmt.Fprintf(w, "kmsguard: skipped %s: %s\n", s.File, s.Why)
+		}
+	}
+	for i := range res.Errors {
+		fmt.Fprintf(w, "kmsguard: %s\n", res.Errors[i].Error())
+	}
 }

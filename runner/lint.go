@@ -45,21 +45,6 @@ func newLintState(compiler *ast.Compiler, store storage.Store, entrypoints map[s
 	return &lintState{compiler: compiler, store: store, entrypoints: entrypoints}
 }
 
-// Finding is one lint finding (docs/lint-format.md, "Findings").
-type Finding struct {
-	ID               string   `json:"id"`
-	Name             string   `json:"name"`
-	Title            string   `json:"title"`
-	Severity         string   `json:"severity"`
-	Category         string   `json:"category"`
-	Msg              string   `json:"msg"`
-	Statement        *int     `json:"statement,omitempty"`
-	Sid              string   `json:"sid,omitempty"`
-	Description      string   `json:"description,omitempty"`
-	Remediation      string   `json:"remediation,omitempty"`
-	RelatedResources []string `json:"related_resources,omitempty"`
-}
-
 // Lint evaluates data.kmsguard.lint.findings for one policy document (a bare
 // document or the wrapper of docs/lint-format.md).
 func (r *Runner) Lint(ctx context.Context, input ast.Value) ([]Finding, error) {
@@ -105,24 +90,6 @@ func resourceRef(v any) string {
 		return str(m["ref"])
 	}
 	return str(v)
-}
-
-// Readiness is the answer of data.kmsguard.readiness.report.
-type Readiness struct {
-	Service string           `json:"service"`
-	Ready   bool             `json:"ready"`
-	Checks  []ReadinessCheck `json:"checks"`
-}
-
-// ReadinessCheck is one question the service asks and its decision.
-// Required is false for what the service's documentation lists but the
-// service works without.
-type ReadinessCheck struct {
-	Requirement string         `json:"requirement"`
-	Required    bool           `json:"required"`
-	Question    map[string]any `json:"question"`
-	Decision    *Answer        `json:"decision"`
-	OK          bool           `json:"ok"`
 }
 
 // Readiness evaluates data.kmsguard.readiness.report for input {"service",
@@ -270,22 +237,6 @@ func (r *Runner) readinessNative(ctx context.Context, ls *lintState, input ast.V
 		out.Checks = append(out.Checks, ch)
 	}
 	return out, nil
-}
-
-// Rule is one lint rule of the catalog, read from its package's METADATA.
-type Rule struct {
-	ID               string   `json:"id"`
-	Name             string   `json:"name"`
-	Title            string   `json:"title"`
-	Severity         string   `json:"severity"`
-	Category         string   `json:"category"`
-	Description      string   `json:"description,omitempty"`
-	Remediation      string   `json:"remediation,omitempty"`
-	RelatedResources []string `json:"related_resources,omitempty"`
-	// Package is the Rego package of the rule, File the module declaring
-	// its METADATA.
-	Package string `json:"package"`
-	File    string `json:"-"`
 }
 
 // Rules returns the lint rules of the loaded policy: every package under

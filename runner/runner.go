@@ -16,6 +16,7 @@ import (
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Entry points of the bundle. The HTTP endpoint and stock OPA serve the same
@@ -176,14 +177,18 @@ func compileRego(ctx context.Context, o options) (*regoState, error) {
 	return st, nil
 }
 
-// Reason is one policy statement or grant that decided an answer.
-type Reason = engine.Reason
-
-// Answer is the answer to one question (docs/decision-format.md).
-type Answer = engine.Answer
+// The data the runner's evaluations produce (package result).
+type (
+	Reason         = result.Reason
+	Answer         = result.Answer
+	Finding        = result.Finding
+	Rule           = result.Rule
+	Readiness      = result.Readiness
+	ReadinessCheck = result.ReadinessCheck
+)
 
 // ErrorAnswer is the answer to a question that could not be evaluated.
-func ErrorAnswer(id string, err error) *Answer { return engine.ErrorAnswer(id, err) }
+func ErrorAnswer(id string, err error) *Answer { return result.ErrorAnswer(id, err) }
 
 // Decide answers one question. An evaluation failure comes back as an answer
 // with Error set (never an allow), so batch callers can go on.

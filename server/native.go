@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 
+	native "github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/snapshot"
 )
 
 // nativeInput returns the question of a data API request body,
@@ -83,19 +85,22 @@ type accessQuestion struct {
 	Principals *[]string `json:"principals"`
 }
 
-// nativeAccess answers the who_can or can_use entry point with the native
-// access analysis (engine/access.go, byte-identical to
-// rego/kmsguard/access); ok is false when it declines or for any other
-// query. It runs after an evaluation slot is taken: an analysis can be
-// long.
+// nativeAccess answers the who_can, can_use or diff entry point with the
+// native access analysis (engine/access.go and access_diff.go,
+// byte-identical to rego/kmsguard/access); ok is false when it declines or
+// for any other query. It runs after an evaluation slot is taken: an
+// analysis can be long.
 func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok bool) {
-	if query != runner.WhoCanQuery && query != runner.CanUseQuery {
+	if query != runner.WhoCanQuery && query != runner.CanUseQuery && query != runner.DiffQuery {
 		return nil, false
 	}
 	eng := r.Native()
 	in := nativeInput(body)
 	if eng == nil || in == nil || strictjson.Check(in) != nil {
 		return nil, false
+	}
+	if query == runner.DiffQuery {
+		return nativeDiff(in)
 	}
 	var q accessQuestion
 	dec := json.NewDecoder(bytes.NewReader(in))
@@ -127,4 +132,50 @@ func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok b
 		return nil, false
 	}
 	return eng.CanUse(*q.Principal, action)
+}
+
+// nativeDiff answers the diff entry point, {"old": SNAPSHOT, "new":
+// SNAPSHOT, "principals"?: [ARN, ...]}, with engine.Diff on an engine for
+// each snapshot of the input (the Rego reads them from the input too, not
+// from the server's data). It answers only snapshots the snapshot reader
+// accepts (docs/snapshot-format.md: format, version, the shape of every
+// part), as the CLI's diff reads them; any other input (another field, a
+// snapshot the reader refuses, a principal that is not a string) makes it
+// decline, and the Rego answers.
+func nativeDiff(in []byte) (any, bool) {
+	var q struct {
+		Old        json.RawMessage `json:"old"`
+		New        json.RawMessage `json:"new"`
+		Principals json.RawMessage `json:"principals"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(in))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil || dec.More() || q.Old == nil || q.New == nil {
+		return nil, false
+	}
+	older, err := snapshot.Parse(q.Old)
+	if err != nil {
+		return nil, false
+	}
+	newer, err := snapshot.Parse(q.New)
+	if err != nil {
+		return nil, false
+	}
+	var extra []string
+	if q.Principals != nil {
+		// A list of strings; null, as anything else, is the Rego's to answer.
+		if err := json.Unmarshal(q.Principals, &extra); err != nil || extra == nil {
+			return nil, false
+		}
+	}
+	oe, err := native.New(native.WithSnapshot(older))
+	if err != nil {
+		return nil, false
+	}
+	ne, err := native.New(native.WithSnapshot(newer))
+	if err != nil {
+		return nil, false
+	}
+	out, _, ok := native.Diff(oe, ne, extra)
+	return out, ok
 }

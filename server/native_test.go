@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"testing"
 
@@ -116,6 +117,101 @@ func TestAccessNativeSameAsRego(t *testing.T) {
 		w, _ := json.Marshal(want)
 		if !bytes.Equal(g, w) {
 			t.Errorf("%s %v:\nserve %s\nRego  %s", tc.path, tc.in, g, w)
+		}
+	}
+}
+
+// TestDiffNativeSameAsRego: serve answers the diff entry point with the
+// native engine.Diff, and its answers are the Rego's, byte for byte (as
+// canonical JSON): access added (a partner account, a conditional grant),
+// removed (alice's identity policy), changed (a condition on the key
+// policy), a key added, and the extra principals; inputs the native
+// analysis declines (another field, a snapshot the snapshot reader refuses,
+// a principal list that is not one of strings) get the Rego's answer.
+func TestDiffNativeSameAsRego(t *testing.T) {
+	_, ts := newTestServer(t, Config{AccessAnalysis: true})
+	srv, _ := newTestServer(t, Config{AccessAnalysis: true})
+	e := srv.engine.Load()
+	old := testSnapshot()
+	partner := map[string]any{
+		"Sid": "Partner", "Effect": "Allow",
+		"Principal": map[string]any{"AWS": "arn:aws:iam::444455556666:root"},
+		"Action":    []any{"kms:Decrypt", "kms:DescribeKey"}, "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "s3.us-west-2.amazonaws.com"}},
+	}
+	keyPolicy := func(stmts ...any) map[string]any {
+		return map[string]any{"Version": "2012-10-17", "Statement": append([]any{defaultKeyPolicy["Statement"].([]any)[0]}, stmts...)}
+	}
+	newer := func(edit func(s map[string]any)) map[string]any {
+		s := testSnapshot()
+		edit(s)
+		return s
+	}
+	shared := newer(func(s map[string]any) {
+		s["keys"].(map[string]any)[testKey] = map[string]any{"key_policy": keyPolicy(partner), "grants": []any{map[string]any{
+			"grant_id": "g1", "grantee_principal": "arn:aws:iam::111122223333:role/Batch",
+			"operations": []any{"Decrypt"}, "constraints": map[string]any{"encryption_context_subset": map[string]any{"app": "batch"}},
+		}}}
+	})
+	partnerEverywhere := func(s map[string]any) {
+		p := maps.Clone(partner)
+		delete(p, "Condition")
+		s["keys"].(map[string]any)[testKey] = map[string]any{"key_policy": keyPolicy(p)}
+	}
+	for _, tc := range []struct {
+		name   string
+		in     map[string]any
+		native bool
+	}{
+		{"same", map[string]any{"old": old, "new": testSnapshot()}, true},
+		{"partner and grant added", map[string]any{"old": old, "new": shared}, true},
+		{"partner and grant removed", map[string]any{"old": shared, "new": old}, true},
+		{"condition changed", map[string]any{"old": shared, "new": newer(partnerEverywhere)}, true},
+		{"alice's policy removed", map[string]any{"old": old, "new": newer(func(s map[string]any) { delete(s, "principals") })}, true},
+		{"key added", map[string]any{"old": map[string]any{"format": "kmsguard-snapshot", "version": 1}, "new": shared}, true},
+		{"extra principals", map[string]any{"old": old, "new": shared, "principals": []any{"arn:aws:iam::444455556666:role/Other", "*"}}, true},
+		{"no principals", map[string]any{"old": old, "new": shared, "principals": []any{}}, true},
+		{"another field", map[string]any{"old": old, "new": shared, "extra": true}, false},
+		{"old not an object", map[string]any{"old": []any{}, "new": shared}, false},
+		{"principal not a string", map[string]any{"old": old, "new": shared, "principals": []any{7}}, false},
+		{"principals null", map[string]any{"old": old, "new": shared, "principals": nil}, false},
+		{"old not a snapshot (no format)", map[string]any{"old": map[string]any{}, "new": shared}, false},
+		{"new with an unknown part", map[string]any{"old": old, "new": newer(func(s map[string]any) { s["extra"] = map[string]any{} })}, false},
+		{"old missing", map[string]any{"new": shared}, false},
+	} {
+		body, err := json.Marshal(map[string]any{"input": tc.in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := nativeAccess(e.runner, runner.DiffQuery, body); ok != tc.native {
+			t.Errorf("%s: answered natively %v, want %v", tc.name, ok, tc.native)
+		}
+		resp := do(t, ts.Client(), "POST", ts.URL+"/v1/data/kmsguard/access/diff", input(tc.in))
+		if resp.status != 200 {
+			t.Fatalf("%s: status %d: %s", tc.name, resp.status, resp.body)
+		}
+		got := resp.json(t)["result"]
+		iv, err := ast.InterfaceToValue(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, defined, err := e.runner.Eval(context.Background(), runner.DiffQuery, iv)
+		if err != nil {
+			t.Fatalf("%s: the Rego: %v", tc.name, err)
+		}
+		if !defined {
+			if got != nil {
+				t.Errorf("%s: the Rego's diff is undefined, serve answered %v", tc.name, got)
+			}
+			continue
+		}
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s:\nserve %s\nRego  %s", tc.name, g, w)
+		}
+		if tc.native && bytes.Equal(w, []byte(`{"added":[],"changed":[],"removed":[]}`)) && tc.name != "same" {
+			t.Errorf("%s: the diff is empty; the case tests nothing", tc.name)
 		}
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/kmsguard/kmsguard/check"
-	"github.com/kmsguard/kmsguard/parse"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/server"
@@ -40,7 +39,7 @@ func TestEveryEntryPointRefusesDuplicateKeys(t *testing.T) {
 	}
 	checkFile := func(name string) func([]byte) error {
 		return func(data []byte) error {
-			_, _, err := parse.File(name, data)
+			_, _, err := policyfile.Documents(name, data)
 			return err
 		}
 	}

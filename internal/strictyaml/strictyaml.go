@@ -1,6 +1,6 @@
 // Package strictyaml parses YAML into a node tree and refuses what would be
 // read silently wrong or take unbounded work: a mapping with the same key
-// twice (go.yaml.in/yaml keeps both in a node tree, and sigs.k8s.io/yaml
+// twice (go.yaml.in/yaml keeps both in a node tree, and decoding into a map
 // keeps the last, so `Effect: Deny` then `Effect: Allow` reads as an Allow),
 // and a document whose aliases expand to more than MaxNodes nodes (a
 // "billion laughs" alias bomb, a few hundred bytes that expand to billions
@@ -49,6 +49,24 @@ func (e *Error) Error() string {
 // yamlLine matches the position in errors of go.yaml.in/yaml.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserProblems are the problems go.yaml.in/yaml/v3's parser (parserc.go)
+// reports. For these its error names the 0-based line of the problem or of
+// the construct it was parsing (for its scanner's errors it adds the 1 it
+// leaves out here), so Parse adds 1 to name the line as an editor numbers it.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+	"found undefined tag handle":             true,
+}
+
 // Parse decodes the first document of data into a node tree (the document
 // node, whose Content is empty for an empty input) and checks it: see the
 // package comment. Error messages start with "invalid YAML: ".
@@ -60,6 +78,9 @@ func Parse(data []byte) (*yaml.Node, error) {
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			e.Line, _ = strconv.Atoi(m[1])
 			msg = m[2]
+			if parserProblems[msg] {
+				e.Line++
+			}
 		}
 		e.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
 		return nil, e

@@ -91,6 +91,29 @@ func TestSyntax(t *testing.T) {
 	}
 }
 
+// TestSyntaxLine: a syntax error names the line an editor shows the fault
+// on (the parser of go.yaml.in/yaml/v3 counts its lines from 0, its scanner
+// from 1).
+func TestSyntaxLine(t *testing.T) {
+	tests := []struct {
+		in   string
+		line int
+		msg  string
+	}{
+		{"Version: 2012-10-17\nStatement: [{Effect: Allow, Action: kms:Decrypt\n", 2, "invalid YAML: did not find expected ',' or '}'"},
+		{"Statement:\n  - Effect: Allow\n Action: kms:Decrypt\n", 3, "invalid YAML: did not find expected key"},
+		{"a: 1\nb: [1, 2\n", 2, "invalid YAML: did not find expected ',' or ']'"},
+		{"a: 1\nb: @x\n", 2, "invalid YAML: found character that cannot start any token"}, // a scanner error
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.in))
+		var e *Error
+		if !errors.As(err, &e) || e.Line != tt.line || e.Msg != tt.msg {
+			t.Errorf("Parse(%q) = %v, want line %d: %s", tt.in, err, tt.line, tt.msg)
+		}
+	}
+}
+
 // BenchmarkAliasBomb measures how long refusing a billion-laughs document
 // takes (the goal is well under a second).
 func BenchmarkAliasBomb(b *testing.B) {

@@ -5,6 +5,7 @@
 #   facts stay in data.json; these rules only reshape them.
 # related_resources:
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+#   - https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html
 package kmsguard.catalog
 
 # request_defaults[action]: the documented defaults of request parameters
@@ -53,4 +54,15 @@ _names_key(p, k) if p == k
 _names_key(p, k) if {
 	endswith(p, "/")
 	startswith(k, p)
+}
+
+# example_key_arn(partition, account): the key a question without a resource
+# asks about, a key of the account in the partition's default Region
+# (partitions rows); undefined for a partition the catalog does not know.
+example_key_arn(partition, account) := sprintf("arn:%s:kms:%s:%s:key/%s", [
+	partition, r.default_region, account,
+	data.kmsguard.catalog.partitions.example_key_id,
+]) if {
+	some r in data.kmsguard.catalog.partitions.rows
+	r.partition == partition
 }

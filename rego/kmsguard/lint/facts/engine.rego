@@ -54,11 +54,11 @@ escape_context(a) := {c.raw_key: v |
 	not contains(v, "${")
 }
 
-# _question_key(account): the key to ask about: key_arn, or an example key
-# of the account.
+# _question_key(account): the key to ask about: key_arn, or the catalog's
+# example key of the account in the aws partition.
 _question_key(_) := key.arn
 
-_question_key(account) := sprintf("arn:aws:kms:us-east-1:%s:key/00000000-0000-0000-0000-000000000000", [account]) if not key.arn
+_question_key(account) := data.kmsguard.catalog.example_key_arn("aws", account) if not key.arn
 
 # engine_allows(p, a, ctx, policies): the decision engine allows principal p
 # action a (a catalogue name) on the key under this key policy, with the

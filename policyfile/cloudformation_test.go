@@ -1,4 +1,4 @@
-package parse
+package policyfile
 
 import (
 	"encoding/json"
@@ -68,7 +68,7 @@ Resources:
 `
 
 func TestCloudFormationYAML(t *testing.T) {
-	format, docs, err := File("stack.yaml", []byte(yamlTemplate))
+	format, docs, err := Documents("stack.yaml", []byte(yamlTemplate))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ const jsonTemplate = `{
 }`
 
 func TestCloudFormationJSON(t *testing.T) {
-	format, docs, err := File("stack.template", []byte(jsonTemplate))
+	format, docs, err := Documents("stack.template", []byte(jsonTemplate))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ Resources:
           }]
         }
 `
-	_, docs, err := File("stack.yaml", []byte(tmpl))
+	_, docs, err := Documents("stack.yaml", []byte(tmpl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestCloudFormationJSONPolicyStringLine(t *testing.T) {
     }
   }
 }`
-	_, docs, err := File("stack.json", []byte(tmpl))
+	_, docs, err := Documents("stack.json", []byte(tmpl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestCloudFormationYAMLPolicyStringLine(t *testing.T) {
       Description: key
       KeyPolicy: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}'
 `
-	_, docs, err := File("stack.yaml", []byte(tmpl))
+	_, docs, err := Documents("stack.yaml", []byte(tmpl))
 	if err != nil {
 		t.Fatal(err)
 	}

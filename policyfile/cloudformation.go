@@ -1,4 +1,4 @@
-package parse
+package policyfile
 
 import (
 	"encoding/json"

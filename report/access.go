@@ -1,4 +1,4 @@
-package access
+package report
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/textwrap"
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Text layout of who-can and diff: a block per principal (or key), one
@@ -20,11 +20,45 @@ const (
 	termsIndent = "               " // under the actions: 2 + len("conditional") + 2
 )
 
+// WriteKeyReport writes a who-can answer in format: text (lines of the
+// width of w), json, dot or mermaid.
+func WriteKeyReport(w io.Writer, format string, r *result.KeyReport) error {
+	return writeAccess(w, format, SchemaWhoCan, r, func() error { return WriteKeyText(w, r, textwrap.Width(w)) }, func() *Graph { return KeyGraph(r) })
+}
+
+// WritePrincipalReport writes a who-can --principal answer in format: text
+// (lines of the width of w), json, dot or mermaid.
+func WritePrincipalReport(w io.Writer, format string, r *result.PrincipalReport) error {
+	return writeAccess(w, format, SchemaCanUse, r, func() error { return WritePrincipalText(w, r, textwrap.Width(w)) }, func() *Graph { return PrincipalGraph(r) })
+}
+
+func writeAccess(w io.Writer, format, schema string, r any, text func() error, graph func() *Graph) error {
+	switch format {
+	case "json":
+		return WriteJSON(w, schema, r, "")
+	case "dot":
+		return WriteDOT(w, graph())
+	case "mermaid":
+		return WriteMermaid(w, graph())
+	default:
+		return text()
+	}
+}
+
+// WriteDiff writes a diff in format: text (lines of the width of w) or
+// json.
+func WriteDiff(w io.Writer, format string, d *result.DiffReport) error {
+	if format == "json" {
+		return WriteJSON(w, SchemaDiff, d, "")
+	}
+	return WriteDiffText(w, d, textwrap.Width(w))
+}
+
 // WriteKeyText writes a who-can answer: a block per principal with each
 // group of actions that have the same access, the conditions a request
 // must meet, the conditional denies, and the statements or grants that give
 // the access; lines fit width columns (ARNs are never broken).
-func WriteKeyText(w io.Writer, r *KeyReport, width int) error {
+func WriteKeyText(w io.Writer, r *result.KeyReport, width int) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "Key: %s\n", r.Key)
 	if len(r.Principals) == 0 {
@@ -40,7 +74,7 @@ func WriteKeyText(w io.Writer, r *KeyReport, width int) error {
 		unconditional := false
 		for _, g := range p.Access {
 			writeGroup(bw, g, r.Actions, width)
-			unconditional = unconditional || g.Access == Allowed
+			unconditional = unconditional || g.Access == result.Allowed
 		}
 		if unconditional {
 			allowed++
@@ -50,7 +84,7 @@ func WriteKeyText(w io.Writer, r *KeyReport, width int) error {
 	}
 	if len(r.Principals) > 0 {
 		fmt.Fprintf(bw, "\n%d principal%s: %d with access needing no condition, %d only under conditions.\n",
-			len(r.Principals), plural(len(r.Principals)), allowed, conditional)
+			len(r.Principals), pluralS(len(r.Principals)), allowed, conditional)
 	}
 	if len(r.Unparsed) > 0 {
 		fmt.Fprintln(bw, textwrap.Indent("Not analysed (principals kmsguard cannot evaluate): "+strings.Join(r.Unparsed, ", "), "", levelIndent, width))
@@ -59,7 +93,7 @@ func WriteKeyText(w io.Writer, r *KeyReport, width int) error {
 }
 
 // WritePrincipalText writes a who-can --principal answer: a block per key.
-func WritePrincipalText(w io.Writer, r *PrincipalReport, width int) error {
+func WritePrincipalText(w io.Writer, r *result.PrincipalReport, width int) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "Principal: %s (%s)\n", r.Principal, r.Type)
 	if !r.InSnapshot && r.Type != "account" && r.Type != "service" {
@@ -87,7 +121,7 @@ func WritePrincipalText(w io.Writer, r *PrincipalReport, width int) error {
 //	conditional  kms:Decrypt, kms:Encrypt
 //	             only via s3.us-east-1.amazonaws.com
 //	             via key policy #2 "ThroughS3"
-func writeGroup(w io.Writer, g Access, asked []string, width int) {
+func writeGroup(w io.Writer, g result.Access, asked []string, width int) {
 	lead := fmt.Sprintf("%s%-11s  ", levelIndent, g.Access)
 	fmt.Fprintln(w, textwrap.Indent(actionsText(g.Actions, asked), lead, termsIndent, width))
 	for _, line := range conditionLines(g) {
@@ -98,9 +132,9 @@ func writeGroup(w io.Writer, g Access, asked []string, width int) {
 // conditionLines: what the request must meet (the path with the fewest
 // conditions), how many other paths there are, the conditional denies, and
 // the statements and grants of the path.
-func conditionLines(g Access) []string {
+func conditionLines(g result.Access) []string {
 	var lines []string
-	for _, e := range bestPath(g) {
+	for _, e := range g.BestPath() {
 		if e.Requires != "" {
 			lines = append(lines, e.Text)
 		}
@@ -108,15 +142,15 @@ func conditionLines(g Access) []string {
 			lines = append(lines, c.Text)
 		}
 	}
-	if n := len(g.Paths) - 1; n > 0 && g.Access == Conditional {
-		lines = append(lines, fmt.Sprintf("(or %d other way%s: see --format json)", n, plural(n)))
+	if n := len(g.Paths) - 1; n > 0 && g.Access == result.Conditional {
+		lines = append(lines, fmt.Sprintf("(or %d other way%s: see --format json)", n, pluralS(n)))
 	}
 	for _, d := range g.Unless {
 		var cs []string
 		for _, c := range d.Conditions {
 			cs = append(cs, c.Text)
 		}
-		lines = append(lines, fmt.Sprintf("denied when %s (%s)", strings.Join(cs, " and "), reasonText(d.Reason)))
+		lines = append(lines, fmt.Sprintf("denied when %s (%s)", strings.Join(cs, " and "), accessReasonText(d.Reason)))
 	}
 	return append(lines, "via "+viaText(g))
 }
@@ -143,27 +177,7 @@ func actionsText(actions, asked []string) string {
 	return strings.Join(actions, ", ")
 }
 
-// bestPath is the path with the fewest conditions (the one the example
-// context is for).
-func bestPath(g Access) []Element {
-	var best []Element
-	least := -1
-	for _, p := range g.Paths {
-		n := 0
-		for _, e := range p {
-			n += len(e.Conditions)
-			if e.Requires != "" {
-				n++
-			}
-		}
-		if least < 0 || n < least {
-			best, least = p, n
-		}
-	}
-	return best
-}
-
-func plural(n int) string {
+func pluralS(n int) string {
 	if n == 1 {
 		return ""
 	}
@@ -172,13 +186,13 @@ func plural(n int) string {
 
 // viaText names the statements and grants of the path, each once, and
 // the principal's own IAM policy once when the path needs it.
-func viaText(g Access) string {
+func viaText(g result.Access) string {
 	var parts []string
 	seen := map[string]bool{}
-	for _, e := range bestPath(g) {
+	for _, e := range g.BestPath() {
 		part := "its own account's IAM policy"
 		if e.Requires == "" {
-			part = reasonText(e.Reason)
+			part = accessReasonText(e.Reason)
 		}
 		if !seen[part] {
 			seen[part] = true
@@ -188,9 +202,9 @@ func viaText(g Access) string {
 	return strings.Join(parts, " + ")
 }
 
-// reasonText names a statement or grant: key policy #1 "Sid", identity
+// accessReasonText names a statement or grant: key policy #1 "Sid", identity
 // policy 0 #2, permissions boundary #0, SCP level 1 policy 0 #0, grant g-1.
-func reasonText(r *runner.Reason) string {
+func accessReasonText(r *result.Reason) string {
 	if r == nil {
 		return ""
 	}
@@ -232,7 +246,7 @@ func reasonText(r *runner.Reason) string {
 //	arn:aws:kms:us-east-1:111122223333:key/kmsguard-diff
 //	  arn:aws:iam::444455556666:root
 //	    + kms:Decrypt, kms:Encrypt: denied -> allowed
-func WriteDiffText(w io.Writer, d *DiffReport, width int) error {
+func WriteDiffText(w io.Writer, d *result.DiffReport, width int) error {
 	bw := bufio.NewWriter(w)
 	if len(d.Added)+len(d.Removed)+len(d.Changed) == 0 {
 		fmt.Fprintln(bw, "No access added, removed or changed.")
@@ -241,7 +255,7 @@ func WriteDiffText(w io.Writer, d *DiffReport, width int) error {
 	type line struct {
 		mark     string
 		actions  []string
-		old, new Side
+		old, new result.Side
 		expected string
 	}
 	type block struct {
@@ -250,7 +264,7 @@ func WriteDiffText(w io.Writer, d *DiffReport, width int) error {
 	}
 	var blocks []*block
 	find := map[[2]string]*block{}
-	add := func(mark string, list []Change) {
+	add := func(mark string, list []result.Change) {
 		for _, c := range list {
 			b := find[[2]string{c.Key, c.Principal}]
 			if b == nil {
@@ -311,8 +325,8 @@ func WriteDiffText(w io.Writer, d *DiffReport, width int) error {
 //	before: A and B
 //	        or C
 //	        but denied when D
-func writeSide(w io.Writer, label string, s Side, width int) {
-	if s.Access != Conditional {
+func writeSide(w io.Writer, label string, s result.Side, width int) {
+	if s.Access != result.Conditional {
 		return
 	}
 	first := fmt.Sprintf("        %-8s", label+":")
@@ -326,4 +340,40 @@ func writeSide(w io.Writer, label string, s Side, width int) {
 		fmt.Fprintln(w, textwrap.Indent("but denied when "+strings.Join(u, " and "), first, rest+"   ", width))
 		first = rest
 	}
+}
+
+// Terms of an access group as the text output shows them, for other
+// renderers (the HTML report): what a request must meet on the path with the
+// fewest conditions, how many other paths there are, the conditional denies
+// ("when ... (statement)"), and the statements and grants of that path.
+type AccessTerms struct {
+	Requires   []string
+	OtherPaths int
+	Unless     []string
+	Via        string
+}
+
+// TermsOf gives the terms of an access group.
+func TermsOf(g result.Access) AccessTerms {
+	var t AccessTerms
+	for _, e := range g.BestPath() {
+		if e.Requires != "" {
+			t.Requires = append(t.Requires, e.Text)
+		}
+		for _, c := range e.Conditions {
+			t.Requires = append(t.Requires, c.Text)
+		}
+	}
+	if g.Access == result.Conditional {
+		t.OtherPaths = max(len(g.Paths)-1, 0)
+	}
+	for _, d := range g.Unless {
+		var cs []string
+		for _, c := range d.Conditions {
+			cs = append(cs, c.Text)
+		}
+		t.Unless = append(t.Unless, fmt.Sprintf("%s (%s)", strings.Join(cs, " and "), accessReasonText(d.Reason)))
+	}
+	t.Via = viaText(g)
+	return t
 }

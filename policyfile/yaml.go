@@ -1,4 +1,4 @@
-package parse
+package policyfile
 
 import (
 	"encoding/json"
@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
-
-	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // cfnTags are CloudFormation's short-form intrinsic functions: `!Ref x` is
@@ -42,12 +40,12 @@ var cfnTags = map[string]string{
 // numbers), expanding CloudFormation short-form tags and merge keys, and
 // records the line of every mapping and sequence.
 func decodeYAML(name string, data []byte) (any, positions, error) {
-	root, err := policyfile.ParseYAML(name, data)
+	root, err := ParseYAML(name, data)
 	if err != nil {
 		return nil, nil, err
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, nil, &policyfile.Error{File: name, Msg: "empty input: expected a document"}
+		return nil, nil, &Error{File: name, Msg: "empty input: expected a document"}
 	}
 	c := yamlConverter{name: name, pos: positions{}}
 	v, err := c.value(root.Content[0], "", 0)
@@ -66,7 +64,7 @@ type yamlConverter struct {
 const maxAliasDepth = 64
 
 func (c *yamlConverter) errorAt(n *yaml.Node, msg string) error {
-	return &policyfile.Error{File: c.name, Line: n.Line, Column: n.Column, Msg: msg}
+	return &Error{File: c.name, Line: n.Line, Column: n.Column, Msg: msg}
 }
 
 func (c *yamlConverter) value(n *yaml.Node, ptr string, depth int) (any, error) {

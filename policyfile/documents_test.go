@@ -1,4 +1,4 @@
-package parse
+package policyfile
 
 import (
 	"encoding/json"
@@ -84,7 +84,7 @@ Statement:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, docs, err := File(tt.file, []byte(tt.data))
+			_, docs, err := Documents(tt.file, []byte(tt.data))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestDetect(t *testing.T) {
 		{`"text"`, FormatUnknown},
 	}
 	for _, tt := range tests {
-		f, docs, err := File("x.json", []byte(tt.data))
+		f, docs, err := Documents("x.json", []byte(tt.data))
 		if err != nil {
 			t.Errorf("%s: %v", tt.data, err)
 			continue
@@ -151,7 +151,7 @@ func TestSyntaxErrors(t *testing.T) {
 			"bad.json:3:24: invalid character '}' looking for beginning of object key string"},
 		{"unterminated", "bad.json", `{"Statement": [`, "bad.json:1:16: unexpected end of JSON input"},
 		{"trailing data", "bad.json", "{}\n{}", "bad.json:2:1: unexpected data after the JSON value"},
-		{"YAML", "bad.yaml", "Statement:\n  - Effect: Allow\n Action: x\n", "bad.yaml:2: invalid YAML: did not find expected key"},
+		{"YAML", "bad.yaml", "Statement:\n  - Effect: Allow\n Action: x\n", "bad.yaml:3: invalid YAML: did not find expected key"},
 		{"unknown tag", "t.yaml", "Resources:\n  K:\n    Type: !Foo x\n", "t.yaml:3:11: invalid YAML: unknown tag !Foo"},
 		{"bad policy string", "out.json", `{"Policy": "{\"Statement\": [}"}`,
 			"out.json: Policy:1:16: policy string: invalid character '}' looking for beginning of value"},
@@ -170,7 +170,7 @@ func TestSyntaxErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := File(tt.file, []byte(tt.data))
+			_, _, err := Documents(tt.file, []byte(tt.data))
 			if err == nil {
 				t.Fatal("no error")
 			}

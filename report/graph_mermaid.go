@@ -1,4 +1,4 @@
-package access
+package report
 
 import (
 	"bufio"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // WriteMermaid writes a graph as a Mermaid flowchart (what GitHub renders in
@@ -31,7 +33,7 @@ func WriteMermaid(w io.Writer, g *Graph) error {
 	})
 	for _, e := range g.Edges {
 		arrow := "-->"
-		if e.Access == Conditional {
+		if e.Access == result.Conditional {
 			arrow = "-.->"
 		}
 		fmt.Fprintf(bw, "  %s %s|%s| %s\n", e.From, arrow, mermaidString(edgeLines(e)), e.To)

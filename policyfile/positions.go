@@ -1,4 +1,4 @@
-package parse
+package policyfile
 
 import (
 	"bytes"
@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
-	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // positions maps the JSON pointer (RFC 6901) of every object and list in a
@@ -42,10 +41,10 @@ func index(base string, i int) string {
 func decodeJSON(name string, data []byte) (any, positions, error) {
 	if err := strictjson.Check(data); err != nil {
 		// A duplicate key or a syntax error: worded as policyfile words it.
-		if _, perr := policyfile.Parse(name, data); perr != nil {
+		if _, perr := Parse(name, data); perr != nil {
 			return nil, nil, perr
 		}
-		return nil, nil, &policyfile.Error{File: name, Msg: err.Error()}
+		return nil, nil, &Error{File: name, Msg: err.Error()}
 	}
 	w := jsonWalker{dec: json.NewDecoder(bytes.NewReader(data)), data: data, line: 1, pos: positions{}}
 	w.dec.UseNumber()
@@ -58,10 +57,10 @@ func decodeJSON(name string, data []byte) (any, positions, error) {
 			err = errors.New("unexpected data after the JSON value")
 		}
 	}
-	if _, perr := policyfile.Parse(name, data); perr != nil {
+	if _, perr := Parse(name, data); perr != nil {
 		return nil, nil, perr
 	}
-	return nil, nil, &policyfile.Error{File: name, Msg: err.Error()}
+	return nil, nil, &Error{File: name, Msg: err.Error()}
 }
 
 type jsonWalker struct {

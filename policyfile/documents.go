@@ -1,5 +1,5 @@
-// Package parse reads the files `kmsguard check` lints and returns the policy
-// documents they hold, each with its location: the file, where in the file
+// This file reads the files `kmsguard check` lints (Documents): every policy
+// document they hold, each with its location: the file, where in the file
 // (a JSON path, a CloudFormation logical id, a Terraform address) and the
 // line of the document and of each of its statements where the format keeps
 // them.
@@ -11,15 +11,11 @@
 //   - a CloudFormation template, JSON or YAML with short-form intrinsics
 //     (cloudformation.go);
 //   - a Terraform plan as `terraform show -json` prints it (terraform.go).
-//
-// Syntax errors are *policyfile.Error values naming the file, line and
-// column, worded as everywhere else in kmsguard.
-package parse
+
+package policyfile
 
 import (
 	"bytes"
-
-	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // Format is the kind of file a policy document was read from.
@@ -89,14 +85,14 @@ func (d *Document) StatementLine(i int) int {
 // S3), and a Terraform plan of a large configuration takes tens of MB.
 const MaxFile = 64 << 20
 
-// File parses the content of one file. name is the file name (used for the
+// Documents parses the content of one file. name is the file name (used for the
 // syntax choice: .yaml/.yml, .template and content that does not start with
 // '{' or '[' are YAML) and in errors. It returns the format and the
 // documents found; a file in no known format gives FormatUnknown and no
 // documents, not an error.
-func File(name string, data []byte) (Format, []Document, error) {
+func Documents(name string, data []byte) (Format, []Document, error) {
 	if len(data) > MaxFile {
-		return FormatUnknown, nil, &policyfile.Error{File: name, Msg: policyfile.TooLarge(MaxFile, "a file to check")}
+		return FormatUnknown, nil, &Error{File: name, Msg: TooLarge(MaxFile, "a file to check")}
 	}
 	v, pos, err := decode(name, data)
 	if err != nil {
@@ -151,7 +147,7 @@ func Detect(v any) Format {
 // list.
 func decode(name string, data []byte) (any, positions, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
-	if policyfile.IsYAML(name, data) {
+	if IsYAML(name, data) {
 		return decodeYAML(name, data)
 	}
 	return decodeJSON(name, data)
@@ -188,9 +184,9 @@ func getKeyPolicy(name string, obj map[string]any, pos positions) ([]Document, e
 
 // policyString parses a policy given as a JSON string.
 func policyString(name, where, s string) (map[string]any, error) {
-	v, err := policyfile.Parse(name, []byte(s))
+	v, err := Parse(name, []byte(s))
 	if err != nil {
-		if pe, ok := err.(*policyfile.Error); ok { //nolint:errorlint // Parse returns *policyfile.Error unwrapped
+		if pe, ok := err.(*Error); ok { //nolint:errorlint // Parse returns *Error unwrapped
 			pe.Where = where
 			pe.Msg = "policy string: " + pe.Msg
 			return nil, pe
@@ -199,7 +195,7 @@ func policyString(name, where, s string) (map[string]any, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, &policyfile.Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + policyfile.KindOf(v)}
+		return nil, &Error{File: name, Where: where, Msg: "a policy document must be a JSON object, got " + KindOf(v)}
 	}
 	return obj, nil
 }

@@ -1,10 +1,8 @@
-package parse
+package policyfile
 
 import (
 	"fmt"
 	"regexp"
-
-	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // InlineSkip suppresses a rule for one resource, written in the template
@@ -32,7 +30,7 @@ var ruleID = regexp.MustCompile(`^KMS[0-9]{3}$`)
 // rather than a suppression silently ignored.
 func inlineSkips(name string, metadata any, pos positions, ptr, where string) ([]InlineSkip, error) {
 	fail := func(format string, args ...any) error {
-		return &policyfile.Error{File: name, Line: pos.line(ptr), Msg: fmt.Sprintf(format, args...)}
+		return &Error{File: name, Line: pos.line(ptr), Msg: fmt.Sprintf(format, args...)}
 	}
 	md, _ := metadata.(map[string]any)
 	raw, ok := md["kmsguard"]
@@ -41,7 +39,7 @@ func inlineSkips(name string, metadata any, pos positions, ptr, where string) ([
 	}
 	kg, ok := raw.(map[string]any)
 	if !ok {
-		return nil, fail("%s.kmsguard: expected an object with skip, not %s", where, policyfile.KindOf(raw))
+		return nil, fail("%s.kmsguard: expected an object with skip, not %s", where, KindOf(raw))
 	}
 	for k := range kg {
 		if k != "skip" {
@@ -50,7 +48,7 @@ func inlineSkips(name string, metadata any, pos positions, ptr, where string) ([
 	}
 	list, ok := kg["skip"].([]any)
 	if !ok {
-		return nil, fail("%s.kmsguard.skip: expected a list of {id, reason}, not %s", where, policyfile.KindOf(kg["skip"]))
+		return nil, fail("%s.kmsguard.skip: expected a list of {id, reason}, not %s", where, KindOf(kg["skip"]))
 	}
 	lptr := pointer(pointer(ptr, "kmsguard"), "skip")
 	out := make([]InlineSkip, 0, len(list))
@@ -58,7 +56,7 @@ func inlineSkips(name string, metadata any, pos positions, ptr, where string) ([
 		at := fmt.Sprintf("%s.kmsguard.skip[%d]", where, i)
 		m, ok := e.(map[string]any)
 		if !ok {
-			return nil, fail("%s: expected {id, reason}, not %s", at, policyfile.KindOf(e))
+			return nil, fail("%s: expected {id, reason}, not %s", at, KindOf(e))
 		}
 		for k := range m {
 			if k != "id" && k != "reason" {

@@ -1,4 +1,4 @@
-package parse
+package policyfile
 
 import (
 	"os"
@@ -11,7 +11,7 @@ func TestTerraformPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	format, docs, err := File("plan.json", data)
+	format, docs, err := Documents("plan.json", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestTerraformPlan(t *testing.T) {
 func TestTerraformBadPolicy(t *testing.T) {
 	plan := `{"planned_values": {"root_module": {"resources": [
   {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "values": {"policy": "{\"Statement\": "}}]}}}`
-	_, _, err := File("plan.json", []byte(plan))
+	_, _, err := Documents("plan.json", []byte(plan))
 	want := "plan.json: aws_iam_policy.p.policy:1:15: policy string: unexpected end of JSON input"
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v, want %s", err, want)

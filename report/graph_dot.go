@@ -1,10 +1,12 @@
-package access
+package report
 
 import (
 	"bufio"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // groupColors are the colours of the action groups in every picture.
@@ -53,7 +55,7 @@ func WriteDOT(w io.Writer, g *Graph) error {
 	})
 	for _, e := range g.Edges {
 		style := "solid"
-		if e.Access == Conditional {
+		if e.Access == result.Conditional {
 			style = "dashed"
 		}
 		fmt.Fprintf(bw, "  %s -> %s [label=%s, color=%q, fontcolor=%q, style=%s];\n",

@@ -1,9 +1,8 @@
-package access
+package report
 
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,11 +11,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/graphs")
 
 const (
 	key1 = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000001"
@@ -48,13 +47,13 @@ var graphCasesOnce = sync.OnceValues(func() (map[string]*Graph, error) {
 	}
 	cases := map[string]*Graph{}
 	for name, key := range map[string]string{"key1": key1, "key3-anyone": key3} {
-		rep, err := WhoCan(ctx, r, key, "", nil)
+		rep, err := access.WhoCan(ctx, r, key, "", nil)
 		if err != nil {
 			return nil, err
 		}
 		cases[name] = KeyGraph(rep)
 	}
-	rep, err := CanUse(ctx, r, app, "")
+	rep, err := access.CanUse(ctx, r, app, "")
 	if err != nil {
 		return nil, err
 	}
@@ -65,25 +64,25 @@ var graphCasesOnce = sync.OnceValues(func() (map[string]*Graph, error) {
 
 // escapingReport is a who-can answer whose condition texts hold quotes,
 // backslashes, DOT escapes (\N, \l), HTML, Mermaid syntax and entity codes.
-func escapingReport() *KeyReport {
-	cond := func(text string) Condition {
-		return Condition{Operator: "StringEquals", Key: "kms:EncryptionContext:x", Values: []any{text}, Text: text}
+func escapingReport() *result.KeyReport {
+	cond := func(text string) result.Condition {
+		return result.Condition{Operator: "StringEquals", Key: "kms:EncryptionContext:x", Values: []any{text}, Text: text}
 	}
-	return &KeyReport{
+	return &result.KeyReport{
 		Key:     key1,
 		Actions: []string{"kms:Decrypt"},
-		Principals: []PrincipalAccess{
-			{Principal: "*", Type: "anyone", External: true, EvaluatedAs: "arn:aws:iam::000000000000:role/kmsguard-anyone", Access: []Access{{
-				Actions: []string{"kms:Decrypt"}, Access: Conditional,
-				Paths: [][]Element{{{Conditions: []Condition{
+		Principals: []result.PrincipalAccess{
+			{Principal: "*", Type: "anyone", External: true, EvaluatedAs: "arn:aws:iam::000000000000:role/kmsguard-anyone", Access: []result.Access{{
+				Actions: []string{"kms:Decrypt"}, Access: result.Conditional,
+				Paths: [][]result.Element{{{Conditions: []result.Condition{
 					cond(`only with encryption context x = "a\"b" \N \l C:\temp`),
 					cond(`<script>alert(1)</script> & #quot; | ] ) } --> end; %% x`),
 					cond("`md` *b* line\nbreak"),
 				}}}},
 			}}},
-			{Principal: "arn:aws:iam::444455556666:role/Partner", Type: "role", External: true, Access: []Access{{
-				Actions: []string{"kms:Decrypt", "kms:Encrypt", "kms:PutKeyPolicy", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:GenerateDataKey"}, Access: Allowed,
-				Paths: [][]Element{{{}}},
+			{Principal: "arn:aws:iam::444455556666:role/Partner", Type: "role", External: true, Access: []result.Access{{
+				Actions: []string{"kms:Decrypt", "kms:Encrypt", "kms:PutKeyPolicy", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:GenerateDataKey"}, Access: result.Allowed,
+				Paths: [][]result.Element{{{}}},
 			}}},
 		},
 	}

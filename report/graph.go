@@ -1,4 +1,4 @@
-package access
+package report
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	kmsrego "github.com/kmsguard/kmsguard/rego"
+	"github.com/kmsguard/kmsguard/result"
 )
 
 // Action groups of a graph edge.
@@ -151,7 +152,7 @@ func shortName(name, typ string) string {
 }
 
 // KeyGraph draws a who-can --key answer: every principal points at the key.
-func KeyGraph(r *KeyReport) *Graph {
+func KeyGraph(r *result.KeyReport) *Graph {
 	keyAccount := AccountOf(r.Key)
 	g := &Graph{Title: "Who can use " + r.Key}
 	g.Nodes = append(g.Nodes, GraphNode{ID: "n0", Name: r.Key, Label: shortName(r.Key, "key"), Type: "key", Account: keyAccount, Center: true})
@@ -171,7 +172,7 @@ func KeyGraph(r *KeyReport) *Graph {
 
 // PrincipalGraph draws a who-can --principal answer: the principal points at
 // every key it can use.
-func PrincipalGraph(r *PrincipalReport) *Graph {
+func PrincipalGraph(r *result.PrincipalReport) *Graph {
 	acct := AccountOf(r.Principal)
 	g := &Graph{Title: "What " + r.Principal + " can use"}
 	g.Nodes = append(g.Nodes, GraphNode{ID: "n0", Name: r.Principal, Label: shortName(r.Principal, r.Type), Type: r.Type, Account: acct,
@@ -200,11 +201,11 @@ func nodeLess(a, b string) bool {
 
 // groupEdges merges a node's access groups into one edge per action group
 // and level (allowed before conditional).
-func groupEdges(from, to string, groups []Access) []GraphEdge {
+func groupEdges(from, to string, groups []result.Access) []GraphEdge {
 	type bucket struct{ group, level string }
 	edges := map[bucket]*GraphEdge{}
 	for _, a := range groups {
-		best := bestPath(a)
+		best := a.BestPath()
 		var conds []string
 		viaGrant := false
 		for _, e := range best {
@@ -232,7 +233,7 @@ func groupEdges(from, to string, groups []Access) []GraphEdge {
 	}
 	var out []GraphEdge
 	for _, grp := range groupOrder {
-		for _, level := range []string{Allowed, Conditional} {
+		for _, level := range []string{result.Allowed, result.Conditional} {
 			e := edges[bucket{grp, level}]
 			if e == nil {
 				continue
@@ -258,7 +259,7 @@ func edgeLines(e GraphEdge) []string {
 		names = append(names[:3:3], fmt.Sprintf("and %d more", len(e.Actions)-3))
 	}
 	head := e.Group
-	if e.Access == Conditional {
+	if e.Access == result.Conditional {
 		head += " (conditional)"
 	}
 	if e.ViaGrant {
