@@ -123,6 +123,9 @@ type kmsStmt struct {
 	acts  actSet
 	level int // SCP and RCP levels
 	index int // identity policy index; SCP and RCP index in the level
+	// reason is the statement's reason in answers, made once with the
+	// caller's or the key's view and shared (read-only) by every answer.
+	reason map[string]any
 }
 
 func (a *analysis) kmsStatements(d *document) []kmsStmt {
@@ -139,15 +142,16 @@ func (a *analysis) kmsStatements(d *document) []kmsStmt {
 	return out
 }
 
-// levelStatements is the kms_statements of SCP or RCP levels, each with
-// its level and its index in the level.
-func (a *analysis) levelStatements(levels [][]*document) [][]kmsStmt {
+// levelStatements is the kms_statements of SCP or RCP levels (kind "scp"
+// or "rcp"), each with its level, its index in the level and its reason.
+func (a *analysis) levelStatements(kind string, levels [][]*document) [][]kmsStmt {
 	var out [][]kmsStmt
 	for l, level := range levels {
 		list := []kmsStmt{}
 		for i, d := range level {
 			for _, x := range a.kmsStatements(d) {
 				x.level, x.index = l, i
+				x.reason = levelledReasonMap(kind, l, i, x.s)
 				list = append(list, x)
 			}
 		}
@@ -271,6 +275,7 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 				for i, d := range ent.docs["identity_policies"] {
 					for _, x := range a.kmsStatements(d) {
 						x.index = i
+						x.reason = indexedReasonMap("identity_policy", i, x.s)
 						cv.identity = append(cv.identity, x)
 					}
 				}
@@ -278,6 +283,9 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 			if _, has := ent.raw["permissions_boundary"]; has {
 				cv.knownIdentity, cv.hasBoundary = true, true
 				cv.boundary = a.kmsStatements(ent.doc["permissions_boundary"])
+				for i := range cv.boundary {
+					cv.boundary[i].reason = reasonMap("permissions_boundary", cv.boundary[i].s)
+				}
 			}
 		} else if has {
 			return nil, false, false // a stored entry that is not an object
@@ -292,7 +300,7 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 				return nil, false, false
 			}
 			if truthy(ent.raw["scps"]) {
-				cv.scps = a.levelStatements(ent.lvls["scps"])
+				cv.scps = a.levelStatements("scp", ent.lvls["scps"])
 			}
 		}
 	}
@@ -403,6 +411,7 @@ type keyView struct {
 	arn, partition, account, region, root, aliasRes string
 	stmts                                           []kmsStmt
 	grants                                          []map[string]any
+	grantReasons                                    []map[string]any // grantReasonMap of each grant
 	ops                                             []map[string]bool
 	customerManaged                                 bool
 	ctx                                             context
@@ -495,6 +504,9 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 		kv.customerManaged = true
 	}
 	kv.stmts = a.kmsStatements(ent.doc["key_policy"])
+	for i := range kv.stmts {
+		kv.stmts[i].reason = reasonMap("key_policy", kv.stmts[i].s)
+	}
 	if g, has := raw["grants"]; has {
 		list, isList := g.([]any)
 		if !isList {
@@ -543,6 +555,7 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 					}
 				}
 			}
+			kv.grantReasons = append(kv.grantReasons, grantReasonMap(len(kv.grants), gm))
 			kv.grants = append(kv.grants, gm)
 			kv.ops = append(kv.ops, ops)
 		}
@@ -551,7 +564,7 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 		if ae.notObject || ae.bad["rcps"] {
 			return nil, false
 		}
-		kv.rcps = a.levelStatements(ae.lvls["rcps"])
+		kv.rcps = a.levelStatements("rcp", ae.lvls["rcps"])
 	}
 	// named_principals and names_anyone.
 	named := map[string]bool{}

@@ -24,6 +24,9 @@ type elem struct {
 	conds    []openCond
 	stmt     *statement
 	ctxKind  int // the context it is read with
+	// rendered is renderElement's answer, made at its first use: the
+	// element is the same in every path and action of its pair.
+	rendered map[string]any
 }
 
 // openCond is a condition a request decides: of a statement (ct), or a
@@ -78,14 +81,14 @@ func newPair(a *analysis, ev *eval, cv *callerView, kv *keyView) *pairView {
 		if kinds == 0 || !pv.resourceOK(s, kv.arn, ctxKeyPolicy) {
 			continue
 		}
-		if e := pv.element(reasonMap("key_policy", s), x, ctxKeyPolicy); e != nil {
+		if e := pv.element(x.reason, x, ctxKeyPolicy); e != nil {
 			e.kinds = kinds
 			pv.kpAllow = append(pv.kpAllow, e)
 		}
 	}
 	for i, g := range kv.grants {
 		if kind := pv.granteeKind(g); kind != "" {
-			pv.grants = append(pv.grants, grantView{index: i, grant: g, kind: kind, ops: kv.ops[i], reason: grantReasonMap(i, g)})
+			pv.grants = append(pv.grants, grantView{index: i, grant: g, kind: kind, ops: kv.ops[i], reason: kv.grantReasons[i]})
 		}
 	}
 	return pv
@@ -98,20 +101,20 @@ func (pv *pairView) computeLists() {
 		if s.allow || !pv.denialNames(s) || !pv.resourceOK(s, kv.arn, ctxKeyPolicy) {
 			continue
 		}
-		if e := pv.element(reasonMap("key_policy", s), x, ctxKeyPolicy); e != nil {
+		if e := pv.element(x.reason, x, ctxKeyPolicy); e != nil {
 			pv.kpDeny = append(pv.kpDeny, e)
 		}
 	}
 	for _, x := range cv.identity {
 		if !x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
-			if e := pv.identityElement(indexedReasonMap("identity_policy", x.index, x.s), x); e != nil {
+			if e := pv.identityElement(x.reason, x); e != nil {
 				pv.idDeny = append(pv.idDeny, e)
 			}
 		}
 	}
 	for _, x := range cv.boundary {
 		if !x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
-			if e := pv.identityElement(reasonMap("permissions_boundary", x.s), x); e != nil {
+			if e := pv.identityElement(x.reason, x); e != nil {
 				pv.bDeny = append(pv.bDeny, e)
 			}
 		}
@@ -120,7 +123,7 @@ func (pv *pairView) computeLists() {
 		list := []*elem{}
 		for _, x := range level {
 			if x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
-				if e := pv.identityElement(levelledReasonMap("scp", x.level, x.index, x.s), x); e != nil {
+				if e := pv.identityElement(x.reason, x); e != nil {
 					list = append(list, e)
 				}
 			}
@@ -130,7 +133,7 @@ func (pv *pairView) computeLists() {
 	for _, level := range cv.scps {
 		for _, x := range level {
 			if !x.s.allow && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
-				if e := pv.identityElement(levelledReasonMap("scp", x.level, x.index, x.s), x); e != nil {
+				if e := pv.identityElement(x.reason, x); e != nil {
 					pv.scpDeny = append(pv.scpDeny, e)
 				}
 			}
@@ -140,7 +143,7 @@ func (pv *pairView) computeLists() {
 		for _, level := range kv.rcps {
 			for _, x := range level {
 				if !x.s.allow && pv.denialNames(x.s) && pv.resourceOK(x.s, kv.arn, ctxIdentity) {
-					if e := pv.identityElement(levelledReasonMap("rcp", x.level, x.index, x.s), x); e != nil {
+					if e := pv.identityElement(x.reason, x); e != nil {
 						pv.rcpDeny = append(pv.rcpDeny, e)
 					}
 				}
@@ -165,7 +168,7 @@ func (pv *pairView) idAllows(where int) []*elem {
 		r := pv.resource(where)
 		for _, x := range pv.cv.identity {
 			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
-				if e := pv.identityElement(indexedReasonMap("identity_policy", x.index, x.s), x); e != nil {
+				if e := pv.identityElement(x.reason, x); e != nil {
 					pv.idAllow[where] = append(pv.idAllow[where], e)
 				}
 			}
@@ -180,7 +183,7 @@ func (pv *pairView) bAllows(where int) []*elem {
 		r := pv.resource(where)
 		for _, x := range pv.cv.boundary {
 			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
-				if e := pv.identityElement(reasonMap("permissions_boundary", x.s), x); e != nil {
+				if e := pv.identityElement(x.reason, x); e != nil {
 					pv.bAllow[where] = append(pv.bAllow[where], e)
 				}
 			}
@@ -541,7 +544,7 @@ func (pv *pairView) retiringPaths() []path {
 			match = lower(r) == c.service
 		}
 		if match {
-			out = append(out, path{{reason: grantReasonMap(i, g), conds: []openCond{}}})
+			out = append(out, path{{reason: pv.kv.grantReasons[i], conds: []openCond{}}})
 		}
 	}
 	return out
@@ -552,9 +555,9 @@ func (pv *pairView) accountRetirePaths(a int) []path {
 		return nil
 	}
 	var out []path
-	for i, g := range pv.kv.grants {
+	for i := range pv.kv.grants {
 		for _, ip := range pv.identityPaths(a, whereKey) {
-			out = append(out, append(path{{reason: grantReasonMap(i, g), conds: []openCond{}}}, ip...))
+			out = append(out, append(path{{reason: pv.kv.grantReasons[i], conds: []openCond{}}}, ip...))
 		}
 	}
 	return out
@@ -755,6 +758,13 @@ func (pv *pairView) renderPath(p path) []any {
 }
 
 func (pv *pairView) renderElement(e *elem) map[string]any {
+	if e.rendered == nil {
+		e.rendered = pv.newRendering(e)
+	}
+	return e.rendered
+}
+
+func (pv *pairView) newRendering(e *elem) map[string]any {
 	if e.requires != "" {
 		return map[string]any{"requires": e.requires, "text": e.text}
 	}
