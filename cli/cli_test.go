@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -348,52 +347,5 @@ func TestVersion(t *testing.T) {
 	}
 	if outputs[0] != outputs[1] {
 		t.Errorf("version and --version differ:\n%s\n%s", outputs[0], outputs[1])
-	}
-}
-
-func TestLineReader(t *testing.T) {
-	long := strings.Repeat("x", 100)
-	in := "a\n\r\nbb\r\n" + long + "\n" + long[:20] + "\nlast"
-	lr := &lineReader{br: bufio.NewReaderSize(strings.NewReader(in), 16), max: 20}
-	type line struct {
-		n       int
-		data    string
-		tooLong bool
-	}
-	var got []line
-	for {
-		data, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, line{lr.line, string(data), tooLong})
-	}
-	want := []line{{1, "a", false}, {2, "", false}, {3, "bb", false}, {4, "", true}, {5, long[:20], false}, {6, "last", false}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("lines = %v\nwant %v", got, want)
-	}
-}
-
-func TestSalvageID(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{`{"id": "q1", "action": }`, "q1"},
-		{`{"principal": {"id": "nested"}, "id": "top", "x": [1, {"id": "n"}], `, "top"},
-		{`{"principal": {"id": "nested"}, "action": ]`, ""},
-		{`{"context": {"id": "x"}, "grants": [{"id": "y"}]`, ""},
-		{`{"key_policy": {"Statement": [}, "id": "late"}`, ""},
-		{`{"id": 7,`, ""},
-		{`{"id": {"a": 1}, "b"`, ""},
-		{`{"id"`, ""},
-		{`["id", "x"`, ""},
-		{`{"a": "id", "b": "c", "id": "third"`, "third"},
-		{``, ""},
-	}
-	for _, tt := range tests {
-		if got := salvageID([]byte(tt.in)); got != tt.want {
-			t.Errorf("salvageID(%s) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
