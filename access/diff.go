@@ -145,15 +145,18 @@ const DiffKeyID = "kmsguard-diff"
 
 // PolicySnapshots puts two key policies on the same key in two snapshots
 // without principals, so that Diff compares them. key may be "": the key is
-// then arn:aws:kms:us-east-1:ACCOUNT:key/kmsguard-diff in the account the
-// policies name (see PolicyAccount).
+// then key kmsguard-diff of the account the policies name, in the aws
+// partition's default Region (catalog.partitions) (see PolicyAccount).
 func PolicySnapshots(old, new any, key string) (oldSnap, newSnap map[string]any, keyARN string, err error) {
 	if key == "" {
 		account, err := PolicyAccount(old, new)
 		if err != nil {
 			return nil, nil, "", err
 		}
-		key = fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/%s", account, DiffKeyID)
+		var ok bool
+		if key, ok = engine.DefaultRegionKeyARN("aws", account, DiffKeyID); !ok {
+			return nil, nil, "", errors.New("the catalog has no default Region for the aws partition")
+		}
 	}
 	mk := func(doc any) map[string]any {
 		s := map[string]any{

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
+	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
@@ -155,9 +156,13 @@ func readDiffSide(path string) (m map[string]any, isSnapshot bool, err error) {
 // diff does not compare a document AWS would reject.
 func checkKeyPolicy(ctx context.Context, r *runner.Runner, side map[string]any) error {
 	o, _ := side["origin"].(policyfile.Origin)
+	key, ok := engine.DefaultRegionKeyARN("aws", "111122223333", access.DiffKeyID)
+	if !ok {
+		return errors.New("the catalog has no default Region for the aws partition")
+	}
 	q := map[string]any{
 		"principal": "111122223333", "action": "kms:DescribeKey",
-		"resource":   "arn:aws:kms:us-east-1:111122223333:key/kmsguard-diff",
+		"resource":   key,
 		"key_policy": side["policy"],
 	}
 	input, err := ast.InterfaceToValue(q)

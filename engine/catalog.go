@@ -164,13 +164,23 @@ func MultivaluedKey(k string) bool {
 // partition the catalog does not know, or when the catalog cannot be read
 // (New reports that error).
 func ExampleKeyARN(partition, account string) (arn string, ok bool) {
+	return DefaultRegionKeyARN(partition, account, "")
+}
+
+// DefaultRegionKeyARN is the ARN of key id (the catalog's example key id
+// when id is "") of the account in the partition's default Region
+// (catalog.partitions); ok as for ExampleKeyARN.
+func DefaultRegionKeyARN(partition, account, id string) (arn string, ok bool) {
 	c, err := embeddedCatalog()
 	if err != nil {
 		return "", false
 	}
+	if id == "" {
+		id = c.Partitions.ExampleKeyID
+	}
 	for _, r := range c.Partitions.Rows {
 		if r.Partition == partition {
-			return "arn:" + partition + ":kms:" + r.DefaultRegion + ":" + account + ":key/" + c.Partitions.ExampleKeyID, true
+			return "arn:" + partition + ":kms:" + r.DefaultRegion + ":" + account + ":key/" + id, true
 		}
 	}
 	return "", false
