@@ -224,7 +224,7 @@ const seenMax = 1 << 16
 type cacheEntry struct {
 	kind string
 	raw  []byte
-	doc  *document // nil: not a document the engine handles
+	doc  *document
 }
 
 func newDocCache(max int) *docCache {
@@ -360,7 +360,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 		for _, e := range c.prefixed[p] {
 			if e.kind == kind && bytes.Equal(raw, e.raw) {
 				c.mu.RUnlock()
-				return e.doc, e.doc != nil
+				return e.doc, true
 			}
 		}
 		c.mu.RUnlock()
@@ -372,15 +372,15 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	for _, e := range c.exact[exact] {
 		if e.kind == kind && bytes.Equal(raw, e.raw) {
 			c.mu.RUnlock()
-			return e.doc, e.doc != nil
+			return e.doc, true
 		}
 	}
 	c.mu.RUnlock()
-	// Not these bytes: read them, which checks them (syntax, duplicate
+	// Not these bytes: compile them, which checks them (syntax, duplicate
 	// keys, as strictjson.Check does), before looking any further. An
 	// entry is made only from checked bytes, so an exact hit above needs
-	// no check.
-	v, spaced, ok := decodeSpaced(raw, c)
+	// no check. A document the engine does not compile is not kept.
+	doc, spaced, ok := compileBytes(raw, kind, c)
 	if !ok {
 		return nil, false
 	}
@@ -395,15 +395,14 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	for _, e := range c.entries[h] {
 		if e.kind == kind && compactEqual(raw, e.raw) {
 			c.mu.RUnlock()
-			return e.doc, e.doc != nil
+			return e.doc, true
 		}
 	}
 	c.mu.RUnlock()
 
-	doc, _ := compileDocumentIn(v, kind, c, len(raw))
 	cost := len(raw) * costFactor
 	if cost > c.max {
-		return doc, doc != nil
+		return doc, true
 	}
 	c.mu.Lock()
 	if _, again := c.seen[h]; !again {
@@ -412,7 +411,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 		}
 		c.seen[h] = struct{}{}
 		c.mu.Unlock()
-		return doc, doc != nil
+		return doc, true
 	}
 	delete(c.seen, h)
 	if c.size+cost > c.max {
@@ -429,5 +428,5 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	}
 	c.size += cost
 	c.mu.Unlock()
-	return doc, doc != nil
+	return doc, true
 }

@@ -293,22 +293,6 @@ func (o object) sorted() object {
 	return out
 }
 
-// asObject reads a JSON object decoded either way: by decodeDocument, or as
-// a map[string]any (encoding/json, decodeValue: snapshots, merged entries).
-func asObject(v any) (object, bool) {
-	switch x := v.(type) {
-	case object:
-		return x, true
-	case map[string]any:
-		out := make(object, 0, len(x))
-		for k, v := range x {
-			out = append(out, member{k, v})
-		}
-		return out, true
-	}
-	return nil, false
-}
-
 // decodeValue decodes JSON into Go values as encoding/json does with
 // UseNumber (objects map[string]any, lists []any, numbers json.Number),
 // without reflection. It checks what it reads as strictjson.Check does:
@@ -317,10 +301,6 @@ func asObject(v any) (object, bool) {
 // its input needs no other check. It may also say no to valid JSON nested
 // deeper than maxDepth (the caller then leaves the question to the Rego).
 func decodeValue(d []byte) (any, bool) { return decodeAt(d, false) }
-
-// decodeDocument is decodeValue with objects read as object: for policy
-// documents, which compileDocument reads either way.
-func decodeDocument(d []byte) (any, bool) { return decodeAt(d, true) }
 
 // decodeObject decodes the JSON object d as an object (members in the
 // order written); ok is false as for decodeValue, and for any other value.
@@ -358,31 +338,13 @@ type decoder struct {
 	objects bool   // objects as object, else map[string]any
 	members []member
 	items   []any
-	spaced  bool      // whitespace seen between tokens
-	stmts   *docCache // see decodeSpaced (nil: none)
+	spaced  bool // whitespace seen between tokens
 }
 
 func decodeAt(d []byte, objects bool) (any, bool) {
 	dec := decoder{d: d, src: string(d), objects: objects}
 	v, ok := dec.run()
 	return v, ok
-}
-
-// decodeSpaced is decodeDocument, also telling whether d has whitespace
-// between its tokens (else it is its own compact form). The elements of
-// the document's Statement list that the cache c keeps are not read: they
-// are given as stmtSpan{raw} (the others as stmtSpan{raw, v}).
-func decodeSpaced(d []byte, c *docCache) (v any, spaced, ok bool) {
-	dec := decoder{d: d, src: string(d), objects: true, stmts: c}
-	v, ok = dec.run()
-	return v, dec.spaced, ok
-}
-
-// stmtSpan is one element of a document's Statement list: its bytes, and
-// its value (nil: a statement the cache keeps, not read).
-type stmtSpan struct {
-	raw []byte
-	v   any
 }
 
 func (dec *decoder) run() (any, bool) {
@@ -577,11 +539,8 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 			v    any
 			vend int
 		)
-		if i = dec.ws(i + 1); depth == 1 && dec.stmts != nil && key == "Statement" && i < len(d) && d[i] == '[' {
-			v, vend, ok = dec.statements(i, depth)
-		} else {
-			v, vend, ok = dec.value(i, depth)
-		}
+		i = dec.ws(i + 1)
+		v, vend, ok = dec.value(i, depth)
 		if !ok {
 			return nil, 0, false
 		}
@@ -615,45 +574,4 @@ func (dec *decoder) object(i, depth int) (any, int, bool) {
 		}
 	}
 	return nil, 0, false
-}
-
-// statements reads a document's Statement list at d[i] == '[' as value
-// does, its elements as stmtSpan: a statement the cache keeps byte for
-// byte is not read again.
-func (dec *decoder) statements(i, depth int) (any, int, bool) {
-	d := dec.d
-	var list []any
-	i = dec.ws(i + 1)
-	if i < len(d) && d[i] == ']' {
-		return []any{}, i + 1, true
-	}
-	for {
-		var (
-			el  any
-			end int
-		)
-		if n, spaced := dec.stmts.knownStatement(d[i:]); n > 0 {
-			el, end = stmtSpan{raw: d[i : i+n]}, i+n
-			dec.spaced = dec.spaced || spaced
-		} else {
-			v, vend, ok := dec.value(i, depth+1)
-			if !ok {
-				return nil, 0, false
-			}
-			el, end = stmtSpan{raw: d[i:vend], v: v}, vend
-		}
-		list = append(list, el)
-		i = dec.ws(end)
-		if i >= len(d) {
-			return nil, 0, false
-		}
-		switch d[i] {
-		case ']':
-			return list, i + 1, true
-		case ',':
-			i = dec.ws(i + 1)
-		default:
-			return nil, 0, false
-		}
-	}
 }

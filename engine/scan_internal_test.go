@@ -95,7 +95,7 @@ func TestStatementCache(t *testing.T) {
 	if !ok || len(d.statements) != 3 || d.statements[2].index != 2 || d.statements[2].sid != "Shared" {
 		t.Fatalf("document with a kept statement: %+v, %v", d, ok)
 	}
-	fresh, _ := compileDocument(mustDecode(t, doc("c", other, other, stmt)), kindResource)
+	fresh, _, _ := compileBytes(doc("c", other, other, stmt), kindResource, nil)
 	if !reflect.DeepEqual(d.statements, fresh.statements) {
 		t.Errorf("statements from the cache differ from statements compiled afresh:\n%+v\n%+v", d.statements, fresh.statements)
 	}
@@ -118,15 +118,6 @@ func TestStatementCache(t *testing.T) {
 			t.Fatalf("cache size %d above its bound %d", c.size, c.max)
 		}
 	}
-}
-
-func mustDecode(t *testing.T, d []byte) any {
-	t.Helper()
-	v, ok := decodeDocument(d)
-	if !ok {
-		t.Fatalf("cannot decode %s", d)
-	}
-	return v
 }
 
 // stdDecode is what the engine's decoder must agree with: strictjson.Check
@@ -159,11 +150,17 @@ func checkDecode(t *testing.T, data []byte) {
 		t.Fatalf("decodeValue(%q) = %#v, want %#v", data, got, want)
 	}
 	// Input without whitespace between tokens is its own compact form.
-	if _, spaced, ok := decodeSpaced(data, nil); ok && !spaced {
-		seed := maphash.MakeSeed()
-		if compactHash(seed, data) != maphash.Bytes(seed, data) {
-			t.Fatalf("%q: decodeSpaced saw no whitespace, but its compact hash is not the hash of its bytes", data)
-		}
+	dec := decoder{d: data, src: string(data)}
+	if _, ok := dec.run(); ok && !dec.spaced {
+		checkCompact(t, data)
+	}
+}
+
+func checkCompact(t *testing.T, data []byte) {
+	t.Helper()
+	seed := maphash.MakeSeed()
+	if compactHash(seed, data) != maphash.Bytes(seed, data) {
+		t.Fatalf("%q: read without whitespace, but its compact hash is not the hash of its bytes", data)
 	}
 }
 
@@ -244,4 +241,71 @@ func TestSkipKnown(t *testing.T) {
 			t.Errorf("objectFields(%.60s...) with the cache differs", q)
 		}
 	}
+}
+
+var compileCases = []string{
+	`{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","*"]},"Action":["kms:Decrypt","kms:Get*"],"Resource":"*","Condition":{"StringEquals":{"kms:ViaService":["s3.us-west-2.amazonaws.com"],"aws:PrincipalTag/t":"${aws:username}"},"NumericLessThan":{"kms:X":5},"Bool":{"aws:SecureTransport":true}}}]}`,
+	` { "Statement" : { "Effect" : "Deny" , "NotPrincipal" : { "Service" : "s3.amazonaws.com" } , "NotAction" : "kms:*" , "NotResource" : [ "arn:aws:kms:*:111122223333:key/*" ] } , "Version" : "2008-10-17" } `,
+	`{"Statement":[],"Id":{"a":[1,2,{"b":null}]}}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringLike":{}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringLike":{"a":"x","b":"y","a":"z"}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringLike":{"a":"x"},"StringLike":{"b":"y"}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*","AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}],"Statement":[]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}],"Version":"2012-10-17","Version":"2012-10-17"}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}}],"Version":"2012-10-17"}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*",}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"},]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"NumericEquals":{"k":[1,2.5,01]}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"k":[tru]}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"\u002a","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"k\u0031":"a","k1":"b"}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]} x`,
+}
+
+// checkCompile: compileBytes accepts only what strictjson.Check and
+// encoding/json accept (the document cache keeps what it compiles, and
+// does not read it again), compiles the same document however it is
+// written (compileDocument, from the decoded value), and reading without
+// whitespace means a compact form.
+func checkCompile(t *testing.T, data []byte) {
+	t.Helper()
+	for _, kind := range []string{kindResource, kindIdentity} {
+		doc, spaced, ok := compileBytes(data, kind, nil)
+		if !ok {
+			continue
+		}
+		v, valid := stdDecode(data)
+		if !valid {
+			t.Fatalf("compileBytes accepted %q, which strictjson or encoding/json rejects", data)
+		}
+		if !spaced {
+			checkCompact(t, data)
+		}
+		again, ok := compileDocument(v, kind)
+		if !ok || !reflect.DeepEqual(doc, again) {
+			t.Fatalf("%q compiles differently written again (%v):\n%+v\n%+v", data, ok, doc, again)
+		}
+	}
+}
+
+func TestCompileBytesStrict(t *testing.T) {
+	accepted := 0
+	for _, c := range compileCases {
+		checkCompile(t, []byte(c))
+		if _, _, ok := compileBytes([]byte(c), kindResource, nil); ok {
+			accepted++
+		}
+	}
+	if accepted != 5 {
+		t.Errorf("%d of the cases compiled, want 5 (the first five)", accepted)
+	}
+}
+
+func FuzzCompileBytes(f *testing.F) {
+	for _, c := range compileCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(checkCompile)
 }

@@ -1,0 +1,707 @@
+package engine
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// A policy document is compiled straight from its JSON bytes, in one pass:
+// each element is read into the compiled statement as the reader meets it,
+// with no Go values in between. The reader checks what it reads as
+// strictjson.Check does (syntax, number grammar, a key given twice,
+// compared after unescaping) and says no to anything the engine does not
+// compile (policy.valid's errors, shapes it does not handle): the question
+// then goes to the Rego, which words the error. A document it accepts is
+// well-formed JSON, which the document cache relies on (an exact hit is not
+// read again, and a kept document ends where its bytes end).
+
+// docReader compiles one document; its strings without escapes are cut
+// from one copy of the bytes (decoder.src).
+type docReader struct {
+	decoder
+	kind  string
+	vars  bool
+	cache *docCache // statements it keeps are taken from it (nil: none)
+
+	strs  []string // stringList's result, until the next call
+	tests []testSpan
+	vals  []condValue
+	ops   []string // a Condition block's operators read so far
+	raws  [][]byte // the statements compiled here, for the cache
+	from  []int    // their indexes
+	keys  map[string]struct{}
+}
+
+// testSpan is a condition test being read: its values are
+// docReader.vals[start:end].
+type testSpan struct {
+	ct         condTest
+	start, end int
+}
+
+// compileBytes compiles the policy document d of kind; spaced tells whether
+// d has whitespace between its tokens (else it is its own compact form).
+// ok is false for anything but a valid document the engine compiles.
+func compileBytes(d []byte, kind string, c *docCache) (doc *document, spaced, ok bool) {
+	r := docReader{decoder: decoder{d: d, src: string(d), objects: true}, kind: kind, cache: c}
+	doc, ok = r.document()
+	if !ok {
+		return nil, false, false
+	}
+	if c != nil && len(r.raws) > 0 {
+		sts := make([]statement, len(r.from))
+		for j, i := range r.from {
+			sts[j] = doc.statements[i]
+		}
+		c.keepStatements(kind, r.vars, r.raws, sts, len(d))
+	}
+	return doc, r.spaced, true
+}
+
+// compileDocument compiles a document given as Go values (a snapshot's,
+// decoded by encoding/json with numbers kept exact): through its JSON.
+func compileDocument(v any, kind string) (*document, bool) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return nil, false
+	}
+	doc, _, ok := compileBytes([]byte(b.String()), kind, nil)
+	return doc, ok
+}
+
+// document reads the whole of d: {"Version", "Id", "Statement"}.
+func (r *docReader) document() (*document, bool) {
+	d := r.d
+	i := r.ws(0)
+	if i >= len(d) || d[i] != '{' {
+		return nil, false
+	}
+	i = r.ws(i + 1)
+	var (
+		seen       [3]bool // Version, Id, Statement
+		stmtAt     = -1    // Statement read before Version: read it last
+		stmtEnd    int
+		doc        *document
+		hasVersion bool
+	)
+	if i < len(d) && d[i] == '}' {
+		return nil, false // no Statement
+	}
+	for {
+		key, end, ok := r.key(i)
+		if !ok {
+			return nil, false
+		}
+		i = end
+		switch key {
+		case "Version":
+			if seen[0] || i >= len(d) || d[i] != '"' {
+				return nil, false
+			}
+			seen[0] = true
+			s, end, ok := r.str(i)
+			if !ok || (s != "2012-10-17" && s != "2008-10-17") {
+				return nil, false
+			}
+			r.vars, hasVersion, i = s == "2012-10-17", true, end
+		case "Id":
+			if seen[1] {
+				return nil, false
+			}
+			seen[1] = true
+			_, end, ok := r.value(i, 1)
+			if !ok {
+				return nil, false
+			}
+			i = end
+		case "Statement":
+			if seen[2] {
+				return nil, false
+			}
+			seen[2] = true
+			if !hasVersion {
+				// The Version, if any, is still to come: the statements
+				// are read once the rest is.
+				stmtAt, stmtEnd = i, skipValue(d, i)
+				i = stmtEnd
+				break
+			}
+			if doc, i, ok = r.statements(i); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		i = r.ws(i)
+		if i >= len(d) {
+			return nil, false
+		}
+		if d[i] == '}' {
+			break
+		}
+		if d[i] != ',' {
+			return nil, false
+		}
+		i = r.ws(i + 1)
+	}
+	if r.ws(i+1) != len(d) || !seen[2] {
+		return nil, false
+	}
+	if stmtAt >= 0 {
+		var end int
+		var ok bool
+		if doc, end, ok = r.statements(stmtAt); !ok || end != stmtEnd {
+			return nil, false
+		}
+	}
+	return doc, true
+}
+
+// key reads the object key at d[i] and the colon after it; end is the
+// index of its value (within d).
+func (r *docReader) key(i int) (string, int, bool) {
+	d := r.d
+	if i >= len(d) || d[i] != '"' {
+		return "", 0, false
+	}
+	k, end, ok := r.str(i)
+	if !ok {
+		return "", 0, false
+	}
+	i = r.ws(end)
+	if i >= len(d) || d[i] != ':' {
+		return "", 0, false
+	}
+	i = r.ws(i + 1)
+	return k, i, i < len(d)
+}
+
+// next reads what follows a member or element at d[i]: the closing
+// bracket (done) or a comma (i is then the next one's index).
+func (r *docReader) next(i int, closing byte) (int, bool, bool) {
+	d := r.d
+	i = r.ws(i)
+	switch {
+	case i >= len(d):
+		return 0, false, false
+	case d[i] == closing:
+		return i + 1, true, true
+	case d[i] == ',':
+		return r.ws(i + 1), false, true
+	}
+	return 0, false, false
+}
+
+// statements reads the Statement element at d[i]: a list of statements, or
+// one statement.
+func (r *docReader) statements(i int) (*document, int, bool) {
+	d := r.d
+	if i >= len(d) {
+		return nil, 0, false
+	}
+	doc := &document{}
+	if d[i] == '{' {
+		s, end, ok := r.statement(i, 0)
+		if !ok {
+			return nil, 0, false
+		}
+		doc.statements = []statement{s}
+		doc.addKeys(&s)
+		return doc, end, true
+	}
+	if d[i] != '[' {
+		return nil, 0, false
+	}
+	// A statement is about 200 bytes.
+	doc.statements = make([]statement, 0, min(max((len(d)-i)/200, 1), 64))
+	i = r.ws(i + 1)
+	if i < len(d) && d[i] == ']' {
+		return doc, i + 1, true
+	}
+	for idx := 0; ; idx++ {
+		var (
+			s   statement
+			end int
+			ok  bool
+		)
+		if n, spaced := r.knownStatement(d[i:]); n > 0 {
+			if s, ok = r.cache.statement(d[i:i+n], r.kind, r.vars); ok {
+				s.index, end = idx, i+n
+				r.spaced = r.spaced || spaced
+			} else if s, end, ok = r.statement(i, idx); !ok { // kept as another kind or Version
+				return nil, 0, false
+			}
+		} else {
+			if s, end, ok = r.statement(i, idx); !ok {
+				return nil, 0, false
+			}
+			if r.cache != nil {
+				r.raws, r.from = append(r.raws, d[i:end]), append(r.from, idx)
+			}
+		}
+		doc.statements = append(doc.statements, s)
+		doc.addKeys(&s)
+		var done bool
+		if i, done, ok = r.next(end, ']'); !ok {
+			return nil, 0, false
+		}
+		if done {
+			return doc, i, true
+		}
+	}
+}
+
+// knownStatement is docCache.knownStatement (none without a cache).
+func (r *docReader) knownStatement(d []byte) (int, bool) {
+	if r.cache == nil {
+		return 0, false
+	}
+	return r.cache.knownStatement(d)
+}
+
+// addKeys adds the condition keys of s to d.condKeys.
+func (d *document) addKeys(s *statement) {
+	for j := range s.conds {
+		if !slices.Contains(d.condKeys, s.conds[j].keyL) {
+			d.condKeys = append(d.condKeys, s.conds[j].keyL)
+		}
+	}
+}
+
+// Statement elements, as bits of what a statement has.
+const (
+	elSid = 1 << iota
+	elEffect
+	elAction
+	elNotAction
+	elResource
+	elNotResource
+	elPrincipal
+	elNotPrincipal
+	elCondition
+)
+
+var statementElements = map[string]int{
+	"Sid": elSid, "Effect": elEffect, "Principal": elPrincipal, "NotPrincipal": elNotPrincipal, "Action": elAction,
+	"NotAction": elNotAction, "Resource": elResource, "NotResource": elNotResource, "Condition": elCondition,
+}
+
+// statement reads the statement at d[i] (policy.normalize's statement,
+// when policy.valid finds nothing wrong with it).
+func (r *docReader) statement(i, idx int) (statement, int, bool) {
+	d := r.d
+	st := statement{index: idx, vars: r.vars}
+	if i >= len(d) || d[i] != '{' {
+		return st, 0, false
+	}
+	i = r.ws(i + 1)
+	if i < len(d) && d[i] == '}' {
+		return st, 0, false // no Effect
+	}
+	has := 0
+	for {
+		key, at, ok := r.key(i)
+		if !ok {
+			return st, 0, false
+		}
+		el := statementElements[key]
+		if el == 0 || has&el != 0 {
+			return st, 0, false
+		}
+		has |= el
+		var end int
+		switch el {
+		case elSid:
+			if at >= len(d) || d[at] != '"' {
+				return st, 0, false
+			}
+			st.sid, end, ok = r.str(at)
+			st.hasSid = true
+		case elEffect:
+			if at >= len(d) || d[at] != '"' {
+				return st, 0, false
+			}
+			st.effect, end, ok = r.str(at)
+			st.allow = st.effect == "Allow"
+			ok = ok && (st.allow || st.effect == "Deny")
+		case elAction:
+			st.action, end, ok = r.actions(at)
+		case elNotAction:
+			st.notAction, end, ok = r.actions(at)
+		case elResource:
+			st.resource, end, ok = r.resources(at)
+			st.hasRes = true
+		case elNotResource:
+			st.notResource, end, ok = r.resources(at)
+			st.hasNotRes = true
+		case elPrincipal:
+			st.principal, end, ok = r.principal(at)
+		case elNotPrincipal:
+			st.notPrincipal, end, ok = r.principal(at)
+		case elCondition:
+			st.conds, end, ok = r.condition(at)
+		}
+		if !ok {
+			return st, 0, false
+		}
+		var done bool
+		if i, done, ok = r.next(end, '}'); !ok {
+			return st, 0, false
+		}
+		if done {
+			break
+		}
+	}
+	both := func(a, b int) bool { return has&a != 0 && has&b != 0 }
+	switch {
+	case has&elEffect == 0, both(elAction, elNotAction), both(elResource, elNotResource):
+		return st, 0, false
+	case r.kind == kindIdentity:
+		if has&(elPrincipal|elNotPrincipal) != 0 {
+			return st, 0, false
+		}
+	case (has&elPrincipal != 0) == (has&elNotPrincipal != 0):
+		return st, 0, false
+	}
+	return st, i, true
+}
+
+// stringList is policy.string_list at d[i]: a string or a non-empty list of
+// strings, in r.strs until the next call.
+func (r *docReader) stringList(i int) ([]string, int, bool) {
+	d := r.d
+	r.strs = r.strs[:0]
+	if i >= len(d) {
+		return nil, 0, false
+	}
+	if d[i] == '"' {
+		s, end, ok := r.str(i)
+		r.strs = append(r.strs, s)
+		return r.strs, end, ok
+	}
+	if d[i] != '[' {
+		return nil, 0, false
+	}
+	i = r.ws(i + 1)
+	for {
+		if i >= len(d) || d[i] != '"' {
+			return nil, 0, false // not a string (or an empty list)
+		}
+		s, end, ok := r.str(i)
+		if !ok {
+			return nil, 0, false
+		}
+		r.strs = append(r.strs, s)
+		var done bool
+		if i, done, ok = r.next(end, ']'); !ok {
+			return nil, 0, false
+		}
+		if done {
+			return r.strs, i, true
+		}
+	}
+}
+
+func (r *docReader) actions(i int) (*actionSet, int, bool) {
+	list, end, ok := r.stringList(i)
+	if !ok {
+		return nil, 0, false
+	}
+	set := &actionSet{exact: make([]string, len(list))}
+	for j, a := range list {
+		if !validAction(a) {
+			return nil, 0, false
+		}
+		l := lower(a)
+		set.exact[j] = l
+		if strings.ContainsAny(l, "*?") {
+			set.wild = append(set.wild, likePattern(l))
+		}
+	}
+	return set, end, true
+}
+
+func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
+	list, end, ok := r.stringList(i)
+	if !ok {
+		return nil, 0, false
+	}
+	out := make([]resourcePattern, len(list))
+	for j, p := range list {
+		// A wildcard in the service part of an ARN is an error
+		// (policy.service_wildcard).
+		if rest, isARN := strings.CutPrefix(p, "arn:"); isARN {
+			// parts[2] of strings.SplitN(p, ":", 4), when there is one
+			if _, rest, ok := strings.Cut(rest, ":"); ok {
+				if service, _, _ := strings.Cut(rest, ":"); strings.ContainsAny(service, "*?") {
+					return nil, 0, false
+				}
+			}
+		}
+		out[j] = compileResource(p, r.vars)
+	}
+	return out, end, true
+}
+
+var principalTypes = map[string]bool{"AWS": true, "Service": true, "Federated": true, "CanonicalUser": true}
+
+// anyPrincipal is the compiled "*" (never changed).
+var anyPrincipal = &principalSet{any: true}
+
+// principal is principal.valid and principal.normalize of the Principal or
+// NotPrincipal at d[i].
+func (r *docReader) principal(i int) (*principalSet, int, bool) {
+	d := r.d
+	if i >= len(d) {
+		return nil, 0, false
+	}
+	if d[i] == '"' {
+		s, end, ok := r.str(i)
+		return anyPrincipal, end, ok && s == "*"
+	}
+	if d[i] != '{' {
+		return nil, 0, false
+	}
+	i = r.ws(i + 1)
+	if i < len(d) && d[i] == '}' {
+		return nil, 0, false
+	}
+	np := &principalSet{}
+	var seen [4]string
+	n := 0
+	for {
+		k, at, ok := r.key(i)
+		if !ok || !principalTypes[k] || slices.Contains(seen[:n], k) {
+			return nil, 0, false
+		}
+		seen[n] = k
+		n++
+		list, end, ok := r.stringList(at)
+		if !ok {
+			return nil, 0, false
+		}
+		for _, x := range list {
+			if !validPrincipalValue(k, x) {
+				return nil, 0, false
+			}
+		}
+		switch k {
+		case "AWS":
+			np.aws = slices.Clone(list)
+			if slices.Contains(list, "*") {
+				np.any = true
+			}
+		case "Service":
+			np.service = make([]string, len(list))
+			for j, s := range list {
+				if strings.Contains(s, "\n") {
+					return nil, 0, false // the Rego splits on newlines
+				}
+				np.service[j] = lower(s)
+			}
+		}
+		var done bool
+		if i, done, ok = r.next(end, '}'); !ok {
+			return nil, 0, false
+		}
+		if done {
+			return np, i, true
+		}
+	}
+}
+
+// condition reads the Condition block at d[i]: ok is false when it is not
+// valid (policy.valid_condition) or holds what the engine does not handle.
+// Its tests are in the order of their operators, then of their keys.
+func (r *docReader) condition(i int) ([]condTest, int, bool) {
+	d := r.d
+	if i >= len(d) || d[i] != '{' {
+		return nil, 0, false
+	}
+	r.tests, r.vals, r.ops = r.tests[:0], r.vals[:0], r.ops[:0]
+	i = r.ws(i + 1)
+	if i < len(d) && d[i] == '}' {
+		return []condTest{}, i + 1, true
+	}
+	for {
+		op, at, ok := r.key(i)
+		if !ok || slices.Contains(r.ops, op) {
+			return nil, 0, false
+		}
+		r.ops = append(r.ops, op)
+		o, ok := parseOp(op)
+		if !ok {
+			return nil, 0, false
+		}
+		end, ok := r.operator(at, op, o)
+		if !ok {
+			return nil, 0, false
+		}
+		var done bool
+		if i, done, ok = r.next(end, '}'); !ok {
+			return nil, 0, false
+		}
+		if done {
+			break
+		}
+	}
+	slices.SortFunc(r.tests, func(a, b testSpan) int {
+		if c := strings.Compare(a.ct.op, b.ct.op); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ct.key, b.ct.key)
+	})
+	tests := make([]condTest, len(r.tests))
+	values := make([]condValue, len(r.vals)) // every test's values, in one array
+	copy(values, r.vals)
+	clear(r.vals)
+	for j, t := range r.tests {
+		tests[j] = t.ct
+		tests[j].values = values[t.start:t.end:t.end]
+	}
+	clear(r.tests)
+	return tests, i, true
+}
+
+// operator reads the keys and values of operator op at d[i].
+func (r *docReader) operator(i int, op string, o operator) (int, bool) {
+	d := r.d
+	if i >= len(d) || d[i] != '{' {
+		return 0, false
+	}
+	i = r.ws(i + 1)
+	if i < len(d) && d[i] == '}' {
+		return i + 1, true
+	}
+	first := len(r.tests)
+	clear(r.keys)
+	for {
+		key, at, ok := r.key(i)
+		if !ok || r.duplicate(key, first) {
+			return 0, false
+		}
+		t := testSpan{ct: condTest{op: op, key: key, keyL: lower(key), o: o}, start: len(r.vals)}
+		var end int
+		if t.ct.raw, end, ok = r.condValues(at, o); !ok {
+			return 0, false
+		}
+		t.end = len(r.vals)
+		r.tests = append(r.tests, t)
+		var done bool
+		if i, done, ok = r.next(end, '}'); !ok {
+			return 0, false
+		}
+		if done {
+			return i, true
+		}
+	}
+}
+
+// duplicate reports whether the operator being read (its tests from
+// r.tests[first:]) has key already.
+func (r *docReader) duplicate(key string, first int) bool {
+	n := len(r.tests) - first
+	if n < 16 {
+		for _, t := range r.tests[first:] {
+			if t.ct.key == key {
+				return true
+			}
+		}
+		return false
+	}
+	if len(r.keys) == 0 {
+		if r.keys == nil {
+			r.keys = make(map[string]struct{}, 64)
+		}
+		for _, t := range r.tests[first:] {
+			r.keys[t.ct.key] = struct{}{}
+		}
+	}
+	if _, dup := r.keys[key]; dup {
+		return true
+	}
+	r.keys[key] = struct{}{}
+	return false
+}
+
+// condValues reads the value(s) of a condition key at d[i] into r.vals,
+// and returns them as written (a scalar or a non-empty list of scalars).
+func (r *docReader) condValues(i int, o operator) (any, int, bool) {
+	d := r.d
+	if i >= len(d) {
+		return nil, 0, false
+	}
+	if d[i] != '[' {
+		x, text, end, ok := r.scalar(i)
+		if !ok {
+			return nil, 0, false
+		}
+		cv, ok := compileCondValue(o, text, r.vars)
+		r.vals = append(r.vals, cv)
+		return x, end, ok
+	}
+	i = r.ws(i + 1)
+	if i < len(d) && d[i] == ']' {
+		return nil, 0, false
+	}
+	start, base := len(r.vals), len(r.items)
+	for {
+		x, text, end, ok := r.scalar(i)
+		if !ok {
+			return nil, 0, false
+		}
+		cv, ok := compileCondValue(o, text, r.vars)
+		if !ok {
+			return nil, 0, false
+		}
+		r.vals = append(r.vals, cv)
+		r.items = append(r.items, x)
+		var done bool
+		if i, done, ok = r.next(end, ']'); !ok {
+			return nil, 0, false
+		}
+		if done {
+			list := make([]any, len(r.vals)-start)
+			copy(list, r.items[base:])
+			clear(r.items[base:])
+			r.items = r.items[:base]
+			return list, i, true
+		}
+	}
+}
+
+// scalar reads the condition value at d[i]: a string, a boolean or an
+// integer of at most 15 digits (condition.text's scalars the engine
+// handles), as written and as text.
+func (r *docReader) scalar(i int) (any, string, int, bool) {
+	d := r.d
+	if i >= len(d) {
+		return nil, "", 0, false
+	}
+	switch d[i] {
+	case '"':
+		s, end, ok := r.str(i)
+		return s, s, end, ok
+	case 't', 'f':
+		v, end, ok := r.value(i, 1)
+		if !ok {
+			return nil, "", 0, false
+		}
+		if v == true {
+			return true, "true", end, true
+		}
+		return false, "false", end, true
+	case '{', '[', 'n':
+		return nil, "", 0, false
+	}
+	end, ok := numberEnd(d, i)
+	if !ok {
+		return nil, "", 0, false
+	}
+	n := json.Number(r.src[i:end])
+	text, ok := scalarText(n)
+	return n, text, end, ok
+}
