@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // A policy document is compiled straight from its JSON bytes, in one pass:
@@ -44,19 +46,43 @@ type testSpan struct {
 // d has whitespace between its tokens (else it is its own compact form).
 // ok is false for anything but a valid document the engine compiles.
 func compileBytes(d []byte, kind string, c *docCache) (doc *document, spaced, ok bool) {
-	r := docReader{decoder: decoder{d: d, src: string(d), objects: true}, kind: kind, cache: c}
+	r := readers.Get().(*docReader)
+	defer r.release()
+	r.decoder = decoder{d: d, src: string(d), objects: true, members: r.members, items: r.items}
+	r.kind, r.vars, r.cache = kind, false, c
 	doc, ok = r.document()
 	if !ok {
 		return nil, false, false
 	}
 	if c != nil && len(r.raws) > 0 {
-		sts := make([]statement, len(r.from))
-		for j, i := range r.from {
-			sts[j] = doc.statements[i]
-		}
-		c.keepStatements(kind, r.vars, r.raws, sts, len(d))
+		c.keepStatements(kind, r.vars, r.raws, r.from, doc.statements, len(d))
 	}
 	return doc, r.spaced, true
+}
+
+// readers holds docReaders for the next documents: their scratch lists
+// grow to a document's size once, not for every document.
+var readers = sync.Pool{New: func() any { return new(docReader) }}
+
+// release empties r (it keeps no document's bytes or strings) and puts it
+// back in readers.
+func (r *docReader) release() {
+	clear(r.members)
+	clear(r.items)
+	clear(r.strs)
+	clear(r.raws)
+	clear(r.ops)
+	clear(r.tests)
+	clear(r.vals)
+	clear(r.keys)
+	*r = docReader{
+		decoder: decoder{members: r.members[:0], items: r.items[:0]},
+		strs:    r.strs[:0], tests: r.tests[:0], vals: r.vals[:0], ops: r.ops[:0], raws: r.raws[:0], from: r.from[:0], keys: r.keys,
+	}
+	if cap(r.vals) > 4096 || cap(r.tests) > 4096 || cap(r.raws) > 4096 {
+		return // grown on a very large document: not kept
+	}
+	readers.Put(r)
 }
 
 // compileDocument compiles a document given as Go values (a snapshot's,
@@ -122,9 +148,12 @@ func (r *docReader) document() (*document, bool) {
 				return nil, false
 			}
 			seen[2] = true
-			if !hasVersion {
-				// The Version, if any, is still to come: the statements
-				// are read once the rest is.
+			if !hasVersion && bytes.Contains(d, []byte("${")) {
+				// The Version, if any, is still to come, and decides
+				// whether ${...} is a policy variable: the statements are
+				// read once the rest is. (Without ${ anywhere, the
+				// Version changes nothing they compile to but their
+				// vars, set below.)
 				stmtAt, stmtEnd = i, skipValue(d, i)
 				i = stmtEnd
 				break
@@ -156,6 +185,9 @@ func (r *docReader) document() (*document, bool) {
 		if doc, end, ok = r.statements(stmtAt); !ok || end != stmtEnd {
 			return nil, false
 		}
+	}
+	for j := range doc.statements {
+		doc.statements[j].vars = r.vars
 	}
 	return doc, true
 }
@@ -284,9 +316,29 @@ const (
 	elCondition
 )
 
-var statementElements = map[string]int{
-	"Sid": elSid, "Effect": elEffect, "Principal": elPrincipal, "NotPrincipal": elNotPrincipal, "Action": elAction,
-	"NotAction": elNotAction, "Resource": elResource, "NotResource": elNotResource, "Condition": elCondition,
+// statementElement is the bit of statement element k (0: not one).
+func statementElement(k string) int {
+	switch k {
+	case "Sid":
+		return elSid
+	case "Effect":
+		return elEffect
+	case "Principal":
+		return elPrincipal
+	case "NotPrincipal":
+		return elNotPrincipal
+	case "Action":
+		return elAction
+	case "NotAction":
+		return elNotAction
+	case "Resource":
+		return elResource
+	case "NotResource":
+		return elNotResource
+	case "Condition":
+		return elCondition
+	}
+	return 0
 }
 
 // statement reads the statement at d[i] (policy.normalize's statement,
@@ -307,7 +359,7 @@ func (r *docReader) statement(i, idx int) (statement, int, bool) {
 		if !ok {
 			return st, 0, false
 		}
-		el := statementElements[key]
+		el := statementElement(key)
 		if el == 0 || has&el != 0 {
 			return st, 0, false
 		}
@@ -446,7 +498,9 @@ func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
 	return out, end, true
 }
 
-var principalTypes = map[string]bool{"AWS": true, "Service": true, "Federated": true, "CanonicalUser": true}
+func isPrincipalType(k string) bool {
+	return k == "AWS" || k == "Service" || k == "Federated" || k == "CanonicalUser"
+}
 
 // anyPrincipal is the compiled "*" (never changed).
 var anyPrincipal = &principalSet{any: true}
@@ -474,7 +528,7 @@ func (r *docReader) principal(i int) (*principalSet, int, bool) {
 	n := 0
 	for {
 		k, at, ok := r.key(i)
-		if !ok || !principalTypes[k] || slices.Contains(seen[:n], k) {
+		if !ok || !isPrincipalType(k) || slices.Contains(seen[:n], k) {
 			return nil, 0, false
 		}
 		seen[n] = k

@@ -75,14 +75,14 @@ const (
 
 type operator struct {
 	opBase
-	set      int
+	set      int8
 	ifExists bool
 }
 
 // parseOp is condition.parse_op.
 func parseOp(op string) (operator, bool) {
 	l := lower(op)
-	set := setNone
+	set := int8(setNone)
 	switch {
 	case strings.HasPrefix(l, "forallvalues:"):
 		set, l = setAll, l[len("forallvalues:"):]
@@ -250,7 +250,7 @@ func compileCondValue(o operator, x string, vars bool) (condValue, bool) {
 	case tStringLike:
 		cv.like = likePattern(x)
 	case tArnLike:
-		if a, ok := splitARNPattern(likePattern(x).compiled()); ok {
+		if a, ok := splitARNPattern(likePattern(x)); ok {
 			cv.arn = &a
 		}
 	}
@@ -321,14 +321,14 @@ func (ev *eval) matchesAny(c *condTest, v string, ctx context) bool {
 func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 	if p.parts != nil {
 		if isLikeTest(t) {
-			rs, ok := expandLikeRunes(nil, p.parts, ctx)
+			s, ok := expandLike("", p.parts, ctx)
 			if !ok {
 				return false
 			}
 			if t == tStringLike {
-				return fromRunes(rs).match(v)
+				return escapedPattern(s).match(v)
 			}
-			a, ok := splitARNPattern(rs)
+			a, ok := splitARNPattern(escapedPattern(s))
 			return ok && a.match(v)
 		}
 		s, ok := expand(p.parts, ctx)

@@ -251,11 +251,13 @@ func (c *docCache) knownStatement(d []byte) (int, bool) {
 	return 0, false
 }
 
-// statement returns the kept statement of these bytes, kind and Version.
+// statement returns the kept statement of these bytes, kind and Version
+// (its statement.vars is the caller's to set).
 func (c *docCache) statement(raw []byte, kind string, vars bool) (statement, bool) {
 	if len(raw) < stmtPrefix {
 		return statement{}, false
 	}
+	vars = varsMatter(raw, vars)
 	h := maphash.Bytes(c.seed, raw[:stmtPrefix])
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -268,10 +270,11 @@ func (c *docCache) statement(raw []byte, kind string, vars bool) (statement, boo
 }
 
 // keepStatements keeps the statements compiled from the bytes of raws
-// that were seen before (the others are remembered as seen). A kept
-// statement's strings are cut from the decoded copy of its document (size
-// bytes), which it keeps alive: that copy is counted once.
-func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, sts []statement, size int) {
+// (sts[from[i]] from raws[i]) that were seen before (the others are
+// remembered as seen). A kept statement's strings are cut from the decoded
+// copy of its document (size bytes), which it keeps alive: that copy is
+// counted once.
+func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, from []int, sts []statement, size int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	counted := false
@@ -304,10 +307,14 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, sts []s
 			continue
 		}
 		counted = true
-		c.stmts[h] = append(c.stmts[h], &stmtEntry{kind: kind, vars: vars, spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[i]})
+		c.stmts[h] = append(c.stmts[h], &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]})
 		c.size += cost + doc
 	}
 }
+
+// varsMatter is whether Version 2012-10-17 (vars) changes what statement
+// raw compiles to: only when it holds ${ (a policy variable).
+func varsMatter(raw []byte, vars bool) bool { return vars && bytes.Contains(raw, []byte("${")) }
 
 // reset empties the cache (c.mu held).
 func (c *docCache) reset() {

@@ -6,56 +6,33 @@ import (
 	"unicode/utf8"
 )
 
-// A pattern is an IAM wildcard pattern compiled for matching: runes, with
-// starRune for `*` (any run of characters) and anyRune for `?` (one
-// character). Literal `*` and `?` (from policy variables or ${*}, ${?}) are
-// ordinary runes. This is rego/kmsguard/iam/pattern: like_glob, glob_escape
-// and glob.match with no delimiters.
+// A pattern is an IAM wildcard pattern compiled for matching: `*` (any run
+// of characters) and `?` (one character) in its text. A pattern made by
+// expanding policy variables (expandLike) is escaped: its wildcards are the
+// bytes starByte and anyByte, and `*` and `?` (from a variable's value, or
+// ${*} and ${?}) are literal. Neither byte occurs in a Go string decoded
+// from JSON (it is valid UTF-8), so no other text is read as a wildcard.
+// This is rego/kmsguard/iam/pattern: like_glob, glob_escape and glob.match
+// with no delimiters.
 type pattern struct {
-	runes []rune
-	wild  bool   // holds starRune or anyRune
-	text  string // the literal text when !wild
+	text    string
+	wild    bool // holds a wildcard
+	escaped bool // wildcards are starByte and anyByte
 }
 
 const (
-	starRune rune = -1
-	anyRune  rune = -2
+	starByte = 0xff
+	anyByte  = 0xfe
 )
 
-// likePattern compiles p where only `*` and `?` are special.
+// likePattern compiles p where only `*` and `?` are special: p itself.
 func likePattern(p string) pattern {
-	if !strings.ContainsAny(p, "*?") {
-		return pattern{text: p}
-	}
-	rs := make([]rune, 0, len(p))
-	for _, r := range p {
-		switch r {
-		case '*':
-			rs = append(rs, starRune)
-		case '?':
-			rs = append(rs, anyRune)
-		default:
-			rs = append(rs, r)
-		}
-	}
-	return pattern{runes: rs, wild: true}
+	return pattern{text: p, wild: strings.ContainsAny(p, "*?")}
 }
 
-// fromRunes makes a pattern of compiled runes.
-func fromRunes(rs []rune) pattern {
-	for _, r := range rs {
-		if r < 0 {
-			return pattern{runes: rs, wild: true}
-		}
-	}
-	return pattern{text: string(rs)}
-}
-
-func (p pattern) compiled() []rune {
-	if p.wild {
-		return p.runes
-	}
-	return []rune(p.text)
+// escapedPattern makes a pattern of escaped text.
+func escapedPattern(s string) pattern {
+	return pattern{text: s, wild: strings.IndexByte(s, starByte) >= 0 || strings.IndexByte(s, anyByte) >= 0, escaped: true}
 }
 
 // match reports whether the whole of v matches p.
@@ -63,24 +40,34 @@ func (p pattern) match(v string) bool {
 	if !p.wild {
 		return p.text == v
 	}
-	return wildMatch(p.runes, v)
+	if p.escaped {
+		return wildMatch(p.text, v, starByte, anyByte)
+	}
+	return wildMatch(p.text, v, '*', '?')
 }
 
-// wildMatch is the classic greedy wildcard match with one backtrack point.
-func wildMatch(pat []rune, v string) bool {
+// wildMatch is the classic greedy wildcard match with one backtrack point,
+// over pattern text pat whose wildcards are the bytes star and one. Both
+// strings are valid UTF-8 (outside the wildcards), so a literal character
+// matches where its bytes do, and `?` and a star take whole characters.
+func wildMatch(pat, v string, star, one byte) bool {
 	pi, vi := 0, 0
 	starP, starV := -1, 0
 	for vi < len(v) {
-		r, size := utf8.DecodeRuneInString(v[vi:])
 		if pi < len(pat) {
-			switch pat[pi] {
-			case starRune:
+			switch c := pat[pi]; {
+			case c == star:
 				starP, starV = pi, vi
 				pi++
 				continue
-			case anyRune, r:
+			case c == one:
+				_, size := utf8.DecodeRuneInString(v[vi:])
 				pi++
 				vi += size
+				continue
+			case c == v[vi]:
+				pi++
+				vi++
 				continue
 			}
 		}
@@ -93,7 +80,7 @@ func wildMatch(pat []rune, v string) bool {
 		vi = starV
 		pi = starP + 1
 	}
-	for pi < len(pat) && pat[pi] == starRune {
+	for pi < len(pat) && pat[pi] == star {
 		pi++
 	}
 	return pi == len(pat)
@@ -107,22 +94,26 @@ type arnPattern struct {
 	parts [6]pattern
 }
 
-// splitARNPattern splits compiled runes on every colon; ok is false with
-// fewer than six components.
-func splitARNPattern(rs []rune) (arnPattern, bool) {
+// splitARNPattern splits pattern p on every colon; ok is false with fewer
+// than six components.
+func splitARNPattern(p pattern) (arnPattern, bool) {
 	var a arnPattern
-	start, n := 0, 0
-	for i, r := range rs {
-		if r == ':' && n < 5 {
-			a.parts[n] = fromRunes(rs[start:i])
-			n++
-			start = i + 1
+	mk := func(s string) pattern {
+		if p.escaped {
+			return escapedPattern(s)
 		}
+		return likePattern(s)
 	}
-	if n < 5 {
-		return a, false
+	s := p.text
+	for n := range 5 {
+		j := strings.IndexByte(s, ':')
+		if j < 0 {
+			return a, false
+		}
+		a.parts[n] = mk(s[:j])
+		s = s[j+1:]
 	}
-	a.parts[5] = fromRunes(rs[start:])
+	a.parts[5] = mk(s)
 	return a, true
 }
 
@@ -252,22 +243,32 @@ func expand(parts []varPart, ctx context) (string, bool) {
 	return b.String(), true
 }
 
-// expandLikeRunes is pattern.expand_like as compiled runes: wildcards in
-// the text, variable values literal.
-func expandLikeRunes(prefix []rune, parts []varPart, ctx context) ([]rune, bool) {
-	rs := append([]rune(nil), prefix...)
+// expandLike is pattern.expand_like as an escaped pattern's text, after
+// prefix (escaped): wildcards in the text, variable values literal.
+func expandLike(prefix string, parts []varPart, ctx context) (string, bool) {
+	var b strings.Builder
+	b.WriteString(prefix)
 	for _, p := range parts {
 		if !p.isVar {
-			rs = append(rs, likePattern(p.text).compiled()...)
+			for i := range len(p.text) {
+				switch c := p.text[i]; c {
+				case '*':
+					b.WriteByte(starByte)
+				case '?':
+					b.WriteByte(anyByte)
+				default:
+					b.WriteByte(c)
+				}
+			}
 			continue
 		}
 		v, ok := varValue(p.name, ctx)
 		if !ok {
-			return nil, false
+			return "", false
 		}
-		rs = append(rs, []rune(v)...)
+		b.WriteString(v)
 	}
-	return rs, true
+	return b.String(), true
 }
 
 // ---- Resource / NotResource -------------------------------------------------------
@@ -282,9 +283,9 @@ type resourcePattern struct {
 	// With variables (Version 2012-10-17 and ${ in the text): the first five
 	// components as compiled runes (with the colon after them) and the
 	// resource part's pieces.
-	dynamic    bool
-	prefixRune []rune
-	rest       []varPart
+	dynamic bool
+	prefix  string // escaped
+	rest    []varPart
 
 	// Fewer than six components and a trailing `*`: a wildcard match of the
 	// whole resource.
@@ -309,11 +310,12 @@ func compileResource(p string, vars bool) resourcePattern {
 		for range 5 {
 			cut += strings.IndexByte(p[cut:], ':') + 1
 		}
-		rp.prefixRune = likePattern(p[:cut]).compiled()
+		prefix, _ := expandLike("", []varPart{{text: p[:cut]}}, nil)
+		rp.prefix = prefix
 		rp.rest = varParts(p[cut:])
 		return rp
 	}
-	if a, ok := splitARNPattern(likePattern(p).compiled()); ok {
+	if a, ok := splitARNPattern(likePattern(p)); ok {
 		rp.static = &a
 	}
 	return rp
@@ -324,7 +326,7 @@ func (rp *resourcePattern) resolvable(ctx context) bool {
 	if !rp.dynamic {
 		return true
 	}
-	_, ok := expandLikeRunes(rp.prefixRune, rp.rest, ctx)
+	_, ok := expandLike(rp.prefix, rp.rest, ctx)
 	return ok
 }
 
@@ -338,11 +340,11 @@ func (rp *resourcePattern) match(r string, ctx context) bool {
 	case rp.static != nil:
 		return rp.static.match(r)
 	case rp.dynamic:
-		rs, ok := expandLikeRunes(rp.prefixRune, rp.rest, ctx)
+		s, ok := expandLike(rp.prefix, rp.rest, ctx)
 		if !ok {
 			return false
 		}
-		a, ok := splitARNPattern(rs)
+		a, ok := splitARNPattern(escapedPattern(s))
 		return ok && a.match(r)
 	}
 	return false
