@@ -144,7 +144,12 @@ var (
 
 // embeddedCatalog is the catalog of the embedded bundle, read once.
 func embeddedCatalog() (*catalogData, error) {
-	catalogOnce.Do(func() { catalogLoaded, catalogErr = loadCatalog(kmsrego.FS) })
+	catalogOnce.Do(func() {
+		catalogLoaded, catalogErr = loadCatalog(kmsrego.FS)
+		if catalogErr == nil {
+			internNames(catalogLoaded)
+		}
+	})
 	return catalogLoaded, catalogErr
 }
 

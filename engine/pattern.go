@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -350,10 +351,11 @@ func (rp *resourcePattern) match(r string, ctx context) bool {
 	return false
 }
 
-// lower is strings.ToLower. The lower-case forms of the short names
-// policies repeat (actions, condition keys and operators) are kept, up to
-// lowerMax of them, so that compiling a document does not allocate each
-// again.
+// lower is strings.ToLower. The lower-case names the catalog knows
+// (actions, condition keys) and the condition operators are found without
+// allocating or locking (interned); the lower-case forms of other short
+// names policies repeat are kept, up to lowerMax of them, so that
+// compiling a document does not allocate each again.
 func lower(s string) string {
 	upper := false
 	for i := range len(s) {
@@ -361,7 +363,6 @@ func lower(s string) string {
 			return strings.ToLower(s)
 		} else if c >= 'A' && c <= 'Z' {
 			upper = true
-			break
 		}
 	}
 	if !upper {
@@ -370,19 +371,59 @@ func lower(s string) string {
 	if len(s) > 64 {
 		return strings.ToLower(s)
 	}
+	var buf [64]byte
+	for i := range len(s) {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	if m := interned.Load(); m != nil {
+		if l, ok := (*m)[string(buf[:len(s)])]; ok {
+			return l
+		}
+	}
 	lowers.mu.RLock()
 	l, ok := lowers.m[s]
 	lowers.mu.RUnlock()
 	if ok {
 		return l
 	}
-	l = strings.ToLower(s)
+	l = string(buf[:len(s)])
 	lowers.mu.Lock()
 	if len(lowers.m) < lowerMax {
 		lowers.m[strings.Clone(s)] = l
 	}
 	lowers.mu.Unlock()
 	return l
+}
+
+// interned holds, by themselves, the lower-case names of the embedded
+// catalog's actions and condition keys and of the condition operators
+// (read-only once made, by internNames when the catalog is read).
+var interned atomic.Pointer[map[string]string]
+
+func internNames(c *catalogData) {
+	m := map[string]string{}
+	add := func(s string) {
+		if l := strings.ToLower(s); len(l) <= 64 {
+			m[l] = l
+		}
+	}
+	for op := range operators {
+		for _, set := range []string{"", "forallvalues:", "foranyvalue:"} {
+			add(set + op)
+			add(set + op + "ifexists")
+		}
+	}
+	for a := range c.Actions {
+		add(a)
+	}
+	for k := range c.ConditionKeys.Types {
+		add(k)
+	}
+	interned.Store(&m)
 }
 
 // lowers holds lower's kept forms (about 1 MB at most).

@@ -58,9 +58,14 @@ func FuzzSyntaxChecks(f *testing.F) {
 	f.Fuzz(checkSyntax)
 }
 
-// TestLower: lower is strings.ToLower, whether or not it keeps the form.
+// TestLower: lower is strings.ToLower, whether or not it keeps the form
+// or finds it among the catalog's names.
 func TestLower(t *testing.T) {
-	for _, s := range append(syntaxCases, "kms:GenerateDataKey*", "StringEquals", "ÉTÉ", "aÉ", "Aé", "İ", "K", strings.Repeat("AB", 40)) {
+	if _, err := embeddedCatalog(); err != nil || interned.Load() == nil {
+		t.Fatalf("the catalog's names are not interned (%v)", err)
+	}
+	for _, s := range append(syntaxCases, "kms:GenerateDataKey*", "StringEquals", "ÉTÉ", "aÉ", "Aé", "İ", "K", strings.Repeat("AB", 40),
+		"kms:Decrypt", "KMS:DECRYPT", "ForAnyValue:StringLikeIfExists", "aws:SourceIp", "kms:EncryptionContext:Tenant") {
 		for range 2 {
 			if got, want := lower(s), strings.ToLower(s); got != want {
 				t.Errorf("lower(%q) = %q, want %q", s, got, want)
