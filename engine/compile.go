@@ -26,20 +26,52 @@ type docReader struct {
 	vars  bool
 	cache *docCache // statements it keeps are taken from it (nil: none)
 
-	strs  []string // stringList's result, until the next call
-	tests []testSpan
-	vals  []condValue
-	ops   []string // a Condition block's operators read so far
-	raws  [][]byte // the statements compiled here, for the cache
-	from  []int    // their indexes
-	keys  map[string]struct{}
+	strs []string // stringList's result, until the next call
+	ops  []string // a Condition block's operators read so far
+	raws [][]byte // the statements compiled here, for the cache
+	from []int    // their indexes
+	keys map[string]struct{}
+
+	// The document's compiled parts, a few arrays for all its statements
+	// (not reused: the document holds them).
+	tests chunk[condTest]
+	vals  chunk[condValue]
+	names chunk[string]
+	pats  chunk[pattern]
+	res   chunk[resourcePattern]
+	sets  chunk[actionSet]
+	prins chunk[principalSet]
 }
 
-// testSpan is a condition test being read: its values are
-// docReader.vals[start:end].
-type testSpan struct {
-	ct         condTest
-	start, end int
+// chunk hands out runs of one array: the run being built (from start)
+// moves to a new, larger array when the array is full, and the runs handed
+// out stay where they are. Each run is a slice of its own (its capacity
+// ends where it does).
+type chunk[T any] struct {
+	buf   []T
+	first int // the first array's size
+}
+
+// add appends x to the run from start, and returns where the run now
+// starts.
+func (c *chunk[T]) add(start int, x T) int {
+	if len(c.buf) == cap(c.buf) {
+		n := len(c.buf) - start
+		buf := make([]T, n, max(2*cap(c.buf), c.first, 4, 2*n))
+		copy(buf, c.buf[start:])
+		c.buf, start = buf, 0
+	}
+	c.buf = append(c.buf, x)
+	return start
+}
+
+// run returns the run from start.
+func (c *chunk[T]) run(start int) []T { return c.buf[start:len(c.buf):len(c.buf)] }
+
+// one returns a pointer to a new element x.
+func (c *chunk[T]) one(x T) *T {
+	start := c.add(len(c.buf), x)
+	return &c.buf[start]
 }
 
 // compileBytes compiles the policy document d of kind; spaced tells whether
@@ -50,6 +82,10 @@ func compileBytes(d []byte, kind string, c *docCache) (doc *document, spaced, ok
 	defer r.release()
 	r.decoder = decoder{d: d, src: string(d), objects: true, members: r.members, items: r.items}
 	r.kind, r.vars, r.cache = kind, false, c
+	// The arrays' first sizes, from the document's: about what a document
+	// of many statements with conditions needs.
+	r.tests.first, r.vals.first, r.names.first = len(d)/80, len(d)/80, len(d)/60
+	r.pats.first, r.res.first, r.sets.first, r.prins.first = len(d)/400, len(d)/200, len(d)/200, len(d)/200
 	doc, ok = r.document()
 	if !ok {
 		return nil, false, false
@@ -72,14 +108,12 @@ func (r *docReader) release() {
 	clear(r.strs)
 	clear(r.raws)
 	clear(r.ops)
-	clear(r.tests)
-	clear(r.vals)
 	clear(r.keys)
 	*r = docReader{
 		decoder: decoder{members: r.members[:0], items: r.items[:0]},
-		strs:    r.strs[:0], tests: r.tests[:0], vals: r.vals[:0], ops: r.ops[:0], raws: r.raws[:0], from: r.from[:0], keys: r.keys,
+		strs:    r.strs[:0], ops: r.ops[:0], raws: r.raws[:0], from: r.from[:0], keys: r.keys,
 	}
-	if cap(r.vals) > 4096 || cap(r.tests) > 4096 || cap(r.raws) > 4096 {
+	if cap(r.items) > 4096 || cap(r.strs) > 4096 || cap(r.raws) > 4096 {
 		return // grown on a very large document: not kept
 	}
 	readers.Put(r)
@@ -462,16 +496,20 @@ func (r *docReader) actions(i int) (*actionSet, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	set := &actionSet{exact: make([]string, len(list))}
-	for j, a := range list {
+	names, wild := len(r.names.buf), len(r.pats.buf)
+	for _, a := range list {
 		if !validAction(a) {
 			return nil, 0, false
 		}
 		l := lower(a)
-		set.exact[j] = l
-		if strings.ContainsAny(l, "*?") {
-			set.wild = append(set.wild, likePattern(l))
+		names = r.names.add(names, l)
+		if hasWildcard(l) {
+			wild = r.pats.add(wild, pattern{text: l, wild: true})
 		}
+	}
+	set := r.sets.one(actionSet{exact: r.names.run(names)})
+	if w := r.pats.run(wild); len(w) > 0 {
+		set.wild = w
 	}
 	return set, end, true
 }
@@ -481,21 +519,21 @@ func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	out := make([]resourcePattern, len(list))
-	for j, p := range list {
+	start := len(r.res.buf)
+	for _, p := range list {
 		// A wildcard in the service part of an ARN is an error
 		// (policy.service_wildcard).
 		if rest, isARN := strings.CutPrefix(p, "arn:"); isARN {
 			// parts[2] of strings.SplitN(p, ":", 4), when there is one
 			if _, rest, ok := strings.Cut(rest, ":"); ok {
-				if service, _, _ := strings.Cut(rest, ":"); strings.ContainsAny(service, "*?") {
+				if service, _, _ := strings.Cut(rest, ":"); hasWildcard(service) {
 					return nil, 0, false
 				}
 			}
 		}
-		out[j] = compileResource(p, r.vars)
+		start = r.res.add(start, compileResource(p, r.vars))
 	}
-	return out, end, true
+	return r.res.run(start), end, true
 }
 
 func isPrincipalType(k string) bool {
@@ -523,7 +561,7 @@ func (r *docReader) principal(i int) (*principalSet, int, bool) {
 	if i < len(d) && d[i] == '}' {
 		return nil, 0, false
 	}
-	np := &principalSet{}
+	np := r.prins.one(principalSet{})
 	var seen [4]string
 	n := 0
 	for {
@@ -544,18 +582,23 @@ func (r *docReader) principal(i int) (*principalSet, int, bool) {
 		}
 		switch k {
 		case "AWS":
-			np.aws = slices.Clone(list)
+			start := len(r.names.buf)
+			for _, a := range list {
+				start = r.names.add(start, a)
+			}
+			np.aws = r.names.run(start)
 			if slices.Contains(list, "*") {
 				np.any = true
 			}
 		case "Service":
-			np.service = make([]string, len(list))
-			for j, s := range list {
+			start := len(r.names.buf)
+			for _, s := range list {
 				if strings.Contains(s, "\n") {
 					return nil, 0, false // the Rego splits on newlines
 				}
-				np.service[j] = lower(s)
+				start = r.names.add(start, lower(s))
 			}
+			np.service = r.names.run(start)
 		}
 		var done bool
 		if i, done, ok = r.next(end, '}'); !ok {
@@ -575,7 +618,8 @@ func (r *docReader) condition(i int) ([]condTest, int, bool) {
 	if i >= len(d) || d[i] != '{' {
 		return nil, 0, false
 	}
-	r.tests, r.vals, r.ops = r.tests[:0], r.vals[:0], r.ops[:0]
+	r.ops = r.ops[:0]
+	start := len(r.tests.buf)
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == '}' {
 		return []condTest{}, i + 1, true
@@ -590,8 +634,8 @@ func (r *docReader) condition(i int) ([]condTest, int, bool) {
 		if !ok {
 			return nil, 0, false
 		}
-		end, ok := r.operator(at, op, o)
-		if !ok {
+		var end int
+		if start, end, ok = r.operator(at, op, o, start); !ok {
 			return nil, 0, false
 		}
 		var done bool
@@ -602,65 +646,56 @@ func (r *docReader) condition(i int) ([]condTest, int, bool) {
 			break
 		}
 	}
-	slices.SortFunc(r.tests, func(a, b testSpan) int {
-		if c := strings.Compare(a.ct.op, b.ct.op); c != 0 {
+	tests := r.tests.run(start)
+	slices.SortFunc(tests, func(a, b condTest) int {
+		if c := strings.Compare(a.op, b.op); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ct.key, b.ct.key)
+		return strings.Compare(a.key, b.key)
 	})
-	tests := make([]condTest, len(r.tests))
-	values := make([]condValue, len(r.vals)) // every test's values, in one array
-	copy(values, r.vals)
-	clear(r.vals)
-	for j, t := range r.tests {
-		tests[j] = t.ct
-		tests[j].values = values[t.start:t.end:t.end]
-	}
-	clear(r.tests)
 	return tests, i, true
 }
 
-// operator reads the keys and values of operator op at d[i].
-func (r *docReader) operator(i int, op string, o operator) (int, bool) {
+// operator reads the keys and values of operator op at d[i] into the
+// run of tests from start, and returns where the run now starts.
+func (r *docReader) operator(i int, op string, o operator, start int) (int, int, bool) {
 	d := r.d
 	if i >= len(d) || d[i] != '{' {
-		return 0, false
+		return 0, 0, false
 	}
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == '}' {
-		return i + 1, true
+		return start, i + 1, true
 	}
-	first := len(r.tests)
+	first := len(r.tests.buf) - start // this operator's tests, in the run
 	clear(r.keys)
 	for {
 		key, at, ok := r.key(i)
-		if !ok || r.duplicate(key, first) {
-			return 0, false
+		if !ok || r.duplicate(key, r.tests.run(start)[first:]) {
+			return 0, 0, false
 		}
-		t := testSpan{ct: condTest{op: op, key: key, keyL: lower(key), o: o}, start: len(r.vals)}
+		ct := condTest{op: op, key: key, keyL: lower(key), o: o}
 		var end int
-		if t.ct.raw, end, ok = r.condValues(at, o); !ok {
-			return 0, false
+		if ct.raw, ct.values, end, ok = r.condValues(at, o); !ok {
+			return 0, 0, false
 		}
-		t.end = len(r.vals)
-		r.tests = append(r.tests, t)
+		start = r.tests.add(start, ct)
 		var done bool
 		if i, done, ok = r.next(end, '}'); !ok {
-			return 0, false
+			return 0, 0, false
 		}
 		if done {
-			return i, true
+			return start, i, true
 		}
 	}
 }
 
-// duplicate reports whether the operator being read (its tests from
-// r.tests[first:]) has key already.
-func (r *docReader) duplicate(key string, first int) bool {
-	n := len(r.tests) - first
-	if n < 16 {
-		for _, t := range r.tests[first:] {
-			if t.ct.key == key {
+// duplicate reports whether the operator being read (its tests so far)
+// has key already.
+func (r *docReader) duplicate(key string, tests []condTest) bool {
+	if len(tests) < 16 {
+		for j := range tests {
+			if tests[j].key == key {
 				return true
 			}
 		}
@@ -670,8 +705,8 @@ func (r *docReader) duplicate(key string, first int) bool {
 		if r.keys == nil {
 			r.keys = make(map[string]struct{}, 64)
 		}
-		for _, t := range r.tests[first:] {
-			r.keys[t.ct.key] = struct{}{}
+		for j := range tests {
+			r.keys[tests[j].key] = struct{}{}
 		}
 	}
 	if _, dup := r.keys[key]; dup {
@@ -681,48 +716,49 @@ func (r *docReader) duplicate(key string, first int) bool {
 	return false
 }
 
-// condValues reads the value(s) of a condition key at d[i] into r.vals,
-// and returns them as written (a scalar or a non-empty list of scalars).
-func (r *docReader) condValues(i int, o operator) (any, int, bool) {
+// condValues reads the value(s) of a condition key at d[i], typed, and
+// as written (a scalar or a non-empty list of scalars).
+func (r *docReader) condValues(i int, o operator) (any, []condValue, int, bool) {
 	d := r.d
 	if i >= len(d) {
-		return nil, 0, false
+		return nil, nil, 0, false
 	}
+	start := len(r.vals.buf)
 	if d[i] != '[' {
 		x, text, end, ok := r.scalar(i)
 		if !ok {
-			return nil, 0, false
+			return nil, nil, 0, false
 		}
 		cv, ok := compileCondValue(o, text, r.vars)
-		r.vals = append(r.vals, cv)
-		return x, end, ok
+		start = r.vals.add(start, cv)
+		return x, r.vals.run(start), end, ok
 	}
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == ']' {
-		return nil, 0, false
+		return nil, nil, 0, false
 	}
-	start, base := len(r.vals), len(r.items)
+	base := len(r.items)
 	for {
 		x, text, end, ok := r.scalar(i)
 		if !ok {
-			return nil, 0, false
+			return nil, nil, 0, false
 		}
 		cv, ok := compileCondValue(o, text, r.vars)
 		if !ok {
-			return nil, 0, false
+			return nil, nil, 0, false
 		}
-		r.vals = append(r.vals, cv)
+		start = r.vals.add(start, cv)
 		r.items = append(r.items, x)
 		var done bool
 		if i, done, ok = r.next(end, ']'); !ok {
-			return nil, 0, false
+			return nil, nil, 0, false
 		}
 		if done {
-			list := make([]any, len(r.vals)-start)
+			list := make([]any, len(r.items)-base)
 			copy(list, r.items[base:])
 			clear(r.items[base:])
 			r.items = r.items[:base]
-			return list, i, true
+			return list, r.vals.run(start), i, true
 		}
 	}
 }

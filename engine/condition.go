@@ -112,11 +112,15 @@ func isVariableTest(t int) bool {
 
 // condValue is one policy value of a condition, typed for its operator.
 type condValue struct {
-	text  string
-	parts []varPart // policy variables to expand (vars and ${ in text)
+	text string
+	like pattern     // StringLike without variables
+	arn  *arnPattern // ArnLike without variables (nil: fewer than six components)
+	ext  *condExtra  // the rest, for the operators that need it (nil: none)
+}
 
-	like    pattern     // StringLike without variables
-	arn     *arnPattern // ArnLike without variables (nil: fewer than six components)
+// condExtra is the part of a condValue only some operators need.
+type condExtra struct {
+	parts   []varPart // policy variables to expand (vars and ${ in text)
 	num     float64
 	date    int64
 	network *net.IPNet
@@ -220,13 +224,13 @@ func compileCondValue(o operator, x string, vars bool) (condValue, bool) {
 		if !ok {
 			return cv, false
 		}
-		cv.num = n
+		cv.ext = &condExtra{num: n}
 	case isDateTest(t):
 		d, ok, _ := dateOf(x)
 		if !ok {
 			return cv, false
 		}
-		cv.date = d
+		cv.ext = &condExtra{date: d}
 	case t == tNull:
 		if l := lower(x); l != "true" && l != "false" {
 			return cv, false
@@ -240,10 +244,13 @@ func compileCondValue(o operator, x string, vars bool) (condValue, bool) {
 		if err != nil {
 			return cv, false
 		}
-		cv.network = n
+		cv.ext = &condExtra{network: n}
 	}
 	if vars && isVariableTest(t) && hasVars(x) {
-		cv.parts = varParts(x)
+		if cv.ext == nil {
+			cv.ext = &condExtra{}
+		}
+		cv.ext.parts = varParts(x)
 		return cv, true
 	}
 	switch t {
@@ -319,9 +326,9 @@ func (ev *eval) matchesAny(c *condTest, v string, ctx context) bool {
 // match is condition.match of request value v against policy value p
 // (expanded when it holds variables).
 func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
-	if p.parts != nil {
+	if p.ext != nil && p.ext.parts != nil {
 		if isLikeTest(t) {
-			s, ok := expandLike("", p.parts, ctx)
+			s, ok := expandLike("", p.ext.parts, ctx)
 			if !ok {
 				return false
 			}
@@ -331,7 +338,7 @@ func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 			a, ok := splitARNPattern(escapedPattern(s))
 			return ok && a.match(v)
 		}
-		s, ok := expand(p.parts, ctx)
+		s, ok := expand(p.ext.parts, ctx)
 		if !ok {
 			return false
 		}
@@ -366,7 +373,7 @@ func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 			}
 			return false
 		}
-		return p.network.Contains(ip)
+		return p.ext.network.Contains(ip)
 	}
 	if isNumericTest(t) {
 		n, ok, unsupported := numberOf(v)
@@ -376,7 +383,7 @@ func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 		if !ok {
 			return false
 		}
-		return ordered(t-tNumericEquals, n, p.num)
+		return ordered(t-tNumericEquals, n, p.ext.num)
 	}
 	if isDateTest(t) {
 		d, ok, unsupported := dateOf(v)
@@ -386,7 +393,7 @@ func (ev *eval) match(t int, v string, p *condValue, ctx context) bool {
 		if !ok {
 			return false
 		}
-		return ordered(t-tDateEquals, d, p.date)
+		return ordered(t-tDateEquals, d, p.ext.date)
 	}
 	return false
 }

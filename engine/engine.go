@@ -271,9 +271,9 @@ func (c *docCache) statement(raw []byte, kind string, vars bool) (statement, boo
 
 // keepStatements keeps the statements compiled from the bytes of raws
 // (sts[from[i]] from raws[i]) that were seen before (the others are
-// remembered as seen). A kept statement's strings are cut from the decoded
-// copy of its document (size bytes), which it keeps alive: that copy is
-// counted once.
+// remembered as seen). A kept statement's strings and parts are cut from
+// the copy and the arrays of its compiled document (size bytes of JSON),
+// which it keeps alive: that document is counted once, as a document.
 func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, from []int, sts []statement, size int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -297,11 +297,11 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, from []
 		}
 		cost, doc := len(raw)*costFactor, 0
 		if !counted {
-			doc = size
+			doc = size * costFactor
 		}
 		if c.size+cost+doc > c.max {
 			c.reset()
-			doc = size
+			doc = size * costFactor
 		}
 		if cost+doc > c.max {
 			continue

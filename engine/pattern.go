@@ -28,12 +28,29 @@ const (
 
 // likePattern compiles p where only `*` and `?` are special: p itself.
 func likePattern(p string) pattern {
-	return pattern{text: p, wild: strings.ContainsAny(p, "*?")}
+	return pattern{text: p, wild: hasWildcard(p)}
+}
+
+// hasWildcard reports whether s holds `*` or `?`.
+func hasWildcard(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c == '*' || c == '?' {
+			return true
+		}
+	}
+	return false
 }
 
 // escapedPattern makes a pattern of escaped text.
 func escapedPattern(s string) pattern {
-	return pattern{text: s, wild: strings.IndexByte(s, starByte) >= 0 || strings.IndexByte(s, anyByte) >= 0, escaped: true}
+	wild := false
+	for i := range len(s) {
+		if c := s[i]; c == starByte || c == anyByte {
+			wild = true
+			break
+		}
+	}
+	return pattern{text: s, wild: wild, escaped: true}
 }
 
 // match reports whether the whole of v matches p.

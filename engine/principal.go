@@ -81,7 +81,7 @@ func parseCaller(p, roleARN string, hasRole bool) (caller, bool) {
 }
 
 func nameOK(res string) bool {
-	return !strings.ContainsAny(res, "*?") && isPathName(res)
+	return !hasWildcard(res) && isPathName(res)
 }
 
 func last(res string) string { return res[strings.LastIndexByte(res, '/')+1:] }
