@@ -73,17 +73,17 @@ func wildMatch(pat, v string, star, one byte) bool {
 	starP, starV := -1, 0
 	for vi < len(v) {
 		if pi < len(pat) {
-			switch c := pat[pi]; {
-			case c == star:
+			switch pat[pi] {
+			case star:
 				starP, starV = pi, vi
 				pi++
 				continue
-			case c == one:
+			case one:
 				_, size := utf8.DecodeRuneInString(v[vi:])
 				pi++
 				vi += size
 				continue
-			case c == v[vi]:
+			case v[vi]:
 				pi++
 				vi++
 				continue

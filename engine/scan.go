@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
-	"slices"
-	"strings"
 )
 
 // A light scanner over JSON: it splits objects and lists into their raw
@@ -280,17 +278,6 @@ func (o object) get(k string) (any, bool) {
 		}
 	}
 	return nil, false
-}
-
-// sorted returns the members by key (o itself when they are in order).
-func (o object) sorted() object {
-	byKey := func(a, b member) int { return strings.Compare(a.key, b.key) }
-	if slices.IsSortedFunc(o, byKey) {
-		return o
-	}
-	out := slices.Clone(o)
-	slices.SortFunc(out, func(a, b member) int { return strings.Compare(a.key, b.key) })
-	return out
 }
 
 // decodeValue decodes JSON into Go values as encoding/json does with
