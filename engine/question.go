@@ -105,7 +105,7 @@ func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
 	// JSON syntax errors and duplicate keys are errors the question decoder
 	// reports (with their position): the Rego path answers them. The
 	// question's own keys are checked here, and every field by the decoder
-	// that reads it (decodeString, decodeValue, the cache's decodeSpaced),
+	// that reads it (decodeString, decodeValue, the cache's compileBytes),
 	// which says no to what strictjson.Check finds; every field is read.
 	fm := fieldMaps.Get().(map[string]json.RawMessage)
 	defer func() {

@@ -261,9 +261,9 @@ func compactEqual(a, b []byte) bool {
 	return i == len(a) && j == len(b)
 }
 
-// object is a JSON object as decodeDocument reads it: its members in the
-// order written, keys unique (the document was checked). A slice costs a
-// fraction of a map to build, and documents are read once and compiled.
+// object is a JSON object as decodeObject reads it (a question's context):
+// its members in the order written, keys unique (the input was checked). A
+// slice costs a fraction of a map to build.
 type object []member
 
 type member struct {
