@@ -74,23 +74,36 @@ names(set) := "every KMS action" if {
 # test_covered_is_iam_match). One regular expression, the patterns as
 # alternatives, finds them among the action names, one a line
 # (_action_lines).
-covered(patterns) := set() if {
+covered(patterns) := all_actions if {
+	some p in _all_kms_patterns
+	p in patterns
+} else := set() if {
 	count(patterns) == 0
 } else := {prefixed_actions[name] | some name in regex.find_n(_patterns_regex(patterns), _action_lines, -1)}
 
-# _patterns_regex(patterns): "(?m)^(?:p1|p2...)$", each pattern with its
-# wildcards as ".*" and "." and every other character that means something
-# in a regular expression escaped (patterns never hold a line break: the
-# policy reader splits on it).
-_patterns_regex(patterns) := concat("", ["(?m)^(?:", strings.replace_n(_regex_syntax, concat("\n", patterns)), ")$"])
-
-_regex_syntax := {
-	"\n": "|", "*": ".*", "?": ".",
-	".": `\.`, "+": `\+`, "(": `\(`, ")": `\)`, "[": `\[`, "]": `\]`, "{": `\{`, "}": `\}`,
-	"|": `\|`, "^": `\^`, "$": `\$`, `\`: `\\`,
+# matches_an_action(p): lower-cased pattern p covers some KMS action
+# (covered([p]) is not empty; test_covered_is_iam_match).
+matches_an_action(p) if {
+	not contains(p, "*")
+	not contains(p, "?")
+	startswith(p, "kms:")
+	catalog.actions[trim_prefix(p, "kms:")]
 }
 
+matches_an_action(p) if {
+	regex.match(`[*?]`, p)
+	regex.match(_patterns_regex([p]), _action_lines)
+}
+
+# _patterns_regex(patterns): "(?m)^(?:p1|p2...)$", each pattern with every
+# character that means something in a regular expression escaped, then its
+# wildcards as ".*" and "." (patterns never hold a line break: the policy
+# reader splits on it).
+_patterns_regex(patterns) := concat("", ["(?m)^(?:", replace(replace(replace(regex.replace(concat("\n", patterns), `[.+()\[\]{}|^$\\]`, `\${0}`), "\n", "|"), "*", ".*"), "?", "."), ")$"])
+
 _action_lines := concat("\n", object.keys(prefixed_actions))
+
+_all_kms_patterns := {"*", "kms:*"}
 
 prefixed_actions := {
 	"kms:cancelkeydeletion": "cancelkeydeletion",

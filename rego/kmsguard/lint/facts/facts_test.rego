@@ -83,6 +83,7 @@ test_tables_match_catalog if {
 	facts.admin_write_actions == facts.admin_write_actions_from_catalog
 	facts.cross_account_actions == facts.cross_account_actions_from_catalog
 	facts.prefixed_actions == {concat("", ["kms:", a]): a | some a, _ in catalog.actions}
+	facts.carried_by == facts.carried_by_from_catalog
 }
 
 # covered is IAM's action matching: a pattern covers the actions whose
@@ -101,6 +102,7 @@ test_covered_is_iam_match if {
 	every p in patterns {
 		facts.covered([p]) == {a | some a, _ in catalog.actions; pattern.like(p, concat("", ["kms:", a]))}
 	}
+	{p | some p in patterns; facts.matches_an_action(p)} == {p | some p in patterns; count(facts.covered([p])) > 0}
 	facts.covered(patterns) == facts.all_actions
 	facts.covered(["kms:get*", "kms:decrypt", "s3:*", "", "kms:(decrypt)*"]) == {a | some a in facts.all_actions; startswith(a, "get")} | {"decrypt"}
 	facts.covered([]) == set()
