@@ -81,28 +81,29 @@ live_allows contains i if {
 
 # classify(v): an AWS principal value classified: kind (any, root, user, role,
 # session, federated, group, invalid), account, key (the value with a bare
-# account id written as the root ARN), value. Each principal the document's
-# statements name is classified once (_classified).
-classify(v) := c if {
-	c := _classified[v]
-} else := _classify(v)
+# account id written as the root ARN), value.
+classify("*") := {"kind": "any", "value": "*", "key": "*"}
 
-_classified := {v: _classify(v) |
-	some raw in raw_statements
-	some v in principal_values(raw, "Principal", "AWS")
-}
-
-_classify(v) := {"kind": "any", "value": "*", "key": "*"} if {
-	v == "*"
-} else := object.union(c, {"value": v, "key": principal_key(v)}) if {
+classify(v) := object.union(c, {"value": v, "key": principal_key(v)}) if {
+	v != "*"
 	p := _principal_parse(v)
 	c := {"kind": p.kind, "account": p.account, "service_linked": p.service_linked}
-} else := {"kind": "unresolved", "value": v, "key": v, "account_like": _unresolved_account(v)} if {
-	# A value only known at deployment (a CloudFormation parameter in the
-	# account field): kind "unresolved"; account_like when it stands for an
-	# account principal.
+}
+
+# A value only known at deployment (a CloudFormation parameter in the
+# account field): kind "unresolved"; account_like when it stands for an
+# account principal.
+classify(v) := {"kind": "unresolved", "value": v, "key": v, "account_like": _unresolved_account(v)} if {
+	v != "*"
+	not _principal_parse(v)
 	unresolved(v)
-} else := {"kind": _invalid_kind(v), "value": v, "key": v}
+}
+
+classify(v) := {"kind": _invalid_kind(v), "value": v, "key": v} if {
+	v != "*"
+	not _principal_parse(v)
+	not unresolved(v)
+}
 
 # unresolved(v): v holds a value kmsguard could not see: the token that
 # replaces a CloudFormation parameter, import or attribute before
@@ -116,27 +117,16 @@ _unresolved_account(v) if not contains(v, ":")
 
 default _unresolved_account(_) := false
 
-# parsed_principal(v): principal.parse(v, null), read once for each
-# principal the document's statements name.
-parsed_principal(v) := p if {
-	p := _parsed[v]
-} else := principal.parse(v, null)
+_principal_parse(v) := principal.parse(v, null)
 
-_parsed := {v: principal.parse(v, null) |
-	some raw in raw_statements
-	some v in principal_values(raw, "Principal", "AWS")
-}
+_invalid_kind(v) := "group" if regex.match(`^arn:[a-z-]+:iam::[0-9]{12}:group/`, v)
 
-_principal_parse(v) := parsed_principal(v)
-
-_invalid_kind(v) := "group" if {
-	regex.match(`^arn:[a-z-]+:iam::[0-9]{12}:group/`, v)
-} else := "invalid"
+_invalid_kind(v) := "invalid" if not regex.match(`^arn:[a-z-]+:iam::[0-9]{12}:group/`, v)
 
 # principal_key: account ids become root ARNs so that both spellings group.
-principal_key(v) := sprintf("arn:aws:iam::%s:root", [v]) if {
-	regex.match(`^[0-9]{12}$`, v)
-} else := v
+principal_key(v) := sprintf("arn:aws:iam::%s:root", [v]) if regex.match(`^[0-9]{12}$`, v)
+
+principal_key(v) := v if not regex.match(`^[0-9]{12}$`, v)
 
 # home(e): the entry is the account principal of the key's account (of any
 # account when the key's account is unknown): the delegation to IAM.

@@ -35,6 +35,7 @@
 #     keep cryptographic actions in the key-users statement only.
 package kmsguard.rules.access["separation-of-duties"]
 
+import data.kmsguard.iam.principal
 import data.kmsguard.lint.facts
 import data.kmsguard.lint.finding
 
@@ -87,20 +88,25 @@ through(stmts) := sprintf(" (statements %s)", [concat(", ", [format_int(i, 10) |
 # Principal, or as "*" limited by a positive aws:PrincipalArn condition. A
 # role and its sessions are one identity (aws:PrincipalArn is the role ARN
 # for a role session), grouped by account and role name.
-identities[g] contains i if some [g, _, i] in _named
-
-# written[g]: the principals as the policy writes them for identity g.
-written[g] contains v if some [g, v, _] in _named
-
-# _named: [group, value as written, statement] for each identity a live
-# Allow statement names (each grouped once).
-_named contains [group(e), e.value, i] if {
+identities[group(e)] contains i if {
 	some i in facts.live_allows
 	some e in facts.at[i].aws
 	identity(e)
 }
 
-_named contains [group(e), e.value, i] if {
+identities[group(e)] contains i if {
+	some i in facts.live_allows
+	some e in condition_identities(facts.at[i])
+}
+
+# written[g]: the principals as the policy writes them for identity g.
+written[group(e)] contains e.value if {
+	some i in facts.live_allows
+	some e in facts.at[i].aws
+	identity(e)
+}
+
+written[group(e)] contains e.value if {
 	some i in facts.live_allows
 	some e in condition_identities(facts.at[i])
 }
@@ -126,7 +132,7 @@ group(e) := sprintf("role %s %s", [e.account, role_name(e.value)]) if {
 	e.kind in {"role", "session"}
 } else := e.key
 
-role_name(v) := facts.parsed_principal(v).name
+role_name(v) := principal.parse(v, null).name
 
 also(names) := sprintf(" (also named %s)", [concat(", ", array.slice(names, 1, count(names)))]) if {
 	count(names) > 1
