@@ -82,17 +82,19 @@ covered(patterns) := all_actions if {
 } else := {prefixed_actions[name] | some name in regex.find_n(_patterns_regex(patterns), _action_lines, -1)}
 
 # matches_an_action(p): lower-cased pattern p covers some KMS action
-# (covered([p]) is not empty; test_covered_is_iam_match).
-matches_an_action(p) if {
-	not contains(p, "*")
-	not contains(p, "?")
-	startswith(p, "kms:")
-	catalog.actions[trim_prefix(p, "kms:")]
-}
+# (covered([p]) is not empty; test_covered_is_iam_match): an action's name;
+# "prefix*" when an action's name starts with the prefix; otherwise as
+# covered finds it.
+matches_an_action(p) if _matches_an_action(p)
 
-matches_an_action(p) if {
+_matches_an_action(p) if {
+	prefixed_actions[p]
+} else := contains(_action_lines_after_break, concat("", ["\n", prefix])) if {
+	endswith(p, "*")
+	prefix := trim_suffix(p, "*")
+	not regex.match(`[*?]`, prefix)
+} else := regex.match(_patterns_regex([p]), _action_lines) if {
 	regex.match(`[*?]`, p)
-	regex.match(_patterns_regex([p]), _action_lines)
 }
 
 # _patterns_regex(patterns): "(?m)^(?:p1|p2...)$", each pattern with every
@@ -102,6 +104,9 @@ matches_an_action(p) if {
 _patterns_regex(patterns) := concat("", ["(?m)^(?:", replace(replace(replace(regex.replace(concat("\n", patterns), `[.+()\[\]{}|^$\\]`, `\${0}`), "\n", "|"), "*", ".*"), "?", "."), ")$"])
 
 _action_lines := concat("\n", object.keys(prefixed_actions))
+
+# _action_lines_after_break: every name follows a line break.
+_action_lines_after_break := concat("", ["\n", _action_lines])
 
 _all_kms_patterns := {"*", "kms:*"}
 

@@ -98,6 +98,7 @@ test_covered_is_iam_match if {
 		"kms*:decrypt", "*:decrypt", "x*:decrypt", "kms:*:*", "*:*", "kms:.*", "kms:de.rypt", "kms:(decrypt)*",
 		"kms:[d]ecrypt*", "kms:de{c,x}rypt*", `kms:d\ecrypt*`, "kms:decrypt|sign*", "kms:^decrypt*",
 		"kms:decrypt$*", "kms:+*", "kms:ü*", `kms:\\*`, "kms:decrypt\\",
+		"kms:nothing*", "kms:decrypt*", "kms:decryptx*", "kms:**", "kms:?*", "kms:get?*", "kms:&*",
 	]
 	every p in patterns {
 		facts.covered([p]) == {a | some a, _ in catalog.actions; pattern.like(p, concat("", ["kms:", a]))}
