@@ -200,55 +200,18 @@ known_key(k) if key_type(k)
 _present_for(k) := _present[k]
 
 # _present[k]: _present_for, for the condition keys of the document (the
-# only keys it is asked about).
-_present[k] := carried_by[_catalog_key(k)] if some k in _document_keys
+# only keys it is asked about), built once per document from the catalogue.
+_present[k] := carriers if {
+	some k in _document_keys
+	ck := _catalog_key(k)
+	carriers := {a | some a, info in catalog.actions; ck in info.condition_keys}
+	count(carriers) > 0
+	count(key_actions - carriers) > 0
+}
 
 _document_keys contains c.key if {
 	some i
 	some c in at[i].conditions
-}
-
-# carried_by[k]: the actions whose requests can carry catalogue key k, for
-# the keys some but not all key actions carry. A literal table, as the
-# action tables are (test_tables_match_catalog: it is carried_by_from_catalog).
-carried_by := {
-	"aws:requesttag/": {"createkey", "tagresource"},
-	"aws:tagkeys": {"createkey", "tagresource", "untagresource"},
-	"kms:bypasspolicylockoutsafetycheck": {"createkey", "putkeypolicy"},
-	"kms:datakeypairspec": {"generatedatakeypair", "generatedatakeypairwithoutplaintext"},
-	"kms:encryptionalgorithm": {"decrypt", "encrypt", "generatedatakey", "generatedatakeypair", "generatedatakeypairwithoutplaintext", "generatedatakeywithoutplaintext", "reencryptfrom", "reencryptto"},
-	"kms:encryptioncontext:": {"creategrant", "decrypt", "encrypt", "generatedatakey", "generatedatakeypair", "generatedatakeypairwithoutplaintext", "generatedatakeywithoutplaintext", "reencryptfrom", "reencryptto", "retiregrant"},
-	"kms:encryptioncontextkeys": {"creategrant", "decrypt", "encrypt", "generatedatakey", "generatedatakeypair", "generatedatakeypairwithoutplaintext", "generatedatakeywithoutplaintext", "reencryptfrom", "reencryptto", "retiregrant"},
-	"kms:expirationmodel": {"importkeymaterial"},
-	"kms:grantconstraintsourcearn": {"creategrant"},
-	"kms:grantconstrainttype": {"creategrant", "retiregrant"},
-	"kms:granteeprincipal": {"creategrant"},
-	"kms:granteeserviceprincipal": {"creategrant"},
-	"kms:grantisforawsresource": {"creategrant", "listgrants", "revokegrant"},
-	"kms:grantoperations": {"creategrant"},
-	"kms:keyagreementalgorithm": {"derivesharedsecret"},
-	"kms:macalgorithm": {"generatemac", "verifymac"},
-	"kms:messagetype": {"sign", "verify"},
-	"kms:primaryregion": {"updateprimaryregion"},
-	"kms:recipientattestation:": {"decrypt", "derivesharedsecret", "generatedatakey", "generatedatakeypair", "generaterandom"},
-	"kms:reencryptonsamekey": {"reencryptfrom", "reencryptto"},
-	"kms:replicaregion": {"replicatekey"},
-	"kms:requestalias": {"decrypt", "derivesharedsecret", "describekey", "encrypt", "generatedatakey", "generatedatakeypair", "generatedatakeypairwithoutplaintext", "generatedatakeywithoutplaintext", "generatemac", "getpublickey", "reencryptfrom", "reencryptto", "sign", "verify", "verifymac"},
-	"kms:retiringprincipal": {"creategrant"},
-	"kms:retiringserviceprincipal": {"creategrant"},
-	"kms:rotationperiodindays": {"enablekeyrotation"},
-	"kms:schedulekeydeletionpendingwindowindays": {"schedulekeydeletion"},
-	"kms:signingalgorithm": {"sign", "verify"},
-	"kms:trailingdayswithoutkeyusage": {"disablekey", "schedulekeydeletion"},
-	"kms:validto": {"importkeymaterial"},
-	"kms:wrappingalgorithm": {"getparametersforimport"},
-	"kms:wrappingkeyspec": {"getparametersforimport"},
-}
-
-carried_by_from_catalog := {ck: carriers |
-	some ck in {k | some _, info in catalog.actions; some k in info.condition_keys}
-	carriers := {a | some a, info in catalog.actions; ck in info.condition_keys}
-	count(key_actions - carriers) > 0
 }
 
 _catalog_key(k) := k if catalog.condition_keys.types[k]

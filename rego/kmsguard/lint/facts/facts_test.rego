@@ -83,7 +83,6 @@ test_tables_match_catalog if {
 	facts.admin_write_actions == facts.admin_write_actions_from_catalog
 	facts.cross_account_actions == facts.cross_account_actions_from_catalog
 	facts.prefixed_actions == {concat("", ["kms:", a]): a | some a, _ in catalog.actions}
-	facts.carried_by == facts.carried_by_from_catalog
 }
 
 # covered is IAM's action matching: a pattern covers the actions whose
