@@ -1,7 +1,6 @@
 package kmsguard.lint.facts
 
 import data.kmsguard.catalog
-import data.kmsguard.iam.pattern
 
 # ---- actions ------------------------------------------------------------------------
 
@@ -69,112 +68,47 @@ names(set) := "every KMS action" if {
 	count(set) <= 6
 } else := sprintf("%s and %d more", [concat(", ", [_kms_name(a) | some a in array.slice(sort(set), 0, 5)]), count(set) - 5])
 
-# covered(patterns): the KMS actions the lower-cased action patterns cover.
-# Each distinct pattern of the document is expanded once (pattern_actions).
-covered(patterns) := {a | some p in patterns; some a in _pattern_actions(p)}
+# covered(patterns): the KMS actions the lower-cased action patterns cover:
+# those whose "kms:" name one of the patterns matches as IAM matches
+# actions (the whole name; "*" any run of characters, "?" one;
+# test_covered_is_iam_match). One regular expression, the patterns as
+# alternatives, finds them among the action names, one a line
+# (_action_lines).
+covered(patterns) := all_actions if {
+	some p in _all_kms_patterns
+	p in patterns
+} else := set() if {
+	count(patterns) == 0
+} else := {prefixed_actions[name] | some name in regex.find_n(_patterns_regex(patterns), _action_lines, -1)}
 
-_pattern_actions(p) := _cover[p]
+# matches_an_action(p): lower-cased pattern p covers some KMS action
+# (covered([p]) is not empty; test_covered_is_iam_match): an action's name;
+# "prefix*" when an action's name starts with the prefix; otherwise as
+# covered finds it.
+matches_an_action(p) if _matches_an_action(p)
 
-_pattern_actions(p) := _expand(p) if not _cover[p]
-
-_cover[p] := _expand(p) if some p in _document_patterns
-
-_document_patterns contains p if {
-	some s in statements
-	some p in _action_patterns(s)
+_matches_an_action(p) if {
+	prefixed_actions[p]
+} else := contains(_action_lines_after_break, concat("", ["\n", prefix])) if {
+	endswith(p, "*")
+	prefix := trim_suffix(p, "*")
+	not regex.match(`[*?]`, prefix)
+} else := regex.match(_patterns_regex([p]), _action_lines) if {
+	regex.match(`[*?]`, p)
 }
 
-_document_patterns contains p if {
-	some s in statements
-	s.not_action != null
-	some p in _not_action_patterns(s)
-}
+# _patterns_regex(patterns): "(?m)^(?:p1|p2...)$", each pattern with every
+# character that means something in a regular expression escaped, then its
+# wildcards as ".*" and "." (patterns never hold a line break: the policy
+# reader splits on it).
+_patterns_regex(patterns) := concat("", ["(?m)^(?:", replace(replace(replace(regex.replace(concat("\n", patterns), `[.+()\[\]{}|^$\\]`, `\${0}`), "\n", "|"), "*", ".*"), "?", "."), ")$"])
+
+_action_lines := concat("\n", object.keys(prefixed_actions))
+
+# _action_lines_after_break: every name follows a line break.
+_action_lines_after_break := concat("", ["\n", _action_lines])
 
 _all_kms_patterns := {"*", "kms:*"}
-
-_expand(p) := all_actions if p in _all_kms_patterns
-
-_expand(p) := {a} if {
-	not p in _all_kms_patterns
-	not pattern.wildcard(p)
-	a := trim_prefix(p, "kms:")
-	startswith(p, "kms:")
-	catalog.actions[a]
-}
-
-_expand(p) := set() if {
-	not p in _all_kms_patterns
-	not pattern.wildcard(p)
-	not _known_exact(p)
-}
-
-# A wildcard pattern: the actions whose names start with its literal prefix
-# are candidates; "prefix*" needs nothing more, other patterns a glob match.
-_expand(p) := {a |
-	some name, a in _candidates(prefix)
-	startswith(name, prefix)
-	_glob_ok(p, prefix, name)
-} if {
-	not p in _all_kms_patterns
-	pattern.wildcard(p)
-	_may_be_kms(p)
-	prefix := _literal_prefix(p)
-}
-
-# _candidates(prefix): the prefixed action names that may start with prefix,
-# indexed by their first letter.
-_candidates(prefix) := by_initial[substring(prefix, 4, 1)] if {
-	startswith(prefix, "kms:")
-	count(prefix) > 4
-} else := {} if {
-	startswith(prefix, "kms:")
-	count(prefix) > 4
-} else := prefixed_actions
-
-by_initial := {
-	"c": {"kms:cancelkeydeletion": "cancelkeydeletion", "kms:connectcustomkeystore": "connectcustomkeystore", "kms:createalias": "createalias", "kms:createcustomkeystore": "createcustomkeystore", "kms:creategrant": "creategrant", "kms:createkey": "createkey"},
-	"d": {"kms:decrypt": "decrypt", "kms:deletealias": "deletealias", "kms:deletecustomkeystore": "deletecustomkeystore", "kms:deleteimportedkeymaterial": "deleteimportedkeymaterial", "kms:derivesharedsecret": "derivesharedsecret", "kms:describecustomkeystores": "describecustomkeystores", "kms:describekey": "describekey", "kms:disablekey": "disablekey", "kms:disablekeyrotation": "disablekeyrotation", "kms:disconnectcustomkeystore": "disconnectcustomkeystore"},
-	"e": {"kms:enablekey": "enablekey", "kms:enablekeyrotation": "enablekeyrotation", "kms:encrypt": "encrypt"},
-	"g": {"kms:generatedatakey": "generatedatakey", "kms:generatedatakeypair": "generatedatakeypair", "kms:generatedatakeypairwithoutplaintext": "generatedatakeypairwithoutplaintext", "kms:generatedatakeywithoutplaintext": "generatedatakeywithoutplaintext", "kms:generatemac": "generatemac", "kms:generaterandom": "generaterandom", "kms:getkeylastusage": "getkeylastusage", "kms:getkeypolicy": "getkeypolicy", "kms:getkeyrotationstatus": "getkeyrotationstatus", "kms:getparametersforimport": "getparametersforimport", "kms:getpublickey": "getpublickey"},
-	"i": {"kms:importkeymaterial": "importkeymaterial"},
-	"l": {"kms:listaliases": "listaliases", "kms:listgrants": "listgrants", "kms:listkeypolicies": "listkeypolicies", "kms:listkeyrotations": "listkeyrotations", "kms:listkeys": "listkeys", "kms:listresourcetags": "listresourcetags", "kms:listretirablegrants": "listretirablegrants"},
-	"p": {"kms:putkeypolicy": "putkeypolicy"},
-	"r": {"kms:reencryptfrom": "reencryptfrom", "kms:reencryptto": "reencryptto", "kms:replicatekey": "replicatekey", "kms:retiregrant": "retiregrant", "kms:revokegrant": "revokegrant", "kms:rotatekeyondemand": "rotatekeyondemand"},
-	"s": {"kms:schedulekeydeletion": "schedulekeydeletion", "kms:sign": "sign", "kms:synchronizemultiregionkey": "synchronizemultiregionkey"},
-	"t": {"kms:tagresource": "tagresource"},
-	"u": {"kms:untagresource": "untagresource", "kms:updatealias": "updatealias", "kms:updatecustomkeystore": "updatecustomkeystore", "kms:updatekeydescription": "updatekeydescription", "kms:updateprimaryregion": "updateprimaryregion"},
-	"v": {"kms:verify": "verify", "kms:verifymac": "verifymac"},
-}
-
-_literal_prefix(p) := substring(p, 0, _indexof_wild(p))
-
-_indexof_wild(p) := min([i | some c in ["*", "?"]; i := indexof(p, c); i >= 0])
-
-_glob_ok(p, prefix, _) if p == concat("", [prefix, "*"])
-
-_glob_ok(p, prefix, name) if {
-	p != concat("", [prefix, "*"])
-	glob.match(pattern.like_glob(p), pattern.no_delimiters, name)
-}
-
-_expand(p) := set() if {
-	not p in _all_kms_patterns
-	pattern.wildcard(p)
-	not _may_be_kms(p)
-}
-
-_known_exact(p) if {
-	startswith(p, "kms:")
-	catalog.actions[trim_prefix(p, "kms:")]
-}
-
-# _may_be_kms(p): the service part of a wildcard pattern can match "kms".
-_may_be_kms(p) if not contains(p, ":")
-
-_may_be_kms(p) if {
-	contains(p, ":")
-	pattern.like(split(p, ":")[0], "kms")
-}
 
 prefixed_actions := {
 	"kms:cancelkeydeletion": "cancelkeydeletion",

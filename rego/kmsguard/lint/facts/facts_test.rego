@@ -1,6 +1,7 @@
 package kmsguard.lint.facts_test
 
 import data.kmsguard.catalog
+import data.kmsguard.iam.pattern
 import data.kmsguard.lint
 import data.kmsguard.lint.facts
 import data.kmsguard.lint_test
@@ -82,7 +83,30 @@ test_tables_match_catalog if {
 	facts.admin_write_actions == facts.admin_write_actions_from_catalog
 	facts.cross_account_actions == facts.cross_account_actions_from_catalog
 	facts.prefixed_actions == {concat("", ["kms:", a]): a | some a, _ in catalog.actions}
-	count({a | some _, group in facts.by_initial; some _, a in group}) == count(catalog.actions)
+}
+
+# covered is IAM's action matching: a pattern covers the actions whose
+# "kms:" name it matches whole, "*" any run of characters, "?" one, every
+# other character as itself (Action element,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
+test_covered_is_iam_match if {
+	patterns := [
+		"*", "kms:*", "kms:decrypt", "kms:nothing", "kms:", "", "s3:*", "s3:getobject",
+		"kms:get*", "kms:*key", "kms:*alias", "kms:create*", "kms:re*", "kms:generatedatakey*", "kms:*e*y*",
+		"kms:?ecrypt", "kms:decrypt?", "kms:d?crypt*", "?", "??????????????*", "*crypt", "k*", "km?:*",
+		"kms*:decrypt", "*:decrypt", "x*:decrypt", "kms:*:*", "*:*", "kms:.*", "kms:de.rypt", "kms:(decrypt)*",
+		"kms:[d]ecrypt*", "kms:de{c,x}rypt*", `kms:d\ecrypt*`, "kms:decrypt|sign*", "kms:^decrypt*",
+		"kms:decrypt$*", "kms:+*", "kms:ü*", `kms:\\*`, "kms:decrypt\\",
+		"kms:nothing*", "kms:decrypt*", "kms:decryptx*", "kms:**", "kms:?*", "kms:get?*", "kms:&*",
+	]
+	every p in patterns {
+		facts.covered([p]) == {a | some a, _ in catalog.actions; pattern.like(p, concat("", ["kms:", a]))}
+	}
+	{p | some p in patterns; facts.matches_an_action(p)} == {p | some p in patterns; count(facts.covered([p])) > 0}
+	facts.covered(patterns) == facts.all_actions
+	facts.covered(["kms:get*", "kms:decrypt", "s3:*", "", "kms:(decrypt)*"]) == {a | some a in facts.all_actions; startswith(a, "get")} | {"decrypt"}
+	facts.covered([]) == set()
+	facts.covered(set()) == set()
 }
 
 # Every known key with a type, every kms: key of the catalogue's actions.

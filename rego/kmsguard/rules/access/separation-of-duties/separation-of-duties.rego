@@ -46,8 +46,8 @@ metadata := finding.metadata(rego.metadata.chain())
 deny contains finding.new(metadata, at, msg) if {
 	facts.key_policy
 	some g, stmts in identities
-	candidate_use := {a | some i in stmts; some a in facts.use_side(facts.at[i])}
-	candidate_admin := {a | some i in stmts; some a in facts.admin_side(facts.at[i])}
+	candidate_use := union({facts.use_side(facts.at[i]) | some i in stmts})
+	candidate_admin := union({facts.admin_side(facts.at[i]) | some i in stmts})
 	count(candidate_use) > 0
 	count(candidate_admin) > 0
 	use := kept(g, stmts, candidate_use)
@@ -62,8 +62,8 @@ deny contains finding.new(metadata, at, msg) if {
 deny contains finding.new(metadata, at, msg) if {
 	facts.identity_policy
 	stmts := {i | some i in facts.allows; facts.covers_keys(facts.at[i])}
-	use := {a | some i in stmts; some a in facts.use_side(facts.at[i])}
-	admin := {a | some i in stmts; some a in facts.admin_side(facts.at[i])}
+	use := union({facts.use_side(facts.at[i]) | some i in stmts})
+	admin := union({facts.admin_side(facts.at[i]) | some i in stmts})
 	count(use) > 0
 	count(admin) > 0
 	at := conflict_at(stmts)

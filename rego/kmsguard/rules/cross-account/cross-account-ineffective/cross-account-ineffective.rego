@@ -34,7 +34,7 @@ warn contains finding.new(metadata, i, msg) if {
 	not f.full_access
 	accounts := {e.account | some e in f.aws; facts.external(e)}
 	count(accounts) > 0
-	bad := {a | some p in f.patterns; some a in ineffective(p)}
+	bad := union({acts | some p in f.patterns; acts := ineffective(p)})
 	count(bad) > 0
 	msg := sprintf("%s gives account %s %s, which cannot be used across accounts", [facts.label(i), concat(", ", sort(accounts)), facts.names(bad)])
 }

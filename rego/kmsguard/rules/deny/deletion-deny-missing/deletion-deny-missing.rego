@@ -30,7 +30,7 @@ metadata := finding.metadata(rego.metadata.chain())
 warn contains finding.new(metadata, null, msg) if {
 	facts.key_policy
 	count(facts.statements) > 0
-	missing := {"schedulekeydeletion", "putkeypolicy"} - {a | some i in facts.denies; some a in facts.at[i].actions}
+	missing := {"schedulekeydeletion", "putkeypolicy"} - union({facts.at[i].actions | some i in facts.denies})
 	count(missing) > 0
 	msg := sprintf("no Deny statement protects %s from principals other than the key administrators", [facts.names(missing)])
 }

@@ -32,7 +32,7 @@ deny contains finding.new(metadata, i, msg) if {
 		some a in facts.as_list(object.get(s, k, []))
 		is_string(a)
 		regex.match(`^(?i)kms:[a-z0-9*?]+$`, a)
-		count(facts.covered([lower(a)])) == 0
+		not facts.matches_an_action(lower(a))
 	}
 	count(unknown) > 0
 	msg := sprintf("%s names %s, which %s no KMS action", [facts.label(i), concat(", ", sort(unknown)), verb(unknown)])
