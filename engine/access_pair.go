@@ -55,13 +55,20 @@ type pairView struct {
 	ctx, kpCtx context // made at their first use (context)
 	resOrg     bool    // the snapshot decides aws:ResourceOrgID
 
-	kpAllow, kpDeny      []*elem
-	idAllow, bAllow      [3][]*elem // by where: key, alias, any
-	idDeny, bDeny        []*elem
-	scpAllow             [][]*elem
-	scpDeny, rcpDeny     []*elem
-	grants               []grantView
-	idAllowDone, bAllowD [3]bool
+	kpAllow, kpDeny  []*elem
+	idAllow, bAllow  allowLists // identity policies', boundary's
+	idDeny, bDeny    []*elem
+	scpAllow         [][]*elem
+	scpDeny, rcpDeny []*elem
+	grants           []grantView
+}
+
+// allowLists are the Allow elements of the caller's identity policies or
+// boundary on each resource (where: key, alias, any), made at their first
+// use.
+type allowLists struct {
+	lists [3][]*elem
+	done  [3]bool
 }
 
 const (
@@ -162,34 +169,23 @@ func (pv *pairView) resource(where int) string {
 	return "*"
 }
 
-func (pv *pairView) idAllows(where int) []*elem {
-	if !pv.idAllowDone[where] {
-		pv.idAllowDone[where] = true
-		r := pv.resource(where)
-		for _, x := range pv.cv.identity {
-			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
-				if e := pv.identityElement(x.reason, x); e != nil {
-					pv.idAllow[where] = append(pv.idAllow[where], e)
-				}
-			}
-		}
-	}
-	return pv.idAllow[where]
-}
+func (pv *pairView) idAllows(where int) []*elem { return pv.allows(&pv.idAllow, pv.cv.identity, where) }
+func (pv *pairView) bAllows(where int) []*elem  { return pv.allows(&pv.bAllow, pv.cv.boundary, where) }
 
-func (pv *pairView) bAllows(where int) []*elem {
-	if !pv.bAllowD[where] {
-		pv.bAllowD[where] = true
+// allows is the Allow elements of stmts on the resource where, kept in l.
+func (pv *pairView) allows(l *allowLists, stmts []kmsStmt, where int) []*elem {
+	if !l.done[where] {
+		l.done[where] = true
 		r := pv.resource(where)
-		for _, x := range pv.cv.boundary {
+		for _, x := range stmts {
 			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
 				if e := pv.identityElement(x.reason, x); e != nil {
-					pv.bAllow[where] = append(pv.bAllow[where], e)
+					l.lists[where] = append(l.lists[where], e)
 				}
 			}
 		}
 	}
-	return pv.bAllow[where]
+	return l.lists[where]
 }
 
 func (pv *pairView) identityElement(r map[string]any, x kmsStmt) *elem {
