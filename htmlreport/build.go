@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sort"
 
@@ -99,13 +98,18 @@ type Grant struct {
 	RetiringPrincipal string
 }
 
-// While Build runs, the garbage collector's target is gcPercent of the
-// live heap, bounded by a soft memory limit of memoryLimit bytes (the
-// heap is collected sooner whenever it nears the limit); docs/access.md
-// has the peak memory they give on 2,000 keys.
+// GCPercent and MemoryLimit are the garbage collector's settings for a
+// process that builds a report (`kmsguard report` sets them; Build does
+// not, they are process-wide): the heap may grow to GCPercent of the live
+// heap before a collection (Go's default is 100), bounded by a soft limit
+// of MemoryLimit bytes. The analysis of a large account allocates mostly
+// short-lived answers, and collecting them at Go's default pace took a
+// sixth of the report's CPU time, while an unbounded 400% let the process
+// grow to 2 GB; docs/access.md has the peak memory they give on 2,000
+// keys.
 const (
-	gcPercent   = 400
-	memoryLimit = 640 << 20
+	GCPercent   = 400
+	MemoryLimit = 640 << 20
 )
 
 // severities in the order the summary shows them.
@@ -119,24 +123,7 @@ var severities = []string{"critical", "high", "medium", "low", "info"}
 // as soon as the key is analysed, and its full who-can answer, table and
 // graph let go: the report holds a few kilobytes a key, not the analysis
 // of every key.
-//
-// While it runs, the garbage collector lets the heap grow to gcPercent of
-// the live heap before collecting (Go's default is 100) but not past
-// memoryLimit: the analysis of a large account allocates mostly
-// short-lived answers, and collecting them at the default pace took a
-// sixth of the report's CPU time, while an unbounded 400% let the process
-// grow to 2 GB. Both settings are restored when Build returns; a lower
-// limit or a laxer target already set is kept.
 func Build(ctx context.Context, ev access.Evaluator, lint Linter, snap map[string]any, diff func(context.Context) (*result.DiffReport, error)) (*Report, error) {
-	if limit := debug.SetMemoryLimit(-1); limit > memoryLimit {
-		debug.SetMemoryLimit(memoryLimit)
-		defer debug.SetMemoryLimit(limit)
-	}
-	if old := debug.SetGCPercent(gcPercent); old > gcPercent || old < 0 {
-		debug.SetGCPercent(old) // already laxer (or off): keep it
-	} else {
-		defer debug.SetGCPercent(old)
-	}
 	keys, _ := snap["keys"].(map[string]any)
 	arns := make([]string, 0, len(keys))
 	for arn := range keys {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime/debug"
 	"sort"
 	"syscall"
 	"testing"
@@ -49,6 +50,9 @@ func TestReportScale(t *testing.T) {
 		snap = sub
 	}
 
+	// The collector's settings of `kmsguard report`.
+	defer debug.SetGCPercent(debug.SetGCPercent(htmlreport.GCPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(htmlreport.MemoryLimit))
 	start := time.Now()
 	cpu0 := cpuTime()
 	r, err := runner.New(ctx, runner.WithSnapshot(snap))
