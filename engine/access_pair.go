@@ -25,8 +25,9 @@ type elem struct {
 	stmt     *statement
 	ctxKind  int // the context it is read with
 	// rendered is renderElement's answer, made at its first use: the
-	// element is the same in every path and action of its pair.
-	rendered map[string]any
+	// element is the same in every path and action of its pair; bare is
+	// its statement's rendering when no condition is left open.
+	rendered, bare map[string]any
 }
 
 // openCond is a condition a request decides: of a statement (ct), or a
@@ -264,7 +265,7 @@ func (pv *pairView) known(k string, kind int) bool {
 
 // element is element(): nil when a condition the snapshot decides fails.
 func (pv *pairView) element(r map[string]any, x kmsStmt, kind int) *elem {
-	e := &elem{reason: r, acts: x.acts, stmt: x.s, ctxKind: kind}
+	e := &elem{reason: r, acts: x.acts, stmt: x.s, ctxKind: kind, bare: x.bare}
 	s := x.s
 	tagsKnown := kind == ctxKeyPolicy || pv.kv.tagsKnown
 	for i := range s.conds {
@@ -731,7 +732,8 @@ func (pv *pairView) access(a int) map[string]any {
 	for i, d := range open {
 		unless[i] = pv.renderElement(d)
 	}
-	out := map[string]any{"access": level, "paths": paths, "unless": unless}
+	out := make(map[string]any, 5) // and example_context, actions (accesses)
+	out["access"], out["paths"], out["unless"] = level, paths, unless
 	if level == "conditional" {
 		best := ps[0]
 		least := pathConditions(best)
@@ -763,6 +765,9 @@ func (pv *pairView) renderElement(e *elem) map[string]any {
 func (pv *pairView) newRendering(e *elem) map[string]any {
 	if e.requires != "" {
 		return map[string]any{"requires": e.requires, "text": e.text}
+	}
+	if len(e.conds) == 0 && e.bare != nil {
+		return e.bare
 	}
 	conds := make([]any, len(e.conds))
 	for i, c := range e.conds {
@@ -834,11 +839,14 @@ func (pv *pairView) reachable() actSet {
 }
 
 func (pv *pairView) elementLists() [][]*elem {
-	lists := [][]*elem{pv.kpAllow, pv.idAllows(whereKey), pv.idAllows(whereAlias), pv.bAllows(whereKey), pv.bAllows(whereAlias),
-		pv.kpDeny, pv.idDeny, pv.bDeny, pv.scpDeny, pv.rcpDeny}
-	lists = append(lists, pv.scpAllow...)
-	out := lists[:0]
-	for _, l := range lists {
+	out := make([][]*elem, 0, 10+len(pv.scpAllow))
+	for _, l := range [...][]*elem{pv.kpAllow, pv.idAllows(whereKey), pv.idAllows(whereAlias), pv.bAllows(whereKey), pv.bAllows(whereAlias),
+		pv.kpDeny, pv.idDeny, pv.bDeny, pv.scpDeny, pv.rcpDeny} {
+		if len(l) > 0 {
+			out = append(out, l)
+		}
+	}
+	for _, l := range pv.scpAllow {
 		if len(l) > 0 {
 			out = append(out, l)
 		}
@@ -965,12 +973,8 @@ func (pv *pairView) accesses(asked actSet) []any {
 		for j, n := range en.actions {
 			acts[j] = n
 		}
-		m := make(map[string]any, len(en.answer)+1)
-		for k, v := range en.answer {
-			m[k] = v
-		}
-		m["actions"] = acts
-		out[i] = m
+		en.answer["actions"] = acts // the answer is access()'s own map
+		out[i] = en.answer
 	}
 	return out
 }
