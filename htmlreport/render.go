@@ -154,13 +154,26 @@ func tableRows(k *Key) []Row {
 	grouping := n > groupAbove
 	var out []Row
 	groups := map[groupID]int{} // access and actions -> index in out
+	// The principals of one class share their access list (access.WhoCan):
+	// the terms and group of each of its entries are made once.
+	type made struct {
+		terms report.AccessTerms
+		id    groupID
+	}
+	memo := map[*result.Access]made{}
 	for _, p := range k.WhoCan.Principals {
 		grouped := grouping && delegated(p)
-		for i, g := range p.Access {
+		for i := range p.Access {
+			g := &p.Access[i]
+			m, ok := memo[g]
+			if !ok {
+				m = made{report.TermsOf(*g), groupID{g.Access, actionsID(g.Actions)}}
+				memo[g] = m
+			}
 			r := Row{
 				Principal: p.Principal, Type: p.Type, External: p.External,
 				Anyone: p.Type == "anyone" || p.Principal == "*", First: i == 0,
-				Access: g.Access, Actions: g.Actions, Terms: report.TermsOf(g),
+				Access: g.Access, Actions: g.Actions, Terms: m.terms,
 			}
 			for _, a := range g.Actions {
 				if len(added) == 0 && len(changed) == 0 {
@@ -171,8 +184,7 @@ func tableRows(k *Key) []Row {
 			}
 			r.Conditions = len(r.Terms.Requires) > 0 || len(r.Terms.Unless) > 0 || r.Terms.OtherPaths > 0
 			if grouped {
-				id := groupID{g.Access, actionsID(g.Actions)}
-				if j, ok := groups[id]; ok {
+				if j, ok := groups[m.id]; ok {
 					grp := &out[j]
 					grp.Group++
 					if len(grp.Sample) < sampleSize {
@@ -182,7 +194,7 @@ func tableRows(k *Key) []Row {
 					grp.Added, grp.Changed = grp.Added || r.Added, grp.Changed || r.Changed
 					continue
 				}
-				groups[id] = len(out)
+				groups[m.id] = len(out)
 				r.Group, r.Account, r.Sample, r.First = 1, report.AccountOf(p.Principal), []string{p.Principal}, true
 			}
 			out = append(out, r)
