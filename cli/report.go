@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -63,6 +65,7 @@ func newReportCommand(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func runReport(ctx context.Context, p reportParams, stdout, _ io.Writer) error {
+	reportGC()
 	snap, err := snapshot.Load(p.Snapshot)
 	if err != nil {
 		return inputError(err)
@@ -107,4 +110,18 @@ func runReport(ctx context.Context, p reportParams, stdout, _ io.Writer) error {
 		return inputError(fmt.Errorf("writing the report: %w", err))
 	}
 	return nil
+}
+
+// reportGC sets the garbage collector's target and soft memory limit for a
+// report (htmlreport.GCPercent, htmlreport.MemoryLimit): its analysis
+// allocates heavily and short-lived, and its live heap is the snapshot and
+// a few kilobytes a key. An explicit GOGC or GOMEMLIMIT in the environment
+// wins.
+func reportGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(htmlreport.GCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(htmlreport.MemoryLimit)
+	}
 }

@@ -124,8 +124,16 @@ type kmsStmt struct {
 	level int // SCP and RCP levels
 	index int // identity policy index; SCP and RCP index in the level
 	// reason is the statement's reason in answers, made once with the
-	// caller's or the key's view and shared (read-only) by every answer.
-	reason map[string]any
+	// caller's or the key's view and shared (read-only) by every answer;
+	// bare is the rendering of its element when no condition is left open
+	// (newRendering), shared the same way.
+	reason, bare map[string]any
+}
+
+// setReason sets the statement's reason r (and its bare rendering).
+func (x *kmsStmt) setReason(r map[string]any) {
+	x.reason = r
+	x.bare = map[string]any{"reason": r, "conditions": []any{}}
 }
 
 func (a *analysis) kmsStatements(d *document) []kmsStmt {
@@ -151,7 +159,7 @@ func (a *analysis) levelStatements(kind string, levels [][]*document) [][]kmsStm
 		for i, d := range level {
 			for _, x := range a.kmsStatements(d) {
 				x.level, x.index = l, i
-				x.reason = levelledReasonMap(kind, l, i, x.s)
+				x.setReason(levelledReasonMap(kind, l, i, x.s))
 				list = append(list, x)
 			}
 		}
@@ -275,7 +283,7 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 				for i, d := range ent.docs["identity_policies"] {
 					for _, x := range a.kmsStatements(d) {
 						x.index = i
-						x.reason = indexedReasonMap("identity_policy", i, x.s)
+						x.setReason(indexedReasonMap("identity_policy", i, x.s))
 						cv.identity = append(cv.identity, x)
 					}
 				}
@@ -284,7 +292,7 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 				cv.knownIdentity, cv.hasBoundary = true, true
 				cv.boundary = a.kmsStatements(ent.doc["permissions_boundary"])
 				for i := range cv.boundary {
-					cv.boundary[i].reason = reasonMap("permissions_boundary", cv.boundary[i].s)
+					cv.boundary[i].setReason(reasonMap("permissions_boundary", cv.boundary[i].s))
 				}
 			}
 		} else if has {
@@ -505,7 +513,7 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 	}
 	kv.stmts = a.kmsStatements(ent.doc["key_policy"])
 	for i := range kv.stmts {
-		kv.stmts[i].reason = reasonMap("key_policy", kv.stmts[i].s)
+		kv.stmts[i].setReason(reasonMap("key_policy", kv.stmts[i].s))
 	}
 	if g, has := raw["grants"]; has {
 		list, isList := g.([]any)

@@ -25,8 +25,9 @@ type elem struct {
 	stmt     *statement
 	ctxKind  int // the context it is read with
 	// rendered is renderElement's answer, made at its first use: the
-	// element is the same in every path and action of its pair.
-	rendered map[string]any
+	// element is the same in every path and action of its pair; bare is
+	// its statement's rendering when no condition is left open.
+	rendered, bare map[string]any
 }
 
 // openCond is a condition a request decides: of a statement (ct), or a
@@ -55,13 +56,20 @@ type pairView struct {
 	ctx, kpCtx context // made at their first use (context)
 	resOrg     bool    // the snapshot decides aws:ResourceOrgID
 
-	kpAllow, kpDeny      []*elem
-	idAllow, bAllow      [3][]*elem // by where: key, alias, any
-	idDeny, bDeny        []*elem
-	scpAllow             [][]*elem
-	scpDeny, rcpDeny     []*elem
-	grants               []grantView
-	idAllowDone, bAllowD [3]bool
+	kpAllow, kpDeny  []*elem
+	idAllow, bAllow  allowLists // identity policies', boundary's
+	idDeny, bDeny    []*elem
+	scpAllow         [][]*elem
+	scpDeny, rcpDeny []*elem
+	grants           []grantView
+}
+
+// allowLists are the Allow elements of the caller's identity policies or
+// boundary on each resource (where: key, alias, any), made at their first
+// use.
+type allowLists struct {
+	lists [3][]*elem
+	done  [3]bool
 }
 
 const (
@@ -162,34 +170,23 @@ func (pv *pairView) resource(where int) string {
 	return "*"
 }
 
-func (pv *pairView) idAllows(where int) []*elem {
-	if !pv.idAllowDone[where] {
-		pv.idAllowDone[where] = true
-		r := pv.resource(where)
-		for _, x := range pv.cv.identity {
-			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
-				if e := pv.identityElement(x.reason, x); e != nil {
-					pv.idAllow[where] = append(pv.idAllow[where], e)
-				}
-			}
-		}
-	}
-	return pv.idAllow[where]
-}
+func (pv *pairView) idAllows(where int) []*elem { return pv.allows(&pv.idAllow, pv.cv.identity, where) }
+func (pv *pairView) bAllows(where int) []*elem  { return pv.allows(&pv.bAllow, pv.cv.boundary, where) }
 
-func (pv *pairView) bAllows(where int) []*elem {
-	if !pv.bAllowD[where] {
-		pv.bAllowD[where] = true
+// allows is the Allow elements of stmts on the resource where, kept in l.
+func (pv *pairView) allows(l *allowLists, stmts []kmsStmt, where int) []*elem {
+	if !l.done[where] {
+		l.done[where] = true
 		r := pv.resource(where)
-		for _, x := range pv.cv.boundary {
+		for _, x := range stmts {
 			if x.s.allow && pv.resourceOK(x.s, r, ctxIdentity) {
 				if e := pv.identityElement(x.reason, x); e != nil {
-					pv.bAllow[where] = append(pv.bAllow[where], e)
+					l.lists[where] = append(l.lists[where], e)
 				}
 			}
 		}
 	}
-	return pv.bAllow[where]
+	return l.lists[where]
 }
 
 func (pv *pairView) identityElement(r map[string]any, x kmsStmt) *elem {
@@ -268,7 +265,7 @@ func (pv *pairView) known(k string, kind int) bool {
 
 // element is element(): nil when a condition the snapshot decides fails.
 func (pv *pairView) element(r map[string]any, x kmsStmt, kind int) *elem {
-	e := &elem{reason: r, acts: x.acts, stmt: x.s, ctxKind: kind}
+	e := &elem{reason: r, acts: x.acts, stmt: x.s, ctxKind: kind, bare: x.bare}
 	s := x.s
 	tagsKnown := kind == ctxKeyPolicy || pv.kv.tagsKnown
 	for i := range s.conds {
@@ -735,7 +732,8 @@ func (pv *pairView) access(a int) map[string]any {
 	for i, d := range open {
 		unless[i] = pv.renderElement(d)
 	}
-	out := map[string]any{"access": level, "paths": paths, "unless": unless}
+	out := make(map[string]any, 5) // and example_context, actions (accesses)
+	out["access"], out["paths"], out["unless"] = level, paths, unless
 	if level == "conditional" {
 		best := ps[0]
 		least := pathConditions(best)
@@ -767,6 +765,9 @@ func (pv *pairView) renderElement(e *elem) map[string]any {
 func (pv *pairView) newRendering(e *elem) map[string]any {
 	if e.requires != "" {
 		return map[string]any{"requires": e.requires, "text": e.text}
+	}
+	if len(e.conds) == 0 && e.bare != nil {
+		return e.bare
 	}
 	conds := make([]any, len(e.conds))
 	for i, c := range e.conds {
@@ -838,11 +839,14 @@ func (pv *pairView) reachable() actSet {
 }
 
 func (pv *pairView) elementLists() [][]*elem {
-	lists := [][]*elem{pv.kpAllow, pv.idAllows(whereKey), pv.idAllows(whereAlias), pv.bAllows(whereKey), pv.bAllows(whereAlias),
-		pv.kpDeny, pv.idDeny, pv.bDeny, pv.scpDeny, pv.rcpDeny}
-	lists = append(lists, pv.scpAllow...)
-	out := lists[:0]
-	for _, l := range lists {
+	out := make([][]*elem, 0, 10+len(pv.scpAllow))
+	for _, l := range [...][]*elem{pv.kpAllow, pv.idAllows(whereKey), pv.idAllows(whereAlias), pv.bAllows(whereKey), pv.bAllows(whereAlias),
+		pv.kpDeny, pv.idDeny, pv.bDeny, pv.scpDeny, pv.rcpDeny} {
+		if len(l) > 0 {
+			out = append(out, l)
+		}
+	}
+	for _, l := range pv.scpAllow {
 		if len(l) > 0 {
 			out = append(out, l)
 		}
@@ -969,12 +973,8 @@ func (pv *pairView) accesses(asked actSet) []any {
 		for j, n := range en.actions {
 			acts[j] = n
 		}
-		m := make(map[string]any, len(en.answer)+1)
-		for k, v := range en.answer {
-			m[k] = v
-		}
-		m["actions"] = acts
-		out[i] = m
+		en.answer["actions"] = acts // the answer is access()'s own map
+		out[i] = en.answer
 	}
 	return out
 }

@@ -106,7 +106,7 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 	var pairs []kvPair
 	for _, e := range p {
 		for _, c := range e.conds {
-			pairs = append(pairs, pv.allowPairs(c, pv.context(e.ctxKind))...)
+			pairs = append(pairs, pv.allowPairs(c, e.ctxKind)...)
 		}
 	}
 	allow := firstPerKey(pairs)
@@ -143,7 +143,7 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 		if len(free) == 0 {
 			continue
 		}
-		denyPairs = append(denyPairs, pv.falsify(free[0], pv.context(d.ctxKind), defaults)...)
+		denyPairs = append(denyPairs, pv.falsify(free[0], d.ctxKind, defaults)...)
 	}
 	out := map[string]any{}
 	act := pv.a.e.catalog.Actions[key]
@@ -168,7 +168,7 @@ func (pv *pairView) contextValues(v any) []string {
 	return []string{pv.text(v)}
 }
 
-func (pv *pairView) allowPairs(c openCond, ctx context) []kvPair {
+func (pv *pairView) allowPairs(c openCond, kind int) []kvPair {
 	if strings.HasPrefix(c.op, "GrantConstraint:") {
 		m, _ := c.values.(map[string]any)
 		var out []kvPair
@@ -192,7 +192,7 @@ func (pv *pairView) allowPairs(c openCond, ctx context) []kvPair {
 	case o.set == setAny && o.negated:
 		return []kvPair{{c.key, []any{"kmsguard-example"}}}
 	}
-	v, ok := pv.exampleValue(o.test, pv.first(c), ctx)
+	v, ok := pv.exampleValue(o.test, pv.first(c), kind)
 	if !ok {
 		return nil
 	}
@@ -202,11 +202,13 @@ func (pv *pairView) allowPairs(c openCond, ctx context) []kvPair {
 	return []kvPair{{c.key, v}}
 }
 
-func (pv *pairView) expanded(p string, ctx context) (string, bool) {
+// expanded is p with its policy variables expanded in the pair's context
+// of the given kind (made only for a p with variables).
+func (pv *pairView) expanded(p string, kind int) (string, bool) {
 	if !hasVars(p) {
 		return p, true
 	}
-	return expand(varParts(p), ctx)
+	return expand(varParts(p), pv.context(kind))
 }
 
 // shifted is condition.text(to_number(p) + d) for whole numbers.
@@ -220,12 +222,12 @@ func (pv *pairView) shifted(p string, d int64) string {
 }
 
 // exampleValue is example_value(test, p, ctx).
-func (pv *pairView) exampleValue(t int, p string, ctx context) (string, bool) {
+func (pv *pairView) exampleValue(t int, p string, kind int) (string, bool) {
 	switch t {
 	case tStringEquals, tStringEqualsIgnoreCase, tBinaryEquals, tBool, tNumericEquals, tDateEquals:
-		return pv.expanded(p, ctx)
+		return pv.expanded(p, kind)
 	case tStringLike, tArnLike:
-		s, ok := pv.expanded(p, ctx)
+		s, ok := pv.expanded(p, kind)
 		return strings.NewReplacer("*", "x", "?", "x").Replace(s), ok
 	case tNumericLessThan:
 		return pv.shifted(p, -1), true
@@ -243,9 +245,9 @@ func (pv *pairView) exampleValue(t int, p string, ctx context) (string, bool) {
 	return "", false
 }
 
-func (pv *pairView) falsify(c openCond, ctx context, defaults map[string][]string) []kvPair {
+func (pv *pairView) falsify(c openCond, kind int, defaults map[string][]string) []kvPair {
 	if _, has := defaults[lower(c.key)]; !has || c.ct.o.negated {
-		return pv.falsifyPairs(c, ctx)
+		return pv.falsifyPairs(c, kind)
 	}
 	p := pv.first(c)
 	var v string
@@ -262,7 +264,7 @@ func (pv *pairView) falsify(c openCond, ctx context, defaults map[string][]strin
 	return []kvPair{{c.key, v}}
 }
 
-func (pv *pairView) falsifyPairs(c openCond, ctx context) []kvPair {
+func (pv *pairView) falsifyPairs(c openCond, kind int) []kvPair {
 	o := c.ct.o
 	switch {
 	case o.test == tNull:
@@ -286,7 +288,7 @@ func (pv *pairView) falsifyPairs(c openCond, ctx context) []kvPair {
 	case o.set == setAny:
 		return nil
 	}
-	v, ok := pv.exampleValue(o.test, pv.first(c), ctx)
+	v, ok := pv.exampleValue(o.test, pv.first(c), kind)
 	if !ok {
 		return nil
 	}

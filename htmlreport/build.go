@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sort"
 
@@ -63,18 +62,31 @@ type Key struct {
 	Manager string
 	Spec    string
 	// WhoCan is the key's who-can answer; when the table groups delegated
-	// principals (Rows), only one principal of each group stays in it.
+	// principals, only one principal of each group stays in it.
 	WhoCan       *result.KeyReport
-	Principals   int   // how many principals WhoCan had
-	Rows         []Row // the who-can table
+	Principals   int // how many principals WhoCan had
+	Entries      int // how many (principal, action) entries WhoCan had
+	TableRows    int // how many rows the who-can table has
 	Grants       []Grant
 	Findings     []runner.Finding
-	Graph        *report.Graph
 	Public       bool
 	CrossAccount bool
 	Added        []result.Change // with a base: the changes on this key
 	Removed      []result.Change
 	Changed      []result.Change
+	// Body is the rest of the key's section (graph, tables) as the page
+	// carries it: compressed HTML (see keyBody). Build renders it as soon
+	// as the key is analysed and keeps neither the table's rows nor the
+	// graph.
+	Body string
+}
+
+// section is what a key's body shows: the key, its who-can table and its
+// access graph.
+type section struct {
+	*Key
+	Rows  []Row
+	Graph *report.Graph
 }
 
 // Grant is one grant of a key, as the snapshot records it.
@@ -86,13 +98,18 @@ type Grant struct {
 	RetiringPrincipal string
 }
 
-// While Build runs, the garbage collector's target is gcPercent of the
-// live heap, bounded by a soft memory limit of memoryLimit bytes (the
-// heap is collected sooner whenever it nears the limit); docs/access.md
-// has the peak memory they give on 2,000 keys.
+// GCPercent and MemoryLimit are the garbage collector's settings for a
+// process that builds a report (`kmsguard report` sets them; Build does
+// not, they are process-wide): the heap may grow to GCPercent of the live
+// heap before a collection (Go's default is 100), bounded by a soft limit
+// of MemoryLimit bytes. The analysis of a large account allocates mostly
+// short-lived answers, and collecting them at Go's default pace took a
+// sixth of the report's CPU time, while an unbounded 400% let the process
+// grow to 2 GB; docs/access.md has the peak memory they give on 2,000
+// keys.
 const (
-	gcPercent   = 400
-	memoryLimit = 640 << 20
+	GCPercent   = 400
+	MemoryLimit = 640 << 20
 )
 
 // severities in the order the summary shows them.
@@ -102,25 +119,11 @@ var severities = []string{"critical", "high", "medium", "low", "info"}
 // which must hold snap, and the rule pack on its key policy with lint, which
 // must not (the findings are those of `kmsguard check` on the policy, not
 // under the snapshot's guardrails). diff, when not nil, compares a base
-// snapshot to snap.
-//
-// While it runs, the garbage collector lets the heap grow to gcPercent of
-// the live heap before collecting (Go's default is 100) but not past
-// memoryLimit: the analysis of a large account allocates mostly
-// short-lived answers, and collecting them at the default pace took a
-// sixth of the report's CPU time, while an unbounded 400% let the process
-// grow to 2 GB. Both settings are restored when Build returns; a lower
-// limit or a laxer target already set is kept.
+// snapshot to snap. Each key's section is rendered and compressed (Body)
+// as soon as the key is analysed, and its full who-can answer, table and
+// graph let go: the report holds a few kilobytes a key, not the analysis
+// of every key.
 func Build(ctx context.Context, ev access.Evaluator, lint Linter, snap map[string]any, diff func(context.Context) (*result.DiffReport, error)) (*Report, error) {
-	if limit := debug.SetMemoryLimit(-1); limit > memoryLimit {
-		debug.SetMemoryLimit(memoryLimit)
-		defer debug.SetMemoryLimit(limit)
-	}
-	if old := debug.SetGCPercent(gcPercent); old > gcPercent || old < 0 {
-		debug.SetGCPercent(old) // already laxer (or off): keep it
-	} else {
-		defer debug.SetGCPercent(old)
-	}
 	keys, _ := snap["keys"].(map[string]any)
 	arns := make([]string, 0, len(keys))
 	for arn := range keys {
@@ -201,9 +204,14 @@ func buildKey(ctx context.Context, ev access.Evaluator, lint Linter, arn string,
 	}
 	k.WhoCan = who
 	k.Principals = len(who.Principals)
-	k.Rows = tableRows(k)
-	trim(k)
-	k.Graph = report.KeyGraph(k.WhoCan)
+	for _, p := range who.Principals {
+		for _, g := range p.Access {
+			k.Entries += len(g.Actions)
+		}
+	}
+	rows := tableRows(k)
+	k.TableRows = len(rows)
+	trim(k, rows)
 	for _, p := range who.Principals {
 		if p.Type == "anyone" || p.Principal == "*" {
 			k.Public = true
@@ -226,6 +234,9 @@ func buildKey(ctx context.Context, ev access.Evaluator, lint Linter, arn string,
 		if k.Findings, err = lint.Lint(ctx, in); err != nil {
 			return nil, fmt.Errorf("rule pack: %w", err)
 		}
+	}
+	if k.Body, err = keyBody(section{k, rows, report.KeyGraph(k.WhoCan)}); err != nil {
+		return nil, err
 	}
 	return k, nil
 }

@@ -8,11 +8,9 @@ import (
 	"encoding/base64"
 	"html/template"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
+	"sync"
 
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
@@ -41,49 +39,51 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 }).Parse(pageTemplate))
 
 // Write writes the report as one HTML page. Each key's section carries its
-// body (graph, tables) as compressed HTML, which the page's script inflates
-// when the section is opened or searched: a large account's page stays a
-// few kilobytes a key, and the browser builds only what is looked at.
+// body (graph, tables) as compressed HTML, rendered by Build, which the
+// page's script inflates when the section is opened or searched: a large
+// account's page stays a few kilobytes a key, and the browser builds only
+// what is looked at.
 func Write(w io.Writer, rep *Report) error {
-	bodies, err := keyBodies(rep.Keys)
-	if err != nil {
-		return err
-	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	err = page.Execute(bw, struct {
+	err := page.Execute(bw, struct {
 		*Report
-		Bodies []string
-		CSS    template.CSS
-		JS     template.JS
-	}{rep, bodies, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
+		CSS template.CSS
+		JS  template.JS
+	}{rep, template.CSS(pageCSS), template.JS(pageJS)}) //nolint:gosec // our own embedded files
 	if err != nil {
 		return err
 	}
 	return bw.Flush()
 }
 
-// keyBodies renders the body of each key's section (template key-body) and
+// compressor is a zlib writer and its output buffer, reused from one key's
+// section to the next (a zlib writer allocates about 800 KB).
+type compressor struct {
+	buf bytes.Buffer
+	zw  *zlib.Writer
+}
+
+var compressors = sync.Pool{New: func() any {
+	c := &compressor{}
+	c.zw = zlib.NewWriter(&c.buf)
+	return c
+}}
+
+// keyBody renders the body of a key's section (template key-body) and
 // compresses it: zlib (the browser's DecompressionStream("deflate")), in
 // unpadded URL-safe base64, an attribute value the template leaves as is.
-func keyBodies(keys []*Key) ([]string, error) {
-	out := make([]string, len(keys))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, k := range keys {
-		g.Go(func() error {
-			var z bytes.Buffer
-			zw := zlib.NewWriter(&z)
-			if err := page.ExecuteTemplate(zw, "key-body", k); err != nil {
-				return err
-			}
-			if err := zw.Close(); err != nil {
-				return err
-			}
-			out[i] = base64.RawURLEncoding.EncodeToString(z.Bytes())
-			return nil
-		})
+func keyBody(k section) (string, error) {
+	c := compressors.Get().(*compressor)
+	defer compressors.Put(c)
+	c.buf.Reset()
+	c.zw.Reset(&c.buf)
+	if err := page.ExecuteTemplate(c.zw, "key-body", k); err != nil {
+		return "", err
 	}
-	return out, g.Wait()
+	if err := c.zw.Close(); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(c.buf.Bytes()), nil
 }
 
 // Row is one row of a key's who-can table: a principal and a group of
@@ -154,13 +154,26 @@ func tableRows(k *Key) []Row {
 	grouping := n > groupAbove
 	var out []Row
 	groups := map[groupID]int{} // access and actions -> index in out
+	// The principals of one class share their access list (access.WhoCan):
+	// the terms and group of each of its entries are made once.
+	type made struct {
+		terms report.AccessTerms
+		id    groupID
+	}
+	memo := map[*result.Access]made{}
 	for _, p := range k.WhoCan.Principals {
 		grouped := grouping && delegated(p)
-		for i, g := range p.Access {
+		for i := range p.Access {
+			g := &p.Access[i]
+			m, ok := memo[g]
+			if !ok {
+				m = made{report.TermsOf(*g), groupID{g.Access, actionsID(g.Actions)}}
+				memo[g] = m
+			}
 			r := Row{
 				Principal: p.Principal, Type: p.Type, External: p.External,
 				Anyone: p.Type == "anyone" || p.Principal == "*", First: i == 0,
-				Access: g.Access, Actions: g.Actions, Terms: report.TermsOf(g),
+				Access: g.Access, Actions: g.Actions, Terms: m.terms,
 			}
 			for _, a := range g.Actions {
 				if len(added) == 0 && len(changed) == 0 {
@@ -171,8 +184,7 @@ func tableRows(k *Key) []Row {
 			}
 			r.Conditions = len(r.Terms.Requires) > 0 || len(r.Terms.Unless) > 0 || r.Terms.OtherPaths > 0
 			if grouped {
-				id := groupID{g.Access, actionsID(g.Actions)}
-				if j, ok := groups[id]; ok {
+				if j, ok := groups[m.id]; ok {
 					grp := &out[j]
 					grp.Group++
 					if len(grp.Sample) < sampleSize {
@@ -182,7 +194,7 @@ func tableRows(k *Key) []Row {
 					grp.Added, grp.Changed = grp.Added || r.Added, grp.Changed || r.Changed
 					continue
 				}
-				groups[id] = len(out)
+				groups[m.id] = len(out)
 				r.Group, r.Account, r.Sample, r.First = 1, report.AccountOf(p.Principal), []string{p.Principal}, true
 			}
 			out = append(out, r)
@@ -194,10 +206,10 @@ func tableRows(k *Key) []Row {
 // trim leaves in k.WhoCan only the principals the table names, when it
 // groups delegated principals: a key of a large account holds thousands,
 // which the page does not show.
-func trim(k *Key) {
+func trim(k *Key, rows []Row) {
 	named := map[string]bool{}
 	grouped := false
-	for _, r := range k.Rows {
+	for _, r := range rows {
 		if r.Group > 0 {
 			grouped = true
 			for _, p := range r.Sample[:1] {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"syscall"
 	"testing"
@@ -49,6 +51,11 @@ func TestReportScale(t *testing.T) {
 		snap = sub
 	}
 
+	// The collector's settings of `kmsguard report`.
+	defer debug.SetGCPercent(debug.SetGCPercent(htmlreport.GCPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(htmlreport.MemoryLimit))
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
 	start := time.Now()
 	cpu0 := cpuTime()
 	r, err := runner.New(ctx, runner.WithSnapshot(snap))
@@ -74,17 +81,19 @@ func TestReportScale(t *testing.T) {
 	total, cpu := time.Since(start), cpuTime()-cpu0
 	entries, rows := 0, 0
 	for _, k := range rep.Keys {
-		for _, r := range k.Rows {
-			entries += max(r.Group, 1) * len(r.Actions)
-		}
-		rows += len(k.Rows)
+		entries += k.Entries
+		rows += k.TableRows
 	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	t.Logf("%d keys: loading the engines %v, build (who-can of every key, rule pack, graphs) %v, HTML %v; total %v wall, %v CPU",
 		keys, load.Round(time.Millisecond), build.Round(time.Millisecond), write.Round(time.Millisecond), total.Round(time.Millisecond), cpu.Round(time.Millisecond))
 	t.Logf("%d who-can entries (key, principal, action) in %d table rows; %.1f MB of HTML; peak RSS %d MB; native analysis %+v",
 		entries, rows, float64(w.n)/1e6, ru.Maxrss/1024, r.Native().AccessStats())
+	t.Logf("allocated %.1f GB in %d objects; %d collections (%.0f%% of the CPU time since the process started)",
+		float64(ms.TotalAlloc-ms0.TotalAlloc)/1e9, ms.Mallocs-ms0.Mallocs, ms.NumGC-ms0.NumGC, 100*ms.GCCPUFraction)
 	if s := r.Native().AccessStats(); s.Declined > 0 {
 		t.Errorf("the native analysis declined %d answers", s.Declined)
 	}
@@ -100,6 +109,8 @@ func TestReportScale(t *testing.T) {
 
 // cpuTime is the process's user and system CPU time so far.
 func cpuTime() time.Duration {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

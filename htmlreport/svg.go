@@ -80,7 +80,7 @@ func summariseEdges(g *report.Graph) map[string]nodeEdges {
 
 // keySVG draws a key's graph, its centre labelled with the key's first
 // alias, or its id.
-func keySVG(k *Key) template.HTML {
+func keySVG(k section) template.HTML {
 	label := k.Graph.Nodes[0].Label
 	if len(k.Aliases) > 0 {
 		label = k.Aliases[0]
