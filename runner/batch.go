@@ -66,11 +66,11 @@ type chunkLine struct {
 func (c *batchChunk) reset(seq int) {
 	// A buffer grown far past the usual size by one long line is let go,
 	// so that the chunks in flight hold about chunkBytes each.
-	if cap(c.data) > 4*chunkBytes {
-		c.data = nil
+	if c.data == nil || cap(c.data) > 4*chunkBytes {
+		c.data = make([]byte, 0, chunkBytes+chunkBytes/2)
 	}
-	if cap(c.out) > 4*chunkBytes {
-		c.out = nil
+	if c.out == nil || cap(c.out) > 4*chunkBytes {
+		c.out = make([]byte, 0, 32<<10)
 	}
 	c.seq, c.data, c.lines, c.out, c.sum = seq, c.data[:0], c.lines[:0], c.out[:0], BatchSummary{}
 }
@@ -192,27 +192,14 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 		seq++
 	}
 	for {
-		if c != nil && (len(c.lines) == chunkLines || len(c.data) >= chunkBytes || !lr.lineReady()) {
+		if c != nil && len(c.lines) > 0 && (len(c.lines) == chunkLines || len(c.data) >= chunkBytes || !lr.lineReady()) {
 			send()
 		}
 		if err := ctx.Err(); err != nil {
-			if c != nil {
+			if c != nil && len(c.lines) > 0 {
 				send()
 			}
 			return context.Cause(ctx)
-		}
-		data, tooLong, err := lr.next()
-		if err != nil {
-			if c != nil {
-				send()
-			}
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
-		}
-		if !tooLong && len(bytes.TrimSpace(data)) == 0 {
-			continue
 		}
 		if c == nil {
 			select {
@@ -223,7 +210,25 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 			}
 		}
 		start := len(c.data)
-		c.data = append(c.data, data...)
+		var (
+			line    []byte
+			tooLong bool
+			err     error
+		)
+		c.data, line, tooLong, err = lr.appendNext(c.data)
+		if err != nil {
+			if len(c.lines) > 0 {
+				send()
+			}
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
+			c.data = c.data[:start]
+			continue
+		}
 		c.lines = append(c.lines, chunkLine{start: start, end: len(c.data), line: lr.line, tooLong: tooLong})
 	}
 }
@@ -276,41 +281,41 @@ type lineReader struct {
 	br   *bufio.Reader
 	max  int
 	line int // number of the line last returned
-	buf  []byte
 }
 
-// next returns the next line without its line ending; the slice is valid
-// until the next call. tooLong reports a line longer than max, whose content
-// is dropped. The error is io.EOF at the end of the input.
-func (lr *lineReader) next() (data []byte, tooLong bool, err error) {
-	lr.buf = lr.buf[:0]
+// appendNext appends the next line, without its line ending, to dst and
+// returns dst and the line (the part appended). tooLong reports a line
+// longer than max, whose content is dropped (dst comes back as it was).
+// The error is io.EOF at the end of the input.
+func (lr *lineReader) appendNext(dst []byte) (out, line []byte, tooLong bool, err error) {
+	start := len(dst)
 	read := false
 	for {
 		chunk, err := lr.br.ReadSlice('\n')
 		read = read || len(chunk) > 0
 		if !tooLong {
-			if len(lr.buf)+len(chunk) > lr.max+2 { // room for "\r\n"
+			if len(dst)-start+len(chunk) > lr.max+2 { // room for "\r\n"
 				tooLong = true
-				lr.buf = lr.buf[:0]
+				dst = dst[:start]
 			} else {
-				lr.buf = append(lr.buf, chunk...)
+				dst = append(dst, chunk...)
 			}
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		if err != nil && (err != io.EOF || !read) {
-			return nil, false, err
+			return dst[:start], nil, false, err
 		}
 		break // a whole line, or the last line without a newline
 	}
 	lr.line++
-	data = bytes.TrimSuffix(lr.buf, []byte("\n"))
-	data = bytes.TrimSuffix(data, []byte("\r"))
-	if len(data) > lr.max {
-		return nil, true, nil
+	line = bytes.TrimSuffix(dst[start:], []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > lr.max {
+		return dst[:start], nil, true, nil
 	}
-	return data, tooLong, nil
+	return dst[:start+len(line)], line, tooLong, nil
 }
 
 // lineReady reports whether a whole line is buffered, so that next returns

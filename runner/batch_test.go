@@ -162,6 +162,15 @@ type errWriter struct{}
 
 func (errWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
+// next returns the next line of lr (appendNext after 4 bytes it must keep).
+func (lr *lineReader) next() (line []byte, tooLong bool, err error) {
+	out, line, tooLong, err := lr.appendNext([]byte("kept"))
+	if string(out[:4]) != "kept" || len(out) != 4+len(line) {
+		panic(fmt.Sprintf("appendNext returned %q for line %q", out, line))
+	}
+	return line, tooLong, err
+}
+
 func TestLineReader(t *testing.T) {
 	long := strings.Repeat("x", 100)
 	in := "a\n\r\nbb\r\n" + long + "\n" + long[:20] + "\nlast"
