@@ -43,8 +43,8 @@ type BatchSummary struct {
 // ready, so that a question read from a pipe is answered before Batch
 // waits for the next.
 const (
-	chunkLines = 64
-	chunkBytes = 128 << 10
+	chunkLines = 32
+	chunkBytes = 64 << 10
 )
 
 // batchChunk is a run of consecutive question lines and, once answered,
@@ -70,7 +70,7 @@ func (c *batchChunk) reset(seq int) {
 		c.data = make([]byte, 0, chunkBytes+chunkBytes/2)
 	}
 	if c.out == nil || cap(c.out) > 4*chunkBytes {
-		c.out = make([]byte, 0, 32<<10)
+		c.out = make([]byte, 0, 16<<10)
 	}
 	c.seq, c.data, c.lines, c.out, c.sum = seq, c.data[:0], c.lines[:0], c.out[:0], BatchSummary{}
 }
@@ -95,7 +95,7 @@ func (c *batchChunk) answer(ctx context.Context, r *Runner) {
 // naming the line number and the batch goes on. One goroutine reads, the
 // workers answer chunks of lines (sharing r), and the caller's goroutine
 // writes them in input order. Memory stays bounded whatever the input
-// size: at most 4 chunks a worker are in flight, each of at most
+// size: at most 3 chunks a worker are in flight, each of at most
 // chunkLines questions and chunkBytes of them or a single line of up to
 // MaxLineBytes. A chunk's answers are written as soon as it and every
 // chunk before it are answered, and a chunk ends whenever no further line
@@ -111,7 +111,7 @@ func Batch(ctx context.Context, r *Runner, in io.Reader, out io.Writer, opts Bat
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	window := 4 * workers // chunks read but not yet written
+	window := 3 * workers // chunks read but not yet written
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -183,7 +183,7 @@ func Batch(ctx context.Context, r *Runner, in io.Reader, out io.Writer, opts Bat
 // them to jobs, numbered from 0. It returns nil at the end of in, ctx's
 // error when ctx is cancelled first, or the read error.
 func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs chan<- *batchChunk) error {
-	lr := &lineReader{br: bufio.NewReaderSize(in, 256<<10), max: MaxLineBytes}
+	lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), max: MaxLineBytes}
 	var c *batchChunk
 	seq := 0
 	send := func() {
