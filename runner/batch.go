@@ -260,11 +260,11 @@ func answerLine(ctx context.Context, r *Runner, line int, data []byte, tooLong b
 		// Each message names its line and, when it is about a part of the
 		// question, the column that part starts at.
 		parts := policyfile.MapMessages(a.Error, func(path []policyfile.Segment, msg string) (string, bool) {
-			line, col, rest := policyfile.Locate("question.json", data, path)
-			if line == 0 || len(rest) > 0 {
+			at, col, rest := policyfile.Locate("question.json", data, path)
+			if at == 0 || len(rest) > 0 {
 				return "", false // not in the question (a missing field)
 			}
-			return fmt.Sprintf("line %d, column %d: %s: %s", line+line-1, col, policyfile.JoinPath(path), msg), true
+			return fmt.Sprintf("line %d, column %d: %s: %s", line+at-1, col, policyfile.JoinPath(path), msg), true
 		})
 		for i, p := range parts {
 			if !strings.HasPrefix(p, "line ") {

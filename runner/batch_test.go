@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -362,6 +365,27 @@ func TestBatchGeneratedSameBytes(t *testing.T) {
 	if sum.Errors != wantErrors || wantErrors == 0 {
 		t.Errorf("%d error answers, want %d", sum.Errors, wantErrors)
 	}
+	// Every position an error answer gives is on its question's line.
+	lineNumber := regexp.MustCompile(`\bline ([0-9]+)\b`)
+	answers := decodeAnswers(t, out.Bytes())
+	k := 0
+	for i, q := range strings.Split(in, "\n") {
+		if strings.TrimSpace(q) == "" {
+			continue
+		}
+		if a := answers[k]; a.Error != "" {
+			ms := lineNumber.FindAllStringSubmatch(a.Error, -1)
+			for _, m := range ms {
+				if m[1] != strconv.Itoa(i+1) {
+					t.Fatalf("the answer to line %d says %q", i+1, a.Error)
+				}
+			}
+			if len(ms) == 0 {
+				t.Fatalf("the answer to line %d names no line: %q", i+1, a.Error)
+			}
+		}
+		k++
+	}
 }
 
 // cancelWriter cancels its context on its first Write.
@@ -407,4 +431,67 @@ func TestBatchCancel(t *testing.T) {
 	if _, err := Batch(ctx, r, strings.NewReader(sb.String()), &out, BatchOptions{Name: "q.jsonl"}); !errors.Is(err, context.Canceled) || out.Len() != 0 {
 		t.Errorf("error %v, output %d bytes; want context.Canceled and no output", err, out.Len())
 	}
+}
+
+// repeatReader gives line n times, then io.EOF, without holding the input.
+type repeatReader struct {
+	line []byte
+	n    int
+	off  int
+}
+
+func (r *repeatReader) Read(b []byte) (int, error) {
+	total := 0
+	for len(b) > 0 && r.n > 0 {
+		k := copy(b, r.line[r.off:])
+		b, total, r.off = b[k:], total+k, r.off+k
+		if r.off == len(r.line) {
+			r.off, r.n = 0, r.n-1
+		}
+	}
+	if total == 0 {
+		return 0, io.EOF
+	}
+	return total, nil
+}
+
+// heapWriter counts answer lines and records the largest heap in use it
+// sees while they are written.
+type heapWriter struct {
+	lines, writes int
+	peak          uint64
+}
+
+func (w *heapWriter) Write(b []byte) (int, error) {
+	w.lines += bytes.Count(b, []byte("\n"))
+	if w.writes%16 == 0 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		w.peak = max(w.peak, ms.HeapInuse)
+	}
+	w.writes++
+	return len(b), nil
+}
+
+// TestBatchBoundedMemory streams 64 MB of questions through Batch: the heap
+// in use stays far below the input's size (the input is never held whole).
+func TestBatchBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 64 MB")
+	}
+	// One question with a 4 KB statement id, so that the key policy is
+	// read once and kept (the engine's cache) and each line costs little.
+	sid := strings.Repeat("s", 4096)
+	line := []byte(strings.Replace(batchQuestion(0), `"Effect"`, `"Sid": "`+sid+`", "Effect"`, 1) + "\n")
+	const input = 64 << 20
+	n := input / len(line)
+	w := &heapWriter{}
+	sum, err := Batch(t.Context(), nativeRunner(t), &repeatReader{line: line, n: n}, w, BatchOptions{Name: "in"})
+	if err != nil || sum != (BatchSummary{}) || w.lines != n {
+		t.Fatalf("summary %+v, error %v, %d answers; want %d allowed answers", sum, err, w.lines, n)
+	}
+	if w.peak == 0 || w.peak > input/4 {
+		t.Errorf("heap in use peaked at %d MB while %d MB of questions streamed through", w.peak>>20, input>>20)
+	}
+	t.Logf("%d questions (%d MB), heap in use at most %d MB", n, input>>20, w.peak>>20)
 }
