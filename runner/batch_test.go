@@ -10,9 +10,9 @@ import (
 	"io"
 	"reflect"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/kmsguard/kmsguard/result"
@@ -433,11 +433,13 @@ func TestBatchCancel(t *testing.T) {
 	}
 }
 
-// repeatReader gives line n times, then io.EOF, without holding the input.
+// repeatReader gives line n times, then io.EOF, without holding the input,
+// and counts the bytes it has given.
 type repeatReader struct {
-	line []byte
-	n    int
-	off  int
+	line  []byte
+	n     int
+	off   int
+	given atomic.Int64
 }
 
 func (r *repeatReader) Read(b []byte) (int, error) {
@@ -449,32 +451,31 @@ func (r *repeatReader) Read(b []byte) (int, error) {
 			r.off, r.n = 0, r.n-1
 		}
 	}
+	r.given.Add(int64(total))
 	if total == 0 {
 		return 0, io.EOF
 	}
 	return total, nil
 }
 
-// heapWriter counts answer lines and records the largest heap in use it
-// sees while they are written.
-type heapWriter struct {
-	lines, writes int
-	peak          uint64
+// aheadWriter counts answer lines and records how far, at most, the input
+// read was ahead of the questions answered when answers were written.
+type aheadWriter struct {
+	in    *repeatReader
+	lines int
+	ahead int64
 }
 
-func (w *heapWriter) Write(b []byte) (int, error) {
+func (w *aheadWriter) Write(b []byte) (int, error) {
 	w.lines += bytes.Count(b, []byte("\n"))
-	if w.writes%16 == 0 {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		w.peak = max(w.peak, ms.HeapInuse)
-	}
-	w.writes++
+	w.ahead = max(w.ahead, w.in.given.Load()-int64(w.lines*len(w.in.line)))
 	return len(b), nil
 }
 
-// TestBatchBoundedMemory streams 64 MB of questions through Batch: the heap
-// in use stays far below the input's size (the input is never held whole).
+// TestBatchBoundedMemory streams 64 MB of questions through Batch: what it
+// has read but not yet answered stays within the stated bound (3 chunks a
+// worker, each less than chunkBytes and one line, and the read buffer), so
+// memory does not grow with the input.
 func TestBatchBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("streams 64 MB")
@@ -483,15 +484,17 @@ func TestBatchBoundedMemory(t *testing.T) {
 	// read once and kept (the engine's cache) and each line costs little.
 	sid := strings.Repeat("s", 4096)
 	line := []byte(strings.Replace(batchQuestion(0), `"Effect"`, `"Sid": "`+sid+`", "Effect"`, 1) + "\n")
-	const input = 64 << 20
+	const input, workers = 64 << 20, 2
 	n := input / len(line)
-	w := &heapWriter{}
-	sum, err := Batch(t.Context(), nativeRunner(t), &repeatReader{line: line, n: n}, w, BatchOptions{Name: "in"})
+	in := &repeatReader{line: line, n: n}
+	w := &aheadWriter{in: in}
+	sum, err := Batch(t.Context(), nativeRunner(t), in, w, BatchOptions{Name: "in", Workers: workers})
 	if err != nil || sum != (BatchSummary{}) || w.lines != n {
 		t.Fatalf("summary %+v, error %v, %d answers; want %d allowed answers", sum, err, w.lines, n)
 	}
-	if w.peak == 0 || w.peak > input/4 {
-		t.Errorf("heap in use peaked at %d MB while %d MB of questions streamed through", w.peak>>20, input>>20)
+	bound := int64(3*workers*(chunkBytes+len(line)) + 64<<10)
+	if w.ahead <= 0 || w.ahead > bound {
+		t.Errorf("read up to %d KB ahead of the answers written, want at most %d KB", w.ahead>>10, bound>>10)
 	}
-	t.Logf("%d questions (%d MB), heap in use at most %d MB", n, input>>20, w.peak>>20)
+	t.Logf("%d questions (%d MB): read at most %d KB ahead of the answers (bound %d KB)", n, input>>20, w.ahead>>10, bound>>10)
 }
