@@ -318,8 +318,8 @@ func (lr *lineReader) appendNext(dst []byte) (out, line []byte, tooLong bool, er
 	return dst[:start+len(line)], line, tooLong, nil
 }
 
-// lineReady reports whether a whole line is buffered, so that next returns
-// it without reading.
+// lineReady reports whether a whole line is buffered, so that appendNext
+// returns it without reading.
 func (lr *lineReader) lineReady() bool {
 	b, _ := lr.br.Peek(lr.br.Buffered())
 	return bytes.IndexByte(b, '\n') >= 0
