@@ -22,14 +22,14 @@ func (a *Answer) AppendJSON(dst []byte) []byte {
 		dst = append(dst, name...)
 		dst = append(dst, '"', ':')
 	}
-	if a.ID != "" {
-		field("id")
-		dst = appendJSONString(dst, a.ID)
+	str := func(name, v string) { // omitempty
+		if v != "" {
+			field(name)
+			dst = appendJSONString(dst, v)
+		}
 	}
-	if a.Decision != "" {
-		field("decision")
-		dst = appendJSONString(dst, a.Decision)
-	}
+	str("id", a.ID)
+	str("decision", a.Decision)
 	if a.Allowed != nil {
 		field("allowed")
 		dst = strconv.AppendBool(dst, *a.Allowed)
@@ -56,14 +56,8 @@ func (a *Answer) AppendJSON(dst []byte) []byte {
 		}
 		dst = append(dst, ']')
 	}
-	if a.Error != "" {
-		field("error")
-		dst = appendJSONString(dst, a.Error)
-	}
-	if a.RequestTime != "" {
-		field("request_time")
-		dst = appendJSONString(dst, a.RequestTime)
-	}
+	str("error", a.Error)
+	str("request_time", a.RequestTime)
 	return append(dst, '}', '\n')
 }
 
