@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test ./runner/ -run '^$$' -fuzz FuzzDecide $(FUZZFLAGS)
 	$(GO) test ./server/ -run '^$$' -fuzz FuzzDecodeRequest $(FUZZFLAGS)
 	$(GO) test ./engine/ -run '^$$' -fuzz FuzzDifferential $(FUZZFLAGS)
+	$(GO) test ./result/ -run '^$$' -fuzz FuzzAppendJSON $(FUZZFLAGS)
 
 # differential: the native engine against the Rego on 20,000 generated
 # questions (a new seed each run, printed; make test compares 5,000).

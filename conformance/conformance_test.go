@@ -726,7 +726,8 @@ func TestThroughputReport(t *testing.T) {
 // from this tree; its start-up included) and `node oracle.mjs < FILE`
 // (iam-simulate; Node's start-up included). It prints wall time, CPU time
 // (user + system, from the child's rusage) and the machine's load average,
-// and makes no assertion about timings. (Peak RSS is not reported: a
+// and, for the share of start-up, the same for an empty batch. It makes no
+// assertion about timings. (Peak RSS is not reported: a
 // child's ru_maxrss on Linux starts from the test process's own.)
 func TestBatchCommandReport(t *testing.T) {
 	if os.Getenv("KMSGUARD_THROUGHPUT") != "1" {
@@ -768,6 +769,11 @@ func TestBatchCommandReport(t *testing.T) {
 		}
 		return run{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), stderr: strings.TrimSpace(stderr.String())}
 	}
+	empty := filepath.Join(dir, "empty.jsonl")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startup := measure(exec.Command(bin, "eval", "--batch", empty), false)
 	kms := measure(exec.Command(bin, "eval", "--batch", file, "--stats"), false)
 	node := exec.Command("node", "oracle.mjs")
 	node.Dir = oracleDir()
@@ -778,6 +784,7 @@ func TestBatchCommandReport(t *testing.T) {
 	fmt.Fprintf(&sb, "| command | wall time | CPU (user + system) |\n|---|---:|---:|\n")
 	fmt.Fprintf(&sb, "| `kmsguard eval --batch q.jsonl --stats` | %v | %v |\n", kms.wall.Round(time.Millisecond), kms.cpu.Round(time.Millisecond))
 	fmt.Fprintf(&sb, "| `node oracle.mjs < q.jsonl` (iam-simulate %s) | %v | %v |\n", OracleVersion, sim.wall.Round(time.Millisecond), sim.cpu.Round(time.Millisecond))
+	fmt.Fprintf(&sb, "| `kmsguard eval --batch empty.jsonl` (start-up and exit alone) | %v | %v |\n", startup.wall.Round(time.Millisecond), startup.cpu.Round(time.Millisecond))
 	fmt.Fprintf(&sb, "\nkmsguard: %.1f× iam-simulate's wall time, %.1f× less CPU (%s)\n", float64(sim.wall)/float64(kms.wall), float64(sim.cpu)/float64(kms.cpu), kms.stderr)
 	t.Log(sb.String())
 }

@@ -36,72 +36,104 @@ type BatchSummary struct {
 	Denials int // answers that are a denial
 }
 
-type batchJob struct {
-	seq     int
-	line    int // 1-based input line number
-	data    []byte
-	tooLong bool
+// Batch reads questions and writes answers in chunks: a chunk is a run of
+// consecutive lines, answered by one worker into one buffer and written
+// with one Write, in input order. A chunk ends at chunkLines questions or
+// chunkBytes of them, and whenever the input has no further complete line
+// ready, so that a question read from a pipe is answered before Batch
+// waits for the next.
+const (
+	chunkLines = 32
+	chunkBytes = 64 << 10
+)
+
+// batchChunk is a run of consecutive question lines and, once answered,
+// their answers.
+type batchChunk struct {
+	seq   int
+	data  []byte      // the lines' bytes, back to back
+	lines []chunkLine // where each line is in data
+	out   []byte      // the answers, one JSON line each
+	sum   BatchSummary
 }
 
-type batchResult struct {
-	seq int
-	ans *result.Answer
+type chunkLine struct {
+	start, end int
+	line       int // 1-based input line number
+	tooLong    bool
+}
+
+func (c *batchChunk) reset(seq int) {
+	// A buffer grown far past the usual size by one long line is let go,
+	// so that the chunks in flight hold about chunkBytes each.
+	if c.data == nil || cap(c.data) > 4*chunkBytes {
+		c.data = make([]byte, 0, chunkBytes+chunkBytes/2)
+	}
+	if c.out == nil || cap(c.out) > 4*chunkBytes {
+		c.out = make([]byte, 0, 16<<10)
+	}
+	c.seq, c.data, c.lines, c.out, c.sum = seq, c.data[:0], c.lines[:0], c.out[:0], BatchSummary{}
+}
+
+// answer answers every question of c into c.out.
+func (c *batchChunk) answer(ctx context.Context, r *Runner) {
+	for _, l := range c.lines {
+		a := answerLine(ctx, r, l.line, c.data[l.start:l.end], l.tooLong)
+		switch {
+		case a.Error != "":
+			c.sum.Errors++
+		case !a.IsAllowed():
+			c.sum.Denials++
+		}
+		c.out = a.AppendJSON(c.out)
+	}
 }
 
 // Batch answers the questions of in, one per line (JSON Lines; blank lines
 // are skipped), and writes one answer per line to out, in input order, each
 // with the question's "id". A line that cannot be read gets an error answer
-// naming the line number and the batch goes on. Answers are written in input
-// order by one writer; the workers share r. At most a fixed number of
-// questions are in flight, so memory stays bounded whatever the input size;
-// out is flushed whenever no further answer is ready, so a reader downstream
-// sees each answer before the next question is read.
+// naming the line number and the batch goes on. One goroutine reads, the
+// workers answer chunks of lines (sharing r), and the caller's goroutine
+// writes them in input order. Memory stays bounded whatever the input
+// size: at most 3 chunks a worker are in flight, each of at most
+// chunkLines questions and chunkBytes of them or a single line of up to
+// MaxLineBytes. A chunk's answers are written as soon as it and every
+// chunk before it are answered, and a chunk ends whenever no further line
+// is ready, so a reader downstream sees each answer before the next
+// question is read.
 //
-// The error is about reading in or writing out; the answers written before
-// it are counted in the summary.
+// When ctx is cancelled, Batch stops reading, writes the answers to the
+// questions already read and returns ctx's error. Otherwise the error is
+// about reading in or writing out; the answers written before it are
+// counted in the summary.
 func Batch(ctx context.Context, r *Runner, in io.Reader, out io.Writer, opts BatchOptions) (BatchSummary, error) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	window := 4 * workers // questions read but not yet written
+	window := 3 * workers // chunks read but not yet written
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	slots := make(chan struct{}, window)
-	jobs := make(chan batchJob, workers)
-	results := make(chan batchResult, window)
+	free := make(chan *batchChunk, window) // also bounds the chunks in flight
+	for range window {
+		free <- &batchChunk{}
+	}
+	jobs := make(chan *batchChunk, window)
+	results := make(chan *batchChunk, window)
 
 	var readErr error
 	go func() {
 		defer close(jobs)
-		lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), max: MaxLineBytes}
-		for seq := 0; ; {
-			data, tooLong, err := lr.next()
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					readErr = err
-				}
-				return
-			}
-			if !tooLong && len(bytes.TrimSpace(data)) == 0 {
-				continue
-			}
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			jobs <- batchJob{seq: seq, line: lr.line, data: bytes.Clone(data), tooLong: tooLong}
-			seq++
-		}
+		readErr = readChunks(ctx, in, free, jobs)
 	}()
 
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for j := range jobs {
-				results <- batchResult{seq: j.seq, ans: answerLine(ctx, r, j)}
+			for c := range jobs {
+				c.answer(ctx, r)
+				results <- c
 			}
 		})
 	}
@@ -110,72 +142,113 @@ func Batch(ctx context.Context, r *Runner, in io.Reader, out io.Writer, opts Bat
 		close(results)
 	}()
 
-	bw := bufio.NewWriter(out)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
 	var (
 		sum      BatchSummary
 		writeErr error
 		next     int
-		pending  = map[int]*result.Answer{}
+		pending  = make([]*batchChunk, window) // by seq % window
 	)
-	for res := range results {
-		pending[res.seq] = res.ans
+	for c := range results {
+		pending[c.seq%window] = c
 		for {
-			a, ok := pending[next]
-			if !ok {
+			c := pending[next%window]
+			if c == nil || c.seq != next {
 				break
 			}
-			delete(pending, next)
+			pending[next%window] = nil
 			next++
-			switch {
-			case a.Error != "":
-				sum.Errors++
-			case !a.IsAllowed():
-				sum.Denials++
-			}
 			if writeErr == nil {
-				if writeErr = enc.Encode(a); writeErr != nil {
+				if _, writeErr = out.Write(c.out); writeErr != nil {
 					cancel() // stop reading; the workers drain what is queued
+				} else {
+					sum.Errors += c.sum.Errors
+					sum.Denials += c.sum.Denials
 				}
 			}
-			<-slots
+			free <- c
 		}
-		if writeErr == nil && len(results) == 0 {
-			// Nothing else ready: let a reader downstream see the answers.
-			if writeErr = bw.Flush(); writeErr != nil {
-				cancel()
-			}
-		}
-	}
-	if writeErr == nil {
-		writeErr = bw.Flush()
 	}
 	switch {
 	case writeErr != nil:
 		return sum, fmt.Errorf("writing answers: %w", writeErr)
+	case readErr != nil && ctx.Err() != nil:
+		return sum, fmt.Errorf("stopped before the end of %s: %w", opts.Name, readErr)
 	case readErr != nil:
 		return sum, fmt.Errorf("reading %s: %w", opts.Name, readErr)
 	}
 	return sum, nil
 }
 
-// answerLine answers the question on one input line. Errors name the line.
-func answerLine(ctx context.Context, r *Runner, j batchJob) *result.Answer {
-	if j.tooLong {
-		return &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", j.line, MaxLineBytes)}
+// readChunks reads the lines of in into chunks taken from free and sends
+// them to jobs, numbered from 0. It returns nil at the end of in, ctx's
+// error when ctx is cancelled first, or the read error.
+func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs chan<- *batchChunk) error {
+	lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), max: MaxLineBytes}
+	var c *batchChunk
+	seq := 0
+	send := func() {
+		jobs <- c
+		c = nil
+		seq++
 	}
-	if a, ok := r.DecideNative(j.data); ok {
+	for {
+		if c != nil && len(c.lines) > 0 && (len(c.lines) == chunkLines || len(c.data) >= chunkBytes || !lr.lineReady()) {
+			send()
+		}
+		if err := ctx.Err(); err != nil {
+			if c != nil && len(c.lines) > 0 {
+				send()
+			}
+			return context.Cause(ctx)
+		}
+		if c == nil {
+			select {
+			case c = <-free:
+				c.reset(seq)
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+		start := len(c.data)
+		var (
+			line    []byte
+			tooLong bool
+			err     error
+		)
+		c.data, line, tooLong, err = lr.appendNext(c.data)
+		if err != nil {
+			if len(c.lines) > 0 {
+				send()
+			}
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
+			c.data = c.data[:start]
+			continue
+		}
+		c.lines = append(c.lines, chunkLine{start: start, end: len(c.data), line: lr.line, tooLong: tooLong})
+	}
+}
+
+// answerLine answers the question on one input line. Errors name the line.
+func answerLine(ctx context.Context, r *Runner, line int, data []byte, tooLong bool) *result.Answer {
+	if tooLong {
+		return &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", line, MaxLineBytes)}
+	}
+	if a, ok := r.DecideNative(data); ok {
 		return a // a native answer is never an error answer
 	}
-	input, id, err := question.Decode(j.data)
+	input, id, err := question.Decode(data)
 	if err != nil {
 		if id == "" {
-			id = salvageID(j.data)
+			id = salvageID(data)
 		}
-		msg := question.Message(err, j.line)
+		msg := question.Message(err, line)
 		if !strings.HasPrefix(msg, "line ") {
-			msg = fmt.Sprintf("line %d: %s", j.line, msg)
+			msg = fmt.Sprintf("line %d: %s", line, msg)
 		}
 		return &result.Answer{ID: id, Error: msg}
 	}
@@ -187,15 +260,15 @@ func answerLine(ctx context.Context, r *Runner, j batchJob) *result.Answer {
 		// Each message names its line and, when it is about a part of the
 		// question, the column that part starts at.
 		parts := policyfile.MapMessages(a.Error, func(path []policyfile.Segment, msg string) (string, bool) {
-			line, col, rest := policyfile.Locate("question.json", j.data, path)
-			if line == 0 || len(rest) > 0 {
+			at, col, rest := policyfile.Locate("question.json", data, path)
+			if at == 0 || len(rest) > 0 {
 				return "", false // not in the question (a missing field)
 			}
-			return fmt.Sprintf("line %d, column %d: %s: %s", j.line+line-1, col, policyfile.JoinPath(path), msg), true
+			return fmt.Sprintf("line %d, column %d: %s: %s", line+at-1, col, policyfile.JoinPath(path), msg), true
 		})
 		for i, p := range parts {
 			if !strings.HasPrefix(p, "line ") {
-				parts[i] = fmt.Sprintf("line %d: %s", j.line, p)
+				parts[i] = fmt.Sprintf("line %d: %s", line, p)
 			}
 		}
 		a.Error = strings.Join(parts, "; ")
@@ -208,41 +281,48 @@ type lineReader struct {
 	br   *bufio.Reader
 	max  int
 	line int // number of the line last returned
-	buf  []byte
 }
 
-// next returns the next line without its line ending; the slice is valid
-// until the next call. tooLong reports a line longer than max, whose content
-// is dropped. The error is io.EOF at the end of the input.
-func (lr *lineReader) next() (data []byte, tooLong bool, err error) {
-	lr.buf = lr.buf[:0]
+// appendNext appends the next line, without its line ending, to dst and
+// returns dst and the line (the part appended). tooLong reports a line
+// longer than max, whose content is dropped (dst comes back as it was).
+// The error is io.EOF at the end of the input.
+func (lr *lineReader) appendNext(dst []byte) (out, line []byte, tooLong bool, err error) {
+	start := len(dst)
 	read := false
 	for {
 		chunk, err := lr.br.ReadSlice('\n')
 		read = read || len(chunk) > 0
 		if !tooLong {
-			if len(lr.buf)+len(chunk) > lr.max+2 { // room for "\r\n"
+			if len(dst)-start+len(chunk) > lr.max+2 { // room for "\r\n"
 				tooLong = true
-				lr.buf = lr.buf[:0]
+				dst = dst[:start]
 			} else {
-				lr.buf = append(lr.buf, chunk...)
+				dst = append(dst, chunk...)
 			}
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		if err != nil && (err != io.EOF || !read) {
-			return nil, false, err
+			return dst[:start], nil, false, err
 		}
 		break // a whole line, or the last line without a newline
 	}
 	lr.line++
-	data = bytes.TrimSuffix(lr.buf, []byte("\n"))
-	data = bytes.TrimSuffix(data, []byte("\r"))
-	if len(data) > lr.max {
-		return nil, true, nil
+	line = bytes.TrimSuffix(dst[start:], []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > lr.max {
+		return dst[:start], nil, true, nil
 	}
-	return data, tooLong, nil
+	return dst[:start+len(line)], line, tooLong, nil
+}
+
+// lineReady reports whether a whole line is buffered, so that appendNext
+// returns it without reading.
+func (lr *lineReader) lineReady() bool {
+	b, _ := lr.br.Peek(lr.br.Buffered())
+	return bytes.IndexByte(b, '\n') >= 0
 }
 
 // salvageID finds the "id" of a question that is not valid JSON, so that its

@@ -3,12 +3,16 @@ package runner
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/kmsguard/kmsguard/result"
@@ -161,6 +165,15 @@ type errWriter struct{}
 
 func (errWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
+// next returns the next line of lr (appendNext after 4 bytes it must keep).
+func (lr *lineReader) next() (line []byte, tooLong bool, err error) {
+	out, line, tooLong, err := lr.appendNext([]byte("kept"))
+	if string(out[:4]) != "kept" || len(out) != 4+len(line) {
+		panic(fmt.Sprintf("appendNext returned %q for line %q", out, line))
+	}
+	return line, tooLong, err
+}
+
 func TestLineReader(t *testing.T) {
 	long := strings.Repeat("x", 100)
 	in := "a\n\r\nbb\r\n" + long + "\n" + long[:20] + "\nlast"
@@ -206,4 +219,282 @@ func TestSalvageID(t *testing.T) {
 			t.Errorf("salvageID(%s) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// batchErrorLines are lines that get error answers (with line and column
+// positions, ids salvaged or not) and lines that are skipped.
+var batchErrorLines = []string{
+	`{"id": "broken", "principal": "alice", "action": "kms:Decrypt", "resource": "arn:aws:kms:us-east-1:111122223333:key/x", "key_policy": {}}`,
+	`{"id": "syntax", "action": }`,
+	`{"id": "dup", "id": "dup"}`,
+	`not json`,
+	`{"id": "ctx", "principal": "111122223333", "action": "kms:Decrypt", "resource": "arn:aws:kms:us-west-2:111122223333:key/k", "context": {"kms:GrantIsForAWSResource": 7}, "key_policy": ` + batchKeyPolicy + `}`,
+	``,
+	"  \t",
+	"\r",
+}
+
+// sequentialAnswers is what Batch must write for in: each non-blank line
+// answered one after another and encoded by encoding/json, as Batch did
+// before it answered lines in chunks.
+func sequentialAnswers(t testing.TB, r *Runner, in string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	lr := &lineReader{br: bufio.NewReader(strings.NewReader(in)), max: MaxLineBytes}
+	for {
+		data, tooLong, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return out.Bytes()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tooLong && len(bytes.TrimSpace(data)) == 0 {
+			continue
+		}
+		if err := enc.Encode(answerLine(t.Context(), r, lr.line, data, tooLong)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// pieceReader returns its input in pieces of the given sizes, in turn.
+type pieceReader struct {
+	data  []byte
+	sizes []int
+	i     int
+}
+
+func (p *pieceReader) Read(b []byte) (int, error) {
+	if len(p.data) == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(b), len(p.data), p.sizes[p.i%len(p.sizes)])
+	p.i++
+	copy(b, p.data[:n])
+	p.data = p.data[n:]
+	return n, nil
+}
+
+// TestBatchChunkBoundaries: whatever the number of lines around the chunk
+// size, the size of a chunk's bytes, how the input arrives and the number
+// of workers, Batch writes the same bytes as answering line by line.
+func TestBatchChunkBoundaries(t *testing.T) {
+	r := nativeRunner(t)
+	pad := `, "pad": "` + strings.Repeat("p", chunkBytes/5) + `"}` // 5 lines fill a chunk's bytes
+	makeInput := func(n int, big bool) string {
+		var sb strings.Builder
+		for i := range n {
+			q := batchQuestion(i)
+			switch {
+			case i%13 == 5:
+				q = batchErrorLines[i%len(batchErrorLines)]
+			case big && i%2 == 0:
+				q = strings.TrimSuffix(q, "}") + pad
+			}
+			sb.WriteString(q)
+			if i%7 == 3 {
+				sb.WriteString("\r")
+			}
+			if i < n-1 || i%2 == 0 {
+				sb.WriteString("\n")
+			}
+		}
+		return sb.String()
+	}
+	for _, n := range []int{0, 1, 2, chunkLines - 1, chunkLines, chunkLines + 1, 3*chunkLines + 7} {
+		for _, big := range []bool{false, true} {
+			in := makeInput(n, big)
+			want := sequentialAnswers(t, r, in)
+			for _, workers := range []int{1, 3} {
+				for _, sizes := range [][]int{{1 << 30}, {1}, {7, 1500, 64 << 10}} {
+					var out bytes.Buffer
+					_, err := Batch(t.Context(), r, &pieceReader{data: []byte(in), sizes: sizes}, &out, BatchOptions{Name: "in", Workers: workers})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(out.Bytes(), want) {
+						t.Fatalf("%d lines (big %v), %d workers, pieces %v: output differs from line by line\n got %.300q\nwant %.300q", n, big, workers, sizes, out.Bytes(), want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestBatchGeneratedSameBytes: on the 10,000 generated conformance
+// questions, with error lines, blank lines and CRLF endings mixed in,
+// Batch writes exactly what answering line by line with encoding/json
+// writes (and every answer of a generated question is a decision).
+func TestBatchGeneratedSameBytes(t *testing.T) {
+	r := nativeRunner(t)
+	var sb strings.Builder
+	wantErrors := 0
+	for i, line := range bytes.Split(bytes.TrimSuffix(generatedBatch(t), []byte("\n")), []byte("\n")) {
+		if i%97 == 0 {
+			bad := batchErrorLines[(i/97)%len(batchErrorLines)]
+			if strings.TrimSpace(bad) != "" {
+				wantErrors++
+			}
+			sb.WriteString(bad + "\n")
+		}
+		sb.Write(line)
+		if i%89 == 0 {
+			sb.WriteString("\r")
+		}
+		sb.WriteString("\n")
+	}
+	in := sb.String()
+	var out bytes.Buffer
+	sum, err := Batch(t.Context(), r, strings.NewReader(in), &out, BatchOptions{Name: "in"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sequentialAnswers(t, r, in)
+	if !bytes.Equal(out.Bytes(), want) {
+		got, wantLines := bytes.Split(out.Bytes(), []byte("\n")), bytes.Split(want, []byte("\n"))
+		for i := range min(len(got), len(wantLines)) {
+			if !bytes.Equal(got[i], wantLines[i]) {
+				t.Fatalf("answer %d differs:\n got %s\nwant %s", i+1, got[i], wantLines[i])
+			}
+		}
+		t.Fatalf("%d answers, want %d", len(got), len(wantLines))
+	}
+	if sum.Errors != wantErrors || wantErrors == 0 {
+		t.Errorf("%d error answers, want %d", sum.Errors, wantErrors)
+	}
+	// Every position an error answer gives is on its question's line.
+	lineNumber := regexp.MustCompile(`\bline ([0-9]+)\b`)
+	answers := decodeAnswers(t, out.Bytes())
+	k := 0
+	for i, q := range strings.Split(in, "\n") {
+		if strings.TrimSpace(q) == "" {
+			continue
+		}
+		if a := answers[k]; a.Error != "" {
+			ms := lineNumber.FindAllStringSubmatch(a.Error, -1)
+			for _, m := range ms {
+				if m[1] != strconv.Itoa(i+1) {
+					t.Fatalf("the answer to line %d says %q", i+1, a.Error)
+				}
+			}
+			if len(ms) == 0 {
+				t.Fatalf("the answer to line %d names no line: %q", i+1, a.Error)
+			}
+		}
+		k++
+	}
+}
+
+// cancelWriter cancels its context on its first Write.
+type cancelWriter struct {
+	bytes.Buffer
+	cancel context.CancelFunc
+}
+
+func (w *cancelWriter) Write(b []byte) (int, error) {
+	w.cancel()
+	return w.Buffer.Write(b)
+}
+
+// TestBatchCancel: a cancelled batch stops reading, writes whole answers
+// in order for what it read, and says it stopped.
+func TestBatchCancel(t *testing.T) {
+	r := nativeRunner(t)
+	var sb strings.Builder
+	const n = 100 * chunkLines
+	for i := range n {
+		sb.WriteString(batchQuestion(i) + "\n")
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	w := &cancelWriter{cancel: cancel}
+	_, err := Batch(ctx, r, strings.NewReader(sb.String()), w, BatchOptions{Name: "q.jsonl", Workers: 2})
+	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "stopped before the end of q.jsonl: ") {
+		t.Fatalf("error %v, want it to say the batch stopped", err)
+	}
+	answers := decodeAnswers(t, w.Bytes())
+	if len(answers) == 0 || len(answers) >= n/2 {
+		t.Fatalf("%d answers after cancelling at the first write of %d", len(answers), n)
+	}
+	for i, a := range answers {
+		if a.ID != fmt.Sprintf("q%d", i) {
+			t.Fatalf("answer %d has id %q", i, a.ID)
+		}
+	}
+
+	// Cancelled before it starts: nothing is answered.
+	ctx, cancel = context.WithCancel(t.Context())
+	cancel()
+	var out bytes.Buffer
+	if _, err := Batch(ctx, r, strings.NewReader(sb.String()), &out, BatchOptions{Name: "q.jsonl"}); !errors.Is(err, context.Canceled) || out.Len() != 0 {
+		t.Errorf("error %v, output %d bytes; want context.Canceled and no output", err, out.Len())
+	}
+}
+
+// repeatReader gives line n times, then io.EOF, without holding the input,
+// and counts the bytes it has given.
+type repeatReader struct {
+	line  []byte
+	n     int
+	off   int
+	given atomic.Int64
+}
+
+func (r *repeatReader) Read(b []byte) (int, error) {
+	total := 0
+	for len(b) > 0 && r.n > 0 {
+		k := copy(b, r.line[r.off:])
+		b, total, r.off = b[k:], total+k, r.off+k
+		if r.off == len(r.line) {
+			r.off, r.n = 0, r.n-1
+		}
+	}
+	r.given.Add(int64(total))
+	if total == 0 {
+		return 0, io.EOF
+	}
+	return total, nil
+}
+
+// aheadWriter counts answer lines and records how far, at most, the input
+// read was ahead of the questions answered when answers were written.
+type aheadWriter struct {
+	in    *repeatReader
+	lines int
+	ahead int64
+}
+
+func (w *aheadWriter) Write(b []byte) (int, error) {
+	w.lines += bytes.Count(b, []byte("\n"))
+	w.ahead = max(w.ahead, w.in.given.Load()-int64(w.lines*len(w.in.line)))
+	return len(b), nil
+}
+
+// TestBatchBoundedMemory streams 64 MB of questions through Batch: what it
+// has read but not yet answered stays within the stated bound (3 chunks a
+// worker, each less than chunkBytes and one line, and the read buffer), so
+// memory does not grow with the input.
+func TestBatchBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 64 MB")
+	}
+	// One question with a 4 KB statement id, so that the key policy is
+	// read once and kept (the engine's cache) and each line costs little.
+	sid := strings.Repeat("s", 4096)
+	line := []byte(strings.Replace(batchQuestion(0), `"Effect"`, `"Sid": "`+sid+`", "Effect"`, 1) + "\n")
+	const input, workers = 64 << 20, 2
+	n := input / len(line)
+	in := &repeatReader{line: line, n: n}
+	w := &aheadWriter{in: in}
+	sum, err := Batch(t.Context(), nativeRunner(t), in, w, BatchOptions{Name: "in", Workers: workers})
+	if err != nil || sum != (BatchSummary{}) || w.lines != n {
+		t.Fatalf("summary %+v, error %v, %d answers; want %d allowed answers", sum, err, w.lines, n)
+	}
+	bound := int64(3*workers*(chunkBytes+len(line)) + 64<<10)
+	if w.ahead <= 0 || w.ahead > bound {
+		t.Errorf("read up to %d KB ahead of the answers written, want at most %d KB", w.ahead>>10, bound>>10)
+	}
+	t.Logf("%d questions (%d MB): read at most %d KB ahead of the answers (bound %d KB)", n, input>>20, w.ahead>>10, bound>>10)
 }
