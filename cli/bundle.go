@@ -159,8 +159,8 @@ func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 }
 
 func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
-	if p.Format != "text" && p.Format != "json" {
-		return inputErrorf("--format must be text or json, not %q", p.Format)
+	if err := checkFormat(p.Format, "text", "json"); err != nil {
+		return err
 	}
 	var v *kbundle.Verification
 	if p.VerificationKey != "" {

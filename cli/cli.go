@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -52,6 +53,19 @@ func inputError(err error) error { return &exitError{code: ExitInput, err: err} 
 
 func inputErrorf(format string, args ...any) error {
 	return inputError(fmt.Errorf(format, args...))
+}
+
+// checkFormat is nil when format is one of formats, else the input error
+// that lists them ("--format must be text or json, not \"yaml\"").
+func checkFormat(format string, formats ...string) error {
+	if slices.Contains(formats, format) {
+		return nil
+	}
+	list := strings.Join(formats[:len(formats)-1], ", ")
+	if len(formats) > 1 {
+		list += " or "
+	}
+	return inputErrorf("--format must be %s%s, not %q", list, formats[len(formats)-1], format)
 }
 
 // denied is the silent error of a denial (exit code 1).
@@ -167,7 +181,7 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(
-		newCanCommand(stdin, stdout, stderr),
+		newCanCommand(stdin, stdout),
 		newEvalCommand(stdin, stdout, stderr),
 		newVersionCommand(stdout),
 		newCheckCommand(stdin, stdout, stderr),
