@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -168,7 +169,7 @@ func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
 	}
 	f, err := os.Open(p.File)
 	if err != nil {
-		return inputError(pathErr(err))
+		return inputError(policyfile.OpenError(err))
 	}
 	defer func() { _ = f.Close() }() // read-only
 	b, err := kbundle.ReadArchive(f, v)
@@ -226,7 +227,7 @@ func writeBundleSummary(w io.Writer, s *kbundle.Summary, sig string) error {
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return pathErr(err)
+		return policyfile.OpenError(err)
 	}
 	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
@@ -241,7 +242,7 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	if werr != nil {
 		_ = os.Remove(tmp.Name()) // best effort: the error below is what matters
-		return pathErr(werr)
+		return policyfile.OpenError(werr)
 	}
 	return nil
 }

@@ -37,6 +37,9 @@ const (
 	DefaultShutdownGrace   = 10 * time.Second
 	DefaultBodyReadTimeout = 5 * time.Second
 	DefaultPollInterval    = time.Minute
+	// DefaultAnalysisTimeout is under DefaultWriteTimeout: an answer
+	// given later could not be written.
+	DefaultAnalysisTimeout = 25 * time.Second
 	watchInterval          = time.Second
 )
 
@@ -61,6 +64,11 @@ type Config struct {
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	IdleTimeout     time.Duration
+	// AnalysisTimeout bounds one evaluation: the Rego of a decision or
+	// explanation the native engine declined, any other entry point, and
+	// the native who_can, can_use and diff analyses; a longer one gets an
+	// error answer (default DefaultAnalysisTimeout).
+	AnalysisTimeout time.Duration
 	// ShutdownWait is how long the server keeps answering after shutdown
 	// begins, with /health 503 and "Connection: close" on every response,
 	// so load balancers take it out of rotation first (default 0).
@@ -111,6 +119,9 @@ type Server struct {
 	// beforeEval, when set (tests only), runs after a request took its
 	// concurrency slot and before it is evaluated.
 	beforeEval func()
+	// beforeAnalysis, when set (tests only), runs when a native access
+	// analysis (who_can, can_use, diff) begins.
+	beforeAnalysis func()
 	// onReading, when set (tests only), runs when a request has taken a
 	// body-reader slot.
 	onReading func()
@@ -139,6 +150,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.MaxReaders <= 0 {
 		cfg.MaxReaders = 8 * cfg.MaxConcurrency
+	}
+	if cfg.AnalysisTimeout <= 0 {
+		cfg.AnalysisTimeout = DefaultAnalysisTimeout
 	}
 	if cfg.BodyReadTimeout <= 0 {
 		cfg.BodyReadTimeout = DefaultBodyReadTimeout
