@@ -130,36 +130,25 @@ type Server struct {
 	waitOver <-chan struct{}
 }
 
+// orDefault sets a setting that is zero or negative to its default.
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
 // New loads the policy and data (failing if they cannot be loaded) and
 // returns a server ready to Serve.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = DefaultMaxBody
-	}
-	if cfg.MaxConcurrency <= 0 {
-		cfg.MaxConcurrency = 4 * runtime.GOMAXPROCS(0)
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = DefaultReadTimeout
-	}
-	if cfg.WriteTimeout <= 0 {
-		cfg.WriteTimeout = DefaultWriteTimeout
-	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
-	}
-	if cfg.MaxReaders <= 0 {
-		cfg.MaxReaders = 8 * cfg.MaxConcurrency
-	}
-	if cfg.AnalysisTimeout <= 0 {
-		cfg.AnalysisTimeout = DefaultAnalysisTimeout
-	}
-	if cfg.BodyReadTimeout <= 0 {
-		cfg.BodyReadTimeout = DefaultBodyReadTimeout
-	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = DefaultShutdownGrace
-	}
+	orDefault(&cfg.MaxBody, DefaultMaxBody)
+	orDefault(&cfg.MaxConcurrency, 4*runtime.GOMAXPROCS(0))
+	orDefault(&cfg.MaxReaders, 8*cfg.MaxConcurrency)
+	orDefault(&cfg.ReadTimeout, DefaultReadTimeout)
+	orDefault(&cfg.WriteTimeout, DefaultWriteTimeout)
+	orDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
+	orDefault(&cfg.AnalysisTimeout, DefaultAnalysisTimeout)
+	orDefault(&cfg.BodyReadTimeout, DefaultBodyReadTimeout)
+	orDefault(&cfg.ShutdownGrace, DefaultShutdownGrace)
 	if cfg.ShutdownWait < 0 {
 		return nil, errors.New("the shutdown wait period must not be negative")
 	}
