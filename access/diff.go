@@ -18,13 +18,7 @@ import (
 // on every key.
 func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []string) (*result.DiffReport, error) {
 	in := map[string]any{"old": old, "new": new}
-	if len(extra) > 0 {
-		list := make([]any, len(extra))
-		for i, p := range extra {
-			list[i] = p
-		}
-		in["principals"] = list
-	}
+	addPrincipals(in, extra)
 	var out result.DiffReport
 	answered, err := diffNative(ev, old, new, extra, &out)
 	if err != nil {
@@ -38,6 +32,19 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 	}
 	// Either engine lists the changes by key, principal and action.
 	return &out, nil
+}
+
+// addPrincipals puts the further principals to analyse, if any, in the
+// input of an access entry point (its "principals" list).
+func addPrincipals(in map[string]any, extra []string) {
+	if len(extra) == 0 {
+		return
+	}
+	list := make([]any, len(extra))
+	for i, p := range extra {
+		list[i] = p
+	}
+	in["principals"] = list
 }
 
 // diffNative compares the snapshots with the native analysis when ev has
