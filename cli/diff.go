@@ -61,7 +61,7 @@ func runDiff(ctx context.Context, p diffParams, stdout, stderr io.Writer) error 
 	if err := checkFormat(p.Format, "text", "json"); err != nil {
 		return err
 	}
-	d, err := p.DiffRequest.Run(ctx)
+	d, err := p.Run(ctx) // access.DiffRequest.Run
 	if err != nil {
 		return inputError(err)
 	}

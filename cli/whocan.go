@@ -72,7 +72,7 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 	if err := checkFormat(p.Format, "text", "json", "dot", "mermaid"); err != nil {
 		return err
 	}
-	a, err := p.WhoCanRequest.Run(ctx)
+	a, err := p.Run(ctx) // access.WhoCanRequest.Run
 	if err != nil {
 		return inputError(err)
 	}
