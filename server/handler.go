@@ -188,7 +188,7 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		if ans.Error != "" {
 			label = "error"
 			if ctx.Err() != nil {
-				ans.Error = s.timedOut()
+				ans.Error = s.stopped(ctx)
 			} else if strings.HasPrefix(ans.Error, evalFailed) {
 				ans.Error = s.hideEvalError(w, docPath, ans.Error)
 			}
@@ -200,7 +200,7 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	default:
 		v, ok, err := s.analyse(ctx, e.runner, query, body, &release)
 		if err != nil {
-			result = map[string]any{"error": s.timedOut()}
+			result = map[string]any{"error": s.stopped(ctx)}
 			break
 		}
 		if ok {
@@ -210,7 +210,7 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		v, defined, err := e.runner.Eval(ctx, query, input)
 		switch {
 		case err != nil && ctx.Err() != nil:
-			result = map[string]any{"error": s.timedOut()}
+			result = map[string]any{"error": s.stopped(ctx)}
 		case err != nil:
 			s.metrics.errors.WithLabelValues("evaluation").Inc()
 			result = map[string]any{"error": s.hideEvalError(w, docPath, err.Error())}
@@ -269,8 +269,13 @@ func (s *Server) analyse(ctx context.Context, r *runner.Runner, query string, bo
 	}
 }
 
-// timedOut counts an evaluation that ran out of time and says so.
-func (s *Server) timedOut() string {
+// stopped says why an evaluation under ctx gave no answer: it ran past
+// --analysis-timeout (counted as a timeout), or the request ended first
+// (the client went away).
+func (s *Server) stopped(ctx context.Context) string {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "no answer: the request ended before the evaluation did"
+	}
 	s.metrics.errors.WithLabelValues("timeout").Inc()
 	return fmt.Sprintf("no answer: the evaluation took longer than %s (--analysis-timeout)", s.cfg.AnalysisTimeout)
 }

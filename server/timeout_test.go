@@ -93,3 +93,34 @@ func TestAnalysisTimeoutRego(t *testing.T) {
 		})
 	}
 }
+
+// TestStoppedWording: only a deadline is a timeout; a request that ended
+// (its client went away) is not counted as one.
+func TestStoppedWording(t *testing.T) {
+	s, ts := newTestServer(t, Config{AnalysisTimeout: time.Second})
+	timeouts := func() string {
+		m := do(t, ts.Client(), http.MethodGet, ts.URL+"/metrics", nil)
+		for line := range strings.SplitSeq(string(m.body), "\n") {
+			if strings.HasPrefix(line, `kmsguard_errors_total{reason="timeout"}`) {
+				return line
+			}
+		}
+		return "none"
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got, want := s.stopped(cancelled), "no answer: the request ended before the evaluation did"; got != want {
+		t.Errorf("cancelled: %q, want %q", got, want)
+	}
+	if got := timeouts(); got != "none" {
+		t.Errorf("a cancelled request counted as a timeout: %s", got)
+	}
+	expired, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	if got, want := s.stopped(expired), "no answer: the evaluation took longer than 1s (--analysis-timeout)"; got != want {
+		t.Errorf("deadline: %q, want %q", got, want)
+	}
+	if got := timeouts(); got != `kmsguard_errors_total{reason="timeout"} 1` {
+		t.Errorf("timeouts counted: %s, want 1", got)
+	}
+}
