@@ -2,14 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
@@ -112,18 +110,4 @@ func answerError(a *result.Answer) error {
 	default:
 		return denied
 	}
-}
-
-// writeJSON writes v as one line of JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// exampleKeyARN is the catalog's example key of an account in the aws
-// partition: the key a policy file is asked about when no key ARN is given.
-func exampleKeyARN(account string) string {
-	arn, _ := engine.ExampleKeyARN("aws", account)
-	return arn
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/check"
+	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
@@ -233,4 +234,11 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io
 		return failed
 	}
 	return nil
+}
+
+// exampleKeyARN is the catalog's example key of an account in the aws
+// partition: the key a policy file is asked about when no key ARN is given.
+func exampleKeyARN(account string) string {
+	arn, _ := engine.ExampleKeyARN("aws", account)
+	return arn
 }
