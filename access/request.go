@@ -64,7 +64,7 @@ func (q WhoCanRequest) Run(ctx context.Context) (*WhoCanAnswer, error) {
 			account, err := PolicyAccount(side.doc)
 			if err != nil {
 				// A policy AWS would reject names no account: say what is wrong with it.
-				if r, rerr := newRunner(ctx); rerr == nil {
+				if r, rerr := runner.NewLazy(ctx); rerr == nil {
 					if cerr := side.check(ctx, r); cerr != nil {
 						return nil, cerr
 					}
@@ -89,7 +89,7 @@ func (q WhoCanRequest) Run(ctx context.Context) (*WhoCanAnswer, error) {
 			return nil, err
 		}
 	}
-	r, err := newRunner(ctx, runner.WithSnapshot(snap))
+	r, err := runner.NewLazy(ctx, runner.WithSnapshot(snap))
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (q DiffRequest) Run(ctx context.Context) (*result.DiffReport, error) {
 	if oldPolicy == nil && q.Key != "" {
 		return nil, errors.New("--key applies to two key policies, not to snapshots")
 	}
-	r, err := newRunner(ctx)
+	r, err := runner.NewLazy(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -171,16 +171,6 @@ func (q DiffRequest) Run(ctx context.Context) (*result.DiffReport, error) {
 	}
 	MarkExpected(d, allows)
 	return d, nil
-}
-
-// newRunner builds the evaluator of one request; the Rego is compiled when
-// a question first needs it.
-func newRunner(ctx context.Context, opts ...runner.Option) (*runner.Runner, error) {
-	r, err := runner.New(ctx, append(opts, runner.WithLazyRego())...)
-	if err != nil {
-		return nil, fmt.Errorf("loading the policy engine: %w", err)
-	}
-	return r, nil
 }
 
 // policySide is a key policy read from a file, with where each part of it

@@ -143,7 +143,7 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	req := p.request(stdin)
 	if p.Progress {
@@ -214,7 +214,7 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	ready, err := check.Readiness(ctx, r, p.request(stdin), func(name string, rep *result.Readiness) error {
 		if format == "json" {

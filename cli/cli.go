@@ -96,11 +96,10 @@ func ExitCode(err error) int {
 	return ExitInput
 }
 
-// newRunner builds the evaluator; one runner serves a whole command. The
-// Rego is compiled when a question first needs it: a command the native
-// engine answers whole does not pay for it.
+// newRunner builds the evaluator; one runner serves a whole command
+// (runner.NewLazy).
 func newRunner(ctx context.Context, opts ...runner.Option) (*runner.Runner, error) {
-	return runner.New(ctx, append(opts, runner.WithLazyRego())...)
+	return runner.NewLazy(ctx, opts...)
 }
 
 // Execute runs the kmsguard command line args (without the program name),

@@ -41,7 +41,7 @@ func runRules(ctx context.Context, p rulesParams, stdout io.Writer) error {
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	rules := r.Rules()
 	if p.Format == "json" {

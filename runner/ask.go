@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -36,9 +35,9 @@ func AskFlags(ctx context.Context, p QuestionFlags, stdin io.Reader, explain boo
 	if err != nil {
 		return nil, errors.New(question.Message(err, 1))
 	}
-	r, err := New(ctx, WithLazyRego())
+	r, err := NewLazy(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("loading the policy engine: %w", err)
+		return nil, err
 	}
 	data, err := json.Marshal(b.Question)
 	if err != nil {
