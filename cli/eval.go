@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
@@ -76,7 +75,7 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	sum, err := runner.Batch(ctx, r, in, stdout, runner.BatchOptions{Name: name, Workers: p.Workers})
 	if p.Stats {
