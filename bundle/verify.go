@@ -201,11 +201,3 @@ func lookup(data map[string]any, path ...string) (any, bool) {
 	}
 	return cur, true
 }
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
-	}
-	return err
-}
