@@ -167,7 +167,7 @@ func Check(b *bundle.Bundle, verified bool) (*Summary, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bundle: snapshot at %s/snapshot: %w", Root, err)
 		}
-		s.Snapshot = &SnapshotSummary{count(parsed, "keys"), count(parsed, "principals"), count(parsed, "accounts")}
+		s.Snapshot = &SnapshotSummary{Keys: count(parsed, "keys"), Principals: count(parsed, "principals"), Accounts: count(parsed, "accounts")}
 	}
 	return s, nil
 }
