@@ -40,13 +40,7 @@ func WhoCan(ctx context.Context, ev Evaluator, key, action string, extra []strin
 	if action != "" {
 		in["action"] = action
 	}
-	if len(extra) > 0 {
-		list := make([]any, len(extra))
-		for i, p := range extra {
-			list[i] = p
-		}
-		in["principals"] = list
-	}
+	addPrincipals(in, extra)
 	var out result.KeyReport
 	if eng := native(ev); eng != nil {
 		if v, ok := eng.WhoCan(key, action, extra); ok {

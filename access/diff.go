@@ -18,13 +18,7 @@ import (
 // on every key.
 func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []string) (*result.DiffReport, error) {
 	in := map[string]any{"old": old, "new": new}
-	if len(extra) > 0 {
-		list := make([]any, len(extra))
-		for i, p := range extra {
-			list[i] = p
-		}
-		in["principals"] = list
-	}
+	addPrincipals(in, extra)
 	var out result.DiffReport
 	answered, err := diffNative(ev, old, new, extra, &out)
 	if err != nil {
@@ -40,6 +34,19 @@ func Diff(ctx context.Context, ev Evaluator, old, new map[string]any, extra []st
 	return &out, nil
 }
 
+// addPrincipals puts the further principals to analyse, if any, in the
+// input of an access entry point (its "principals" list).
+func addPrincipals(in map[string]any, extra []string) {
+	if len(extra) == 0 {
+		return
+	}
+	list := make([]any, len(extra))
+	for i, p := range extra {
+		list[i] = p
+	}
+	in["principals"] = list
+}
+
 // diffNative compares the snapshots with the native analysis when ev has
 // the native engine; answered is false when it has none or the engine
 // declines.
@@ -47,20 +54,30 @@ func diffNative(ev Evaluator, old, new map[string]any, extra []string, out *resu
 	if native(ev) == nil {
 		return false, nil
 	}
-	older, err := engine.New(engine.WithSnapshot(old))
-	if err != nil {
+	v, keys, ok, err := NativeDiff(old, new, extra)
+	if err != nil || !ok {
 		return false, err
-	}
-	newer, err := engine.New(engine.WithSnapshot(new))
-	if err != nil {
-		return false, err
-	}
-	v, keys, ok := engine.Diff(older, newer, extra)
-	if !ok {
-		return false, nil
 	}
 	out.Stats.Keys = keys
 	return true, decode(runner.DiffQuery, v, out)
+}
+
+// NativeDiff compares two snapshots with the native analysis alone
+// (engine.Diff on an engine for each, byte-identical to the Rego's diff
+// entry point); ok is false when the engine declines, and err says why a
+// snapshot could not be loaded into an engine. keys counts the keys it
+// analysed.
+func NativeDiff(old, new map[string]any, extra []string) (v map[string]any, keys result.DiffKeys, ok bool, err error) {
+	older, err := engine.New(engine.WithSnapshot(old))
+	if err != nil {
+		return nil, keys, false, err
+	}
+	newer, err := engine.New(engine.WithSnapshot(new))
+	if err != nil {
+		return nil, keys, false, err
+	}
+	v, keys, ok = engine.Diff(older, newer, extra)
+	return v, keys, ok, nil
 }
 
 // ---- --allow PRINCIPAL:ACTION -------------------------------------------------

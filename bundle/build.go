@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
+
+	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // Root is the one bundle root of kmsguard's policy and data. A snapshot
@@ -140,11 +141,7 @@ func readable(path, what string) error {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("bundle: %s %s: %w", what, path, err)
+		return fmt.Errorf("bundle: %s %w", what, policyfile.OpenError(err))
 	}
 	return f.Close()
 }

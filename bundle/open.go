@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
+
+	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // Open reads a bundle from a file or, for an http(s) URL, with one GET.
@@ -14,7 +16,7 @@ func Open(ctx context.Context, src string, v *Verification) (*bundle.Bundle, err
 	if !IsURL(src) {
 		f, err := os.Open(src)
 		if err != nil {
-			return nil, fmt.Errorf("bundle: %w", unwrapPath(err))
+			return nil, fmt.Errorf("bundle: %w", policyfile.OpenError(err))
 		}
 		defer func() { _ = f.Close() }() // read-only
 		return ReadArchive(f, v)

@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 
+	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
@@ -125,24 +126,12 @@ func CheckManifest(b *bundle.Bundle) error {
 	return nil
 }
 
-// Summary describes a checked bundle.
-type Summary struct {
-	Revision    string           `json:"revision"`
-	Roots       []string         `json:"roots"`
-	RegoVersion int              `json:"rego_version"`
-	Modules     int              `json:"modules"`
-	Entrypoints []string         `json:"entrypoints"`
-	Signed      bool             `json:"signed"`
-	Verified    bool             `json:"verified"`
-	Snapshot    *SnapshotSummary `json:"snapshot,omitempty"`
-}
+// Summary describes a checked bundle; its type lives in result, where
+// report renders it.
+type Summary = result.BundleSummary
 
 // SnapshotSummary counts what a bundle's snapshot holds.
-type SnapshotSummary struct {
-	Keys       int `json:"keys"`
-	Principals int `json:"principals"`
-	Accounts   int `json:"accounts"`
-}
+type SnapshotSummary = result.BundleSnapshotSummary
 
 // Check checks a bundle read by ReadArchive: manifest roots, that its modules
 // compile, that it defines the decision entry point, and the snapshot's
@@ -178,7 +167,7 @@ func Check(b *bundle.Bundle, verified bool) (*Summary, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bundle: snapshot at %s/snapshot: %w", Root, err)
 		}
-		s.Snapshot = &SnapshotSummary{count(parsed, "keys"), count(parsed, "principals"), count(parsed, "accounts")}
+		s.Snapshot = &SnapshotSummary{Keys: count(parsed, "keys"), Principals: count(parsed, "principals"), Accounts: count(parsed, "accounts")}
 	}
 	return s, nil
 }
@@ -200,12 +189,4 @@ func lookup(data map[string]any, path ...string) (any, bool) {
 		}
 	}
 	return cur, true
-}
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
-	}
-	return err
 }

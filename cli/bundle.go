@@ -3,15 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -150,17 +150,12 @@ func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 	if err := writeFileAtomic(p.Output, buf.Bytes()); err != nil {
 		return inputError(err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", p.Output, buf.Len())
-	sig := "none"
-	if p.SigningKey != "" {
-		sig = fmt.Sprintf("signed (%s%s)", p.SigningAlg, keyIDNote(p.KeyID))
-	}
-	return writeBundleSummary(stdout, sum, sig)
+	return report.BundleBuiltText(stdout, p.Output, buf.Len(), sum, report.BundleSigning{Algorithm: p.SigningAlg, KeyID: p.KeyID})
 }
 
 func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
-	if p.Format != "text" && p.Format != "json" {
-		return inputErrorf("--format must be text or json, not %q", p.Format)
+	if err := checkFormat(p.Format, "text", "json"); err != nil {
+		return err
 	}
 	var v *kbundle.Verification
 	if p.VerificationKey != "" {
@@ -168,7 +163,7 @@ func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
 	}
 	f, err := os.Open(p.File)
 	if err != nil {
-		return inputError(pathErr(err))
+		return inputError(policyfile.OpenError(err))
 	}
 	defer func() { _ = f.Close() }() // read-only
 	b, err := kbundle.ReadArchive(f, v)
@@ -180,45 +175,14 @@ func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
 		return inputError(err)
 	}
 	if p.Format == "json" {
-		if err := writeJSON(stdout, sum); err != nil {
-			return inputError(err)
-		}
-		return nil
+		err = report.BundleJSON(stdout, sum)
+	} else {
+		err = report.BundleVerifiedText(stdout, p.File, sum, report.BundleSigning{Algorithm: p.SigningAlg, KeyID: p.KeyID})
 	}
-	fmt.Fprintf(stdout, "%s: OK\n", p.File)
-	sig := "none"
-	switch {
-	case sum.Verified:
-		sig = fmt.Sprintf("verified (%s%s)", p.SigningAlg, keyIDNote(p.KeyID))
-	case sum.Signed:
-		sig = "present, not verified (no --verification-key)"
+	if err != nil {
+		return inputError(err)
 	}
-	return writeBundleSummary(stdout, sum, sig)
-}
-
-func keyIDNote(id string) string {
-	if id == "" {
-		return ""
-	}
-	return ", key " + id
-}
-
-func writeBundleSummary(w io.Writer, s *kbundle.Summary, sig string) error {
-	rev := s.Revision
-	if rev == "" {
-		rev = "(none)"
-	}
-	paths := make([]string, len(s.Entrypoints))
-	for i, q := range s.Entrypoints {
-		paths[i] = "/v1/data/" + strings.ReplaceAll(strings.TrimPrefix(q, "data."), ".", "/")
-	}
-	snap := "none"
-	if s.Snapshot != nil {
-		snap = fmt.Sprintf("%d keys, %d principals, %d accounts", s.Snapshot.Keys, s.Snapshot.Principals, s.Snapshot.Accounts)
-	}
-	_, err := fmt.Fprintf(w, "  revision:     %s\n  roots:        %s\n  rego_version: %d\n  modules:      %d\n  entry points: %s\n  snapshot:     %s\n  signature:    %s\n",
-		rev, strings.Join(s.Roots, ", "), s.RegoVersion, s.Modules, strings.Join(paths, ", "), snap, sig)
-	return err
+	return nil
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames
@@ -226,7 +190,7 @@ func writeBundleSummary(w io.Writer, s *kbundle.Summary, sig string) error {
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return pathErr(err)
+		return policyfile.OpenError(err)
 	}
 	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
@@ -241,7 +205,7 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	if werr != nil {
 		_ = os.Remove(tmp.Name()) // best effort: the error below is what matters
-		return pathErr(werr)
+		return policyfile.OpenError(werr)
 	}
 	return nil
 }

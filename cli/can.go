@@ -2,18 +2,13 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
-	"github.com/kmsguard/kmsguard/policyfile"
-	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
@@ -54,13 +49,13 @@ const canExample = `  kmsguard can --key-policy key-policy.json --identity-polic
   aws kms get-key-policy --key-id "$KEY" --policy-name default |
     kmsguard can --key-policy - --principal 111122223333 --action kms:Encrypt --explain`
 
-func newCanCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+func newCanCommand(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	var p canParams
 	cmd, f := command("can --key-policy FILE --principal ARN --action kms:ACTION [flags]",
 		"Decide whether a principal may call a KMS action on a key",
 		canLong, canExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
-			return runCan(cmd.Context(), p, stdin, stdout, stderr)
+			return runCan(cmd.Context(), p, stdin, stdout)
 		})
 	f.StringVar(&p.KeyPolicy, "key-policy", "", "key policy `FILE` (JSON, YAML or get-key-policy output)")
 	f.StringVar(&p.Principal, "principal", "", "the caller: IAM/STS `ARN`, account id or service principal")
@@ -90,50 +85,19 @@ func newCanCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 // runCan answers the question the params describe. It returns nil when the
 // answer is Allowed, the silent error denied for a denial, and an exit error
 // with code 2 for bad input or an error answer.
-func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout, stderr io.Writer) error {
-	if p.Format != "text" && p.Format != "json" {
-		return inputErrorf("--format must be text or json, not %q", p.Format)
+func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout io.Writer) error {
+	if err := checkFormat(p.Format, "text", "json"); err != nil {
+		return err
 	}
-	b, err := runner.BuildQuestion(p.QuestionFlags, stdin)
+	asked, err := runner.AskFlags(ctx, p.QuestionFlags, stdin, p.Explain)
 	if err != nil {
 		return inputError(err)
 	}
-	q := b.Question
-	input, _, err := question.DecodeObject(q)
-	if err != nil {
-		return inputError(errors.New(question.Message(err, 1)))
-	}
-	r, err := newRunner(ctx)
-	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
-	}
-	data, err := json.Marshal(q)
-	if err != nil {
-		return inputError(err)
-	}
-	// One evaluation gives the answer and, with --explain, its explanation.
-	ans, explain, err := r.Ask(ctx, data, input, p.Explain)
-	if err != nil {
-		return inputError(err)
-	}
-	if ans.Error != "" {
-		// Errors about a policy file name the file, line and column.
-		ans.Error = strings.Join(policyfile.PlaceAll(ans.Error, b.Origins), "\n")
-	}
-	switch {
-	case p.Format == "json" && p.Explain && ans.Error == "":
-		err = report.WriteJSON(stdout, report.SchemaExplain, explain, "")
-	case p.Format == "json":
-		err = report.WriteJSON(stdout, report.SchemaCan, ans, "")
-	default:
-		if ans.Error == "" {
-			err = report.DecisionText(stdout, q, ans, report.DecisionOptions{Defaulted: b.Defaulted, Explain: explain, Width: textwrap.Width(stdout)})
-		}
-	}
-	if err != nil {
+	opt := report.DecisionOptions{Defaulted: asked.Defaulted, Explain: asked.Explanation, Width: textwrap.Width(stdout)}
+	if err := report.WriteDecision(stdout, p.Format, asked.Question, asked.Answer, opt); err != nil {
 		return inputError(fmt.Errorf("writing the answer: %w", err))
 	}
-	return answerError(ans)
+	return answerError(asked.Answer)
 }
 
 // answerError is the error runCan returns for an answer.
@@ -146,18 +110,4 @@ func answerError(a *result.Answer) error {
 	default:
 		return denied
 	}
-}
-
-// writeJSON writes v as one line of JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// exampleKeyARN is the catalog's example key of an account in the aws
-// partition: the key a policy file is asked about when no key ARN is given.
-func exampleKeyARN(account string) string {
-	arn, _ := engine.ExampleKeyARN("aws", account)
-	return arn
 }

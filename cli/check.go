@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/check"
+	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
@@ -142,7 +143,7 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	req := p.request(stdin)
 	if p.Progress {
@@ -213,7 +214,7 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	ready, err := check.Readiness(ctx, r, p.request(stdin), func(name string, rep *result.Readiness) error {
 		if format == "json" {
@@ -233,4 +234,11 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io
 		return failed
 	}
 	return nil
+}
+
+// exampleKeyARN is the catalog's example key of an account in the aws
+// partition: the key a policy file is asked about when no key ARN is given.
+func exampleKeyARN(account string) string {
+	arn, _ := engine.ExampleKeyARN("aws", account)
+	return arn
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -54,6 +55,19 @@ func inputErrorf(format string, args ...any) error {
 	return inputError(fmt.Errorf(format, args...))
 }
 
+// checkFormat is nil when format is one of formats, else the input error
+// that lists them ("--format must be text or json, not \"yaml\"").
+func checkFormat(format string, formats ...string) error {
+	if slices.Contains(formats, format) {
+		return nil
+	}
+	list := strings.Join(formats[:len(formats)-1], ", ")
+	if len(formats) > 1 {
+		list += " or "
+	}
+	return inputErrorf("--format must be %s%s, not %q", list, formats[len(formats)-1], format)
+}
+
 // denied is the silent error of a denial (exit code 1).
 var denied error = &exitError{code: ExitDenied}
 
@@ -82,11 +96,10 @@ func ExitCode(err error) int {
 	return ExitInput
 }
 
-// newRunner builds the evaluator; one runner serves a whole command. The
-// Rego is compiled when a question first needs it: a command the native
-// engine answers whole does not pay for it.
+// newRunner builds the evaluator; one runner serves a whole command
+// (runner.NewLazy).
 func newRunner(ctx context.Context, opts ...runner.Option) (*runner.Runner, error) {
-	return runner.New(ctx, append(opts, runner.WithLazyRego())...)
+	return runner.NewLazy(ctx, opts...)
 }
 
 // Execute runs the kmsguard command line args (without the program name),
@@ -167,7 +180,7 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(
-		newCanCommand(stdin, stdout, stderr),
+		newCanCommand(stdin, stdout),
 		newEvalCommand(stdin, stdout, stderr),
 		newVersionCommand(stdout),
 		newCheckCommand(stdin, stdout, stderr),

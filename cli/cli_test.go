@@ -31,9 +31,30 @@ func TestExitCode(t *testing.T) {
 }
 
 func TestRunCanBadFormat(t *testing.T) {
-	err := runCan(t.Context(), canParams{Format: "yaml"}, nil, io.Discard, io.Discard)
+	err := runCan(t.Context(), canParams{Format: "yaml"}, nil, io.Discard)
 	if err == nil || err.Error() != `--format must be text or json, not "yaml"` || ExitCode(err) != 2 {
 		t.Errorf("runCan error = %v (exit %d)", err, ExitCode(err))
+	}
+}
+
+func TestCheckFormat(t *testing.T) {
+	for _, tt := range []struct {
+		format  string
+		formats []string
+		want    string // "" for no error
+	}{
+		{"json", []string{"text", "json"}, ""},
+		{"yaml", []string{"text", "json"}, `--format must be text or json, not "yaml"`},
+		{"svg", []string{"text", "json", "dot", "mermaid"}, `--format must be text, json, dot or mermaid, not "svg"`},
+		{"text", []string{"json"}, `--format must be json, not "text"`},
+	} {
+		err := checkFormat(tt.format, tt.formats...)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("checkFormat(%q, %q) = %v, want nil", tt.format, tt.formats, err)
+		case tt.want != "" && (err == nil || err.Error() != tt.want || ExitCode(err) != ExitInput):
+			t.Errorf("checkFormat(%q, %q) = %v (exit %d), want %q (exit 2)", tt.format, tt.formats, err, ExitCode(err), tt.want)
+		}
 	}
 }
 

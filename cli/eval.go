@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -75,17 +75,12 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	sum, err := runner.Batch(ctx, r, in, stdout, runner.BatchOptions{Name: name, Workers: p.Workers})
 	if p.Stats {
 		st := r.Stats()
-		compiled := "not compiled"
-		if st.RegoCompiled > 0 {
-			compiled = "compiled"
-		}
-		fmt.Fprintf(stderr, "kmsguard eval: %d answered by the native engine, %d by the Rego (fallbacks); the Rego %s\n",
-			st.Native, st.Fallbacks, compiled)
+		report.WriteEvalStats(stderr, st.Native, st.Fallbacks, st.RegoCompiled > 0)
 	}
 	switch {
 	case err != nil:

@@ -78,14 +78,14 @@ func runReport(ctx context.Context, p reportParams, stdout, _ io.Writer) error {
 	}
 	r, err := newRunner(ctx, runner.WithSnapshot(snap))
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	// The rule pack and the diff run without the snapshot's data: the
 	// findings are those "kmsguard check" gives the key policy, and the diff
 	// gets both snapshots as its input.
 	plain, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	var diff func(context.Context) (*result.DiffReport, error)
 	if base != nil {

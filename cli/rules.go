@@ -36,12 +36,12 @@ func newRulesCommand(stdout io.Writer) *cobra.Command {
 }
 
 func runRules(ctx context.Context, p rulesParams, stdout io.Writer) error {
-	if p.Format != "text" && p.Format != "json" {
-		return inputErrorf("--format must be text or json, not %q", p.Format)
+	if err := checkFormat(p.Format, "text", "json"); err != nil {
+		return err
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
 	rules := r.Rules()
 	if p.Format == "json" {

@@ -1,53 +1,17 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"os"
-	"os/signal"
-	"runtime/debug"
-	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	kbundle "github.com/kmsguard/kmsguard/bundle"
 	"github.com/kmsguard/kmsguard/server"
 )
 
 // serveParams are the flags of `kmsguard serve`.
-type serveParams struct {
-	Addr            string
-	Bundle          string
-	VerificationKey string
-	SigningAlg      string
-	KeyID           string
-	Data            string
-	TokenFile       string
-	TLSCert         string
-	TLSKey          string
-	MaxBody         int64
-	MaxConcurrency  int
-	ReadTimeout     time.Duration
-	WriteTimeout    time.Duration
-	IdleTimeout     time.Duration
-	BodyReadTimeout time.Duration
-	MaxBodyReaders  int
-	ShutdownWait    time.Duration
-	ShutdownGrace   time.Duration
-	AccessAnalysis  bool
-	ConfigFile      string
-	Watch           bool
-	PollInterval    time.Duration
-	DecisionLog     string
-	MaskContext     []string
-	GCPercent       int
-}
+type serveParams = server.Flags
 
 const serveLong = `Serve decisions over HTTP with the data API of OPA:
 
@@ -89,7 +53,8 @@ requests are still answered (with "Connection: close") for
 
 Request bodies are received before evaluation, each within
 --body-read-timeout and at most --max-body-readers at once, so slow senders
-cannot hold the evaluators (--max-concurrency).
+cannot hold the evaluators (--max-concurrency). Each evaluation gets
+--analysis-timeout; a longer one is answered with an error.
 
 The access log (JSON, one line per request) and server events go to standard
 error. With --token-file every /v1/ and /metrics request needs
@@ -132,6 +97,7 @@ func newServeCommand(stderr io.Writer) *cobra.Command {
 	f.DurationVar(&p.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
 	f.DurationVar(&p.BodyReadTimeout, "body-read-timeout", server.DefaultBodyReadTimeout, "time to receive a request body; slower senders get 408")
 	f.IntVar(&p.MaxBodyReaders, "max-body-readers", 0, "request bodies received at once, before evaluation; more get 503 (default 8×--max-concurrency)")
+	f.DurationVar(&p.AnalysisTimeout, "analysis-timeout", server.DefaultAnalysisTimeout, "time one evaluation may take (a decision's Rego, who-can, can_use or diff); longer gets an error answer")
 	f.DurationVar(&p.ShutdownWait, "shutdown-wait-period", 0, "on SIGTERM, keep answering this long with /health 503 and \"Connection: close\" before closing the listener")
 	f.DurationVar(&p.ShutdownGrace, "shutdown-grace-period", server.DefaultShutdownGrace, "then, how long requests in flight get to finish")
 	f.DurationVar(&p.ShutdownGrace, "shutdown-timeout", server.DefaultShutdownGrace, "old name of --shutdown-grace-period")
@@ -144,153 +110,20 @@ func newServeCommand(stderr io.Writer) *cobra.Command {
 	f.DurationVar(&p.PollInterval, "poll-interval", server.DefaultPollInterval, "with --watch, how often to ask a --bundle URL for a new version")
 	f.StringVar(&p.DecisionLog, "decision-log", "", "append one JSON line per answer to `FILE`")
 	f.StringArrayVar(&p.MaskContext, "mask-context", nil, "in the decision log, replace the values of context keys matching `PATTERN` ('*' matches any text) by \"***\" (repeatable)")
-	f.IntVar(&p.GCPercent, "gc-percent", defaultGCPercent, "Go garbage collector target `PERCENT` (the GOGC environment variable wins when set)")
+	f.IntVar(&p.GCPercent, "gc-percent", server.DefaultGCPercent, "Go garbage collector target `PERCENT` (the GOGC environment variable wins when set)")
 	return cmd
 }
-
-// defaultGCPercent trades memory for CPU: evaluation allocates a lot, and
-// with the Go default (100) the collector takes about a quarter of the CPU
-// at saturation (docs/serving.md, "Load").
-const defaultGCPercent = 400
 
 // runServe serves until ctx is done or SIGTERM/SIGINT arrives; SIGHUP
 // reloads. Everything it says is a JSON log line on stderr.
 func runServe(ctx context.Context, p serveParams, stderr io.Writer) error {
-	cfg, closeLog, err := serveConfig(p, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-
-	if p.GCPercent <= 0 {
-		return inputErrorf("--gc-percent must be positive")
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(p.GCPercent)
-	}
-	srv, err := server.New(ctx, cfg)
-	if err != nil {
-		return inputError(fmt.Errorf("loading: %w", err))
-	}
-	ln, err := net.Listen("tcp", p.Addr)
-	if err != nil {
-		return inputError(err)
-	}
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sigc := make(chan os.Signal, 1)
-	signal.Notify(sigc, syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigc)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case sig := <-sigc:
-				if sig == syscall.SIGHUP {
-					_ = srv.Reload(ctx) // logged; the running version stays
-					continue
-				}
-				cfg.Log.Info("signal received", "signal", sig.String())
-				cancel()
-				return
-			}
-		}
-	}()
-	if err := srv.Serve(ctx, ln); err != nil {
-		return &exitError{code: ExitDenied, err: err}
-	}
-	return nil
-}
-
-// serveConfig turns the flags into a server configuration; closeLog closes
-// the decision log file.
-func serveConfig(p serveParams, stderr io.Writer) (cfg server.Config, closeLog func(), err error) {
-	closeLog = func() {}
+	err := server.Run(ctx, p, stderr)
+	var serving *server.ServeError
 	switch {
-	case p.VerificationKey != "" && p.Bundle == "":
-		return cfg, closeLog, inputErrorf("--verification-key needs --bundle (the built-in policy is not signed)")
-	case (p.TLSCert == "") != (p.TLSKey == ""):
-		return cfg, closeLog, inputErrorf("--tls-cert and --tls-key go together")
-	case p.MaxBody <= 0:
-		return cfg, closeLog, inputErrorf("--max-body must be positive")
-	case p.MaxConcurrency < 0 || p.MaxBodyReaders < 0:
-		return cfg, closeLog, inputErrorf("--max-concurrency and --max-body-readers must not be negative")
-	case p.ShutdownWait < 0:
-		return cfg, closeLog, inputErrorf("--shutdown-wait-period must not be negative")
+	case err == nil:
+		return nil
+	case errors.As(err, &serving):
+		return &exitError{code: ExitDenied, err: serving.Err}
 	}
-	for _, d := range []struct {
-		name string
-		v    time.Duration
-	}{{"--read-timeout", p.ReadTimeout}, {"--write-timeout", p.WriteTimeout}, {"--idle-timeout", p.IdleTimeout}, {"--shutdown-grace-period", p.ShutdownGrace}, {"--body-read-timeout", p.BodyReadTimeout}} {
-		if d.v <= 0 {
-			return cfg, closeLog, inputErrorf("%s must be positive", d.name)
-		}
-	}
-	if p.Watch && p.PollInterval <= 0 {
-		return cfg, closeLog, inputErrorf("--poll-interval must be positive")
-	}
-	cfg = server.Config{
-		Source:          server.Source{Bundle: p.Bundle, Data: p.Data},
-		TLSCert:         p.TLSCert,
-		TLSKey:          p.TLSKey,
-		MaxBody:         p.MaxBody,
-		MaxConcurrency:  p.MaxConcurrency,
-		ReadTimeout:     p.ReadTimeout,
-		WriteTimeout:    p.WriteTimeout,
-		IdleTimeout:     p.IdleTimeout,
-		MaxReaders:      p.MaxBodyReaders,
-		BodyReadTimeout: p.BodyReadTimeout,
-		ShutdownWait:    p.ShutdownWait,
-		ShutdownGrace:   p.ShutdownGrace,
-		AccessAnalysis:  p.AccessAnalysis,
-		Watch:           p.Watch,
-		PollInterval:    p.PollInterval,
-		MaskContext:     p.MaskContext,
-		Log:             slog.New(slog.NewJSONHandler(stderr, nil)),
-	}
-	if p.VerificationKey != "" {
-		cfg.Source.Verification = &kbundle.Verification{KeyFile: p.VerificationKey, Algorithm: p.SigningAlg, KeyID: p.KeyID}
-	}
-	if p.TokenFile != "" {
-		tok, err := os.ReadFile(p.TokenFile)
-		if err != nil {
-			return cfg, closeLog, inputErrorf("--token-file: %v", pathErr(err))
-		}
-		cfg.Token = bytes.TrimSpace(tok)
-		if len(cfg.Token) == 0 {
-			return cfg, closeLog, inputErrorf("--token-file %s is empty", p.TokenFile)
-		}
-	}
-	if p.ConfigFile != "" {
-		raw, err := os.ReadFile(p.ConfigFile)
-		if err != nil {
-			return cfg, closeLog, inputErrorf("--config-file: %v", pathErr(err))
-		}
-		cfg.OPAConfig = server.ExpandEnv(raw)
-	}
-	if p.DecisionLog != "" {
-		f, err := os.OpenFile(p.DecisionLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-		if err != nil {
-			return cfg, closeLog, inputErrorf("--decision-log: %v", pathErr(err))
-		}
-		cfg.DecisionLog = f
-		closeLog = func() {
-			if err := f.Close(); err != nil {
-				fmt.Fprintf(stderr, "kmsguard: closing the decision log: %v\n", err)
-			}
-		}
-	}
-	return cfg, closeLog, nil
-}
-
-// pathErr shortens "open x: no such file or directory" to
-// "x: no such file or directory".
-func pathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
-	}
-	return err
+	return inputError(err)
 }

@@ -44,7 +44,7 @@ func TestServeSIGHUP(t *testing.T) {
 	}
 	p := serveParams{
 		Addr: addr, Bundle: path, MaxBody: 1 << 20, GCPercent: 100,
-		ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second, ShutdownGrace: time.Second, BodyReadTimeout: time.Second,
+		ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second, ShutdownGrace: time.Second, BodyReadTimeout: time.Second, AnalysisTimeout: time.Second,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

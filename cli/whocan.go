@@ -8,22 +8,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/access"
-	"github.com/kmsguard/kmsguard/engine"
-	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
-	"github.com/kmsguard/kmsguard/runner"
-	"github.com/kmsguard/kmsguard/snapshot"
 )
 
 // whoCanParams are the flags of `kmsguard who-can`.
 type whoCanParams struct {
-	Snapshot  string
-	KeyPolicy string
-	Key       string
-	Principal string
-	Action    string
-	Format    string
-	Stats     bool
+	access.WhoCanRequest
+	Format string
+	Stats  bool
 }
 
 const whoCanLong = `List every principal that can call each KMS action on a key (--key), or every
@@ -77,84 +69,23 @@ func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) error {
-	switch p.Format {
-	case "text", "json", "dot", "mermaid":
-	default:
-		return inputErrorf("--format must be text, json, dot or mermaid, not %q", p.Format)
+	if err := checkFormat(p.Format, "text", "json", "dot", "mermaid"); err != nil {
+		return err
 	}
-	if p.Key != "" && p.Principal != "" {
-		return inputErrorf("give exactly one of --key and --principal")
-	}
-	var snap map[string]any
-	var keyPolicy map[string]any // the --key-policy document and its origin, as checkKeyPolicy takes them
-	if p.KeyPolicy != "" {
-		doc, o, err := policyfile.LoadOrigin(p.KeyPolicy, nil)
-		if err != nil {
-			return inputError(err)
-		}
-		keyPolicy = map[string]any{"policy": doc, "origin": o}
-		key := p.Key
-		if key == "" {
-			account, err := access.PolicyAccount(doc)
-			if err != nil {
-				// A policy AWS would reject names no account: say what is wrong with it.
-				if r, rerr := newRunner(ctx); rerr == nil {
-					if cerr := checkKeyPolicy(ctx, r, keyPolicy); cerr != nil {
-						return inputError(cerr)
-					}
-				}
-				return inputError(err)
-			}
-			key = exampleKeyARN(account)
-		}
-		if snap, _, key, err = access.PolicySnapshots(doc, doc, key); err != nil {
-			return inputError(err)
-		}
-		if p.Principal == "" {
-			p.Key = key
-		}
-	}
-	if (p.Key == "") == (p.Principal == "") {
-		return inputErrorf("give exactly one of --key and --principal")
-	}
-	if snap == nil {
-		var err error
-		if snap, err = snapshot.Load(p.Snapshot); err != nil {
-			return inputError(err)
-		}
-	}
-	r, err := newRunner(ctx, runner.WithSnapshot(snap))
+	a, err := p.Run(ctx) // access.WhoCanRequest.Run
 	if err != nil {
-		return inputError(fmt.Errorf("loading the policy engine: %w", err))
+		return inputError(err)
 	}
-	if keyPolicy != nil {
-		if err := checkKeyPolicy(ctx, r, keyPolicy); err != nil {
-			return inputError(err)
-		}
-	}
-	var write func(io.Writer) error
-	if p.Key != "" {
-		rep, err := access.WhoCan(ctx, r, p.Key, p.Action, nil)
-		if err != nil {
-			return inputError(err)
-		}
-		write = func(w io.Writer) error { return report.WriteKeyReport(w, p.Format, rep) }
+	if a.Key != nil {
+		err = report.WriteKeyReport(stdout, p.Format, a.Key)
 	} else {
-		rep, err := access.CanUse(ctx, r, p.Principal, p.Action)
-		if err != nil {
-			return inputError(err)
-		}
-		write = func(w io.Writer) error { return report.WritePrincipalReport(w, p.Format, rep) }
+		err = report.WritePrincipalReport(stdout, p.Format, a.Principal)
 	}
-	if err := write(stdout); err != nil {
+	if err != nil {
 		return inputError(fmt.Errorf("writing the answer: %w", err))
 	}
 	if p.Stats {
-		st := engine.Stats{Declined: 1} // without a native engine the Rego answered
-		if n := r.Native(); n != nil {
-			st = n.AccessStats()
-		}
-		fmt.Fprintf(stderr, "kmsguard who-can: %d answered by the native analysis, %d by the Rego (fallbacks)\n", st.Native, st.Declined)
+		report.WriteWhoCanStats(stderr, a.Stats.Native, a.Stats.Declined)
 	}
 	return nil
 }

@@ -8,17 +8,9 @@ import (
 	"strings"
 )
 
-// Values that stand in for CloudFormation pseudo parameters when a policy is
-// linted before deployment (docs/check.md, "CloudFormation intrinsics").
-const (
-	PseudoAccountID = "123456789012"
-	PseudoRegion    = "us-east-1"
-	PseudoPartition = "aws"
-	PseudoURLSuffix = "amazonaws.com"
-	// UnresolvedPrefix starts the stable token that replaces a value only
-	// known at deployment (a parameter, an import, a resource's name).
-	UnresolvedPrefix = "kmsguard-unresolved-"
-)
+// UnresolvedPrefix starts the stable token that replaces a value only
+// known at deployment (a parameter, an import, a resource's name).
+const UnresolvedPrefix = "kmsguard-unresolved-"
 
 // cfnPolicy says where a resource type keeps its policy documents.
 type cfnPolicy struct {
@@ -64,13 +56,18 @@ func isTemplate(obj map[string]any) bool {
 type template struct {
 	types    map[string]string // logical id -> resource type
 	mappings map[string]any
+	stack    *stack
 }
 
 // cloudFormation returns the key policies and IAM policies of a template,
 // in the order of the resources' logical ids.
 func cloudFormation(name string, obj map[string]any, pos positions) ([]Document, error) {
+	st, err := standInStack()
+	if err != nil {
+		return nil, err
+	}
 	res, _ := obj["Resources"].(map[string]any)
-	t := &template{types: map[string]string{}}
+	t := &template{types: map[string]string{}, stack: st}
 	t.mappings, _ = obj["Mappings"].(map[string]any)
 	ids := make([]string, 0, len(res))
 	for id, r := range res {
@@ -363,15 +360,10 @@ func (t *template) call(fn string, arg any) (any, bool) {
 
 // ref is the value of {"Ref": name}.
 func (t *template) ref(name string) (any, bool) {
+	if v, ok := t.stack.pseudo[name]; ok {
+		return v, true
+	}
 	switch name {
-	case "AWS::AccountId":
-		return PseudoAccountID, true
-	case "AWS::Region":
-		return PseudoRegion, true
-	case "AWS::Partition":
-		return PseudoPartition, true
-	case "AWS::URLSuffix":
-		return PseudoURLSuffix, true
 	case "AWS::NoValue":
 		return nil, false
 	case "":
@@ -380,18 +372,9 @@ func (t *template) ref(name string) (any, bool) {
 	return token(strings.TrimPrefix(name, "AWS::")), true
 }
 
-// arnFormats are the ARNs of resources whose GetAtt Arn commonly names a
-// principal or a key; other attributes become tokens.
-var arnFormats = map[string]string{
-	"AWS::IAM::Role":       "arn:" + PseudoPartition + ":iam::" + PseudoAccountID + ":role/%s",
-	"AWS::IAM::User":       "arn:" + PseudoPartition + ":iam::" + PseudoAccountID + ":user/%s",
-	"AWS::KMS::Key":        "arn:" + PseudoPartition + ":kms:" + PseudoRegion + ":" + PseudoAccountID + ":key/%s",
-	"AWS::KMS::ReplicaKey": "arn:" + PseudoPartition + ":kms:" + PseudoRegion + ":" + PseudoAccountID + ":key/%s",
-}
-
 // getAtt is the value of {"Fn::GetAtt": [res, attr]}.
 func (t *template) getAtt(res, attr string) string {
-	if f, ok := arnFormats[t.types[res]]; ok && attr == "Arn" {
+	if f, ok := t.stack.arnFormats[t.types[res]]; ok && attr == "Arn" {
 		return fmt.Sprintf(f, token(res))
 	}
 	return token(res + "." + attr)

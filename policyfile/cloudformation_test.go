@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"testing/fstest"
 )
 
 const yamlTemplate = `AWSTemplateFormatVersion: "2010-09-09"
@@ -162,13 +163,18 @@ func TestCloudFormationJSON(t *testing.T) {
 }
 
 func TestSub(t *testing.T) {
-	tm := &template{types: map[string]string{"R": "AWS::IAM::Role", "K": "AWS::KMS::Key", "B": "AWS::S3::Bucket"}}
+	st, err := standInStack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := &template{types: map[string]string{"R": "AWS::IAM::Role", "K": "AWS::KMS::Key", "B": "AWS::S3::Bucket"}, stack: st}
 	tests := []struct {
 		arg  any
 		want string
 	}{
 		{"plain", "plain"},
 		{"${AWS::Region}-${AWS::AccountId}-${AWS::Partition}", "us-east-1-123456789012-aws"},
+		{"s3.${AWS::URLSuffix}", "s3.amazonaws.com"},
 		{"${AWS::StackName}", "kmsguard-unresolved-StackName"},
 		{"${R.Arn}|${K.Arn}|${B.Arn}", "arn:aws:iam::123456789012:role/kmsguard-unresolved-R|arn:aws:kms:us-east-1:123456789012:key/kmsguard-unresolved-K|kmsguard-unresolved-B.Arn"},
 		{"${!Keep} ${ Param }", "${Keep} kmsguard-unresolved-Param"},
@@ -284,5 +290,36 @@ func TestCloudFormationYAMLPolicyStringLine(t *testing.T) {
 	}
 	if len(docs) != 1 || docs[0].Line != 6 || docs[0].StatementLine(0) != 6 {
 		t.Fatalf("documents %+v, want one at line 6", docs)
+	}
+}
+
+// TestStandInStackFromCatalog: the stand-in stack is the catalog's
+// (cloudformation and the partition's row); a catalog without it is an
+// error, never a stack made up in Go.
+func TestStandInStackFromCatalog(t *testing.T) {
+	catalog := func(body string) fstest.MapFS {
+		return fstest.MapFS{"kmsguard/catalog/data.json": {Data: []byte(body)}}
+	}
+	st, err := readStack(catalog(`{"cloudformation": {"stand_in_account_id": "444455556666", "stand_in_partition": "aws-cn"},
+		"partitions": {"rows": [{"partition": "aws", "default_region": "us-east-1", "url_suffix": "amazonaws.com"},
+		{"partition": "aws-cn", "default_region": "cn-north-1", "url_suffix": "amazonaws.com.cn"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := st.pseudo["AWS::Region"]+" "+st.pseudo["AWS::URLSuffix"], "cn-north-1 amazonaws.com.cn"; got != want {
+		t.Errorf("Region and URLSuffix %q, want %q", got, want)
+	}
+	if got, want := st.arnFormats["AWS::KMS::Key"], "arn:aws-cn:kms:cn-north-1:444455556666:key/%s"; got != want {
+		t.Errorf("key ARN %q, want %q", got, want)
+	}
+	for name, body := range map[string]string{
+		"no cloudformation block": `{"partitions": {"rows": [{"partition": "aws", "default_region": "us-east-1", "url_suffix": "amazonaws.com"}]}}`,
+		"unknown partition":       `{"cloudformation": {"stand_in_account_id": "1", "stand_in_partition": "aws-x"}, "partitions": {"rows": []}}`,
+		"no url_suffix":           `{"cloudformation": {"stand_in_account_id": "1", "stand_in_partition": "aws"}, "partitions": {"rows": [{"partition": "aws", "default_region": "us-east-1"}]}}`,
+		"not JSON":                `{`,
+	} {
+		if st, err := readStack(catalog(body)); err == nil {
+			t.Errorf("%s: got stack %+v, want an error", name, st)
+		}
 	}
 }

@@ -237,6 +237,17 @@ func ReadFile(path string, stdin io.Reader, limit int64, what string) (data []by
 	return data, name, nil
 }
 
+// OpenError drops the operation of an *os.PathError: "open x.json: no
+// such file or directory" becomes "x.json: no such file or directory".
+// Other errors are returned as they are.
+func OpenError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
 // pathError drops the operation and path of an *os.PathError, which the
 // callers name themselves: "open x.json: no such file or directory" becomes
 // "no such file or directory".

@@ -231,7 +231,7 @@ func ParseJSON(data []byte) (any, error) {
 		rest++
 	}
 	if rest < len(data) {
-		line, col := LineCol(data, rest)
+		line, col := strictjson.LineCol(data, rest)
 		return nil, &Error{Line: line, Column: col, Msg: "unexpected data after the JSON value"}
 	}
 	return v, nil
@@ -257,18 +257,8 @@ func positioned(data []byte, dec *json.Decoder, err error) error {
 		off = len(data)
 		msg = "unexpected end of JSON input"
 	}
-	line, col := LineCol(data, off)
+	line, col := strictjson.LineCol(data, off)
 	return &Error{Line: line, Column: col, Msg: msg}
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// LineCol turns a byte offset into a 1-based line and column.
-func LineCol(data []byte, off int) (line, col int) {
-	if off > len(data) {
-		off = len(data)
-	}
-	line = 1 + bytes.Count(data[:off], []byte{'\n'})
-	col = off - bytes.LastIndexByte(data[:off], '\n')
-	return line, col
-}

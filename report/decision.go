@@ -26,6 +26,22 @@ type DecisionOptions struct {
 	Width int
 }
 
+// WriteDecision writes the answer to the question q in format: json (the
+// explanation when opt.Explain holds one and the answer is no error, else
+// the answer) or text (DecisionText; nothing for an error answer, whose
+// message is the caller's to print).
+func WriteDecision(w io.Writer, format string, q map[string]any, a *result.Answer, opt DecisionOptions) error {
+	switch {
+	case format == "json" && opt.Explain != nil && a.Error == "":
+		return WriteJSON(w, SchemaExplain, opt.Explain, "")
+	case format == "json":
+		return WriteJSON(w, SchemaCan, a, "")
+	case a.Error != "":
+		return nil
+	}
+	return DecisionText(w, q, a, opt)
+}
+
 // DecisionText writes the answer to the question q (not an error answer)
 // for people, the explanation after it when there is one:
 //

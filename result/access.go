@@ -1,7 +1,5 @@
 package result
 
-import "fmt"
-
 // The answers of the access analysis (who-can, who-can --principal and
 // diff): what a principal can do with a key, and what two sides differ in.
 
@@ -137,8 +135,8 @@ type DiffReport struct {
 	Added   []Change `json:"added"`
 	Removed []Change `json:"removed"`
 	Changed []Change `json:"changed"`
-	// Stats says how the diff was answered (diff --stats); not part of
-	// the JSON answer.
+	// Stats says how the diff was answered (diff --stats,
+	// report.WriteDiffStats); not part of the JSON answer.
 	Stats DiffStats `json:"-"`
 }
 
@@ -148,21 +146,6 @@ type DiffReport struct {
 type DiffStats struct {
 	Native bool
 	Keys   DiffKeys
-}
-
-// String is the --stats line: "answered by the native analysis: 1 of 2000
-// keys analysed (the others are the same in both snapshots); 0 fallbacks
-// to the Rego".
-func (s DiffStats) String() string {
-	if !s.Native {
-		return "answered by the Rego (1 fallback): every key analysed"
-	}
-	keys := "keys"
-	if s.Keys.Total == 1 {
-		keys = "key"
-	}
-	return fmt.Sprintf("answered by the native analysis: %d of %d %s analysed (the others are the same in both snapshots); 0 fallbacks to the Rego",
-		s.Keys.Analysed, s.Keys.Total, keys)
 }
 
 // Unexpected counts the additions and changes no --allow pattern covers:

@@ -1,7 +1,7 @@
 // Package result holds the data kmsguard's evaluations produce and its
 // renderers (package report) write: decision answers, lint findings and
-// rules, service readiness, and the findings and input errors of a check
-// run. It is a leaf: it imports nothing of the project, so a renderer needs
+// rules, service readiness, bundle summaries, and the findings and input
+// errors of a check run. It is a leaf: it imports nothing of the project, so a renderer needs
 // no engine.
 package result
 

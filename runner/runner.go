@@ -83,6 +83,18 @@ func WithPreparedSnapshot() Option {
 	return func(o *options) { o.prepare = true }
 }
 
+// NewLazy is the evaluator of one command or request: New with
+// WithLazyRego, so the Rego is compiled when a question first needs it and a
+// command the native engine answers whole does not pay for it. Its error
+// reads "loading the policy engine: …".
+func NewLazy(ctx context.Context, opts ...Option) (*Runner, error) {
+	r, err := New(ctx, append(opts, WithLazyRego())...)
+	if err != nil {
+		return nil, fmt.Errorf("loading the policy engine: %w", err)
+	}
+	return r, nil
+}
+
 // New compiles the embedded bundle (or the one of WithBundle) and prepares
 // the entry-point queries, now or, with WithLazyRego, on first need.
 func New(ctx context.Context, opts ...Option) (*Runner, error) {

@@ -149,9 +149,16 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		}
 	}
 
+	// The slot is given back when the request ends, or by an analysis
+	// that outlives it (analyse).
+	release := func() { <-s.slots }
 	select {
 	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
+		defer func() {
+			if release != nil {
+				release()
+			}
+		}()
 	default:
 		w.Header().Set("Retry-After", "1")
 		s.fail(w, http.StatusServiceUnavailable, "overloaded",
@@ -165,6 +172,8 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		s.beforeEval()
 	}
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnalysisTimeout)
+	defer cancel()
 	var result any
 	switch {
 	case native != nil:
@@ -174,11 +183,13 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	}
 	switch {
 	case query == runner.DecisionQuery:
-		ans := decide(r.Context(), e, native, input)
+		ans := decide(ctx, e, native, input)
 		label := ans.Decision
 		if ans.Error != "" {
 			label = "error"
-			if strings.HasPrefix(ans.Error, evalFailed) {
+			if ctx.Err() != nil {
+				ans.Error = s.stopped(ctx)
+			} else if strings.HasPrefix(ans.Error, evalFailed) {
 				ans.Error = s.hideEvalError(w, docPath, ans.Error)
 			}
 		}
@@ -187,12 +198,19 @@ func (s *Server) data(w *recorder, r *http.Request) {
 	case native != nil:
 		result = native
 	default:
-		if v, ok := nativeAccess(e.runner, query, body); ok {
+		v, ok, err := s.analyse(ctx, e.runner, query, body, &release)
+		if err != nil {
+			result = map[string]any{"error": s.stopped(ctx)}
+			break
+		}
+		if ok {
 			result = v
 			break
 		}
-		v, defined, err := e.runner.Eval(r.Context(), query, input)
+		v, defined, err := e.runner.Eval(ctx, query, input)
 		switch {
+		case err != nil && ctx.Err() != nil:
+			result = map[string]any{"error": s.stopped(ctx)}
 		case err != nil:
 			s.metrics.errors.WithLabelValues("evaluation").Inc()
 			result = map[string]any{"error": s.hideEvalError(w, docPath, err.Error())}
@@ -210,6 +228,56 @@ func (s *Server) data(w *recorder, r *http.Request) {
 		DecisionID string `json:"decision_id,omitempty"`
 	}{result, s.decisionID(w)})
 	s.logDecision(r, w.id, start, e, docPath, input, result)
+}
+
+// analyse answers the who_can, can_use or diff entry point with the
+// native access analysis (nativeAccess) within ctx; ok is false when the
+// analysis declines (or for any other query), err is ctx's error when it
+// ran out. The analysis cannot be stopped: past the deadline the request
+// is answered while the analysis goes on, and the evaluation slot the
+// request holds (*release) passes to it, so that analyses still running
+// count against --max-concurrency until they end.
+func (s *Server) analyse(ctx context.Context, r *runner.Runner, query string, body []byte, release *func()) (v any, ok bool, err error) {
+	if !isAccessQuery(query) {
+		return nil, false, nil
+	}
+	type answer struct {
+		v  any
+		ok bool
+	}
+	done := make(chan answer)        // received: the request keeps its slot
+	abandoned := make(chan struct{}) // closed: the slot is the analysis's
+	slot := *release
+	go func() {
+		if s.beforeAnalysis != nil {
+			s.beforeAnalysis()
+		}
+		v, ok := nativeAccess(r, query, body)
+		select {
+		case done <- answer{v, ok}:
+		case <-abandoned:
+			slot()
+		}
+	}()
+	select {
+	case a := <-done:
+		return a.v, a.ok, nil
+	case <-ctx.Done():
+		*release = nil
+		close(abandoned)
+		return nil, false, ctx.Err()
+	}
+}
+
+// stopped says why an evaluation under ctx gave no answer: it ran past
+// --analysis-timeout (counted as a timeout), or the request ended first
+// (the client went away).
+func (s *Server) stopped(ctx context.Context) string {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "no answer: the request ended before the evaluation did"
+	}
+	s.metrics.errors.WithLabelValues("timeout").Inc()
+	return fmt.Sprintf("no answer: the evaluation took longer than %s (--analysis-timeout)", s.cfg.AnalysisTimeout)
 }
 
 // decide is the one call of the decision path: every decision the server

@@ -35,7 +35,7 @@ func newMetrics() *metrics {
 		}, []string{"engine"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kmsguard_errors_total",
-			Help: "Requests that failed, by reason (bad_request, unauthorized, too_large, overloaded, not_found, method_not_allowed, evaluation, internal).",
+			Help: "Requests that failed, by reason (bad_request, unauthorized, too_large, overloaded, not_found, method_not_allowed, evaluation, timeout, internal).",
 		}, []string{"reason"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kmsguard_http_requests_total",

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
-	native "github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
@@ -74,6 +74,12 @@ func nativeResult(r *runner.Runner, query string, body []byte) any {
 	return nil
 }
 
+// isAccessQuery reports whether query is an entry point of the access
+// analysis that nativeAccess answers.
+func isAccessQuery(query string) bool {
+	return query == runner.WhoCanQuery || query == runner.CanUseQuery || query == runner.DiffQuery
+}
+
 // accessQuestion is the input of the who_can and can_use entry points as
 // the native analysis takes it. Anything else in the input (another field,
 // another type, an empty action or principal list, which the Rego words as
@@ -91,7 +97,7 @@ type accessQuestion struct {
 // for any other query. It runs after an evaluation slot is taken: an
 // analysis can be long.
 func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok bool) {
-	if query != runner.WhoCanQuery && query != runner.CanUseQuery && query != runner.DiffQuery {
+	if !isAccessQuery(query) {
 		return nil, false
 	}
 	eng := r.Native()
@@ -135,8 +141,8 @@ func nativeAccess(r *runner.Runner, query string, body []byte) (result any, ok b
 }
 
 // nativeDiff answers the diff entry point, {"old": SNAPSHOT, "new":
-// SNAPSHOT, "principals"?: [ARN, ...]}, with engine.Diff on an engine for
-// each snapshot of the input (the Rego reads them from the input too, not
+// SNAPSHOT, "principals"?: [ARN, ...]}, with access.NativeDiff on the
+// input's two snapshots (the Rego reads them from the input too, not
 // from the server's data). It answers only snapshots the snapshot reader
 // accepts (docs/snapshot-format.md: format, version, the shape of every
 // part), as the CLI's diff reads them; any other input (another field, a
@@ -168,14 +174,6 @@ func nativeDiff(in []byte) (any, bool) {
 			return nil, false
 		}
 	}
-	oe, err := native.New(native.WithSnapshot(older))
-	if err != nil {
-		return nil, false
-	}
-	ne, err := native.New(native.WithSnapshot(newer))
-	if err != nil {
-		return nil, false
-	}
-	out, _, ok := native.Diff(oe, ne, extra)
-	return out, ok
+	out, _, ok, err := access.NativeDiff(older, newer, extra)
+	return out, ok && err == nil
 }

@@ -37,6 +37,9 @@ const (
 	DefaultShutdownGrace   = 10 * time.Second
 	DefaultBodyReadTimeout = 5 * time.Second
 	DefaultPollInterval    = time.Minute
+	// DefaultAnalysisTimeout is under DefaultWriteTimeout: an answer
+	// given later could not be written.
+	DefaultAnalysisTimeout = 25 * time.Second
 	watchInterval          = time.Second
 )
 
@@ -61,6 +64,11 @@ type Config struct {
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	IdleTimeout     time.Duration
+	// AnalysisTimeout bounds one evaluation: the Rego of a decision or
+	// explanation the native engine declined, any other entry point, and
+	// the native who_can, can_use and diff analyses; a longer one gets an
+	// error answer (default DefaultAnalysisTimeout).
+	AnalysisTimeout time.Duration
 	// ShutdownWait is how long the server keeps answering after shutdown
 	// begins, with /health 503 and "Connection: close" on every response,
 	// so load balancers take it out of rotation first (default 0).
@@ -111,6 +119,9 @@ type Server struct {
 	// beforeEval, when set (tests only), runs after a request took its
 	// concurrency slot and before it is evaluated.
 	beforeEval func()
+	// beforeAnalysis, when set (tests only), runs when a native access
+	// analysis (who_can, can_use, diff) begins.
+	beforeAnalysis func()
 	// onReading, when set (tests only), runs when a request has taken a
 	// body-reader slot.
 	onReading func()
@@ -119,33 +130,25 @@ type Server struct {
 	waitOver <-chan struct{}
 }
 
+// orDefault sets a setting that is zero or negative to its default.
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
 // New loads the policy and data (failing if they cannot be loaded) and
 // returns a server ready to Serve.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = DefaultMaxBody
-	}
-	if cfg.MaxConcurrency <= 0 {
-		cfg.MaxConcurrency = 4 * runtime.GOMAXPROCS(0)
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = DefaultReadTimeout
-	}
-	if cfg.WriteTimeout <= 0 {
-		cfg.WriteTimeout = DefaultWriteTimeout
-	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
-	}
-	if cfg.MaxReaders <= 0 {
-		cfg.MaxReaders = 8 * cfg.MaxConcurrency
-	}
-	if cfg.BodyReadTimeout <= 0 {
-		cfg.BodyReadTimeout = DefaultBodyReadTimeout
-	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = DefaultShutdownGrace
-	}
+	orDefault(&cfg.MaxBody, DefaultMaxBody)
+	orDefault(&cfg.MaxConcurrency, 4*runtime.GOMAXPROCS(0))
+	orDefault(&cfg.MaxReaders, 8*cfg.MaxConcurrency)
+	orDefault(&cfg.ReadTimeout, DefaultReadTimeout)
+	orDefault(&cfg.WriteTimeout, DefaultWriteTimeout)
+	orDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
+	orDefault(&cfg.AnalysisTimeout, DefaultAnalysisTimeout)
+	orDefault(&cfg.BodyReadTimeout, DefaultBodyReadTimeout)
+	orDefault(&cfg.ShutdownGrace, DefaultShutdownGrace)
 	if cfg.ShutdownWait < 0 {
 		return nil, errors.New("the shutdown wait period must not be negative")
 	}

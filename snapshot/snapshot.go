@@ -44,7 +44,7 @@ var fields = map[string]bool{
 func Files(path string) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot: %w", unwrapPath(err))
+		return nil, fmt.Errorf("snapshot: %w", policyfile.OpenError(err))
 	}
 	if !info.IsDir() {
 		return []string{path}, nil
@@ -231,13 +231,3 @@ func show(v any) string {
 }
 
 func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
-
-// unwrapPath drops the operation from a *PathError ("open x: no such file"
-// becomes "x: no such file or directory").
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
-	}
-	return err
-}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // New returns an empty snapshot taken at t: every map present and empty, no
@@ -59,7 +61,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("snapshot: %w", unwrapPath(err))
+		return fmt.Errorf("snapshot: %w", policyfile.OpenError(err))
 	}
 	defer func() {
 		if err != nil {

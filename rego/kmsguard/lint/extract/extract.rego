@@ -216,12 +216,19 @@ intrinsic_name(k) if startswith(k, "Fn::")
 
 no_value({"Ref": "AWS::NoValue"})
 
-# Stand-ins for pseudo parameters (parse.PseudoAccountID...).
+# The stand-in stack a template is linted as (catalog.cloudformation: an
+# account of the catalog's stand-in partition, in its default Region), as
+# policyfile (Go) reads it.
+_stack := data.kmsguard.catalog.cloudformation
+
+_partition := [r | some r in data.kmsguard.catalog.partitions.rows; r.partition == _stack.stand_in_partition][0]
+
+# Stand-ins for pseudo parameters.
 pseudo := {
-	"AWS::AccountId": "123456789012",
-	"AWS::Region": "us-east-1",
-	"AWS::Partition": "aws",
-	"AWS::URLSuffix": "amazonaws.com",
+	"AWS::AccountId": _stack.stand_in_account_id,
+	"AWS::Region": _partition.default_region,
+	"AWS::Partition": _partition.partition,
+	"AWS::URLSuffix": _partition.url_suffix,
 }
 
 # token(name): the stable stand-in for a value only known at deployment.
@@ -341,11 +348,13 @@ get_att_args(arg) := [res, attr] if {
 }
 
 arn_formats := {
-	"AWS::IAM::Role": "arn:aws:iam::123456789012:role/%s",
-	"AWS::IAM::User": "arn:aws:iam::123456789012:user/%s",
-	"AWS::KMS::Key": "arn:aws:kms:us-east-1:123456789012:key/%s",
-	"AWS::KMS::ReplicaKey": "arn:aws:kms:us-east-1:123456789012:key/%s",
+	"AWS::IAM::Role": concat("", ["arn:", pseudo["AWS::Partition"], ":iam::", pseudo["AWS::AccountId"], ":role/%s"]),
+	"AWS::IAM::User": concat("", ["arn:", pseudo["AWS::Partition"], ":iam::", pseudo["AWS::AccountId"], ":user/%s"]),
+	"AWS::KMS::Key": _key_arn_format,
+	"AWS::KMS::ReplicaKey": _key_arn_format,
 }
+
+_key_arn_format := concat("", ["arn:", pseudo["AWS::Partition"], ":kms:", pseudo["AWS::Region"], ":", pseudo["AWS::AccountId"], ":key/%s"])
 
 get_att(res, attr) := sprintf(arn_formats[input.Resources[res].Type], [token(res)]) if {
 	attr == "Arn"
