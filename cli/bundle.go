@@ -1,19 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
-	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
-	"github.com/kmsguard/kmsguard/snapshot"
 )
 
 // bundleBuildParams are the flags of `kmsguard bundle build`.
@@ -125,32 +120,14 @@ func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 		return inputErrorf("--output is required")
 	}
 	opts := kbundle.BuildOptions{Revision: p.Revision}
-	if p.Data != "" {
-		snap, err := snapshot.Load(p.Data)
-		if err != nil {
-			return inputError(err)
-		}
-		opts.Snapshot = snap
-	}
 	if p.SigningKey != "" {
 		opts.Signing = &kbundle.Signing{KeyFile: p.SigningKey, Algorithm: p.SigningAlg, KeyID: p.KeyID}
 	}
-	var buf bytes.Buffer
-	if err := runner.BuildBundle(context.Background(), &buf, opts); err != nil {
-		return inputError(err)
-	}
-	b, err := kbundle.ReadArchive(bytes.NewReader(buf.Bytes()), nil)
+	size, sum, err := runner.BuildBundleFile(context.Background(), p.Output, p.Data, opts)
 	if err != nil {
 		return inputError(err)
 	}
-	sum, err := kbundle.Check(b, false)
-	if err != nil {
-		return inputError(err)
-	}
-	if err := writeFileAtomic(p.Output, buf.Bytes()); err != nil {
-		return inputError(err)
-	}
-	return report.BundleBuiltText(stdout, p.Output, buf.Len(), sum, report.BundleSigning{Algorithm: p.SigningAlg, KeyID: p.KeyID})
+	return report.BundleBuiltText(stdout, p.Output, size, sum, report.BundleSigning{Algorithm: p.SigningAlg, KeyID: p.KeyID})
 }
 
 func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
@@ -161,16 +138,7 @@ func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
 	if p.VerificationKey != "" {
 		v = &kbundle.Verification{KeyFile: p.VerificationKey, Algorithm: p.SigningAlg, KeyID: p.KeyID}
 	}
-	f, err := os.Open(p.File)
-	if err != nil {
-		return inputError(policyfile.OpenError(err))
-	}
-	defer func() { _ = f.Close() }() // read-only
-	b, err := kbundle.ReadArchive(f, v)
-	if err != nil {
-		return inputError(err)
-	}
-	sum, err := kbundle.Check(b, v != nil)
+	sum, err := kbundle.VerifyFile(p.File, v)
 	if err != nil {
 		return inputError(err)
 	}
@@ -181,31 +149,6 @@ func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
 	}
 	if err != nil {
 		return inputError(err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return policyfile.OpenError(err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name()) // best effort: the error below is what matters
-		return policyfile.OpenError(werr)
 	}
 	return nil
 }

@@ -141,21 +141,15 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 	if err != nil {
 		return inputError(err)
 	}
-	r, err := newRunner(ctx)
-	if err != nil {
-		return inputError(err)
-	}
 	req := p.request(stdin)
 	if p.Progress {
 		req.Progress = progress(stderr)
 	}
-	rules := r.Rules()
-	res, err := check.Lint(ctx, r, rules, req)
-	if err != nil {
-		return inputError(err)
+	res, rules, err := req.Run(ctx, p.Verbose) // check.Request.Run
+	if res != nil {
+		report.Problems(stderr, res, p.Verbose)
 	}
-	report.Problems(stderr, res, p.Verbose)
-	if err := check.NoDocuments(res, p.Paths, p.Verbose); err != nil {
+	if err != nil {
 		return inputError(err)
 	}
 	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules}
@@ -212,11 +206,8 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io
 	if len(p.Formats) != 1 || p.Output != "" || (format != "text" && format != "json") {
 		return inputErrorf("--format must be text or json with --service, to standard output, not %q", strings.Join(p.Formats, " "))
 	}
-	r, err := newRunner(ctx)
-	if err != nil {
-		return inputError(err)
-	}
-	ready, err := check.Readiness(ctx, r, p.request(stdin), func(name string, rep *result.Readiness) error {
+	ready, err := p.request(stdin).RunReadiness(ctx, func(name string, rep *result.Readiness) error { // check.Request.RunReadiness
+		var err error
 		if format == "json" {
 			err = report.ReadinessJSON(stdout, rep)
 		} else {

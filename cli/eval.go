@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"io"
 	"os"
 	"runtime/debug"
@@ -51,7 +50,7 @@ func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-// runEval answers the questions of p.Batch with runner.Batch.
+// runEval answers the questions of p.Batch with runner.BatchFile.
 func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr io.Writer) error {
 	if p.Format != "" && p.Format != "json" {
 		return inputErrorf("--format must be json for eval, not %q", p.Format)
@@ -60,26 +59,8 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 		return inputErrorf("--batch is required")
 	}
 	batchGC()
-	in, name := stdin, "standard input"
-	if p.Batch != "-" {
-		f, err := os.Open(p.Batch)
-		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return inputErrorf("%s: %v", p.Batch, err)
-		}
-		defer func() { _ = f.Close() }() // read-only: nothing to flush
-		in, name = f, p.Batch
-	}
-	r, err := newRunner(ctx)
-	if err != nil {
-		return inputError(err)
-	}
-	sum, err := runner.Batch(ctx, r, in, stdout, runner.BatchOptions{Name: name, Workers: p.Workers})
-	if p.Stats {
-		st := r.Stats()
+	sum, st, err := runner.BatchFile(ctx, p.Batch, stdin, stdout, p.Workers)
+	if p.Stats && st != nil {
 		report.WriteEvalStats(stderr, st.Native, st.Fallbacks, st.RegoCompiled > 0)
 	}
 	switch {

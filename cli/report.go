@@ -1,27 +1,20 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kmsguard/kmsguard/access"
 	"github.com/kmsguard/kmsguard/htmlreport"
-	"github.com/kmsguard/kmsguard/result"
-	"github.com/kmsguard/kmsguard/runner"
-	"github.com/kmsguard/kmsguard/snapshot"
 )
 
-// reportParams are the flags of `kmsguard report`.
+// reportParams are the flags of `kmsguard report`: the report to write
+// (htmlreport.Request).
 type reportParams struct {
-	Snapshot string
-	Base     string
-	Output   string
+	htmlreport.Request
 }
 
 const reportLong = `Write an HTML report of a snapshot's keys, one self-contained page to open
@@ -66,48 +59,8 @@ func newReportCommand(stdout, stderr io.Writer) *cobra.Command {
 
 func runReport(ctx context.Context, p reportParams, stdout, _ io.Writer) error {
 	reportGC()
-	snap, err := snapshot.Load(p.Snapshot)
-	if err != nil {
+	if err := p.Run(ctx, stdout); err != nil { // htmlreport.Request.Run
 		return inputError(err)
-	}
-	var base map[string]any
-	if p.Base != "" {
-		if base, err = snapshot.Load(p.Base); err != nil {
-			return inputError(err)
-		}
-	}
-	r, err := newRunner(ctx, runner.WithSnapshot(snap))
-	if err != nil {
-		return inputError(err)
-	}
-	// The rule pack and the diff run without the snapshot's data: the
-	// findings are those "kmsguard check" gives the key policy, and the diff
-	// gets both snapshots as its input.
-	plain, err := newRunner(ctx)
-	if err != nil {
-		return inputError(err)
-	}
-	var diff func(context.Context) (*result.DiffReport, error)
-	if base != nil {
-		diff = func(ctx context.Context) (*result.DiffReport, error) {
-			return access.Diff(ctx, plain, base, snap, nil)
-		}
-	}
-	rep, err := htmlreport.Build(ctx, r, plain, snap, diff)
-	if err != nil {
-		return inputError(err)
-	}
-	var buf bytes.Buffer
-	if err := htmlreport.Write(&buf, rep); err != nil {
-		return inputError(fmt.Errorf("writing the report: %w", err))
-	}
-	if p.Output == "-" {
-		_, err = stdout.Write(buf.Bytes())
-	} else {
-		err = snapshot.WriteFileAtomic(p.Output, buf.Bytes(), 0o644)
-	}
-	if err != nil {
-		return inputError(fmt.Errorf("writing the report: %w", err))
 	}
 	return nil
 }

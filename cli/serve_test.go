@@ -16,6 +16,7 @@ import (
 	"time"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/internal/atomicfile"
 )
 
 // TestServeSIGHUP runs the serve command in process, replaces its bundle,
@@ -29,7 +30,7 @@ func TestServeSIGHUP(t *testing.T) {
 		if err := kbundle.Build(&buf, kbundle.BuildOptions{Revision: rev}); err != nil {
 			t.Fatal(err)
 		}
-		if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		if err := atomicfile.Write(path, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

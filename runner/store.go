@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/internal/atomicfile"
+	"github.com/kmsguard/kmsguard/snapshot"
 )
 
 var (
@@ -88,4 +91,34 @@ func BuildBundle(ctx context.Context, w io.Writer, opts kbundle.BuildOptions) er
 func exists(ctx context.Context, store storage.Store, path storage.Path) bool {
 	_, err := storage.ReadOne(ctx, store, path)
 	return err == nil
+}
+
+// BuildBundleFile builds the bundle (BuildBundle) with the snapshot file or
+// directory data ("" for none), reads it back and checks it (kbundle.Check),
+// and writes it to path, replaced whole (atomicfile.Write). It returns the
+// bundle's size in bytes and its summary.
+func BuildBundleFile(ctx context.Context, path, data string, opts kbundle.BuildOptions) (int, *kbundle.Summary, error) {
+	if data != "" {
+		snap, err := snapshot.Load(data)
+		if err != nil {
+			return 0, nil, err
+		}
+		opts.Snapshot = snap
+	}
+	var buf bytes.Buffer
+	if err := BuildBundle(ctx, &buf, opts); err != nil {
+		return 0, nil, err
+	}
+	b, err := kbundle.ReadArchive(bytes.NewReader(buf.Bytes()), nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	sum, err := kbundle.Check(b, false)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := atomicfile.Write(path, buf.Bytes(), 0o644); err != nil {
+		return 0, nil, err
+	}
+	return buf.Len(), sum, nil
 }

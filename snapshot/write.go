@@ -3,13 +3,11 @@ package snapshot
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/kmsguard/kmsguard/policyfile"
+	"github.com/kmsguard/kmsguard/internal/atomicfile"
 )
 
 // New returns an empty snapshot taken at t: every map present and empty, no
@@ -56,50 +54,13 @@ func Write(path string, s map[string]any) error {
 }
 
 // WriteFileAtomic writes data to path through a synced temporary file in the
-// same directory and a rename; the directory is synced after the rename.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("snapshot: %w", policyfile.OpenError(err))
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("snapshot: writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(perm); err != nil {
+// same directory and a rename (atomicfile.Write); its errors start
+// "snapshot: ".
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	if err := atomicfile.Write(path, data, perm); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("snapshot: syncing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("snapshot: %w", unwrapLink(err))
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		// Make the rename itself durable. Not every file system supports
-		// syncing a directory; the data is already on disk either way.
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
-}
-
-// unwrapLink drops the operation from a *LinkError.
-func unwrapLink(err error) error {
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return fmt.Errorf("%s: %w", le.New, le.Err)
-	}
-	return err
 }
 
 // AddError appends an entry to the snapshot's errors: {"arn": ..., "error":
