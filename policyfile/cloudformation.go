@@ -12,24 +12,12 @@ import (
 // known at deployment (a parameter, an import, a resource's name).
 const UnresolvedPrefix = "kmsguard-unresolved-"
 
-// cfnPolicy says where a resource type keeps its policy documents.
+// cfnPolicy says where a resource type keeps its policy documents (a row
+// of catalog.cloudformation.policy_properties).
 type cfnPolicy struct {
-	property string // property holding the document
-	list     bool   // property is a list of {PolicyName, PolicyDocument}
-	kind     string
-}
-
-var cfnPolicies = map[string]cfnPolicy{
-	"AWS::KMS::Key":           {property: "KeyPolicy", kind: KindKeyPolicy},
-	"AWS::KMS::ReplicaKey":    {property: "KeyPolicy", kind: KindKeyPolicy},
-	"AWS::IAM::Policy":        {property: "PolicyDocument", kind: KindIdentityPolicy},
-	"AWS::IAM::ManagedPolicy": {property: "PolicyDocument", kind: KindIdentityPolicy},
-	"AWS::IAM::RolePolicy":    {property: "PolicyDocument", kind: KindIdentityPolicy},
-	"AWS::IAM::UserPolicy":    {property: "PolicyDocument", kind: KindIdentityPolicy},
-	"AWS::IAM::GroupPolicy":   {property: "PolicyDocument", kind: KindIdentityPolicy},
-	"AWS::IAM::Role":          {property: "Policies", list: true, kind: KindIdentityPolicy},
-	"AWS::IAM::User":          {property: "Policies", list: true, kind: KindIdentityPolicy},
-	"AWS::IAM::Group":         {property: "Policies", list: true, kind: KindIdentityPolicy},
+	Property string `json:"property"` // property holding the document
+	List     bool   `json:"list"`     // property is a list of {PolicyName, PolicyDocument}
+	Kind     string `json:"kind"`
 }
 
 // isTemplate tells a CloudFormation template: it names a format version or
@@ -81,7 +69,7 @@ func cloudFormation(name string, obj map[string]any, pos positions) ([]Document,
 	sort.Strings(ids)
 	var docs []Document
 	for _, id := range ids {
-		spec, ok := cfnPolicies[t.types[id]]
+		spec, ok := st.policies[t.types[id]]
 		if !ok {
 			continue
 		}
@@ -89,15 +77,15 @@ func cloudFormation(name string, obj map[string]any, pos positions) ([]Document,
 		props, _ := r["Properties"].(map[string]any)
 		rptr := pointer(pointer("", "Resources"), id)
 		pptr := pointer(rptr, "Properties")
-		base := Document{File: name, Format: FormatCloudFormation, Resource: id, Kind: spec.kind, Line: pos.line(rptr)}
+		base := Document{File: name, Format: FormatCloudFormation, Resource: id, Kind: spec.Kind, Line: pos.line(rptr)}
 		skips, err := inlineSkips(name, r["Metadata"], pos, pointer(rptr, "Metadata"), "Resources."+id+".Metadata")
 		if err != nil {
 			return nil, err
 		}
 		base.Skips = skips
-		if !spec.list {
-			d, ok, err := t.document(base, props[spec.property], pos, pointer(pptr, spec.property),
-				"Resources."+id+".Properties."+spec.property)
+		if !spec.List {
+			d, ok, err := t.document(base, props[spec.Property], pos, pointer(pptr, spec.Property),
+				"Resources."+id+".Properties."+spec.Property)
 			if err != nil {
 				return nil, err
 			}
@@ -106,11 +94,11 @@ func cloudFormation(name string, obj map[string]any, pos positions) ([]Document,
 			}
 			continue
 		}
-		lptr := pointer(pptr, spec.property)
-		for _, it := range t.items(props[spec.property], lptr) {
+		lptr := pointer(pptr, spec.Property)
+		for _, it := range t.items(props[spec.Property], lptr) {
 			p, _ := it.v.(map[string]any)
 			d, ok, err := t.document(base, p["PolicyDocument"], pos, pointer(it.ptr, "PolicyDocument"),
-				fmt.Sprintf("Resources.%s.Properties.%s[%d].PolicyDocument", id, spec.property, it.i))
+				fmt.Sprintf("Resources.%s.Properties.%s[%d].PolicyDocument", id, spec.Property, it.i))
 			if err != nil {
 				return nil, err
 			}

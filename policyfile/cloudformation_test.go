@@ -300,7 +300,8 @@ func TestStandInStackFromCatalog(t *testing.T) {
 	catalog := func(body string) fstest.MapFS {
 		return fstest.MapFS{"kmsguard/catalog/data.json": {Data: []byte(body)}}
 	}
-	st, err := readStack(catalog(`{"cloudformation": {"stand_in_account_id": "444455556666", "stand_in_partition": "aws-cn"},
+	st, err := readStack(catalog(`{"cloudformation": {"stand_in_account_id": "444455556666", "stand_in_partition": "aws-cn",
+		"policy_properties": {"AWS::IAM::Role": {"property": "Policies", "kind": "identity_policy", "list": true}}},
 		"partitions": {"rows": [{"partition": "aws", "default_region": "us-east-1", "url_suffix": "amazonaws.com"},
 		{"partition": "aws-cn", "default_region": "cn-north-1", "url_suffix": "amazonaws.com.cn"}]}}`))
 	if err != nil {
@@ -312,7 +313,11 @@ func TestStandInStackFromCatalog(t *testing.T) {
 	if got, want := st.arnFormats["AWS::KMS::Key"], "arn:aws-cn:kms:cn-north-1:444455556666:key/%s"; got != want {
 		t.Errorf("key ARN %q, want %q", got, want)
 	}
+	if got, want := st.policies["AWS::IAM::Role"], (cfnPolicy{Property: "Policies", List: true, Kind: KindIdentityPolicy}); got != want {
+		t.Errorf("AWS::IAM::Role's policies %+v, want %+v", got, want)
+	}
 	for name, body := range map[string]string{
+		"no policy_properties":    `{"cloudformation": {"stand_in_account_id": "1", "stand_in_partition": "aws"}, "partitions": {"rows": [{"partition": "aws", "default_region": "us-east-1", "url_suffix": "amazonaws.com"}]}}`,
 		"no cloudformation block": `{"partitions": {"rows": [{"partition": "aws", "default_region": "us-east-1", "url_suffix": "amazonaws.com"}]}}`,
 		"unknown partition":       `{"cloudformation": {"stand_in_account_id": "1", "stand_in_partition": "aws-x"}, "partitions": {"rows": []}}`,
 		"no url_suffix":           `{"cloudformation": {"stand_in_account_id": "1", "stand_in_partition": "aws"}, "partitions": {"rows": [{"partition": "aws", "default_region": "us-east-1"}]}}`,
@@ -320,6 +325,31 @@ func TestStandInStackFromCatalog(t *testing.T) {
 	} {
 		if st, err := readStack(catalog(body)); err == nil {
 			t.Errorf("%s: got stack %+v, want an error", name, st)
+		}
+	}
+}
+
+// TestTerraformPoliciesFromCatalog: the resource types of a plan whose
+// policies are read are the catalog's (terraform.policy_attributes); a
+// catalog without them is an error, never a table made up in Go.
+func TestTerraformPoliciesFromCatalog(t *testing.T) {
+	catalog := func(body string) fstest.MapFS {
+		return fstest.MapFS{"kmsguard/catalog/data.json": {Data: []byte(body)}}
+	}
+	got, err := readTerraformPolicies(catalog(`{"terraform": {"policy_attributes": {"aws_kms_key": {"attr": "policy", "kind": "key_policy"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (tfPolicy{Attr: "policy", Kind: KindKeyPolicy}); len(got) != 1 || got["aws_kms_key"] != want {
+		t.Errorf("policies %+v, want only aws_kms_key %+v", got, want)
+	}
+	for name, body := range map[string]string{
+		"no terraform block":   `{}`,
+		"no policy_attributes": `{"terraform": {}}`,
+		"not JSON":             `{`,
+	} {
+		if p, err := readTerraformPolicies(catalog(body)); err == nil {
+			t.Errorf("%s: got %+v, want an error", name, p)
 		}
 	}
 }

@@ -7,23 +7,11 @@ import (
 
 // tfPolicy says which attribute of a Terraform resource type holds a policy
 // JSON string, and its kind ("" for aws_iam_policy_document, whose use is
-// not known from the data source itself).
+// not known from the data source itself): a row of
+// catalog.terraform.policy_attributes.
 type tfPolicy struct {
-	attr string
-	kind string
-}
-
-var tfPolicies = map[string]tfPolicy{
-	"aws_kms_key":                  {attr: "policy", kind: KindKeyPolicy},
-	"aws_kms_key_policy":           {attr: "policy", kind: KindKeyPolicy},
-	"aws_kms_replica_key":          {attr: "policy", kind: KindKeyPolicy},
-	"aws_kms_replica_external_key": {attr: "policy", kind: KindKeyPolicy},
-	"aws_kms_external_key":         {attr: "policy", kind: KindKeyPolicy},
-	"aws_iam_policy":               {attr: "policy", kind: KindIdentityPolicy},
-	"aws_iam_role_policy":          {attr: "policy", kind: KindIdentityPolicy},
-	"aws_iam_user_policy":          {attr: "policy", kind: KindIdentityPolicy},
-	"aws_iam_group_policy":         {attr: "policy", kind: KindIdentityPolicy},
-	"aws_iam_policy_document":      {attr: "json"},
+	Attr string `json:"attr"`
+	Kind string `json:"kind"`
 }
 
 // tfResource is one resource instance of a plan with its values.
@@ -41,6 +29,10 @@ type tfResource struct {
 // apply are left out. An aws_iam_policy_document whose JSON is also the
 // policy of a resource is reported once, at the resource.
 func terraformPlan(name string, plan map[string]any, pos positions) ([]Document, error) {
+	policies, err := terraformPolicies()
+	if err != nil {
+		return nil, err
+	}
 	var all []tfResource
 	if rcs, ok := plan["resource_changes"].([]any); ok {
 		for i, rc := range rcs {
@@ -75,32 +67,32 @@ func terraformPlan(name string, plan map[string]any, pos positions) ([]Document,
 	}
 	var out []found
 	for _, r := range all {
-		spec, ok := tfPolicies[r.typ]
+		spec, ok := policies[r.typ]
 		if !ok || seen[r.address] {
 			continue
 		}
 		if (r.mode == "data") != (r.typ == "aws_iam_policy_document") {
 			continue
 		}
-		s, ok := r.values[spec.attr].(string)
+		s, ok := r.values[spec.Attr].(string)
 		if !ok || strings.TrimSpace(s) == "" {
 			continue
 		}
 		seen[r.address] = true
-		where := r.address + "." + spec.attr
+		where := r.address + "." + spec.Attr
 		doc, err := policyString(name, where, s)
 		if err != nil {
 			return nil, err
 		}
 		// The policy is a JSON string: its findings point at the line of
 		// the attribute holding it (the resource's when unknown).
-		line := pos.line(pointer(r.valuesPtr, spec.attr))
+		line := pos.line(pointer(r.valuesPtr, spec.Attr))
 		if line == 0 {
 			line = pos.line(r.ptr)
 		}
 		d := Document{File: name, Format: FormatTerraformPlan, Where: where, Resource: r.address,
-			Kind: spec.kind, Policy: doc, Line: line}
-		if spec.kind == KindKeyPolicy {
+			Kind: spec.Kind, Policy: doc, Line: line}
+		if spec.Kind == KindKeyPolicy {
 			d.KeyARN = str(r.values["arn"])
 			if k := str(r.values["key_id"]); strings.HasPrefix(k, "arn:") {
 				d.KeyARN = k

@@ -77,18 +77,9 @@ documents contains {"input": {"policy": doc, "kind": spec.kind}, "where": where,
 	where := sprintf("Resources.%s.Properties.%s[%d].PolicyDocument", [id, spec.property, n])
 }
 
-cfn_policies := {
-	"AWS::KMS::Key": {"property": "KeyPolicy", "kind": "key_policy", "list": false},
-	"AWS::KMS::ReplicaKey": {"property": "KeyPolicy", "kind": "key_policy", "list": false},
-	"AWS::IAM::Policy": {"property": "PolicyDocument", "kind": "identity_policy", "list": false},
-	"AWS::IAM::ManagedPolicy": {"property": "PolicyDocument", "kind": "identity_policy", "list": false},
-	"AWS::IAM::RolePolicy": {"property": "PolicyDocument", "kind": "identity_policy", "list": false},
-	"AWS::IAM::UserPolicy": {"property": "PolicyDocument", "kind": "identity_policy", "list": false},
-	"AWS::IAM::GroupPolicy": {"property": "PolicyDocument", "kind": "identity_policy", "list": false},
-	"AWS::IAM::Role": {"property": "Policies", "kind": "identity_policy", "list": true},
-	"AWS::IAM::User": {"property": "Policies", "kind": "identity_policy", "list": true},
-	"AWS::IAM::Group": {"property": "Policies", "kind": "identity_policy", "list": true},
-}
+# cfn_policies: resource type -> where its policy document is
+# (catalog.cloudformation.policy_properties, read by policyfile too).
+cfn_policies := data.kmsguard.catalog.cloudformation.policy_properties
 
 # cfn_document(raw): the policy of a property: an object with its
 # intrinsic functions resolved, a JSON string, or Fn::Sub of a JSON string.
@@ -381,18 +372,9 @@ sub_name(name, vars) := vars[name] if {
 
 # ---- Terraform plans -----------------------------------------------------------------------
 
-tf_policies := {
-	"aws_kms_key": {"attr": "policy", "kind": "key_policy"},
-	"aws_kms_key_policy": {"attr": "policy", "kind": "key_policy"},
-	"aws_kms_replica_key": {"attr": "policy", "kind": "key_policy"},
-	"aws_kms_replica_external_key": {"attr": "policy", "kind": "key_policy"},
-	"aws_kms_external_key": {"attr": "policy", "kind": "key_policy"},
-	"aws_iam_policy": {"attr": "policy", "kind": "identity_policy"},
-	"aws_iam_role_policy": {"attr": "policy", "kind": "identity_policy"},
-	"aws_iam_user_policy": {"attr": "policy", "kind": "identity_policy"},
-	"aws_iam_group_policy": {"attr": "policy", "kind": "identity_policy"},
-	"aws_iam_policy_document": {"attr": "json", "kind": ""},
-}
+# tf_policies: resource type -> the attribute holding its policy JSON
+# (catalog.terraform.policy_attributes, read by policyfile too).
+tf_policies := data.kmsguard.catalog.terraform.policy_attributes
 
 # tf_resources: address -> values, the first source that has it winning:
 # resource_changes (after the change, deletions left out), planned_values,
