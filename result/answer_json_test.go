@@ -93,3 +93,20 @@ func FuzzAppendJSON(f *testing.F) {
 		checkAppendJSON(t, a)
 	})
 }
+
+// TestAppendJSONAllocatesNothing: encoding an answer into a buffer with room
+// for it allocates nothing (`eval --batch` writes every answer so).
+func TestAppendJSONAllocatesNothing(t *testing.T) {
+	yes, zero := true, 0
+	a := &Answer{ID: "q1 \u2028 \xff", Decision: "Allowed", Allowed: &yes, Reasons: []Reason{
+		{Policy: "key_policy", Statement: &zero, Sid: "Enable IAM User Permissions", Effect: "Allow"},
+		{Policy: "grant", GrantID: "g\t1", Effect: "Allow"},
+	}, Missing: []string{"kms:ViaService"}, RequestTime: "2024-01-02T03:04:05Z"}
+	buf := make([]byte, 0, 4096)
+	if n := testing.AllocsPerRun(100, func() { buf = a.AppendJSON(buf[:0]) }); n != 0 {
+		t.Errorf("AppendJSON allocates %v times an answer, want 0", n)
+	}
+	if !bytes.Equal(buf, encoderJSON(t, a)) {
+		t.Errorf("AppendJSON = %q, want %q", buf, encoderJSON(t, a))
+	}
+}

@@ -498,3 +498,39 @@ func TestBatchBoundedMemory(t *testing.T) {
 	}
 	t.Logf("%d questions (%d MB): read at most %d KB ahead of the answers (bound %d KB)", n, input>>20, w.ahead>>10, bound>>10)
 }
+
+// TestBatchChunkAllocatesOnlyTheEngines: answering a chunk of questions and
+// encoding the answers allocates nothing beyond what the engine's
+// decisions allocate (the chunk's buffers are reused, the answers are
+// appended without reflection).
+func TestBatchChunkAllocatesOnlyTheEngines(t *testing.T) {
+	r := nativeRunner(t)
+	c := &batchChunk{}
+	c.reset(0)
+	var lines [][]byte
+	for i := range 4 {
+		q := []byte(batchQuestion(i))
+		lines = append(lines, q)
+		c.lines = append(c.lines, chunkLine{start: len(c.data), end: len(c.data) + len(q), line: i + 1})
+		c.data = append(c.data, q...)
+	}
+	ctx := t.Context()
+	c.answer(ctx, r) // the documents compiled and cached, the buffers grown
+	if c.sum.Errors != 0 || c.sum.Denials != 2 {
+		t.Fatalf("summary %+v, want 0 errors and 2 denials:\n%s", c.sum, c.out)
+	}
+	engine := testing.AllocsPerRun(50, func() {
+		for _, q := range lines {
+			if _, ok := r.DecideNative(q); !ok {
+				t.Fatal("the native engine declined a question")
+			}
+		}
+	})
+	chunk := testing.AllocsPerRun(50, func() {
+		c.out, c.sum = c.out[:0], BatchSummary{}
+		c.answer(ctx, r)
+	})
+	if chunk > engine {
+		t.Errorf("a chunk of %d questions allocates %v times, the engine's decisions %v", len(lines), chunk, engine)
+	}
+}
