@@ -74,12 +74,10 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	return nil
 }
 
-// batchGC lets a batch trade memory for CPU: evaluation allocates heavily
-// and short-lived, and collecting at 400% instead of 100% heap growth saves
-// about a fifth of the CPU time (BenchmarkDecideConsole, user time). An
-// explicit GOGC in the environment wins.
+// batchGC sets the garbage collector's target of a batch
+// (runner.BatchGCPercent). An explicit GOGC in the environment wins.
 func batchGC() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(runner.BatchGCPercent)
 	}
 }

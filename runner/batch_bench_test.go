@@ -34,7 +34,7 @@ func generatedBatch(tb testing.TB) []byte {
 // per batch (steadier than wall time on a shared machine) are reported too.
 func BenchmarkBatchGenerated(b *testing.B) {
 	in := generatedBatch(b)
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetGCPercent(debug.SetGCPercent(BatchGCPercent))
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	var cpu time.Duration
