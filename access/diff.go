@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	"github.com/kmsguard/kmsguard/result"
 	"github.com/kmsguard/kmsguard/runner"
 	"github.com/kmsguard/kmsguard/snapshot"
@@ -186,8 +187,8 @@ func PolicySnapshots(old, new any, key string) (oldSnap, newSnap map[string]any,
 	return mk(old), mk(new), key, nil
 }
 
-var accountRoot = regexp.MustCompile(`^(arn:[a-z-]+:iam::([0-9]{12}):root|([0-9]{12}))$`)
-var iamARN = regexp.MustCompile(`^arn:[a-z-]+:(iam|sts)::([0-9]{12}):`)
+var accountRoot = lazyregexp.New(`^(arn:[a-z-]+:iam::([0-9]{12}):root|([0-9]{12}))$`)
+var iamARN = lazyregexp.New(`^arn:[a-z-]+:(iam|sts)::([0-9]{12}):`)
 
 // PolicyAccount guesses the key's account from key policies: the account
 // whose root the first "Allow ... kms:*"-style statement names, else the

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/result"
 )
@@ -142,7 +142,7 @@ func (c *Config) relFile(file string) string {
 	return filepath.ToSlash(rel)
 }
 
-var ruleIDPattern = regexp.MustCompile(`^KMS[0-9]{3}$`)
+var ruleIDPattern = lazyregexp.New(`^KMS[0-9]{3}$`)
 
 // ParseConfig parses and validates a configuration. Unknown keys, values of
 // the wrong type, unknown severities and suppressions without a reason are

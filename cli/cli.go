@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kmsguard/kmsguard/internal/gchold"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -172,6 +173,9 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Example:       rootExample,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// The collector, held off while the command started
+		// (internal/gchold), runs from here on.
+		PersistentPreRun: func(*cobra.Command, []string) { gchold.Release() },
 	}
 	// kmsguard --version prints what kmsguard version does.
 	root.Version = moduleVersion()

@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -43,10 +44,15 @@ func versionText() string {
 		moduleVersion(), vcsRevision(), opaversion.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
+// buildInfo is debug.ReadBuildInfo, read once: every command's tree asks
+// for the version (kmsguard --version), and each read parses the module
+// list of the binary again.
+var buildInfo = sync.OnceValues(debug.ReadBuildInfo)
+
 // moduleVersion is the version of the main module the binary was built from,
 // "(devel)" for a build from a source tree without a version.
 func moduleVersion() string {
-	bi, ok := debug.ReadBuildInfo()
+	bi, ok := buildInfo()
 	if !ok || bi.Main.Version == "" {
 		return "(devel)"
 	}
@@ -56,7 +62,7 @@ func moduleVersion() string {
 // vcsRevision is the commit the binary was built from, with its time and
 // "modified" for uncommitted changes, from the build's VCS stamp.
 func vcsRevision() string {
-	bi, ok := debug.ReadBuildInfo()
+	bi, ok := buildInfo()
 	if !ok {
 		return "unknown"
 	}

@@ -3,11 +3,12 @@ package engine
 import (
 	"cmp"
 	"net"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 )
 
 // Tests of condition operators (condition.operators' "test").
@@ -137,7 +138,7 @@ type condTest struct {
 }
 
 // simpleNumber: the numbers the engine compares natively (exact as float64).
-var simpleNumber = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,6})?$`)
+var simpleNumber = lazyregexp.New(`^-?[0-9]{1,15}(\.[0-9]{1,6})?$`)
 
 // numberOf is to_number(s) for the numbers the engine handles: ok is false
 // when to_number fails; unsupported when the engine cannot tell.
@@ -157,11 +158,11 @@ func numberOf(s string) (n float64, ok, unsupported bool) {
 }
 
 var (
-	epochPattern = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-	dayPattern   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	monthPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}$`)
+	epochPattern = lazyregexp.New(`^-?[0-9]+(\.[0-9]+)?$`)
+	dayPattern   = lazyregexp.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	monthPattern = lazyregexp.New(`^[0-9]{4}-[0-9]{2}$`)
 	// minutePattern: a W3C date-time without seconds (condition.date_ns).
-	minutePattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$`)
+	minutePattern = lazyregexp.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$`)
 	minNs         = time.Unix(0, -1<<63)
 	maxNs         = time.Unix(0, 1<<63-1)
 )

@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 )
 
 // The syntax checks of names and ARNs, written out byte by byte: they run
@@ -83,7 +84,7 @@ func isPathName(res string) bool {
 // actionSyntax is the action's syntax, `^(?i)kms:[a-z]+$`; isActionSyntax
 // checks ASCII input itself (case folding reaches beyond ASCII: the Kelvin
 // sign is a k).
-var actionSyntax = regexp.MustCompile(`^(?i)kms:[a-z]+$`)
+var actionSyntax = lazyregexp.New(`^(?i)kms:[a-z]+$`)
 
 func isActionSyntax(s string) bool {
 	if !isASCII(s) {
@@ -129,7 +130,7 @@ func isUniqueID(s string) bool {
 
 // arnValue is the syntax of an ARN-typed context value; isARNValue checks
 // ASCII input itself (\s is ASCII, [^\s] is not).
-var arnValue = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`)
+var arnValue = lazyregexp.New(`^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s]+$`)
 
 func isARNValue(s string) bool {
 	if !isASCII(s) {

@@ -25,18 +25,22 @@ var (
 	pageJS string
 )
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"svg":    keySVG,
-	"arn":    breakable,
-	"join":   strings.Join,
-	"change": changeText,
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return one
-		}
-		return many
-	},
-}).Parse(pageTemplate))
+// page is the parsed report template, parsed on first use: parsing it costs
+// every kmsguard command about a millisecond at start-up otherwise.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"svg":    keySVG,
+		"arn":    breakable,
+		"join":   strings.Join,
+		"change": changeText,
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
+	}).Parse(pageTemplate))
+})
 
 // Write writes the report as one HTML page. Each key's section carries its
 // body (graph, tables) as compressed HTML, rendered by Build, which the
@@ -45,7 +49,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 // what is looked at.
 func Write(w io.Writer, rep *Report) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	err := page.Execute(bw, struct {
+	err := page().Execute(bw, struct {
 		*Report
 		CSS template.CSS
 		JS  template.JS
@@ -77,7 +81,7 @@ func keyBody(k section) (string, error) {
 	defer compressors.Put(c)
 	c.buf.Reset()
 	c.zw.Reset(&c.buf)
-	if err := page.ExecuteTemplate(c.zw, "key-body", k); err != nil {
+	if err := page().ExecuteTemplate(c.zw, "key-body", k); err != nil {
 		return "", err
 	}
 	if err := c.zw.Close(); err != nil {

@@ -2,7 +2,8 @@ package policyfile
 
 import (
 	"fmt"
-	"regexp"
+
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 )
 
 // InlineSkip suppresses a rule for one resource, written in the template
@@ -22,7 +23,7 @@ type InlineSkip struct {
 	Line int
 }
 
-var ruleID = regexp.MustCompile(`^KMS[0-9]{3}$`)
+var ruleID = lazyregexp.New(`^KMS[0-9]{3}$`)
 
 // inlineSkips reads Metadata.kmsguard.skip of a resource. Like a
 // suppression in the configuration, every entry names a rule id and gives

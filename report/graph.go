@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	kmsrego "github.com/kmsguard/kmsguard/rego"
 	"github.com/kmsguard/kmsguard/result"
 )
@@ -118,7 +118,7 @@ type GraphEdge struct {
 	ViaGrant   bool
 }
 
-var arnAccountRE = regexp.MustCompile(`^arn:[^:]+:(?:iam|sts|kms):[^:]*:(\d{12}):`)
+var arnAccountRE = lazyregexp.New(`^arn:[^:]+:(?:iam|sts|kms):[^:]*:(\d{12}):`)
 
 // AccountOf is the account of an IAM, STS or KMS ARN or of an account id
 // ("" for a service principal or "*").

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	"github.com/kmsguard/kmsguard/policyfile"
 )
 
@@ -188,7 +188,7 @@ func checkStdin(p QuestionFlags) error {
 	return nil
 }
 
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+var accountID = lazyregexp.New(`^[0-9]{12}$`)
 
 // defaultResource is the key ARN used without --resource: the catalog's
 // example key of the principal's account and partition. It needs a

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"maps"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 )
 
 // controlPlane runs OPA's own plugin manager under an OPA configuration
@@ -42,7 +42,7 @@ type controlPlane struct {
 }
 
 // envRef is OPA's environment-variable reference in configuration files.
-var envRef = regexp.MustCompile(`\$\{([^}]+)\}`)
+var envRef = lazyregexp.New(`\$\{([^}]+)\}`)
 
 // ExpandEnv replaces ${NAME} in an OPA configuration file by the
 // environment variable NAME, as OPA does when it loads the file.

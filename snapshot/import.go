@@ -2,15 +2,15 @@ package snapshot
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"time"
 
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	"github.com/kmsguard/kmsguard/policyfile"
 )
 
 // keyARN matches a KMS key ARN.
-var keyARN = regexp.MustCompile(`^arn:[a-z0-9-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
+var keyARN = lazyregexp.New(`^arn:[a-z0-9-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
 
 // ImportSources are saved AWS CLI outputs to assemble a snapshot from,
 // without calling AWS: key policies (`aws kms get-key-policy` output or a

@@ -15,10 +15,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
 
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
 )
@@ -31,7 +31,7 @@ const (
 )
 
 // orgID matches an AWS Organizations organization id.
-var orgID = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+var orgID = lazyregexp.New(`^o-[a-z0-9]{10,32}$`)
 
 // fields are the top-level fields of a snapshot; any other is an error.
 var fields = map[string]bool{

@@ -8,6 +8,8 @@ import (
 	"os/signal"
 
 	"github.com/kmsguard/kmsguard/cli"
+	// The collector waits until the command runs (cli releases it).
+	_ "github.com/kmsguard/kmsguard/internal/gchold/hold"
 )
 
 func main() {

@@ -10,12 +10,12 @@ package strictyaml
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 )
 
@@ -47,7 +47,7 @@ func (e *Error) Error() string {
 }
 
 // yamlLine matches the position in errors of go.yaml.in/yaml.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = lazyregexp.New(`^yaml: line (\d+): (.*)$`)
 
 // parserProblems are the problems go.yaml.in/yaml/v3's parser (parserc.go)
 // reports. For these its error names the 0-based line of the problem or of
