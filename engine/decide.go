@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"slices"
@@ -32,7 +31,7 @@ type eval struct {
 	kpCtx context // what the key policy sees
 	// kpCopy: kpCtx is a map of its own (else the same map as ctx).
 	kpCopy bool
-	ec     map[string]string
+	ec     encContext
 
 	unsupported bool  // something only the Rego can answer
 	now         int64 // time.Now() in seconds, once read
@@ -108,52 +107,47 @@ func (ev *eval) contextValid() bool {
 	cat := ev.e.catalog
 	grantKeys := ev.newGrantKeys()
 	for i := range ev.q.context {
-		lk, v := ev.q.context[i].low, ev.q.context[i].val
-		t, ok := cat.keyType(lk)
+		c := &ev.q.context[i]
+		t, ok := cat.keyType(c.low)
 		if !ok {
 			return false
 		}
-		list, isList := v.([]any)
-		if !isList {
-			list = []any{v}
+		kind := c.kind
+		if kind == ctxList {
+			kind = ctxString // each element
 		}
-		for _, x := range list {
-			if !typeOK(t, x) {
+		for _, x := range c.vals {
+			if !typeOK(t, kind, x) {
 				return false
 			}
 		}
-		if strings.HasPrefix(lk, "kms:") && !cat.carries(ev.act, lk) {
+		if strings.HasPrefix(c.low, "kms:") && !cat.carries(ev.act, c.low) {
 			return false
 		}
-		if want, has := grantKeys[lk]; has && !sameValues(ev.q.context[i].vals, want) {
+		if want, has := grantKeys[c.low]; has && !sameValues(c.vals, want) {
 			return false
 		}
 	}
 	return true
 }
 
-// typeOK: x fits the documented type t (authz.context_type_error is
-// undefined).
-func typeOK(t string, x any) bool {
-	s, isStr := x.(string)
+// typeOK: the value of JSON type kind and text s (condition.text) fits the
+// documented type t (authz.context_type_error is undefined).
+func typeOK(t string, kind ctxKind, s string) bool {
+	isStr := kind == ctxString
 	switch t {
 	case "Bool":
-		if _, isBool := x.(bool); isBool {
+		if kind == ctxBool {
 			return true
 		}
 		return isStr && (lower(s) == "true" || lower(s) == "false")
 	case "Numeric":
-		if n, isNum := x.(json.Number); isNum {
-			text, ok := scalarText(n)
-			return ok && !strings.HasPrefix(text, "-")
+		if kind == ctxNumber {
+			return !strings.HasPrefix(s, "-")
 		}
 		return isStr && len(s) >= 1 && len(s) <= 15 && strings.Trim(s, "0123456789") == ""
 	case "Date":
-		text, ok := scalarText(x)
-		if !ok {
-			return false
-		}
-		_, ok, _ = dateOf(text)
+		_, ok, _ := dateOf(s)
 		return ok
 	case "IP":
 		if !isStr || strings.Contains(s, "/") {
@@ -164,29 +158,43 @@ func typeOK(t string, x any) bool {
 	case "ARN":
 		return isStr && isARNValue(s)
 	case "String", "ArrayOfString":
-		_, isBool := x.(bool)
-		return !isBool
+		return kind != ctxBool
 	}
 	return true
 }
 
+// sameValues: a and b have as many values and the same set of them
+// (count and set equality, as authz compares them).
 func sameValues(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	set := func(xs []string) map[string]bool {
-		m := map[string]bool{}
-		for _, x := range xs {
-			m[x] = true
+	if len(a) > 16 { // long lists: sets, not quadratic time
+		set := func(xs []string) map[string]bool {
+			m := map[string]bool{}
+			for _, x := range xs {
+				m[x] = true
+			}
+			return m
 		}
-		return m
+		sa, sb := set(a), set(b)
+		if len(sa) != len(sb) {
+			return false
+		}
+		for x := range sa {
+			if !sb[x] {
+				return false
+			}
+		}
+		return true
 	}
-	sa, sb := set(a), set(b)
-	if len(sa) != len(sb) {
-		return false
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
 	}
-	for x := range sa {
-		if !sb[x] {
+	for _, x := range b {
+		if !slices.Contains(a, x) {
 			return false
 		}
 	}
@@ -531,17 +539,19 @@ func (ev *eval) buildContext() bool {
 			return false
 		}
 	}
-	ev.ec = map[string]string{}
+	ev.ec = ev.ec[:0]
 	for i := range q.context {
 		c := &q.context[i]
-		if strings.HasPrefix(c.low, "kms:encryptioncontext:") {
-			if s, ok := scalarText(c.val); ok {
-				ev.ec[c.key[len("kms:encryptioncontext:"):]] = s
-			}
+		if strings.HasPrefix(c.low, "kms:encryptioncontext:") && c.kind != ctxList {
+			ev.ec = ev.ec.add(c.key[len("kms:encryptioncontext:"):], c.vals[0])
 		}
 	}
 	if len(ev.ec) > 0 {
-		ctx["kms:encryptioncontextkeys"] = sortedKeys(ev.ec)
+		keys := make([]string, len(ev.ec))
+		for i := range ev.ec {
+			keys[i] = ev.ec[i].key
+		}
+		ctx["kms:encryptioncontextkeys"] = keys
 	}
 	for k, v := range ev.newGrantKeys() {
 		ctx[k] = v
@@ -571,6 +581,31 @@ func (ev *eval) buildContext() bool {
 		}
 	}
 	return true
+}
+
+// encContext is the request's encryption context: the
+// kms:EncryptionContext:<key> keys of the question's context that have one
+// value, by key (the key as given after the prefix), sorted by key.
+type encContext []ecPair
+
+type ecPair struct{ key, val string }
+
+// add inserts the pair (the keys are unique: the context's keys are).
+func (c encContext) add(k, v string) encContext {
+	c = append(c, ecPair{k, v})
+	for j := len(c) - 1; j > 0 && c[j].key < c[j-1].key; j-- {
+		c[j], c[j-1] = c[j-1], c[j]
+	}
+	return c
+}
+
+func (c encContext) get(k string) (string, bool) {
+	for i := range c {
+		if c[i].key == k {
+			return c[i].val, true
+		}
+	}
+	return "", false
 }
 
 func boolText(b bool) string {
@@ -935,14 +970,14 @@ func (ev *eval) constraintsOK(g *grant) bool {
 			return false
 		}
 		for k, v := range g.equals {
-			if x, ok := ev.ec[k]; !ok || x != v {
+			if x, ok := ev.ec.get(k); !ok || x != v {
 				return false
 			}
 		}
 	}
 	if g.hasSubset {
 		for k, v := range g.subset {
-			if x, ok := ev.ec[k]; !ok || x != v {
+			if x, ok := ev.ec.get(k); !ok || x != v {
 				return false
 			}
 		}

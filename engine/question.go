@@ -3,7 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -405,70 +405,209 @@ func isASCII(s string) bool {
 type contextEntry struct {
 	key  string   // as given
 	low  string   // lower-cased
-	val  any      // as given (checked)
+	kind ctxKind  // the JSON type of the value given
 	vals []string // authz.context_values: the list, or the scalar's text
 }
 
+// ctxKind is the JSON type of a context value the engine handles.
+type ctxKind uint8
+
+const (
+	ctxString ctxKind = iota
+	ctxBool
+	ctxNumber // an integer of at most 15 digits: vals[0] is its decimal text
+	ctxList   // a list of strings
+)
+
 // decodeContext checks question.context: an object of keys (unique
-// case-insensitively) to strings, booleans, numbers or lists of strings.
-// The entries are sorted by key.
-func decodeContext(raw json.RawMessage) ([]contextEntry, bool) {
-	o, ok := decodeObject(raw)
-	if !ok {
+// case-insensitively, ASCII) to strings, booleans, integers of at most 15
+// digits or lists of strings; anything else (null, objects, other numbers,
+// lists of other values, JSON that is not well-formed) is declined. It
+// reads the bytes once, straight into typed entries, sorted by key. The
+// strings are cut from one copy of raw, never from raw itself.
+func decodeContext(raw []byte) ([]contextEntry, bool) {
+	r := ctxReader{d: raw}
+	i := skipWS(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
 		return nil, false
 	}
-	// The keys lower-cased into one string (one allocation, not one a key).
-	var lows strings.Builder
-	n := 0
-	for _, m := range o {
-		if !isASCII(m.key) {
+	r.src = string(raw)
+	i = skipWS(raw, i+1)
+	if i < len(raw) && raw[i] == '}' {
+		return []contextEntry{}, skipWS(raw, i+1) == len(raw)
+	}
+	var (
+		entries []contextEntry
+		ends    []int // entries[k].vals is strs[ends[k-1]:ends[k]]
+		strs    = make([]string, 0, 24) // every value, in one array
+		lowLen  int
+	)
+	for {
+		if i >= len(raw) || raw[i] != '"' {
 			return nil, false
 		}
-		n += len(m.key)
-	}
-	lows.Grow(n)
-	for _, m := range o {
-		for j := range len(m.key) {
-			c := m.key[j]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			lows.WriteByte(c)
+		key, end, ok := r.str(i)
+		if !ok || !isASCII(key) {
+			return nil, false
 		}
-	}
-	all, at := lows.String(), 0
-	out := make([]contextEntry, len(o))
-	single := make([]string, len(o)) // the one-value lists, in one array
-	for i, m := range o {
-		e := contextEntry{key: m.key, low: all[at : at+len(m.key)], val: m.val}
-		at += len(m.key)
-		for _, prev := range out[:i] {
-			if prev.low == e.low {
+		lowLen += len(key)
+		i = skipWS(raw, end)
+		if i >= len(raw) || raw[i] != ':' {
+			return nil, false
+		}
+		i = skipWS(raw, i+1)
+		if i >= len(raw) {
+			return nil, false
+		}
+		e := contextEntry{key: key}
+		switch c := raw[i]; {
+		case c == '"':
+			var s string
+			if s, i, ok = r.str(i); !ok {
 				return nil, false
 			}
-		}
-		switch val := m.val.(type) {
-		case []any:
-			e.vals = make([]string, len(val))
-			for j, x := range val {
-				s, isStr := x.(string)
-				if !isStr {
+			strs = append(strs, s)
+		case c == 't' && len(raw) >= i+4 && string(raw[i:i+4]) == "true":
+			e.kind, i = ctxBool, i+4
+			strs = append(strs, "true")
+		case c == 'f' && len(raw) >= i+5 && string(raw[i:i+5]) == "false":
+			e.kind, i = ctxBool, i+5
+			strs = append(strs, "false")
+		case c == '[':
+			e.kind = ctxList
+			i = skipWS(raw, i+1)
+			if i < len(raw) && raw[i] == ']' {
+				i++
+				break
+			}
+			for {
+				if i >= len(raw) || raw[i] != '"' {
+					return nil, false // not a string (or not JSON)
+				}
+				var s string
+				if s, i, ok = r.str(i); !ok {
 					return nil, false
 				}
-				e.vals[j] = s
+				strs = append(strs, s)
+				i = skipWS(raw, i)
+				if i < len(raw) && raw[i] == ',' {
+					i = skipWS(raw, i+1)
+					continue
+				}
+				if i < len(raw) && raw[i] == ']' {
+					i++
+					break
+				}
+				return nil, false
 			}
-		default:
-			s, ok := scalarText(val)
+		case c == '-' || c >= '0' && c <= '9':
+			end, ok := numberEnd(raw, i)
 			if !ok {
 				return nil, false
 			}
-			single[i] = s
-			e.vals = single[i : i+1 : i+1]
+			text, ok := numberText(r.src[i:end])
+			if !ok {
+				return nil, false
+			}
+			e.kind, i = ctxNumber, end
+			strs = append(strs, text)
+		default: // null, an object, or not JSON
+			return nil, false
 		}
-		out[i] = e
+		entries = append(entries, e)
+		ends = append(ends, len(strs))
+		i = skipWS(raw, i)
+		if i >= len(raw) {
+			return nil, false
+		}
+		if raw[i] == '}' {
+			if skipWS(raw, i+1) != len(raw) {
+				return nil, false
+			}
+			break
+		}
+		if raw[i] != ',' {
+			return nil, false
+		}
+		i = skipWS(raw, i+1)
 	}
-	slices.SortFunc(out, func(a, b contextEntry) int { return strings.Compare(a.key, b.key) })
-	return out, true
+	// The keys lower-cased into one string (one allocation, not one a key).
+	lows := make([]byte, 0, lowLen)
+	for k := range entries {
+		lows = asciiLower(lows, entries[k].key)
+	}
+	all, at, from := string(lows), 0, 0
+	for k := range entries {
+		e := &entries[k]
+		e.low = all[at : at+len(e.key)]
+		at += len(e.key)
+		e.vals = strs[from:ends[k]:ends[k]]
+		from = ends[k]
+		for _, prev := range entries[:k] {
+			if prev.low == e.low {
+				return nil, false // a key twice, case-insensitively
+			}
+		}
+	}
+	// Insertion sort: a context has a few dozen keys at most, often sorted.
+	for k := 1; k < len(entries); k++ {
+		for j := k; j > 0 && entries[j].key < entries[j-1].key; j-- {
+			entries[j], entries[j-1] = entries[j-1], entries[j]
+		}
+	}
+	return entries, true
+}
+
+// ctxReader reads the strings of a context object: those without escapes
+// are cut from src (one copy of d), the others decoded as encoding/json
+// decodes them.
+type ctxReader struct {
+	d   []byte
+	src string
+}
+
+// str reads the string at d[i] == '"' and returns the index after it.
+func (r *ctxReader) str(i int) (string, int, bool) {
+	d := r.d
+	for j := i + 1; j < len(d); j++ {
+		c := d[j]
+		if c == '"' {
+			return r.src[i+1 : j], j + 1, true
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			break
+		}
+	}
+	end := skipString(d, i)
+	s, ok := stringValue(d[i:end])
+	return s, end, ok
+}
+
+// asciiLower appends s, lower-cased (ASCII letters only), to b.
+func asciiLower(b []byte, s string) []byte {
+	for j := range len(s) {
+		c := s[j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// numberText is the text condition.text gives the JSON number s: its
+// decimal digits when it is an integer of at most 15 digits (ok false
+// otherwise: the engine does not type other numbers).
+func numberText(s string) (string, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	if len(digits) == 0 || len(digits) > 15 || strings.TrimLeft(digits, "0123456789") != "" {
+		return "", false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatInt(n, 10), true
 }
 
 func decodeKey(raw json.RawMessage) (keyInfo, bool) {

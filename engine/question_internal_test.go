@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kmsguard/kmsguard/internal/gen"
+)
+
+// refDecodeContext is the context decoder the engine had before it read
+// the bytes in one pass: a generic JSON tree (decodeObject), then keys
+// lower-cased, checked and typed, then sorted. The one-pass reader must
+// agree with it on every input: the same entries, or both declining.
+func refDecodeContext(raw []byte) ([]contextEntry, bool) {
+	o, ok := decodeObject(raw)
+	if !ok {
+		return nil, false
+	}
+	out := make([]contextEntry, 0, len(o))
+	for _, m := range o {
+		if !isASCII(m.key) {
+			return nil, false
+		}
+		e := contextEntry{key: m.key, low: strings.ToLower(m.key)}
+		for _, prev := range out {
+			if prev.low == e.low {
+				return nil, false
+			}
+		}
+		switch val := m.val.(type) {
+		case []any:
+			e.kind, e.vals = ctxList, []string{}
+			for _, x := range val {
+				s, isStr := x.(string)
+				if !isStr {
+					return nil, false
+				}
+				e.vals = append(e.vals, s)
+			}
+		default:
+			s, ok := scalarText(val)
+			if !ok {
+				return nil, false
+			}
+			switch val.(type) {
+			case bool:
+				e.kind = ctxBool
+			case json.Number:
+				e.kind = ctxNumber
+			}
+			e.vals = []string{s}
+		}
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b contextEntry) int { return strings.Compare(a.key, b.key) })
+	return out, true
+}
+
+func sameContext(t *testing.T, raw []byte) {
+	t.Helper()
+	got, gotOK := decodeContext(raw)
+	want, wantOK := refDecodeContext(raw)
+	if gotOK != wantOK {
+		t.Fatalf("decodeContext(%s): ok %v, the reference says %v", raw, gotOK, wantOK)
+	}
+	if !gotOK {
+		return
+	}
+	if len(got) != len(want) {
+		t.Fatalf("decodeContext(%s): %d entries, want %d", raw, len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.key != w.key || g.low != w.low || g.kind != w.kind || !reflect.DeepEqual(g.vals, w.vals) {
+			t.Fatalf("decodeContext(%s) entry %d = %+v, want %+v", raw, i, g, w)
+		}
+	}
+}
+
+// TestDecodeContext: every shape the context decoder accepts or declines
+// (docs/decision-format.md: question.context maps condition keys, unique
+// case-insensitively as IAM compares them, to strings, booleans, numbers
+// or lists of strings; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+// "condition key names are not case-sensitive").
+func TestDecodeContext(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		ok   bool
+		want string // the entries, key=kind:vals, as fmt prints them
+	}{
+		{`{}`, true, ``},
+		{` { } `, true, ``},
+		{`{"aws:SourceIp":"10.0.0.1"}`, true, `aws:SourceIp/aws:sourceip=0:[10.0.0.1]`},
+		{`{"b":"x","A":"y","a:c":"z"}`, true, `A/a=0:[y] a:c/a:c=0:[z] b/b=0:[x]`},
+		{`{"k":true,"l":false}`, true, `k/k=1:[true] l/l=1:[false]`},
+		{`{"k":123}`, true, `k/k=2:[123]`},
+		{`{"k":-0}`, true, `k/k=2:[0]`},
+		{`{"k":-12}`, true, `k/k=2:[-12]`},
+		{`{"k":999999999999999}`, true, `k/k=2:[999999999999999]`},
+		{`{"k":1000000000000000}`, false, ``}, // 16 digits
+		{`{"k":1.5}`, false, ``},
+		{`{"k":1e3}`, false, ``},
+		{`{"k":01}`, false, ``},
+		{`{"k":-}`, false, ``},
+		{`{"k":[]}`, true, `k/k=3:[]`},
+		{`{"k":["a","b"]}`, true, `k/k=3:[a b]`},
+		{`{"k":[ "a" , "b" ] }`, true, `k/k=3:[a b]`},
+		{`{"k":["a",1]}`, false, ``},
+		{`{"k":["a",true]}`, false, ``},
+		{`{"k":[["a"]]}`, false, ``},
+		{`{"k":["a",]}`, false, ``},
+		{`{"k":["a" "b"]}`, false, ``},
+		{`{"k":null}`, false, ``},
+		{`{"k":{"a":"b"}}`, false, ``},
+		{`{"k":"a","K":"b"}`, false, ``}, // twice, case-insensitively
+		{`{"k":"a","k":"b"}`, false, ``},
+		{`{"k":"a","\u006b":"b"}`, false, ``}, // twice once unescaped
+		{`{"\u004B":"a"}`, true, `K/k=0:[a]`},
+		{`{"k":"a\"b\\c\u00e9"}`, true, `k/k=0:[a"b\cé]`},
+		{`{"k":"é"}`, true, `k/k=0:[é]`},
+		{`{"ké":"a"}`, false, ``}, // a key outside ASCII
+		{`{"k":"a\x"}`, false, ``},
+		{"{\"k\":\"a\tb\"}", false, ``}, // a control character in a string
+		{`{"k":"a"`, false, ``},
+		{`{"k":"a"}x`, false, ``},
+		{`{"k":"a",}`, false, ``},
+		{`{"k" "a"}`, false, ``},
+		{`{k:"a"}`, false, ``},
+		{`["k"]`, false, ``},
+		{`"k"`, false, ``},
+		{`{"k":tru}`, false, ``},
+		{`{"k":truex}`, false, ``},
+		{`{"k":"x","a":"y"}`, true, `a/a=0:[y] k/k=0:[x]`},
+	} {
+		got, ok := decodeContext([]byte(c.in))
+		if ok != c.ok {
+			t.Errorf("decodeContext(%s): ok %v, want %v", c.in, ok, c.ok)
+			continue
+		}
+		var parts []string
+		for _, e := range got {
+			parts = append(parts, fmt.Sprintf("%s/%s=%d:%v", e.key, e.low, e.kind, e.vals))
+		}
+		if s := strings.Join(parts, " "); ok && s != c.want {
+			t.Errorf("decodeContext(%s) = %s, want %s", c.in, s, c.want)
+		}
+		sameContext(t, []byte(c.in))
+	}
+}
+
+// TestDecodeContextGenerated: on the contexts of generated conformance
+// questions the one-pass reader gives what the reference decoder gives.
+func TestDecodeContextGenerated(t *testing.T) {
+	n := 0
+	for _, q := range gen.Generate(2000, 0x6b6d7367756172) {
+		c, has := q["context"]
+		if !has {
+			continue
+		}
+		raw, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameContext(t, raw)
+		n++
+	}
+	if n < 1000 {
+		t.Fatalf("only %d generated questions have a context", n)
+	}
+}
+
+// FuzzDecodeContext: on any bytes the one-pass reader and the reference
+// decoder agree.
+func FuzzDecodeContext(f *testing.F) {
+	for _, s := range []string{`{}`, `{"aws:SourceIp":"10.0.0.1","k":[ "a" ],"n":12,"b":true}`, `{"K":"a","k":"b"}`, `{"k":"\u00e9\n"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) { sameContext(t, raw) })
+}
