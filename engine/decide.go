@@ -2,7 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,10 +28,8 @@ type eval struct {
 	cross         bool
 
 	ctx   context // what IAM policies and guardrails see
-	kpCtx context // what the key policy sees
-	// kpCopy: kpCtx is a map of its own (else the same map as ctx).
-	kpCopy bool
-	ec     encContext
+	kpCtx context // what the key policy sees (ctx, or a copy without the IAM-only keys)
+	ec    encContext
 
 	unsupported bool  // something only the Rego can answer
 	now         int64 // time.Now() in seconds, once read
@@ -39,6 +37,12 @@ type eval struct {
 	clockUsed   bool
 
 	idAllows []idAllowsMemo
+
+	// Kept from question to question (scratch), emptied: derive's
+	// one-value lists and facts, and the context maps.
+	arena []string
+	facts factList
+	maps  [2]context
 }
 
 type idAllowsMemo struct {
@@ -150,11 +154,13 @@ func typeOK(t string, kind ctxKind, s string) bool {
 		_, ok, _ := dateOf(s)
 		return ok
 	case "IP":
+		// net.ParseCIDR(cidrOf(s)) succeeds exactly for an address
+		// without a zone (the /32 or /128 it adds always fits).
 		if !isStr || strings.Contains(s, "/") {
 			return false
 		}
-		_, _, err := net.ParseCIDR(cidrOf(s))
-		return err == nil
+		a, err := netip.ParseAddr(s)
+		return err == nil && a.Zone() == ""
 	case "ARN":
 		return isStr && isARNValue(s)
 	case "String", "ArrayOfString":
@@ -238,9 +244,10 @@ func (ev *eval) newGrantKeys() map[string][]string {
 // (authz.context_facts).
 func (ev *eval) derive() (ctx context, facts factList) {
 	q, c, cat := ev.q, &ev.c, ev.e.catalog
-	ctx, facts = newContext(), make(factList, 0, 16)
+	ctx, facts = ev.newContext(0), ev.facts[:0]
 	// One backing array for the one-value lists.
-	arena := make([]string, 0, 24)
+	arena := ev.arena[:0]
+	defer func() { ev.arena, ev.facts = arena, facts }()
 	one := func(v string) []string {
 		arena = append(arena, v)
 		n := len(arena)
@@ -570,13 +577,13 @@ func (ev *eval) buildContext() bool {
 	for k := range ctx {
 		if ev.e.catalog.iamOnly(k) {
 			// The key policy does not see them: a copy without them.
-			kp := newContext()
+			kp := ev.newContext(1)
 			for k, v := range ctx {
 				if !ev.e.catalog.iamOnly(k) {
 					kp[k] = v
 				}
 			}
-			ev.kpCtx, ev.kpCopy = kp, true
+			ev.kpCtx = kp
 			break
 		}
 	}
@@ -1171,8 +1178,8 @@ func (ev *eval) decide() *Answer {
 		return nil
 	}()
 	grants := ev.grantReasons()
-	aliasResource := fmt.Sprintf("arn:%s:kms:%s:%s:alias/kmsguard-any-alias", ev.key.partition, ev.key.region, ev.key.account)
-	extraOK := ev.act.Scope != "alias" || ev.identityOK(ev.actionName, aliasResource)
+	extraOK := ev.act.Scope != "alias" ||
+		ev.identityOK(ev.actionName, "arn:"+ev.key.partition+":kms:"+ev.key.region+":"+ev.key.account+":alias/kmsguard-any-alias")
 	replicateOK := ev.actionKey != "replicatekey" || ev.identityOK("kms:createkey", "*")
 	retire := ev.retireReasons()
 

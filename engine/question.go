@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/question"
@@ -75,15 +74,157 @@ type query struct {
 	requestSecs    int64 // requestTime in seconds since the epoch
 }
 
-// fieldMaps holds the maps of a question's fields for the next questions
-// (nothing keeps one once the question is decoded).
-var fieldMaps = sync.Pool{New: func() any { return make(map[string]json.RawMessage, 32) }}
+// The fields of a question (docs/decision-format.md), numbered.
+const (
+	fID = iota
+	fPrincipal
+	fAction
+	fResource
+	fContext
+	fKeyPolicy
+	fIdentity
+	fBoundary
+	fSession
+	fSCPs
+	fRCPs
+	fGrants
+	fEndpoint
+	fRole
+	fKey
+	fManagement
+	fGrant
+	fRequestTime
+	nFields
+)
 
-var questionFields = map[string]bool{
-	"id": true, "principal": true, "action": true, "resource": true, "context": true, "key_policy": true,
-	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
-	"grants": true, "vpc_endpoint_policy": true, "role_arn": true, "key": true,
-	"management_account": true, "grant": true, "request_time": true,
+var fieldNames = [nFields]string{
+	fID: "id", fPrincipal: "principal", fAction: "action", fResource: "resource", fContext: "context",
+	fKeyPolicy: "key_policy", fIdentity: "identity_policies", fBoundary: "permissions_boundary",
+	fSession: "session_policy", fSCPs: "scps", fRCPs: "rcps", fGrants: "grants", fEndpoint: "vpc_endpoint_policy",
+	fRole: "role_arn", fKey: "key", fManagement: "management_account", fGrant: "grant", fRequestTime: "request_time",
+}
+
+// fieldOf is the number of the question field named key, or -1.
+func fieldOf(key []byte) int {
+	switch string(key) { // no allocation: a switch over the bytes
+	case "id":
+		return fID
+	case "principal":
+		return fPrincipal
+	case "action":
+		return fAction
+	case "resource":
+		return fResource
+	case "context":
+		return fContext
+	case "key_policy":
+		return fKeyPolicy
+	case "identity_policies":
+		return fIdentity
+	case "permissions_boundary":
+		return fBoundary
+	case "session_policy":
+		return fSession
+	case "scps":
+		return fSCPs
+	case "rcps":
+		return fRCPs
+	case "grants":
+		return fGrants
+	case "vpc_endpoint_policy":
+		return fEndpoint
+	case "role_arn":
+		return fRole
+	case "key":
+		return fKey
+	case "management_account":
+		return fManagement
+	case "grant":
+		return fGrant
+	case "request_time":
+		return fRequestTime
+	}
+	return -1
+}
+
+// rawFields holds a question's fields, raw, by number (nil: not given).
+type rawFields [nFields][]byte
+
+// questionFields splits the JSON object d into the question's fields,
+// raw; ok is false when d is not one object (only whitespace after it)
+// with well-formed keys, colons and commas, or has a key that is no
+// question field, or a key twice. The values are not checked: the decoder
+// that reads each checks it (strictjson.Check's rules, or the document
+// cache's exact bytes).
+//
+// known, when not nil, gives the length of a JSON object known to be
+// well-formed that d holds at the start of a value (0: none):
+// questionFields takes its end from it rather than scanning it
+// (skipKnown).
+func questionFields(d []byte, known func([]byte) int, out *rawFields) bool {
+	i := skipWS(d, 0)
+	if i >= len(d) || d[i] != '{' {
+		return false
+	}
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return skipWS(d, i+1) == len(d)
+	}
+	for i < len(d) {
+		if d[i] != '"' {
+			return false
+		}
+		end := skipString(d, i)
+		if end > len(d)-1 || end < i+2 {
+			return false
+		}
+		key := d[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			s, ok := stringValue(d[i:end])
+			if !ok {
+				return false
+			}
+			key = []byte(s)
+		}
+		f := fieldOf(key)
+		if f < 0 || out[f] != nil {
+			return false // not a field, or one given twice
+		}
+		i = skipWS(d, end)
+		if i >= len(d) || d[i] != ':' {
+			return false
+		}
+		i = skipWS(d, i+1)
+		if i >= len(d) {
+			return false
+		}
+		vend := skipKnown(d, i, known)
+		out[f] = d[i:vend:vend]
+		i = skipWS(d, vend)
+		if i >= len(d) {
+			return false
+		}
+		switch d[i] {
+		case '}':
+			return skipWS(d, i+1) == len(d)
+		case ',':
+			i = skipWS(d, i+1)
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// byName is the fields as a map, by name.
+func (f *rawFields) byName() map[string]json.RawMessage {
+	m := make(map[string]json.RawMessage, nFields)
+	for i, raw := range f {
+		if raw != nil {
+			m[fieldNames[i]] = raw
+		}
+	}
+	return m
 }
 
 var grantFields = map[string]bool{
@@ -98,166 +239,200 @@ var keyFields = map[string]bool{
 // decodeQuestion reads one question from JSON. ok is false for a question
 // the engine leaves to the Rego: any question with an error, and the few
 // shapes the engine does not handle.
-func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
+func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 	if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte(`\u0000`)) {
-		return nil, false
+		return false
 	}
 	// JSON syntax errors and duplicate keys are errors the question decoder
 	// reports (with their position): the Rego path answers them. The
 	// question's own keys are checked here, and every field by the decoder
-	// that reads it (decodeString, decodeValue, the cache's compileBytes),
+	// that reads it (sc.strings, decodeValue, the cache's compileBytes),
 	// which says no to what strictjson.Check finds; every field is read.
-	fm := fieldMaps.Get().(map[string]json.RawMessage)
-	defer func() {
-		clear(fm)
-		fieldMaps.Put(fm)
-	}()
-	fields, ok := objectFieldsInto(data, e.cache.known, fm)
-	if !ok {
-		return nil, false
+	var fields rawFields
+	if !questionFields(data, e.cache.known, &fields) {
+		return false
 	}
-	q := &query{}
-	for k := range fields {
-		if !questionFields[k] {
-			return nil, false
-		}
+	q := &sc.q
+	if !sc.strings(&fields) {
+		return false
 	}
-	if raw, has := fields["id"]; has {
-		if q.id, ok = decodeString(raw); !ok {
-			return nil, false
-		}
-		q.hasID = true
-	}
-	if q.principal, ok = decodeString(fields["principal"]); !ok {
-		return nil, false
-	}
-	if q.action, ok = decodeString(fields["action"]); !ok {
-		return nil, false
-	}
-	if q.resource, ok = decodeString(fields["resource"]); !ok {
-		return nil, false
-	}
-	if raw, has := fields["role_arn"]; has {
-		if q.roleARN, ok = decodeString(raw); !ok {
-			return nil, false
-		}
-		q.hasRole = true
-	}
-	if raw, has := fields["key_policy"]; has {
+	q.hasID, q.hasRole = fields[fID] != nil, fields[fRole] != nil
+	var ok bool
+	if raw := fields[fKeyPolicy]; raw != nil {
 		if q.keyPolicy, ok = e.document(raw, kindResource); !ok {
-			return nil, false
+			return false
 		}
 	}
-	for _, f := range []struct {
-		name string
-		kind string
-		dst  **document
+	for _, f := range [...]struct {
+		field int
+		kind  string
+		dst   **document
 	}{
-		{"permissions_boundary", kindIdentity, &q.boundary},
-		{"session_policy", kindIdentity, &q.session},
-		{"vpc_endpoint_policy", kindResource, &q.endpoint},
+		{fBoundary, kindIdentity, &q.boundary},
+		{fSession, kindIdentity, &q.session},
+		{fEndpoint, kindResource, &q.endpoint},
 	} {
-		if raw, has := fields[f.name]; has {
+		if raw := fields[f.field]; raw != nil {
 			if *f.dst, ok = e.document(raw, f.kind); !ok {
-				return nil, false
+				return false
 			}
 		}
 	}
-	if raw, has := fields["identity_policies"]; has {
-		list, ok := arrayElems(raw)
-		if !ok {
-			return nil, false
-		}
-		q.identity = make([]*document, len(list))
-		for i, r := range list {
-			if q.identity[i], ok = e.document(r, kindIdentity); !ok {
-				return nil, false
-			}
+	if raw := fields[fIdentity]; raw != nil {
+		if q.identity, ok = sc.documents(e, raw, kindIdentity); !ok {
+			return false
 		}
 	}
-	if q.scps, q.hasSCPs, ok = e.levels(fields, "scps", kindIdentity); !ok {
-		return nil, false
+	if q.scps, q.hasSCPs, ok = sc.levels(e, fields[fSCPs], kindIdentity); !ok {
+		return false
 	}
-	if q.rcps, q.hasRCPs, ok = e.levels(fields, "rcps", kindResource); !ok {
-		return nil, false
+	if q.rcps, q.hasRCPs, ok = sc.levels(e, fields[fRCPs], kindResource); !ok {
+		return false
 	}
-	if raw, has := fields["grants"]; has {
+	if raw := fields[fGrants]; raw != nil {
 		if q.grants, ok = decodeGrants(raw, e.catalog); !ok {
-			return nil, false
+			return false
 		}
 	}
-	if raw, has := fields["context"]; has {
-		if q.context, ok = decodeContext(raw); !ok {
-			return nil, false
+	if raw := fields[fContext]; raw != nil {
+		if q.context, ok = sc.ctx.decode(raw); !ok {
+			return false
 		}
 	}
-	if raw, has := fields["key"]; has {
+	if raw := fields[fKey]; raw != nil {
 		if q.key, ok = decodeKey(raw); !ok {
-			return nil, false
+			return false
 		}
 	}
-	if raw, has := fields["management_account"]; has {
-		if q.management, ok = decodeString(raw); !ok || !isAccount(q.management) {
-			return nil, false
-		}
+	if fields[fManagement] != nil && !isAccount(q.management) {
+		return false
 	}
-	if raw, has := fields["grant"]; has {
+	if raw := fields[fGrant]; raw != nil {
 		v, ok := decodeAny(raw)
 		if !ok {
-			return nil, false
+			return false
 		}
 		g, ok := decodeGrant(v, e.catalog)
 		if !ok {
-			return nil, false
+			return false
 		}
 		q.newGrant = &g
 	}
-	if raw, has := fields["request_time"]; has {
-		if q.requestTime, ok = decodeString(raw); !ok {
-			return nil, false
-		}
+	if fields[fRequestTime] != nil {
 		if q.requestSecs, ok = rfc3339Seconds(q.requestTime); !ok {
-			return nil, false
+			return false
 		}
 		q.hasRequestTime = true
 	}
 	q.callerRole, q.hasCallerRole = q.roleARN, q.hasRole
-	if s := e.index(); s != nil && !s.complete(q, fields) {
-		return nil, false
+	if s := e.index(); s != nil && !s.complete(q, fields.byName()) {
+		return false
 	}
-	return q, q.keyPolicy != nil
+	return q.keyPolicy != nil
 }
 
-func decodeString(raw json.RawMessage) (string, bool) { return stringValue(raw) }
+// stringFields are the question's fields that are strings.
+var stringFields = [...]int{fID, fPrincipal, fAction, fResource, fRole, fManagement, fRequestTime}
+
+// strings decodes the question's string fields into sc.q, cutting those
+// without escapes from one string (one allocation for them all); ok is
+// false when principal, action or resource is missing, or a field given
+// is not a JSON string.
+func (sc *scratch) strings(fields *rawFields) bool {
+	q := &sc.q
+	dst := [len(stringFields)]*string{&q.id, &q.principal, &q.action, &q.resource, &q.roleARN, &q.management, &q.requestTime}
+	var ends [len(stringFields)]int // in buf; -1: decoded on its own
+	buf := sc.strBuf[:0]
+	for k, f := range stringFields {
+		raw := fields[f]
+		if raw == nil {
+			if f == fPrincipal || f == fAction || f == fResource {
+				return false
+			}
+			ends[k] = len(buf)
+			continue
+		}
+		if plainString(raw) {
+			buf = append(buf, raw[1:len(raw)-1]...)
+			ends[k] = len(buf)
+			continue
+		}
+		s, ok := stringValue(raw)
+		if !ok {
+			return false
+		}
+		*dst[k], ends[k] = s, -1
+	}
+	sc.strBuf = buf
+	all, from := string(buf), 0
+	for k := range stringFields {
+		if ends[k] >= 0 {
+			*dst[k] = all[from:ends[k]]
+			from = ends[k]
+		}
+	}
+	return true
+}
 
 // decodeAny decodes a JSON value of a checked question, keeping numbers
 // exact.
 func decodeAny(raw []byte) (any, bool) { return decodeValue(raw) }
 
-func (e *Engine) levels(fields map[string]json.RawMessage, name, kind string) ([][]*document, bool, bool) {
-	raw, has := fields[name]
-	if !has {
+// documents reads the JSON list of documents raw into sc.docs (never nil:
+// an empty list is a list given).
+func (sc *scratch) documents(e *Engine, raw []byte, kind string) ([]*document, bool) {
+	base := len(sc.elems)
+	defer func() {
+		clear(sc.elems[base:])
+		sc.elems = sc.elems[:base]
+	}()
+	elems, ok := appendElems(sc.elems, raw)
+	if !ok {
+		return nil, false
+	}
+	sc.elems = elems
+	if sc.docs == nil {
+		sc.docs = make([]*document, 0, 16)
+	}
+	from := len(sc.docs)
+	for _, r := range sc.elems[base:] {
+		d, ok := e.document(r, kind)
+		if !ok {
+			return nil, false
+		}
+		sc.docs = append(sc.docs, d)
+	}
+	return sc.docs[from:len(sc.docs):len(sc.docs)], true
+}
+
+// levels reads the levels of scps or rcps (raw nil: not given) into
+// sc.levelBuf.
+func (sc *scratch) levels(e *Engine, raw []byte, kind string) ([][]*document, bool, bool) {
+	if raw == nil {
 		return nil, false, true
 	}
-	levels, ok := arrayElems(raw)
+	base := len(sc.elems)
+	defer func() {
+		clear(sc.elems[base:])
+		sc.elems = sc.elems[:base]
+	}()
+	elems, ok := appendElems(sc.elems, raw)
 	if !ok {
 		return nil, false, false
 	}
-	out := make([][]*document, len(levels))
-	for l, rawLevel := range levels {
-		level, ok := arrayElems(rawLevel)
+	sc.elems = elems
+	if sc.levelBuf == nil {
+		sc.levelBuf = make([][]*document, 0, 8)
+	}
+	from, n := len(sc.levelBuf), len(sc.elems)
+	for k := base; k < n; k++ {
+		level, ok := sc.documents(e, sc.elems[k], kind)
 		if !ok {
 			return nil, false, false
 		}
-		out[l] = make([]*document, len(level))
-		for i, r := range level {
-			var ok bool
-			if out[l][i], ok = e.document(r, kind); !ok {
-				return nil, false, false
-			}
-		}
+		sc.levelBuf = append(sc.levelBuf, level)
 	}
-	return out, true, true
+	return sc.levelBuf[from:len(sc.levelBuf):len(sc.levelBuf)], true, true
 }
 
 // document compiles (or finds in the cache) the policy document raw, which
@@ -426,6 +601,13 @@ const (
 // reads the bytes once, straight into typed entries, sorted by key. The
 // strings are cut from one copy of raw, never from raw itself.
 func decodeContext(raw []byte) ([]contextEntry, bool) {
+	var b ctxBuf
+	return b.decode(raw)
+}
+
+// decode is decodeContext into b's arrays (the entries and their values
+// are b's until it is reset).
+func (b *ctxBuf) decode(raw []byte) ([]contextEntry, bool) {
 	r := ctxReader{d: raw}
 	i := skipWS(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
@@ -436,12 +618,12 @@ func decodeContext(raw []byte) ([]contextEntry, bool) {
 	if i < len(raw) && raw[i] == '}' {
 		return []contextEntry{}, skipWS(raw, i+1) == len(raw)
 	}
-	var (
-		entries []contextEntry
-		ends    []int // entries[k].vals is strs[ends[k-1]:ends[k]]
-		strs    = make([]string, 0, 24) // every value, in one array
-		lowLen  int
-	)
+	// entries[k].vals is strs[ends[k-1]:ends[k]]; every value in one array.
+	entries, ends, strs := b.entries[:0], b.ends[:0], b.strs[:0]
+	defer func() { b.entries, b.ends, b.strs = entries, ends, strs }()
+	if strs == nil {
+		strs = make([]string, 0, 24) // an empty list is not nil
+	}
 	for {
 		if i >= len(raw) || raw[i] != '"' {
 			return nil, false
@@ -450,7 +632,6 @@ func decodeContext(raw []byte) ([]contextEntry, bool) {
 		if !ok || !isASCII(key) {
 			return nil, false
 		}
-		lowLen += len(key)
 		i = skipWS(raw, end)
 		if i >= len(raw) || raw[i] != ':' {
 			return nil, false
@@ -532,10 +713,11 @@ func decodeContext(raw []byte) ([]contextEntry, bool) {
 		i = skipWS(raw, i+1)
 	}
 	// The keys lower-cased into one string (one allocation, not one a key).
-	lows := make([]byte, 0, lowLen)
+	lows := b.lows[:0]
 	for k := range entries {
 		lows = asciiLower(lows, entries[k].key)
 	}
+	b.lows = lows
 	all, at, from := string(lows), 0, 0
 	for k := range entries {
 		e := &entries[k]

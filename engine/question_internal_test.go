@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"reflect"
 	"slices"
 	"strings"
@@ -180,4 +181,69 @@ func FuzzDecodeContext(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) { sameContext(t, raw) })
+}
+
+// TestQuestionFields: the question's top-level keys are read by name,
+// unescaped; a key that is no field of docs/decision-format.md, or a key
+// given twice, leaves the question to the Rego (which reports it).
+func TestQuestionFields(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		ok   bool
+		want map[int]string
+	}{
+		{`{}`, true, map[int]string{}},
+		{` {"id" : "a" , "action":"kms:Decrypt"} `, true, map[int]string{fID: `"a"`, fAction: `"kms:Decrypt"`}},
+		{`{"\u0069d":"a"}`, true, map[int]string{fID: `"a"`}},
+		{`{"context":{"k":"v"},"key":{}}`, true, map[int]string{fContext: `{"k":"v"}`, fKey: `{}`}},
+		{`{"id":"a","\u0069d":"b"}`, false, nil},
+		{`{"id":"a","id":"b"}`, false, nil},
+		{`{"ID":"a"}`, false, nil},
+		{`{"other":"a"}`, false, nil},
+		{`{"id\u00e9":"a"}`, false, nil},
+		{`{"id":"a"}}`, false, nil},
+		{`{"id":"a",}`, false, nil},
+		{`{"id" "a"}`, false, nil},
+		{`{"id":"a"`, false, nil},
+		{`{"id`, false, nil},
+		{`{"\x":"a"}`, false, nil},
+		{`["id"]`, false, nil},
+	} {
+		var got rawFields
+		ok := questionFields([]byte(c.in), nil, &got)
+		if ok != c.ok {
+			t.Errorf("questionFields(%s): ok %v, want %v", c.in, ok, c.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		for f := range nFields {
+			if string(got[f]) != c.want[f] || (got[f] != nil) != (c.want[f] != "") {
+				t.Errorf("questionFields(%s): %s = %q, want %q", c.in, fieldNames[f], got[f], c.want[f])
+			}
+		}
+	}
+}
+
+// TestTypeOKIP: an IP context value (aws:SourceIp; IAM's IP address
+// condition operators take "the IPv4 or IPv6 address or range",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress)
+// is valid exactly when net.ParseCIDR(cidrOf(s)) accepts it, as the
+// engine checked it before.
+func TestTypeOKIP(t *testing.T) {
+	for _, s := range []string{
+		"10.0.0.1", "198.51.100.14", "0.0.0.0", "255.255.255.255", "256.0.0.1", "1.2.3", "1.2.3.4.5", "01.2.3.4",
+		"::1", "::", "2001:db8::1", "::ffff:1.2.3.4", "fe80::1%eth0", "1.2.3.4%x", "[::1]", " 1.2.3.4", "1.2.3.4 ",
+		"", "a", "1.2.3.4/32", "2001:db8:::1", "2001:db8::g", "1::2::3", "::ffff:256.1.1.1", "-1.2.3.4", "+1.2.3.4",
+	} {
+		_, _, err := net.ParseCIDR(cidrOf(s))
+		want := !strings.Contains(s, "/") && err == nil
+		if got := typeOK("IP", ctxString, s); got != want {
+			t.Errorf("typeOK(IP, %q) = %v, want %v", s, got, want)
+		}
+		if typeOK("IP", ctxBool, s) || typeOK("IP", ctxNumber, s) {
+			t.Errorf("typeOK(IP) accepts a %q that is no string", s)
+		}
+	}
 }
