@@ -161,7 +161,10 @@ type rawFields [nFields][]byte
 // well-formed that d holds at the start of a value (0: none):
 // questionFields takes its end from it rather than scanning it
 // (skipKnown).
-func questionFields(d []byte, known func([]byte) int, out *rawFields) bool {
+//
+// ctx, when not nil, reads the context where it stands (ctxBuf.read), its
+// entries left in ctx.entries.
+func questionFields(d []byte, known func([]byte) int, out *rawFields, ctx *ctxBuf) bool {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
 		return false
@@ -198,7 +201,15 @@ func questionFields(d []byte, known func([]byte) int, out *rawFields) bool {
 		if i >= len(d) {
 			return false
 		}
-		vend := skipKnown(d, i, known)
+		var vend int
+		if f == fContext && ctx != nil {
+			var ok bool
+			if _, vend, ok = ctx.read(d, i); !ok {
+				return false
+			}
+		} else {
+			vend = skipKnown(d, i, known)
+		}
 		out[f] = d[i:vend:vend]
 		i = skipWS(d, vend)
 		if i >= len(d) {
@@ -249,7 +260,7 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 	// that reads it (sc.strings, decodeValue, the cache's compileBytes),
 	// which says no to what strictjson.Check finds; every field is read.
 	var fields rawFields
-	if !questionFields(data, e.cache.known, &fields) {
+	if !questionFields(data, e.cache.known, &fields, &sc.ctx) {
 		return false
 	}
 	q := &sc.q
@@ -294,10 +305,8 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 			return false
 		}
 	}
-	if raw := fields[fContext]; raw != nil {
-		if q.context, ok = sc.ctx.decode(raw); !ok {
-			return false
-		}
+	if fields[fContext] != nil {
+		q.context = sc.ctx.entries // read by questionFields
 	}
 	if raw := fields[fKey]; raw != nil {
 		if q.key, ok = decodeKey(raw); !ok {
@@ -602,119 +611,126 @@ const (
 // strings are cut from one copy of raw, never from raw itself.
 func decodeContext(raw []byte) ([]contextEntry, bool) {
 	var b ctxBuf
-	return b.decode(raw)
+	entries, end, ok := b.read(raw, skipWS(raw, 0))
+	return entries, ok && skipWS(raw, end) == len(raw)
 }
 
-// decode is decodeContext into b's arrays (the entries and their values
-// are b's until it is reset).
-func (b *ctxBuf) decode(raw []byte) ([]contextEntry, bool) {
-	r := ctxReader{d: raw}
-	i := skipWS(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
-		return nil, false
+// read is decodeContext of the object at d[i], into b's arrays (the
+// entries and their values are b's until it is reset, and also
+// b.entries); end is the index after the object.
+func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool) {
+	if i >= len(d) || d[i] != '{' {
+		return nil, 0, false
 	}
-	r.src = string(raw)
-	i = skipWS(raw, i+1)
-	if i < len(raw) && raw[i] == '}' {
-		return []contextEntry{}, skipWS(raw, i+1) == len(raw)
+	start := i
+	// entries[k].vals is vals[ends[k-1]:ends[k]]; every value in one array.
+	entries, ends, keys, vals := b.entries[:0], b.ends[:0], b.keys[:0], b.vals[:0]
+	defer func() { b.entries, b.ends, b.keys, b.vals = entries, ends, keys, vals }()
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		end = i + 1
 	}
-	// entries[k].vals is strs[ends[k-1]:ends[k]]; every value in one array.
-	entries, ends, strs := b.entries[:0], b.ends[:0], b.strs[:0]
-	defer func() { b.entries, b.ends, b.strs = entries, ends, strs }()
-	if strs == nil {
-		strs = make([]string, 0, 24) // an empty list is not nil
-	}
-	for {
-		if i >= len(raw) || raw[i] != '"' {
-			return nil, false
+	for end == 0 {
+		if i >= len(d) || d[i] != '"' {
+			return nil, 0, false
 		}
-		key, end, ok := r.str(i)
-		if !ok || !isASCII(key) {
-			return nil, false
+		var key text
+		if key, i, ok = textAt(d, i); !ok || key.from < 0 && !isASCII(key.s) {
+			return nil, 0, false
 		}
-		i = skipWS(raw, end)
-		if i >= len(raw) || raw[i] != ':' {
-			return nil, false
+		keys = append(keys, key)
+		i = skipWS(d, i)
+		if i >= len(d) || d[i] != ':' {
+			return nil, 0, false
 		}
-		i = skipWS(raw, i+1)
-		if i >= len(raw) {
-			return nil, false
+		i = skipWS(d, i+1)
+		if i >= len(d) {
+			return nil, 0, false
 		}
-		e := contextEntry{key: key}
-		switch c := raw[i]; {
+		kind := ctxString
+		switch c := d[i]; {
 		case c == '"':
-			var s string
-			if s, i, ok = r.str(i); !ok {
-				return nil, false
+			var v text
+			if v, i, ok = textAt(d, i); !ok {
+				return nil, 0, false
 			}
-			strs = append(strs, s)
-		case c == 't' && len(raw) >= i+4 && string(raw[i:i+4]) == "true":
-			e.kind, i = ctxBool, i+4
-			strs = append(strs, "true")
-		case c == 'f' && len(raw) >= i+5 && string(raw[i:i+5]) == "false":
-			e.kind, i = ctxBool, i+5
-			strs = append(strs, "false")
+			vals = append(vals, v)
+		case c == 't' && len(d) >= i+4 && string(d[i:i+4]) == "true":
+			kind, i = ctxBool, i+4
+			vals = append(vals, text{s: "true", from: -1})
+		case c == 'f' && len(d) >= i+5 && string(d[i:i+5]) == "false":
+			kind, i = ctxBool, i+5
+			vals = append(vals, text{s: "false", from: -1})
 		case c == '[':
-			e.kind = ctxList
-			i = skipWS(raw, i+1)
-			if i < len(raw) && raw[i] == ']' {
+			kind = ctxList
+			i = skipWS(d, i+1)
+			if i < len(d) && d[i] == ']' {
 				i++
 				break
 			}
 			for {
-				if i >= len(raw) || raw[i] != '"' {
-					return nil, false // not a string (or not JSON)
+				if i >= len(d) || d[i] != '"' {
+					return nil, 0, false // not a string (or not JSON)
 				}
-				var s string
-				if s, i, ok = r.str(i); !ok {
-					return nil, false
+				var v text
+				if v, i, ok = textAt(d, i); !ok {
+					return nil, 0, false
 				}
-				strs = append(strs, s)
-				i = skipWS(raw, i)
-				if i < len(raw) && raw[i] == ',' {
-					i = skipWS(raw, i+1)
+				vals = append(vals, v)
+				i = skipWS(d, i)
+				if i < len(d) && d[i] == ',' {
+					i = skipWS(d, i+1)
 					continue
 				}
-				if i < len(raw) && raw[i] == ']' {
+				if i < len(d) && d[i] == ']' {
 					i++
 					break
 				}
-				return nil, false
+				return nil, 0, false
 			}
 		case c == '-' || c >= '0' && c <= '9':
-			end, ok := numberEnd(raw, i)
+			nend, ok := numberEnd(d, i)
 			if !ok {
-				return nil, false
+				return nil, 0, false
 			}
-			text, ok := numberText(r.src[i:end])
+			v, ok := integerText(d, i, nend)
 			if !ok {
-				return nil, false
+				return nil, 0, false
 			}
-			e.kind, i = ctxNumber, end
-			strs = append(strs, text)
+			kind, i = ctxNumber, nend
+			vals = append(vals, v)
 		default: // null, an object, or not JSON
-			return nil, false
+			return nil, 0, false
 		}
-		entries = append(entries, e)
-		ends = append(ends, len(strs))
-		i = skipWS(raw, i)
-		if i >= len(raw) {
-			return nil, false
+		entries = append(entries, contextEntry{kind: kind})
+		ends = append(ends, len(vals))
+		i = skipWS(d, i)
+		if i >= len(d) {
+			return nil, 0, false
 		}
-		if raw[i] == '}' {
-			if skipWS(raw, i+1) != len(raw) {
-				return nil, false
-			}
-			break
+		switch d[i] {
+		case '}':
+			end = i + 1
+		case ',':
+			i = skipWS(d, i+1)
+		default:
+			return nil, 0, false
 		}
-		if raw[i] != ',' {
-			return nil, false
-		}
-		i = skipWS(raw, i+1)
 	}
-	// The keys lower-cased into one string (one allocation, not one a key).
+	// Every string cut from one copy of the object; the keys lower-cased
+	// into one other.
+	src := string(d[start:end])
+	strs := b.strs[:0]
+	if strs == nil {
+		strs = make([]string, 0, 24) // an empty list is not nil
+	}
+	for _, v := range vals {
+		strs = append(strs, v.in(src, start))
+	}
+	b.strs = strs
 	lows := b.lows[:0]
 	for k := range entries {
+		entries[k].key = keys[k].in(src, start)
 		lows = asciiLower(lows, entries[k].key)
 	}
 	b.lows = lows
@@ -727,7 +743,7 @@ func (b *ctxBuf) decode(raw []byte) ([]contextEntry, bool) {
 		from = ends[k]
 		for _, prev := range entries[:k] {
 			if prev.low == e.low {
-				return nil, false // a key twice, case-insensitively
+				return nil, 0, false // a key twice, case-insensitively
 			}
 		}
 	}
@@ -737,24 +753,32 @@ func (b *ctxBuf) decode(raw []byte) ([]contextEntry, bool) {
 			entries[j], entries[j-1] = entries[j-1], entries[j]
 		}
 	}
-	return entries, true
+	return entries, end, true
 }
 
-// ctxReader reads the strings of a context object: those without escapes
-// are cut from src (one copy of d), the others decoded as encoding/json
-// decodes them.
-type ctxReader struct {
-	d   []byte
-	src string
+// text is a string of the context being read: the bytes d[from:to] when
+// from >= 0 (cut, once the object is read, from one copy of it), else s.
+type text struct {
+	s        string
+	from, to int
 }
 
-// str reads the string at d[i] == '"' and returns the index after it.
-func (r *ctxReader) str(i int) (string, int, bool) {
-	d := r.d
+// in is the string t, src being the copy of d from base.
+func (t text) in(src string, base int) string {
+	if t.from < 0 {
+		return t.s
+	}
+	return src[t.from-base : t.to-base]
+}
+
+// textAt reads the JSON string at d[i] == '"' and returns the index after
+// it: its bytes when it has no escapes (ASCII only), else its text as
+// encoding/json decodes it.
+func textAt(d []byte, i int) (text, int, bool) {
 	for j := i + 1; j < len(d); j++ {
 		c := d[j]
 		if c == '"' {
-			return r.src[i+1 : j], j + 1, true
+			return text{from: i + 1, to: j}, j + 1, true
 		}
 		if c == '\\' || c < 0x20 || c >= 0x80 {
 			break
@@ -762,7 +786,28 @@ func (r *ctxReader) str(i int) (string, int, bool) {
 	}
 	end := skipString(d, i)
 	s, ok := stringValue(d[i:end])
-	return s, end, ok
+	return text{s: s, from: -1}, end, ok
+}
+
+// integerText is numberText of the JSON number d[i:end] (well-formed): the
+// number's bytes, JSON allowing no leading zero, except for -0.
+func integerText(d []byte, i, end int) (text, bool) {
+	digits := d[i:end]
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return text{}, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return text{}, false
+		}
+	}
+	if string(d[i:end]) == "-0" {
+		return text{s: "0", from: -1}, true
+	}
+	return text{from: i, to: end}, true
 }
 
 // asciiLower appends s, lower-cased (ASCII letters only), to b.

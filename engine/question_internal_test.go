@@ -196,6 +196,9 @@ func TestQuestionFields(t *testing.T) {
 		{` {"id" : "a" , "action":"kms:Decrypt"} `, true, map[int]string{fID: `"a"`, fAction: `"kms:Decrypt"`}},
 		{`{"\u0069d":"a"}`, true, map[int]string{fID: `"a"`}},
 		{`{"context":{"k":"v"},"key":{}}`, true, map[int]string{fContext: `{"k":"v"}`, fKey: `{}`}},
+		{`{"context": {"B":["x"],"a":-0,"c":true} ,"id":"q"}`, true, map[int]string{fContext: `{"B":["x"],"a":-0,"c":true}`, fID: `"q"`}},
+		{`{"context":{"k":"v"}}`, true, map[int]string{fContext: `{"k":"v"}`}},
+		{`{"context":{}}`, true, map[int]string{fContext: `{}`}},
 		{`{"id":"a","\u0069d":"b"}`, false, nil},
 		{`{"id":"a","id":"b"}`, false, nil},
 		{`{"ID":"a"}`, false, nil},
@@ -209,11 +212,19 @@ func TestQuestionFields(t *testing.T) {
 		{`{"\x":"a"}`, false, nil},
 		{`["id"]`, false, nil},
 	} {
-		var got rawFields
-		ok := questionFields([]byte(c.in), nil, &got)
-		if ok != c.ok {
-			t.Errorf("questionFields(%s): ok %v, want %v", c.in, ok, c.ok)
+		var got, inPlace rawFields
+		var b ctxBuf
+		ok := questionFields([]byte(c.in), nil, &got, nil)
+		okInPlace := questionFields([]byte(c.in), nil, &inPlace, &b)
+		if ok != c.ok || okInPlace != ok || !reflect.DeepEqual(got, inPlace) {
+			t.Errorf("questionFields(%s): ok %v (%v reading the context in place), want %v", c.in, ok, okInPlace, c.ok)
 			continue
+		}
+		if raw := got[fContext]; raw != nil {
+			want, _ := decodeContext(raw)
+			if !reflect.DeepEqual(b.entries, want) {
+				t.Errorf("questionFields(%s): context %+v, want %+v", c.in, b.entries, want)
+			}
 		}
 		if !ok {
 			continue

@@ -236,8 +236,8 @@ func TestSkipKnown(t *testing.T) {
 			}
 		}
 		var got, want rawFields
-		gotOK := questionFields(d, c.known, &got)
-		wantOK := questionFields(d, nil, &want)
+		gotOK := questionFields(d, c.known, &got, nil)
+		wantOK := questionFields(d, nil, &want, nil)
 		if gotOK != wantOK || !reflect.DeepEqual(got, want) {
 			t.Errorf("questionFields(%.60s...) with the cache differs", q)
 		}

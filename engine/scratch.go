@@ -102,16 +102,19 @@ func emptied[S ~[]E, E any](s S) S {
 	return s[:0]
 }
 
-// ctxBuf holds the arrays question.context is read into (decodeContext).
+// ctxBuf holds the arrays question.context is read into (ctxBuf.read).
 type ctxBuf struct {
-	entries []contextEntry
-	strs    []string
-	ends    []int
-	lows    []byte
+	entries    []contextEntry
+	keys, vals []text
+	strs       []string
+	ends       []int
+	lows       []byte
 }
 
 func (b *ctxBuf) reset() {
 	b.entries = emptied(b.entries)
+	b.keys = emptied(b.keys)
+	b.vals = emptied(b.vals)
 	b.strs = emptied(b.strs)
 	b.ends = emptied(b.ends)
 	if cap(b.lows) > maxKept*32 {
