@@ -29,7 +29,9 @@ type eval struct {
 
 	ctx   context // what IAM policies and guardrails see
 	kpCtx context // what the key policy sees (ctx, or a copy without the IAM-only keys)
-	ec    encContext
+	// iamOnlyKeys: ctx holds a key the key policy does not see.
+	iamOnlyKeys bool
+	ec          encContext
 
 	unsupported bool  // something only the Rego can answer
 	now         int64 // time.Now() in seconds, once read
@@ -254,7 +256,7 @@ func (ev *eval) derive() (ctx context, facts factList) {
 		return arena[n-1 : n : n]
 	}
 	set := func(k string, v []string, fact bool) {
-		ctx[k] = v
+		ev.put(ctx, k, v)
 		if fact {
 			facts.set(k, v)
 		}
@@ -554,40 +556,46 @@ func (ev *eval) buildContext() bool {
 		}
 	}
 	if len(ev.ec) > 0 {
-		keys := make([]string, len(ev.ec))
+		from := len(ev.arena)
 		for i := range ev.ec {
-			keys[i] = ev.ec[i].key
+			ev.arena = append(ev.arena, ev.ec[i].key)
 		}
-		ctx["kms:encryptioncontextkeys"] = keys
+		ev.put(ctx, "kms:encryptioncontextkeys", ev.arena[from:len(ev.arena):len(ev.arena)])
 	}
 	for k, v := range ev.newGrantKeys() {
-		ctx[k] = v
+		ev.put(ctx, k, v)
 	}
 	for i := range q.context {
-		ctx[q.context[i].low] = q.context[i].vals
+		ev.put(ctx, q.context[i].low, q.context[i].vals)
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
 	for k, twin := range ev.e.catalog.ConditionKeys.ReplacedBy.Keys {
 		if ev.given(k) && !ev.given(twin) {
-			ctx[twin] = ctx[k]
+			ev.put(ctx, twin, ctx[k])
 		}
 	}
 	ev.ctx, ev.kpCtx = ctx, ctx
-	for k := range ctx {
-		if ev.e.catalog.iamOnly(k) {
-			// The key policy does not see them: a copy without them.
-			kp := ev.newContext(1)
-			for k, v := range ctx {
-				if !ev.e.catalog.iamOnly(k) {
-					kp[k] = v
-				}
+	if ev.iamOnlyKeys {
+		// The key policy does not see them: a copy without them.
+		kp := ev.newContext(1)
+		for k, v := range ctx {
+			if !ev.e.catalog.iamOnly(k) {
+				kp[k] = v
 			}
-			ev.kpCtx = kp
-			break
 		}
+		ev.kpCtx = kp
 	}
 	return true
+}
+
+// put sets key k of ctx (the context being built), noting whether a key
+// the key policy does not see is set.
+func (ev *eval) put(ctx context, k string, v []string) {
+	ctx[k] = v
+	if !ev.iamOnlyKeys && ev.e.catalog.iamOnly(k) {
+		ev.iamOnlyKeys = true
+	}
 }
 
 // encContext is the request's encryption context: the
