@@ -717,9 +717,18 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 			return nil, 0, false
 		}
 	}
-	// Every string cut from one copy of the object; the keys lower-cased
-	// into one other.
-	src := string(d[start:end])
+	// Every string cut from one copy of the object followed by its keys
+	// lower-cased (one allocation).
+	buf := append(b.lows[:0], d[start:end]...)
+	for k := range entries {
+		if key := keys[k]; key.from >= 0 {
+			buf = asciiLowerBytes(buf, d[key.from:key.to])
+		} else {
+			buf = asciiLowerBytes(buf, []byte(key.s))
+		}
+	}
+	b.lows = buf
+	src := string(buf)
 	strs := b.strs[:0]
 	if strs == nil {
 		strs = make([]string, 0, 24) // an empty list is not nil
@@ -728,16 +737,11 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 		strs = append(strs, v.in(src, start))
 	}
 	b.strs = strs
-	lows := b.lows[:0]
-	for k := range entries {
-		entries[k].key = keys[k].in(src, start)
-		lows = asciiLower(lows, entries[k].key)
-	}
-	b.lows = lows
-	all, at, from := string(lows), 0, 0
+	at, from := end-start, 0
 	for k := range entries {
 		e := &entries[k]
-		e.low = all[at : at+len(e.key)]
+		e.key = keys[k].in(src, start)
+		e.low = src[at : at+len(e.key)]
 		at += len(e.key)
 		e.vals = strs[from:ends[k]:ends[k]]
 		from = ends[k]
@@ -810,10 +814,9 @@ func integerText(d []byte, i, end int) (text, bool) {
 	return text{from: i, to: end}, true
 }
 
-// asciiLower appends s, lower-cased (ASCII letters only), to b.
-func asciiLower(b []byte, s string) []byte {
-	for j := range len(s) {
-		c := s[j]
+// asciiLowerBytes appends s, lower-cased (ASCII letters only), to b.
+func asciiLowerBytes(b, s []byte) []byte {
+	for _, c := range s {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}

@@ -102,7 +102,8 @@ func emptied[S ~[]E, E any](s S) S {
 	return s[:0]
 }
 
-// ctxBuf holds the arrays question.context is read into (ctxBuf.read).
+// ctxBuf holds the arrays question.context is read into (ctxBuf.read);
+// lows holds the bytes of its one string.
 type ctxBuf struct {
 	entries    []contextEntry
 	keys, vals []text
