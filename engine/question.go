@@ -719,16 +719,15 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 	}
 	// Every string cut from one copy of the object followed by its keys
 	// lower-cased (one allocation).
-	buf := append(b.lows[:0], d[start:end]...)
+	b.lows = append(b.lows[:0], d[start:end]...)
 	for k := range entries {
 		if key := keys[k]; key.from >= 0 {
-			buf = asciiLowerBytes(buf, d[key.from:key.to])
+			b.lows = asciiLowerBytes(b.lows, d[key.from:key.to])
 		} else {
-			buf = asciiLowerBytes(buf, []byte(key.s))
+			b.lows = asciiLowerBytes(b.lows, []byte(key.s))
 		}
 	}
-	b.lows = buf
-	src := string(buf)
+	src := string(b.lows)
 	strs := b.strs[:0]
 	if strs == nil {
 		strs = make([]string, 0, 24) // an empty list is not nil
