@@ -1,9 +1,8 @@
 package engine
 
 import (
-	"encoding/json"
 	"fmt"
-	"net"
+	"net/netip"
 	"slices"
 	"sort"
 	"strconv"
@@ -29,10 +28,10 @@ type eval struct {
 	cross         bool
 
 	ctx   context // what IAM policies and guardrails see
-	kpCtx context // what the key policy sees
-	// kpCopy: kpCtx is a map of its own (else the same map as ctx).
-	kpCopy bool
-	ec     map[string]string
+	kpCtx context // what the key policy sees (ctx, or a copy without the IAM-only keys)
+	// iamOnlyKeys: ctx holds a key the key policy does not see.
+	iamOnlyKeys bool
+	ec          encContext
 
 	unsupported bool  // something only the Rego can answer
 	now         int64 // time.Now() in seconds, once read
@@ -40,6 +39,12 @@ type eval struct {
 	clockUsed   bool
 
 	idAllows []idAllowsMemo
+
+	// Kept from question to question (scratch), emptied: derive's
+	// one-value lists and facts, and the context maps.
+	arena []string
+	facts factList
+	maps  [2]context
 }
 
 type idAllowsMemo struct {
@@ -108,85 +113,96 @@ func (ev *eval) contextValid() bool {
 	cat := ev.e.catalog
 	grantKeys := ev.newGrantKeys()
 	for i := range ev.q.context {
-		lk, v := ev.q.context[i].low, ev.q.context[i].val
-		t, ok := cat.keyType(lk)
+		c := &ev.q.context[i]
+		t, ok := cat.keyType(c.low)
 		if !ok {
 			return false
 		}
-		list, isList := v.([]any)
-		if !isList {
-			list = []any{v}
+		kind := c.kind
+		if kind == ctxList {
+			kind = ctxString // each element
 		}
-		for _, x := range list {
-			if !typeOK(t, x) {
+		for _, x := range c.vals {
+			if !typeOK(t, kind, x) {
 				return false
 			}
 		}
-		if strings.HasPrefix(lk, "kms:") && !cat.carries(ev.act, lk) {
+		if strings.HasPrefix(c.low, "kms:") && !cat.carries(ev.act, c.low) {
 			return false
 		}
-		if want, has := grantKeys[lk]; has && !sameValues(ev.q.context[i].vals, want) {
+		if want, has := grantKeys[c.low]; has && !sameValues(c.vals, want) {
 			return false
 		}
 	}
 	return true
 }
 
-// typeOK: x fits the documented type t (authz.context_type_error is
-// undefined).
-func typeOK(t string, x any) bool {
-	s, isStr := x.(string)
+// typeOK: the value of JSON type kind and text s (condition.text) fits the
+// documented type t (authz.context_type_error is undefined).
+func typeOK(t string, kind ctxKind, s string) bool {
+	isStr := kind == ctxString
 	switch t {
 	case "Bool":
-		if _, isBool := x.(bool); isBool {
+		if kind == ctxBool {
 			return true
 		}
 		return isStr && (lower(s) == "true" || lower(s) == "false")
 	case "Numeric":
-		if n, isNum := x.(json.Number); isNum {
-			text, ok := scalarText(n)
-			return ok && !strings.HasPrefix(text, "-")
+		if kind == ctxNumber {
+			return !strings.HasPrefix(s, "-")
 		}
 		return isStr && len(s) >= 1 && len(s) <= 15 && strings.Trim(s, "0123456789") == ""
 	case "Date":
-		text, ok := scalarText(x)
-		if !ok {
-			return false
-		}
-		_, ok, _ = dateOf(text)
+		_, ok, _ := dateOf(s)
 		return ok
 	case "IP":
+		// net.ParseCIDR(cidrOf(s)) succeeds exactly for an address
+		// without a zone (the /32 or /128 it adds always fits).
 		if !isStr || strings.Contains(s, "/") {
 			return false
 		}
-		_, _, err := net.ParseCIDR(cidrOf(s))
-		return err == nil
+		a, err := netip.ParseAddr(s)
+		return err == nil && a.Zone() == ""
 	case "ARN":
 		return isStr && isARNValue(s)
 	case "String", "ArrayOfString":
-		_, isBool := x.(bool)
-		return !isBool
+		return kind != ctxBool
 	}
 	return true
 }
 
+// sameValues: a and b have as many values and the same set of them
+// (count and set equality, as authz compares them).
 func sameValues(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	set := func(xs []string) map[string]bool {
-		m := map[string]bool{}
-		for _, x := range xs {
-			m[x] = true
+	if len(a) > 16 { // long lists: sets, not quadratic time
+		set := func(xs []string) map[string]bool {
+			m := map[string]bool{}
+			for _, x := range xs {
+				m[x] = true
+			}
+			return m
 		}
-		return m
+		sa, sb := set(a), set(b)
+		if len(sa) != len(sb) {
+			return false
+		}
+		for x := range sa {
+			if !sb[x] {
+				return false
+			}
+		}
+		return true
 	}
-	sa, sb := set(a), set(b)
-	if len(sa) != len(sb) {
-		return false
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
 	}
-	for x := range sa {
-		if !sb[x] {
+	for _, x := range b {
+		if !slices.Contains(a, x) {
 			return false
 		}
 	}
@@ -230,16 +246,17 @@ func (ev *eval) newGrantKeys() map[string][]string {
 // (authz.context_facts).
 func (ev *eval) derive() (ctx context, facts factList) {
 	q, c, cat := ev.q, &ev.c, ev.e.catalog
-	ctx, facts = newContext(), make(factList, 0, 16)
+	ctx, facts = ev.newContext(0), ev.facts[:0]
 	// One backing array for the one-value lists.
-	arena := make([]string, 0, 24)
+	arena := ev.arena[:0]
+	defer func() { ev.arena, ev.facts = arena, facts }()
 	one := func(v string) []string {
 		arena = append(arena, v)
 		n := len(arena)
 		return arena[n-1 : n : n]
 	}
 	set := func(k string, v []string, fact bool) {
-		ctx[k] = v
+		ev.put(ctx, k, v)
 		if fact {
 			facts.set(k, v)
 		}
@@ -531,46 +548,79 @@ func (ev *eval) buildContext() bool {
 			return false
 		}
 	}
-	ev.ec = map[string]string{}
+	ev.ec = ev.ec[:0]
 	for i := range q.context {
 		c := &q.context[i]
-		if strings.HasPrefix(c.low, "kms:encryptioncontext:") {
-			if s, ok := scalarText(c.val); ok {
-				ev.ec[c.key[len("kms:encryptioncontext:"):]] = s
-			}
+		if strings.HasPrefix(c.low, "kms:encryptioncontext:") && c.kind != ctxList {
+			ev.ec = ev.ec.add(c.key[len("kms:encryptioncontext:"):], c.vals[0])
 		}
 	}
 	if len(ev.ec) > 0 {
-		ctx["kms:encryptioncontextkeys"] = sortedKeys(ev.ec)
+		from := len(ev.arena)
+		for i := range ev.ec {
+			ev.arena = append(ev.arena, ev.ec[i].key)
+		}
+		ev.put(ctx, "kms:encryptioncontextkeys", ev.arena[from:len(ev.arena):len(ev.arena)])
 	}
 	for k, v := range ev.newGrantKeys() {
-		ctx[k] = v
+		ev.put(ctx, k, v)
 	}
 	for i := range q.context {
-		ctx[q.context[i].low] = q.context[i].vals
+		ev.put(ctx, q.context[i].low, q.context[i].vals)
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
 	for k, twin := range ev.e.catalog.ConditionKeys.ReplacedBy.Keys {
 		if ev.given(k) && !ev.given(twin) {
-			ctx[twin] = ctx[k]
+			ev.put(ctx, twin, ctx[k])
 		}
 	}
 	ev.ctx, ev.kpCtx = ctx, ctx
-	for k := range ctx {
-		if ev.e.catalog.iamOnly(k) {
-			// The key policy does not see them: a copy without them.
-			kp := newContext()
-			for k, v := range ctx {
-				if !ev.e.catalog.iamOnly(k) {
-					kp[k] = v
-				}
+	if ev.iamOnlyKeys {
+		// The key policy does not see them: a copy without them.
+		kp := ev.newContext(1)
+		for k, v := range ctx {
+			if !ev.e.catalog.iamOnly(k) {
+				kp[k] = v
 			}
-			ev.kpCtx, ev.kpCopy = kp, true
-			break
 		}
+		ev.kpCtx = kp
 	}
 	return true
+}
+
+// put sets key k of ctx (the context being built), noting whether a key
+// the key policy does not see is set.
+func (ev *eval) put(ctx context, k string, v []string) {
+	ctx[k] = v
+	if !ev.iamOnlyKeys && ev.e.catalog.iamOnly(k) {
+		ev.iamOnlyKeys = true
+	}
+}
+
+// encContext is the request's encryption context: the
+// kms:EncryptionContext:<key> keys of the question's context that have one
+// value, by key (the key as given after the prefix), sorted by key.
+type encContext []ecPair
+
+type ecPair struct{ key, val string }
+
+// add inserts the pair (the keys are unique: the context's keys are).
+func (c encContext) add(k, v string) encContext {
+	c = append(c, ecPair{k, v})
+	for j := len(c) - 1; j > 0 && c[j].key < c[j-1].key; j-- {
+		c[j], c[j-1] = c[j-1], c[j]
+	}
+	return c
+}
+
+func (c encContext) get(k string) (string, bool) {
+	for i := range c {
+		if c[i].key == k {
+			return c[i].val, true
+		}
+	}
+	return "", false
 }
 
 func boolText(b bool) string {
@@ -935,14 +985,14 @@ func (ev *eval) constraintsOK(g *grant) bool {
 			return false
 		}
 		for k, v := range g.equals {
-			if x, ok := ev.ec[k]; !ok || x != v {
+			if x, ok := ev.ec.get(k); !ok || x != v {
 				return false
 			}
 		}
 	}
 	if g.hasSubset {
 		for k, v := range g.subset {
-			if x, ok := ev.ec[k]; !ok || x != v {
+			if x, ok := ev.ec.get(k); !ok || x != v {
 				return false
 			}
 		}
@@ -1136,8 +1186,8 @@ func (ev *eval) decide() *Answer {
 		return nil
 	}()
 	grants := ev.grantReasons()
-	aliasResource := fmt.Sprintf("arn:%s:kms:%s:%s:alias/kmsguard-any-alias", ev.key.partition, ev.key.region, ev.key.account)
-	extraOK := ev.act.Scope != "alias" || ev.identityOK(ev.actionName, aliasResource)
+	extraOK := ev.act.Scope != "alias" ||
+		ev.identityOK(ev.actionName, "arn:"+ev.key.partition+":kms:"+ev.key.region+":"+ev.key.account+":alias/kmsguard-any-alias")
 	replicateOK := ev.actionKey != "replicatekey" || ev.identityOK("kms:createkey", "*")
 	retire := ev.retireReasons()
 

@@ -84,14 +84,15 @@ func (e *Engine) Stats() Stats {
 // Decide answers the question in data (one JSON object, as in
 // docs/decision-format.md); ok is false when the engine declines it.
 func (e *Engine) Decide(data []byte) (*Answer, bool) {
-	ev, ok := e.prepare(data)
+	sc, ok := e.prepare(data)
 	if !ok {
 		e.declined.Add(1)
 		return nil, false
 	}
-	ans := ev.decide()
-	ev.release()
-	if ev.unsupported {
+	ans := sc.ev.decide()
+	unsupported := sc.ev.unsupported
+	sc.release()
+	if unsupported {
 		e.declined.Add(1)
 		return nil, false
 	}
@@ -102,56 +103,20 @@ func (e *Engine) Decide(data []byte) (*Answer, bool) {
 // Explain is data.kmsguard.authz.explain for the question in data; ok is
 // false when the engine declines it.
 func (e *Engine) Explain(data []byte) (map[string]any, bool) {
-	ev, ok := e.prepare(data)
+	sc, ok := e.prepare(data)
 	if !ok {
 		e.declined.Add(1)
 		return nil, false
 	}
-	out := ev.explain()
-	ev.release()
-	if ev.unsupported {
+	out := sc.ev.explain()
+	unsupported := sc.ev.unsupported
+	sc.release()
+	if unsupported {
 		e.declined.Add(1)
 		return nil, false
 	}
 	e.native.Add(1)
 	return out, true
-}
-
-func (e *Engine) prepare(data []byte) (*eval, bool) {
-	q, ok := e.decodeQuestion(data)
-	if !ok {
-		return nil, false
-	}
-	ev := &eval{e: e, q: q}
-	if !ev.setup() {
-		ev.release()
-		return nil, false
-	}
-	return ev, true
-}
-
-// contexts holds the context maps of finished decisions for the next ones:
-// a map sized for a question's twenty-odd keys is most of what a decision
-// with cached documents allocates. Nothing keeps a decision's maps (its
-// answer holds strings and lists, never the maps).
-var contexts = sync.Pool{New: func() any { return make(context, 32) }}
-
-func newContext() context { return contexts.Get().(context) }
-
-// release returns the decision's context maps to contexts; ev must not be
-// used after.
-func (ev *eval) release() {
-	put := func(c context) {
-		if c != nil && len(c) <= 64 { // not a map grown large
-			clear(c)
-			contexts.Put(c)
-		}
-	}
-	if ev.kpCopy {
-		put(ev.kpCtx)
-	}
-	put(ev.ctx)
-	ev.ctx, ev.kpCtx = nil, nil
 }
 
 // ---- the document cache -----------------------------------------------------------

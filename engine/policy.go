@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 )
 
@@ -131,16 +130,7 @@ func scalarText(v any) (string, bool) {
 		}
 		return "false", true
 	case json.Number:
-		s := string(x)
-		digits := strings.TrimPrefix(s, "-")
-		if len(digits) == 0 || len(digits) > 15 || strings.TrimLeft(digits, "0123456789") != "" {
-			return "", false
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return "", false
-		}
-		return strconv.FormatInt(n, 10), true
+		return numberText(string(x))
 	}
 	return "", false
 }

@@ -3,9 +3,8 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
+	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/question"
@@ -75,15 +74,168 @@ type query struct {
 	requestSecs    int64 // requestTime in seconds since the epoch
 }
 
-// fieldMaps holds the maps of a question's fields for the next questions
-// (nothing keeps one once the question is decoded).
-var fieldMaps = sync.Pool{New: func() any { return make(map[string]json.RawMessage, 32) }}
+// The fields of a question (docs/decision-format.md), numbered.
+const (
+	fID = iota
+	fPrincipal
+	fAction
+	fResource
+	fContext
+	fKeyPolicy
+	fIdentity
+	fBoundary
+	fSession
+	fSCPs
+	fRCPs
+	fGrants
+	fEndpoint
+	fRole
+	fKey
+	fManagement
+	fGrant
+	fRequestTime
+	nFields
+)
 
-var questionFields = map[string]bool{
-	"id": true, "principal": true, "action": true, "resource": true, "context": true, "key_policy": true,
-	"identity_policies": true, "permissions_boundary": true, "session_policy": true, "scps": true, "rcps": true,
-	"grants": true, "vpc_endpoint_policy": true, "role_arn": true, "key": true,
-	"management_account": true, "grant": true, "request_time": true,
+var fieldNames = [nFields]string{
+	fID: "id", fPrincipal: "principal", fAction: "action", fResource: "resource", fContext: "context",
+	fKeyPolicy: "key_policy", fIdentity: "identity_policies", fBoundary: "permissions_boundary",
+	fSession: "session_policy", fSCPs: "scps", fRCPs: "rcps", fGrants: "grants", fEndpoint: "vpc_endpoint_policy",
+	fRole: "role_arn", fKey: "key", fManagement: "management_account", fGrant: "grant", fRequestTime: "request_time",
+}
+
+// fieldOf is the number of the question field named key, or -1.
+func fieldOf(key []byte) int {
+	switch string(key) { // no allocation: a switch over the bytes
+	case "id":
+		return fID
+	case "principal":
+		return fPrincipal
+	case "action":
+		return fAction
+	case "resource":
+		return fResource
+	case "context":
+		return fContext
+	case "key_policy":
+		return fKeyPolicy
+	case "identity_policies":
+		return fIdentity
+	case "permissions_boundary":
+		return fBoundary
+	case "session_policy":
+		return fSession
+	case "scps":
+		return fSCPs
+	case "rcps":
+		return fRCPs
+	case "grants":
+		return fGrants
+	case "vpc_endpoint_policy":
+		return fEndpoint
+	case "role_arn":
+		return fRole
+	case "key":
+		return fKey
+	case "management_account":
+		return fManagement
+	case "grant":
+		return fGrant
+	case "request_time":
+		return fRequestTime
+	}
+	return -1
+}
+
+// rawFields holds a question's fields, raw, by number (nil: not given).
+type rawFields [nFields][]byte
+
+// questionFields splits the JSON object d into the question's fields,
+// raw; ok is false when d is not one object (only whitespace after it)
+// with well-formed keys, colons and commas, or has a key that is no
+// question field, or a key twice. The values are not checked: the decoder
+// that reads each checks it (strictjson.Check's rules, or the document
+// cache's exact bytes).
+//
+// known, when not nil, gives the length of a JSON object known to be
+// well-formed that d holds at the start of a value (0: none):
+// questionFields takes its end from it rather than scanning it
+// (skipKnown).
+//
+// ctx, when not nil, reads the context where it stands (ctxBuf.read), its
+// entries left in ctx.entries.
+func questionFields(d []byte, known func([]byte) int, out *rawFields, ctx *ctxBuf) bool {
+	i := skipWS(d, 0)
+	if i >= len(d) || d[i] != '{' {
+		return false
+	}
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return skipWS(d, i+1) == len(d)
+	}
+	for i < len(d) {
+		if d[i] != '"' {
+			return false
+		}
+		end := skipString(d, i)
+		if end > len(d)-1 || end < i+2 {
+			return false
+		}
+		key := d[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			s, ok := stringValue(d[i:end])
+			if !ok {
+				return false
+			}
+			key = []byte(s)
+		}
+		f := fieldOf(key)
+		if f < 0 || out[f] != nil {
+			return false // not a field, or one given twice
+		}
+		i = skipWS(d, end)
+		if i >= len(d) || d[i] != ':' {
+			return false
+		}
+		i = skipWS(d, i+1)
+		if i >= len(d) {
+			return false
+		}
+		var vend int
+		if f == fContext && ctx != nil {
+			var ok bool
+			if _, vend, ok = ctx.read(d, i); !ok {
+				return false
+			}
+		} else {
+			vend = skipKnown(d, i, known)
+		}
+		out[f] = d[i:vend:vend]
+		i = skipWS(d, vend)
+		if i >= len(d) {
+			return false
+		}
+		switch d[i] {
+		case '}':
+			return skipWS(d, i+1) == len(d)
+		case ',':
+			i = skipWS(d, i+1)
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// byName is the fields as a map, by name.
+func (f *rawFields) byName() map[string]json.RawMessage {
+	m := make(map[string]json.RawMessage, nFields)
+	for i, raw := range f {
+		if raw != nil {
+			m[fieldNames[i]] = raw
+		}
+	}
+	return m
 }
 
 var grantFields = map[string]bool{
@@ -98,166 +250,198 @@ var keyFields = map[string]bool{
 // decodeQuestion reads one question from JSON. ok is false for a question
 // the engine leaves to the Rego: any question with an error, and the few
 // shapes the engine does not handle.
-func (e *Engine) decodeQuestion(data []byte) (*query, bool) {
+func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 	if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte(`\u0000`)) {
-		return nil, false
+		return false
 	}
 	// JSON syntax errors and duplicate keys are errors the question decoder
 	// reports (with their position): the Rego path answers them. The
 	// question's own keys are checked here, and every field by the decoder
-	// that reads it (decodeString, decodeValue, the cache's compileBytes),
+	// that reads it (sc.strings, decodeValue, the cache's compileBytes),
 	// which says no to what strictjson.Check finds; every field is read.
-	fm := fieldMaps.Get().(map[string]json.RawMessage)
-	defer func() {
-		clear(fm)
-		fieldMaps.Put(fm)
-	}()
-	fields, ok := objectFieldsInto(data, e.cache.known, fm)
-	if !ok {
-		return nil, false
+	var fields rawFields
+	if !questionFields(data, e.cache.known, &fields, &sc.ctx) {
+		return false
 	}
-	q := &query{}
-	for k := range fields {
-		if !questionFields[k] {
-			return nil, false
-		}
+	q := &sc.q
+	if !sc.strings(&fields) {
+		return false
 	}
-	if raw, has := fields["id"]; has {
-		if q.id, ok = decodeString(raw); !ok {
-			return nil, false
-		}
-		q.hasID = true
-	}
-	if q.principal, ok = decodeString(fields["principal"]); !ok {
-		return nil, false
-	}
-	if q.action, ok = decodeString(fields["action"]); !ok {
-		return nil, false
-	}
-	if q.resource, ok = decodeString(fields["resource"]); !ok {
-		return nil, false
-	}
-	if raw, has := fields["role_arn"]; has {
-		if q.roleARN, ok = decodeString(raw); !ok {
-			return nil, false
-		}
-		q.hasRole = true
-	}
-	if raw, has := fields["key_policy"]; has {
+	q.hasID, q.hasRole = fields[fID] != nil, fields[fRole] != nil
+	var ok bool
+	if raw := fields[fKeyPolicy]; raw != nil {
 		if q.keyPolicy, ok = e.document(raw, kindResource); !ok {
-			return nil, false
+			return false
 		}
 	}
-	for _, f := range []struct {
-		name string
-		kind string
-		dst  **document
+	for _, f := range [...]struct {
+		field int
+		kind  string
+		dst   **document
 	}{
-		{"permissions_boundary", kindIdentity, &q.boundary},
-		{"session_policy", kindIdentity, &q.session},
-		{"vpc_endpoint_policy", kindResource, &q.endpoint},
+		{fBoundary, kindIdentity, &q.boundary},
+		{fSession, kindIdentity, &q.session},
+		{fEndpoint, kindResource, &q.endpoint},
 	} {
-		if raw, has := fields[f.name]; has {
+		if raw := fields[f.field]; raw != nil {
 			if *f.dst, ok = e.document(raw, f.kind); !ok {
-				return nil, false
+				return false
 			}
 		}
 	}
-	if raw, has := fields["identity_policies"]; has {
-		list, ok := arrayElems(raw)
-		if !ok {
-			return nil, false
-		}
-		q.identity = make([]*document, len(list))
-		for i, r := range list {
-			if q.identity[i], ok = e.document(r, kindIdentity); !ok {
-				return nil, false
-			}
+	if raw := fields[fIdentity]; raw != nil {
+		if q.identity, ok = sc.documents(e, raw, kindIdentity); !ok {
+			return false
 		}
 	}
-	if q.scps, q.hasSCPs, ok = e.levels(fields, "scps", kindIdentity); !ok {
-		return nil, false
+	if q.scps, q.hasSCPs, ok = sc.levels(e, fields[fSCPs], kindIdentity); !ok {
+		return false
 	}
-	if q.rcps, q.hasRCPs, ok = e.levels(fields, "rcps", kindResource); !ok {
-		return nil, false
+	if q.rcps, q.hasRCPs, ok = sc.levels(e, fields[fRCPs], kindResource); !ok {
+		return false
 	}
-	if raw, has := fields["grants"]; has {
+	if raw := fields[fGrants]; raw != nil {
 		if q.grants, ok = decodeGrants(raw, e.catalog); !ok {
-			return nil, false
+			return false
 		}
 	}
-	if raw, has := fields["context"]; has {
-		if q.context, ok = decodeContext(raw); !ok {
-			return nil, false
-		}
+	if fields[fContext] != nil {
+		q.context = sc.ctx.entries // read by questionFields
 	}
-	if raw, has := fields["key"]; has {
+	if raw := fields[fKey]; raw != nil {
 		if q.key, ok = decodeKey(raw); !ok {
-			return nil, false
+			return false
 		}
 	}
-	if raw, has := fields["management_account"]; has {
-		if q.management, ok = decodeString(raw); !ok || !isAccount(q.management) {
-			return nil, false
-		}
+	if fields[fManagement] != nil && !isAccount(q.management) {
+		return false
 	}
-	if raw, has := fields["grant"]; has {
+	if raw := fields[fGrant]; raw != nil {
 		v, ok := decodeAny(raw)
 		if !ok {
-			return nil, false
+			return false
 		}
 		g, ok := decodeGrant(v, e.catalog)
 		if !ok {
-			return nil, false
+			return false
 		}
 		q.newGrant = &g
 	}
-	if raw, has := fields["request_time"]; has {
-		if q.requestTime, ok = decodeString(raw); !ok {
-			return nil, false
-		}
+	if fields[fRequestTime] != nil {
 		if q.requestSecs, ok = rfc3339Seconds(q.requestTime); !ok {
-			return nil, false
+			return false
 		}
 		q.hasRequestTime = true
 	}
 	q.callerRole, q.hasCallerRole = q.roleARN, q.hasRole
-	if s := e.index(); s != nil && !s.complete(q, fields) {
-		return nil, false
+	if s := e.index(); s != nil && !s.complete(q, fields.byName()) {
+		return false
 	}
-	return q, q.keyPolicy != nil
+	return q.keyPolicy != nil
 }
 
-func decodeString(raw json.RawMessage) (string, bool) { return stringValue(raw) }
+// stringFields are the question's fields that are strings.
+var stringFields = [...]int{fID, fPrincipal, fAction, fResource, fRole, fManagement, fRequestTime}
+
+// strings decodes the question's string fields into sc.q, cutting those
+// without escapes from one string (one allocation for them all); ok is
+// false when principal, action or resource is missing, or a field given
+// is not a JSON string.
+func (sc *scratch) strings(fields *rawFields) bool {
+	q := &sc.q
+	dst := [len(stringFields)]*string{&q.id, &q.principal, &q.action, &q.resource, &q.roleARN, &q.management, &q.requestTime}
+	var ends [len(stringFields)]int // in buf; -1: decoded on its own
+	buf := sc.strBuf[:0]
+	for k, f := range stringFields {
+		raw := fields[f]
+		if raw == nil {
+			if f == fPrincipal || f == fAction || f == fResource {
+				return false
+			}
+			ends[k] = len(buf)
+			continue
+		}
+		if plainString(raw) {
+			buf = append(buf, raw[1:len(raw)-1]...)
+			ends[k] = len(buf)
+			continue
+		}
+		s, ok := stringValue(raw)
+		if !ok {
+			return false
+		}
+		*dst[k], ends[k] = s, -1
+	}
+	sc.strBuf = buf
+	all, from := string(buf), 0
+	for k := range stringFields {
+		if ends[k] >= 0 {
+			*dst[k] = all[from:ends[k]]
+			from = ends[k]
+		}
+	}
+	return true
+}
 
 // decodeAny decodes a JSON value of a checked question, keeping numbers
 // exact.
 func decodeAny(raw []byte) (any, bool) { return decodeValue(raw) }
 
-func (e *Engine) levels(fields map[string]json.RawMessage, name, kind string) ([][]*document, bool, bool) {
-	raw, has := fields[name]
-	if !has {
+// documents reads the JSON list of documents raw into sc.docs (never nil:
+// an empty list is a list given).
+func (sc *scratch) documents(e *Engine, raw []byte, kind string) ([]*document, bool) {
+	base := len(sc.elems)
+	defer func() {
+		clear(sc.elems[base:])
+		sc.elems = sc.elems[:base]
+	}()
+	elems, ok := appendElems(sc.elems, raw)
+	if !ok {
+		return nil, false
+	}
+	sc.elems = elems
+	if sc.docs == nil {
+		sc.docs = make([]*document, 0, 16)
+	}
+	from := len(sc.docs)
+	for _, r := range sc.elems[base:] {
+		d, ok := e.document(r, kind)
+		if !ok {
+			return nil, false
+		}
+		sc.docs = append(sc.docs, d)
+	}
+	return sc.docs[from:len(sc.docs):len(sc.docs)], true
+}
+
+// levels reads the levels of scps or rcps (raw nil: not given) into
+// sc.levelBuf.
+func (sc *scratch) levels(e *Engine, raw []byte, kind string) ([][]*document, bool, bool) {
+	if raw == nil {
 		return nil, false, true
 	}
-	levels, ok := arrayElems(raw)
+	base := len(sc.elems)
+	defer func() {
+		clear(sc.elems[base:])
+		sc.elems = sc.elems[:base]
+	}()
+	elems, ok := appendElems(sc.elems, raw)
 	if !ok {
 		return nil, false, false
 	}
-	out := make([][]*document, len(levels))
-	for l, rawLevel := range levels {
-		level, ok := arrayElems(rawLevel)
+	sc.elems = elems
+	if sc.levelBuf == nil {
+		sc.levelBuf = make([][]*document, 0, 8)
+	}
+	from, n := len(sc.levelBuf), len(sc.elems)
+	for k := base; k < n; k++ {
+		level, ok := sc.documents(e, sc.elems[k], kind)
 		if !ok {
 			return nil, false, false
 		}
-		out[l] = make([]*document, len(level))
-		for i, r := range level {
-			var ok bool
-			if out[l][i], ok = e.document(r, kind); !ok {
-				return nil, false, false
-			}
-		}
+		sc.levelBuf = append(sc.levelBuf, level)
 	}
-	return out, true, true
+	return sc.levelBuf[from:len(sc.levelBuf):len(sc.levelBuf)], true, true
 }
 
 // document compiles (or finds in the cache) the policy document raw, which
@@ -405,70 +589,254 @@ func isASCII(s string) bool {
 type contextEntry struct {
 	key  string   // as given
 	low  string   // lower-cased
-	val  any      // as given (checked)
+	kind ctxKind  // the JSON type of the value given
 	vals []string // authz.context_values: the list, or the scalar's text
 }
 
+// ctxKind is the JSON type of a context value the engine handles.
+type ctxKind uint8
+
+const (
+	ctxString ctxKind = iota
+	ctxBool
+	ctxNumber // an integer of at most 15 digits: vals[0] is its decimal text
+	ctxList   // a list of strings
+)
+
 // decodeContext checks question.context: an object of keys (unique
-// case-insensitively) to strings, booleans, numbers or lists of strings.
-// The entries are sorted by key.
-func decodeContext(raw json.RawMessage) ([]contextEntry, bool) {
-	o, ok := decodeObject(raw)
-	if !ok {
-		return nil, false
+// case-insensitively, ASCII) to strings, booleans, integers of at most 15
+// digits or lists of strings; anything else (null, objects, other numbers,
+// lists of other values, JSON that is not well-formed) is declined. It
+// reads the bytes once, straight into typed entries, sorted by key. The
+// strings are cut from one copy of raw, never from raw itself.
+func decodeContext(raw []byte) ([]contextEntry, bool) {
+	var b ctxBuf
+	entries, end, ok := b.read(raw, skipWS(raw, 0))
+	return entries, ok && skipWS(raw, end) == len(raw)
+}
+
+// read is decodeContext of the object at d[i], into b's arrays (the
+// entries and their values are b's until it is reset, and also
+// b.entries); end is the index after the object.
+func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool) {
+	if i >= len(d) || d[i] != '{' {
+		return nil, 0, false
 	}
-	// The keys lower-cased into one string (one allocation, not one a key).
-	var lows strings.Builder
-	n := 0
-	for _, m := range o {
-		if !isASCII(m.key) {
-			return nil, false
+	start := i
+	// entries[k].vals is vals[ends[k-1]:ends[k]]; every value in one array.
+	entries, ends, keys, vals := b.entries[:0], b.ends[:0], b.keys[:0], b.vals[:0]
+	defer func() { b.entries, b.ends, b.keys, b.vals = entries, ends, keys, vals }()
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		end = i + 1
+	}
+	for end == 0 {
+		if i >= len(d) || d[i] != '"' {
+			return nil, 0, false
 		}
-		n += len(m.key)
-	}
-	lows.Grow(n)
-	for _, m := range o {
-		for j := range len(m.key) {
-			c := m.key[j]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
+		var key text
+		if key, i, ok = textAt(d, i); !ok || key.from < 0 && !isASCII(key.s) {
+			return nil, 0, false
+		}
+		keys = append(keys, key)
+		i = skipWS(d, i)
+		if i >= len(d) || d[i] != ':' {
+			return nil, 0, false
+		}
+		i = skipWS(d, i+1)
+		if i >= len(d) {
+			return nil, 0, false
+		}
+		kind := ctxString
+		switch c := d[i]; {
+		case c == '"':
+			var v text
+			if v, i, ok = textAt(d, i); !ok {
+				return nil, 0, false
 			}
-			lows.WriteByte(c)
-		}
-	}
-	all, at := lows.String(), 0
-	out := make([]contextEntry, len(o))
-	single := make([]string, len(o)) // the one-value lists, in one array
-	for i, m := range o {
-		e := contextEntry{key: m.key, low: all[at : at+len(m.key)], val: m.val}
-		at += len(m.key)
-		for _, prev := range out[:i] {
-			if prev.low == e.low {
-				return nil, false
+			vals = append(vals, v)
+		case c == 't' && len(d) >= i+4 && string(d[i:i+4]) == "true":
+			kind, i = ctxBool, i+4
+			vals = append(vals, text{s: "true", from: -1})
+		case c == 'f' && len(d) >= i+5 && string(d[i:i+5]) == "false":
+			kind, i = ctxBool, i+5
+			vals = append(vals, text{s: "false", from: -1})
+		case c == '[':
+			kind = ctxList
+			i = skipWS(d, i+1)
+			if i < len(d) && d[i] == ']' {
+				i++
+				break
 			}
-		}
-		switch val := m.val.(type) {
-		case []any:
-			e.vals = make([]string, len(val))
-			for j, x := range val {
-				s, isStr := x.(string)
-				if !isStr {
-					return nil, false
+			for {
+				if i >= len(d) || d[i] != '"' {
+					return nil, 0, false // not a string (or not JSON)
 				}
-				e.vals[j] = s
+				var v text
+				if v, i, ok = textAt(d, i); !ok {
+					return nil, 0, false
+				}
+				vals = append(vals, v)
+				i = skipWS(d, i)
+				if i < len(d) && d[i] == ',' {
+					i = skipWS(d, i+1)
+					continue
+				}
+				if i < len(d) && d[i] == ']' {
+					i++
+					break
+				}
+				return nil, 0, false
 			}
-		default:
-			s, ok := scalarText(val)
+		case c == '-' || c >= '0' && c <= '9':
+			nend, ok := numberEnd(d, i)
 			if !ok {
-				return nil, false
+				return nil, 0, false
 			}
-			single[i] = s
-			e.vals = single[i : i+1 : i+1]
+			v, ok := integerText(d, i, nend)
+			if !ok {
+				return nil, 0, false
+			}
+			kind, i = ctxNumber, nend
+			vals = append(vals, v)
+		default: // null, an object, or not JSON
+			return nil, 0, false
 		}
-		out[i] = e
+		entries = append(entries, contextEntry{kind: kind})
+		ends = append(ends, len(vals))
+		i = skipWS(d, i)
+		if i >= len(d) {
+			return nil, 0, false
+		}
+		switch d[i] {
+		case '}':
+			end = i + 1
+		case ',':
+			i = skipWS(d, i+1)
+		default:
+			return nil, 0, false
+		}
 	}
-	slices.SortFunc(out, func(a, b contextEntry) int { return strings.Compare(a.key, b.key) })
-	return out, true
+	// Every string cut from one copy of the object followed by its keys
+	// lower-cased (one allocation).
+	b.lows = append(b.lows[:0], d[start:end]...)
+	for k := range entries {
+		if key := keys[k]; key.from >= 0 {
+			b.lows = asciiLowerBytes(b.lows, d[key.from:key.to])
+		} else {
+			b.lows = asciiLowerBytes(b.lows, []byte(key.s))
+		}
+	}
+	src := string(b.lows)
+	strs := b.strs[:0]
+	if strs == nil {
+		strs = make([]string, 0, 24) // an empty list is not nil
+	}
+	for _, v := range vals {
+		strs = append(strs, v.in(src, start))
+	}
+	b.strs = strs
+	at, from := end-start, 0
+	for k := range entries {
+		e := &entries[k]
+		e.key = keys[k].in(src, start)
+		e.low = src[at : at+len(e.key)]
+		at += len(e.key)
+		e.vals = strs[from:ends[k]:ends[k]]
+		from = ends[k]
+		for _, prev := range entries[:k] {
+			if prev.low == e.low {
+				return nil, 0, false // a key twice, case-insensitively
+			}
+		}
+	}
+	// Insertion sort: a context has a few dozen keys at most, often sorted.
+	for k := 1; k < len(entries); k++ {
+		for j := k; j > 0 && entries[j].key < entries[j-1].key; j-- {
+			entries[j], entries[j-1] = entries[j-1], entries[j]
+		}
+	}
+	return entries, end, true
+}
+
+// text is a string of the context being read: the bytes d[from:to] when
+// from >= 0 (cut, once the object is read, from one copy of it), else s.
+type text struct {
+	s        string
+	from, to int
+}
+
+// in is the string t, src being the copy of d from base.
+func (t text) in(src string, base int) string {
+	if t.from < 0 {
+		return t.s
+	}
+	return src[t.from-base : t.to-base]
+}
+
+// textAt reads the JSON string at d[i] == '"' and returns the index after
+// it: its bytes when it has no escapes (ASCII only), else its text as
+// encoding/json decodes it.
+func textAt(d []byte, i int) (text, int, bool) {
+	for j := i + 1; j < len(d); j++ {
+		c := d[j]
+		if c == '"' {
+			return text{from: i + 1, to: j}, j + 1, true
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			break
+		}
+	}
+	end := skipString(d, i)
+	s, ok := stringValue(d[i:end])
+	return text{s: s, from: -1}, end, ok
+}
+
+// integerText is numberText of the JSON number d[i:end] (well-formed): the
+// number's bytes, JSON allowing no leading zero, except for -0.
+func integerText(d []byte, i, end int) (text, bool) {
+	digits := d[i:end]
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return text{}, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return text{}, false
+		}
+	}
+	if string(d[i:end]) == "-0" {
+		return text{s: "0", from: -1}, true
+	}
+	return text{from: i, to: end}, true
+}
+
+// asciiLowerBytes appends s, lower-cased (ASCII letters only), to b.
+func asciiLowerBytes(b, s []byte) []byte {
+	for _, c := range s {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// numberText is the text condition.text gives the JSON number s: its
+// decimal digits when it is an integer of at most 15 digits (ok false
+// otherwise: the engine does not type other numbers).
+func numberText(s string) (string, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	if len(digits) == 0 || len(digits) > 15 || strings.TrimLeft(digits, "0123456789") != "" {
+		return "", false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatInt(n, 10), true
 }
 
 func decodeKey(raw json.RawMessage) (keyInfo, bool) {

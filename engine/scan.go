@@ -76,16 +76,8 @@ func stringValue(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return "", false
 	}
-	inner := raw[1 : len(raw)-1]
-	simple := true
-	for _, c := range inner {
-		if c == '\\' || c >= 0x80 || c < 0x20 {
-			simple = false
-			break
-		}
-	}
-	if simple {
-		return string(inner), true
+	if plainString(raw) {
+		return string(raw[1 : len(raw)-1]), true
 	}
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
@@ -94,65 +86,19 @@ func stringValue(raw []byte) (string, bool) {
 	return s, true
 }
 
-// objectFields splits the JSON object d into its keys and raw values; ok is
-// false when d is not one object (only whitespace after it) with
-// well-formed keys, colons and commas, or has a key twice. The values are
-// not checked: the caller checks each (strictjson.Check, or the document
-// cache's exact bytes).
-//
-// known, when not nil, gives the length of a JSON object known to be
-// well-formed that d holds at the start of a value (0: none): objectFields
-// takes its end from it rather than scanning it (skipKnown).
-func objectFields(d []byte, known func([]byte) int) (map[string]json.RawMessage, bool) {
-	return objectFieldsInto(d, known, make(map[string]json.RawMessage, 8))
-}
-
-// objectFieldsInto is objectFields adding the fields to out (empty).
-func objectFieldsInto(d []byte, known func([]byte) int, out map[string]json.RawMessage) (map[string]json.RawMessage, bool) {
-	i := skipWS(d, 0)
-	if i >= len(d) || d[i] != '{' {
-		return nil, false
+// plainString reports whether raw is a JSON string (as skipString ends
+// it) of ASCII without escapes or control characters: its text is the
+// bytes between its quotes.
+func plainString(raw []byte) bool {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return false
 	}
-	i = skipWS(d, i+1)
-	if i < len(d) && d[i] == '}' {
-		return out, skipWS(d, i+1) == len(d)
-	}
-	for i < len(d) {
-		if d[i] != '"' {
-			return nil, false
-		}
-		end := skipString(d, i)
-		key, ok := stringValue(d[i:end])
-		if !ok {
-			return nil, false
-		}
-		if _, dup := out[key]; dup {
-			return nil, false
-		}
-		i = skipWS(d, end)
-		if i >= len(d) || d[i] != ':' {
-			return nil, false
-		}
-		i = skipWS(d, i+1)
-		if i >= len(d) {
-			return nil, false
-		}
-		vend := skipKnown(d, i, known)
-		out[key] = d[i:vend]
-		i = skipWS(d, vend)
-		if i >= len(d) {
-			return nil, false
-		}
-		switch d[i] {
-		case '}':
-			return out, skipWS(d, i+1) == len(d)
-		case ',':
-			i = skipWS(d, i+1)
-		default:
-			return nil, false
+	for _, c := range raw[1 : len(raw)-1] {
+		if c == '\\' || c >= 0x80 || c < 0x20 {
+			return false
 		}
 	}
-	return nil, false
+	return true
 }
 
 // skipKnown is skipValue, but an object that known recognises at d[i], or
@@ -190,14 +136,14 @@ func skipKnown(d []byte, i int, known func([]byte) int) int {
 	return skipValue(d, i)
 }
 
-// arrayElems splits the JSON list d into its raw elements; ok is false for
-// anything else (the elements are not checked, as in objectFields).
-func arrayElems(d []byte) ([]json.RawMessage, bool) {
+// appendElems appends the raw elements of the JSON list d to out; ok is
+// false for anything else (the elements are not checked, as in
+// questionFields).
+func appendElems(out [][]byte, d []byte) ([][]byte, bool) {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '[' {
 		return nil, false
 	}
-	out := []json.RawMessage{}
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == ']' {
 		return out, skipWS(d, i+1) == len(d)

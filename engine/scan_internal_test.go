@@ -235,10 +235,11 @@ func TestSkipKnown(t *testing.T) {
 				}
 			}
 		}
-		got, gotOK := objectFields(d, c.known)
-		want, wantOK := objectFields(d, nil)
+		var got, want rawFields
+		gotOK := questionFields(d, c.known, &got, nil)
+		wantOK := questionFields(d, nil, &want, nil)
 		if gotOK != wantOK || !reflect.DeepEqual(got, want) {
-			t.Errorf("objectFields(%.60s...) with the cache differs", q)
+			t.Errorf("questionFields(%.60s...) with the cache differs", q)
 		}
 	}
 }

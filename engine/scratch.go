@@ -1,0 +1,125 @@
+package engine
+
+import "sync"
+
+// scratch is one decision in progress: the question, its evaluation and
+// the arrays their slices are cut from. Finished, it goes back to scratches
+// with its arrays emptied (capacity kept), so that a steady stream of
+// questions allocates little for the questions themselves.
+//
+// Nothing reachable from an answer or from the document cache is ever in a
+// scratch: answers are built of strings and arrays of their own, compiled
+// documents own their memory, and the slices a question takes from a
+// snapshot (its documents, grants) are referenced, never written. Strings
+// are never reused: only the arrays that hold them are.
+type scratch struct {
+	q   query
+	ev  eval
+	ctx ctxBuf
+	// The text of the question's string fields (sc.strings), and the
+	// elements of its lists of documents (elems).
+	strBuf []byte
+	elems  [][]byte
+	// The arrays of the question's lists of documents (identity_policies,
+	// scps, rcps).
+	docs     []*document
+	levelBuf [][]*document
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// prepare decodes and checks the question in data; ok is false when the
+// engine declines it. The caller releases the scratch when done with it.
+func (e *Engine) prepare(data []byte) (*scratch, bool) {
+	sc := scratches.Get().(*scratch)
+	if !e.decodeQuestion(data, sc) {
+		sc.release()
+		return nil, false
+	}
+	sc.ev.e, sc.ev.q = e, &sc.q
+	if !sc.ev.setup() {
+		sc.release()
+		return nil, false
+	}
+	return sc, true
+}
+
+// maxKept bounds what a scratch keeps for the next question: an array or
+// map grown larger than this by an unusual question is dropped.
+const maxKept = 64
+
+// release empties sc and returns it to scratches; sc must not be used
+// after.
+func (sc *scratch) release() {
+	sc.q = query{}
+	sc.ctx.reset()
+	if cap(sc.strBuf) > maxKept*32 {
+		sc.strBuf = nil
+	}
+	sc.strBuf = sc.strBuf[:0]
+	sc.elems = emptied(sc.elems) // they point into the caller's bytes
+	sc.docs = emptied(sc.docs)
+	sc.levelBuf = emptied(sc.levelBuf)
+	sc.ev.reset()
+	scratches.Put(sc)
+}
+
+// reset empties ev, keeping its buffers.
+func (ev *eval) reset() {
+	for i, m := range ev.maps {
+		if len(m) > maxKept {
+			ev.maps[i] = nil
+		} else {
+			clear(m)
+		}
+	}
+	*ev = eval{
+		maps:     ev.maps,
+		arena:    emptied(ev.arena),
+		facts:    emptied(ev.facts),
+		ec:       emptied(ev.ec),
+		idAllows: emptied(ev.idAllows),
+	}
+}
+
+// newContext is the empty context map i (0: the context, 1: the key
+// policy's when it differs) of this decision.
+func (ev *eval) newContext(i int) context {
+	if ev.maps[i] == nil {
+		ev.maps[i] = make(context, 32)
+	}
+	return ev.maps[i]
+}
+
+// emptied is s cleared (to its capacity: nothing it held stays reachable)
+// and of length 0, or nil when it grew large.
+func emptied[S ~[]E, E any](s S) S {
+	if cap(s) > maxKept {
+		return nil
+	}
+	s = s[:cap(s)]
+	clear(s)
+	return s[:0]
+}
+
+// ctxBuf holds the arrays question.context is read into (ctxBuf.read);
+// lows holds the bytes of its one string.
+type ctxBuf struct {
+	entries    []contextEntry
+	keys, vals []text
+	strs       []string
+	ends       []int
+	lows       []byte
+}
+
+func (b *ctxBuf) reset() {
+	b.entries = emptied(b.entries)
+	b.keys = emptied(b.keys)
+	b.vals = emptied(b.vals)
+	b.strs = emptied(b.strs)
+	b.ends = emptied(b.ends)
+	if cap(b.lows) > maxKept*32 {
+		b.lows = nil
+	}
+	b.lows = b.lows[:0]
+}
