@@ -311,7 +311,9 @@ type resourcePattern struct {
 	shortOK bool
 }
 
-func compileResource(p string, vars bool) resourcePattern {
+// compileResource compiles resource pattern p; its ARN pattern, if any, is
+// put in arns.
+func compileResource(p string, vars bool, arns *chunk[arnPattern]) resourcePattern {
 	if p == "*" {
 		return resourcePattern{any: true}
 	}
@@ -334,7 +336,7 @@ func compileResource(p string, vars bool) resourcePattern {
 		return rp
 	}
 	if a, ok := splitARNPattern(likePattern(p)); ok {
-		rp.static = &a
+		rp.static = arns.one(a)
 	}
 	return rp
 }

@@ -43,11 +43,11 @@ func TestDocCacheAdmission(t *testing.T) {
 	if d, ok := c.get(doc(0), kindResource); !ok || d == nil {
 		t.Fatal("a valid document was not compiled")
 	}
-	if c.size != 0 || len(c.exact) != 0 {
-		t.Fatalf("kept a document seen once (size %d)", c.size)
+	if c.size() != 0 || c.count(func(s *cacheShard) int { return len(s.exact) }) != 0 {
+		t.Fatalf("kept a document seen once (size %d)", c.size())
 	}
 	first, _ := c.get(doc(0), kindResource)
-	if c.size == 0 || len(c.exact) != 1 {
+	if c.size() == 0 || c.count(func(s *cacheShard) int { return len(s.exact) }) != 1 {
 		t.Fatal("did not keep a document seen twice")
 	}
 	if again, _ := c.get(doc(0), kindResource); again != first {
@@ -60,18 +60,36 @@ func TestDocCacheAdmission(t *testing.T) {
 	if _, ok := c.get(doc(0), kindIdentity); ok {
 		t.Error("a document kept as one kind was answered for another")
 	}
-	for i := 1; i <= seenMax+10; i++ {
-		c.get(doc(i), kindResource)
-		if len(c.seen) > seenMax {
-			t.Fatalf("seen holds %d hashes, more than %d", len(c.seen), seenMax)
-		}
-	}
 	for i := range 20000 {
 		c.get(doc(i), kindResource)
 		c.get(doc(i), kindResource)
-		if c.size > c.max {
-			t.Fatalf("cache size %d above its bound %d", c.size, c.max)
+		checkBound(t, c)
+	}
+}
+
+// count sums f over the shards of c.
+func (c *docCache) count(f func(*cacheShard) int) int {
+	n := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		n += f(s)
+		s.mu.Unlock()
+	}
+	return n
+}
+
+// checkBound fails when a shard of c, or c as a whole, counts more than its
+// bound.
+func checkBound(t *testing.T, c *docCache) {
+	t.Helper()
+	for i := range c.shards {
+		if s := &c.shards[i]; s.size > s.max {
+			t.Fatalf("shard %d counts %d bytes, above its bound %d", i, s.size, s.max)
 		}
+	}
+	if n := c.size(); n > c.max {
+		t.Fatalf("cache size %d above its bound %d", n, c.max)
 	}
 }
 
@@ -88,8 +106,8 @@ func TestStatementCache(t *testing.T) {
 	other := `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}`
 	c.get(doc("a", stmt), kindResource)
 	c.get(doc("b", other, stmt), kindResource)
-	if n, _ := c.knownStatement([]byte(stmt + "]")); n != len(stmt) {
-		t.Fatalf("a statement seen twice is not kept (known %d)", n)
+	if _, _, ok := c.statement(c.statementHash([]byte(stmt)), []byte(stmt), kindResource, true); !ok {
+		t.Fatal("a statement seen twice is not kept")
 	}
 	d, ok := c.get(doc("c", other, other, stmt), kindResource)
 	if !ok || len(d.statements) != 3 || d.statements[2].index != 2 || d.statements[2].sid != "Shared" {
@@ -110,13 +128,25 @@ func TestStatementCache(t *testing.T) {
 	if !ok || d.statements[0].vars {
 		t.Errorf("a statement kept for Version 2012-10-17 was taken for 2008-10-17")
 	}
+	// Statements that share a long beginning (generated policies, sorted
+	// keys) are each kept, and each found.
+	shared := func(i int) string {
+		return fmt.Sprintf(`{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-%03d"},"Resource":"*"}`, i)
+	}
+	for i := range 100 {
+		c.get(doc(fmt.Sprint("p", i), shared(i)), kindResource)
+		c.get(doc(fmt.Sprint("q", i), shared(i)), kindResource)
+	}
+	for i := range 100 {
+		if _, _, ok := c.statement(c.statementHash([]byte(shared(i))), []byte(shared(i)), kindResource, true); !ok {
+			t.Fatalf("statement %d of 100 sharing their first bytes is not kept", i)
+		}
+	}
 	for i := range 20000 {
 		s := fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}`, i)
 		c.get(doc(fmt.Sprint("x", i), s), kindResource)
 		c.get(doc(fmt.Sprint("y", i), s), kindResource)
-		if c.size > c.max {
-			t.Fatalf("cache size %d above its bound %d", c.size, c.max)
-		}
+		checkBound(t, c)
 	}
 }
 
