@@ -36,21 +36,24 @@ type docReader struct {
 	// The document's compiled parts, a few arrays for all its statements
 	// (not reused: the document holds them): a small document's in one
 	// docArena.
-	arena *docArena
-	tests chunk[condTest]
-	vals  chunk[condValue]
-	names chunk[string]
-	pats  chunk[pattern]
-	res   chunk[resourcePattern]
-	sets  chunk[actionSet]
-	prins chunk[principalSet]
-	arns  chunk[arnPattern]
+	doc      *document   // the arena's document, until taken
+	stmts    []statement // its statements' array
+	condKeys []string    // its condKeys' array
+	tests    chunk[condTest]
+	vals     chunk[condValue]
+	names    chunk[string]
+	pats     chunk[pattern]
+	res      chunk[resourcePattern]
+	sets     chunk[actionSet]
+	prins    chunk[principalSet]
+	arns     chunk[arnPattern]
 }
 
 // docArena is the memory of a small document's compiled form, in one
-// allocation: arrays sized for what most policies hold (one or two
-// statements, a few actions, a resource ARN, a condition or two). A chunk
-// whose array here is full goes on in an array of its own.
+// allocation: arrays sized for what most policies hold (two statements, a
+// few actions, a resource ARN, a condition or two). A chunk whose array
+// here is full goes on in an array of its own. oneArena is the same for a
+// document of one statement.
 type docArena struct {
 	doc   document
 	stmts [2]statement
@@ -65,23 +68,50 @@ type docArena struct {
 	prins [2]principalSet
 }
 
+type oneArena struct {
+	doc   document
+	stmts [1]statement
+	keys  [1]string
+	tests [1]condTest
+	vals  [2]condValue
+	names [3]string
+	pats  [1]pattern
+	res   [1]resourcePattern
+	arns  [1]arnPattern
+	sets  [1]actionSet
+	prins [1]principalSet
+}
+
 // arenaMax is the size of the largest document compiled into a docArena:
 // larger ones rarely fit it.
 const arenaMax = 1024
 
-// useArena makes r compile into a new docArena.
-func (r *docReader) useArena() {
+// oneArenaMax is the size of the largest document compiled into a
+// oneArena: a statement is 100 to 300 bytes.
+const oneArenaMax = 256
+
+// useArena makes r compile the document d into a new arena.
+func (r *docReader) useArena(d []byte) {
+	if len(d) <= oneArenaMax {
+		a := new(oneArena)
+		r.doc, r.stmts, r.condKeys = &a.doc, a.stmts[:0], a.keys[:0]
+		r.tests.buf, r.vals.buf, r.names.buf, r.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
+		r.res.buf, r.arns.buf, r.sets.buf, r.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
+		return
+	}
 	a := new(docArena)
-	r.arena = a
+	r.doc, r.stmts, r.condKeys = &a.doc, a.stmts[:0], a.keys[:0]
 	r.tests.buf, r.vals.buf, r.names.buf, r.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
 	r.res.buf, r.arns.buf, r.sets.buf, r.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
 }
 
-// newDocument returns a new document with room for n statements.
+// newDocument returns a new document with room for n statements: the
+// arena's, the first time.
 func (r *docReader) newDocument(n int) *document {
-	if a := r.arena; a != nil && a.doc.statements == nil {
-		a.doc.statements, a.doc.condKeys = a.stmts[:0], a.keys[:0]
-		return &a.doc
+	if doc := r.doc; doc != nil {
+		r.doc = nil
+		doc.statements, doc.condKeys = r.stmts, r.condKeys
+		return doc
 	}
 	return &document{statements: make([]statement, 0, n)}
 }
@@ -131,7 +161,7 @@ func compileBytes(d []byte, kind string, c *docCache) (doc *document, spaced, ok
 	r.pats.first, r.res.first, r.sets.first, r.prins.first = len(d)/400, len(d)/200, len(d)/200, len(d)/200
 	r.arns.first = len(d) / 400
 	if len(d) <= arenaMax {
-		r.useArena()
+		r.useArena(d)
 	}
 	doc, ok = r.document()
 	if !ok {
@@ -555,7 +585,7 @@ func (r *docReader) actions(i int) (*actionSet, int, bool) {
 		l := lower(a)
 		names = r.names.add(names, l)
 		if hasWildcard(l) {
-			wild = r.pats.add(wild, pattern{text: l, wild: true})
+			wild = r.pats.add(wild, likePattern(l))
 		}
 	}
 	set := r.sets.one(actionSet{exact: r.names.run(names)})
