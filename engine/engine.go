@@ -160,18 +160,22 @@ func (ev *eval) release() {
 // size of their JSON, times costFactor for the compiled form. The cache is
 // cut in cacheShards shards, each bounded by cacheMaxBytes/cacheShards:
 // past its bound a shard starts again empty, so memory stays near 64 MB
-// whatever the questions.
+// whatever the questions. A document of more than 128 KB of JSON (a key
+// policy is at most 32 KB) is compiled for each question that holds it.
 const (
 	cacheMaxBytes = 64 << 20
 	costFactor    = 8
-	cacheShards   = 16
+	shardBits     = 6
+	cacheShards   = 1 << shardBits
 )
 
 // docCache holds compiled documents by a hash of their compact JSON bytes
 // (whitespace removed) and kind. An entry keeps the bytes it was made from
 // and is used only for the very same bytes. Each hash belongs to one shard
 // (its own lock, bound and maps), so that the workers of a batch, which
-// look up different documents, seldom wait for each other.
+// compile different documents, seldom wait for each other; lookups take
+// the read lock, so that a statement most questions hold (the key policy's
+// "Enable IAM User Permissions") makes no worker wait.
 type docCache struct {
 	seed   maphash.Seed
 	max    int
@@ -182,7 +186,7 @@ type docCache struct {
 // each hash it is found by, and counted in each: when a shard starts again
 // empty, what it referenced goes, whatever the others hold.
 type cacheShard struct {
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	max     int
 	size    int
 	entries map[uint64][]*cacheEntry // by compactHash
@@ -226,9 +230,9 @@ const (
 	prefixBucket = 4
 )
 
-// seenSlots is the size of a shard's seen table (32 KB; 512 KB for all
+// seenSlots is the size of a shard's seen table (8 KB; 512 KB for all
 // shards).
-const seenSlots = 1 << 12
+const seenSlots = 1 << 10
 
 // stmtSeen sets a statement's hashes apart from the documents' in seen.
 const stmtSeen = 0x5354 // "ST"
@@ -249,7 +253,7 @@ func newDocCache(max int) *docCache {
 }
 
 // shard is the shard of hash h.
-func (c *docCache) shard(h uint64) *cacheShard { return &c.shards[h>>60] }
+func (c *docCache) shard(h uint64) *cacheShard { return &c.shards[h>>(64-shardBits)] }
 
 // size is what the shards count, together.
 func (c *docCache) size() int {
@@ -304,8 +308,8 @@ func (c *docCache) statementHash(raw []byte) uint64 { return maphash.Bytes(c.see
 func (c *docCache) statement(h uint64, raw []byte, kind string, vars bool) (statement, bool, bool) {
 	vars = varsMatter(raw, vars)
 	s := c.shard(h)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	for _, e := range s.stmts[h] {
 		if e.kind == kind && e.vars == vars && bytes.Equal(raw, e.raw) {
 			return e.st, e.spaced, true
@@ -324,7 +328,7 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes 
 	var counted [cacheShards]bool
 	for i, raw := range raws {
 		h := hashes[i]
-		n := h >> 60
+		n := h >> (64 - shardBits)
 		s := &c.shards[n]
 		s.mu.Lock()
 		if s.firstSight(h ^ stmtSeen) {
@@ -373,8 +377,8 @@ func (c *docCache) known(d []byte) int {
 	}
 	h := maphash.Bytes(c.seed, d[:prefixLen])
 	s := c.shard(h)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	for _, e := range s.prefixed[h] {
 		if len(d) >= len(e.raw) && bytes.Equal(d[:len(e.raw)], e.raw) {
 			return len(e.raw)
@@ -399,9 +403,9 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	if len(raw) >= prefixMin {
 		p = maphash.Bytes(c.seed, raw[:prefixLen])
 		s := c.shard(p)
-		s.mu.Lock()
+		s.mu.RLock()
 		doc := find(s.prefixed[p], raw, kind)
-		s.mu.Unlock()
+		s.mu.RUnlock()
 		if doc != nil {
 			return doc, true
 		}
@@ -410,9 +414,9 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	// was written): a hash and a comparison at memory speed.
 	exact := maphash.Bytes(c.seed, raw)
 	s := c.shard(exact)
-	s.mu.Lock()
+	s.mu.RLock()
 	doc := find(s.exact[exact], raw, kind)
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if doc != nil {
 		return doc, true
 	}

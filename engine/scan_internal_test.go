@@ -65,6 +65,17 @@ func TestDocCacheAdmission(t *testing.T) {
 		c.get(doc(i), kindResource)
 		checkBound(t, c)
 	}
+	// A document past a shard's bound is compiled each time, never kept.
+	big := []byte(`{"Id":"` + strings.Repeat("x", c.max/cacheShards/costFactor) + `","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`)
+	for range 3 {
+		if d, ok := c.get(big, kindResource); !ok || len(d.statements) != 1 {
+			t.Fatal("a document past a shard's bound was not compiled")
+		}
+		if n := c.known(big); n != 0 {
+			t.Fatal("a document past a shard's bound was kept")
+		}
+	}
+	checkBound(t, c)
 }
 
 // count sums f over the shards of c.
@@ -224,7 +235,7 @@ func FuzzDecodeValue(f *testing.F) {
 // TestSkipKnown: a question whose documents the cache holds is split at
 // the same places as one scanned byte by byte, well-formed or not.
 func TestSkipKnown(t *testing.T) {
-	c := newDocCache(1 << 20)
+	c := newDocCache(cacheMaxBytes)
 	var sb strings.Builder
 	sb.WriteString(`{"Statement":[`)
 	for i := range 20 {
