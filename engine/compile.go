@@ -113,7 +113,9 @@ func (r *docReader) newDocument(n int) *document {
 		doc.statements, doc.condKeys = r.stmts, r.condKeys
 		return doc
 	}
-	return &document{statements: make([]statement, 0, n)}
+	// condKeys empty, not nil, as an arena's: the same document compiles to
+	// the same value whatever its size.
+	return &document{statements: make([]statement, 0, n), condKeys: []string{}}
 }
 
 // chunk hands out runs of one array: the run being built (from start)

@@ -342,6 +342,14 @@ func TestCompileBytesStrict(t *testing.T) {
 	if accepted != 5 {
 		t.Errorf("%d of the cases compiled, want 5 (the first five)", accepted)
 	}
+	// Written with whitespace past an arena's size (compiled without one)
+	// and compact within it (compiled into one): the same document.
+	for _, pad := range []int{100, 300, 1100} {
+		d := `{"Statement":[{"Effect":"Allow",` + strings.Repeat(" ", pad) + `"Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`
+		checkCompile(t, []byte(d))
+		d = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":` + strings.Repeat(" ", pad) + `"true"}}}]}`
+		checkCompile(t, []byte(d))
+	}
 }
 
 func FuzzCompileBytes(f *testing.F) {
