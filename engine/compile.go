@@ -457,10 +457,7 @@ func statementElement(k string) int {
 
 // statement reads the statement at d[i] (policy.normalize's statement,
 // when policy.valid finds nothing wrong with it).
-var stmtCompiles int
-
 func (r *docReader) statement(i, idx int) (statement, int, bool) {
-	stmtCompiles++
 	d := r.d
 	st := statement{index: idx, vars: r.vars}
 	if i >= len(d) || d[i] != '{' {

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
@@ -357,4 +358,44 @@ func FuzzCompileBytes(f *testing.F) {
 		f.Add([]byte(c))
 	}
 	f.Fuzz(checkCompile)
+}
+
+// TestDocCacheConcurrent: workers sharing a cache (as a batch's do) get
+// the documents they would compile alone, while documents and statements
+// are kept, found and dropped (a small bound) under them; run with -race.
+func TestDocCacheConcurrent(t *testing.T) {
+	c := newDocCache(1 << 18)
+	doc := func(i int) []byte {
+		shared := `{"Sid":"Shared","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}`
+		own := fmt.Sprintf(`{"Sid":"S%d","Effect":"Deny","Principal":"*","Action":["kms:Decrypt","kms:Re*"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"%012d"}}}`, i%50, i%7)
+		return []byte(fmt.Sprintf(`{"Version":"2012-10-17","Id":"d%d","Statement":[%s,%s]}`, i%300, shared, own))
+	}
+	want := make([]*document, 300)
+	for i := range want {
+		d, _, ok := compileBytes(doc(i), kindResource, nil)
+		if !ok {
+			t.Fatalf("document %d does not compile", i)
+		}
+		want[i] = d
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 3000 {
+				n := (i*7 + w*13) % 300
+				got, ok := c.get(doc(n), kindResource)
+				if !ok || !reflect.DeepEqual(got.statements, want[n].statements) {
+					errs <- fmt.Sprintf("worker %d, document %d: %v", w, n, ok)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	checkBound(t, c)
 }
