@@ -26,21 +26,96 @@ type docReader struct {
 	vars  bool
 	cache *docCache // statements it keeps are taken from it (nil: none)
 
-	strs []string // stringList's result, until the next call
-	ops  []string // a Condition block's operators read so far
-	raws [][]byte // the statements compiled here, for the cache
-	from []int    // their indexes
-	keys map[string]struct{}
+	strs   []string // stringList's result, until the next call
+	ops    []string // a Condition block's operators read so far
+	raws   [][]byte // the statements compiled here, for the cache
+	hashes []uint64 // their hashes (docCache.statementHash)
+	from   []int    // their indexes
+	keys   map[string]struct{}
 
 	// The document's compiled parts, a few arrays for all its statements
-	// (not reused: the document holds them).
-	tests chunk[condTest]
-	vals  chunk[condValue]
-	names chunk[string]
-	pats  chunk[pattern]
-	res   chunk[resourcePattern]
-	sets  chunk[actionSet]
-	prins chunk[principalSet]
+	// (not reused: the document holds them): a small document's in one
+	// docArena.
+	doc      *document   // the arena's document, until taken
+	stmts    []statement // its statements' array
+	condKeys []string    // its condKeys' array
+	tests    chunk[condTest]
+	vals     chunk[condValue]
+	names    chunk[string]
+	pats     chunk[pattern]
+	res      chunk[resourcePattern]
+	sets     chunk[actionSet]
+	prins    chunk[principalSet]
+	arns     chunk[arnPattern]
+}
+
+// docArena is the memory of a small document's compiled form, in one
+// allocation: arrays sized for what most policies hold (two statements, a
+// few actions, a resource ARN, a condition or two). A chunk whose array
+// here is full goes on in an array of its own. oneArena is the same for a
+// document of one statement.
+type docArena struct {
+	doc   document
+	stmts [2]statement
+	keys  [2]string
+	tests [2]condTest
+	vals  [2]condValue
+	names [4]string
+	pats  [2]pattern
+	res   [2]resourcePattern
+	arns  [1]arnPattern
+	sets  [2]actionSet
+	prins [2]principalSet
+}
+
+type oneArena struct {
+	doc   document
+	stmts [1]statement
+	keys  [1]string
+	tests [1]condTest
+	vals  [2]condValue
+	names [3]string
+	pats  [1]pattern
+	res   [1]resourcePattern
+	arns  [1]arnPattern
+	sets  [1]actionSet
+	prins [1]principalSet
+}
+
+// arenaMax is the size of the largest document compiled into a docArena:
+// larger ones rarely fit it.
+const arenaMax = 1024
+
+// oneArenaMax is the size of the largest document compiled into a
+// oneArena: a statement is 100 to 300 bytes.
+const oneArenaMax = 256
+
+// useArena makes r compile the document d into a new arena.
+func (r *docReader) useArena(d []byte) {
+	if len(d) <= oneArenaMax {
+		a := new(oneArena)
+		r.doc, r.stmts, r.condKeys = &a.doc, a.stmts[:0], a.keys[:0]
+		r.tests.buf, r.vals.buf, r.names.buf, r.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
+		r.res.buf, r.arns.buf, r.sets.buf, r.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
+		return
+	}
+	a := new(docArena)
+	r.doc, r.stmts, r.condKeys = &a.doc, a.stmts[:0], a.keys[:0]
+	r.tests.buf, r.vals.buf, r.names.buf, r.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
+	r.res.buf, r.arns.buf, r.sets.buf, r.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
+}
+
+// newDocument returns a new document with room for n statements: the
+// arena's, the first time.
+func (r *docReader) newDocument(n int) *document {
+	if doc := r.doc; doc != nil {
+		r.doc = nil
+		doc.statements, doc.condKeys = r.stmts, r.condKeys
+		return doc
+	}
+	// condKeys empty, not nil, as an arena's: the same document compiles to
+	// the same value whatever its size.
+	return &document{statements: make([]statement, 0, n), condKeys: []string{}}
 }
 
 // chunk hands out runs of one array: the run being built (from start)
@@ -86,12 +161,16 @@ func compileBytes(d []byte, kind string, c *docCache) (doc *document, spaced, ok
 	// of many statements with conditions needs.
 	r.tests.first, r.vals.first, r.names.first = len(d)/80, len(d)/80, len(d)/60
 	r.pats.first, r.res.first, r.sets.first, r.prins.first = len(d)/400, len(d)/200, len(d)/200, len(d)/200
+	r.arns.first = len(d) / 400
+	if len(d) <= arenaMax {
+		r.useArena(d)
+	}
 	doc, ok = r.document()
 	if !ok {
 		return nil, false, false
 	}
 	if c != nil && len(r.raws) > 0 {
-		c.keepStatements(kind, r.vars, r.raws, r.from, doc.statements, len(d))
+		c.keepStatements(kind, r.vars, r.raws, r.hashes, r.from, doc.statements, len(d))
 	}
 	return doc, r.spaced, true
 }
@@ -111,7 +190,7 @@ func (r *docReader) release() {
 	clear(r.keys)
 	*r = docReader{
 		decoder: decoder{members: r.members[:0], items: r.items[:0]},
-		strs:    r.strs[:0], ops: r.ops[:0], raws: r.raws[:0], from: r.from[:0], keys: r.keys,
+		strs:    r.strs[:0], ops: r.ops[:0], raws: r.raws[:0], hashes: r.hashes[:0], from: r.from[:0], keys: r.keys,
 	}
 	if cap(r.items) > 4096 || cap(r.strs) > 4096 || cap(r.raws) > 4096 {
 		return // grown on a very large document: not kept
@@ -268,13 +347,13 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 	if i >= len(d) {
 		return nil, 0, false
 	}
-	doc := &document{}
 	if d[i] == '{' {
 		s, end, ok := r.statement(i, 0)
 		if !ok {
 			return nil, 0, false
 		}
-		doc.statements = []statement{s}
+		doc := r.newDocument(1)
+		doc.statements = append(doc.statements, s)
 		doc.addKeys(&s)
 		return doc, end, true
 	}
@@ -282,7 +361,7 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 		return nil, 0, false
 	}
 	// A statement is about 200 bytes.
-	doc.statements = make([]statement, 0, min(max((len(d)-i)/200, 1), 64))
+	doc := r.newDocument(min(max((len(d)-i)/200, 1), 64))
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == ']' {
 		return doc, i + 1, true
@@ -293,19 +372,28 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 			end int
 			ok  bool
 		)
-		if n, spaced := r.knownStatement(d[i:]); n > 0 {
-			if s, ok = r.cache.statement(d[i:i+n], r.kind, r.vars); ok {
-				s.index, end = idx, i+n
-				r.spaced = r.spaced || spaced
-			} else if s, end, ok = r.statement(i, idx); !ok { // kept as another kind or Version
-				return nil, 0, false
-			}
-		} else {
+		if i >= len(d) {
+			return nil, 0, false
+		}
+		if r.cache == nil {
 			if s, end, ok = r.statement(i, idx); !ok {
 				return nil, 0, false
 			}
-			if r.cache != nil {
-				r.raws, r.from = append(r.raws, d[i:end]), append(r.from, idx)
+		} else {
+			// A kept statement is well-formed JSON: when the value at d[i]
+			// is its very bytes, it ends where they end (and skipValue finds
+			// that end); else the statement is read, and must end there.
+			at := skipValue(d, i)
+			h := r.cache.statementHash(d[i:at])
+			var spaced bool
+			if s, spaced, ok = r.cache.statement(h, d[i:at], r.kind, r.vars); ok {
+				s.index, end = idx, at
+				r.spaced = r.spaced || spaced
+			} else {
+				if s, end, ok = r.statement(i, idx); !ok || end != at {
+					return nil, 0, false
+				}
+				r.raws, r.hashes, r.from = append(r.raws, d[i:end]), append(r.hashes, h), append(r.from, idx)
 			}
 		}
 		doc.statements = append(doc.statements, s)
@@ -318,14 +406,6 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 			return doc, i, true
 		}
 	}
-}
-
-// knownStatement is docCache.knownStatement (none without a cache).
-func (r *docReader) knownStatement(d []byte) (int, bool) {
-	if r.cache == nil {
-		return 0, false
-	}
-	return r.cache.knownStatement(d)
 }
 
 // addKeys adds the condition keys of s to d.condKeys.
@@ -504,7 +584,7 @@ func (r *docReader) actions(i int) (*actionSet, int, bool) {
 		l := lower(a)
 		names = r.names.add(names, l)
 		if hasWildcard(l) {
-			wild = r.pats.add(wild, pattern{text: l, wild: true})
+			wild = r.pats.add(wild, likePattern(l))
 		}
 	}
 	set := r.sets.one(actionSet{exact: r.names.run(names)})
@@ -531,7 +611,7 @@ func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
 				}
 			}
 		}
-		start = r.res.add(start, compileResource(p, r.vars))
+		start = r.res.add(start, compileResource(p, r.vars, &r.arns))
 	}
 	return r.res.run(start), end, true
 }

@@ -35,7 +35,9 @@ func BenchmarkCompileLarge(b *testing.B) {
 	}
 	b.SetBytes(int64(len(d)))
 	b.ReportAllocs()
+	start := cpuTime(b)
 	for b.Loop() {
 		compileBytes(d, kindResource, nil)
 	}
+	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
 }

@@ -122,43 +122,60 @@ func (e *Engine) Explain(data []byte) (map[string]any, bool) {
 // ---- the document cache -----------------------------------------------------------
 
 // cacheMaxBytes bounds the document cache: documents are counted by the
-// size of their JSON, times costFactor for the compiled form. Past the
-// bound the cache starts again empty, so memory stays near 64 MB whatever
-// the questions.
+// size of their JSON, times costFactor for the compiled form. The cache is
+// cut in cacheShards shards, each bounded by cacheMaxBytes/cacheShards:
+// past its bound a shard starts again empty, so memory stays near 64 MB
+// whatever the questions. A document of more than 128 KB of JSON (a key
+// policy is at most 32 KB) is compiled for each question that holds it.
 const (
 	cacheMaxBytes = 64 << 20
 	costFactor    = 8
+	shardBits     = 6
+	cacheShards   = 1 << shardBits
 )
 
 // docCache holds compiled documents by a hash of their compact JSON bytes
 // (whitespace removed) and kind. An entry keeps the bytes it was made from
-// and is used only for the very same bytes.
+// and is used only for the very same bytes. Each hash belongs to one shard
+// (its own lock, bound and maps), so that the workers of a batch, which
+// compile different documents, seldom wait for each other; lookups take
+// the read lock, so that a statement most questions hold (the key policy's
+// "Enable IAM User Permissions") makes no worker wait.
 type docCache struct {
-	seed maphash.Seed
-	max  int
+	seed   maphash.Seed
+	max    int
+	shards [cacheShards]cacheShard
+}
 
+// cacheShard is one part of the cache. An entry is put in the shard of
+// each hash it is found by, and counted in each: when a shard starts again
+// empty, what it referenced goes, whatever the others hold.
+type cacheShard struct {
 	mu      sync.RWMutex
-	entries map[uint64][]cacheEntry // by compactHash
-	exact   map[uint64][]cacheEntry // by a hash of the bytes as given
+	max     int
 	size    int
-	// seen holds the compact hashes of documents compiled once and not
-	// kept: a document enters the cache the second time it is seen, so a
-	// stream of documents that never recur (a batch where every question
-	// brings its own policy) does not fill the heap with compiled
-	// documents the garbage collector must trace again and again. It holds
-	// no pointers and at most seenMax hashes (then starts again empty).
-	seen map[uint64]struct{}
+	entries map[uint64][]*cacheEntry // by compactHash
+	exact   map[uint64][]*cacheEntry // by a hash of the bytes as given
+	// seen holds the hashes of documents (and statements) compiled once
+	// and not kept: a document enters the cache the second time it is
+	// seen, so a stream of documents that never recur (a batch where every
+	// question brings its own policy) does not fill the heap with compiled
+	// documents the garbage collector must trace again and again. It is a
+	// table of seenSlots hashes, each in the slot its low bits name (a
+	// newer hash takes the slot of an older one), made at its first use
+	// and holding no pointers.
+	seen *[seenSlots]uint64
 	// prefixed indexes the kept documents of prefixMin bytes or more by a
 	// hash of their first prefixLen bytes (at most prefixBucket a hash), so
 	// that a question holding one is not scanned to find where it ends
 	// (known).
 	prefixed map[uint64][]*cacheEntry
-	// stmts holds compiled statements, by a hash of their first
-	// prefixLen/2 bytes (at most stmtBucket a hash), kept the second time
-	// they are seen: policies that are new as a whole often repeat
-	// statements (the decoder does not read a kept statement again:
-	// knownStatement).
+	// stmts holds compiled statements by a hash of their bytes, kept the
+	// second time they are seen: policies that are new as a whole often
+	// repeat statements (the decoder does not read a kept statement
+	// again).
 	stmts map[uint64][]*stmtEntry
+	_     [64]byte // apart from the next shard's lock
 }
 
 type stmtEntry struct {
@@ -169,11 +186,6 @@ type stmtEntry struct {
 	st     statement
 }
 
-const (
-	stmtPrefix = prefixLen / 2
-	stmtBucket = 8
-)
-
 // A kept document of prefixMin bytes or more is found by its first
 // prefixLen bytes; smaller documents are scanned as quickly as they are
 // looked up.
@@ -183,8 +195,12 @@ const (
 	prefixBucket = 4
 )
 
-// seenMax bounds docCache.seen (about 1 MB).
-const seenMax = 1 << 16
+// seenSlots is the size of a shard's seen table (8 KB; 512 KB for all
+// shards).
+const seenSlots = 1 << 10
+
+// stmtSeen sets a statement's hashes apart from the documents' in seen.
+const stmtSeen = 0x5354 // "ST"
 
 type cacheEntry struct {
 	kind string
@@ -193,102 +209,114 @@ type cacheEntry struct {
 }
 
 func newDocCache(max int) *docCache {
-	return &docCache{seed: maphash.MakeSeed(), max: max, entries: map[uint64][]cacheEntry{}, exact: map[uint64][]cacheEntry{},
-		seen: map[uint64]struct{}{}, prefixed: map[uint64][]*cacheEntry{}, stmts: map[uint64][]*stmtEntry{}}
+	c := &docCache{seed: maphash.MakeSeed(), max: max}
+	for i := range c.shards {
+		c.shards[i] = cacheShard{max: max / cacheShards, entries: map[uint64][]*cacheEntry{}, exact: map[uint64][]*cacheEntry{},
+			prefixed: map[uint64][]*cacheEntry{}, stmts: map[uint64][]*stmtEntry{}}
+	}
+	return c
 }
 
-// knownStatement returns the length of the kept statement d starts with,
-// or 0, and whether it has whitespace between its tokens. A kept statement
-// is well-formed JSON, so when d starts with its very bytes the value at d
-// ends where they end.
-func (c *docCache) knownStatement(d []byte) (int, bool) {
-	if len(d) < stmtPrefix {
-		return 0, false
+// shard is the shard of hash h.
+func (c *docCache) shard(h uint64) *cacheShard { return &c.shards[h>>(64-shardBits)] }
+
+// size is what the shards count, together.
+func (c *docCache) size() int {
+	n := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		n += s.size
+		s.mu.Unlock()
 	}
-	h := maphash.Bytes(c.seed, d[:stmtPrefix])
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	for _, e := range c.stmts[h] {
-		if len(d) >= len(e.raw) && bytes.Equal(d[:len(e.raw)], e.raw) {
-			return len(e.raw), e.spaced
-		}
-	}
-	return 0, false
+	return n
 }
 
-// statement returns the kept statement of these bytes, kind and Version
-// (its statement.vars is the caller's to set).
-func (c *docCache) statement(raw []byte, kind string, vars bool) (statement, bool) {
-	if len(raw) < stmtPrefix {
-		return statement{}, false
+// firstSight remembers h as seen and reports whether it was not (s.mu
+// held); a hash seen again is forgotten, its entry being made.
+func (s *cacheShard) firstSight(h uint64) bool {
+	if s.seen == nil {
+		s.seen = new([seenSlots]uint64)
 	}
+	slot := &s.seen[h%seenSlots]
+	if *slot == h {
+		*slot = 0
+		return false
+	}
+	*slot = h
+	return true
+}
+
+// charge counts cost in s, which starts again empty when it would go past
+// its bound (s.mu held); false when cost alone is past it.
+func (s *cacheShard) charge(cost int) bool {
+	if cost > s.max {
+		return false
+	}
+	if s.size+cost > s.max {
+		clear(s.entries)
+		clear(s.exact)
+		clear(s.prefixed)
+		clear(s.stmts)
+		s.size = 0
+	}
+	s.size += cost
+	return true
+}
+
+// statementHash is the hash of statement raw in the statement cache.
+func (c *docCache) statementHash(raw []byte) uint64 { return maphash.Bytes(c.seed, raw) }
+
+// statement returns the kept statement of bytes raw (hash h), kind and
+// Version (its statement.vars is the caller's to set), and whether it has
+// whitespace between its tokens.
+func (c *docCache) statement(h uint64, raw []byte, kind string, vars bool) (statement, bool, bool) {
 	vars = varsMatter(raw, vars)
-	h := maphash.Bytes(c.seed, raw[:stmtPrefix])
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	for _, e := range c.stmts[h] {
+	s := c.shard(h)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, e := range s.stmts[h] {
 		if e.kind == kind && e.vars == vars && bytes.Equal(raw, e.raw) {
-			return e.st, true
+			return e.st, e.spaced, true
 		}
 	}
-	return statement{}, false
+	return statement{}, false, false
 }
 
 // keepStatements keeps the statements compiled from the bytes of raws
-// (sts[from[i]] from raws[i]) that were seen before (the others are
-// remembered as seen). A kept statement's strings and parts are cut from
-// the copy and the arrays of its compiled document (size bytes of JSON),
-// which it keeps alive: that document is counted once, as a document.
-func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, from []int, sts []statement, size int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	counted := false
+// (hashes hashes, sts[from[i]] from raws[i]) that were seen before (the
+// others are remembered as seen). A kept statement's strings and parts are
+// cut from the copy and the arrays of its compiled document (size bytes of
+// JSON), which it keeps alive: each shard that keeps one counts the whole
+// document once.
+func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes []uint64, from []int, sts []statement, size int) {
+	var counted [cacheShards]bool
 	for i, raw := range raws {
-		if len(raw) < stmtPrefix {
+		h := hashes[i]
+		n := h >> (64 - shardBits)
+		s := &c.shards[n]
+		s.mu.Lock()
+		if s.firstSight(h ^ stmtSeen) {
+			s.mu.Unlock()
 			continue
 		}
-		full := maphash.Bytes(c.seed, raw) ^ 0x5354 // "ST": apart from the documents' hashes
-		if _, again := c.seen[full]; !again {
-			if len(c.seen) >= seenMax {
-				clear(c.seen)
-			}
-			c.seen[full] = struct{}{}
-			continue
+		// The document is counted once in each shard, and again in a shard
+		// that starts again empty.
+		cost := len(raw) * costFactor
+		if !counted[n] || s.size+cost > s.max {
+			cost += size * costFactor
 		}
-		delete(c.seen, full)
-		h := maphash.Bytes(c.seed, raw[:stmtPrefix])
-		if len(c.stmts[h]) >= stmtBucket {
-			continue
+		if s.charge(cost) {
+			counted[n] = true
+			s.stmts[h] = append(s.stmts[h], &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]})
 		}
-		cost, doc := len(raw)*costFactor, 0
-		if !counted {
-			doc = size * costFactor
-		}
-		if c.size+cost+doc > c.max {
-			c.reset()
-			doc = size * costFactor
-		}
-		if cost+doc > c.max {
-			continue
-		}
-		counted = true
-		c.stmts[h] = append(c.stmts[h], &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]})
-		c.size += cost + doc
+		s.mu.Unlock()
 	}
 }
 
 // varsMatter is whether Version 2012-10-17 (vars) changes what statement
 // raw compiles to: only when it holds ${ (a policy variable).
 func varsMatter(raw []byte, vars bool) bool { return vars && bytes.Contains(raw, []byte("${")) }
-
-// reset empties the cache (c.mu held).
-func (c *docCache) reset() {
-	clear(c.entries)
-	clear(c.exact)
-	clear(c.prefixed)
-	clear(c.stmts)
-	c.size = 0
-}
 
 // hasSpace reports whether the JSON d has whitespace between its tokens.
 func hasSpace(d []byte) bool {
@@ -313,9 +341,10 @@ func (c *docCache) known(d []byte) int {
 		return 0
 	}
 	h := maphash.Bytes(c.seed, d[:prefixLen])
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	for _, e := range c.prefixed[h] {
+	s := c.shard(h)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, e := range s.prefixed[h] {
 		if len(d) >= len(e.raw) && bytes.Equal(d[:len(e.raw)], e.raw) {
 			return len(e.raw)
 		}
@@ -323,31 +352,39 @@ func (c *docCache) known(d []byte) int {
 	return 0
 }
 
-func (c *docCache) get(raw []byte, kind string) (*document, bool) {
-	k := uint64(len(kind))
-	// A large document kept: found by its first bytes, compared whole.
-	if len(raw) >= prefixMin {
-		p := maphash.Bytes(c.seed, raw[:prefixLen])
-		c.mu.RLock()
-		for _, e := range c.prefixed[p] {
-			if e.kind == kind && bytes.Equal(raw, e.raw) {
-				c.mu.RUnlock()
-				return e.doc, true
-			}
+// find returns the document of kind in list whose bytes are raw.
+func find(list []*cacheEntry, raw []byte, kind string) *document {
+	for _, e := range list {
+		if e.kind == kind && bytes.Equal(raw, e.raw) {
+			return e.doc
 		}
-		c.mu.RUnlock()
+	}
+	return nil
+}
+
+func (c *docCache) get(raw []byte, kind string) (*document, bool) {
+	// A large document kept: found by its first bytes, compared whole.
+	var p uint64
+	if len(raw) >= prefixMin {
+		p = maphash.Bytes(c.seed, raw[:prefixLen])
+		s := c.shard(p)
+		s.mu.RLock()
+		doc := find(s.prefixed[p], raw, kind)
+		s.mu.RUnlock()
+		if doc != nil {
+			return doc, true
+		}
 	}
 	// The very same bytes (the common case: a document that recurs as it
 	// was written): a hash and a comparison at memory speed.
-	exact := maphash.Bytes(c.seed, raw) ^ k
-	c.mu.RLock()
-	for _, e := range c.exact[exact] {
-		if e.kind == kind && bytes.Equal(raw, e.raw) {
-			c.mu.RUnlock()
-			return e.doc, true
-		}
+	exact := maphash.Bytes(c.seed, raw)
+	s := c.shard(exact)
+	s.mu.RLock()
+	doc := find(s.exact[exact], raw, kind)
+	s.mu.RUnlock()
+	if doc != nil {
+		return doc, true
 	}
-	c.mu.RUnlock()
 	// Not these bytes: compile them, which checks them (syntax, duplicate
 	// keys, as strictjson.Check does), before looking any further. An
 	// entry is made only from checked bytes, so an exact hit above needs
@@ -361,44 +398,43 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	// bytes written in pieces as the same bytes written at once).
 	h := exact
 	if spaced {
-		h = compactHash(c.seed, raw) ^ k
+		h = compactHash(c.seed, raw)
 	}
-	c.mu.RLock()
-	for _, e := range c.entries[h] {
-		if e.kind == kind && compactEqual(raw, e.raw) {
-			c.mu.RUnlock()
-			return e.doc, true
-		}
-	}
-	c.mu.RUnlock()
-
 	cost := len(raw) * costFactor
-	if cost > c.max {
-		return doc, true
-	}
-	c.mu.Lock()
-	if _, again := c.seen[h]; !again {
-		if len(c.seen) >= seenMax {
-			clear(c.seen)
+	s = c.shard(h)
+	s.mu.Lock()
+	for _, k := range s.entries[h] {
+		if k.kind == kind && compactEqual(raw, k.raw) {
+			s.mu.Unlock()
+			return k.doc, true
 		}
-		c.seen[h] = struct{}{}
-		c.mu.Unlock()
+	}
+	if s.firstSight(h) || !s.charge(cost) {
+		s.mu.Unlock()
 		return doc, true
 	}
-	delete(c.seen, h)
-	if c.size+cost > c.max {
-		c.reset()
+	e := &cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
+	s.entries[h] = append(s.entries[h], e)
+	if h == exact {
+		s.exact[h] = append(s.exact[h], e)
 	}
-	e := cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
-	c.entries[h] = append(c.entries[h], e)
-	c.exact[exact] = append(c.exact[exact], e)
+	s.mu.Unlock()
+	if h != exact {
+		c.index(exact, e, cost, func(s *cacheShard) map[uint64][]*cacheEntry { return s.exact }, -1)
+	}
 	if len(raw) >= prefixMin {
-		p := maphash.Bytes(c.seed, raw[:prefixLen])
-		if len(c.prefixed[p]) < prefixBucket {
-			c.prefixed[p] = append(c.prefixed[p], &e)
-		}
+		c.index(p, e, cost, func(s *cacheShard) map[uint64][]*cacheEntry { return s.prefixed }, prefixBucket)
 	}
-	c.size += cost
-	c.mu.Unlock()
 	return doc, true
+}
+
+// index adds e under hash h to the map of h's shard that m names (at most
+// limit entries a hash; -1: any number), counting its cost there.
+func (c *docCache) index(h uint64, e *cacheEntry, cost int, m func(*cacheShard) map[uint64][]*cacheEntry, limit int) {
+	s := c.shard(h)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if list := m(s)[h]; (limit < 0 || len(list) < limit) && s.charge(cost) {
+		m(s)[h] = append(m(s)[h], e)
+	}
 }

@@ -19,6 +19,24 @@ type pattern struct {
 	text    string
 	wild    bool // holds a wildcard
 	escaped bool // wildcards are starByte and anyByte
+	// prefix: the only wildcard is one star at the end (kms:*, kms:Get*,
+	// arn:aws:kms:*): the pattern matches what starts with the rest.
+	prefix bool
+}
+
+// withPrefix sets p.prefix; star is p's star.
+func (p pattern) withPrefix(star, one byte) pattern {
+	n := len(p.text)
+	if !p.wild || n == 0 || p.text[n-1] != star {
+		return p
+	}
+	for i := range n - 1 {
+		if c := p.text[i]; c == star || c == one {
+			return p
+		}
+	}
+	p.prefix = true
+	return p
 }
 
 const (
@@ -28,7 +46,7 @@ const (
 
 // likePattern compiles p where only `*` and `?` are special: p itself.
 func likePattern(p string) pattern {
-	return pattern{text: p, wild: hasWildcard(p)}
+	return pattern{text: p, wild: hasWildcard(p)}.withPrefix('*', '?')
 }
 
 // hasWildcard reports whether s holds `*` or `?`.
@@ -50,13 +68,16 @@ func escapedPattern(s string) pattern {
 			break
 		}
 	}
-	return pattern{text: s, wild: wild, escaped: true}
+	return pattern{text: s, wild: wild, escaped: true}.withPrefix(starByte, anyByte)
 }
 
 // match reports whether the whole of v matches p.
 func (p pattern) match(v string) bool {
 	if !p.wild {
 		return p.text == v
+	}
+	if p.prefix {
+		return strings.HasPrefix(v, p.text[:len(p.text)-1])
 	}
 	if p.escaped {
 		return wildMatch(p.text, v, starByte, anyByte)
@@ -311,7 +332,9 @@ type resourcePattern struct {
 	shortOK bool
 }
 
-func compileResource(p string, vars bool) resourcePattern {
+// compileResource compiles resource pattern p; its ARN pattern, if any, is
+// put in arns.
+func compileResource(p string, vars bool, arns *chunk[arnPattern]) resourcePattern {
 	if p == "*" {
 		return resourcePattern{any: true}
 	}
@@ -334,7 +357,7 @@ func compileResource(p string, vars bool) resourcePattern {
 		return rp
 	}
 	if a, ok := splitARNPattern(likePattern(p)); ok {
-		rp.static = &a
+		rp.static = arns.one(a)
 	}
 	return rp
 }

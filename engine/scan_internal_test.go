@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
@@ -43,11 +44,11 @@ func TestDocCacheAdmission(t *testing.T) {
 	if d, ok := c.get(doc(0), kindResource); !ok || d == nil {
 		t.Fatal("a valid document was not compiled")
 	}
-	if c.size != 0 || len(c.exact) != 0 {
-		t.Fatalf("kept a document seen once (size %d)", c.size)
+	if c.size() != 0 || c.count(func(s *cacheShard) int { return len(s.exact) }) != 0 {
+		t.Fatalf("kept a document seen once (size %d)", c.size())
 	}
 	first, _ := c.get(doc(0), kindResource)
-	if c.size == 0 || len(c.exact) != 1 {
+	if c.size() == 0 || c.count(func(s *cacheShard) int { return len(s.exact) }) != 1 {
 		t.Fatal("did not keep a document seen twice")
 	}
 	if again, _ := c.get(doc(0), kindResource); again != first {
@@ -60,18 +61,47 @@ func TestDocCacheAdmission(t *testing.T) {
 	if _, ok := c.get(doc(0), kindIdentity); ok {
 		t.Error("a document kept as one kind was answered for another")
 	}
-	for i := 1; i <= seenMax+10; i++ {
-		c.get(doc(i), kindResource)
-		if len(c.seen) > seenMax {
-			t.Fatalf("seen holds %d hashes, more than %d", len(c.seen), seenMax)
-		}
-	}
 	for i := range 20000 {
 		c.get(doc(i), kindResource)
 		c.get(doc(i), kindResource)
-		if c.size > c.max {
-			t.Fatalf("cache size %d above its bound %d", c.size, c.max)
+		checkBound(t, c)
+	}
+	// A document past a shard's bound is compiled each time, never kept.
+	big := []byte(`{"Id":"` + strings.Repeat("x", c.max/cacheShards/costFactor) + `","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`)
+	for range 3 {
+		if d, ok := c.get(big, kindResource); !ok || len(d.statements) != 1 {
+			t.Fatal("a document past a shard's bound was not compiled")
 		}
+		if n := c.known(big); n != 0 {
+			t.Fatal("a document past a shard's bound was kept")
+		}
+	}
+	checkBound(t, c)
+}
+
+// count sums f over the shards of c.
+func (c *docCache) count(f func(*cacheShard) int) int {
+	n := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		n += f(s)
+		s.mu.Unlock()
+	}
+	return n
+}
+
+// checkBound fails when a shard of c, or c as a whole, counts more than its
+// bound.
+func checkBound(t *testing.T, c *docCache) {
+	t.Helper()
+	for i := range c.shards {
+		if s := &c.shards[i]; s.size > s.max {
+			t.Fatalf("shard %d counts %d bytes, above its bound %d", i, s.size, s.max)
+		}
+	}
+	if n := c.size(); n > c.max {
+		t.Fatalf("cache size %d above its bound %d", n, c.max)
 	}
 }
 
@@ -88,8 +118,8 @@ func TestStatementCache(t *testing.T) {
 	other := `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}`
 	c.get(doc("a", stmt), kindResource)
 	c.get(doc("b", other, stmt), kindResource)
-	if n, _ := c.knownStatement([]byte(stmt + "]")); n != len(stmt) {
-		t.Fatalf("a statement seen twice is not kept (known %d)", n)
+	if _, _, ok := c.statement(c.statementHash([]byte(stmt)), []byte(stmt), kindResource, true); !ok {
+		t.Fatal("a statement seen twice is not kept")
 	}
 	d, ok := c.get(doc("c", other, other, stmt), kindResource)
 	if !ok || len(d.statements) != 3 || d.statements[2].index != 2 || d.statements[2].sid != "Shared" {
@@ -110,13 +140,25 @@ func TestStatementCache(t *testing.T) {
 	if !ok || d.statements[0].vars {
 		t.Errorf("a statement kept for Version 2012-10-17 was taken for 2008-10-17")
 	}
+	// Statements that share a long beginning (generated policies, sorted
+	// keys) are each kept, and each found.
+	shared := func(i int) string {
+		return fmt.Sprintf(`{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-%03d"},"Resource":"*"}`, i)
+	}
+	for i := range 100 {
+		c.get(doc(fmt.Sprint("p", i), shared(i)), kindResource)
+		c.get(doc(fmt.Sprint("q", i), shared(i)), kindResource)
+	}
+	for i := range 100 {
+		if _, _, ok := c.statement(c.statementHash([]byte(shared(i))), []byte(shared(i)), kindResource, true); !ok {
+			t.Fatalf("statement %d of 100 sharing their first bytes is not kept", i)
+		}
+	}
 	for i := range 20000 {
 		s := fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}`, i)
 		c.get(doc(fmt.Sprint("x", i), s), kindResource)
 		c.get(doc(fmt.Sprint("y", i), s), kindResource)
-		if c.size > c.max {
-			t.Fatalf("cache size %d above its bound %d", c.size, c.max)
-		}
+		checkBound(t, c)
 	}
 }
 
@@ -194,7 +236,7 @@ func FuzzDecodeValue(f *testing.F) {
 // TestSkipKnown: a question whose documents the cache holds is split at
 // the same places as one scanned byte by byte, well-formed or not.
 func TestSkipKnown(t *testing.T) {
-	c := newDocCache(1 << 20)
+	c := newDocCache(cacheMaxBytes)
 	var sb strings.Builder
 	sb.WriteString(`{"Statement":[`)
 	for i := range 20 {
@@ -302,6 +344,14 @@ func TestCompileBytesStrict(t *testing.T) {
 	if accepted != 5 {
 		t.Errorf("%d of the cases compiled, want 5 (the first five)", accepted)
 	}
+	// Written with whitespace past an arena's size (compiled without one)
+	// and compact within it (compiled into one): the same document.
+	for _, pad := range []int{100, 300, 1100} {
+		d := `{"Statement":[{"Effect":"Allow",` + strings.Repeat(" ", pad) + `"Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`
+		checkCompile(t, []byte(d))
+		d = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":` + strings.Repeat(" ", pad) + `"true"}}}]}`
+		checkCompile(t, []byte(d))
+	}
 }
 
 func FuzzCompileBytes(f *testing.F) {
@@ -309,4 +359,44 @@ func FuzzCompileBytes(f *testing.F) {
 		f.Add([]byte(c))
 	}
 	f.Fuzz(checkCompile)
+}
+
+// TestDocCacheConcurrent: workers sharing a cache (as a batch's do) get
+// the documents they would compile alone, while documents and statements
+// are kept, found and dropped (a small bound) under them; run with -race.
+func TestDocCacheConcurrent(t *testing.T) {
+	c := newDocCache(1 << 18)
+	doc := func(i int) []byte {
+		shared := `{"Sid":"Shared","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}`
+		own := fmt.Sprintf(`{"Sid":"S%d","Effect":"Deny","Principal":"*","Action":["kms:Decrypt","kms:Re*"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"%012d"}}}`, i%50, i%7)
+		return []byte(fmt.Sprintf(`{"Version":"2012-10-17","Id":"d%d","Statement":[%s,%s]}`, i%300, shared, own))
+	}
+	want := make([]*document, 300)
+	for i := range want {
+		d, _, ok := compileBytes(doc(i), kindResource, nil)
+		if !ok {
+			t.Fatalf("document %d does not compile", i)
+		}
+		want[i] = d
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 3000 {
+				n := (i*7 + w*13) % 300
+				got, ok := c.get(doc(n), kindResource)
+				if !ok || !reflect.DeepEqual(got.statements, want[n].statements) {
+					errs <- fmt.Sprintf("worker %d, document %d: %v", w, n, ok)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	checkBound(t, c)
 }
