@@ -21,9 +21,9 @@ func generatedDocuments(tb testing.TB) [][]rawDoc {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		fields, ok := objectFields(data, nil)
-		if !ok {
-			tb.Fatalf("question %d: not an object", i)
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(data, &fields); err != nil {
+			tb.Fatalf("question %d: %v", i, err)
 		}
 		add := func(raw []byte, kind string) { out[i] = append(out[i], rawDoc{raw, kind}) }
 		for _, f := range []struct{ name, kind string }{
@@ -35,7 +35,7 @@ func generatedDocuments(tb testing.TB) [][]rawDoc {
 			}
 		}
 		if raw, has := fields["identity_policies"]; has {
-			list, _ := arrayElems(raw)
+			list := elems(tb, raw)
 			for _, r := range list {
 				add(r, kindIdentity)
 			}
@@ -45,9 +45,9 @@ func generatedDocuments(tb testing.TB) [][]rawDoc {
 			if !has {
 				continue
 			}
-			levels, _ := arrayElems(raw)
+			levels := elems(tb, raw)
 			for _, l := range levels {
-				docs, _ := arrayElems(l)
+				docs := elems(tb, l)
 				for _, r := range docs {
 					add(r, f.kind)
 				}
@@ -55,6 +55,16 @@ func generatedDocuments(tb testing.TB) [][]rawDoc {
 		}
 	}
 	return out
+}
+
+// elems splits a JSON array into its elements' raw JSON.
+func elems(tb testing.TB, raw []byte) []json.RawMessage {
+	tb.Helper()
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		tb.Fatal(err)
+	}
+	return list
 }
 
 type rawDoc struct {
