@@ -181,9 +181,16 @@ _limit_note := " (or its permissions boundary / session policy does not)" if {
 
 # ---- the answer ----------------------------------------------------------------------------
 
-_id_field := {"id": _question.id} if is_string(object.get(_question, "id", null))
+# The question's id is echoed when it is a string other than "" (an empty id
+# joins nothing; the answer leaves it out, as the native engine does).
+_id_field := {"id": _question.id} if _echo_id
 
-_id_field := {} if not is_string(object.get(_question, "id", null))
+_id_field := {} if not _echo_id
+
+_echo_id if {
+	is_string(object.get(_question, "id", null))
+	_question.id != ""
+}
 
 # METADATA
 # title: Decision

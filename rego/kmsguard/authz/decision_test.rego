@@ -503,3 +503,15 @@ test_org_ids_from_stored_accounts if {
 	org_d({"principal": "arn:aws:iam::666666666666:user/frank", "action": "kms:Decrypt", "resource": key, "identity_policies": [iam("kms:Decrypt")]}) == "ImplicitlyDenied"
 	org_d({"principal": carol, "action": "kms:Decrypt", "resource": key, "context": {"aws:PrincipalOrgID": "o-other00000"}}) == "ImplicitlyDenied"
 }
+
+# docs/decision-format.md (question fields): the id is echoed back; an empty id is left out, as an error answer's is.
+test_id_echoed_unless_empty if {
+	with_id := authz.decision with input as object.union(q(alice, "kms:Decrypt", default_policy), {"id": "q-1"})
+	with_id.id == "q-1"
+	empty := authz.decision with input as object.union(q(alice, "kms:Decrypt", default_policy), {"id": ""})
+	not "id" in object.keys(empty)
+	empty.decision == "ImplicitlyDenied"
+	bad := authz.decision with input as object.union(q(alice, "kms:Decrypt", "not a policy"), {"id": ""})
+	not "id" in object.keys(bad)
+	bad.error != ""
+}
