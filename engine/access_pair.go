@@ -277,7 +277,7 @@ func (pv *pairView) element(r map[string]any, x kmsStmt, kind int) *elem {
 			}
 			continue
 		}
-		vals := ct.raw
+		vals := ct.written()
 		if _, isList := vals.([]any); !isList {
 			vals = []any{vals}
 		}

@@ -756,7 +756,7 @@ func (r *docReader) operator(i int, op string, o operator, start int) (int, int,
 		}
 		ct := condTest{op: op, key: key, keyL: lower(key), o: o}
 		var end int
-		if ct.raw, ct.values, end, ok = r.condValues(at, o); !ok {
+		if ct.raw, ct.list, ct.values, end, ok = r.condValues(at, o); !ok {
 			return 0, 0, false
 		}
 		start = r.tests.add(start, ct)
@@ -797,55 +797,68 @@ func (r *docReader) duplicate(key string, tests []condTest) bool {
 }
 
 // condValues reads the value(s) of a condition key at d[i], typed, and
-// as written (a scalar or a non-empty list of scalars).
-func (r *docReader) condValues(i int, o operator) (any, []condValue, int, bool) {
+// whether they are written as a list (a scalar or a non-empty list of
+// scalars). raw is the values as written when one is not a string (nil:
+// they are the values' texts, condTest.written).
+func (r *docReader) condValues(i int, o operator) (raw any, list bool, vals []condValue, end int, ok bool) {
 	d := r.d
 	if i >= len(d) {
-		return nil, nil, 0, false
+		return nil, false, nil, 0, false
 	}
 	start := len(r.vals.buf)
 	if d[i] != '[' {
 		x, text, end, ok := r.scalar(i)
 		if !ok {
-			return nil, nil, 0, false
+			return nil, false, nil, 0, false
 		}
 		cv, ok := compileCondValue(o, text, r.vars)
 		start = r.vals.add(start, cv)
-		return x, r.vals.run(start), end, ok
+		return x, false, r.vals.run(start), end, ok
 	}
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == ']' {
-		return nil, nil, 0, false
+		return nil, false, nil, 0, false
 	}
 	base := len(r.items)
+	typed := false // a value not a string
 	for {
 		x, text, end, ok := r.scalar(i)
 		if !ok {
-			return nil, nil, 0, false
+			return nil, false, nil, 0, false
 		}
 		cv, ok := compileCondValue(o, text, r.vars)
 		if !ok {
-			return nil, nil, 0, false
+			return nil, false, nil, 0, false
 		}
 		start = r.vals.add(start, cv)
 		r.items = append(r.items, x)
+		typed = typed || x != nil
 		var done bool
 		if i, done, ok = r.next(end, ']'); !ok {
-			return nil, nil, 0, false
+			return nil, false, nil, 0, false
 		}
 		if done {
-			list := make([]any, len(r.items)-base)
-			copy(list, r.items[base:])
+			vals := r.vals.run(start)
+			if typed {
+				written := make([]any, len(r.items)-base)
+				for k, x := range r.items[base:] {
+					if x == nil {
+						x = vals[k].text // a string: its text
+					}
+					written[k] = x
+				}
+				raw = written
+			}
 			clear(r.items[base:])
 			r.items = r.items[:base]
-			return list, r.vals.run(start), i, true
+			return raw, true, vals, i, true
 		}
 	}
 }
 
 // scalar reads the condition value at d[i]: a string, a boolean or an
 // integer of at most 15 digits (condition.text's scalars the engine
-// handles), as written and as text.
+// handles), as written (nil for a string: its text is) and as text.
 func (r *docReader) scalar(i int) (any, string, int, bool) {
 	d := r.d
 	if i >= len(d) {
@@ -854,7 +867,7 @@ func (r *docReader) scalar(i int) (any, string, int, bool) {
 	switch d[i] {
 	case '"':
 		s, end, ok := r.str(i)
-		return s, s, end, ok
+		return nil, s, end, ok
 	case 't', 'f':
 		v, end, ok := r.value(i, 1)
 		if !ok {

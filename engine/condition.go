@@ -129,12 +129,30 @@ type condExtra struct {
 
 // condTest is one operator / key / values triple of a Condition block.
 type condTest struct {
-	op     string
-	key    string
-	keyL   string
-	o      operator
-	raw    any // the values as written (explain)
+	op   string
+	key  string
+	keyL string
+	o    operator
+	list bool // the values written as a list
+	// raw is the values as written, when one is not a string (else they
+	// are the values' texts: written, below).
+	raw    any
 	values []condValue
+}
+
+// written is the values of c as written (explain): a scalar or a list.
+func (c *condTest) written() any {
+	switch {
+	case c.raw != nil:
+		return c.raw
+	case !c.list:
+		return c.values[0].text
+	}
+	out := make([]any, len(c.values))
+	for i := range c.values {
+		out[i] = c.values[i].text
+	}
+	return out
 }
 
 // simpleNumber: the numbers the engine compares natively (exact as float64).

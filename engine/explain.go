@@ -63,7 +63,7 @@ func (ev *eval) failures(s *statement, ctx context) []any {
 	for i := range s.conds {
 		c := &s.conds[i]
 		if !ev.test(c, ctx) {
-			out = append(out, map[string]any{"operator": c.op, "key": c.key, "values": c.raw})
+			out = append(out, map[string]any{"operator": c.op, "key": c.key, "values": c.written()})
 		}
 	}
 	return out
