@@ -42,3 +42,26 @@ func TestAnswerBlock(t *testing.T) {
 		})
 	}
 }
+
+// TestTimeTextGiven: aws:CurrentTime is the request time in UTC without
+// fractions (authz.time_text); the question's own request_time is used as
+// that text only when it is exactly it.
+func TestTimeTextGiven(t *testing.T) {
+	for _, tc := range []struct{ given, want string }{
+		{"2026-07-04T12:00:00Z", "2026-07-04T12:00:00Z"},
+		{"2026-07-04T14:00:00+02:00", "2026-07-04T12:00:00Z"},
+		{"2026-07-04T12:00:00.9Z", "2026-07-04T12:00:00Z"},
+	} {
+		secs, ok := rfc3339Seconds(tc.given)
+		if !ok {
+			t.Fatalf("%s: not RFC 3339", tc.given)
+		}
+		ev := &eval{q: &query{requestTime: tc.given, hasRequestTime: true, requestSecs: secs}}
+		if got := ev.timeText("rfc3339", secs); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.given, got, tc.want)
+		}
+		if got, want := ev.timeText("epoch_seconds", secs), timeText("epoch_seconds", secs); got != want {
+			t.Errorf("%s: epoch %q, want %q", tc.given, got, want)
+		}
+	}
+}

@@ -331,7 +331,7 @@ func (ev *eval) derive() (ctx context, facts factList) {
 	}
 	if secs, ok := ev.requestSeconds(); ok {
 		for _, r := range cat.rows("request_time") {
-			set(r.Key, one(timeText(r.Format, secs)), q.hasRequestTime)
+			set(r.Key, one(ev.timeText(r.Format, secs)), q.hasRequestTime)
 		}
 	}
 	via := ev.given("kms:viaservice") || ev.given("aws:calledvia")
@@ -469,6 +469,19 @@ func (ev *eval) requestTimeField() string {
 		return timeText("rfc3339", secs)
 	}
 	return ""
+}
+
+// timeText is timeText(format, secs), without a new string when it is the
+// question's request_time as given (the usual RFC 3339 text in UTC).
+func (ev *eval) timeText(format string, secs int64) string {
+	q := ev.q
+	if format != "epoch_seconds" && q.hasRequestTime && secs == q.requestSecs {
+		var buf [64]byte
+		if string(time.Unix(secs, 0).UTC().AppendFormat(buf[:0], time.RFC3339)) == q.requestTime {
+			return q.requestTime
+		}
+	}
+	return timeText(format, secs)
 }
 
 // timeText is authz.time_text.
