@@ -63,3 +63,79 @@ func answerObject(a *Answer) map[string]any {
 	}
 	return m
 }
+
+// blockReasons is how many reasons an answer holds in its own block (the
+// answers to the generated questions have at most a few); an answer with
+// more has its reasons allocated apart.
+const blockReasons = 4
+
+// answerBlock is an answer and what its pointers point to, allocated as
+// one: Allowed points to allowed.
+type answerBlock struct {
+	a       Answer
+	allowed bool
+}
+
+// answerBlockR is an answerBlock with room for blockReasons reasons and
+// their numbers (level, index, statement).
+type answerBlockR struct {
+	answerBlock
+	reasons [blockReasons]Reason
+	nums    [3 * blockReasons]int
+}
+
+// answer is the answer to the question of ev: its decision, whether it
+// allows, and its reasons or missing. The answer owns all its memory (one
+// allocation for up to blockReasons reasons): nothing of ev's buffers is
+// reachable from it.
+func (ev *eval) answer(decision string, allowed bool, whys []why, missing []string) *Answer {
+	var b *answerBlock
+	var reasons []Reason
+	var nums []int
+	switch n := len(whys); {
+	case n == 0:
+		b = new(answerBlock)
+	case n <= blockReasons:
+		br := new(answerBlockR)
+		b, reasons, nums = &br.answerBlock, br.reasons[:n:n], br.nums[:0:3*n]
+	default:
+		b = new(answerBlock)
+		reasons, nums = make([]Reason, n), make([]int, 0, 3*n)
+	}
+	num := func(v int) *int {
+		if v < 0 {
+			return nil
+		}
+		nums = append(nums, v) // within its capacity: never moved
+		return &nums[len(nums)-1]
+	}
+	for i, w := range whys {
+		reasons[i] = w.with(num)
+	}
+	a := &b.a
+	b.allowed = allowed
+	a.Decision, a.Allowed, a.Reasons, a.Missing = decision, &b.allowed, reasons, missing
+	a.RequestTime = ev.requestTimeField()
+	if ev.q.hasID {
+		a.ID = ev.q.id
+	}
+	return a
+}
+
+// reason is w as a Reason of its own (for explain).
+func (w why) reason() Reason {
+	return w.with(func(v int) *int {
+		if v < 0 {
+			return nil
+		}
+		return &v
+	})
+}
+
+// with is w as a Reason, its numbers (-1: none) given by num.
+func (w why) with(num func(int) *int) Reason {
+	return Reason{
+		Policy: w.policy, Effect: w.effect, Sid: w.sid, GrantID: w.grantID,
+		Level: num(w.level), Index: num(w.index), Statement: num(w.stmt),
+	}
+}

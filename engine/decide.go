@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +47,7 @@ type eval struct {
 
 type idAllowsMemo struct {
 	a, r    string
-	reasons []Reason
+	reasons []why
 }
 
 // setup validates what the decision needs beyond decoding; ok is false when
@@ -333,7 +331,7 @@ func (ev *eval) derive() (ctx context, facts factList) {
 	}
 	if secs, ok := ev.requestSeconds(); ok {
 		for _, r := range cat.rows("request_time") {
-			set(r.Key, one(timeText(r.Format, secs)), q.hasRequestTime)
+			set(r.Key, one(ev.timeText(r.Format, secs)), q.hasRequestTime)
 		}
 	}
 	via := ev.given("kms:viaservice") || ev.given("aws:calledvia")
@@ -471,6 +469,19 @@ func (ev *eval) requestTimeField() string {
 		return timeText("rfc3339", secs)
 	}
 	return ""
+}
+
+// timeText is timeText(format, secs), without a new string when it is the
+// question's request_time as given (the usual RFC 3339 text in UTC).
+func (ev *eval) timeText(format string, secs int64) string {
+	q := ev.q
+	if format != "epoch_seconds" && q.hasRequestTime && secs == q.requestSecs {
+		var buf [64]byte
+		if string(time.Unix(secs, 0).UTC().AppendFormat(buf[:0], time.RFC3339)) == q.requestTime {
+			return q.requestTime
+		}
+	}
+	return timeText(format, secs)
 }
 
 // timeText is authz.time_text.
@@ -733,37 +744,43 @@ func (ev *eval) identityApplies(s *statement, a, r string) bool {
 
 // ---- reasons ----------------------------------------------------------------------------
 
-func intp(i int) *int { return &i }
+// why is a reason while the decision is made: its numbers held by value
+// (-1: none). The answer's Reasons are made of them at the end
+// (eval.answer), their pointers into the answer's own block.
+type why struct {
+	policy, effect, sid, grantID string
+	level, index, stmt           int
+}
 
-func reason(kind string, s *statement) Reason {
-	r := Reason{Policy: kind, Statement: intp(s.index), Effect: s.effect}
+func reason(kind string, s *statement) why {
+	r := why{policy: kind, stmt: s.index, effect: s.effect, level: -1, index: -1}
 	if s.hasSid {
-		r.Sid = s.sid
+		r.sid = s.sid
 	}
 	return r
 }
 
-func indexedReason(kind string, i int, s *statement) Reason {
+func indexedReason(kind string, i int, s *statement) why {
 	r := reason(kind, s)
-	r.Index = intp(i)
+	r.index = i
 	return r
 }
 
-func levelledReason(kind string, l, i int, s *statement) Reason {
+func levelledReason(kind string, l, i int, s *statement) why {
 	r := reason(kind, s)
-	r.Level, r.Index = intp(l), intp(i)
+	r.level, r.index = l, i
 	return r
 }
 
 // ---- identity side ------------------------------------------------------------------------
 
-func (ev *eval) identityAllows(a, r string) []Reason {
+func (ev *eval) identityAllows(a, r string) []why {
 	for _, m := range ev.idAllows {
 		if m.a == a && m.r == r {
 			return m.reasons
 		}
 	}
-	var out []Reason
+	var out []why
 	for i, d := range ev.q.identity {
 		for j := range d.statements {
 			s := &d.statements[j]
@@ -808,11 +825,11 @@ func (ev *eval) identityOK(a, r string) bool {
 	return !ev.service && len(ev.identityAllows(a, r)) > 0 && ev.limitsOK(a, r)
 }
 
-func (ev *eval) docDenies(kind string, d *document) []Reason {
+func (ev *eval) docDenies(kind string, d *document) []why {
 	if d == nil {
 		return nil
 	}
-	var out []Reason
+	var out []why
 	for j := range d.statements {
 		s := &d.statements[j]
 		if !s.allow && ev.identityApplies(s, ev.actionName, ev.reqRes) {
@@ -878,8 +895,8 @@ func (ev *eval) scpGaps() []int {
 	return gaps
 }
 
-func (ev *eval) denialReasons() []Reason {
-	var out []Reason
+func (ev *eval) denialReasons() []why {
+	var out []why
 	q := ev.q
 	if !ev.accountAction {
 		for j := range q.keyPolicy.statements {
@@ -1051,10 +1068,10 @@ func containsPairs(m map[string]string, has bool, pairs map[string]string) bool 
 	return true
 }
 
-func grantReason(i int, g *grant) Reason {
-	r := Reason{Policy: "grant", Index: intp(i), Effect: "Allow"}
+func grantReason(i int, g *grant) why {
+	r := why{policy: "grant", index: i, effect: "Allow", level: -1, stmt: -1}
 	if g.hasGrantID {
-		r.GrantID = g.grantID
+		r.grantID = g.grantID
 	}
 	return r
 }
@@ -1077,8 +1094,8 @@ func (ev *eval) usableGrant(g *grant) bool {
 	return true
 }
 
-func (ev *eval) grantReasons() []Reason {
-	var out []Reason
+func (ev *eval) grantReasons() []why {
+	var out []why
 	for i := range ev.q.grants {
 		if ev.usableGrant(&ev.q.grants[i]) {
 			out = append(out, grantReason(i, &ev.q.grants[i]))
@@ -1107,11 +1124,11 @@ func (ev *eval) mayRetire(g *grant) bool {
 	return !ev.cross && !ev.service && ev.identityOK(ev.actionName, ev.reqRes)
 }
 
-func (ev *eval) retireReasons() []Reason {
+func (ev *eval) retireReasons() []why {
 	if ev.actionKey != "retiregrant" {
 		return nil
 	}
-	var out []Reason
+	var out []why
 	for i := range ev.q.grants {
 		if ev.mayRetire(&ev.q.grants[i]) {
 			out = append(out, grantReason(i, &ev.q.grants[i]))
@@ -1130,17 +1147,12 @@ type kpAllow struct {
 // decide is authz.decision for a question without errors.
 func (ev *eval) decide() *Answer {
 	q := ev.q
-	ans := &Answer{RequestTime: ev.requestTimeField()}
-	if q.hasID {
-		ans.ID = q.id
-	}
 	if denials := ev.denialReasons(); len(denials) > 0 {
-		f := false
-		ans.Decision, ans.Allowed, ans.Reasons = "ExplicitlyDenied", &f, denials
-		return ans
+		return ev.answer("ExplicitlyDenied", false, denials, nil)
 	}
 
-	var allows []kpAllow
+	var allowBuf [8]kpAllow // on the stack: the answer keeps none of it
+	allows := allowBuf[:0]
 	if !ev.accountAction {
 		for j := range q.keyPolicy.statements {
 			s := &q.keyPolicy.statements[j]
@@ -1152,7 +1164,8 @@ func (ev *eval) decide() *Answer {
 	directKind := func(k int) bool { return k&kindSelf != 0 || (ev.service && k&kindAny != 0) }
 	roleKind := func(k int) bool { return k&kindRole != 0 || (!ev.service && k&kindAny != 0) }
 	accountKind := func(k int) bool { return k&kindAccount != 0 || (!ev.service && k&kindAny != 0) }
-	var direct, role, account, anyKP []Reason
+	var bufs [4][8]why // on the stack: the answer copies what it keeps
+	direct, role, account, anyKP := bufs[0][:0], bufs[1][:0], bufs[2][:0], bufs[3][:0]
 	for _, a := range allows {
 		r := reason("key_policy", a.s)
 		if directKind(a.kinds) {
@@ -1166,7 +1179,7 @@ func (ev *eval) decide() *Answer {
 		anyKP = append(anyKP, r)
 	}
 
-	keySide := func() []Reason {
+	keySide := func() []why {
 		if !ev.cross {
 			limited := role
 			if !ev.limitsOK(ev.actionName, ev.reqRes) {
@@ -1191,7 +1204,7 @@ func (ev *eval) decide() *Answer {
 	replicateOK := ev.actionKey != "replicatekey" || ev.identityOK("kms:createkey", "*")
 	retire := ev.retireReasons()
 
-	var allowReasons []Reason
+	var allowReasons []why
 	switch {
 	case ev.accountAction && ev.identityOK(ev.actionName, "*"):
 		allowReasons = ev.identityAllows(ev.actionName, "*")
@@ -1204,27 +1217,26 @@ func (ev *eval) decide() *Answer {
 	endpointOK := ev.endpointOK()
 	guardrailsOK := len(gaps) == 0 && endpointOK
 	if guardrailsOK && (len(allowReasons) > 0 || (ev.root && ev.accountAction)) {
-		t := true
-		ans.Decision, ans.Allowed, ans.Reasons = "Allowed", &t, allowReasons
-		return ans
+		return ev.answer("Allowed", true, allowReasons, nil)
 	}
 
 	// Why an implicit deny.
 	name := ev.act.Name
 	c := &ev.c
-	var missing []string
+	var missBuf [8]string // on the stack: the answer gets a copy
+	missing := missBuf[:0]
 	add := func(s string) { missing = append(missing, s) }
 	if ev.cross && !ev.act.CrossAccount {
-		add(fmt.Sprintf("kms:%s cannot be used across accounts: the caller is in account %s, the key in account %s", name, c.account, ev.key.account))
+		add("kms:" + name + " cannot be used across accounts: the caller is in account " + c.account + ", the key in account " + ev.key.account)
 	}
 	for _, l := range gaps {
-		add(fmt.Sprintf("SCP level %d allows nothing that matches kms:%s", l, name))
+		add("SCP level " + strconv.Itoa(l) + " allows nothing that matches kms:" + name)
 	}
 	if !endpointOK {
 		add("the VPC endpoint policy does not allow the request")
 	}
 	if !ev.accountAction && ev.actionKey != "retiregrant" && len(allows) == 0 && len(grants) == 0 {
-		add(fmt.Sprintf("no statement of the key policy allows the caller, its role or its account kms:%s under the request's conditions", name))
+		add("no statement of the key policy allows the caller, its role or its account kms:" + name + " under the request's conditions")
 	}
 	limitNote := ""
 	if len(ev.identityAllows(ev.actionName, ev.reqRes)) > 0 {
@@ -1232,22 +1244,22 @@ func (ev *eval) decide() *Answer {
 	}
 	idOK := ev.identityOK(ev.actionName, ev.reqRes)
 	if !ev.accountAction && len(account) > 0 && !idOK && len(keySide) == 0 && len(grants) == 0 && !ev.service {
-		add(fmt.Sprintf("the key policy lets account %s delegate kms:%s, but no identity policy of the caller allows it%s", c.account, name, limitNote))
+		add("the key policy lets account " + c.account + " delegate kms:" + name + ", but no identity policy of the caller allows it" + limitNote)
 	}
 	if ev.cross && ev.act.CrossAccount && len(anyKP) > 0 && len(account) == 0 && !idOK && len(grants) == 0 {
-		add(fmt.Sprintf("the key is in another account: the caller's own identity policies must also allow kms:%s%s", name, limitNote))
+		add("the key is in another account: the caller's own identity policies must also allow kms:" + name + limitNote)
 	}
 	if !ev.cross && len(role) > 0 && !ev.limitsOK(ev.actionName, ev.reqRes) && len(keySide) == 0 {
 		add("the key policy names the caller's role, but its permissions boundary or session policy does not allow the action")
 	}
 	if ev.accountAction && !ev.root && !ev.identityOK(ev.actionName, "*") {
-		add(fmt.Sprintf("no identity policy of the caller allows kms:%s", name))
+		add("no identity policy of the caller allows kms:" + name)
 	}
 	if ev.actionKey == "retiregrant" && len(retire) == 0 {
 		add("no grant lets the caller retire a grant on this key (retiring principal, grantee with RetireGrant, or the key's account through IAM)")
 	}
 	if ev.act.Scope == "alias" && !extraOK {
-		add(fmt.Sprintf("%s also needs an identity-policy allow on the alias (covering every alias of the account and Region)", name))
+		add(name + " also needs an identity-policy allow on the alias (covering every alias of the account and Region)")
 	}
 	if c.kind == "federated" && q.session == nil {
 		add("a federated-user session without a session policy has no permissions except those a resource policy or grant gives the session itself")
@@ -1255,15 +1267,22 @@ func (ev *eval) decide() *Answer {
 	if !replicateOK {
 		add("ReplicateKey also needs an identity-policy allow for kms:CreateKey")
 	}
-	sort.Strings(missing)
-	missing = compactStrings(missing)
-	f := false
-	ans.Decision, ans.Allowed, ans.Missing = "ImplicitlyDenied", &f, missing
-	return ans
+	slices.Sort(missing)
+	var kept []string // the answer's own (nil when none)
+	if missing = compactStrings(missing); len(missing) > 0 {
+		kept = append(make([]string, 0, len(missing)), missing...)
+	}
+	return ev.answer("ImplicitlyDenied", false, nil, kept)
 }
 
-func concat(a, b []Reason) []Reason {
-	out := make([]Reason, 0, len(a)+len(b))
+func concat(a, b []why) []why {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]why, 0, len(a)+len(b))
 	return append(append(out, a...), b...)
 }
 

@@ -110,7 +110,7 @@ func (ev *eval) explainGrants() []any {
 	out := []any{}
 	for i := range ev.q.grants {
 		g := &ev.q.grants[i]
-		m := reasonObject(grantReason(i, g))
+		m := reasonObject(grantReason(i, g).reason())
 		m["grantee"] = ev.granteeKind(g) != granteeNone
 		m["operation"] = g.hasOperation(ev.act.Name)
 		m["constraints"] = ev.constraintsOK(g)
