@@ -390,16 +390,11 @@ func decodeAny(raw []byte) (any, bool) { return decodeValue(raw) }
 // documents reads the JSON list of documents raw into sc.docs (never nil:
 // an empty list is a list given).
 func (sc *scratch) documents(e *Engine, raw []byte, kind string) ([]*document, bool) {
-	base := len(sc.elems)
-	defer func() {
-		clear(sc.elems[base:])
-		sc.elems = sc.elems[:base]
-	}()
-	elems, ok := appendElems(sc.elems, raw)
+	base, ok := sc.split(raw)
+	defer sc.dropElems(base)
 	if !ok {
 		return nil, false
 	}
-	sc.elems = elems
 	if sc.docs == nil {
 		sc.docs = make([]*document, 0, 16)
 	}
@@ -420,16 +415,11 @@ func (sc *scratch) levels(e *Engine, raw []byte, kind string) ([][]*document, bo
 	if raw == nil {
 		return nil, false, true
 	}
-	base := len(sc.elems)
-	defer func() {
-		clear(sc.elems[base:])
-		sc.elems = sc.elems[:base]
-	}()
-	elems, ok := appendElems(sc.elems, raw)
+	base, ok := sc.split(raw)
+	defer sc.dropElems(base)
 	if !ok {
 		return nil, false, false
 	}
-	sc.elems = elems
 	if sc.levelBuf == nil {
 		sc.levelBuf = make([][]*document, 0, 8)
 	}
@@ -442,6 +432,23 @@ func (sc *scratch) levels(e *Engine, raw []byte, kind string) ([][]*document, bo
 		sc.levelBuf = append(sc.levelBuf, level)
 	}
 	return sc.levelBuf[from:len(sc.levelBuf):len(sc.levelBuf)], true, true
+}
+
+// split appends the elements of the JSON list raw to sc.elems, from base
+// on; ok is false when raw is not a list. dropElems(base) lets them go.
+func (sc *scratch) split(raw []byte) (base int, ok bool) {
+	base = len(sc.elems)
+	elems, ok := appendElems(sc.elems, raw)
+	if ok {
+		sc.elems = elems
+	}
+	return base, ok
+}
+
+// dropElems forgets the elements split from base on.
+func (sc *scratch) dropElems(base int) {
+	clear(sc.elems[base:])
+	sc.elems = sc.elems[:base]
 }
 
 // document compiles (or finds in the cache) the policy document raw, which
