@@ -104,45 +104,19 @@ var fieldNames = [nFields]string{
 	fRole: "role_arn", fKey: "key", fManagement: "management_account", fGrant: "grant", fRequestTime: "request_time",
 }
 
+// fieldIndex numbers the question's fields by name (built from fieldNames).
+var fieldIndex = func() map[string]int {
+	m := make(map[string]int, nFields)
+	for i, name := range fieldNames {
+		m[name] = i
+	}
+	return m
+}()
+
 // fieldOf is the number of the question field named key, or -1.
 func fieldOf(key []byte) int {
-	switch string(key) { // no allocation: a switch over the bytes
-	case "id":
-		return fID
-	case "principal":
-		return fPrincipal
-	case "action":
-		return fAction
-	case "resource":
-		return fResource
-	case "context":
-		return fContext
-	case "key_policy":
-		return fKeyPolicy
-	case "identity_policies":
-		return fIdentity
-	case "permissions_boundary":
-		return fBoundary
-	case "session_policy":
-		return fSession
-	case "scps":
-		return fSCPs
-	case "rcps":
-		return fRCPs
-	case "grants":
-		return fGrants
-	case "vpc_endpoint_policy":
-		return fEndpoint
-	case "role_arn":
-		return fRole
-	case "key":
-		return fKey
-	case "management_account":
-		return fManagement
-	case "grant":
-		return fGrant
-	case "request_time":
-		return fRequestTime
+	if f, ok := fieldIndex[string(key)]; ok { // no allocation for the lookup
+		return f
 	}
 	return -1
 }
@@ -227,15 +201,12 @@ func questionFields(d []byte, known func([]byte) int, out *rawFields, ctx *ctxBu
 	return false
 }
 
-// byName is the fields as a map, by name.
-func (f *rawFields) byName() map[string]json.RawMessage {
-	m := make(map[string]json.RawMessage, nFields)
-	for i, raw := range f {
-		if raw != nil {
-			m[fieldNames[i]] = raw
-		}
+// named is the field called name, raw (nil: not given or no field).
+func (f *rawFields) named(name string) []byte {
+	if i, ok := fieldIndex[name]; ok {
+		return f[i]
 	}
-	return m
+	return nil
 }
 
 var grantFields = map[string]bool{
@@ -334,7 +305,7 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 		q.hasRequestTime = true
 	}
 	q.callerRole, q.hasCallerRole = q.roleARN, q.hasRole
-	if s := e.index(); s != nil && !s.complete(q, fields.byName()) {
+	if s := e.index(); s != nil && !s.complete(q, &fields) {
 		return false
 	}
 	return q.keyPolicy != nil

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
@@ -162,12 +161,12 @@ func storedDocument(v any, kind string) (*document, bool) {
 // it. When both are objects the question holds their union (object.union:
 // the question's values win, objects merge), read by merged. ok is false
 // when the value is not one the engine handles.
-func (e *storedEntry) use(f string, fields map[string]json.RawMessage, set func(), merged func(any) bool) bool {
+func (e *storedEntry) use(f string, fields *rawFields, set func(), merged func(any) bool) bool {
 	x, stored := e.raw[f]
 	if !stored {
 		return true
 	}
-	if raw, given := fields[f]; given {
+	if raw := fields.named(f); raw != nil {
 		storedObj, isObj := x.(map[string]any)
 		raw = bytes.TrimSpace(raw)
 		if isObj && len(raw) > 0 && raw[0] == '"' {
@@ -220,7 +219,7 @@ func mergedDocument(dst **document, kind string) func(any) bool {
 }
 
 // complete is authz.question: the question completed from the snapshot.
-func (s *snapshotIndex) complete(q *query, fields map[string]json.RawMessage) bool {
+func (s *snapshotIndex) complete(q *query, fields *rawFields) bool {
 	q.orgs = s
 	if k, has := s.keys[q.resource]; has && k != nil {
 		if k.notObject {
