@@ -84,36 +84,30 @@ func (e *Engine) Stats() Stats {
 // Decide answers the question in data (one JSON object, as in
 // docs/decision-format.md); ok is false when the engine declines it.
 func (e *Engine) Decide(data []byte) (*Answer, bool) {
-	sc, ok := e.prepare(data)
-	if !ok {
-		e.declined.Add(1)
-		return nil, false
-	}
-	ans := sc.ev.decide()
-	unsupported := sc.ev.unsupported
-	sc.release()
-	if unsupported {
-		e.declined.Add(1)
-		return nil, false
-	}
-	e.native.Add(1)
-	return ans, true
+	return decideWith(e, data, (*eval).decide)
 }
 
 // Explain is data.kmsguard.authz.explain for the question in data; ok is
 // false when the engine declines it.
 func (e *Engine) Explain(data []byte) (map[string]any, bool) {
+	return decideWith(e, data, (*eval).explain)
+}
+
+// decideWith prepares the question in data, gives it to f and counts it as
+// answered or declined (f may find it unsupported).
+func decideWith[T any](e *Engine, data []byte, f func(*eval) T) (T, bool) {
+	var none T
 	sc, ok := e.prepare(data)
 	if !ok {
 		e.declined.Add(1)
-		return nil, false
+		return none, false
 	}
-	out := sc.ev.explain()
+	out := f(&sc.ev)
 	unsupported := sc.ev.unsupported
 	sc.release()
 	if unsupported {
 		e.declined.Add(1)
-		return nil, false
+		return none, false
 	}
 	e.native.Add(1)
 	return out, true
