@@ -515,3 +515,19 @@ test_id_echoed_unless_empty if {
 	not "id" in object.keys(bad)
 	bad.error != ""
 }
+
+# A context key given twice in different cases is an error (condition key
+# names are case-insensitive:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html),
+# whatever the two values: the answer names the key and nothing else fails.
+test_context_key_twice_is_an_error if {
+	every ctx in [
+		{"kms:EncryptionContext:app": "a", "kms:encryptioncontext:APP": "a"},
+		{"kms:EncryptionContext:app": "a", "kms:encryptioncontext:APP": "b"},
+		{"D": "", "d": []},
+	] {
+		d := authz.decision with input as object.union(q(alice, "kms:Decrypt", default_policy), {"context": ctx})
+		not d.decision
+		contains(d.error, "is given twice")
+	}
+}

@@ -67,9 +67,20 @@ _key_info := object.get(_question, "key", {})
 _customer_managed_key if object.get(_key_info, "key_manager", "CUSTOMER") != "AWS"
 
 # ---- request context -----------------------------------------------------------
-# Context objects map lower-cased key names to lists of strings.
+# Context objects map lower-cased key names to lists of strings. A key given
+# twice in different cases is an error (validate.rego); it is left out here,
+# so that the two values cannot make the object conflict before the error is
+# reported.
 
-_given_context := {lower(k): context_values(v) | some k, v in object.get(_question, "context", {})}
+_context_given := object.get(_question, "context", {})
+
+_given_context := {lower(k): context_values(v) | some k, v in _context_given} if {
+	count({lower(k) | some k, _ in _context_given}) == count(_context_given)
+} else := {lk: context_values(v) |
+	some k, v in _context_given
+	lk := lower(k)
+	count([k2 | some k2, _ in _context_given; lower(k2) == lk]) == 1
+}
 
 # METADATA
 # title: Context values
