@@ -247,6 +247,10 @@ func (s *cacheShard) firstSight(h uint64) bool {
 	return true
 }
 
+// seenBefore reports whether firstSight(h) would find h seen, without
+// changing anything (s.mu held, for reading at least).
+func (s *cacheShard) seenBefore(h uint64) bool { return s.seen != nil && s.seen[h%seenSlots] == h }
+
 // charge counts cost in s, which starts again empty when it would go past
 // its bound (s.mu held); false when cost alone is past it.
 func (s *cacheShard) charge(cost int) bool {
@@ -285,11 +289,12 @@ func (c *docCache) statement(h uint64, raw []byte, kind string, vars bool) (stat
 
 // keepStatements keeps the statements compiled from the bytes of raws
 // (hashes hashes, sts[from[i]] from raws[i]) that were seen before (the
-// others are remembered as seen). A kept statement's strings and parts are
-// cut from the copy and the arrays of its compiled document (size bytes of
-// JSON), which it keeps alive: each shard that keeps one counts the whole
+// others are remembered as seen). A kept statement's strings are cut from
+// the copy of its compiled document (size bytes of JSON), which it keeps
+// alive, and so are its parts when the document owns its memory (owned;
+// else they are copied): each shard that keeps one counts the whole
 // document once.
-func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes []uint64, from []int, sts []statement, size int) {
+func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes []uint64, from []int, sts []statement, size int, owned bool) {
 	var counted [cacheShards]bool
 	for i, raw := range raws {
 		h := hashes[i]
@@ -308,7 +313,11 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes 
 		}
 		if s.charge(cost) {
 			counted[n] = true
-			s.stmts[h] = append(s.stmts[h], &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]})
+			st := sts[from[i]]
+			if !owned {
+				st = st.clone()
+			}
+			s.stmts[h] = append(s.stmts[h], &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: st})
 		}
 		s.mu.Unlock()
 	}
@@ -362,7 +371,11 @@ func find(list []*cacheEntry, raw []byte, kind string) *document {
 	return nil
 }
 
-func (c *docCache) get(raw []byte, kind string) (*document, bool) {
+// get returns the compiled document of kind whose JSON is raw (ok false:
+// the engine does not compile it). A document the cache will not keep is
+// compiled into parts (a question's; nil: none), and lives until
+// parts.reset; a kept one owns its memory.
+func (c *docCache) get(raw []byte, kind string, parts *docParts) (*document, bool) {
 	// A large document kept: found by its first bytes, compared whole.
 	var p uint64
 	if len(raw) >= prefixMin {
@@ -381,6 +394,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	s := c.shard(exact)
 	s.mu.RLock()
 	doc := find(s.exact[exact], raw, kind)
+	seen := s.seenBefore(exact)
 	s.mu.RUnlock()
 	if doc != nil {
 		return doc, true
@@ -389,7 +403,15 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	// keys, as strictjson.Check does), before looking any further. An
 	// entry is made only from checked bytes, so an exact hit above needs
 	// no check. A document the engine does not compile is not kept.
-	doc, spaced, ok := compileBytes(raw, kind, c)
+	// A document seen before is about to be kept (below, the same test
+	// when it is compact): it is compiled into memory of its own. The
+	// others are compiled into parts, and copied out of them in the rare
+	// case they are kept after all (written with whitespace, or seen by
+	// another worker in between).
+	if seen {
+		parts = nil
+	}
+	doc, spaced, ok := compileBytes(raw, kind, c, parts)
 	if !ok {
 		return nil, false
 	}
@@ -412,6 +434,9 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	if s.firstSight(h) || !s.charge(cost) {
 		s.mu.Unlock()
 		return doc, true
+	}
+	if parts != nil {
+		doc = doc.clone()
 	}
 	e := &cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
 	s.entries[h] = append(s.entries[h], e)
