@@ -33,10 +33,10 @@ type docReader struct {
 	from   []int    // their indexes
 	keys   map[string]struct{}
 
-	// The document's compiled parts are cut from these arrays: a new
-	// docArena's, or a question's docParts (the reader's for one document,
-	// then the question's again).
-	docParts
+	// The document's compiled parts are cut from the arrays of p: own's
+	// (a new docArena's, or arrays of their own) or a question's.
+	p   *docParts
+	own docParts
 }
 
 // docParts is the arrays a document's compiled parts are cut from, a few
@@ -128,7 +128,7 @@ const oneArenaMax = 256
 
 // useArena makes r compile the document d into a new arena.
 func (r *docReader) useArena(d []byte) {
-	p := &r.docParts
+	p := &r.own
 	if len(d) <= oneArenaMax {
 		a := new(oneArena)
 		p.docs.buf, p.stmts.buf, p.condKeys.buf = a.doc[:0], a.stmts[:0], a.keys[:0]
@@ -192,17 +192,19 @@ func compileBytes(d []byte, kind string, c *docCache, parts *docParts) (doc *doc
 	r.kind, r.vars, r.cache = kind, false, c
 	switch {
 	case parts != nil:
-		r.docParts = *parts
-		defer func() { *parts = r.docParts }() // arrays grown here are the question's now
+		r.p = parts // arrays grown here are the question's
 	case len(d) <= arenaMax:
 		r.useArena(d)
+		r.p = &r.own
+	default:
+		r.p = &r.own
 	}
 	// The arrays' first sizes, from the document's: about what a document
 	// of many statements with conditions needs.
-	r.stmts.first, r.condKeys.first = min(max(len(d)/200, 1), 64), len(d)/200
-	r.tests.first, r.vals.first, r.names.first = len(d)/80, len(d)/80, len(d)/60
-	r.pats.first, r.res.first, r.sets.first, r.prins.first = len(d)/400, len(d)/200, len(d)/200, len(d)/200
-	r.arns.first = len(d) / 400
+	r.p.stmts.first, r.p.condKeys.first = min(max(len(d)/200, 1), 64), len(d)/200
+	r.p.tests.first, r.p.vals.first, r.p.names.first = len(d)/80, len(d)/80, len(d)/60
+	r.p.pats.first, r.p.res.first, r.p.sets.first, r.p.prins.first = len(d)/400, len(d)/200, len(d)/200, len(d)/200
+	r.p.arns.first = len(d) / 400
 	doc, ok = r.document()
 	if !ok {
 		return nil, false, false
@@ -226,7 +228,7 @@ func (r *docReader) release() {
 	clear(r.raws)
 	clear(r.ops)
 	clear(r.keys)
-	*r = docReader{ // docParts zero: no document's arrays kept
+	*r = docReader{ // p nil and own zero: no document's arrays kept
 		decoder: decoder{members: r.members[:0], items: r.items[:0]},
 		strs:    r.strs[:0], ops: r.ops[:0], raws: r.raws[:0], hashes: r.hashes[:0], from: r.from[:0], keys: r.keys,
 	}
@@ -387,17 +389,17 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 	}
 	// The statements and their condition keys are runs built as they are
 	// read; the document is made when they are done.
-	stmts, keys := len(r.stmts.buf), len(r.condKeys.buf)
+	stmts, keys := len(r.p.stmts.buf), len(r.p.condKeys.buf)
 	add := func(s *statement) {
-		stmts = r.stmts.add(stmts, *s)
+		stmts = r.p.stmts.add(stmts, *s)
 		for j := range s.conds {
-			if !slices.Contains(r.condKeys.run(keys), s.conds[j].keyL) {
-				keys = r.condKeys.add(keys, s.conds[j].keyL)
+			if !slices.Contains(r.p.condKeys.run(keys), s.conds[j].keyL) {
+				keys = r.p.condKeys.add(keys, s.conds[j].keyL)
 			}
 		}
 	}
 	done := func() *document {
-		return r.docs.one(document{statements: r.stmts.run(stmts), condKeys: r.condKeys.run(keys)})
+		return r.p.docs.one(document{statements: r.p.stmts.run(stmts), condKeys: r.p.condKeys.run(keys)})
 	}
 	if d[i] == '{' {
 		s, end, ok := r.statement(i, 0)
@@ -614,19 +616,19 @@ func (r *docReader) actions(i int) (*actionSet, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	names, wild := len(r.names.buf), len(r.pats.buf)
+	names, wild := len(r.p.names.buf), len(r.p.pats.buf)
 	for _, a := range list {
 		if !validAction(a) {
 			return nil, 0, false
 		}
 		l := lower(a)
-		names = r.names.add(names, l)
+		names = r.p.names.add(names, l)
 		if hasWildcard(l) {
-			wild = r.pats.add(wild, likePattern(l))
+			wild = r.p.pats.add(wild, likePattern(l))
 		}
 	}
-	set := r.sets.one(actionSet{exact: r.names.run(names)})
-	if w := r.pats.run(wild); len(w) > 0 {
+	set := r.p.sets.one(actionSet{exact: r.p.names.run(names)})
+	if w := r.p.pats.run(wild); len(w) > 0 {
 		set.wild = w
 	}
 	return set, end, true
@@ -637,7 +639,7 @@ func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	start := len(r.res.buf)
+	start := len(r.p.res.buf)
 	for _, p := range list {
 		// A wildcard in the service part of an ARN is an error
 		// (policy.service_wildcard).
@@ -649,9 +651,9 @@ func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
 				}
 			}
 		}
-		start = r.res.add(start, compileResource(p, r.vars, &r.arns))
+		start = r.p.res.add(start, compileResource(p, r.vars, &r.p.arns))
 	}
-	return r.res.run(start), end, true
+	return r.p.res.run(start), end, true
 }
 
 func isPrincipalType(k string) bool {
@@ -679,7 +681,7 @@ func (r *docReader) principal(i int) (*principalSet, int, bool) {
 	if i < len(d) && d[i] == '}' {
 		return nil, 0, false
 	}
-	np := r.prins.one(principalSet{})
+	np := r.p.prins.one(principalSet{})
 	var seen [4]string
 	n := 0
 	for {
@@ -700,23 +702,23 @@ func (r *docReader) principal(i int) (*principalSet, int, bool) {
 		}
 		switch k {
 		case "AWS":
-			start := len(r.names.buf)
+			start := len(r.p.names.buf)
 			for _, a := range list {
-				start = r.names.add(start, a)
+				start = r.p.names.add(start, a)
 			}
-			np.aws = r.names.run(start)
+			np.aws = r.p.names.run(start)
 			if slices.Contains(list, "*") {
 				np.any = true
 			}
 		case "Service":
-			start := len(r.names.buf)
+			start := len(r.p.names.buf)
 			for _, s := range list {
 				if strings.Contains(s, "\n") {
 					return nil, 0, false // the Rego splits on newlines
 				}
-				start = r.names.add(start, lower(s))
+				start = r.p.names.add(start, lower(s))
 			}
-			np.service = r.names.run(start)
+			np.service = r.p.names.run(start)
 		}
 		var done bool
 		if i, done, ok = r.next(end, '}'); !ok {
@@ -737,7 +739,7 @@ func (r *docReader) condition(i int) ([]condTest, int, bool) {
 		return nil, 0, false
 	}
 	r.ops = r.ops[:0]
-	start := len(r.tests.buf)
+	start := len(r.p.tests.buf)
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == '}' {
 		return []condTest{}, i + 1, true
@@ -764,7 +766,7 @@ func (r *docReader) condition(i int) ([]condTest, int, bool) {
 			break
 		}
 	}
-	tests := r.tests.run(start)
+	tests := r.p.tests.run(start)
 	slices.SortFunc(tests, func(a, b condTest) int {
 		if c := strings.Compare(a.op, b.op); c != 0 {
 			return c
@@ -785,11 +787,11 @@ func (r *docReader) operator(i int, op string, o operator, start int) (int, int,
 	if i < len(d) && d[i] == '}' {
 		return start, i + 1, true
 	}
-	first := len(r.tests.buf) - start // this operator's tests, in the run
+	first := len(r.p.tests.buf) - start // this operator's tests, in the run
 	clear(r.keys)
 	for {
 		key, at, ok := r.key(i)
-		if !ok || r.duplicate(key, r.tests.run(start)[first:]) {
+		if !ok || r.duplicate(key, r.p.tests.run(start)[first:]) {
 			return 0, 0, false
 		}
 		ct := condTest{op: op, key: key, keyL: lower(key), o: o}
@@ -797,7 +799,7 @@ func (r *docReader) operator(i int, op string, o operator, start int) (int, int,
 		if ct.raw, ct.list, ct.values, end, ok = r.condValues(at, o); !ok {
 			return 0, 0, false
 		}
-		start = r.tests.add(start, ct)
+		start = r.p.tests.add(start, ct)
 		var done bool
 		if i, done, ok = r.next(end, '}'); !ok {
 			return 0, 0, false
@@ -843,15 +845,15 @@ func (r *docReader) condValues(i int, o operator) (raw any, list bool, vals []co
 	if i >= len(d) {
 		return nil, false, nil, 0, false
 	}
-	start := len(r.vals.buf)
+	start := len(r.p.vals.buf)
 	if d[i] != '[' {
 		x, text, end, ok := r.scalar(i)
 		if !ok {
 			return nil, false, nil, 0, false
 		}
 		cv, ok := compileCondValue(o, text, r.vars)
-		start = r.vals.add(start, cv)
-		return x, false, r.vals.run(start), end, ok
+		start = r.p.vals.add(start, cv)
+		return x, false, r.p.vals.run(start), end, ok
 	}
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == ']' {
@@ -868,7 +870,7 @@ func (r *docReader) condValues(i int, o operator) (raw any, list bool, vals []co
 		if !ok {
 			return nil, false, nil, 0, false
 		}
-		start = r.vals.add(start, cv)
+		start = r.p.vals.add(start, cv)
 		r.items = append(r.items, x)
 		typed = typed || x != nil
 		var done bool
@@ -876,7 +878,7 @@ func (r *docReader) condValues(i int, o operator) (raw any, list bool, vals []co
 			return nil, false, nil, 0, false
 		}
 		if done {
-			vals := r.vals.run(start)
+			vals := r.p.vals.run(start)
 			if typed {
 				written := make([]any, len(r.items)-base)
 				for k, x := range r.items[base:] {

@@ -163,8 +163,9 @@ type cacheShard struct {
 	// documents the garbage collector must trace again and again. It is a
 	// table of seenSlots hashes, each in the slot its low bits name (a
 	// newer hash takes the slot of an older one), made at its first use
-	// and holding no pointers.
-	seen *[seenSlots]uint64
+	// and holding no pointers; read and written without s.mu (every
+	// statement compiled is looked up in it).
+	seen atomic.Pointer[[seenSlots]atomic.Uint64]
 	// prefixed indexes the kept documents of prefixMin bytes or more by a
 	// hash of their first prefixLen bytes (at most prefixBucket a hash), so
 	// that a question holding one is not scanned to find where it ends
@@ -232,24 +233,31 @@ func (c *docCache) size() int {
 	return n
 }
 
-// firstSight remembers h as seen and reports whether it was not (s.mu
-// held); a hash seen again is forgotten, its entry being made.
+// firstSight remembers h as seen and reports whether it was not; a hash
+// seen again is forgotten, its entry being made (by the one caller that
+// finds it).
 func (s *cacheShard) firstSight(h uint64) bool {
-	if s.seen == nil {
-		s.seen = new([seenSlots]uint64)
+	seen := s.seen.Load()
+	if seen == nil {
+		seen = new([seenSlots]atomic.Uint64)
+		if !s.seen.CompareAndSwap(nil, seen) {
+			seen = s.seen.Load()
+		}
 	}
-	slot := &s.seen[h%seenSlots]
-	if *slot == h {
-		*slot = 0
+	slot := &seen[h%seenSlots]
+	if slot.CompareAndSwap(h, 0) {
 		return false
 	}
-	*slot = h
+	slot.Store(h)
 	return true
 }
 
 // seenBefore reports whether firstSight(h) would find h seen, without
-// changing anything (s.mu held, for reading at least).
-func (s *cacheShard) seenBefore(h uint64) bool { return s.seen != nil && s.seen[h%seenSlots] == h }
+// changing anything.
+func (s *cacheShard) seenBefore(h uint64) bool {
+	seen := s.seen.Load()
+	return seen != nil && seen[h%seenSlots].Load() == h
+}
 
 // charge counts cost in s, which starts again empty when it would go past
 // its bound (s.mu held); false when cost alone is past it.
@@ -300,11 +308,14 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes 
 		h := hashes[i]
 		n := h >> (64 - shardBits)
 		s := &c.shards[n]
-		s.mu.Lock()
 		if s.firstSight(h ^ stmtSeen) {
-			s.mu.Unlock()
 			continue
 		}
+		e := &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]}
+		if !owned {
+			e.st = e.st.clone()
+		}
+		s.mu.Lock()
 		// The document is counted once in each shard, and again in a shard
 		// that starts again empty.
 		cost := len(raw) * costFactor
@@ -313,11 +324,7 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes 
 		}
 		if s.charge(cost) {
 			counted[n] = true
-			st := sts[from[i]]
-			if !owned {
-				st = st.clone()
-			}
-			s.stmts[h] = append(s.stmts[h], &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: st})
+			s.stmts[h] = append(s.stmts[h], e)
 		}
 		s.mu.Unlock()
 	}
