@@ -530,9 +530,10 @@ func (r *docReader) statement(i, idx int) (statement, int, bool) {
 			if at >= len(d) || d[at] != '"' {
 				return st, 0, false
 			}
-			st.effect, end, ok = r.str(at)
-			st.allow = st.effect == "Allow"
-			ok = ok && (st.allow || st.effect == "Deny")
+			var effect string
+			effect, end, ok = r.str(at)
+			st.allow = effect == "Allow"
+			ok = ok && (st.allow || effect == "Deny")
 		case elAction:
 			st.action, end, ok = r.actions(at)
 		case elNotAction:

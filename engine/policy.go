@@ -27,23 +27,31 @@ func (a *actionSet) has(name string) bool {
 	return false
 }
 
-// statement is policy.normalize's statement, compiled.
+// statement is policy.normalize's statement, compiled (its booleans
+// together, at the end: the fewer bytes, the less to copy, clear and scan).
 type statement struct {
-	index        int
 	sid          string
-	hasSid       bool
-	effect       string
-	allow        bool
 	action       *actionSet
 	notAction    *actionSet
 	principal    *principalSet
 	notPrincipal *principalSet
 	resource     []resourcePattern
 	notResource  []resourcePattern
+	conds        []condTest
+	index        int
+	hasSid       bool
+	allow        bool // Effect Allow (else Deny)
 	hasRes       bool
 	hasNotRes    bool
-	conds        []condTest
 	vars         bool
+}
+
+// effect is the statement's Effect.
+func (s *statement) effect() string {
+	if s.allow {
+		return "Allow"
+	}
+	return "Deny"
 }
 
 // document is a compiled policy document.
