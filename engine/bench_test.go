@@ -32,19 +32,28 @@ func BenchmarkGenerated(b *testing.B) {
 }
 
 // BenchmarkGeneratedCached answers the same questions with one engine
-// that has seen each of them twice (so the cache holds their documents):
-// what is left is the question's own path (decoding, context, setup,
-// answer) and the decision. The figure is per question.
+// whose cache holds all their documents: what is left is the question's
+// own path (decoding, context, setup, answer) and the decision. The figure
+// is per question. The engine's own cache (64 MB) does not hold the
+// documents of 10,000 questions that mostly bring their own key policy, so
+// the benchmark's is larger; each question is answered twice in a row
+// first (a document is kept at its second sight), until the cache holds
+// every document.
 func BenchmarkGeneratedCached(b *testing.B) {
 	lines := generatedLines(b)
-	e, err := engine.New()
+	e, err := engine.NewWithCache(1 << 30)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for range 2 {
+	for round := 0; e.UncachedGenerated(b) > 0; round++ {
+		if round == 4 {
+			b.Fatalf("%d documents not kept after %d rounds", e.UncachedGenerated(b), round)
+		}
 		for i, line := range lines {
-			if _, ok := e.Decide(line); !ok {
-				b.Fatalf("question %d declined", i)
+			for range 2 {
+				if _, ok := e.Decide(line); !ok {
+					b.Fatalf("question %d declined", i)
+				}
 			}
 		}
 	}
