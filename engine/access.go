@@ -330,7 +330,7 @@ func personal(d *document) bool {
 		s := &d.statements[i]
 		for _, list := range [][]resourcePattern{s.resource, s.notResource} {
 			for j := range list {
-				if list[j].dynamic {
+				if list[j].dynamic() {
 					return true
 				}
 			}

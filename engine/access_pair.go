@@ -235,7 +235,7 @@ func (pv *pairView) context(kind int) context {
 func (pv *pairView) resourceOK(s *statement, r string, kind int) bool {
 	for _, list := range [][]resourcePattern{s.resource, s.notResource} {
 		for i := range list {
-			if list[i].dynamic {
+			if list[i].dynamic() {
 				return s.resourceOK(r, pv.context(kind))
 			}
 		}
@@ -347,7 +347,7 @@ func (pv *pairView) granteeKind(g map[string]any) string {
 // ---- reasons ----------------------------------------------------------------------------
 
 func reasonMap(kind string, s *statement) map[string]any {
-	m := map[string]any{"policy": kind, "statement": s.index, "effect": s.effect}
+	m := map[string]any{"policy": kind, "statement": s.index, "effect": s.effect()}
 	if s.hasSid {
 		m["sid"] = s.sid
 	}

@@ -32,21 +32,33 @@ func BenchmarkGenerated(b *testing.B) {
 }
 
 // BenchmarkGeneratedCached answers the same questions with one engine
-// that has seen each of them twice (so the cache holds their documents):
-// what is left is the question's own path (decoding, context, setup,
-// answer) and the decision. The figure is per question.
+// whose cache holds their documents: what is left is the question's own
+// path (decoding, context, setup, answer) and the decision. The figure is
+// per question. The engine's own cache (64 MB) does not hold the documents
+// of 10,000 questions that mostly bring their own key policy, so the
+// benchmark's is larger, and each question is answered twice in a row
+// first (a document is kept at its second sight), twice over. Two hashes
+// of one question (documents, statements) that share a slot of the seen
+// table take it from each other every time and are never kept, which
+// happens to a pair or two of documents with some hash seeds: at most 10
+// of the 10,000 questions' documents may be left out.
 func BenchmarkGeneratedCached(b *testing.B) {
 	lines := generatedLines(b)
-	e, err := engine.New()
+	e, err := engine.NewWithCache(1 << 30)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for range 2 {
 		for i, line := range lines {
-			if _, ok := e.Decide(line); !ok {
-				b.Fatalf("question %d declined", i)
+			for range 2 {
+				if _, ok := e.Decide(line); !ok {
+					b.Fatalf("question %d declined", i)
+				}
 			}
 		}
+	}
+	if n := e.UncachedGenerated(b); n > 10 {
+		b.Fatalf("%d documents of the questions not in the cache", n)
 	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {

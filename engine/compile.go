@@ -33,12 +33,18 @@ type docReader struct {
 	from   []int    // their indexes
 	keys   map[string]struct{}
 
-	// The document's compiled parts, a few arrays for all its statements
-	// (not reused: the document holds them): a small document's in one
-	// docArena.
-	doc      *document   // the arena's document, until taken
-	stmts    []statement // its statements' array
-	condKeys []string    // its condKeys' array
+	// The document's compiled parts are cut from the arrays of p: own's
+	// (a new docArena's, or arrays of their own) or a question's.
+	p   *docParts
+	own docParts
+}
+
+// docParts is the arrays a document's compiled parts are cut from, a few
+// for all its statements.
+type docParts struct {
+	docs     chunk[document]
+	stmts    chunk[statement]
+	condKeys chunk[string]
 	tests    chunk[condTest]
 	vals     chunk[condValue]
 	names    chunk[string]
@@ -49,13 +55,43 @@ type docReader struct {
 	arns     chunk[arnPattern]
 }
 
+// partsMax bounds what a question's docParts keeps for the next question:
+// an array grown longer than this by an unusual question is dropped.
+const partsMax = 1024
+
+// reset empties p for the next question, keeping its arrays: every
+// element written is cleared (nothing the documents held stays reachable
+// from here). The documents compiled into p must not be used after.
+func (p *docParts) reset() {
+	resetChunk(&p.docs)
+	resetChunk(&p.stmts)
+	resetChunk(&p.condKeys)
+	resetChunk(&p.tests)
+	resetChunk(&p.vals)
+	resetChunk(&p.names)
+	resetChunk(&p.pats)
+	resetChunk(&p.res)
+	resetChunk(&p.sets)
+	resetChunk(&p.prins)
+	resetChunk(&p.arns)
+}
+
+func resetChunk[T any](c *chunk[T]) {
+	if cap(c.buf) > partsMax {
+		*c = chunk[T]{}
+		return
+	}
+	clear(c.buf)
+	c.buf = c.buf[:0]
+}
+
 // docArena is the memory of a small document's compiled form, in one
 // allocation: arrays sized for what most policies hold (two statements, a
 // few actions, a resource ARN, a condition or two). A chunk whose array
 // here is full goes on in an array of its own. oneArena is the same for a
 // document of one statement.
 type docArena struct {
-	doc   document
+	doc   [1]document
 	stmts [2]statement
 	keys  [2]string
 	tests [2]condTest
@@ -69,7 +105,7 @@ type docArena struct {
 }
 
 type oneArena struct {
-	doc   document
+	doc   [1]document
 	stmts [1]statement
 	keys  [1]string
 	tests [1]condTest
@@ -92,30 +128,18 @@ const oneArenaMax = 256
 
 // useArena makes r compile the document d into a new arena.
 func (r *docReader) useArena(d []byte) {
+	p := &r.own
 	if len(d) <= oneArenaMax {
 		a := new(oneArena)
-		r.doc, r.stmts, r.condKeys = &a.doc, a.stmts[:0], a.keys[:0]
-		r.tests.buf, r.vals.buf, r.names.buf, r.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
-		r.res.buf, r.arns.buf, r.sets.buf, r.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
+		p.docs.buf, p.stmts.buf, p.condKeys.buf = a.doc[:0], a.stmts[:0], a.keys[:0]
+		p.tests.buf, p.vals.buf, p.names.buf, p.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
+		p.res.buf, p.arns.buf, p.sets.buf, p.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
 		return
 	}
 	a := new(docArena)
-	r.doc, r.stmts, r.condKeys = &a.doc, a.stmts[:0], a.keys[:0]
-	r.tests.buf, r.vals.buf, r.names.buf, r.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
-	r.res.buf, r.arns.buf, r.sets.buf, r.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
-}
-
-// newDocument returns a new document with room for n statements: the
-// arena's, the first time.
-func (r *docReader) newDocument(n int) *document {
-	if doc := r.doc; doc != nil {
-		r.doc = nil
-		doc.statements, doc.condKeys = r.stmts, r.condKeys
-		return doc
-	}
-	// condKeys empty, not nil, as an arena's: the same document compiles to
-	// the same value whatever its size.
-	return &document{statements: make([]statement, 0, n), condKeys: []string{}}
+	p.docs.buf, p.stmts.buf, p.condKeys.buf = a.doc[:0], a.stmts[:0], a.keys[:0]
+	p.tests.buf, p.vals.buf, p.names.buf, p.pats.buf = a.tests[:0], a.vals[:0], a.names[:0], a.pats[:0]
+	p.res.buf, p.arns.buf, p.sets.buf, p.prins.buf = a.res[:0], a.arns[:0], a.sets[:0], a.prins[:0]
 }
 
 // chunk hands out runs of one array: the run being built (from start)
@@ -140,8 +164,14 @@ func (c *chunk[T]) add(start int, x T) int {
 	return start
 }
 
-// run returns the run from start.
-func (c *chunk[T]) run(start int) []T { return c.buf[start:len(c.buf):len(c.buf)] }
+// run returns the run from start: empty, not nil, when there is none yet
+// (the same document compiles to the same value whatever its arrays).
+func (c *chunk[T]) run(start int) []T {
+	if c.buf == nil {
+		return []T{}
+	}
+	return c.buf[start:len(c.buf):len(c.buf)]
+}
 
 // one returns a pointer to a new element x.
 func (c *chunk[T]) one(x T) *T {
@@ -151,26 +181,36 @@ func (c *chunk[T]) one(x T) *T {
 
 // compileBytes compiles the policy document d of kind; spaced tells whether
 // d has whitespace between its tokens (else it is its own compact form).
-// ok is false for anything but a valid document the engine compiles.
-func compileBytes(d []byte, kind string, c *docCache) (doc *document, spaced, ok bool) {
+// ok is false for anything but a valid document the engine compiles. With
+// parts nil the document owns its memory; else it is compiled into parts
+// (a question's, for a document the cache will not keep) and lives until
+// parts.reset, and a statement the cache keeps is copied out of it.
+func compileBytes(d []byte, kind string, c *docCache, parts *docParts) (doc *document, spaced, ok bool) {
 	r := readers.Get().(*docReader)
 	defer r.release()
 	r.decoder = decoder{d: d, src: string(d), objects: true, members: r.members, items: r.items}
 	r.kind, r.vars, r.cache = kind, false, c
+	switch {
+	case parts != nil:
+		r.p = parts // arrays grown here are the question's
+	case len(d) <= arenaMax:
+		r.useArena(d)
+		r.p = &r.own
+	default:
+		r.p = &r.own
+	}
 	// The arrays' first sizes, from the document's: about what a document
 	// of many statements with conditions needs.
-	r.tests.first, r.vals.first, r.names.first = len(d)/80, len(d)/80, len(d)/60
-	r.pats.first, r.res.first, r.sets.first, r.prins.first = len(d)/400, len(d)/200, len(d)/200, len(d)/200
-	r.arns.first = len(d) / 400
-	if len(d) <= arenaMax {
-		r.useArena(d)
-	}
+	r.p.stmts.first, r.p.condKeys.first = min(max(len(d)/200, 1), 64), len(d)/200
+	r.p.tests.first, r.p.vals.first, r.p.names.first = len(d)/80, len(d)/80, len(d)/60
+	r.p.pats.first, r.p.res.first, r.p.sets.first, r.p.prins.first = len(d)/400, len(d)/200, len(d)/200, len(d)/200
+	r.p.arns.first = len(d) / 400
 	doc, ok = r.document()
 	if !ok {
 		return nil, false, false
 	}
 	if c != nil && len(r.raws) > 0 {
-		c.keepStatements(kind, r.vars, r.raws, r.hashes, r.from, doc.statements, len(d))
+		c.keepStatements(kind, r.vars, r.raws, r.hashes, r.from, doc.statements, len(d), parts == nil)
 	}
 	return doc, r.spaced, true
 }
@@ -188,7 +228,7 @@ func (r *docReader) release() {
 	clear(r.raws)
 	clear(r.ops)
 	clear(r.keys)
-	*r = docReader{
+	*r = docReader{ // p nil and own zero: no document's arrays kept
 		decoder: decoder{members: r.members[:0], items: r.items[:0]},
 		strs:    r.strs[:0], ops: r.ops[:0], raws: r.raws[:0], hashes: r.hashes[:0], from: r.from[:0], keys: r.keys,
 	}
@@ -207,7 +247,7 @@ func compileDocument(v any, kind string) (*document, bool) {
 	if enc.Encode(v) != nil {
 		return nil, false
 	}
-	doc, _, ok := compileBytes([]byte(b.String()), kind, nil)
+	doc, _, ok := compileBytes([]byte(b.String()), kind, nil, nil)
 	return doc, ok
 }
 
@@ -347,24 +387,34 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 	if i >= len(d) {
 		return nil, 0, false
 	}
+	// The statements and their condition keys are runs built as they are
+	// read; the document is made when they are done.
+	stmts, keys := len(r.p.stmts.buf), len(r.p.condKeys.buf)
+	add := func(s *statement) {
+		stmts = r.p.stmts.add(stmts, *s)
+		for j := range s.conds {
+			if !slices.Contains(r.p.condKeys.run(keys), s.conds[j].keyL) {
+				keys = r.p.condKeys.add(keys, s.conds[j].keyL)
+			}
+		}
+	}
+	done := func() *document {
+		return r.p.docs.one(document{statements: r.p.stmts.run(stmts), condKeys: r.p.condKeys.run(keys)})
+	}
 	if d[i] == '{' {
 		s, end, ok := r.statement(i, 0)
 		if !ok {
 			return nil, 0, false
 		}
-		doc := r.newDocument(1)
-		doc.statements = append(doc.statements, s)
-		doc.addKeys(&s)
-		return doc, end, true
+		add(&s)
+		return done(), end, true
 	}
 	if d[i] != '[' {
 		return nil, 0, false
 	}
-	// A statement is about 200 bytes.
-	doc := r.newDocument(min(max((len(d)-i)/200, 1), 64))
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == ']' {
-		return doc, i + 1, true
+		return done(), i + 1, true
 	}
 	for idx := 0; ; idx++ {
 		var (
@@ -396,23 +446,13 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 				r.raws, r.hashes, r.from = append(r.raws, d[i:end]), append(r.hashes, h), append(r.from, idx)
 			}
 		}
-		doc.statements = append(doc.statements, s)
-		doc.addKeys(&s)
-		var done bool
-		if i, done, ok = r.next(end, ']'); !ok {
+		add(&s)
+		var last bool
+		if i, last, ok = r.next(end, ']'); !ok {
 			return nil, 0, false
 		}
-		if done {
-			return doc, i, true
-		}
-	}
-}
-
-// addKeys adds the condition keys of s to d.condKeys.
-func (d *document) addKeys(s *statement) {
-	for j := range s.conds {
-		if !slices.Contains(d.condKeys, s.conds[j].keyL) {
-			d.condKeys = append(d.condKeys, s.conds[j].keyL)
+		if last {
+			return done(), i, true
 		}
 	}
 }
@@ -490,9 +530,10 @@ func (r *docReader) statement(i, idx int) (statement, int, bool) {
 			if at >= len(d) || d[at] != '"' {
 				return st, 0, false
 			}
-			st.effect, end, ok = r.str(at)
-			st.allow = st.effect == "Allow"
-			ok = ok && (st.allow || st.effect == "Deny")
+			var effect string
+			effect, end, ok = r.str(at)
+			st.allow = effect == "Allow"
+			ok = ok && (st.allow || effect == "Deny")
 		case elAction:
 			st.action, end, ok = r.actions(at)
 		case elNotAction:
@@ -576,19 +617,19 @@ func (r *docReader) actions(i int) (*actionSet, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	names, wild := len(r.names.buf), len(r.pats.buf)
+	names, wild := len(r.p.names.buf), len(r.p.pats.buf)
 	for _, a := range list {
 		if !validAction(a) {
 			return nil, 0, false
 		}
 		l := lower(a)
-		names = r.names.add(names, l)
+		names = r.p.names.add(names, l)
 		if hasWildcard(l) {
-			wild = r.pats.add(wild, likePattern(l))
+			wild = r.p.pats.add(wild, likePattern(l))
 		}
 	}
-	set := r.sets.one(actionSet{exact: r.names.run(names)})
-	if w := r.pats.run(wild); len(w) > 0 {
+	set := r.p.sets.one(actionSet{exact: r.p.names.run(names)})
+	if w := r.p.pats.run(wild); len(w) > 0 {
 		set.wild = w
 	}
 	return set, end, true
@@ -599,7 +640,7 @@ func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
 	if !ok {
 		return nil, 0, false
 	}
-	start := len(r.res.buf)
+	start := len(r.p.res.buf)
 	for _, p := range list {
 		// A wildcard in the service part of an ARN is an error
 		// (policy.service_wildcard).
@@ -611,9 +652,9 @@ func (r *docReader) resources(i int) ([]resourcePattern, int, bool) {
 				}
 			}
 		}
-		start = r.res.add(start, compileResource(p, r.vars, &r.arns))
+		start = r.p.res.add(start, compileResource(p, r.vars, &r.p.arns))
 	}
-	return r.res.run(start), end, true
+	return r.p.res.run(start), end, true
 }
 
 func isPrincipalType(k string) bool {
@@ -641,7 +682,7 @@ func (r *docReader) principal(i int) (*principalSet, int, bool) {
 	if i < len(d) && d[i] == '}' {
 		return nil, 0, false
 	}
-	np := r.prins.one(principalSet{})
+	np := r.p.prins.one(principalSet{})
 	var seen [4]string
 	n := 0
 	for {
@@ -662,23 +703,23 @@ func (r *docReader) principal(i int) (*principalSet, int, bool) {
 		}
 		switch k {
 		case "AWS":
-			start := len(r.names.buf)
+			start := len(r.p.names.buf)
 			for _, a := range list {
-				start = r.names.add(start, a)
+				start = r.p.names.add(start, a)
 			}
-			np.aws = r.names.run(start)
+			np.aws = r.p.names.run(start)
 			if slices.Contains(list, "*") {
 				np.any = true
 			}
 		case "Service":
-			start := len(r.names.buf)
+			start := len(r.p.names.buf)
 			for _, s := range list {
 				if strings.Contains(s, "\n") {
 					return nil, 0, false // the Rego splits on newlines
 				}
-				start = r.names.add(start, lower(s))
+				start = r.p.names.add(start, lower(s))
 			}
-			np.service = r.names.run(start)
+			np.service = r.p.names.run(start)
 		}
 		var done bool
 		if i, done, ok = r.next(end, '}'); !ok {
@@ -699,7 +740,7 @@ func (r *docReader) condition(i int) ([]condTest, int, bool) {
 		return nil, 0, false
 	}
 	r.ops = r.ops[:0]
-	start := len(r.tests.buf)
+	start := len(r.p.tests.buf)
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == '}' {
 		return []condTest{}, i + 1, true
@@ -726,7 +767,7 @@ func (r *docReader) condition(i int) ([]condTest, int, bool) {
 			break
 		}
 	}
-	tests := r.tests.run(start)
+	tests := r.p.tests.run(start)
 	slices.SortFunc(tests, func(a, b condTest) int {
 		if c := strings.Compare(a.op, b.op); c != 0 {
 			return c
@@ -747,11 +788,11 @@ func (r *docReader) operator(i int, op string, o operator, start int) (int, int,
 	if i < len(d) && d[i] == '}' {
 		return start, i + 1, true
 	}
-	first := len(r.tests.buf) - start // this operator's tests, in the run
+	first := len(r.p.tests.buf) - start // this operator's tests, in the run
 	clear(r.keys)
 	for {
 		key, at, ok := r.key(i)
-		if !ok || r.duplicate(key, r.tests.run(start)[first:]) {
+		if !ok || r.duplicate(key, r.p.tests.run(start)[first:]) {
 			return 0, 0, false
 		}
 		ct := condTest{op: op, key: key, keyL: lower(key), o: o}
@@ -759,7 +800,7 @@ func (r *docReader) operator(i int, op string, o operator, start int) (int, int,
 		if ct.raw, ct.list, ct.values, end, ok = r.condValues(at, o); !ok {
 			return 0, 0, false
 		}
-		start = r.tests.add(start, ct)
+		start = r.p.tests.add(start, ct)
 		var done bool
 		if i, done, ok = r.next(end, '}'); !ok {
 			return 0, 0, false
@@ -805,15 +846,15 @@ func (r *docReader) condValues(i int, o operator) (raw any, list bool, vals []co
 	if i >= len(d) {
 		return nil, false, nil, 0, false
 	}
-	start := len(r.vals.buf)
+	start := len(r.p.vals.buf)
 	if d[i] != '[' {
 		x, text, end, ok := r.scalar(i)
 		if !ok {
 			return nil, false, nil, 0, false
 		}
 		cv, ok := compileCondValue(o, text, r.vars)
-		start = r.vals.add(start, cv)
-		return x, false, r.vals.run(start), end, ok
+		start = r.p.vals.add(start, cv)
+		return x, false, r.p.vals.run(start), end, ok
 	}
 	i = r.ws(i + 1)
 	if i < len(d) && d[i] == ']' {
@@ -830,7 +871,7 @@ func (r *docReader) condValues(i int, o operator) (raw any, list bool, vals []co
 		if !ok {
 			return nil, false, nil, 0, false
 		}
-		start = r.vals.add(start, cv)
+		start = r.p.vals.add(start, cv)
 		r.items = append(r.items, x)
 		typed = typed || x != nil
 		var done bool
@@ -838,7 +879,7 @@ func (r *docReader) condValues(i int, o operator) (raw any, list bool, vals []co
 			return nil, false, nil, 0, false
 		}
 		if done {
-			vals := r.vals.run(start)
+			vals := r.p.vals.run(start)
 			if typed {
 				written := make([]any, len(r.items)-base)
 				for k, x := range r.items[base:] {

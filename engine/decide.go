@@ -753,7 +753,7 @@ type why struct {
 }
 
 func reason(kind string, s *statement) why {
-	r := why{policy: kind, stmt: s.index, effect: s.effect, level: -1, index: -1}
+	r := why{policy: kind, stmt: s.index, effect: s.effect(), level: -1, index: -1}
 	if s.hasSid {
 		r.sid = s.sid
 	}

@@ -157,8 +157,9 @@ type cacheShard struct {
 	// documents the garbage collector must trace again and again. It is a
 	// table of seenSlots hashes, each in the slot its low bits name (a
 	// newer hash takes the slot of an older one), made at its first use
-	// and holding no pointers.
-	seen *[seenSlots]uint64
+	// and holding no pointers; read and written without s.mu (every
+	// statement compiled is looked up in it).
+	seen atomic.Pointer[[seenSlots]atomic.Uint64]
 	// prefixed indexes the kept documents of prefixMin bytes or more by a
 	// hash of their first prefixLen bytes (at most prefixBucket a hash), so
 	// that a question holding one is not scanned to find where it ends
@@ -226,19 +227,30 @@ func (c *docCache) size() int {
 	return n
 }
 
-// firstSight remembers h as seen and reports whether it was not (s.mu
-// held); a hash seen again is forgotten, its entry being made.
+// firstSight remembers h as seen and reports whether it was not; a hash
+// seen again is forgotten, its entry being made (by the one caller that
+// finds it).
 func (s *cacheShard) firstSight(h uint64) bool {
-	if s.seen == nil {
-		s.seen = new([seenSlots]uint64)
+	seen := s.seen.Load()
+	if seen == nil {
+		seen = new([seenSlots]atomic.Uint64)
+		if !s.seen.CompareAndSwap(nil, seen) {
+			seen = s.seen.Load()
+		}
 	}
-	slot := &s.seen[h%seenSlots]
-	if *slot == h {
-		*slot = 0
+	slot := &seen[h%seenSlots]
+	if slot.CompareAndSwap(h, 0) {
 		return false
 	}
-	*slot = h
+	slot.Store(h)
 	return true
+}
+
+// seenBefore reports whether firstSight(h) would find h seen, without
+// changing anything.
+func (s *cacheShard) seenBefore(h uint64) bool {
+	seen := s.seen.Load()
+	return seen != nil && seen[h%seenSlots].Load() == h
 }
 
 // charge counts cost in s, which starts again empty when it would go past
@@ -279,21 +291,25 @@ func (c *docCache) statement(h uint64, raw []byte, kind string, vars bool) (stat
 
 // keepStatements keeps the statements compiled from the bytes of raws
 // (hashes hashes, sts[from[i]] from raws[i]) that were seen before (the
-// others are remembered as seen). A kept statement's strings and parts are
-// cut from the copy and the arrays of its compiled document (size bytes of
-// JSON), which it keeps alive: each shard that keeps one counts the whole
+// others are remembered as seen). A kept statement's strings are cut from
+// the copy of its compiled document (size bytes of JSON), which it keeps
+// alive, and so are its parts when the document owns its memory (owned;
+// else they are copied): each shard that keeps one counts the whole
 // document once.
-func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes []uint64, from []int, sts []statement, size int) {
+func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes []uint64, from []int, sts []statement, size int, owned bool) {
 	var counted [cacheShards]bool
 	for i, raw := range raws {
 		h := hashes[i]
 		n := h >> (64 - shardBits)
 		s := &c.shards[n]
-		s.mu.Lock()
 		if s.firstSight(h ^ stmtSeen) {
-			s.mu.Unlock()
 			continue
 		}
+		e := &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]}
+		if !owned {
+			e.st = e.st.clone()
+		}
+		s.mu.Lock()
 		// The document is counted once in each shard, and again in a shard
 		// that starts again empty.
 		cost := len(raw) * costFactor
@@ -302,7 +318,7 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes 
 		}
 		if s.charge(cost) {
 			counted[n] = true
-			s.stmts[h] = append(s.stmts[h], &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]})
+			s.stmts[h] = append(s.stmts[h], e)
 		}
 		s.mu.Unlock()
 	}
@@ -356,7 +372,11 @@ func find(list []*cacheEntry, raw []byte, kind string) *document {
 	return nil
 }
 
-func (c *docCache) get(raw []byte, kind string) (*document, bool) {
+// get returns the compiled document of kind whose JSON is raw (ok false:
+// the engine does not compile it). A document the cache will not keep is
+// compiled into parts (a question's; nil: none), and lives until
+// parts.reset; a kept one owns its memory.
+func (c *docCache) get(raw []byte, kind string, parts *docParts) (*document, bool) {
 	// A large document kept: found by its first bytes, compared whole.
 	var p uint64
 	if len(raw) >= prefixMin {
@@ -375,6 +395,7 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	s := c.shard(exact)
 	s.mu.RLock()
 	doc := find(s.exact[exact], raw, kind)
+	seen := s.seenBefore(exact)
 	s.mu.RUnlock()
 	if doc != nil {
 		return doc, true
@@ -383,7 +404,15 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	// keys, as strictjson.Check does), before looking any further. An
 	// entry is made only from checked bytes, so an exact hit above needs
 	// no check. A document the engine does not compile is not kept.
-	doc, spaced, ok := compileBytes(raw, kind, c)
+	// A document seen before is about to be kept (below, the same test
+	// when it is compact): it is compiled into memory of its own. The
+	// others are compiled into parts, and copied out of them in the rare
+	// case they are kept after all (written with whitespace, or seen by
+	// another worker in between).
+	if seen {
+		parts = nil
+	}
+	doc, spaced, ok := compileBytes(raw, kind, c, parts)
 	if !ok {
 		return nil, false
 	}
@@ -406,6 +435,9 @@ func (c *docCache) get(raw []byte, kind string) (*document, bool) {
 	if s.firstSight(h) || !s.charge(cost) {
 		s.mu.Unlock()
 		return doc, true
+	}
+	if parts != nil {
+		doc = doc.clone()
 	}
 	e := &cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
 	s.entries[h] = append(s.entries[h], e)

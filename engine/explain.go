@@ -81,7 +81,7 @@ func (ev *eval) explainResource(where map[string]any, s *statement, ctx context)
 	}
 	applies := (s.allow && ev.resourceAllow(s, ctx) != 0) || ev.resourceDeny(s, ctx)
 	where["statement"] = s.index
-	where["effect"] = s.effect
+	where["effect"] = s.effect()
 	where["action"] = s.actionOK(ev.actionName)
 	where["principal"] = principal
 	where["resource"] = s.resourceOK(ev.reqRes, ctx)
@@ -96,7 +96,7 @@ func (ev *eval) explainIdentity(where map[string]any, s *statement) map[string]a
 		where["sid"] = s.sid
 	}
 	where["statement"] = s.index
-	where["effect"] = s.effect
+	where["effect"] = s.effect()
 	where["action"] = s.actionOK(ev.actionName)
 	where["principal"] = true
 	where["resource"] = s.resourceOK(ev.reqRes, ev.ctx)

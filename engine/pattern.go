@@ -314,23 +314,30 @@ func expandLike(prefix string, parts []varPart, ctx context) (string, bool) {
 
 // resourcePattern is one Resource or NotResource value of a statement.
 type resourcePattern struct {
-	any bool // "*"
-
 	// Without variables to expand: the ARN pattern (ok when six components).
 	static *arnPattern // nil: none
 
-	// With variables (Version 2012-10-17 and ${ in the text): the first five
-	// components as compiled runes (with the colon after them) and the
-	// resource part's pieces.
-	dynamic bool
-	prefix  string // escaped
-	rest    []varPart
+	// With variables (Version 2012-10-17 and ${ in the text); nil: none.
+	vars *resourceVars
 
 	// Fewer than six components and a trailing `*`: a wildcard match of the
 	// whole resource.
 	short   pattern
 	shortOK bool
+
+	any bool // "*"
 }
+
+// resourceVars is a resource pattern with variables: the first five
+// components as compiled runes (with the colon after them) and the
+// resource part's pieces. It is never changed once made.
+type resourceVars struct {
+	prefix string // escaped
+	rest   []varPart
+}
+
+// dynamic reports whether rp has variables to expand.
+func (rp *resourcePattern) dynamic() bool { return rp.vars != nil }
 
 // compileResource compiles resource pattern p; its ARN pattern, if any, is
 // put in arns.
@@ -346,14 +353,12 @@ func compileResource(p string, vars bool, arns *chunk[arnPattern]) resourcePatte
 		return rp
 	}
 	if vars && hasVars(p) {
-		rp.dynamic = true
 		cut := 0 // after the fifth colon
 		for range 5 {
 			cut += strings.IndexByte(p[cut:], ':') + 1
 		}
 		prefix, _ := expandLike("", []varPart{{text: p[:cut]}}, nil)
-		rp.prefix = prefix
-		rp.rest = varParts(p[cut:])
+		rp.vars = &resourceVars{prefix: prefix, rest: varParts(p[cut:])}
 		return rp
 	}
 	if a, ok := splitARNPattern(likePattern(p)); ok {
@@ -364,10 +369,10 @@ func compileResource(p string, vars bool, arns *chunk[arnPattern]) resourcePatte
 
 // resolvable is pattern.resolvable: every variable has a value.
 func (rp *resourcePattern) resolvable(ctx context) bool {
-	if !rp.dynamic {
+	if rp.vars == nil {
 		return true
 	}
-	_, ok := expandLike(rp.prefix, rp.rest, ctx)
+	_, ok := expandLike(rp.vars.prefix, rp.vars.rest, ctx)
 	return ok
 }
 
@@ -380,8 +385,8 @@ func (rp *resourcePattern) match(r string, ctx context) bool {
 		return rp.short.match(r)
 	case rp.static != nil:
 		return rp.static.match(r)
-	case rp.dynamic:
-		s, ok := expandLike(rp.prefix, rp.rest, ctx)
+	case rp.vars != nil:
+		s, ok := expandLike(rp.vars.prefix, rp.vars.rest, ctx)
 		if !ok {
 			return false
 		}

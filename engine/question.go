@@ -241,7 +241,7 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 	q.hasID, q.hasRole = fields[fID] != nil, fields[fRole] != nil
 	var ok bool
 	if raw := fields[fKeyPolicy]; raw != nil {
-		if q.keyPolicy, ok = e.document(raw, kindResource); !ok {
+		if q.keyPolicy, ok = sc.document(e, raw, kindResource); !ok {
 			return false
 		}
 	}
@@ -255,7 +255,7 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 		{fEndpoint, kindResource, &q.endpoint},
 	} {
 		if raw := fields[f.field]; raw != nil {
-			if *f.dst, ok = e.document(raw, f.kind); !ok {
+			if *f.dst, ok = sc.document(e, raw, f.kind); !ok {
 				return false
 			}
 		}
@@ -371,7 +371,7 @@ func (sc *scratch) documents(e *Engine, raw []byte, kind string) ([]*document, b
 	}
 	from := len(sc.docs)
 	for _, r := range sc.elems[base:] {
-		d, ok := e.document(r, kind)
+		d, ok := sc.document(e, r, kind)
 		if !ok {
 			return nil, false
 		}
@@ -423,9 +423,10 @@ func (sc *scratch) dropElems(base int) {
 }
 
 // document compiles (or finds in the cache) the policy document raw, which
-// may be given as a JSON string holding the document. raw has not been
-// checked: the cache checks what it does not hold byte for byte.
-func (e *Engine) document(raw json.RawMessage, kind string) (*document, bool) {
+// may be given as a JSON string holding the document, into sc.parts when
+// the cache does not keep it. raw has not been checked: the cache checks
+// what it does not hold byte for byte.
+func (sc *scratch) document(e *Engine, raw json.RawMessage, kind string) (*document, bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {
 		var s string
@@ -440,7 +441,7 @@ func (e *Engine) document(raw json.RawMessage, kind string) (*document, bool) {
 		}
 		raw = []byte(s)
 	}
-	return e.cache.get(raw, kind)
+	return e.cache.get(raw, kind, &sc.parts)
 }
 
 func decodeGrants(raw json.RawMessage, cat *catalogData) ([]grant, bool) {

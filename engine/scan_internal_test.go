@@ -41,35 +41,35 @@ func TestDocCacheAdmission(t *testing.T) {
 	doc := func(n int) []byte {
 		return []byte(fmt.Sprintf(`{"Id":"d-%d","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`, n))
 	}
-	if d, ok := c.get(doc(0), kindResource); !ok || d == nil {
+	if d, ok := c.get(doc(0), kindResource, nil); !ok || d == nil {
 		t.Fatal("a valid document was not compiled")
 	}
 	if c.size() != 0 || c.count(func(s *cacheShard) int { return len(s.exact) }) != 0 {
 		t.Fatalf("kept a document seen once (size %d)", c.size())
 	}
-	first, _ := c.get(doc(0), kindResource)
+	first, _ := c.get(doc(0), kindResource, nil)
 	if c.size() == 0 || c.count(func(s *cacheShard) int { return len(s.exact) }) != 1 {
 		t.Fatal("did not keep a document seen twice")
 	}
-	if again, _ := c.get(doc(0), kindResource); again != first {
+	if again, _ := c.get(doc(0), kindResource, nil); again != first {
 		t.Error("a kept document was compiled again")
 	}
-	if again, _ := c.get([]byte(" "+string(doc(0))+"\n"), kindResource); again != first {
+	if again, _ := c.get([]byte(" "+string(doc(0))+"\n"), kindResource, nil); again != first {
 		t.Error("the same document with other whitespace was compiled again")
 	}
 	// A resource policy is not an identity policy (it has a Principal).
-	if _, ok := c.get(doc(0), kindIdentity); ok {
+	if _, ok := c.get(doc(0), kindIdentity, nil); ok {
 		t.Error("a document kept as one kind was answered for another")
 	}
 	for i := range 20000 {
-		c.get(doc(i), kindResource)
-		c.get(doc(i), kindResource)
+		c.get(doc(i), kindResource, nil)
+		c.get(doc(i), kindResource, nil)
 		checkBound(t, c)
 	}
 	// A document past a shard's bound is compiled each time, never kept.
 	big := []byte(`{"Id":"` + strings.Repeat("x", c.max/cacheShards/costFactor) + `","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`)
 	for range 3 {
-		if d, ok := c.get(big, kindResource); !ok || len(d.statements) != 1 {
+		if d, ok := c.get(big, kindResource, nil); !ok || len(d.statements) != 1 {
 			t.Fatal("a document past a shard's bound was not compiled")
 		}
 		if n := c.known(big); n != 0 {
@@ -116,27 +116,27 @@ func TestStatementCache(t *testing.T) {
 		return []byte(`{"Id":"` + id + `","Statement":[` + strings.Join(stmts, ",") + `],"Version":"2012-10-17"}`)
 	}
 	other := `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}`
-	c.get(doc("a", stmt), kindResource)
-	c.get(doc("b", other, stmt), kindResource)
+	c.get(doc("a", stmt), kindResource, nil)
+	c.get(doc("b", other, stmt), kindResource, nil)
 	if _, _, ok := c.statement(c.statementHash([]byte(stmt)), []byte(stmt), kindResource, true); !ok {
 		t.Fatal("a statement seen twice is not kept")
 	}
-	d, ok := c.get(doc("c", other, other, stmt), kindResource)
+	d, ok := c.get(doc("c", other, other, stmt), kindResource, nil)
 	if !ok || len(d.statements) != 3 || d.statements[2].index != 2 || d.statements[2].sid != "Shared" {
 		t.Fatalf("document with a kept statement: %+v, %v", d, ok)
 	}
-	fresh, _, _ := compileBytes(doc("c", other, other, stmt), kindResource, nil)
+	fresh, _, _ := compileBytes(doc("c", other, other, stmt), kindResource, nil, nil)
 	if !reflect.DeepEqual(d.statements, fresh.statements) {
 		t.Errorf("statements from the cache differ from statements compiled afresh:\n%+v\n%+v", d.statements, fresh.statements)
 	}
 	// The same bytes as an identity policy's statement: not the kept one
 	// (an identity policy has no Principal: the document is refused).
-	if _, ok := c.get(doc("d", stmt), kindIdentity); ok {
+	if _, ok := c.get(doc("d", stmt), kindIdentity, nil); ok {
 		t.Error("a kept resource-policy statement was taken for an identity policy")
 	}
 	// Version 2008-10-17: no policy variables; compiled again.
 	old := []byte(`{"Statement":[` + stmt + `],"Version":"2008-10-17"}`)
-	d, ok = c.get(old, kindResource)
+	d, ok = c.get(old, kindResource, nil)
 	if !ok || d.statements[0].vars {
 		t.Errorf("a statement kept for Version 2012-10-17 was taken for 2008-10-17")
 	}
@@ -146,8 +146,8 @@ func TestStatementCache(t *testing.T) {
 		return fmt.Sprintf(`{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-%03d"},"Resource":"*"}`, i)
 	}
 	for i := range 100 {
-		c.get(doc(fmt.Sprint("p", i), shared(i)), kindResource)
-		c.get(doc(fmt.Sprint("q", i), shared(i)), kindResource)
+		c.get(doc(fmt.Sprint("p", i), shared(i)), kindResource, nil)
+		c.get(doc(fmt.Sprint("q", i), shared(i)), kindResource, nil)
 	}
 	for i := range 100 {
 		if _, _, ok := c.statement(c.statementHash([]byte(shared(i))), []byte(shared(i)), kindResource, true); !ok {
@@ -156,8 +156,8 @@ func TestStatementCache(t *testing.T) {
 	}
 	for i := range 20000 {
 		s := fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}`, i)
-		c.get(doc(fmt.Sprint("x", i), s), kindResource)
-		c.get(doc(fmt.Sprint("y", i), s), kindResource)
+		c.get(doc(fmt.Sprint("x", i), s), kindResource, nil)
+		c.get(doc(fmt.Sprint("y", i), s), kindResource, nil)
 		checkBound(t, c)
 	}
 }
@@ -247,11 +247,11 @@ func TestSkipKnown(t *testing.T) {
 	}
 	sb.WriteString(`]}`)
 	doc := sb.String()
-	c.get([]byte(doc), kindResource)
+	c.get([]byte(doc), kindResource, nil)
 	if c.known([]byte(doc)) != 0 {
 		t.Fatal("a document seen once is known")
 	}
-	c.get([]byte(doc), kindResource)
+	c.get([]byte(doc), kindResource, nil)
 	if n := c.known([]byte(doc + `,"x":1}`)); n != len(doc) {
 		t.Fatalf("known = %d, want %d", n, len(doc))
 	}
@@ -310,12 +310,12 @@ var compileCases = []string{
 // checkCompile: compileBytes accepts only what strictjson.Check and
 // encoding/json accept (the document cache keeps what it compiles, and
 // does not read it again), compiles the same document however it is
-// written (compileDocument, from the decoded value), and reading without
-// whitespace means a compact form.
+// written (compileDocument, from the decoded value) or into a question's
+// parts, and reading without whitespace means a compact form.
 func checkCompile(t *testing.T, data []byte) {
 	t.Helper()
 	for _, kind := range []string{kindResource, kindIdentity} {
-		doc, spaced, ok := compileBytes(data, kind, nil)
+		doc, spaced, ok := compileBytes(data, kind, nil, nil)
 		if !ok {
 			continue
 		}
@@ -330,6 +330,14 @@ func checkCompile(t *testing.T, data []byte) {
 		if !ok || !reflect.DeepEqual(doc, again) {
 			t.Fatalf("%q compiles differently written again (%v):\n%+v\n%+v", data, ok, doc, again)
 		}
+		// Into a question's parts, twice (after another document there).
+		var parts docParts
+		for range 2 {
+			inParts, _, ok := compileBytes(data, kind, nil, &parts)
+			if !ok || !reflect.DeepEqual(doc, inParts) {
+				t.Fatalf("%q compiles differently into a question's parts (%v):\n%+v\n%+v", data, ok, doc, inParts)
+			}
+		}
 	}
 }
 
@@ -337,7 +345,7 @@ func TestCompileBytesStrict(t *testing.T) {
 	accepted := 0
 	for _, c := range compileCases {
 		checkCompile(t, []byte(c))
-		if _, _, ok := compileBytes([]byte(c), kindResource, nil); ok {
+		if _, _, ok := compileBytes([]byte(c), kindResource, nil, nil); ok {
 			accepted++
 		}
 	}
@@ -373,7 +381,7 @@ func TestDocCacheConcurrent(t *testing.T) {
 	}
 	want := make([]*document, 300)
 	for i := range want {
-		d, _, ok := compileBytes(doc(i), kindResource, nil)
+		d, _, ok := compileBytes(doc(i), kindResource, nil, nil)
 		if !ok {
 			t.Fatalf("document %d does not compile", i)
 		}
@@ -385,7 +393,7 @@ func TestDocCacheConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range 3000 {
 				n := (i*7 + w*13) % 300
-				got, ok := c.get(doc(n), kindResource)
+				got, ok := c.get(doc(n), kindResource, nil)
 				if !ok || !reflect.DeepEqual(got.statements, want[n].statements) {
 					errs <- fmt.Sprintf("worker %d, document %d: %v", w, n, ok)
 					return

@@ -8,10 +8,11 @@ import "sync"
 // questions allocates little for the questions themselves.
 //
 // Nothing reachable from an answer or from the document cache is ever in a
-// scratch: answers are built of strings and arrays of their own, compiled
-// documents own their memory, and the slices a question takes from a
-// snapshot (its documents, grants) are referenced, never written. Strings
-// are never reused: only the arrays that hold them are.
+// scratch: answers are built of strings and arrays of their own, the
+// documents the cache keeps own their memory (those it does not are
+// compiled into parts), and the slices a question takes from a snapshot
+// (its documents, grants) are referenced, never written. Strings are never
+// reused: only the arrays that hold them are.
 type scratch struct {
 	q   query
 	ev  eval
@@ -24,6 +25,9 @@ type scratch struct {
 	// scps, rcps).
 	docs     []*document
 	levelBuf [][]*document
+	// The arrays the question's documents that the cache does not keep
+	// are compiled into (docCache.get).
+	parts docParts
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -61,6 +65,7 @@ func (sc *scratch) release() {
 	sc.docs = emptied(sc.docs)
 	sc.levelBuf = emptied(sc.levelBuf)
 	sc.ev.reset()
+	sc.parts.reset() // after ev and q: nothing points into it now
 	scratches.Put(sc)
 }
 
