@@ -285,12 +285,25 @@ func compileCondValue(o operator, x string, vars bool) (condValue, bool) {
 
 // ---- evaluation ------------------------------------------------------------------
 
-// context maps lower-cased condition keys to their values.
-type context map[string][]string
+// context is a request context as conditions and policy variables read
+// it: the values of a lower-cased condition key, and whether the request
+// carries the key. A decision's is a decisionCtx; the access analysis merges
+// ctxMaps.
+type context interface {
+	values(k string) (vals []string, present bool)
+}
+
+// ctxMap is a context held in a map of lower-cased keys.
+type ctxMap map[string][]string
+
+func (m ctxMap) values(k string) ([]string, bool) {
+	v, ok := m[k]
+	return v, ok
+}
 
 // test is condition.test: whether the triple passes.
 func (ev *eval) test(c *condTest, ctx context) bool {
-	vals, present := ctx[c.keyL]
+	vals, present := ctx.values(c.keyL)
 	if c.o.test == tNull {
 		for i := range c.values {
 			switch lower(c.values[i].text) {

@@ -66,29 +66,13 @@ func (sc *scratch) release() {
 
 // reset empties ev, keeping its buffers.
 func (ev *eval) reset() {
-	for i, m := range ev.maps {
-		if len(m) > maxKept {
-			ev.maps[i] = nil
-		} else {
-			clear(m)
-		}
-	}
 	*ev = eval{
-		maps:     ev.maps,
+		keys:     decisionCtx{pairs: emptied(ev.keys.pairs)},
 		arena:    emptied(ev.arena),
 		facts:    emptied(ev.facts),
 		ec:       emptied(ev.ec),
 		idAllows: emptied(ev.idAllows),
 	}
-}
-
-// newContext is the empty context map i (0: the context, 1: the key
-// policy's when it differs) of this decision.
-func (ev *eval) newContext(i int) context {
-	if ev.maps[i] == nil {
-		ev.maps[i] = make(context, 32)
-	}
-	return ev.maps[i]
 }
 
 // emptied is s cleared (to its capacity: nothing it held stays reachable)

@@ -1,0 +1,50 @@
+package engine
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestDecisionContext: a decision's context is read as the Rego builds
+// authz._context: a key set again holds the values set last (the keys a
+// question gives override those kmsguard derives), and the key policy's
+// view (authz._key_policy_context) hides the keys KMS supports only in IAM
+// policies, aws:ResourceTag/* and kms:ResourceAliases
+// (https://docs.aws.amazon.com/kms/latest/developerguide/abac.html,
+// docs/aws-rules.md#k-abac), whatever their values.
+func TestDecisionContext(t *testing.T) {
+	cat, err := embeddedCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := decisionCtx{pairs: []ctxPair{
+		{"aws:principalaccount", []string{"111122223333"}},
+		{"aws:resourcetag/team", []string{"a"}},
+		{"kms:resourcealiases", []string{"alias/x"}},
+		{"aws:sourceip", []string{"192.0.2.1"}},
+		{"aws:principalaccount", []string{"444455556666"}},
+		{"aws:resourcetag/team", nil},
+	}}
+	keyPolicy := decisionCtx{pairs: full.pairs, hide: cat}
+	for _, c := range []struct {
+		ctx         *decisionCtx
+		key         string
+		want        []string
+		wantPresent bool
+	}{
+		{&full, "aws:principalaccount", []string{"444455556666"}, true},
+		{&full, "aws:sourceip", []string{"192.0.2.1"}, true},
+		{&full, "aws:resourcetag/team", nil, true},
+		{&full, "kms:resourcealiases", []string{"alias/x"}, true},
+		{&full, "aws:username", nil, false},
+		{&keyPolicy, "aws:principalaccount", []string{"444455556666"}, true},
+		{&keyPolicy, "aws:resourcetag/team", nil, false},
+		{&keyPolicy, "kms:resourcealiases", nil, false},
+		{&keyPolicy, "aws:username", nil, false},
+	} {
+		got, present := c.ctx.values(c.key)
+		if present != c.wantPresent || !slices.Equal(got, c.want) {
+			t.Errorf("%s (hiding: %v): got %q, %v; want %q, %v", c.key, c.ctx.hide != nil, got, present, c.want, c.wantPresent)
+		}
+	}
+}
