@@ -18,12 +18,12 @@ func TestDecisionContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	full := decisionCtx{pairs: []ctxPair{
-		{"aws:principalaccount", []string{"111122223333"}},
-		{"aws:resourcetag/team", []string{"a"}},
-		{"kms:resourcealiases", []string{"alias/x"}},
-		{"aws:sourceip", []string{"192.0.2.1"}},
-		{"aws:principalaccount", []string{"444455556666"}},
-		{"aws:resourcetag/team", nil},
+		{"aws:principalaccount", []string{"111122223333"}, true},
+		{"aws:resourcetag/team", []string{"a"}, true},
+		{"kms:resourcealiases", []string{"alias/x"}, true},
+		{"aws:sourceip", []string{"192.0.2.1"}, false},
+		{"aws:principalaccount", []string{"444455556666"}, false},
+		{"aws:resourcetag/team", nil, false},
 	}}
 	keyPolicy := decisionCtx{pairs: full.pairs, hide: cat}
 	for _, c := range []struct {

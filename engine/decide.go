@@ -42,9 +42,8 @@ type eval struct {
 	idAllows []idAllowsMemo
 
 	// Kept from question to question (scratch), emptied: derive's
-	// one-value lists and facts (the context's pairs are in keys).
+	// one-value lists (the context's pairs are in keys).
 	arena []string
-	facts factList
 }
 
 type idAllowsMemo struct {
@@ -114,7 +113,10 @@ func (ev *eval) contextValid() bool {
 	grantKeys := ev.newGrantKeys()
 	for i := range ev.q.context {
 		c := &ev.q.context[i]
-		t, ok := cat.keyType(c.low)
+		t, ok := c.typ, true
+		if !c.known {
+			t, ok = cat.keyType(c.low)
+		}
 		if !ok {
 			return false
 		}
@@ -242,25 +244,19 @@ func (ev *eval) newGrantKeys() map[string][]string {
 }
 
 // derive puts the keys kmsguard fills in (authz.context without the
-// question's own context) and returns the facts the given context must
-// agree with (authz.context_facts).
-func (ev *eval) derive() (facts factList) {
+// question's own context), noting those that are facts the given context
+// must agree with (authz.context_facts).
+func (ev *eval) derive() {
 	q, c, cat := ev.q, &ev.c, ev.e.catalog
-	facts = ev.facts[:0]
 	// One backing array for the one-value lists.
 	arena := ev.arena[:0]
-	defer func() { ev.arena, ev.facts = arena, facts }()
+	defer func() { ev.arena = arena }()
 	one := func(v string) []string {
 		arena = append(arena, v)
 		n := len(arena)
 		return arena[n-1 : n : n]
 	}
-	set := func(k string, v []string, fact bool) {
-		ev.put(k, v)
-		if fact {
-			facts.set(k, v)
-		}
-	}
+	set := ev.put
 	if ev.service {
 		set("aws:principalisawsservice", one("true"), true)
 		set("aws:principalservicename", one(c.service), true)
@@ -354,32 +350,14 @@ func (ev *eval) derive() (facts factList) {
 			set(r.Key, one(c.service), true)
 		}
 	}
-	return facts
 }
 
-// factList is authz.context_facts: a few keys, each with the values last
-// set (a list costs less to make than a map, and is read once).
-type factList []fact
-
-type fact struct {
-	key  string
-	vals []string
-}
-
-func (f *factList) set(k string, v []string) {
-	for i := range *f {
-		if (*f)[i].key == k {
-			(*f)[i].vals = v
-			return
-		}
-	}
-	*f = append(*f, fact{k, v})
-}
-
-func (f factList) get(k string) ([]string, bool) {
-	for i := range f {
-		if f[i].key == k {
-			return f[i].vals, true
+// fact is authz.context_facts[k]: the values the key k was last set to as
+// a fact.
+func (ev *eval) fact(k string) ([]string, bool) {
+	for i := len(ev.keys.pairs) - 1; i >= 0; i-- {
+		if p := &ev.keys.pairs[i]; p.fact && p.key == k {
+			return p.vals, true
 		}
 	}
 	return nil, false
@@ -554,10 +532,10 @@ func floorSecs(ns int64) int64 {
 // error).
 func (ev *eval) buildContext() bool {
 	q := ev.q
-	facts := ev.derive()
+	ev.derive()
 	for i := range q.context {
 		c := &q.context[i]
-		if want, isFact := facts.get(c.low); isFact && !ev.agrees(c.low, c.vals, want) {
+		if want, isFact := ev.fact(c.low); isFact && !ev.agrees(c.low, c.vals, want) {
 			return false
 		}
 	}
@@ -573,20 +551,20 @@ func (ev *eval) buildContext() bool {
 		for i := range ev.ec {
 			ev.arena = append(ev.arena, ev.ec[i].key)
 		}
-		ev.put("kms:encryptioncontextkeys", ev.arena[from:len(ev.arena):len(ev.arena)])
+		ev.put("kms:encryptioncontextkeys", ev.arena[from:len(ev.arena):len(ev.arena)], false)
 	}
 	for k, v := range ev.newGrantKeys() {
-		ev.put(k, v)
+		ev.put(k, v, false)
 	}
 	for i := range q.context {
-		ev.put(q.context[i].low, q.context[i].vals)
+		ev.put(q.context[i].low, q.context[i].vals, false)
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
 	for k, twin := range ev.e.catalog.ConditionKeys.ReplacedBy.Keys {
 		if ev.given(k) && !ev.given(twin) {
 			v, _ := ev.keys.values(k)
-			ev.put(twin, v)
+			ev.put(twin, v, false)
 		}
 	}
 	ev.ctx, ev.kpCtx = &ev.keys, &ev.keys
@@ -599,10 +577,10 @@ func (ev *eval) buildContext() bool {
 	return true
 }
 
-// put sets key k of the context being built (ev.keys), noting whether a
-// key the key policy does not see is set.
-func (ev *eval) put(k string, v []string) {
-	ev.keys.pairs = append(ev.keys.pairs, ctxPair{k, v})
+// put sets key k of the context being built (ev.keys), as a fact or not,
+// noting whether a key the key policy does not see is set.
+func (ev *eval) put(k string, v []string, fact bool) {
+	ev.keys.pairs = append(ev.keys.pairs, ctxPair{k, v, fact})
 	if !ev.iamOnlyKeys && ev.e.catalog.iamOnly(k) {
 		ev.iamOnlyKeys = true
 	}
@@ -624,6 +602,7 @@ type decisionCtx struct {
 type ctxPair struct {
 	key  string
 	vals []string
+	fact bool // derived, and a fact (ev.fact)
 }
 
 func (l *decisionCtx) values(k string) ([]string, bool) {
