@@ -86,11 +86,16 @@ type catalogData struct {
 
 	grantOperations map[string]bool          // lower-cased names of grant operations
 	byDerive        map[string][]*contextRow // request-context rows by how they are derived
+	// twins is ConditionKeys.ReplacedBy.Keys as a list, sorted by key.
+	twins []keyTwin
 	// knownKeys indexes ConditionKeys.Types by lower-cased name, so that
 	// reading a question's context finds a known key's lower-cased name
 	// (one string for every question) and type at once.
 	knownKeys map[string]knownKey
 }
+
+// keyTwin is a key and the deprecated key that holds its value.
+type keyTwin struct{ key, deprecated string }
 
 // knownKey is a condition key of ConditionKeys.Types.
 type knownKey struct{ name, typ string }
@@ -134,6 +139,10 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 			c.RequestDefaults[a][r.Key] = r.Value
 		}
 	}
+	for k, twin := range c.ConditionKeys.ReplacedBy.Keys {
+		c.twins = append(c.twins, keyTwin{k, twin})
+	}
+	slices.SortFunc(c.twins, func(a, b keyTwin) int { return strings.Compare(a.key, b.key) })
 	c.knownKeys = make(map[string]knownKey, len(c.ConditionKeys.Types))
 	for k, t := range c.ConditionKeys.Types {
 		c.knownKeys[k] = knownKey{k, t}

@@ -561,10 +561,10 @@ func (ev *eval) buildContext() bool {
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
-	for k, twin := range ev.e.catalog.ConditionKeys.ReplacedBy.Keys {
-		if ev.given(k) && !ev.given(twin) {
-			v, _ := ev.keys.values(k)
-			ev.put(twin, v, false)
+	for _, t := range ev.e.catalog.twins {
+		if ev.given(t.key) && !ev.given(t.deprecated) {
+			v, _ := ev.keys.values(t.key)
+			ev.put(t.deprecated, v, false)
 		}
 	}
 	ev.ctx, ev.kpCtx = &ev.keys, &ev.keys

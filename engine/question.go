@@ -104,19 +104,13 @@ var fieldNames = [nFields]string{
 	fRole: "role_arn", fKey: "key", fManagement: "management_account", fGrant: "grant", fRequestTime: "request_time",
 }
 
-// fieldIndex numbers the question's fields by name (built from fieldNames).
-var fieldIndex = func() map[string]int {
-	m := make(map[string]int, nFields)
+// fieldOf is the number of the question field named key, or -1: a scan
+// of fieldNames, whose lengths mostly differ, costs less than hashing.
+func fieldOf[S string | []byte](key S) int {
 	for i, name := range fieldNames {
-		m[name] = i
-	}
-	return m
-}()
-
-// fieldOf is the number of the question field named key, or -1.
-func fieldOf(key []byte) int {
-	if f, ok := fieldIndex[string(key)]; ok { // no allocation for the lookup
-		return f
+		if string(key) == name { // no allocation for the comparison
+			return i
+		}
 	}
 	return -1
 }
@@ -203,7 +197,7 @@ func questionFields(d []byte, known func([]byte) int, out *rawFields, ctx *ctxBu
 
 // named is the field called name, raw (nil: not given or no field).
 func (f *rawFields) named(name string) []byte {
-	if i, ok := fieldIndex[name]; ok {
+	if i := fieldOf(name); i >= 0 {
 		return f[i]
 	}
 	return nil
