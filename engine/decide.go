@@ -15,6 +15,7 @@ type eval struct {
 
 	c             caller
 	ids           []identity
+	idBuf         [4]identity // the array of ids (a caller has at most four)
 	service, root bool
 
 	act           *catalogAction
@@ -89,7 +90,7 @@ func (ev *eval) setup() bool {
 	if ev.key, ok = parseKeyARN(q.resource); !ok {
 		return false
 	}
-	ev.ids = c.identities()
+	ev.ids = c.appendIdentities(ev.idBuf[:0])
 	ev.accountAction = ev.act.Scope == "account"
 	ev.reqRes = ev.key.arn
 	if ev.accountAction {
