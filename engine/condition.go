@@ -287,8 +287,8 @@ func compileCondValue(o operator, x string, vars bool) (condValue, bool) {
 
 // context is a request context as conditions and policy variables read
 // it: the values of a lower-cased condition key, and whether the request
-// carries the key. A decision's is a decisionCtx; the access analysis merges
-// ctxMaps.
+// carries the key. A decision's is a decisionCtx; the access analysis
+// merges ctxMaps.
 type context interface {
 	values(k string) (vals []string, present bool)
 }

@@ -597,7 +597,8 @@ const (
 // digits or lists of strings; anything else (null, objects, other numbers,
 // lists of other values, JSON that is not well-formed) is declined. It
 // reads the bytes once, straight into typed entries, sorted by key. The
-// strings are cut from one copy of raw, never from raw itself.
+// strings are cut from one copy of raw, never from raw itself; the keys
+// the catalog cat (nil: none) types by name take its names and types.
 func decodeContext(raw []byte, cat *catalogData) ([]contextEntry, bool) {
 	b := ctxBuf{cat: cat}
 	end, ok := b.read(raw, skipWS(raw, 0))
@@ -801,7 +802,8 @@ func (b *ctxBuf) cut(text string) bool {
 
 // text is a string of the context being read: the bytes d[from:to] when
 // from >= 0 (cut, once the object is read, from one copy of it), else s;
-// upper is set for a key that has upper-case letters.
+// upper is set for a key the catalog does not know that has upper-case
+// letters (its lower-cased copy is written after the object).
 type text struct {
 	s        string
 	from, to int
