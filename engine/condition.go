@@ -176,7 +176,6 @@ func numberOf(s string) (n float64, ok, unsupported bool) {
 }
 
 var (
-	epochPattern = lazyregexp.New(`^-?[0-9]+(\.[0-9]+)?$`)
 	dayPattern   = lazyregexp.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 	monthPattern = lazyregexp.New(`^[0-9]{4}-[0-9]{2}$`)
 	// minutePattern: a W3C date-time without seconds (condition.date_ns).
@@ -187,7 +186,7 @@ var (
 
 // dateOf is condition.date_ns for the dates the engine handles.
 func dateOf(s string) (ns int64, ok, unsupported bool) {
-	if epochPattern.MatchString(s) {
+	if isEpoch(s) {
 		if strings.Contains(s, ".") || len(strings.TrimPrefix(s, "-")) > 10 ||
 			(len(strings.TrimPrefix(s, "-")) > 1 && strings.TrimPrefix(s, "-")[0] == '0') || s == "-0" {
 			return 0, false, true
@@ -218,6 +217,25 @@ func dateOf(s string) (ns int64, ok, unsupported bool) {
 		return 0, false, false
 	}
 	return t.UnixNano(), true, false
+}
+
+// isEpoch is `^-?[0-9]+(\.[0-9]+)?$`: a date given as seconds since the
+// epoch (condition.date_ns), which a context's aws:EpochTime or
+// aws:CurrentTime is checked against for each question (no regexp: one
+// costs more than the rest of the check).
+func isEpoch(s string) bool {
+	whole, frac, dotted := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	return isDigits(whole) && (!dotted || isDigits(frac))
+}
+
+// isDigits: s is one or more ASCII digits.
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // cidrOf is condition.cidr.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 )
@@ -45,6 +46,35 @@ func TestDecisionContext(t *testing.T) {
 		got, present := c.ctx.values(c.key)
 		if present != c.wantPresent || !slices.Equal(got, c.want) {
 			t.Errorf("%s (hiding: %v): got %q, %v; want %q, %v", c.key, c.ctx.hide != nil, got, present, c.want, c.wantPresent)
+		}
+	}
+}
+
+// TestIsEpoch: isEpoch is the pattern condition.date_ns reads a date in
+// seconds since the epoch with (`^-?[0-9]+(\.[0-9]+)?$`; the Date
+// condition operators take such dates too,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Date),
+// on every string of up to five characters over the characters that
+// matter.
+func TestIsEpoch(t *testing.T) {
+	pattern := regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+	const alphabet = "-.09a+\n"
+	var walk func(s string)
+	walk = func(s string) {
+		if got, want := isEpoch(s), pattern.MatchString(s); got != want {
+			t.Errorf("isEpoch(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if len(s) == 5 {
+			return
+		}
+		for i := range len(alphabet) {
+			walk(s + alphabet[i:i+1])
+		}
+	}
+	walk("")
+	for _, s := range []string{"1768033800", "-1768033800", "1768033800.5", "2026-01-10T08:30:00Z", "12345678901234567890"} {
+		if got, want := isEpoch(s), pattern.MatchString(s); got != want {
+			t.Errorf("isEpoch(%q) = %v, the pattern says %v", s, got, want)
 		}
 	}
 }
