@@ -177,7 +177,7 @@ type callerView struct {
 	c             caller
 	ids           []identity
 	service, root bool
-	keys          context
+	keys          ctxMap
 	known         map[string]bool // caller_known_keys
 	knownIdentity bool
 	identity      []kmsStmt
@@ -234,7 +234,7 @@ func (a *analysis) newCallerView(p string) (*callerView, bool, bool) {
 	if c.kind == "root" {
 		cv.typ = "account"
 	}
-	cv.keys = context{}
+	cv.keys = ctxMap{}
 	if cv.service {
 		cv.keys["aws:principalisawsservice"] = []string{"true"}
 		cv.keys["aws:principalservicename"] = []string{c.service}
@@ -422,7 +422,7 @@ type keyView struct {
 	grantReasons                                    []map[string]any // grantReasonMap of each grant
 	ops                                             []map[string]bool
 	customerManaged                                 bool
-	ctx                                             context
+	ctx                                             ctxMap
 	tagsKnown, aliasesKnown                         bool
 	rcps                                            [][]kmsStmt
 	named                                           []string // named_principals, sorted
@@ -471,7 +471,7 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 		}
 		info = m
 	}
-	kv.ctx = context{"aws:resourceaccount": {kv.account}, "aws:requestedregion": {kv.region}}
+	kv.ctx = ctxMap{"aws:resourceaccount": {kv.account}, "aws:requestedregion": {kv.region}}
 	if org, ok := a.snap.organization(kv.account); ok {
 		kv.ctx["aws:resourceorgid"] = []string{org}
 	}

@@ -53,8 +53,8 @@ type pairView struct {
 	cv         *callerView
 	kv         *keyView
 	cross      bool
-	ctx, kpCtx context // made at their first use (context)
-	resOrg     bool    // the snapshot decides aws:ResourceOrgID
+	ctx, kpCtx ctxMap // made at their first use (context)
+	resOrg     bool   // the snapshot decides aws:ResourceOrgID
 
 	kpAllow, kpDeny  []*elem
 	idAllow, bAllow  allowLists // identity policies', boundary's
@@ -203,13 +203,13 @@ const (
 // context is the pair's context of the given kind: the caller's derived
 // keys and the key's (without aws:ResourceTag/* and kms:ResourceAliases for
 // the key policy).
-func (pv *pairView) context(kind int) context {
+func (pv *pairView) context(kind int) ctxMap {
 	switch kind {
 	case ctxNone:
-		return context{}
+		return ctxMap{}
 	case ctxKeyPolicy:
 		if pv.kpCtx == nil {
-			pv.kpCtx = make(context, len(pv.cv.keys)+len(pv.kv.ctx))
+			pv.kpCtx = make(ctxMap, len(pv.cv.keys)+len(pv.kv.ctx))
 			for k, v := range pv.context(ctxIdentity) {
 				if !pv.a.e.catalog.iamOnly(k) {
 					pv.kpCtx[k] = v
@@ -219,7 +219,7 @@ func (pv *pairView) context(kind int) context {
 		return pv.kpCtx
 	}
 	if pv.ctx == nil {
-		pv.ctx = make(context, len(pv.cv.keys)+len(pv.kv.ctx))
+		pv.ctx = make(ctxMap, len(pv.cv.keys)+len(pv.kv.ctx))
 		for k, v := range pv.cv.keys {
 			pv.ctx[k] = v
 		}
@@ -633,7 +633,7 @@ func (pv *pairView) neverHolds(p path, a int) bool {
 				continue
 			}
 			k := c.ct.keyL
-			if strings.HasPrefix(k, "kms:") && !pv.a.e.catalog.carries(act, k) && !pv.ev.test(c.ct, context{}) {
+			if strings.HasPrefix(k, "kms:") && !pv.a.e.catalog.carries(act, k) && !pv.ev.test(c.ct, ctxMap{}) {
 				return true
 			}
 		}
@@ -680,7 +680,7 @@ func pathConditions(p path) int {
 // appliesWithoutContext: a conditional Deny that applies to a request
 // carrying no context.
 func (pv *pairView) appliesWithoutContext(d *elem, a int) bool {
-	ctx := make(context, 24)
+	ctx := make(ctxMap, 24)
 	for k, v := range pv.context(d.ctxKind) {
 		ctx[k] = v
 	}

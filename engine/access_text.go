@@ -111,7 +111,7 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 	}
 	allow := firstPerKey(pairs)
 	allowLower := map[string]bool{}
-	wctx := context{}
+	wctx := ctxMap{}
 	for _, k := range sortedKeys(allow) {
 		l := lower(k)
 		vals := pv.contextValues(allow[k])
@@ -125,8 +125,8 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 	defaults := pv.a.e.catalog.RequestDefaults[key]
 	var denyPairs []kvPair
 	for _, d := range denies {
-		ctx := make(context, 24)
-		for _, m := range []context{pv.context(d.ctxKind), defaults, wctx} {
+		ctx := make(ctxMap, 24)
+		for _, m := range []ctxMap{pv.context(d.ctxKind), defaults, wctx} {
 			for k, v := range m {
 				ctx[k] = v
 			}

@@ -86,7 +86,19 @@ type catalogData struct {
 
 	grantOperations map[string]bool          // lower-cased names of grant operations
 	byDerive        map[string][]*contextRow // request-context rows by how they are derived
+	// twins is ConditionKeys.ReplacedBy.Keys as a list, sorted by key.
+	twins []keyTwin
+	// knownKeys indexes ConditionKeys.Types by lower-cased name, so that
+	// reading a question's context finds a known key's lower-cased name
+	// (one string for every question) and type at once.
+	knownKeys map[string]knownKey
 }
+
+// keyTwin is a key and the deprecated key that holds its value.
+type keyTwin struct{ key, deprecated string }
+
+// knownKey is a condition key of ConditionKeys.Types.
+type knownKey struct{ name, typ string }
 
 const catalogPath = "kmsguard/catalog/data.json"
 
@@ -126,6 +138,14 @@ func loadCatalog(fsys fs.FS) (*catalogData, error) {
 			}
 			c.RequestDefaults[a][r.Key] = r.Value
 		}
+	}
+	for k, twin := range c.ConditionKeys.ReplacedBy.Keys {
+		c.twins = append(c.twins, keyTwin{k, twin})
+	}
+	slices.SortFunc(c.twins, func(a, b keyTwin) int { return strings.Compare(a.key, b.key) })
+	c.knownKeys = make(map[string]knownKey, len(c.ConditionKeys.Types))
+	for k, t := range c.ConditionKeys.Types {
+		c.knownKeys[k] = knownKey{k, t}
 	}
 	c.grantOperations = map[string]bool{}
 	for _, a := range c.Actions {
@@ -207,6 +227,28 @@ func (c *catalogData) keyType(k string) (t string, ok bool) {
 		}
 	}
 	return t, true
+}
+
+// maxKnownKey bounds the length of the names lookupKey looks up (the
+// catalog's are far shorter).
+const maxKnownKey = 64
+
+// lookupKey is the known key whose name is k lower-cased (ASCII letters
+// only); ok is false when the catalog does not type k by name.
+func lookupKey[S string | []byte](c *catalogData, k S) (kk knownKey, ok bool) {
+	if len(k) > maxKnownKey {
+		return knownKey{}, false
+	}
+	var buf [maxKnownKey]byte
+	for i := range len(k) {
+		b := k[i]
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		buf[i] = b
+	}
+	kk, ok = c.knownKeys[string(buf[:len(k)])] // no allocation for the lookup
+	return kk, ok
 }
 
 // carries is authz.action_carries: requests for action a can carry the

@@ -176,7 +176,6 @@ func numberOf(s string) (n float64, ok, unsupported bool) {
 }
 
 var (
-	epochPattern = lazyregexp.New(`^-?[0-9]+(\.[0-9]+)?$`)
 	dayPattern   = lazyregexp.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 	monthPattern = lazyregexp.New(`^[0-9]{4}-[0-9]{2}$`)
 	// minutePattern: a W3C date-time without seconds (condition.date_ns).
@@ -187,7 +186,7 @@ var (
 
 // dateOf is condition.date_ns for the dates the engine handles.
 func dateOf(s string) (ns int64, ok, unsupported bool) {
-	if epochPattern.MatchString(s) {
+	if isEpoch(s) {
 		if strings.Contains(s, ".") || len(strings.TrimPrefix(s, "-")) > 10 ||
 			(len(strings.TrimPrefix(s, "-")) > 1 && strings.TrimPrefix(s, "-")[0] == '0') || s == "-0" {
 			return 0, false, true
@@ -218,6 +217,25 @@ func dateOf(s string) (ns int64, ok, unsupported bool) {
 		return 0, false, false
 	}
 	return t.UnixNano(), true, false
+}
+
+// isEpoch is `^-?[0-9]+(\.[0-9]+)?$`: a date given as seconds since the
+// epoch (condition.date_ns), which a context's aws:EpochTime or
+// aws:CurrentTime is checked against for each question (no regexp: one
+// costs more than the rest of the check).
+func isEpoch(s string) bool {
+	whole, frac, dotted := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	return isDigits(whole) && (!dotted || isDigits(frac))
+}
+
+// isDigits: s is one or more ASCII digits.
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // cidrOf is condition.cidr.
@@ -285,12 +303,25 @@ func compileCondValue(o operator, x string, vars bool) (condValue, bool) {
 
 // ---- evaluation ------------------------------------------------------------------
 
-// context maps lower-cased condition keys to their values.
-type context map[string][]string
+// context is a request context as conditions and policy variables read
+// it: the values of a lower-cased condition key, and whether the request
+// carries the key. A decision's is a decisionCtx; the access analysis
+// merges ctxMaps.
+type context interface {
+	values(k string) (vals []string, present bool)
+}
+
+// ctxMap is a context held in a map of lower-cased keys.
+type ctxMap map[string][]string
+
+func (m ctxMap) values(k string) ([]string, bool) {
+	v, ok := m[k]
+	return v, ok
+}
 
 // test is condition.test: whether the triple passes.
 func (ev *eval) test(c *condTest, ctx context) bool {
-	vals, present := ctx[c.keyL]
+	vals, present := ctx.values(c.keyL)
 	if c.o.test == tNull {
 		for i := range c.values {
 			switch lower(c.values[i].text) {

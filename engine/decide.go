@@ -15,6 +15,7 @@ type eval struct {
 
 	c             caller
 	ids           []identity
+	idBuf         [4]identity // the array of ids (a caller has at most four)
 	service, root bool
 
 	act           *catalogAction
@@ -25,9 +26,12 @@ type eval struct {
 	reqRes        string
 	cross         bool
 
-	ctx   context // what IAM policies and guardrails see
-	kpCtx context // what the key policy sees (ctx, or a copy without the IAM-only keys)
-	// iamOnlyKeys: ctx holds a key the key policy does not see.
+	ctx   context // what IAM policies and guardrails see (&keys)
+	kpCtx context // what the key policy sees (ctx, or &kpKeys: keys without the IAM-only ones)
+	keys  decisionCtx
+	// kpKeys is keys as the key policy sees it, when iamOnlyKeys: keys
+	// holds a key the key policy does not see.
+	kpKeys      decisionCtx
 	iamOnlyKeys bool
 	ec          encContext
 
@@ -39,10 +43,8 @@ type eval struct {
 	idAllows []idAllowsMemo
 
 	// Kept from question to question (scratch), emptied: derive's
-	// one-value lists and facts, and the context maps.
+	// one-value lists (the context's pairs are in keys).
 	arena []string
-	facts factList
-	maps  [2]context
 }
 
 type idAllowsMemo struct {
@@ -88,7 +90,7 @@ func (ev *eval) setup() bool {
 	if ev.key, ok = parseKeyARN(q.resource); !ok {
 		return false
 	}
-	ev.ids = c.identities()
+	ev.ids = c.appendIdentities(ev.idBuf[:0])
 	ev.accountAction = ev.act.Scope == "account"
 	ev.reqRes = ev.key.arn
 	if ev.accountAction {
@@ -112,7 +114,10 @@ func (ev *eval) contextValid() bool {
 	grantKeys := ev.newGrantKeys()
 	for i := range ev.q.context {
 		c := &ev.q.context[i]
-		t, ok := cat.keyType(c.low)
+		t, ok := c.typ, true
+		if !c.known {
+			t, ok = cat.keyType(c.low)
+		}
 		if !ok {
 			return false
 		}
@@ -239,26 +244,20 @@ func (ev *eval) newGrantKeys() map[string][]string {
 	return out
 }
 
-// derive computes the keys kmsguard fills in (authz.context without the
-// question's own context) and the facts the given context must agree with
-// (authz.context_facts).
-func (ev *eval) derive() (ctx context, facts factList) {
+// derive puts the keys kmsguard fills in (authz.context without the
+// question's own context), noting those that are facts the given context
+// must agree with (authz.context_facts).
+func (ev *eval) derive() {
 	q, c, cat := ev.q, &ev.c, ev.e.catalog
-	ctx, facts = ev.newContext(0), ev.facts[:0]
 	// One backing array for the one-value lists.
 	arena := ev.arena[:0]
-	defer func() { ev.arena, ev.facts = arena, facts }()
+	defer func() { ev.arena = arena }()
 	one := func(v string) []string {
 		arena = append(arena, v)
 		n := len(arena)
 		return arena[n-1 : n : n]
 	}
-	set := func(k string, v []string, fact bool) {
-		ev.put(ctx, k, v)
-		if fact {
-			facts.set(k, v)
-		}
-	}
+	set := ev.put
 	if ev.service {
 		set("aws:principalisawsservice", one("true"), true)
 		set("aws:principalservicename", one(c.service), true)
@@ -352,32 +351,14 @@ func (ev *eval) derive() (ctx context, facts factList) {
 			set(r.Key, one(c.service), true)
 		}
 	}
-	return ctx, facts
 }
 
-// factList is authz.context_facts: a few keys, each with the values last
-// set (a list costs less to make than a map, and is read once).
-type factList []fact
-
-type fact struct {
-	key  string
-	vals []string
-}
-
-func (f *factList) set(k string, v []string) {
-	for i := range *f {
-		if (*f)[i].key == k {
-			(*f)[i].vals = v
-			return
-		}
-	}
-	*f = append(*f, fact{k, v})
-}
-
-func (f factList) get(k string) ([]string, bool) {
-	for i := range f {
-		if f[i].key == k {
-			return f[i].vals, true
+// fact is authz.context_facts[k]: the values the key k was last set to as
+// a fact.
+func (ev *eval) fact(k string) ([]string, bool) {
+	for i := len(ev.keys.pairs) - 1; i >= 0; i-- {
+		if p := &ev.keys.pairs[i]; p.fact && p.key == k {
+			return p.vals, true
 		}
 	}
 	return nil, false
@@ -552,10 +533,10 @@ func floorSecs(ns int64) int64 {
 // error).
 func (ev *eval) buildContext() bool {
 	q := ev.q
-	ctx, facts := ev.derive()
+	ev.derive()
 	for i := range q.context {
 		c := &q.context[i]
-		if want, isFact := facts.get(c.low); isFact && !ev.agrees(c.low, c.vals, want) {
+		if want, isFact := ev.fact(c.low); isFact && !ev.agrees(c.low, c.vals, want) {
 			return false
 		}
 	}
@@ -571,42 +552,70 @@ func (ev *eval) buildContext() bool {
 		for i := range ev.ec {
 			ev.arena = append(ev.arena, ev.ec[i].key)
 		}
-		ev.put(ctx, "kms:encryptioncontextkeys", ev.arena[from:len(ev.arena):len(ev.arena)])
+		ev.put("kms:encryptioncontextkeys", ev.arena[from:len(ev.arena):len(ev.arena)], false)
 	}
 	for k, v := range ev.newGrantKeys() {
-		ev.put(ctx, k, v)
+		ev.put(k, v, false)
 	}
 	for i := range q.context {
-		ev.put(ctx, q.context[i].low, q.context[i].vals)
+		ev.put(q.context[i].low, q.context[i].vals, false)
 	}
 	// A given kms:KeySpec or kms:KeyUsage also sets its deprecated twin,
 	// unless the question gives that too (authz.given_deprecated_keys).
-	for k, twin := range ev.e.catalog.ConditionKeys.ReplacedBy.Keys {
-		if ev.given(k) && !ev.given(twin) {
-			ev.put(ctx, twin, ctx[k])
+	for _, t := range ev.e.catalog.twins {
+		if ev.given(t.key) && !ev.given(t.deprecated) {
+			v, _ := ev.keys.values(t.key)
+			ev.put(t.deprecated, v, false)
 		}
 	}
-	ev.ctx, ev.kpCtx = ctx, ctx
+	ev.ctx, ev.kpCtx = &ev.keys, &ev.keys
 	if ev.iamOnlyKeys {
-		// The key policy does not see them: a copy without them.
-		kp := ev.newContext(1)
-		for k, v := range ctx {
-			if !ev.e.catalog.iamOnly(k) {
-				kp[k] = v
-			}
-		}
-		ev.kpCtx = kp
+		// The key policy does not see them: the same pairs, read without
+		// them.
+		ev.kpKeys = decisionCtx{pairs: ev.keys.pairs, hide: ev.e.catalog}
+		ev.kpCtx = &ev.kpKeys
 	}
 	return true
 }
 
-// put sets key k of ctx (the context being built), noting whether a key
-// the key policy does not see is set.
-func (ev *eval) put(ctx context, k string, v []string) {
-	ctx[k] = v
+// put sets key k of the context being built (ev.keys), as a fact or not,
+// noting whether a key the key policy does not see is set.
+func (ev *eval) put(k string, v []string, fact bool) {
+	ev.keys.pairs = append(ev.keys.pairs, ctxPair{k, v, fact})
 	if !ev.iamOnlyKeys && ev.e.catalog.iamOnly(k) {
 		ev.iamOnlyKeys = true
 	}
+}
+
+// decisionCtx is a decision's request context: its lower-cased keys in the
+// order they were set, a key set again overriding the values it had
+// (authz.context's precedence: derived keys, then the encryption
+// context's and the grant's, then the keys given). A decision reads the
+// few keys its documents' conditions test out of some thirty: a list read
+// from its end costs less than a map made for each question.
+type decisionCtx struct {
+	pairs []ctxPair
+	// hide, when not nil, is the catalog whose IAM-only keys the list
+	// does not show (authz.key_policy_context).
+	hide *catalogData
+}
+
+type ctxPair struct {
+	key  string
+	vals []string
+	fact bool // derived, and a fact (ev.fact)
+}
+
+func (l *decisionCtx) values(k string) ([]string, bool) {
+	for i := len(l.pairs) - 1; i >= 0; i-- {
+		if l.pairs[i].key == k {
+			if l.hide != nil && l.hide.iamOnly(k) {
+				return nil, false
+			}
+			return l.pairs[i].vals, true
+		}
+	}
+	return nil, false
 }
 
 // encContext is the request's encryption context: the
@@ -1021,7 +1030,8 @@ func (ev *eval) childOperationsOK(g *grant) bool {
 	if ev.actionKey != "creategrant" {
 		return true
 	}
-	for _, op := range ev.ctx["kms:grantoperations"] {
+	ops, _ := ev.ctx.values("kms:grantoperations")
+	for _, op := range ops {
 		if !g.hasOperation(op) {
 			return false
 		}

@@ -258,7 +258,10 @@ func singleValue(ctx context, key string) (string, bool) {
 	if MultivaluedKey(key) {
 		return "", false
 	}
-	vals, ok := ctx[key]
+	if ctx == nil {
+		return "", false
+	}
+	vals, ok := ctx.values(key)
 	if !ok || len(vals) != 1 {
 		return "", false
 	}

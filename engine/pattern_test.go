@@ -8,7 +8,7 @@ import "testing"
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html,
 // docs/aws-rules.md#i-var).
 func TestPatternMatch(t *testing.T) {
-	ctx := context{"aws:username": {"a*b?"}}
+	ctx := ctxMap{"aws:username": {"a*b?"}}
 	for _, c := range []struct {
 		pattern string
 		vars    bool

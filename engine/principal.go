@@ -104,20 +104,23 @@ type identity struct {
 }
 
 // identities is principal.identities.
-func (c *caller) identities() []identity {
+func (c *caller) identities() []identity { return c.appendIdentities(nil) }
+
+// appendIdentities appends principal.identities to dst.
+func (c *caller) appendIdentities(dst []identity) []identity {
 	switch c.kind {
 	case "service":
-		return []identity{{c.service, kindSelf}}
+		return append(dst, identity{c.service, kindSelf})
 	case "root":
-		return []identity{{c.arn, kindAccount}, {c.account, kindAccount}}
+		return append(dst, identity{c.arn, kindAccount}, identity{c.account, kindAccount})
 	case "user", "federated":
-		return []identity{{c.arn, kindSelf}, {c.rootARN(), kindAccount}, {c.account, kindAccount}}
+		return append(dst, identity{c.arn, kindSelf}, identity{c.rootARN(), kindAccount}, identity{c.account, kindAccount})
 	case "role":
-		return []identity{{c.roleARN, kindRole}, {c.rootARN(), kindAccount}, {c.account, kindAccount}}
+		return append(dst, identity{c.roleARN, kindRole}, identity{c.rootARN(), kindAccount}, identity{c.account, kindAccount})
 	case "session":
-		return []identity{{c.arn, kindSelf}, {c.roleARN, kindRole}, {c.rootARN(), kindAccount}, {c.account, kindAccount}}
+		return append(dst, identity{c.arn, kindSelf}, identity{c.roleARN, kindRole}, identity{c.rootARN(), kindAccount}, identity{c.account, kindAccount})
 	}
-	return nil
+	return dst
 }
 
 // requiredKinds is principal.required_kinds.

@@ -104,19 +104,13 @@ var fieldNames = [nFields]string{
 	fRole: "role_arn", fKey: "key", fManagement: "management_account", fGrant: "grant", fRequestTime: "request_time",
 }
 
-// fieldIndex numbers the question's fields by name (built from fieldNames).
-var fieldIndex = func() map[string]int {
-	m := make(map[string]int, nFields)
+// fieldOf is the number of the question field named key, or -1: a scan
+// of fieldNames, whose lengths mostly differ, costs less than hashing.
+func fieldOf[S string | []byte](key S) int {
 	for i, name := range fieldNames {
-		m[name] = i
-	}
-	return m
-}()
-
-// fieldOf is the number of the question field named key, or -1.
-func fieldOf(key []byte) int {
-	if f, ok := fieldIndex[string(key)]; ok { // no allocation for the lookup
-		return f
+		if string(key) == name { // no allocation for the comparison
+			return i
+		}
 	}
 	return -1
 }
@@ -136,8 +130,8 @@ type rawFields [nFields][]byte
 // questionFields takes its end from it rather than scanning it
 // (skipKnown).
 //
-// ctx, when not nil, reads the context where it stands (ctxBuf.read), its
-// entries left in ctx.entries.
+// ctx, when not nil, reads the context where it stands (ctxBuf.read): its
+// strings are cut once the question's text is made (scratch.strings).
 func questionFields(d []byte, known func([]byte) int, out *rawFields, ctx *ctxBuf) bool {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
@@ -178,7 +172,7 @@ func questionFields(d []byte, known func([]byte) int, out *rawFields, ctx *ctxBu
 		var vend int
 		if f == fContext && ctx != nil {
 			var ok bool
-			if _, vend, ok = ctx.read(d, i); !ok {
+			if vend, ok = ctx.read(d, i); !ok {
 				return false
 			}
 		} else {
@@ -203,7 +197,7 @@ func questionFields(d []byte, known func([]byte) int, out *rawFields, ctx *ctxBu
 
 // named is the field called name, raw (nil: not given or no field).
 func (f *rawFields) named(name string) []byte {
-	if i, ok := fieldIndex[name]; ok {
+	if i := fieldOf(name); i >= 0 {
 		return f[i]
 	}
 	return nil
@@ -231,11 +225,12 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 	// that reads it (sc.strings, decodeValue, the cache's compileBytes),
 	// which says no to what strictjson.Check finds; every field is read.
 	var fields rawFields
+	sc.ctx.cat = e.catalog
 	if !questionFields(data, e.cache.known, &fields, &sc.ctx) {
 		return false
 	}
 	q := &sc.q
-	if !sc.strings(&fields) {
+	if !sc.strings(data, &fields) {
 		return false
 	}
 	q.hasID, q.hasRole = fields[fID] != nil, fields[fRole] != nil
@@ -277,7 +272,7 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 		}
 	}
 	if fields[fContext] != nil {
-		q.context = sc.ctx.entries // read by questionFields
+		q.context = sc.ctx.entries // read by questionFields, cut by sc.strings
 	}
 	if raw := fields[fKey]; raw != nil {
 		if q.key, ok = decodeKey(raw); !ok {
@@ -314,44 +309,56 @@ func (e *Engine) decodeQuestion(data []byte, sc *scratch) bool {
 // stringFields are the question's fields that are strings.
 var stringFields = [...]int{fID, fPrincipal, fAction, fResource, fRole, fManagement, fRequestTime}
 
-// strings decodes the question's string fields into sc.q, cutting those
-// without escapes from one string (one allocation for them all); ok is
-// false when principal, action or resource is missing, or a field given
-// is not a JSON string.
-func (sc *scratch) strings(fields *rawFields) bool {
+// strings decodes the question's string fields into sc.q and cuts the
+// strings of its context (read by questionFields from data into sc.ctx),
+// all those without escapes from one string, the question's text (one
+// allocation for them all); ok is false when principal, action or
+// resource is missing, a field given is not a JSON string, or the context
+// has a key twice.
+func (sc *scratch) strings(data []byte, fields *rawFields) bool {
 	q := &sc.q
 	dst := [len(stringFields)]*string{&q.id, &q.principal, &q.action, &q.resource, &q.roleARN, &q.management, &q.requestTime}
-	var ends [len(stringFields)]int // in buf; -1: decoded on its own
-	buf := sc.strBuf[:0]
+	var plain [len(stringFields)][]byte // the bytes of those without escapes
+	size, hasCtx := 0, fields[fContext] != nil
+	if hasCtx {
+		size = sc.ctx.size()
+	}
 	for k, f := range stringFields {
 		raw := fields[f]
 		if raw == nil {
 			if f == fPrincipal || f == fAction || f == fResource {
 				return false
 			}
-			ends[k] = len(buf)
 			continue
 		}
 		if plainString(raw) {
-			buf = append(buf, raw[1:len(raw)-1]...)
-			ends[k] = len(buf)
+			plain[k] = raw[1 : len(raw)-1]
+			size += len(plain[k])
 			continue
 		}
 		s, ok := stringValue(raw)
 		if !ok {
 			return false
 		}
-		*dst[k], ends[k] = s, -1
+		*dst[k] = s
 	}
-	sc.strBuf = buf
-	all, from := string(buf), 0
-	for k := range stringFields {
-		if ends[k] >= 0 {
-			*dst[k] = all[from:ends[k]]
-			from = ends[k]
+	var b strings.Builder
+	b.Grow(size)
+	if hasCtx {
+		sc.ctx.write(&b, data)
+	}
+	ctxEnd := b.Len()
+	for _, p := range plain {
+		b.Write(p)
+	}
+	text, at := b.String(), ctxEnd
+	for k, p := range plain {
+		if p != nil {
+			*dst[k] = text[at : at+len(p)]
+			at += len(p)
 		}
 	}
-	return true
+	return !hasCtx || sc.ctx.cut(text[:ctxEnd])
 }
 
 // decodeAny decodes a JSON value of a checked question, keeping numbers
@@ -570,6 +577,10 @@ type contextEntry struct {
 	low  string   // lower-cased
 	kind ctxKind  // the JSON type of the value given
 	vals []string // authz.context_values: the list, or the scalar's text
+	// known: the catalog types the key by name, typ being its type (low
+	// is the catalog's string).
+	known bool
+	typ   string
 }
 
 // ctxKind is the JSON type of a context value the engine handles.
@@ -587,19 +598,30 @@ const (
 // digits or lists of strings; anything else (null, objects, other numbers,
 // lists of other values, JSON that is not well-formed) is declined. It
 // reads the bytes once, straight into typed entries, sorted by key. The
-// strings are cut from one copy of raw, never from raw itself.
-func decodeContext(raw []byte) ([]contextEntry, bool) {
-	var b ctxBuf
-	entries, end, ok := b.read(raw, skipWS(raw, 0))
-	return entries, ok && skipWS(raw, end) == len(raw)
+// strings are cut from one copy of raw, never from raw itself; the keys
+// the catalog cat (nil: none) types by name take its names and types.
+func decodeContext(raw []byte, cat *catalogData) ([]contextEntry, bool) {
+	b := ctxBuf{cat: cat}
+	end, ok := b.read(raw, skipWS(raw, 0))
+	if !ok || skipWS(raw, end) != len(raw) {
+		return nil, false
+	}
+	var text strings.Builder
+	text.Grow(b.size())
+	b.write(&text, raw)
+	if !b.cut(text.String()) {
+		return nil, false
+	}
+	return b.entries, true
 }
 
-// read is decodeContext of the object at d[i], into b's arrays (the
-// entries and their values are b's until it is reset, and also
-// b.entries); end is the index after the object.
-func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool) {
+// read reads the object at d[i] into b's arrays, its strings left in d
+// (b.write copies them, b.cut cuts them from the copy: decodeContext);
+// end is the index after the object. The entries and their values are b's
+// until it is reset.
+func (b *ctxBuf) read(d []byte, i int) (end int, ok bool) {
 	if i >= len(d) || d[i] != '{' {
-		return nil, 0, false
+		return 0, false
 	}
 	start := i
 	// entries[k].vals is vals[ends[k-1]:ends[k]]; every value in one array.
@@ -611,27 +633,37 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 	}
 	for end == 0 {
 		if i >= len(d) || d[i] != '"' {
-			return nil, 0, false
+			return 0, false
 		}
 		var key text
 		if key, i, ok = textAt(d, i); !ok || key.from < 0 && !isASCII(key.s) {
-			return nil, 0, false
+			return 0, false
 		}
+		var kk knownKey
+		var known bool
+		if b.cat != nil {
+			if key.from >= 0 {
+				kk, known = lookupKey(b.cat, d[key.from:key.to])
+			} else {
+				kk, known = lookupKey(b.cat, key.s)
+			}
+		}
+		key.upper = !known && hasUpper(key, d)
 		keys = append(keys, key)
 		i = skipWS(d, i)
 		if i >= len(d) || d[i] != ':' {
-			return nil, 0, false
+			return 0, false
 		}
 		i = skipWS(d, i+1)
 		if i >= len(d) {
-			return nil, 0, false
+			return 0, false
 		}
 		kind := ctxString
 		switch c := d[i]; {
 		case c == '"':
 			var v text
 			if v, i, ok = textAt(d, i); !ok {
-				return nil, 0, false
+				return 0, false
 			}
 			vals = append(vals, v)
 		case c == 't' && len(d) >= i+4 && string(d[i:i+4]) == "true":
@@ -649,11 +681,11 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 			}
 			for {
 				if i >= len(d) || d[i] != '"' {
-					return nil, 0, false // not a string (or not JSON)
+					return 0, false // not a string (or not JSON)
 				}
 				var v text
 				if v, i, ok = textAt(d, i); !ok {
-					return nil, 0, false
+					return 0, false
 				}
 				vals = append(vals, v)
 				i = skipWS(d, i)
@@ -665,27 +697,27 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 					i++
 					break
 				}
-				return nil, 0, false
+				return 0, false
 			}
 		case c == '-' || c >= '0' && c <= '9':
 			nend, ok := numberEnd(d, i)
 			if !ok {
-				return nil, 0, false
+				return 0, false
 			}
 			v, ok := integerText(d, i, nend)
 			if !ok {
-				return nil, 0, false
+				return 0, false
 			}
 			kind, i = ctxNumber, nend
 			vals = append(vals, v)
 		default: // null, an object, or not JSON
-			return nil, 0, false
+			return 0, false
 		}
-		entries = append(entries, contextEntry{kind: kind})
+		entries = append(entries, contextEntry{kind: kind, low: kk.name, known: known, typ: kk.typ})
 		ends = append(ends, len(vals))
 		i = skipWS(d, i)
 		if i >= len(d) {
-			return nil, 0, false
+			return 0, false
 		}
 		switch d[i] {
 		case '}':
@@ -693,39 +725,70 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 		case ',':
 			i = skipWS(d, i+1)
 		default:
-			return nil, 0, false
+			return 0, false
 		}
 	}
-	// Every string cut from one copy of the object followed by its keys
-	// lower-cased (one allocation).
-	b.lows = append(b.lows[:0], d[start:end]...)
-	for k := range entries {
-		if key := keys[k]; key.from >= 0 {
-			b.lows = asciiLowerBytes(b.lows, d[key.from:key.to])
-		} else {
-			b.lows = asciiLowerBytes(b.lows, []byte(key.s))
+	b.start, b.end = start, end
+	b.lowSize = 0
+	for _, key := range keys {
+		if key.upper {
+			b.lowSize += key.len()
 		}
 	}
-	src := string(b.lows)
+	return end, true
+}
+
+// size is the length of the text b.write writes.
+func (b *ctxBuf) size() int { return b.end - b.start + b.lowSize }
+
+// write writes the object b read from d, then its keys that have
+// upper-case letters, lower-cased.
+func (b *ctxBuf) write(w *strings.Builder, d []byte) {
+	w.Write(d[b.start:b.end])
+	lows := b.lows[:0]
+	for _, key := range b.keys {
+		switch {
+		case !key.upper:
+		case key.from >= 0:
+			lows = asciiLowerBytes(lows, d[key.from:key.to])
+		default:
+			lows = asciiLowerBytes(lows, []byte(key.s))
+		}
+	}
+	w.Write(lows)
+	b.lows = lows
+}
+
+// cut sets the strings of b's entries, cutting them from text (what
+// b.write wrote) and sorts the entries by key; ok is false when a key is
+// there twice, case-insensitively.
+func (b *ctxBuf) cut(text string) bool {
 	strs := b.strs[:0]
 	if strs == nil {
 		strs = make([]string, 0, 24) // an empty list is not nil
 	}
-	for _, v := range vals {
-		strs = append(strs, v.in(src, start))
+	for _, v := range b.vals {
+		strs = append(strs, v.in(text, b.start))
 	}
 	b.strs = strs
-	at, from := end-start, 0
+	entries := b.entries
+	at, from := b.end-b.start, 0
 	for k := range entries {
-		e := &entries[k]
-		e.key = keys[k].in(src, start)
-		e.low = src[at : at+len(e.key)]
-		at += len(e.key)
-		e.vals = strs[from:ends[k]:ends[k]]
-		from = ends[k]
+		e, key := &entries[k], b.keys[k]
+		e.key = key.in(text, b.start)
+		switch {
+		case e.known:
+		case key.upper:
+			e.low = text[at : at+len(e.key)]
+			at += len(e.key)
+		default:
+			e.low = e.key
+		}
+		e.vals = strs[from:b.ends[k]:b.ends[k]]
+		from = b.ends[k]
 		for _, prev := range entries[:k] {
 			if prev.low == e.low {
-				return nil, 0, false // a key twice, case-insensitively
+				return false // a key twice, case-insensitively
 			}
 		}
 	}
@@ -735,14 +798,25 @@ func (b *ctxBuf) read(d []byte, i int) (entries []contextEntry, end int, ok bool
 			entries[j], entries[j-1] = entries[j-1], entries[j]
 		}
 	}
-	return entries, end, true
+	return true
 }
 
 // text is a string of the context being read: the bytes d[from:to] when
-// from >= 0 (cut, once the object is read, from one copy of it), else s.
+// from >= 0 (cut, once the object is read, from one copy of it), else s;
+// upper is set for a key the catalog does not know that has upper-case
+// letters (its lower-cased copy is written after the object).
 type text struct {
 	s        string
 	from, to int
+	upper    bool
+}
+
+// len is the length of t's string.
+func (t text) len() int {
+	if t.from < 0 {
+		return len(t.s)
+	}
+	return t.to - t.from
 }
 
 // in is the string t, src being the copy of d from base.
@@ -801,6 +875,20 @@ func asciiLowerBytes(b, s []byte) []byte {
 		b = append(b, c)
 	}
 	return b
+}
+
+// hasUpper reports whether the string t of d has an ASCII upper-case
+// letter.
+func hasUpper(t text, d []byte) bool {
+	if t.from < 0 {
+		return strings.IndexFunc(t.s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) >= 0
+	}
+	for _, c := range d[t.from:t.to] {
+		if c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // numberText is the text condition.text gives the JSON number s: its

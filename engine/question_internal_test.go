@@ -61,23 +61,36 @@ func refDecodeContext(raw []byte) ([]contextEntry, bool) {
 	return out, true
 }
 
+// sameContext: decodeContext agrees with refDecodeContext on raw, with
+// and without the catalog; with it, a key the catalog types by name has
+// the catalog's name and type.
 func sameContext(t *testing.T, raw []byte) {
 	t.Helper()
-	got, gotOK := decodeContext(raw)
+	cat, err := embeddedCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
 	want, wantOK := refDecodeContext(raw)
-	if gotOK != wantOK {
-		t.Fatalf("decodeContext(%s): ok %v, the reference says %v", raw, gotOK, wantOK)
-	}
-	if !gotOK {
-		return
-	}
-	if len(got) != len(want) {
-		t.Fatalf("decodeContext(%s): %d entries, want %d", raw, len(got), len(want))
-	}
-	for i := range got {
-		g, w := got[i], want[i]
-		if g.key != w.key || g.low != w.low || g.kind != w.kind || !reflect.DeepEqual(g.vals, w.vals) {
-			t.Fatalf("decodeContext(%s) entry %d = %+v, want %+v", raw, i, g, w)
+	for _, c := range []*catalogData{nil, cat} {
+		got, gotOK := decodeContext(raw, c)
+		if gotOK != wantOK {
+			t.Fatalf("decodeContext(%s): ok %v, the reference says %v", raw, gotOK, wantOK)
+		}
+		if !gotOK {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("decodeContext(%s): %d entries, want %d", raw, len(got), len(want))
+		}
+		for i := range got {
+			g, w := got[i], want[i]
+			if g.key != w.key || g.low != w.low || g.kind != w.kind || !reflect.DeepEqual(g.vals, w.vals) {
+				t.Fatalf("decodeContext(%s) entry %d = %+v, want %+v", raw, i, g, w)
+			}
+			typ, typed := cat.ConditionKeys.Types[g.low]
+			if g.known != (c != nil && typed) || g.known && g.typ != typ {
+				t.Fatalf("decodeContext(%s) entry %d: known %v, type %q (with the catalog: %v)", raw, i, g.known, g.typ, c != nil)
+			}
 		}
 	}
 }
@@ -96,6 +109,11 @@ func TestDecodeContext(t *testing.T) {
 		{`{}`, true, ``},
 		{` { } `, true, ``},
 		{`{"aws:SourceIp":"10.0.0.1"}`, true, `aws:SourceIp/aws:sourceip=0:[10.0.0.1]`},
+		{`{"AWS:SOURCEIP":"10.0.0.1","aws:username":"x"}`, true, `AWS:SOURCEIP/aws:sourceip=0:[10.0.0.1] aws:username/aws:username=0:[x]`},
+		{`{"aws:SourceIp":"10.0.0.1"}`, true, `aws:SourceIp/aws:sourceip=0:[10.0.0.1]`},
+		{`{"aws:SourceIp":"a","AWS:SOURCEIP":"b"}`, false, ``},
+		{`{"aws:ResourceTag/Team":"a","aws:resourcetag/team":"b"}`, false, ``},
+		{`{"kms:EncryptionContext:App":"a","kms:encryptioncontext:app":"b"}`, false, ``},
 		{`{"b":"x","A":"y","a:c":"z"}`, true, `A/a=0:[y] a:c/a:c=0:[z] b/b=0:[x]`},
 		{`{"k":true,"l":false}`, true, `k/k=1:[true] l/l=1:[false]`},
 		{`{"k":123}`, true, `k/k=2:[123]`},
@@ -137,7 +155,7 @@ func TestDecodeContext(t *testing.T) {
 		{`{"k":truex}`, false, ``},
 		{`{"k":"x","a":"y"}`, true, `a/a=0:[y] k/k=0:[x]`},
 	} {
-		got, ok := decodeContext([]byte(c.in))
+		got, ok := decodeContext([]byte(c.in), nil)
 		if ok != c.ok {
 			t.Errorf("decodeContext(%s): ok %v, want %v", c.in, ok, c.ok)
 			continue
@@ -221,8 +239,10 @@ func TestQuestionFields(t *testing.T) {
 			continue
 		}
 		if raw := got[fContext]; raw != nil {
-			want, _ := decodeContext(raw)
-			if !reflect.DeepEqual(b.entries, want) {
+			want, _ := decodeContext(raw, nil)
+			var text strings.Builder
+			b.write(&text, []byte(c.in))
+			if !b.cut(text.String()) || !reflect.DeepEqual(b.entries, want) {
 				t.Errorf("questionFields(%s): context %+v, want %+v", c.in, b.entries, want)
 			}
 		}

@@ -17,10 +17,8 @@ type scratch struct {
 	q   query
 	ev  eval
 	ctx ctxBuf
-	// The text of the question's string fields (sc.strings), and the
-	// elements of its lists of documents (elems).
-	strBuf []byte
-	elems  [][]byte
+	// The elements of the question's lists of documents.
+	elems [][]byte
 	// The arrays of the question's lists of documents (identity_policies,
 	// scps, rcps).
 	docs     []*document
@@ -57,10 +55,6 @@ const maxKept = 64
 func (sc *scratch) release() {
 	sc.q = query{}
 	sc.ctx.reset()
-	if cap(sc.strBuf) > maxKept*32 {
-		sc.strBuf = nil
-	}
-	sc.strBuf = sc.strBuf[:0]
 	sc.elems = emptied(sc.elems) // they point into the caller's bytes
 	sc.docs = emptied(sc.docs)
 	sc.levelBuf = emptied(sc.levelBuf)
@@ -71,29 +65,12 @@ func (sc *scratch) release() {
 
 // reset empties ev, keeping its buffers.
 func (ev *eval) reset() {
-	for i, m := range ev.maps {
-		if len(m) > maxKept {
-			ev.maps[i] = nil
-		} else {
-			clear(m)
-		}
-	}
 	*ev = eval{
-		maps:     ev.maps,
+		keys:     decisionCtx{pairs: emptied(ev.keys.pairs)},
 		arena:    emptied(ev.arena),
-		facts:    emptied(ev.facts),
 		ec:       emptied(ev.ec),
 		idAllows: emptied(ev.idAllows),
 	}
-}
-
-// newContext is the empty context map i (0: the context, 1: the key
-// policy's when it differs) of this decision.
-func (ev *eval) newContext(i int) context {
-	if ev.maps[i] == nil {
-		ev.maps[i] = make(context, 32)
-	}
-	return ev.maps[i]
 }
 
 // emptied is s cleared (to its capacity: nothing it held stays reachable)
@@ -107,13 +84,19 @@ func emptied[S ~[]E, E any](s S) S {
 	return s[:0]
 }
 
-// ctxBuf holds the arrays question.context is read into (ctxBuf.read);
-// lows holds the bytes of its one string.
+// ctxBuf holds the arrays question.context is read into (ctxBuf.read):
+// the object was d[start:end] of the question's bytes d, and lowSize is
+// the length of its keys that have upper-case letters and that the
+// catalog cat (nil: none) does not know (lows holds them lower-cased
+// while they are written).
 type ctxBuf struct {
+	cat        *catalogData
 	entries    []contextEntry
 	keys, vals []text
 	strs       []string
 	ends       []int
+	start, end int
+	lowSize    int
 	lows       []byte
 }
 
@@ -123,6 +106,7 @@ func (b *ctxBuf) reset() {
 	b.vals = emptied(b.vals)
 	b.strs = emptied(b.strs)
 	b.ends = emptied(b.ends)
+	b.start, b.end, b.lowSize = 0, 0, 0
 	if cap(b.lows) > maxKept*32 {
 		b.lows = nil
 	}
