@@ -155,9 +155,12 @@ type cacheShard struct {
 	// seen, so a stream of documents that never recur (a batch where every
 	// question brings its own policy) does not fill the heap with compiled
 	// documents the garbage collector must trace again and again. It is a
-	// table of seenSlots hashes, each in the slot its low bits name (a
-	// newer hash takes the slot of an older one), made at its first use
-	// and holding no pointers; read and written without s.mu (every
+	// table of seenSlots hashes in pairs of slots, each hash in the pair
+	// its low bits name: a new hash takes the pair's first slot and moves
+	// the one there to the second (the older one goes), so that two
+	// hashes of one pair that keep coming in turn (two documents of a
+	// question) both find themselves seen. It is made at its first use,
+	// holds no pointers, and is read and written without s.mu (every
 	// statement compiled is looked up in it).
 	seen atomic.Pointer[[seenSlots]atomic.Uint64]
 	// prefixed indexes the kept documents of prefixMin bytes or more by a
@@ -238,11 +241,12 @@ func (s *cacheShard) firstSight(h uint64) bool {
 			seen = s.seen.Load()
 		}
 	}
-	slot := &seen[h%seenSlots]
-	if slot.CompareAndSwap(h, 0) {
+	pair := seenPair(seen, h)
+	if pair[0].CompareAndSwap(h, 0) || pair[1].CompareAndSwap(h, 0) {
 		return false
 	}
-	slot.Store(h)
+	pair[1].Store(pair[0].Load())
+	pair[0].Store(h)
 	return true
 }
 
@@ -250,7 +254,17 @@ func (s *cacheShard) firstSight(h uint64) bool {
 // changing anything.
 func (s *cacheShard) seenBefore(h uint64) bool {
 	seen := s.seen.Load()
-	return seen != nil && seen[h%seenSlots].Load() == h
+	if seen == nil {
+		return false
+	}
+	pair := seenPair(seen, h)
+	return pair[0].Load() == h || pair[1].Load() == h
+}
+
+// seenPair is the pair of slots of h in seen.
+func seenPair(seen *[seenSlots]atomic.Uint64, h uint64) []atomic.Uint64 {
+	i := h % (seenSlots / 2) * 2
+	return seen[i : i+2]
 }
 
 // charge counts cost in s, which starts again empty when it would go past
