@@ -488,10 +488,11 @@ func (a *analysis) newKeyView(arn string) (*keyView, bool) {
 		kv.tagsKnown = true
 		for k, v := range tags {
 			t, ok := scalarText(v)
-			if !ok {
-				return nil, false
+			ck := "aws:resourcetag/" + lower(k)
+			if _, twice := kv.ctx[ck]; !ok || twice {
+				return nil, false // two tags in different cases: snapshot.Parse refuses them
 			}
-			kv.ctx["aws:resourcetag/"+lower(k)] = []string{t}
+			kv.ctx[ck] = []string{t}
 		}
 	}
 	if aliases, isList := info["aliases"].([]any); isList {

@@ -29,6 +29,9 @@ func TestParse(t *testing.T) {
 		{`{"format": "kmsguard-snapshot", "version": 1, "errors": {}}`, "errors must be a list"},
 		{`{"format": "kmsguard-snapshot", "version": 1, "accounts": {"1": {"organization_id": "org-1"}}}`, `accounts["1"].organization_id must be an organization id (o- and 10 to 32 lower-case letters or digits) or null, not "org-1"`},
 		{`{"format": "kmsguard-snapshot", "version": 1, "accounts": {"1": {"organization_id": 5}}}`, `accounts["1"].organization_id must be an organization id`},
+		// KMS tag keys are case-sensitive, aws:ResourceTag/<key> is not
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourcetag).
+		{`{"format": "kmsguard-snapshot", "version": 1, "keys": {"k": {"tags": {"env": "a", "Env": "b"}}}}`, `keys["k"].tags: "Env" and "env" differ only in case (tag keys are case-insensitive in conditions: aws:ResourceTag/env would match either)`},
 		{`{"format": "kmsguard-snapshot",`, "(line 1, column 32): unexpected end of JSON input"},
 	} {
 		_, err := Parse([]byte(tc.doc))

@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/lazyregexp"
 	"github.com/kmsguard/kmsguard/policyfile"
@@ -120,6 +121,12 @@ func Parse(data []byte) (map[string]any, error) {
 			}
 		}
 	}
+	keys, _ := s["keys"].(map[string]any)
+	for _, k := range sortedKeys(keys) {
+		if err := tagsOneCase(keys[k].(map[string]any)["tags"]); err != nil {
+			return nil, fmt.Errorf("keys[%q].tags: %w", k, err)
+		}
+	}
 	accounts, _ := s["accounts"].(map[string]any)
 	for _, k := range sortedKeys(accounts) {
 		if org, ok := accounts[k].(map[string]any)["organization_id"]; ok && org != nil {
@@ -143,6 +150,24 @@ func Parse(data []byte) (map[string]any, error) {
 		}
 	}
 	return s, nil
+}
+
+// tagsOneCase checks that no two of a key's tags (an object, when given)
+// have names that differ only in case. KMS tag keys are case-sensitive, but
+// a condition on aws:ResourceTag/<key> matches a tag of either case "but
+// not both" (IAM): such a key has no defined value for it, and what the key
+// allows cannot be decided.
+func tagsOneCase(tags any) error {
+	m, _ := tags.(map[string]any)
+	seen := make(map[string]string, len(m))
+	for _, t := range sortedKeys(m) {
+		l := strings.ToLower(t)
+		if first, twice := seen[l]; twice {
+			return fmt.Errorf("%q and %q differ only in case (tag keys are case-insensitive in conditions: aws:ResourceTag/%s would match either)", first, t, t)
+		}
+		seen[l] = t
+	}
+	return nil
 }
 
 // File is one parsed snapshot and the name it was read from.

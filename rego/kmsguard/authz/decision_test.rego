@@ -531,3 +531,20 @@ test_context_key_twice_is_an_error if {
 		contains(d.error, "is given twice")
 	}
 }
+
+# A key with two tags whose names differ only in case is an error: tag keys
+# are case-sensitive in KMS
+# (https://docs.aws.amazon.com/kms/latest/APIReference/API_TagResource.html)
+# but not in aws:ResourceTag/<key>, which matches a tag of either case "but
+# not both"
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourcetag).
+test_key_tag_twice_is_an_error if {
+	every tags in [{"Env": "a", "env": "a"}, {"Env": "a", "env": "b"}] {
+		d := authz.decision with input as object.union(q(alice, "kms:Decrypt", default_policy), {"key": {"tags": tags}})
+		not d.decision
+		d.error == "key.tags: \"env\" is given twice in different cases (tag keys are case-insensitive in conditions)"
+	}
+	d := authz.decision with input as object.union(q(alice, "kms:Decrypt", default_policy), {"key": {"tags": {"Env": "a", "team": "b"}}})
+	not d.error
+	d.decision == "ImplicitlyDenied"
+}

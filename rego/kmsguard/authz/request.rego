@@ -67,19 +67,21 @@ _key_info := object.get(_question, "key", {})
 _customer_managed_key if object.get(_key_info, "key_manager", "CUSTOMER") != "AWS"
 
 # ---- request context -----------------------------------------------------------
-# Context objects map lower-cased key names to lists of strings. A key given
-# twice in different cases is an error (validate.rego); it is left out here,
-# so that the two values cannot make the object conflict before the error is
-# reported.
+# Context objects map lower-cased key names to lists of strings.
 
-_context_given := object.get(_question, "context", {})
+_given_context := {k: context_values(v) | some k, v in _lower_unique(object.get(_question, "context", {}))}
 
-_given_context := {lower(k): context_values(v) | some k, v in _context_given} if {
-	count({lower(k) | some k, _ in _context_given}) == count(_context_given)
-} else := {lk: context_values(v) |
-	some k, v in _context_given
+# _lower_unique(obj): obj with its keys lower-cased, without a key that two
+# of obj's keys lower to. Such a key is an error (condition key names are
+# case-insensitive, and so are tag keys in aws:ResourceTag/: validate.rego);
+# left out, its two values cannot make the object conflict before the error
+# is reported.
+_lower_unique(obj) := {lower(k): v | some k, v in obj} if {
+	count({lower(k) | some k, _ in obj}) == count(obj)
+} else := {lk: v |
+	some k, v in obj
 	lk := lower(k)
-	count([k2 | some k2, _ in _context_given; lower(k2) == lk]) == 1
+	count([k2 | some k2, _ in obj; lower(k2) == lk]) == 1
 }
 
 # METADATA
@@ -222,7 +224,7 @@ _key_scalar_keys := object.union(scalar, {_deprecated_keys[k]: v | some k, v in 
 # Keys KMS supports only in IAM policies (aws:ResourceTag/*,
 # kms:ResourceAliases): they are left out of the key policy's context.
 _key_iam_keys := object.union(
-	{concat("", ["aws:resourcetag/", lower(k)]): [condition.text(v)] | some k, v in object.get(_key_info, "tags", {})},
+	{concat("", ["aws:resourcetag/", k]): [condition.text(v)] | some k, v in _lower_unique(object.get(_key_info, "tags", {}))},
 	_aliases_key,
 )
 

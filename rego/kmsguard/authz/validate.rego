@@ -472,6 +472,16 @@ _errors contains "key.tags: must be an object of strings" if {
 	not _string_map(_question.key.tags)
 }
 
+# Tag keys are case-sensitive in KMS, but not in aws:ResourceTag/<key>: a
+# condition on it matches a tag of either case, "but not both" (IAM), so a
+# key with two tags whose names differ only in case has no defined value.
+_errors contains sprintf("key.tags: %q is given twice in different cases (tag keys are case-insensitive in conditions)", [lower(k)]) if {
+	is_object(_question.key)
+	_string_map(object.get(_question.key, "tags", null))
+	some k, _ in _question.key.tags
+	count([k2 | some k2, _ in _question.key.tags; lower(k2) == lower(k)]) > 1
+}
+
 _errors contains sprintf("key.%s: must be a string", [k]) if {
 	is_object(_question.key)
 	some k in ["key_spec", "key_usage", "origin"]
