@@ -514,3 +514,75 @@ func TestNativeClasses(t *testing.T) {
 		t.Errorf("compared %d, declined %d", compared, declined)
 	}
 }
+
+// TestNativeCaseVariantConditionKeys: a statement whose conditions test one
+// key in two cases (condition key names are case-insensitive:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html)
+// gives, in both engines and with no fallback, the same entries, and
+// example requests that give each key once (the first spelling met), with
+// equal values and with different ones.
+func TestNativeCaseVariantConditionKeys(t *testing.T) {
+	snap := synthetic.Snapshot(20, 3)
+	prins := asObject(snap["principals"])
+	for i, p := range sortedKeysOf(prins) {
+		second := []string{"billing", "payroll"}[i%2]
+		doc := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{
+				"kms:EncryptionContext:app": "billing", "kms:encryptioncontext:APP": second}}}}}
+		entry := asObject(prins[p])
+		entry["identity_policies"] = []any{doc}
+		delete(entry, "permissions_boundary")
+	}
+	snap = roundTrip(t, snap)
+	compared, declined := agree(t, "case variants", snap, nil)
+	if declined > 0 || compared == 0 {
+		t.Errorf("compared %d, declined %d", compared, declined)
+	}
+	eng, err := engine.New(engine.WithSnapshot(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := 0
+	for _, p := range sortedKeysOf(prins) {
+		native, ok := eng.CanUse(p, "")
+		if !ok {
+			t.Fatalf("who-can --principal %s declined", p)
+		}
+		var v any
+		if err := json.Unmarshal(jsonOf(t, native), &v); err != nil {
+			t.Fatal(err)
+		}
+		walkExamples(v, func(ctx map[string]any) {
+			examples++
+			seen := map[string]bool{}
+			for k := range ctx {
+				if seen[strings.ToLower(k)] {
+					t.Errorf("who-can --principal %s: example request %v gives %s twice", p, ctx, strings.ToLower(k))
+				}
+				seen[strings.ToLower(k)] = true
+			}
+		})
+	}
+	if examples == 0 {
+		t.Error("no example request to check")
+	}
+}
+
+// walkExamples calls f with every "example_context" object in v.
+func walkExamples(v any, f func(map[string]any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if ctx, isObj := e.(map[string]any); isObj && k == "example_context" {
+				f(ctx)
+				continue
+			}
+			walkExamples(e, f)
+		}
+	case []any:
+		for _, e := range x {
+			walkExamples(e, f)
+		}
+	}
+}

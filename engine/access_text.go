@@ -91,10 +91,13 @@ type kvPair struct {
 	value any
 }
 
+// firstPerKey is first_per_key: the first pair of each key, keys compared
+// case-insensitively (spelled as in that first pair).
 func firstPerKey(pairs []kvPair) map[string]any {
-	out := map[string]any{}
+	out, seen := map[string]any{}, map[string]bool{}
 	for _, p := range pairs {
-		if _, has := out[p.key]; !has {
+		if l := lower(p.key); !seen[l] {
+			seen[l] = true
 			out[p.key] = p.value
 		}
 	}
@@ -112,13 +115,9 @@ func (pv *pairView) exampleContext(p path, denies []*elem, a int) map[string]any
 	allow := firstPerKey(pairs)
 	allowLower := map[string]bool{}
 	wctx := ctxMap{}
-	for _, k := range sortedKeys(allow) {
+	for k, v := range allow { // each key once, case-insensitively
 		l := lower(k)
-		vals := pv.contextValues(allow[k])
-		if prev, has := wctx[l]; has && !sameValues(prev, vals) {
-			pv.ev.unsupported = true // the Rego's object would have conflicting keys
-		}
-		wctx[l] = vals
+		wctx[l] = pv.contextValues(v)
 		allowLower[l] = true
 	}
 	key := pv.a.actions[a]

@@ -178,3 +178,13 @@ test_condition_texts if {
 	access.condition_text({"operator": "IpAddress", "key": "aws:SourceIp", "values": ["10.0.0.0/8"]}) == "only from 10.0.0.0/8"
 	access.condition_text({"operator": "NumericLessThan", "key": "kms:ScheduleKeyDeletionPendingWindowInDays", "values": [7]}) == "kms:ScheduleKeyDeletionPendingWindowInDays NumericLessThan 7"
 }
+
+# Condition key names are case-insensitive
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html):
+# an example request gives a key once, as the first pair spells it.
+test_first_per_key_case_insensitive if {
+	access.first_per_key([["kms:EncryptionContext:app", "a"], ["kms:encryptioncontext:APP", "b"], ["aws:SourceVpc", "v"]]) == {
+		"kms:EncryptionContext:app": "a",
+		"aws:SourceVpc": "v",
+	}
+}

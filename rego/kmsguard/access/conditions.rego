@@ -127,11 +127,12 @@ carried(k, _) if not startswith(lower(k), "kms:")
 
 carried(k, a) if catalog.carries(catalog.actions[a], lower(k))
 
-# first_per_key: an object of [key, value] pairs, the first value of each key
-# winning.
-first_per_key(pairs) := {k: v |
-	some k in {k | some [k, _] in pairs}
-	v := [x | some [k2, x] in pairs; k2 == k][0]
+# first_per_key: an object of [key, value] pairs, the first pair of each
+# key winning, keys compared case-insensitively as condition keys are (the
+# key is spelled as in that first pair).
+first_per_key(pairs) := {first[0]: first[1] |
+	some l in {lower(k) | some [k, _] in pairs}
+	first := [pair | some pair in pairs; lower(pair[0]) == l][0]
 }
 
 allow_pairs(c, _) := [[concat("", ["kms:EncryptionContext:", k]), v] | some k, v in c.values] if startswith(c.operator, "GrantConstraint:")
