@@ -11,13 +11,14 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 # CGO_ENABLED=0: a static binary that needs no libc; -trimpath: no build
-# machine paths in it; -s -w: no symbol tables. The same line is tested by
-# TestDockerfileBuild (cli/ci_test.go).
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/kmsguard ./cmd/kmsguard
+# machine paths in it; -s -w: no symbol tables. kmsguard runs kmsguard-full,
+# installed beside it, for serve and scan (docs/architecture.md). The same
+# line is tested by TestDockerfileBuild (cli/ci_test.go).
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/kmsguard ./cmd/kmsguard-full
 
-# Run stage: only the binary and CA certificates (kmsguard scan calls AWS).
+# Run stage: only the binaries and CA certificates (kmsguard scan calls AWS).
 FROM gcr.io/distroless/static-debian12:nonroot
-COPY --from=build /out/kmsguard /usr/local/bin/kmsguard
+COPY --from=build /out/kmsguard /out/kmsguard-full /usr/local/bin/
 WORKDIR /work
 USER nonroot:nonroot
 ENTRYPOINT ["/usr/local/bin/kmsguard"]

@@ -11,8 +11,10 @@ FUZZTIME      ?= 20s
 
 all: build
 
+# build: kmsguard and kmsguard-full, which kmsguard runs for serve and scan
+# (it looks beside itself first).
 build:
-	$(GO) build -o kmsguard ./cmd/kmsguard
+	$(GO) build -o ./ ./cmd/kmsguard ./cmd/kmsguard-full
 
 # test: everything a change must pass (the README's test command). On a
 # first run it downloads the Go modules of go.sum, the npm packages of the
@@ -109,4 +111,4 @@ mermaid-check:
 ci: lint test differential fuzz
 
 clean:
-	rm -rf kmsguard $(BIN) $(ORACLE)/node_modules
+	rm -rf kmsguard kmsguard-full $(BIN) $(ORACLE)/node_modules

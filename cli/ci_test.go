@@ -172,11 +172,12 @@ func modulePath(t *testing.T) string {
 }
 
 // dockerBuild is the go build line of the Dockerfile's build stage.
-var dockerBuild = regexp.MustCompile(`(?m)^RUN (CGO_ENABLED=0 go build .*) -o /out/kmsguard (\./cmd/kmsguard)$`)
+var dockerBuild = regexp.MustCompile(`(?m)^RUN (CGO_ENABLED=0 go build .*) -o /out/ (\./cmd/kmsguard \./cmd/kmsguard-full)$`)
 
 // TestDockerfile checks the Dockerfile's shape: a build stage and a
-// minimal run stage holding only the binary, a static build, a non-root
-// user.
+// minimal run stage holding only the binaries (kmsguard and the
+// kmsguard-full it runs for serve and scan, side by side), a static build, a
+// non-root user.
 func TestDockerfile(t *testing.T) {
 	data, err := os.ReadFile("../Dockerfile")
 	if err != nil {
@@ -191,9 +192,9 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("the build stage's Go is not go.mod's go %s", goVersion(t))
 	}
 	if !dockerBuild.MatchString(df) {
-		t.Error("no static go build line (RUN CGO_ENABLED=0 go build ... -o /out/kmsguard ./cmd/kmsguard)")
+		t.Error("no static go build line (RUN CGO_ENABLED=0 go build ... -o /out/ ./cmd/kmsguard ./cmd/kmsguard-full)")
 	}
-	for _, want := range []string{"COPY --from=build /out/kmsguard ", "USER nonroot", `ENTRYPOINT ["/usr/local/bin/kmsguard"]`} {
+	for _, want := range []string{"COPY --from=build /out/kmsguard /out/kmsguard-full /usr/local/bin/\n", "USER nonroot", `ENTRYPOINT ["/usr/local/bin/kmsguard"]`} {
 		if !strings.Contains(df, want) {
 			t.Errorf("the Dockerfile lacks %q", want)
 		}
@@ -214,8 +215,9 @@ func goVersion(t *testing.T) string {
 }
 
 // TestDockerfileBuild runs the Dockerfile's go build line here (no Docker
-// needed) and checks that the binary is static: no program interpreter, no
-// dynamic section. It builds kmsguard from scratch, so it runs only with
+// needed) and checks that both binaries are static: no program
+// interpreter, no dynamic section; and that kmsguard runs kmsguard-full
+// from beside it. It builds kmsguard from scratch, so it runs only with
 // KMSGUARD_DOCKERFILE=1.
 func TestDockerfileBuild(t *testing.T) {
 	if os.Getenv("KMSGUARD_DOCKERFILE") == "" {
@@ -229,9 +231,9 @@ func TestDockerfileBuild(t *testing.T) {
 	if m == nil {
 		t.Fatal("no go build line in the Dockerfile")
 	}
-	out := filepath.Join(t.TempDir(), "kmsguard")
+	dir := t.TempDir()
 	env, rest, _ := strings.Cut(m[1], " ")
-	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out, m[2]}
+	args := append([]string{"build", "-trimpath", "-ldflags=-s -w", "-o", dir + string(filepath.Separator)}, strings.Fields(m[2])...)
 	if rest != `go build -trimpath -ldflags="-s -w"` {
 		t.Fatalf("the Dockerfile builds with %q; update this test", rest)
 	}
@@ -241,21 +243,33 @@ func TestDockerfileBuild(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go %v: %v\n%s", args, err, b)
 	}
-	f, err := elf.Open(out)
+	for _, name := range []string{"kmsguard", FullBinary} {
+		checkStatic(t, filepath.Join(dir, name))
+	}
+	out := filepath.Join(dir, "kmsguard")
+	v, err := exec.Command(out, "version").Output()
+	if err != nil || !strings.HasPrefix(string(v), "kmsguard ") {
+		t.Errorf("kmsguard version: %v %q", err, v)
+	}
+	if h, err := exec.Command(out, "serve", "--help").Output(); err != nil || !strings.Contains(string(h), "--addr") {
+		t.Errorf("kmsguard serve --help (run by %s): %v %q", FullBinary, err, h)
+	}
+}
+
+// checkStatic fails t unless the binary at path is static.
+func checkStatic(t *testing.T, path string) {
+	t.Helper()
+	f, err := elf.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = f.Close() }()
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_INTERP || p.Type == elf.PT_DYNAMIC {
-			t.Errorf("the binary is not static: it has a %v segment", p.Type)
+			t.Errorf("%s is not static: it has a %v segment", path, p.Type)
 		}
 	}
 	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
-		t.Errorf("the binary links %v", libs)
-	}
-	v, err := exec.Command(out, "version").Output()
-	if err != nil || !strings.HasPrefix(string(v), "kmsguard ") {
-		t.Errorf("kmsguard version: %v %q", err, v)
+		t.Errorf("%s links %v", path, libs)
 	}
 }

@@ -49,11 +49,12 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
-// inputError is an error in the user's input or flags (exit code 2).
-func inputError(err error) error { return &exitError{code: ExitInput, err: err} }
+// InputError is an error in the user's input or flags (exit code 2).
+func InputError(err error) error { return &exitError{code: ExitInput, err: err} }
 
-func inputErrorf(format string, args ...any) error {
-	return inputError(fmt.Errorf(format, args...))
+// InputErrorf is InputError of a formatted message.
+func InputErrorf(format string, args ...any) error {
+	return InputError(fmt.Errorf(format, args...))
 }
 
 // checkFormat is nil when format is one of formats, else the input error
@@ -66,8 +67,12 @@ func checkFormat(format string, formats ...string) error {
 	if len(formats) > 1 {
 		list += " or "
 	}
-	return inputErrorf("--format must be %s%s, not %q", list, formats[len(formats)-1], format)
+	return InputErrorf("--format must be %s%s, not %q", list, formats[len(formats)-1], format)
 }
+
+// Exit is an error that makes the command exit with code, printing err
+// (nil: nothing).
+func Exit(code int, err error) error { return &exitError{code: code, err: err} }
 
 // denied is the silent error of a denial (exit code 1).
 var denied error = &exitError{code: ExitDenied}
@@ -105,9 +110,15 @@ func newRunner(ctx context.Context, opts ...runner.Option) (*runner.Runner, erro
 
 // Execute runs the kmsguard command line args (without the program name),
 // prints any error to stderr as "kmsguard: <message>" and returns it; pass it
-// to ExitCode for the exit status.
-func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	root := NewRootCommand(stdin, stdout, stderr)
+// to ExitCode for the exit status. full are the commands this binary links
+// of those kmsguard leaves to kmsguard-full (DelegatedCommands; cli/full):
+// the others are run by kmsguard-full.
+func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, full ...Builder) error {
+	if err := checkDelegation(); err != nil {
+		fmt.Fprintf(stderr, "kmsguard: %s\n", err)
+		return err
+	}
+	root := NewRootCommand(stdin, stdout, stderr, full...)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
@@ -164,8 +175,8 @@ const rootExample = `  # Can alice decrypt with the key, given its key policy an
   source <(kmsguard completion bash)`
 
 // NewRootCommand builds the kmsguard command tree reading stdin and writing
-// stdout and stderr.
-func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+// stdout and stderr, with full as in Execute.
+func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer, full ...Builder) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "kmsguard",
 		Short:         "Decide AWS KMS key access from key policies, IAM policies and grants",
@@ -189,21 +200,20 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newVersionCommand(stdout),
 		newCheckCommand(stdin, stdout, stderr),
 		newRulesCommand(stdout),
-		newServeCommand(stderr),
 		newBundleCommand(stdout),
-		newScanCommand(stdout, stderr),
 		newSnapshotCommand(stdout, stderr),
 		newWhoCanCommand(stdout, stderr),
 		newDiffCommand(stdout, stderr),
 		newReportCommand(stdout, stderr),
 	)
+	root.AddCommand(delegatedCommands(stdin, stdout, stderr, full)...)
 	return root
 }
 
-// command is a kmsguard command: its usage line, its help, its positional
+// NewCommand is a kmsguard command: its usage line, its help, its positional
 // arguments (nil: any) and what it runs; f holds its flags, listed in help
 // in the order they are defined.
-func command(use, short, long, example string, args cobra.PositionalArgs, run func(*cobra.Command, []string) error) (cmd *cobra.Command, f *pflag.FlagSet) {
+func NewCommand(use, short, long, example string, args cobra.PositionalArgs, run func(*cobra.Command, []string) error) (cmd *cobra.Command, f *pflag.FlagSet) {
 	cmd = &cobra.Command{Use: use, Short: short, Long: long, Example: example, Args: args, RunE: run}
 	f = cmd.Flags()
 	f.SortFlags = false

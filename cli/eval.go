@@ -35,7 +35,7 @@ const evalExample = `  kmsguard eval --batch questions.jsonl > answers.jsonl
 
 func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p evalParams
-	cmd, f := command("eval --batch FILE|-",
+	cmd, f := NewCommand("eval --batch FILE|-",
 		"Answer a batch of questions given as JSON Lines",
 		evalLong, evalExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
@@ -53,10 +53,10 @@ func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 // runEval answers the questions of p.Batch with runner.BatchFile.
 func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr io.Writer) error {
 	if p.Format != "" && p.Format != "json" {
-		return inputErrorf("--format must be json for eval, not %q", p.Format)
+		return InputErrorf("--format must be json for eval, not %q", p.Format)
 	}
 	if p.Batch == "" {
-		return inputErrorf("--batch is required")
+		return InputErrorf("--batch is required")
 	}
 	batchGC()
 	sum, st, err := runner.BatchFile(ctx, p.Batch, stdin, stdout, p.Workers)
@@ -65,7 +65,7 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	switch {
 	case err != nil:
-		return inputError(err)
+		return InputError(err)
 	case sum.Errors > 0:
 		return answered
 	case sum.Denials > 0:

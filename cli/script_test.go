@@ -28,7 +28,5 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
-		Setup:               scriptSetup,
-		Cmds:                scriptCmds,
 	})
 }

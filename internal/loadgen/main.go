@@ -22,7 +22,7 @@ const DecisionPath = "/v1/data/kmsguard/authz/decision"
 
 // Params are the flags of the load command.
 type Params struct {
-	Kmsguard    string        // kmsguard binary; empty builds ./cmd/kmsguard
+	Kmsguard    string        // kmsguard binary (with kmsguard-full beside it); empty builds both
 	OPA         string        // stock opa binary; empty builds the pinned tool
 	Duration    time.Duration // of each measured run
 	Concurrency int           // workers (connections) per run
@@ -38,7 +38,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("kmsguard-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var p Params
-	fs.StringVar(&p.Kmsguard, "kmsguard", "", "kmsguard binary (default: build ./cmd/kmsguard)")
+	fs.StringVar(&p.Kmsguard, "kmsguard", "", "kmsguard binary, with kmsguard-full beside it (default: build both)")
 	fs.StringVar(&p.OPA, "opa", "", "stock opa binary (default: build the version go.mod pins)")
 	fs.DurationVar(&p.Duration, "duration", 10*time.Second, "length of each measured run")
 	fs.IntVar(&p.Concurrency, "concurrency", 4*runtime.GOMAXPROCS(0), "concurrent connections (the default is kmsguard serve's default --max-concurrency)")
@@ -82,6 +82,10 @@ func Compare(ctx context.Context, p Params, logw io.Writer) ([]Result, error) {
 	if p.Kmsguard == "" {
 		fmt.Fprintln(logw, "building kmsguard")
 		if p.Kmsguard, err = Build(ctx, "./cmd/kmsguard", dir, "kmsguard"); err != nil {
+			return nil, err
+		}
+		// kmsguard serve runs the kmsguard-full beside it.
+		if _, err = Build(ctx, "./cmd/kmsguard-full", dir, "kmsguard-full"); err != nil {
 			return nil, err
 		}
 	}

@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
 	"time"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"

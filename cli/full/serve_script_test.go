@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/cli"
 	"github.com/kmsguard/kmsguard/server"
 )
 
@@ -73,10 +74,10 @@ const serveExample = `  kmsguard serve --data snapshot.json
     --verification-key public.pem --decision-log decisions.jsonl \
     --mask-context 'kms:EncryptionContext:*'`
 
-func newServeCommand(stderr io.Writer) *cobra.Command {
+func newServeCommand(_ io.Reader, _, stderr io.Writer) *cobra.Command {
 	var p serveParams
-	cmd, f := command("serve [flags]",
-		"Serve decisions over HTTP (OPA-compatible data API)",
+	d := cli.DelegatedCommands["serve"]
+	cmd, f := cli.NewCommand(d.Use, d.Short,
 		serveLong, serveExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), p, stderr)
@@ -123,7 +124,7 @@ func runServe(ctx context.Context, p serveParams, stderr io.Writer) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &serving):
-		return &exitError{code: ExitDenied, err: serving.Err}
+		return cli.Exit(cli.ExitDenied, serving.Err)
 	}
-	return inputError(err)
+	return cli.InputError(err)
 }

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package cli
+
+// execFull cannot replace the process here: delegate runs kmsguard-full as
+// a child.
+func execFull(string, []string, []string) error { return nil }

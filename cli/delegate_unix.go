@@ -1,0 +1,11 @@
+//go:build unix
+
+package cli
+
+import "syscall"
+
+// execFull replaces this process with kmsguard-full; it returns only on
+// failure.
+func execFull(path string, argv, env []string) error {
+	return syscall.Exec(path, argv, env)
+}

@@ -1,0 +1,42 @@
+package full
+
+import (
+	"context"
+	"flag"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/kmsguard/kmsguard/cli"
+)
+
+var update = flag.Bool("update", false, "update the expected outputs in testdata/script from the real engine")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		// The test binary stands in for cmd/kmsguard-full: same entry
+		// point, same exit codes.
+		"kmsguard": func() {
+			err := cli.Execute(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, Commands...)
+			os.Exit(cli.ExitCode(err))
+		},
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup:               scriptSetup,
+		Cmds:                scriptCmds,
+	})
+}
+
+// execute runs the command line of kmsguard-full in process.
+func execute(args []string, stdout, stderr io.Writer) error {
+	return cli.Execute(context.Background(), args, nil, stdout, stderr, Commands...)
+}

@@ -1,0 +1,22 @@
+// Command kmsguard-full is the kmsguard command line with every command:
+// kmsguard runs it for serve and scan, whose libraries it links (see
+// cli/full). Install it beside kmsguard.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/kmsguard/kmsguard/cli"
+	"github.com/kmsguard/kmsguard/cli/full"
+	// The collector waits until the command runs (cli releases it).
+	_ "github.com/kmsguard/kmsguard/internal/gchold/hold"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := cli.Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, full.Commands...)
+	stop()
+	os.Exit(cli.ExitCode(err))
+}
