@@ -84,20 +84,43 @@ func (e *Engine) Stats() Stats {
 // Decide answers the question in data (one JSON object, as in
 // docs/decision-format.md); ok is false when the engine declines it.
 func (e *Engine) Decide(data []byte) (*Answer, bool) {
-	return decideWith(e, data, (*eval).decide)
+	return decideWith(e, data, false, (*eval).decide)
+}
+
+// AppendDecision appends to dst the answer to the question in data as
+// Decide's answer's AppendJSON would, and reports whether it allows; ok
+// is false when the engine declines the question (dst is returned as it
+// was). It makes no answer of its own: the answer and the question's
+// strings are the scratch's, reused for the next question once written
+// (for a batch, whose answers are only written).
+func (e *Engine) AppendDecision(dst, data []byte) (out []byte, allowed, ok bool) {
+	out, ok = decideWith(e, data, true, func(ev *eval) []byte {
+		a := ev.decide()
+		if ev.unsupported {
+			return nil
+		}
+		allowed = a.IsAllowed()
+		return a.AppendJSON(dst)
+	})
+	if !ok {
+		return dst, false, false
+	}
+	return out, allowed, true
 }
 
 // Explain is data.kmsguard.authz.explain for the question in data; ok is
 // false when the engine declines it.
 func (e *Engine) Explain(data []byte) (map[string]any, bool) {
-	return decideWith(e, data, (*eval).explain)
+	return decideWith(e, data, false, (*eval).explain)
 }
 
 // decideWith prepares the question in data, gives it to f and counts it as
-// answered or declined (f may find it unsupported).
-func decideWith[T any](e *Engine, data []byte, f func(*eval) T) (T, bool) {
+// answered or declined (f may find it unsupported). With borrow, the
+// answer and the question's strings are the scratch's (see prepare): f
+// must return nothing that holds them.
+func decideWith[T any](e *Engine, data []byte, borrow bool, f func(*eval) T) (T, bool) {
 	var none T
-	sc, ok := e.prepare(data)
+	sc, ok := e.prepare(data, borrow)
 	if !ok {
 		e.declined.Add(1)
 		return none, false

@@ -94,7 +94,17 @@ func (c *batchChunk) reset(seq int) {
 // answer answers every question of c into c.out.
 func (c *batchChunk) answer(ctx context.Context, r *Runner) {
 	for _, l := range c.lines {
-		a := answerLine(ctx, r, l.line, c.data[l.start:l.end], l.tooLong)
+		data := c.data[l.start:l.end]
+		if !l.tooLong {
+			var allowed, ok bool
+			if c.out, allowed, ok = r.AppendNative(c.out, data); ok {
+				if !allowed {
+					c.sum.Denials++ // a native answer is never an error answer
+				}
+				continue
+			}
+		}
+		a := answerLine(ctx, r, l.line, data, l.tooLong)
 		switch {
 		case a.Error != "":
 			c.sum.Errors++
@@ -249,13 +259,11 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 	}
 }
 
-// answerLine answers the question on one input line. Errors name the line.
+// answerLine answers the question on one input line that the native
+// engine did not answer (or that is too long). Errors name the line.
 func answerLine(ctx context.Context, r *Runner, line int, data []byte, tooLong bool) *result.Answer {
 	if tooLong {
 		return &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", line, MaxLineBytes)}
-	}
-	if a, ok := r.DecideNative(data); ok {
-		return a // a native answer is never an error answer
 	}
 	input, id, err := question.Decode(data)
 	if err != nil {
