@@ -14,8 +14,9 @@ import "sync"
 // (its documents, grants) are referenced, never written. Strings are never
 // reused: only the arrays that hold them are — except for a borrowing
 // question (AppendDecision's), whose answer is written out before the
-// scratch is released: its strings are cut from text and its answer is
-// ans, both written again by the next question.
+// scratch is released: its strings are cut from text, those of its
+// documents compiled into parts from its bytes (the caller's, unchanged
+// until then), and its answer is ans, written again by the next question.
 type scratch struct {
 	q   query
 	ev  eval
@@ -43,7 +44,7 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 // when done with it (and with them).
 func (e *Engine) prepare(data []byte, borrow bool) (*scratch, bool) {
 	sc := scratches.Get().(*scratch)
-	sc.borrow = borrow
+	sc.borrow, sc.parts.borrowed = borrow, borrow
 	if !e.decodeQuestion(data, sc) {
 		sc.release()
 		return nil, false
@@ -77,7 +78,7 @@ func (sc *scratch) release() {
 	if cap(sc.text) > maxKept<<10 {
 		sc.text = nil
 	}
-	sc.text, sc.borrow = sc.text[:0], false
+	sc.text, sc.borrow, sc.parts.borrowed = sc.text[:0], false, false
 	scratches.Put(sc)
 }
 
