@@ -111,6 +111,7 @@ func (ev *eval) answer(decision string, allowed bool, whys []why, missing []stri
 	var allowedAt *bool
 	var reasons []Reason
 	var nums []int
+	var kept []string // missing, copied (missing may be on the caller's stack)
 	switch n := len(whys); {
 	case ev.into != nil:
 		b := ev.into
@@ -119,7 +120,7 @@ func (ev *eval) answer(decision string, allowed bool, whys []why, missing []stri
 		}
 		a, allowedAt, reasons, nums = &b.a, &b.allowed, b.reasons[:n], b.nums[:0:3*n]
 		b.missing = append(b.missing[:0], missing...)
-		missing = b.missing
+		kept = b.missing
 	case n == 0:
 		b := new(answerBlock)
 		a, allowedAt = &b.a, &b.allowed
@@ -132,7 +133,7 @@ func (ev *eval) answer(decision string, allowed bool, whys []why, missing []stri
 		reasons, nums = make([]Reason, n), make([]int, 0, 3*n)
 	}
 	if ev.into == nil && len(missing) > 0 {
-		missing = append(make([]string, 0, len(missing)), missing...)
+		kept = append(make([]string, 0, len(missing)), missing...)
 	}
 	num := func(v int) *int {
 		if v < 0 {
@@ -145,11 +146,11 @@ func (ev *eval) answer(decision string, allowed bool, whys []why, missing []stri
 		reasons[i] = w.with(num)
 	}
 	*allowedAt = allowed
-	*a = Answer{Decision: decision, Allowed: allowedAt, Reasons: reasons, Missing: missing, RequestTime: ev.requestTimeField()}
+	*a = Answer{Decision: decision, Allowed: allowedAt, Reasons: reasons, Missing: kept, RequestTime: ev.requestTimeField()}
 	if len(reasons) == 0 {
 		a.Reasons = nil
 	}
-	if len(missing) == 0 {
+	if len(kept) == 0 {
 		a.Missing = nil
 	}
 	if ev.q.hasID {

@@ -235,6 +235,9 @@ func compileStatement(raw []byte, kind string, vars bool) (statement, bool) {
 	r := readers.Get().(*docReader)
 	defer r.release()
 	r.decoder = decoder{d: raw, src: string(raw), objects: true, members: r.members, items: r.items}
+	if len(raw) <= arenaMax {
+		r.useArena(raw)
+	}
 	r.kind, r.vars, r.p = kind, vars, &r.own
 	s, end, ok := r.statement(0, 0)
 	return s, ok && end == len(raw)
