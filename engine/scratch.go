@@ -30,7 +30,8 @@ type scratch struct {
 	// The arrays the question's documents that the cache does not keep
 	// are compiled into (docCache.get).
 	parts docParts
-	// The question's text (sc.strings) and answer when it borrows.
+	// The array the question's text is written into (sc.strings: its
+	// strings themselves when it borrows), and its answer when it borrows.
 	borrow bool
 	text   []byte
 	ans    answerBuf
