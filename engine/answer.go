@@ -84,23 +84,56 @@ type answerBlockR struct {
 	nums    [3 * blockReasons]int
 }
 
+// answerBuf is an answer the engine writes into again and again (a
+// scratch's, for AppendDecision): its arrays are kept from question to
+// question, and what it holds is written out before the scratch is
+// released, which empties it.
+type answerBuf struct {
+	a       Answer
+	allowed bool
+	reasons []Reason
+	nums    []int
+	missing []string
+}
+
+// reset empties b, keeping its arrays.
+func (b *answerBuf) reset() {
+	*b = answerBuf{reasons: emptied(b.reasons), nums: emptied(b.nums), missing: emptied(b.missing)}
+}
+
 // answer is the answer to the question of ev: its decision, whether it
-// allows, and its reasons or missing. The answer owns all its memory (one
-// allocation for up to blockReasons reasons): nothing of ev's buffers is
-// reachable from it.
+// allows, and its reasons or missing (missing is copied). Without ev.into,
+// the answer owns all its memory (one allocation for up to blockReasons
+// reasons): nothing of ev's buffers is reachable from it. With ev.into, it
+// is ev.into's answer, valid until the scratch is released.
 func (ev *eval) answer(decision string, allowed bool, whys []why, missing []string) *Answer {
-	var b *answerBlock
+	var a *Answer
+	var allowedAt *bool
 	var reasons []Reason
 	var nums []int
+	var kept []string // missing, copied (missing may be on the caller's stack)
 	switch n := len(whys); {
+	case ev.into != nil:
+		b := ev.into
+		if cap(b.reasons) < n || cap(b.nums) < 3*n {
+			b.reasons, b.nums = make([]Reason, n), make([]int, 0, 3*n)
+		}
+		a, allowedAt, reasons, nums = &b.a, &b.allowed, b.reasons[:n], b.nums[:0:3*n]
+		b.missing = append(b.missing[:0], missing...)
+		kept = b.missing
 	case n == 0:
-		b = new(answerBlock)
+		b := new(answerBlock)
+		a, allowedAt = &b.a, &b.allowed
 	case n <= blockReasons:
 		br := new(answerBlockR)
-		b, reasons, nums = &br.answerBlock, br.reasons[:n:n], br.nums[:0:3*n]
+		a, allowedAt, reasons, nums = &br.a, &br.allowed, br.reasons[:n:n], br.nums[:0:3*n]
 	default:
-		b = new(answerBlock)
+		b := new(answerBlock)
+		a, allowedAt = &b.a, &b.allowed
 		reasons, nums = make([]Reason, n), make([]int, 0, 3*n)
+	}
+	if ev.into == nil && len(missing) > 0 {
+		kept = append(make([]string, 0, len(missing)), missing...)
 	}
 	num := func(v int) *int {
 		if v < 0 {
@@ -112,10 +145,14 @@ func (ev *eval) answer(decision string, allowed bool, whys []why, missing []stri
 	for i, w := range whys {
 		reasons[i] = w.with(num)
 	}
-	a := &b.a
-	b.allowed = allowed
-	a.Decision, a.Allowed, a.Reasons, a.Missing = decision, &b.allowed, reasons, missing
-	a.RequestTime = ev.requestTimeField()
+	*allowedAt = allowed
+	*a = Answer{Decision: decision, Allowed: allowedAt, Reasons: reasons, Missing: kept, RequestTime: ev.requestTimeField()}
+	if len(reasons) == 0 {
+		a.Reasons = nil
+	}
+	if len(kept) == 0 {
+		a.Missing = nil
+	}
 	if ev.q.hasID {
 		a.ID = ev.q.id
 	}

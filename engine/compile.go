@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // A policy document is compiled straight from its JSON bytes, in one pass:
@@ -19,7 +20,8 @@ import (
 // read again, and a kept document ends where its bytes end).
 
 // docReader compiles one document; its strings without escapes are cut
-// from one copy of the bytes (decoder.src).
+// from one copy of the bytes (decoder.src), or from the bytes themselves
+// for a document compiled into a borrowing question's parts.
 type docReader struct {
 	decoder
 	kind  string
@@ -53,6 +55,11 @@ type docParts struct {
 	sets     chunk[actionSet]
 	prins    chunk[principalSet]
 	arns     chunk[arnPattern]
+	// borrowed: the documents compiled here cut their strings from the
+	// question's bytes themselves, not from a copy (the question borrows:
+	// see scratch). Nothing kept is ever taken from parts: the cache
+	// compiles what it keeps again, into memory of its own.
+	borrowed bool
 }
 
 // partsMax bounds what a question's docParts keeps for the next question:
@@ -188,7 +195,13 @@ func (c *chunk[T]) one(x T) *T {
 func compileBytes(d []byte, kind string, c *docCache, parts *docParts) (doc *document, spaced, ok bool) {
 	r := readers.Get().(*docReader)
 	defer r.release()
-	r.decoder = decoder{d: d, src: string(d), objects: true, members: r.members, items: r.items}
+	var src string
+	if parts != nil && parts.borrowed {
+		src = unsafe.String(unsafe.SliceData(d), len(d)) // d outlives parts
+	} else {
+		src = string(d)
+	}
+	r.decoder = decoder{d: d, src: src, objects: true, members: r.members, items: r.items}
 	r.kind, r.vars, r.cache = kind, false, c
 	switch {
 	case parts != nil:
@@ -213,6 +226,21 @@ func compileBytes(d []byte, kind string, c *docCache, parts *docParts) (doc *doc
 		c.keepStatements(kind, r.vars, r.raws, r.hashes, r.from, doc.statements, len(d), parts == nil)
 	}
 	return doc, r.spaced, true
+}
+
+// compileStatement compiles the statement raw of a document of kind (vars:
+// its Version is 2012-10-17) into memory of its own, as compileBytes
+// compiles it within its document (its index 0).
+func compileStatement(raw []byte, kind string, vars bool) (statement, bool) {
+	r := readers.Get().(*docReader)
+	defer r.release()
+	r.decoder = decoder{d: raw, src: string(raw), objects: true, members: r.members, items: r.items}
+	if len(raw) <= arenaMax {
+		r.useArena(raw)
+	}
+	r.kind, r.vars, r.p = kind, vars, &r.own
+	s, end, ok := r.statement(0, 0)
+	return s, ok && end == len(raw)
 }
 
 // readers holds docReaders for the next documents: their scratch lists

@@ -42,6 +42,9 @@ type eval struct {
 
 	idAllows []idAllowsMemo
 
+	// into is the answer to write (AppendDecision's); nil: a new one.
+	into *answerBuf
+
 	// Kept from question to question (scratch), emptied: derive's
 	// one-value lists (the context's pairs are in keys).
 	arena []string
@@ -1278,11 +1281,7 @@ func (ev *eval) decide() *Answer {
 		add("ReplicateKey also needs an identity-policy allow for kms:CreateKey")
 	}
 	slices.Sort(missing)
-	var kept []string // the answer's own (nil when none)
-	if missing = compactStrings(missing); len(missing) > 0 {
-		kept = append(make([]string, 0, len(missing)), missing...)
-	}
-	return ev.answer("ImplicitlyDenied", false, nil, kept)
+	return ev.answer("ImplicitlyDenied", false, nil, compactStrings(missing))
 }
 
 func concat(a, b []why) []why {

@@ -82,6 +82,11 @@ func canonical(v any) (string, error) {
 func (d *differ) check(data []byte, explain bool) string {
 	ctx := context.Background()
 	ans, ok := d.e.Decide(data)
+	// The batch's way, into the scratch's answer: the same bytes.
+	appended, _, appendOK := d.e.AppendDecision(nil, data)
+	if appendOK != ok || (ok && string(appended) != string(ans.AppendJSON(nil))) {
+		return fmt.Sprintf("AppendDecision wrote %s (ok %v); Decide's answer: %+v (ok %v)", appended, appendOK, ans, ok)
+	}
 	input, _, err := question.Decode(data)
 	if err != nil {
 		if ok {

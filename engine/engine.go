@@ -84,20 +84,43 @@ func (e *Engine) Stats() Stats {
 // Decide answers the question in data (one JSON object, as in
 // docs/decision-format.md); ok is false when the engine declines it.
 func (e *Engine) Decide(data []byte) (*Answer, bool) {
-	return decideWith(e, data, (*eval).decide)
+	return decideWith(e, data, false, (*eval).decide)
+}
+
+// AppendDecision appends to dst the answer to the question in data as
+// Decide's answer's AppendJSON would, and reports whether it allows; ok
+// is false when the engine declines the question (dst is returned as it
+// was). It makes no answer of its own: the answer and the question's
+// strings are the scratch's, reused for the next question once written
+// (for a batch, whose answers are only written).
+func (e *Engine) AppendDecision(dst, data []byte) (out []byte, allowed, ok bool) {
+	out, ok = decideWith(e, data, true, func(ev *eval) []byte {
+		a := ev.decide()
+		if ev.unsupported {
+			return nil
+		}
+		allowed = a.IsAllowed()
+		return a.AppendJSON(dst)
+	})
+	if !ok {
+		return dst, false, false
+	}
+	return out, allowed, true
 }
 
 // Explain is data.kmsguard.authz.explain for the question in data; ok is
 // false when the engine declines it.
 func (e *Engine) Explain(data []byte) (map[string]any, bool) {
-	return decideWith(e, data, (*eval).explain)
+	return decideWith(e, data, false, (*eval).explain)
 }
 
 // decideWith prepares the question in data, gives it to f and counts it as
-// answered or declined (f may find it unsupported).
-func decideWith[T any](e *Engine, data []byte, f func(*eval) T) (T, bool) {
+// answered or declined (f may find it unsupported). With borrow, the
+// answer and the question's strings are the scratch's (see prepare): f
+// must return nothing that holds them.
+func decideWith[T any](e *Engine, data []byte, borrow bool, f func(*eval) T) (T, bool) {
 	var none T
-	sc, ok := e.prepare(data)
+	sc, ok := e.prepare(data, borrow)
 	if !ok {
 		e.declined.Add(1)
 		return none, false
@@ -305,11 +328,12 @@ func (c *docCache) statement(h uint64, raw []byte, kind string, vars bool) (stat
 
 // keepStatements keeps the statements compiled from the bytes of raws
 // (hashes hashes, sts[from[i]] from raws[i]) that were seen before (the
-// others are remembered as seen). A kept statement's strings are cut from
-// the copy of its compiled document (size bytes of JSON), which it keeps
-// alive, and so are its parts when the document owns its memory (owned;
-// else they are copied): each shard that keeps one counts the whole
-// document once.
+// others are remembered as seen). When the document owns its memory
+// (owned), a kept statement's strings and parts are cut from its copy
+// (size bytes of JSON), which it keeps alive: each shard that keeps one
+// counts the whole document once. Else (a question's parts) the statement
+// is compiled again from its bytes, into memory of its own (still counted
+// the same way).
 func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes []uint64, from []int, sts []statement, size int, owned bool) {
 	var counted [cacheShards]bool
 	for i, raw := range raws {
@@ -321,7 +345,12 @@ func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes 
 		}
 		e := &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]}
 		if !owned {
-			e.st = e.st.clone()
+			// Compiled into a question's parts: compiled again, alone.
+			var ok bool
+			if e.st, ok = compileStatement(e.raw, kind, vars); !ok {
+				continue // never: it compiled in its document
+			}
+			e.st.index = sts[from[i]].index
 		}
 		s.mu.Lock()
 		// The document is counted once in each shard, and again in a shard
@@ -451,7 +480,15 @@ func (c *docCache) get(raw []byte, kind string, parts *docParts) (*document, boo
 		return doc, true
 	}
 	if parts != nil {
-		doc = doc.clone()
+		// Compiled into the question's parts: compiled again, into memory
+		// of its own (without the statement cache, which has seen its
+		// statements already).
+		own, _, ok := compileBytes(raw, kind, nil, nil)
+		if !ok {
+			s.mu.Unlock()
+			return doc, true // never: it compiled once
+		}
+		doc = own
 	}
 	e := &cacheEntry{kind: kind, raw: bytes.Clone(raw), doc: doc}
 	s.entries[h] = append(s.entries[h], e)

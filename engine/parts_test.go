@@ -52,29 +52,47 @@ func overwrite(t testing.TB, c *docCache, parts *docParts) {
 // TestDocPartsReuse: a document the cache does not keep is compiled into
 // the question's docParts, which the next question reuses; what the cache
 // keeps (a document kept after it was compiled there, a statement kept
-// from one) is copied out of them, and does not change when they are
-// reused.
+// from one) is compiled again into memory of its own, and does not change
+// when they are reused — nor, when the question borrows (its documents'
+// strings cut from its bytes), when its bytes are overwritten.
 func TestDocPartsReuse(t *testing.T) {
+	for _, borrowed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("borrowed=%v", borrowed), func(t *testing.T) { testDocPartsReuse(t, borrowed) })
+	}
+}
+
+func testDocPartsReuse(t *testing.T, borrowed bool) {
 	c := newDocCache(1 << 22)
-	var parts docParts
-	d0, ok := c.get(partsDoc(0, false), kindResource, &parts)
+	parts := docParts{borrowed: borrowed}
+	get := func(d []byte) (*document, bool) {
+		doc, ok := c.get(d, kindResource, &parts)
+		if borrowed {
+			// The caller's next question: only the parts' documents may
+			// point here, and they are not read again.
+			for i := range d {
+				d[i] = '#'
+			}
+		}
+		return doc, ok
+	}
+	d0, ok := get(partsDoc(0, false))
 	if !ok || len(parts.stmts.buf) != 2 || &parts.stmts.buf[0] != &d0.statements[0] {
 		t.Fatalf("a document seen once is not compiled into the question's parts (%v)", ok)
 	}
 	// The same document with whitespace: the second sight of its compact
 	// form, kept, although compiled into parts (its bytes were not seen).
 	parts.reset()
-	kept, ok := c.get(partsDoc(0, true), kindResource, &parts)
+	kept, ok := get(partsDoc(0, true))
 	if !ok {
 		t.Fatal("declined")
 	}
 	// Another document with the statement of its own that document 0 has
 	// (i%50): the statement's second sight, kept.
-	if _, ok := c.get(partsDoc(50, false), kindResource, &parts); !ok {
+	if _, ok := get(partsDoc(50, false)); !ok {
 		t.Fatal("declined")
 	}
 	overwrite(t, c, &parts)
-	if again, _ := c.get(partsDoc(0, true), kindResource, &parts); again != kept {
+	if again, _ := get(partsDoc(0, true)); again != kept {
 		t.Fatal("the document with whitespace is not kept")
 	}
 	if !reflect.DeepEqual(kept, fresh(t, partsDoc(0, false))) {
@@ -96,7 +114,8 @@ func TestDocPartsReuse(t *testing.T) {
 // TestDocPartsConcurrent: workers sharing a cache, each compiling into
 // parts of its own that it reuses for every document, get the documents
 // they would compile alone, and the cache holds what the documents compile
-// to once they are all done. Run with -race: a kept document or statement
+// to once they are all done, although half of the workers compile with
+// borrowed strings and overwrite their documents' bytes once done. Run with -race: a kept document or statement
 // that pointed into a worker's parts would be read by the others while
 // that worker rewrites them.
 func TestDocPartsConcurrent(t *testing.T) {
@@ -109,15 +128,19 @@ func TestDocPartsConcurrent(t *testing.T) {
 	errs := make(chan string, 4)
 	for w := range 4 {
 		wg.Go(func() {
-			var parts docParts
+			parts := docParts{borrowed: w%2 == 1} // overwriting its bytes once done
 			for i := range 3000 {
 				n := (i*7 + w*13) % 300
-				got, ok := c.get(partsDoc(n, i%3 == 0), kindResource, &parts)
+				d := partsDoc(n, i%3 == 0)
+				got, ok := c.get(d, kindResource, &parts)
 				if !ok || !reflect.DeepEqual(got, want[n]) {
 					errs <- fmt.Sprintf("worker %d, document %d: %v", w, n, ok)
 					return
 				}
 				parts.reset()
+				if parts.borrowed {
+					clear(d)
+				}
 			}
 		})
 	}

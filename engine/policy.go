@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"slices"
 	"strings"
 )
 
@@ -58,50 +57,6 @@ func (s *statement) effect() string {
 type document struct {
 	statements []statement
 	condKeys   []string // the lower-cased keys its conditions test, each once
-}
-
-// clone is a copy of d that shares none of its arrays (strings, never
-// changed, are shared): a document compiled into a question's docParts
-// that the cache keeps.
-func (d *document) clone() *document {
-	c := &document{statements: slices.Clone(d.statements), condKeys: slices.Clone(d.condKeys)}
-	for i := range c.statements {
-		c.statements[i] = c.statements[i].clone()
-	}
-	return c
-}
-
-// clone is s with copies of its parts (see document.clone).
-func (s statement) clone() statement {
-	s.action, s.notAction = s.action.clone(), s.notAction.clone()
-	s.principal, s.notPrincipal = s.principal.clone(), s.notPrincipal.clone()
-	s.resource, s.notResource = cloneResources(s.resource), cloneResources(s.notResource)
-	s.conds = slices.Clone(s.conds)
-	for i := range s.conds {
-		c := &s.conds[i]
-		c.values = slices.Clone(c.values) // their pointers are to memory of their own
-	}
-	return s
-}
-
-func (a *actionSet) clone() *actionSet {
-	if a == nil {
-		return nil
-	}
-	c := *a
-	c.exact, c.wild = slices.Clone(a.exact), slices.Clone(a.wild)
-	return &c
-}
-
-func cloneResources(rs []resourcePattern) []resourcePattern {
-	rs = slices.Clone(rs)
-	for i := range rs {
-		if a := rs[i].static; a != nil {
-			c := *a
-			rs[i].static = &c
-		}
-	}
-	return rs
 }
 
 const (

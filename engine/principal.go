@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"slices"
 	"strings"
 )
 
@@ -145,17 +144,6 @@ type principalSet struct {
 	any     bool
 	aws     []string
 	service []string // lower-cased
-}
-
-// clone is np with arrays of its own (anyPrincipal, never changed, is
-// itself).
-func (np *principalSet) clone() *principalSet {
-	if np == nil || np == anyPrincipal {
-		return np
-	}
-	c := *np
-	c.aws, c.service = slices.Clone(np.aws), slices.Clone(np.service)
-	return &c
 }
 
 // kinds is principal.kinds: how the element names the caller.

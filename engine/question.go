@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 	"github.com/kmsguard/kmsguard/question"
@@ -312,7 +313,7 @@ var stringFields = [...]int{fID, fPrincipal, fAction, fResource, fRole, fManagem
 // strings decodes the question's string fields into sc.q and cuts the
 // strings of its context (read by questionFields from data into sc.ctx),
 // all those without escapes from one string, the question's text (one
-// allocation for them all); ok is false when principal, action or
+// allocation for them all, or none when sc borrows); ok is false when principal, action or
 // resource is missing, a field given is not a JSON string, or the context
 // has a key twice.
 func (sc *scratch) strings(data []byte, fields *rawFields) bool {
@@ -342,16 +343,26 @@ func (sc *scratch) strings(data []byte, fields *rawFields) bool {
 		}
 		*dst[k] = s
 	}
-	var b strings.Builder
-	b.Grow(size)
+	b := sc.text[:0]
+	if cap(b) < size {
+		b = make([]byte, 0, size)
+	}
 	if hasCtx {
-		sc.ctx.write(&b, data)
+		b = sc.ctx.write(b, data)
 	}
-	ctxEnd := b.Len()
+	ctxEnd := len(b)
 	for _, p := range plain {
-		b.Write(p)
+		b = append(b, p...)
 	}
-	text, at := b.String(), ctxEnd
+	sc.text = b
+	var text string
+	if sc.borrow {
+		// No copy: written again by the next question (see scratch).
+		text = unsafe.String(unsafe.SliceData(b), len(b))
+	} else {
+		text = string(b)
+	}
+	at := ctxEnd
 	for k, p := range plain {
 		if p != nil {
 			*dst[k] = text[at : at+len(p)]
@@ -606,10 +617,7 @@ func decodeContext(raw []byte, cat *catalogData) ([]contextEntry, bool) {
 	if !ok || skipWS(raw, end) != len(raw) {
 		return nil, false
 	}
-	var text strings.Builder
-	text.Grow(b.size())
-	b.write(&text, raw)
-	if !b.cut(text.String()) {
+	if !b.cut(string(b.write(make([]byte, 0, b.size()), raw))) {
 		return nil, false
 	}
 	return b.entries, true
@@ -741,10 +749,10 @@ func (b *ctxBuf) read(d []byte, i int) (end int, ok bool) {
 // size is the length of the text b.write writes.
 func (b *ctxBuf) size() int { return b.end - b.start + b.lowSize }
 
-// write writes the object b read from d, then its keys that have
+// write appends to w the object b read from d, then its keys that have
 // upper-case letters, lower-cased.
-func (b *ctxBuf) write(w *strings.Builder, d []byte) {
-	w.Write(d[b.start:b.end])
+func (b *ctxBuf) write(w []byte, d []byte) []byte {
+	w = append(w, d[b.start:b.end]...)
 	lows := b.lows[:0]
 	for _, key := range b.keys {
 		switch {
@@ -755,8 +763,8 @@ func (b *ctxBuf) write(w *strings.Builder, d []byte) {
 			lows = asciiLowerBytes(lows, []byte(key.s))
 		}
 	}
-	w.Write(lows)
 	b.lows = lows
+	return append(w, lows...)
 }
 
 // cut sets the strings of b's entries, cutting them from text (what

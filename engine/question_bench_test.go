@@ -69,7 +69,7 @@ func sameDocuments(a, b []*document) bool {
 // questionDocuments is the compiled documents of the question in line, in
 // the order the decoder reads them.
 func questionDocuments(b *testing.B, e *Engine, line []byte) []*document {
-	sc, ok := e.prepare(line)
+	sc, ok := e.prepare(line, false)
 	if !ok {
 		b.Fatal("a question declined")
 	}
@@ -92,7 +92,7 @@ func BenchmarkQuestionSide(b *testing.B) {
 	e, lines := questionSideEngine(b)
 	start := cpuTime(b)
 	for i := 0; b.Loop(); i++ {
-		sc, ok := e.prepare(lines[i%len(lines)])
+		sc, ok := e.prepare(lines[i%len(lines)], true) // as in a batch
 		if !ok {
 			b.Fatalf("question %d declined", i%len(lines))
 		}

@@ -240,9 +240,7 @@ func TestQuestionFields(t *testing.T) {
 		}
 		if raw := got[fContext]; raw != nil {
 			want, _ := decodeContext(raw, nil)
-			var text strings.Builder
-			b.write(&text, []byte(c.in))
-			if !b.cut(text.String()) || !reflect.DeepEqual(b.entries, want) {
+			if !b.cut(string(b.write(nil, []byte(c.in)))) || !reflect.DeepEqual(b.entries, want) {
 				t.Errorf("questionFields(%s): context %+v, want %+v", c.in, b.entries, want)
 			}
 		}

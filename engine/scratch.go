@@ -12,7 +12,11 @@ import "sync"
 // documents the cache keeps own their memory (those it does not are
 // compiled into parts), and the slices a question takes from a snapshot
 // (its documents, grants) are referenced, never written. Strings are never
-// reused: only the arrays that hold them are.
+// reused: only the arrays that hold them are — except for a borrowing
+// question (AppendDecision's), whose answer is written out before the
+// scratch is released: its strings are cut from text, those of its
+// documents compiled into parts from its bytes (the caller's, unchanged
+// until then), and its answer is ans, written again by the next question.
 type scratch struct {
 	q   query
 	ev  eval
@@ -26,19 +30,30 @@ type scratch struct {
 	// The arrays the question's documents that the cache does not keep
 	// are compiled into (docCache.get).
 	parts docParts
+	// The array the question's text is written into (sc.strings: its
+	// strings themselves when it borrows), and its answer when it borrows.
+	borrow bool
+	text   []byte
+	ans    answerBuf
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
 // prepare decodes and checks the question in data; ok is false when the
-// engine declines it. The caller releases the scratch when done with it.
-func (e *Engine) prepare(data []byte) (*scratch, bool) {
+// engine declines it. With borrow, the question's strings and its answer
+// are the scratch's memory (see scratch). The caller releases the scratch
+// when done with it (and with them).
+func (e *Engine) prepare(data []byte, borrow bool) (*scratch, bool) {
 	sc := scratches.Get().(*scratch)
+	sc.borrow, sc.parts.borrowed = borrow, borrow
 	if !e.decodeQuestion(data, sc) {
 		sc.release()
 		return nil, false
 	}
 	sc.ev.e, sc.ev.q = e, &sc.q
+	if borrow {
+		sc.ev.into = &sc.ans
+	}
 	if !sc.ev.setup() {
 		sc.release()
 		return nil, false
@@ -60,6 +75,11 @@ func (sc *scratch) release() {
 	sc.levelBuf = emptied(sc.levelBuf)
 	sc.ev.reset()
 	sc.parts.reset() // after ev and q: nothing points into it now
+	sc.ans.reset()
+	if cap(sc.text) > maxKept<<10 {
+		sc.text = nil
+	}
+	sc.text, sc.borrow, sc.parts.borrowed = sc.text[:0], false, false
 	scratches.Put(sc)
 }
 

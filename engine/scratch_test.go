@@ -15,7 +15,10 @@ import (
 // rendered when it is returned; then the caller's buffers are overwritten
 // and the same questions are answered again, in another order, on several
 // goroutines (run it with -race); the first answers must render as they
-// did, and the second ones must be the same.
+// did, and the second ones must be the same. AppendDecision, whose
+// question's strings and answer are the scratch's, is asked each question
+// between the others: what it appends must be the answer's AppendJSON,
+// and it must change no answer given before.
 func TestScratchReuse(t *testing.T) {
 	e, err := engine.New()
 	if err != nil {
@@ -53,6 +56,10 @@ func TestScratchReuse(t *testing.T) {
 		}
 		first[i] = result{ans: a, explain: x}
 		first[i].text = render(first[i])
+		appended, allowed, ok := e.AppendDecision([]byte("previous\n"), buf)
+		if want := "previous\n" + string(a.AppendJSON(nil)); !ok || string(appended) != want || allowed != a.IsAllowed() {
+			t.Fatalf("question %d: AppendDecision gave %q (allowed %v, ok %v), want %q (allowed %v)", i, appended, allowed, ok, want, a.IsAllowed())
+		}
 		for j := range buf {
 			buf[j] = 'x' // the caller reuses its buffer
 		}
@@ -65,13 +72,17 @@ func TestScratchReuse(t *testing.T) {
 			for i := len(lines) - 1 - w; i >= 0; i -= workers {
 				buf := append([]byte(nil), lines[i]...)
 				a, ok := e.Decide(buf)
+				appended, _, ok3 := e.AppendDecision(nil, buf)
 				x, ok2 := e.Explain(buf)
-				if !ok || !ok2 {
+				if !ok || !ok2 || !ok3 {
 					t.Errorf("question %d declined the second time", i)
 					return
 				}
 				clear(buf)
 				second[i] = render(result{ans: a, explain: x})
+				if want := string(first[i].ans.AppendJSON(nil)); string(appended) != want {
+					t.Errorf("question %d: AppendDecision gave %s the second time, want %s", i, appended, want)
+				}
 			}
 		})
 	}

@@ -25,16 +25,19 @@ const MaxLineBytes = 16 << 20
 // answers a batch (`kmsguard eval` sets it unless GOGC is set; Batch does
 // not, it is process-wide): the heap may grow to 200% of the live heap
 // before a collection, Go's default being 100. A batch allocates about
-// 12 KB a question, all of it short-lived, over a live heap of 4–6 MB
-// (mostly the compiled documents kept). A higher target collects less
-// often but makes the heap touch more fresh memory, and the first touch of
-// a 4 KB page costs about 12 µs on the shared test machine (a virtual
-// machine): 3 ms a megabyte, about what a collection costs. On the 10,000
-// generated questions (perf stat, 3 rounds of 6–8 runs in turn, load
-// average 9–11), 200 gave the least CPU time (median) in every round and
-// 7,800 page faults; 150 and 300 were within the noise of it, 400 (the
-// earlier setting) took 3–7% more CPU and 10,900 page faults, 800 24% more
-// CPU, 100 9% more.
+// 0.7 KB a question (the answers and the question's text are the
+// scratch's, its documents not copied), all of it short-lived, over a
+// live heap of 4–6 MB (mostly the compiled documents kept). A higher
+// target collects less often but makes the heap touch more fresh memory,
+// and the first touch of a 4 KB page costs about 12 µs on the shared test
+// machine (a virtual machine): 3 ms a megabyte, about what a collection
+// costs. When a batch allocated 12 KB a question, on the 10,000 generated
+// questions (perf stat, 3 rounds of 6–8 runs in turn, load average 9–11),
+// 200 gave the least CPU time (median) in every round and 7,800 page
+// faults; 150 and 300 were within the noise of it, 400 took 3–7% more CPU
+// and 10,900 page faults, 800 24% more CPU, 100 9% more. At 0.7 KB a
+// question (one collection a batch), 100, 200 and 400 are within 3% of
+// each other (perf stat, 2 rounds of 8 runs; 3,370–3,550 page faults).
 const BatchGCPercent = 200
 
 // BatchOptions configures Batch.
@@ -94,7 +97,17 @@ func (c *batchChunk) reset(seq int) {
 // answer answers every question of c into c.out.
 func (c *batchChunk) answer(ctx context.Context, r *Runner) {
 	for _, l := range c.lines {
-		a := answerLine(ctx, r, l.line, c.data[l.start:l.end], l.tooLong)
+		data := c.data[l.start:l.end]
+		if !l.tooLong {
+			var allowed, ok bool
+			if c.out, allowed, ok = r.AppendNative(c.out, data); ok {
+				if !allowed {
+					c.sum.Denials++ // a native answer is never an error answer
+				}
+				continue
+			}
+		}
+		a := answerLine(ctx, r, l.line, data, l.tooLong)
 		switch {
 		case a.Error != "":
 			c.sum.Errors++
@@ -249,13 +262,11 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 	}
 }
 
-// answerLine answers the question on one input line. Errors name the line.
+// answerLine answers the question on one input line that the native
+// engine did not answer (or that is too long). Errors name the line.
 func answerLine(ctx context.Context, r *Runner, line int, data []byte, tooLong bool) *result.Answer {
 	if tooLong {
 		return &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", line, MaxLineBytes)}
-	}
-	if a, ok := r.DecideNative(data); ok {
-		return a // a native answer is never an error answer
 	}
 	input, id, err := question.Decode(data)
 	if err != nil {

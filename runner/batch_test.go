@@ -235,8 +235,8 @@ var batchErrorLines = []string{
 }
 
 // sequentialAnswers is what Batch must write for in: each non-blank line
-// answered one after another and encoded by encoding/json, as Batch did
-// before it answered lines in chunks.
+// answered one after another, into an answer of its own, and encoded by
+// encoding/json, as Batch did before it answered lines in chunks.
 func sequentialAnswers(t testing.TB, r *Runner, in string) []byte {
 	t.Helper()
 	var out bytes.Buffer
@@ -254,7 +254,14 @@ func sequentialAnswers(t testing.TB, r *Runner, in string) []byte {
 		if !tooLong && len(bytes.TrimSpace(data)) == 0 {
 			continue
 		}
-		if err := enc.Encode(answerLine(t.Context(), r, lr.line, data, tooLong)); err != nil {
+		a, ok := (*Answer)(nil), false
+		if !tooLong {
+			a, ok = r.DecideNative(data) // an answer of its own
+		}
+		if !ok {
+			a = answerLine(t.Context(), r, lr.line, data, tooLong)
+		}
+		if err := enc.Encode(a); err != nil {
 			t.Fatal(err)
 		}
 	}

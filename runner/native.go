@@ -94,6 +94,20 @@ func (r *Runner) DecideNative(data []byte) (*Answer, bool) {
 	return nil, false
 }
 
+// AppendNative is DecideNative for a caller that only writes the answer:
+// it appends the answer's JSON line (its AppendJSON) to dst, and reports
+// whether it allows, without making an answer of its own. When ok is
+// false, dst comes back as it was.
+func (r *Runner) AppendNative(dst, data []byte) (out []byte, allowed, ok bool) {
+	if r.native != nil {
+		if out, allowed, ok := r.native.AppendDecision(dst, data); ok {
+			return out, allowed, true
+		}
+	}
+	r.fallbacks.Add(1)
+	return dst, false, false
+}
+
 // ExplainNative is DecideNative for the explanation.
 func (r *Runner) ExplainNative(data []byte) (map[string]any, bool) {
 	if r.native != nil {
