@@ -6,7 +6,6 @@ import (
 	"flag"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -93,26 +92,7 @@ func Account() scantest.Account {
 
 // isolate points the SDK at the fake with static credentials and no shared
 // configuration files of the machine.
-func isolate(t *testing.T, endpoint string) {
-	t.Helper()
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID":           "AKIDKMSGUARDTEST",
-		"AWS_SECRET_ACCESS_KEY":       "kmsguard-test-secret",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_REGION":                  "us-east-1",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_PROFILE":                 "",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_ENDPOINT_URL":            endpoint,
-		"AWS_ENDPOINT_URL_KMS":        "",
-		"AWS_ENDPOINT_URL_IAM":        "",
-	} {
-		t.Setenv(k, v)
-	}
-}
+func isolate(t *testing.T, endpoint string) { scantest.Isolate(t, "us-east-1", endpoint) }
 
 // noWait retries at once: the tests check that throttles are retried, not
 // how long the SDK waits.

@@ -31,15 +31,8 @@ func TestScanCommand(t *testing.T) {
 	})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
+	scantest.Isolate(t, "", "") // --region and --endpoint-url give them
 	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "AKIDKMSGUARDTEST", "AWS_SECRET_ACCESS_KEY": "kmsguard-test-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_ENDPOINT_URL": "",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED": "true",
-	} {
-		t.Setenv(k, v)
-	}
 	out := filepath.Join(dir, "snap.json")
 	var stdout, stderr bytes.Buffer
 	err := execute([]string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL, "--max-attempts", "3"}, &stdout, &stderr)
@@ -110,15 +103,8 @@ func TestScanOrganizationCommand(t *testing.T) {
 	})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
+	scantest.Isolate(t, "", "") // --region and --endpoint-url give them
 	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "AKIDKMSGUARDTEST", "AWS_SECRET_ACCESS_KEY": "kmsguard-test-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_ENDPOINT_URL": "",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED": "true",
-	} {
-		t.Setenv(k, v)
-	}
 	out := filepath.Join(dir, "org.json")
 	var stdout, stderr bytes.Buffer
 	err := execute([]string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL,

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,11 +12,11 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
 	"time"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
 	"github.com/kmsguard/kmsguard/internal/atomicfile"
+	"github.com/kmsguard/kmsguard/internal/loadgen"
 )
 
 // TestServeSIGHUP runs the serve command in process, replaces its bundle,
@@ -36,12 +35,8 @@ func TestServeSIGHUP(t *testing.T) {
 		}
 	}
 	write("h1")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := loadgen.FreeAddr()
 	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
 		t.Fatal(err)
 	}
 	p := serveParams{
@@ -94,12 +89,8 @@ func TestServeSIGHUP(t *testing.T) {
 // still answered with "Connection: close" during --shutdown-wait-period, and
 // the process then exits 0.
 func TestServeSIGTERM(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := loadgen.FreeAddr()
 	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer

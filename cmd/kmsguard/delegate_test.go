@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kmsguard/kmsguard/internal/loadgen"
 )
 
 // buildBinaries builds kmsguard and kmsguard-full into a new directory.
@@ -99,12 +100,8 @@ func TestDelegatedCommands(t *testing.T) {
 // process, so a SIGTERM sent to the process kmsguard started as reaches the
 // server, which shuts down cleanly (exit 0).
 func testServeGetsSignals(t *testing.T, kmsguard string) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := loadgen.FreeAddr()
 	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer

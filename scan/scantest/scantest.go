@@ -15,11 +15,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 )
 
 // Account is what the fake serves.
@@ -634,5 +636,30 @@ func (s *Server) organizations(w http.ResponseWriter, op string) {
 			"Arn":             "arn:aws:organizations::" + or(s.acct.ID, "111122223333") + ":organization/" + s.acct.Organization,
 			"MasterAccountId": or(s.acct.ID, "111122223333"),
 		}})
+	}
+}
+
+// Isolate points the AWS SDK of this process, for the rest of t, at static
+// test credentials, no shared configuration files of the machine and no
+// instance metadata, with AWS_REGION region and AWS_ENDPOINT_URL endpoint
+// ("": unset, for flags to give them).
+func Isolate(t testing.TB, region, endpoint string) {
+	t.Helper()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID":           "AKIDKMSGUARDTEST",
+		"AWS_SECRET_ACCESS_KEY":       "kmsguard-test-secret",
+		"AWS_SESSION_TOKEN":           "",
+		"AWS_REGION":                  region,
+		"AWS_DEFAULT_REGION":          "",
+		"AWS_PROFILE":                 "",
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_ENDPOINT_URL":            endpoint,
+		"AWS_ENDPOINT_URL_KMS":        "",
+		"AWS_ENDPOINT_URL_IAM":        "",
+	} {
+		t.Setenv(k, v)
 	}
 }
