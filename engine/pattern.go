@@ -467,6 +467,7 @@ func internNames(c *catalogData) {
 	}
 	for a := range c.Actions {
 		add(a)
+		add("kms:" + a) // as policies name it
 	}
 	for k := range c.ConditionKeys.Types {
 		add(k)

@@ -64,6 +64,11 @@ func TestLower(t *testing.T) {
 	if _, err := embeddedCatalog(); err != nil || interned.Load() == nil {
 		t.Fatalf("the catalog's names are not interned (%v)", err)
 	}
+	for _, l := range []string{"decrypt", "kms:decrypt", "kms:generatedatakey", "aws:sourceip", "forallvalues:stringequalsifexists"} {
+		if _, ok := (*interned.Load())[l]; !ok {
+			t.Errorf("%q is not interned", l)
+		}
+	}
 	for _, s := range append(syntaxCases, "kms:GenerateDataKey*", "StringEquals", "ÉTÉ", "aÉ", "Aé", "İ", "K", strings.Repeat("AB", 40),
 		"kms:Decrypt", "KMS:DECRYPT", "ForAnyValue:StringLikeIfExists", "aws:SourceIp", "kms:EncryptionContext:Tenant") {
 		for range 2 {
