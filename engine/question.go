@@ -356,8 +356,8 @@ func (sc *scratch) strings(data []byte, fields *rawFields) bool {
 	}
 	sc.text = b
 	var text string
-	if sc.borrow {
-		// No copy: written again by the next question (see scratch).
+	if sc.parts.borrowed { // the question borrows (see scratch)
+		// No copy: written again by the next question.
 		text = unsafe.String(unsafe.SliceData(b), len(b))
 	} else {
 		text = string(b)

@@ -28,13 +28,13 @@ type scratch struct {
 	docs     []*document
 	levelBuf [][]*document
 	// The arrays the question's documents that the cache does not keep
-	// are compiled into (docCache.get).
+	// are compiled into (docCache.get); parts.borrowed: the question
+	// borrows.
 	parts docParts
 	// The array the question's text is written into (sc.strings: its
 	// strings themselves when it borrows), and its answer when it borrows.
-	borrow bool
-	text   []byte
-	ans    answerBuf
+	text []byte
+	ans  answerBuf
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -45,7 +45,7 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 // when done with it (and with them).
 func (e *Engine) prepare(data []byte, borrow bool) (*scratch, bool) {
 	sc := scratches.Get().(*scratch)
-	sc.borrow, sc.parts.borrowed = borrow, borrow
+	sc.parts.borrowed = borrow
 	if !e.decodeQuestion(data, sc) {
 		sc.release()
 		return nil, false
@@ -79,7 +79,7 @@ func (sc *scratch) release() {
 	if cap(sc.text) > maxKept<<10 {
 		sc.text = nil
 	}
-	sc.text, sc.borrow, sc.parts.borrowed = sc.text[:0], false, false
+	sc.text, sc.parts.borrowed = sc.text[:0], false
 	scratches.Put(sc)
 }
 
