@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -767,9 +766,22 @@ func TestBatchCommandReport(t *testing.T) {
 	}
 	loadBefore := loadAverage()
 	runs := make([][]batchRun, len(commands))
+	answers := filepath.Join(dir, "answers.jsonl")
 	for range batchRounds {
 		for i, c := range commands {
-			runs[i] = append(runs[i], measureBatchRun(t, c.cmd(), file, c.stdin))
+			runs[i] = append(runs[i], measureBatchRun(t, c.cmd(), file, answers, c.stdin))
+			// Each command answered every question: one line each.
+			want := len(lines)
+			if i == len(commands)-1 {
+				want = 0 // the empty batch
+			}
+			data, err := os.ReadFile(answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := bytes.Count(data, []byte("\n")); got != want {
+				t.Fatalf("%s wrote %d answers, want %d", c.name, got, want)
+			}
 		}
 	}
 	var sb strings.Builder
@@ -795,9 +807,13 @@ type batchRun struct {
 	stderr    string
 }
 
-// measureBatchRun runs cmd, its standard input file when stdin is set; exit
-// status 1 (some answer is a denial) is a success.
-func measureBatchRun(t *testing.T, cmd *exec.Cmd, file string, stdin bool) batchRun {
+// measureBatchRun runs cmd, its standard input file when stdin is set, its
+// standard output the file answers (made again), as in README's
+// `kmsguard eval --batch questions.jsonl > answers.jsonl`: a file, not a
+// pipe, so that what is measured is the command and not also this test
+// reading the pipe on the same cores. Exit status 1 (some answer is a
+// denial) is a success.
+func measureBatchRun(t *testing.T, cmd *exec.Cmd, file, answers string, stdin bool) batchRun {
 	t.Helper()
 	if stdin {
 		in, err := os.Open(file)
@@ -807,10 +823,15 @@ func measureBatchRun(t *testing.T, cmd *exec.Cmd, file string, stdin bool) batch
 		defer func() { _ = in.Close() }()
 		cmd.Stdin = in
 	}
+	out, err := os.Create(answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = out.Close() }()
 	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	cmd.Stdout, cmd.Stderr = out, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	wall := time.Since(start)
 	var ee *exec.ExitError
 	if err != nil && (!errors.As(err, &ee) || ee.ExitCode() != 1) {
