@@ -2,10 +2,10 @@ package engine
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
-	"github.com/kmsguard/kmsguard/question"
 )
 
 // snapshotIndex is a loaded snapshot (docs/snapshot-format.md,
@@ -148,8 +148,13 @@ func storedDocument(v any, kind string) (*document, bool) {
 		if strictjson.Check([]byte(s)) != nil {
 			return nil, false
 		}
-		parsed, err := question.ParseJSON([]byte(s))
-		if err != nil {
+		// As question.ParseJSON decodes what strictjson.Check accepts (the
+		// engine does not link question, whose OPA input conversion would
+		// make every kmsguard command initialise OPA).
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var parsed any
+		if dec.Decode(&parsed) != nil {
 			return nil, false
 		}
 		v = parsed
