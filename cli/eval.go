@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/batch"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -18,6 +19,10 @@ type evalParams struct {
 	Format  string // json only
 	Workers int    // evaluation goroutines; 0 means runtime.GOMAXPROCS(0)
 	Stats   bool   // write how the questions were answered to stderr
+	// Declined: the input is the numbered questions kmsguard's engine
+	// declined (batch.AnswerDeclined), kmsguard-full answering them for
+	// kmsguard.
+	Declined bool
 }
 
 const evalLong = `Answer a batch of questions. The input has one question per line (JSON Lines,
@@ -44,6 +49,10 @@ func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&p.Batch, "batch", "", "JSON Lines `FILE` of questions, - for standard input")
 	f.StringVar(&p.Format, "format", "json", "output `FORMAT`: json (JSON Lines) is the only one")
 	f.BoolVar(&p.Stats, "stats", false, "write to standard error how many questions the native engine answered and how many fell back to the Rego")
+	f.BoolVar(&p.Declined, "declined", false, "answer the numbered questions kmsguard's native engine declined (kmsguard runs kmsguard-full so)")
+	if err := f.MarkHidden("declined"); err != nil {
+		panic(err) // a programming error: the flag is defined above
+	}
 	if err := cmd.MarkFlagRequired("batch"); err != nil {
 		panic(err) // a programming error: the flag is defined above
 	}
@@ -57,6 +66,19 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	if p.Batch == "" {
 		return InputErrorf("--batch is required")
+	}
+	if p.Declined {
+		if p.Batch != "-" {
+			return InputErrorf("--declined reads standard input (--batch -)")
+		}
+		r, err := runner.NewLazy(ctx)
+		if err != nil {
+			return InputError(err)
+		}
+		if err := batch.AnswerDeclined(ctx, r, stdin, stdout); err != nil {
+			return InputError(err)
+		}
+		return nil
 	}
 	batchGC()
 	sum, st, err := runner.BatchFile(ctx, p.Batch, stdin, stdout, p.Workers)
@@ -75,9 +97,9 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 }
 
 // batchGC sets the garbage collector's target of a batch
-// (runner.BatchGCPercent). An explicit GOGC in the environment wins.
+// (batch.GCPercent). An explicit GOGC in the environment wins.
 func batchGC() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(runner.BatchGCPercent)
+		debug.SetGCPercent(batch.GCPercent)
 	}
 }

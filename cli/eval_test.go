@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kmsguard/kmsguard/runner"
+	"github.com/kmsguard/kmsguard/batch"
 )
 
 // Two questions on the key policy that trusts the account: the root user is
@@ -60,8 +60,8 @@ func TestBatchGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	t.Setenv("GOGC", "")
 	batchGC()
-	if got := debug.SetGCPercent(50); got != runner.BatchGCPercent {
-		t.Errorf("without GOGC: target %d, want %d", got, runner.BatchGCPercent)
+	if got := debug.SetGCPercent(50); got != batch.GCPercent {
+		t.Errorf("without GOGC: target %d, want %d", got, batch.GCPercent)
 	}
 	t.Setenv("GOGC", "50")
 	batchGC()

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kmsguard/kmsguard/batch"
 	"github.com/kmsguard/kmsguard/internal/gen"
 )
 
@@ -34,7 +35,7 @@ func generatedBatch(tb testing.TB) []byte {
 // per batch (steadier than wall time on a shared machine) are reported too.
 func BenchmarkBatchGenerated(b *testing.B) {
 	in := generatedBatch(b)
-	defer debug.SetGCPercent(debug.SetGCPercent(BatchGCPercent))
+	defer debug.SetGCPercent(debug.SetGCPercent(batch.GCPercent))
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	var cpu time.Duration
@@ -43,7 +44,7 @@ func BenchmarkBatchGenerated(b *testing.B) {
 		r := nativeRunner(b)
 		b.StartTimer()
 		start := cpuTime()
-		if _, err := Batch(b.Context(), r, bytes.NewReader(in), io.Discard, BatchOptions{Name: "bench"}); err != nil {
+		if _, err := batch.Run(b.Context(), r, bytes.NewReader(in), io.Discard, batch.Options{Name: "bench"}); err != nil {
 			b.Fatal(err)
 		}
 		cpu += cpuTime() - start

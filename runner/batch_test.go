@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/kmsguard/kmsguard/batch"
 	"github.com/kmsguard/kmsguard/result"
 )
 
@@ -54,8 +54,8 @@ func TestBatchOrderManyWorkers(t *testing.T) {
 		in.WriteString("\n")
 	}
 	var out bytes.Buffer
-	sum, err := Batch(t.Context(), nativeRunner(t), strings.NewReader(in.String()), &out, BatchOptions{Name: "standard input", Workers: 8})
-	if err != nil || sum != (BatchSummary{Denials: n / 2}) {
+	sum, err := batch.Run(t.Context(), nativeRunner(t), strings.NewReader(in.String()), &out, batch.Options{Name: "standard input", Workers: 8})
+	if err != nil || sum != (batch.Summary{Denials: n / 2}) {
 		t.Errorf("summary %+v, error %v; want %d denials", sum, err, n/2)
 	}
 	answers := decodeAnswers(t, out.Bytes())
@@ -74,11 +74,11 @@ func TestBatchOrderManyWorkers(t *testing.T) {
 }
 
 func TestBatchLongLine(t *testing.T) {
-	long := `{"id": "long", "pad": "` + strings.Repeat("x", MaxLineBytes) + `"}`
+	long := `{"id": "long", "pad": "` + strings.Repeat("x", batch.MaxLineBytes) + `"}`
 	in := batchQuestion(0) + "\n" + long + "\n\n" + batchQuestion(2) // no final newline
 	var out bytes.Buffer
-	sum, err := Batch(t.Context(), nativeRunner(t), strings.NewReader(in), &out, BatchOptions{Name: "standard input"})
-	if err != nil || sum != (BatchSummary{Errors: 1}) {
+	sum, err := batch.Run(t.Context(), nativeRunner(t), strings.NewReader(in), &out, batch.Options{Name: "standard input"})
+	if err != nil || sum != (batch.Summary{Errors: 1}) {
 		t.Errorf("summary %+v, error %v; want 1 error answer", sum, err)
 	}
 	answers := decodeAnswers(t, out.Bytes())
@@ -88,7 +88,7 @@ func TestBatchLongLine(t *testing.T) {
 	if answers[0].ID != "q0" || !answers[0].IsAllowed() {
 		t.Errorf("answer 0 = %+v", answers[0])
 	}
-	if want := fmt.Sprintf("line 2: longer than %d bytes", MaxLineBytes); answers[1].Error != want || answers[1].IsAllowed() {
+	if want := fmt.Sprintf("line 2: longer than %d bytes", batch.MaxLineBytes); answers[1].Error != want || answers[1].IsAllowed() {
 		t.Errorf("answer 1 = %+v, want error %q", answers[1], want)
 	}
 	if answers[2].ID != "q2" || !answers[2].IsAllowed() {
@@ -104,13 +104,13 @@ func TestBatchStreams(t *testing.T) {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	type done struct {
-		sum BatchSummary
+		sum batch.Summary
 		err error
 	}
 	finished := make(chan done, 1)
 	r := nativeRunner(t)
 	go func() {
-		sum, err := Batch(t.Context(), r, inR, outW, BatchOptions{Name: "standard input"})
+		sum, err := batch.Run(t.Context(), r, inR, outW, batch.Options{Name: "standard input"})
 		_ = outW.Close()
 		finished <- done{sum, err}
 	}()
@@ -132,7 +132,7 @@ func TestBatchStreams(t *testing.T) {
 	if rest, _ := io.ReadAll(answers); len(rest) != 0 {
 		t.Errorf("unexpected output %q", rest)
 	}
-	if d := <-finished; d.err != nil || d.sum != (BatchSummary{Denials: 1}) {
+	if d := <-finished; d.err != nil || d.sum != (batch.Summary{Denials: 1}) {
 		t.Errorf("summary %+v, error %v; want 1 denial", d.sum, d.err)
 	}
 }
@@ -140,8 +140,8 @@ func TestBatchStreams(t *testing.T) {
 func TestBatchReadError(t *testing.T) {
 	in := io.MultiReader(strings.NewReader(batchQuestion(0)+"\n"), errReader{})
 	var out bytes.Buffer
-	sum, err := Batch(t.Context(), nativeRunner(t), in, &out, BatchOptions{Name: "q.jsonl"})
-	if err == nil || err.Error() != "reading q.jsonl: disk on fire" || sum != (BatchSummary{}) {
+	sum, err := batch.Run(t.Context(), nativeRunner(t), in, &out, batch.Options{Name: "q.jsonl"})
+	if err == nil || err.Error() != "reading q.jsonl: disk on fire" || sum != (batch.Summary{}) {
 		t.Errorf("summary %+v, error %v", sum, err)
 	}
 	if answers := decodeAnswers(t, out.Bytes()); len(answers) != 1 || !answers[0].IsAllowed() {
@@ -155,7 +155,7 @@ func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire"
 
 func TestBatchWriteError(t *testing.T) {
 	in := batchQuestion(0) + "\n" + batchQuestion(1) + "\n"
-	_, err := Batch(t.Context(), nativeRunner(t), strings.NewReader(in), errWriter{}, BatchOptions{Name: "standard input"})
+	_, err := batch.Run(t.Context(), nativeRunner(t), strings.NewReader(in), errWriter{}, batch.Options{Name: "standard input"})
 	if err == nil || err.Error() != "writing answers: disk full" {
 		t.Errorf("error = %v, want writing answers: disk full", err)
 	}
@@ -164,41 +164,6 @@ func TestBatchWriteError(t *testing.T) {
 type errWriter struct{}
 
 func (errWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-
-// next returns the next line of lr (appendNext after 4 bytes it must keep).
-func (lr *lineReader) next() (line []byte, tooLong bool, err error) {
-	out, line, tooLong, err := lr.appendNext([]byte("kept"))
-	if string(out[:4]) != "kept" || len(out) != 4+len(line) {
-		panic(fmt.Sprintf("appendNext returned %q for line %q", out, line))
-	}
-	return line, tooLong, err
-}
-
-func TestLineReader(t *testing.T) {
-	long := strings.Repeat("x", 100)
-	in := "a\n\r\nbb\r\n" + long + "\n" + long[:20] + "\nlast"
-	lr := &lineReader{br: bufio.NewReaderSize(strings.NewReader(in), 16), max: 20}
-	type line struct {
-		n       int
-		data    string
-		tooLong bool
-	}
-	var got []line
-	for {
-		data, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, line{lr.line, string(data), tooLong})
-	}
-	want := []line{{1, "a", false}, {2, "", false}, {3, "bb", false}, {4, "", true}, {5, long[:20], false}, {6, "last", false}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("lines = %v\nwant %v", got, want)
-	}
-}
 
 func TestSalvageID(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -234,37 +199,31 @@ var batchErrorLines = []string{
 	"\r",
 }
 
-// sequentialAnswers is what Batch must write for in: each non-blank line
-// answered one after another, into an answer of its own, and encoded by
-// encoding/json, as Batch did before it answered lines in chunks.
+// sequentialAnswers is what batch.Run must write for in: each non-blank
+// line answered one after another, into an answer of its own, and encoded
+// by encoding/json, as Batch did before it answered lines in chunks.
 func sequentialAnswers(t testing.TB, r *Runner, in string) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false)
-	lr := &lineReader{br: bufio.NewReader(strings.NewReader(in)), max: MaxLineBytes}
-	for {
-		data, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			return out.Bytes()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !tooLong && len(bytes.TrimSpace(data)) == 0 {
+	for i, line := range strings.Split(in, "\n") {
+		data := []byte(strings.TrimSuffix(line, "\r"))
+		if len(bytes.TrimSpace(data)) == 0 {
 			continue
 		}
-		a, ok := (*Answer)(nil), false
-		if !tooLong {
-			a, ok = r.DecideNative(data) // an answer of its own
+		if len(data) > batch.MaxLineBytes {
+			t.Fatalf("line %d: longer than batch.MaxLineBytes", i+1)
 		}
+		a, ok := r.DecideNative(data) // an answer of its own
 		if !ok {
-			a = answerLine(t.Context(), r, lr.line, data, tooLong)
+			a = r.AnswerLine(t.Context(), i+1, data)
 		}
 		if err := enc.Encode(a); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return out.Bytes()
 }
 
 // pieceReader returns its input in pieces of the given sizes, in turn.
@@ -290,7 +249,7 @@ func (p *pieceReader) Read(b []byte) (int, error) {
 // of workers, Batch writes the same bytes as answering line by line.
 func TestBatchChunkBoundaries(t *testing.T) {
 	r := nativeRunner(t)
-	pad := `, "pad": "` + strings.Repeat("p", chunkBytes/5) + `"}` // 5 lines fill a chunk's bytes
+	pad := `, "pad": "` + strings.Repeat("p", batch.ChunkBytes/5) + `"}` // 5 lines fill a chunk's bytes
 	makeInput := func(n int, big bool) string {
 		var sb strings.Builder
 		for i := range n {
@@ -311,14 +270,14 @@ func TestBatchChunkBoundaries(t *testing.T) {
 		}
 		return sb.String()
 	}
-	for _, n := range []int{0, 1, 2, chunkLines - 1, chunkLines, chunkLines + 1, 3*chunkLines + 7} {
+	for _, n := range []int{0, 1, 2, batch.ChunkLines - 1, batch.ChunkLines, batch.ChunkLines + 1, 3*batch.ChunkLines + 7} {
 		for _, big := range []bool{false, true} {
 			in := makeInput(n, big)
 			want := sequentialAnswers(t, r, in)
 			for _, workers := range []int{1, 3} {
 				for _, sizes := range [][]int{{1 << 30}, {1}, {7, 1500, 64 << 10}} {
 					var out bytes.Buffer
-					_, err := Batch(t.Context(), r, &pieceReader{data: []byte(in), sizes: sizes}, &out, BatchOptions{Name: "in", Workers: workers})
+					_, err := batch.Run(t.Context(), r, &pieceReader{data: []byte(in), sizes: sizes}, &out, batch.Options{Name: "in", Workers: workers})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -355,7 +314,7 @@ func TestBatchGeneratedSameBytes(t *testing.T) {
 	}
 	in := sb.String()
 	var out bytes.Buffer
-	sum, err := Batch(t.Context(), r, strings.NewReader(in), &out, BatchOptions{Name: "in"})
+	sum, err := batch.Run(t.Context(), r, strings.NewReader(in), &out, batch.Options{Name: "in"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,13 +370,13 @@ func (w *cancelWriter) Write(b []byte) (int, error) {
 func TestBatchCancel(t *testing.T) {
 	r := nativeRunner(t)
 	var sb strings.Builder
-	const n = 100 * chunkLines
+	const n = 100 * batch.ChunkLines
 	for i := range n {
 		sb.WriteString(batchQuestion(i) + "\n")
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	w := &cancelWriter{cancel: cancel}
-	_, err := Batch(ctx, r, strings.NewReader(sb.String()), w, BatchOptions{Name: "q.jsonl", Workers: 2})
+	_, err := batch.Run(ctx, r, strings.NewReader(sb.String()), w, batch.Options{Name: "q.jsonl", Workers: 2})
 	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "stopped before the end of q.jsonl: ") {
 		t.Fatalf("error %v, want it to say the batch stopped", err)
 	}
@@ -435,7 +394,7 @@ func TestBatchCancel(t *testing.T) {
 	ctx, cancel = context.WithCancel(t.Context())
 	cancel()
 	var out bytes.Buffer
-	if _, err := Batch(ctx, r, strings.NewReader(sb.String()), &out, BatchOptions{Name: "q.jsonl"}); !errors.Is(err, context.Canceled) || out.Len() != 0 {
+	if _, err := batch.Run(ctx, r, strings.NewReader(sb.String()), &out, batch.Options{Name: "q.jsonl"}); !errors.Is(err, context.Canceled) || out.Len() != 0 {
 		t.Errorf("error %v, output %d bytes; want context.Canceled and no output", err, out.Len())
 	}
 }
@@ -481,7 +440,7 @@ func (w *aheadWriter) Write(b []byte) (int, error) {
 
 // TestBatchBoundedMemory streams 64 MB of questions through Batch: what it
 // has read but not yet answered stays within the stated bound (3 chunks a
-// worker, each less than chunkBytes and one line, and the read buffer), so
+// worker, each less than batch.ChunkBytes and one line, and the read buffer), so
 // memory does not grow with the input.
 func TestBatchBoundedMemory(t *testing.T) {
 	if testing.Short() {
@@ -495,49 +454,13 @@ func TestBatchBoundedMemory(t *testing.T) {
 	n := input / len(line)
 	in := &repeatReader{line: line, n: n}
 	w := &aheadWriter{in: in}
-	sum, err := Batch(t.Context(), nativeRunner(t), in, w, BatchOptions{Name: "in", Workers: workers})
-	if err != nil || sum != (BatchSummary{}) || w.lines != n {
+	sum, err := batch.Run(t.Context(), nativeRunner(t), in, w, batch.Options{Name: "in", Workers: workers})
+	if err != nil || sum != (batch.Summary{}) || w.lines != n {
 		t.Fatalf("summary %+v, error %v, %d answers; want %d allowed answers", sum, err, w.lines, n)
 	}
-	bound := int64(3*workers*(chunkBytes+len(line)) + 64<<10)
+	bound := int64(3*workers*(batch.ChunkBytes+len(line)) + 64<<10)
 	if w.ahead <= 0 || w.ahead > bound {
 		t.Errorf("read up to %d KB ahead of the answers written, want at most %d KB", w.ahead>>10, bound>>10)
 	}
 	t.Logf("%d questions (%d MB): read at most %d KB ahead of the answers (bound %d KB)", n, input>>20, w.ahead>>10, bound>>10)
-}
-
-// TestBatchChunkAllocatesOnlyTheEngines: answering a chunk of questions and
-// encoding the answers allocates nothing beyond what the engine's
-// decisions allocate (the chunk's buffers are reused, the answers are
-// appended without reflection).
-func TestBatchChunkAllocatesOnlyTheEngines(t *testing.T) {
-	r := nativeRunner(t)
-	c := &batchChunk{}
-	c.reset(0)
-	var lines [][]byte
-	for i := range 4 {
-		q := []byte(batchQuestion(i))
-		lines = append(lines, q)
-		c.lines = append(c.lines, chunkLine{start: len(c.data), end: len(c.data) + len(q), line: i + 1})
-		c.data = append(c.data, q...)
-	}
-	ctx := t.Context()
-	c.answer(ctx, r) // the documents compiled and cached, the buffers grown
-	if c.sum.Errors != 0 || c.sum.Denials != 2 {
-		t.Fatalf("summary %+v, want 0 errors and 2 denials:\n%s", c.sum, c.out)
-	}
-	engine := testing.AllocsPerRun(50, func() {
-		for _, q := range lines {
-			if _, ok := r.DecideNative(q); !ok {
-				t.Fatal("the native engine declined a question")
-			}
-		}
-	})
-	chunk := testing.AllocsPerRun(50, func() {
-		c.out, c.sum = c.out[:0], BatchSummary{}
-		c.answer(ctx, r)
-	})
-	if chunk > engine {
-		t.Errorf("a chunk of %d questions allocates %v times, the engine's decisions %v", len(lines), chunk, engine)
-	}
 }

@@ -1,28 +1,29 @@
-package runner
+// Package batch answers a batch of questions given as JSON Lines (kmsguard
+// eval --batch): lines read in chunks, answered in parallel, the answers
+// written in input order. What answers them is an Answerer: the runner
+// (the native engine, the Rego for what it declines) in kmsguard-full, the
+// native engine and kmsguard-full for what it declines in kmsguard.
+package batch
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
-	"strings"
 	"sync"
 
-	"github.com/kmsguard/kmsguard/policyfile"
-	"github.com/kmsguard/kmsguard/question"
 	"github.com/kmsguard/kmsguard/result"
 )
 
-// MaxLineBytes is the longest question line Batch reads; a longer line gets
+// MaxLineBytes is the longest question line Run reads; a longer line gets
 // an error answer and the batch goes on.
 const MaxLineBytes = 16 << 20
 
-// BatchGCPercent is the garbage collector's target of a process that
-// answers a batch (`kmsguard eval` sets it unless GOGC is set; Batch does
+// GCPercent is the garbage collector's target of a process that
+// answers a batch (`kmsguard eval` sets it unless GOGC is set; Run does
 // not, it is process-wide): the heap may grow to 200% of the live heap
 // before a collection, Go's default being 100. A batch allocates about
 // 0.7 KB a question (the answers and the question's text are the
@@ -38,10 +39,23 @@ const MaxLineBytes = 16 << 20
 // and 10,900 page faults, 800 24% more CPU, 100 9% more. At 0.7 KB a
 // question (one collection a batch), 100, 200 and 400 are within 3% of
 // each other (perf stat, 2 rounds of 8 runs; 3,370–3,550 page faults).
-const BatchGCPercent = 200
+const GCPercent = 200
 
-// BatchOptions configures Batch.
-type BatchOptions struct {
+// Answerer answers the questions of a batch, from several goroutines at
+// once.
+type Answerer interface {
+	// AppendNative appends the answer to the question data (one line, its
+	// ending removed) to dst, as one JSON line, when the native engine
+	// answers it (ok); allowed reports whether the answer is Allowed. A
+	// native answer is never an error answer.
+	AppendNative(dst, data []byte) (out []byte, allowed, ok bool)
+	// AnswerLine answers the question data, on input line line, that
+	// AppendNative did not answer. Its errors name the line.
+	AnswerLine(ctx context.Context, line int, data []byte) *result.Answer
+}
+
+// Options configures Run.
+type Options struct {
 	// Name names the input in a read error ("standard input", a file name).
 	Name string
 	// Workers is the number of evaluation goroutines; 0 means
@@ -49,21 +63,21 @@ type BatchOptions struct {
 	Workers int
 }
 
-// BatchSummary tells what kinds of answers a batch wrote.
-type BatchSummary struct {
+// Summary tells what kinds of answers a batch wrote.
+type Summary struct {
 	Errors  int // error answers (a line that could not be read or answered)
 	Denials int // answers that are a denial
 }
 
-// Batch reads questions and writes answers in chunks: a chunk is a run of
+// Run reads questions and writes answers in chunks: a chunk is a run of
 // consecutive lines, answered by one worker into one buffer and written
-// with one Write, in input order. A chunk ends at chunkLines questions or
-// chunkBytes of them, and whenever the input has no further complete line
-// ready, so that a question read from a pipe is answered before Batch
+// with one Write, in input order. A chunk ends at ChunkLines questions or
+// ChunkBytes of them, and whenever the input has no further complete line
+// ready, so that a question read from a pipe is answered before Run
 // waits for the next.
 const (
-	chunkLines = 32
-	chunkBytes = 64 << 10
+	ChunkLines = 32
+	ChunkBytes = 64 << 10
 )
 
 // batchChunk is a run of consecutive question lines and, once answered,
@@ -73,7 +87,7 @@ type batchChunk struct {
 	data  []byte      // the lines' bytes, back to back
 	lines []chunkLine // where each line is in data
 	out   []byte      // the answers, one JSON line each
-	sum   BatchSummary
+	sum   Summary
 }
 
 type chunkLine struct {
@@ -84,58 +98,63 @@ type chunkLine struct {
 
 func (c *batchChunk) reset(seq int) {
 	// A buffer grown far past the usual size by one long line is let go,
-	// so that the chunks in flight hold about chunkBytes each.
-	if c.data == nil || cap(c.data) > 4*chunkBytes {
-		c.data = make([]byte, 0, chunkBytes+chunkBytes/2)
+	// so that the chunks in flight hold about ChunkBytes each.
+	if c.data == nil || cap(c.data) > 4*ChunkBytes {
+		c.data = make([]byte, 0, ChunkBytes+ChunkBytes/2)
 	}
-	if c.out == nil || cap(c.out) > 4*chunkBytes {
+	if c.out == nil || cap(c.out) > 4*ChunkBytes {
 		c.out = make([]byte, 0, 16<<10)
 	}
-	c.seq, c.data, c.lines, c.out, c.sum = seq, c.data[:0], c.lines[:0], c.out[:0], BatchSummary{}
+	c.seq, c.data, c.lines, c.out, c.sum = seq, c.data[:0], c.lines[:0], c.out[:0], Summary{}
 }
 
 // answer answers every question of c into c.out.
-func (c *batchChunk) answer(ctx context.Context, r *Runner) {
+func (c *batchChunk) answer(ctx context.Context, a Answerer) {
 	for _, l := range c.lines {
 		data := c.data[l.start:l.end]
 		if !l.tooLong {
 			var allowed, ok bool
-			if c.out, allowed, ok = r.AppendNative(c.out, data); ok {
+			if c.out, allowed, ok = a.AppendNative(c.out, data); ok {
 				if !allowed {
 					c.sum.Denials++ // a native answer is never an error answer
 				}
 				continue
 			}
 		}
-		a := answerLine(ctx, r, l.line, data, l.tooLong)
+		var ans *result.Answer
+		if l.tooLong {
+			ans = &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", l.line, MaxLineBytes)}
+		} else {
+			ans = a.AnswerLine(ctx, l.line, data)
+		}
 		switch {
-		case a.Error != "":
+		case ans.Error != "":
 			c.sum.Errors++
-		case !a.IsAllowed():
+		case !ans.IsAllowed():
 			c.sum.Denials++
 		}
-		c.out = a.AppendJSON(c.out)
+		c.out = ans.AppendJSON(c.out)
 	}
 }
 
-// Batch answers the questions of in, one per line (JSON Lines; blank lines
+// Run answers the questions of in, one per line (JSON Lines; blank lines
 // are skipped), and writes one answer per line to out, in input order, each
 // with the question's "id". A line that cannot be read gets an error answer
 // naming the line number and the batch goes on. One goroutine reads, the
 // workers answer chunks of lines (sharing r), and the caller's goroutine
 // writes them in input order. Memory stays bounded whatever the input
 // size: at most 3 chunks a worker are in flight, each of at most
-// chunkLines questions and chunkBytes of them or a single line of up to
+// ChunkLines questions and ChunkBytes of them or a single line of up to
 // MaxLineBytes. A chunk's answers are written as soon as it and every
 // chunk before it are answered, and a chunk ends whenever no further line
 // is ready, so a reader downstream sees each answer before the next
 // question is read.
 //
-// When ctx is cancelled, Batch stops reading, writes the answers to the
+// When ctx is cancelled, Run stops reading, writes the answers to the
 // questions already read and returns ctx's error. Otherwise the error is
 // about reading in or writing out; the answers written before it are
 // counted in the summary.
-func Batch(ctx context.Context, r *Runner, in io.Reader, out io.Writer, opts BatchOptions) (BatchSummary, error) {
+func Run(ctx context.Context, a Answerer, in io.Reader, out io.Writer, opts Options) (Summary, error) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -161,7 +180,7 @@ func Batch(ctx context.Context, r *Runner, in io.Reader, out io.Writer, opts Bat
 	for range workers {
 		wg.Go(func() {
 			for c := range jobs {
-				c.answer(ctx, r)
+				c.answer(ctx, a)
 				results <- c
 			}
 		})
@@ -172,7 +191,7 @@ func Batch(ctx context.Context, r *Runner, in io.Reader, out io.Writer, opts Bat
 	}()
 
 	var (
-		sum      BatchSummary
+		sum      Summary
 		writeErr error
 		next     int
 		pending  = make([]*batchChunk, window) // by seq % window
@@ -221,7 +240,7 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 		seq++
 	}
 	for {
-		if c != nil && len(c.lines) > 0 && (len(c.lines) == chunkLines || len(c.data) >= chunkBytes || !lr.lineReady()) {
+		if c != nil && len(c.lines) > 0 && (len(c.lines) == ChunkLines || len(c.data) >= ChunkBytes || !lr.lineReady()) {
 			send()
 		}
 		if err := ctx.Err(); err != nil {
@@ -260,47 +279,6 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 		}
 		c.lines = append(c.lines, chunkLine{start: start, end: len(c.data), line: lr.line, tooLong: tooLong})
 	}
-}
-
-// answerLine answers the question on one input line that the native
-// engine did not answer (or that is too long). Errors name the line.
-func answerLine(ctx context.Context, r *Runner, line int, data []byte, tooLong bool) *result.Answer {
-	if tooLong {
-		return &result.Answer{Error: fmt.Sprintf("line %d: longer than %d bytes", line, MaxLineBytes)}
-	}
-	input, id, err := question.Decode(data)
-	if err != nil {
-		if id == "" {
-			id = salvageID(data)
-		}
-		msg := question.Message(err, line)
-		if !strings.HasPrefix(msg, "line ") {
-			msg = fmt.Sprintf("line %d: %s", line, msg)
-		}
-		return &result.Answer{ID: id, Error: msg}
-	}
-	a := r.Decide(ctx, input)
-	if a.ID == "" {
-		a.ID = id
-	}
-	if a.Error != "" {
-		// Each message names its line and, when it is about a part of the
-		// question, the column that part starts at.
-		parts := policyfile.MapMessages(a.Error, func(path []policyfile.Segment, msg string) (string, bool) {
-			at, col, rest := policyfile.Locate("question.json", data, path)
-			if at == 0 || len(rest) > 0 {
-				return "", false // not in the question (a missing field)
-			}
-			return fmt.Sprintf("line %d, column %d: %s: %s", line+at-1, col, policyfile.JoinPath(path), msg), true
-		})
-		for i, p := range parts {
-			if !strings.HasPrefix(p, "line ") {
-				parts[i] = fmt.Sprintf("line %d: %s", line, p)
-			}
-		}
-		a.Error = strings.Join(parts, "; ")
-	}
-	return a
 }
 
 // lineReader reads lines of any length, keeping at most max bytes of one.
@@ -350,50 +328,4 @@ func (lr *lineReader) appendNext(dst []byte) (out, line []byte, tooLong bool, er
 func (lr *lineReader) lineReady() bool {
 	b, _ := lr.br.Peek(lr.br.Buffered())
 	return bytes.IndexByte(b, '\n') >= 0
-}
-
-// salvageID finds the "id" of a question that is not valid JSON, so that its
-// error answer can still be joined to it: the string value of a top-level
-// "id" key read before the syntax error, or "".
-func salvageID(data []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return ""
-	}
-	depth := 1
-	wantKey := true
-	for {
-		t, err := dec.Token()
-		if err != nil {
-			return ""
-		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-			if depth == 0 {
-				return ""
-			}
-			wantKey = depth == 1
-			continue
-		}
-		if depth != 1 {
-			continue
-		}
-		if wantKey {
-			if t == "id" {
-				v, err := dec.Token()
-				if err != nil {
-					return ""
-				}
-				s, _ := v.(string)
-				return s
-			}
-			wantKey = false
-		} else {
-			wantKey = true
-		}
-	}
 }
