@@ -12,6 +12,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/check"
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/buildinfo"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
@@ -152,7 +153,7 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 	if err != nil {
 		return InputError(err)
 	}
-	opt := report.Options{FailOn: p.FailOn, Version: moduleVersion(), Rules: rules}
+	opt := report.Options{FailOn: p.FailOn, Version: buildinfo.Version(), Rules: rules}
 	for _, o := range outputs {
 		if err := report.WriteOutput(o, res, opt, stdout, useColor(p, stdout)); err != nil {
 			return InputError(fmt.Errorf("writing the report: %w", err))

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/kmsguard/kmsguard/internal/delegate"
+
 	"bufio"
 	"debug/elf"
 	"os"
@@ -243,7 +245,7 @@ func TestDockerfileBuild(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go %v: %v\n%s", args, err, b)
 	}
-	for _, name := range []string{"kmsguard", FullBinary} {
+	for _, name := range []string{"kmsguard", delegate.FullBinary} {
 		checkStatic(t, filepath.Join(dir, name))
 	}
 	out := filepath.Join(dir, "kmsguard")
@@ -252,7 +254,7 @@ func TestDockerfileBuild(t *testing.T) {
 		t.Errorf("kmsguard version: %v %q", err, v)
 	}
 	if h, err := exec.Command(out, "serve", "--help").Output(); err != nil || !strings.Contains(string(h), "--addr") {
-		t.Errorf("kmsguard serve --help (run by %s): %v %q", FullBinary, err, h)
+		t.Errorf("kmsguard serve --help (run by %s): %v %q", delegate.FullBinary, err, h)
 	}
 }
 

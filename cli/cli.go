@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kmsguard/kmsguard/internal/buildinfo"
 	"github.com/kmsguard/kmsguard/internal/gchold"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -189,7 +190,7 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer, full ...Builder) 
 		PersistentPreRun: func(*cobra.Command, []string) { gchold.Release() },
 	}
 	// kmsguard --version prints what kmsguard version does.
-	root.Version = moduleVersion()
+	root.Version = buildinfo.Version()
 	root.SetVersionTemplate(versionText())
 	root.SetIn(stdin)
 	root.SetOut(stdout)

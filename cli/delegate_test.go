@@ -3,6 +3,8 @@
 package cli
 
 import (
+	"github.com/kmsguard/kmsguard/internal/delegate"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -17,8 +19,8 @@ import (
 // shows what it was given.
 func TestDelegateChild(t *testing.T) {
 	dir := t.TempDir()
-	script := "#!/bin/sh\nprintf '%s\\n' \"$@\"\nprintf '%s' \"$" + delegatedEnv + "\" >&2\nexit 3\n"
-	if err := os.WriteFile(filepath.Join(dir, FullBinary), []byte(script), 0o755); err != nil {
+	script := "#!/bin/sh\nprintf '%s\\n' \"$@\"\nprintf '%s' \"$" + delegate.Env + "\" >&2\nexit 3\n"
+	if err := os.WriteFile(filepath.Join(dir, delegate.FullBinary), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir)
@@ -30,8 +32,8 @@ func TestDelegateChild(t *testing.T) {
 	if got, want := stdout.String(), "serve\n--addr\n127.0.0.1:0\n--help\n"; got != want {
 		t.Errorf("kmsguard-full's arguments:\n%s\nwant:\n%s", got, want)
 	}
-	if got := stderr.String(); got != versionText() {
-		t.Errorf("%s = %q, want kmsguard's version text %q", delegatedEnv, got, versionText())
+	if got := stderr.String(); got != delegate.Stamp() {
+		t.Errorf("%s = %q, want kmsguard's stamp %q", delegate.Env, got, delegate.Stamp())
 	}
 
 	t.Setenv("PATH", t.TempDir())

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"runtime/debug"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	opaversion "github.com/open-policy-agent/opa/v1/version"
+
+	"github.com/kmsguard/kmsguard/internal/buildinfo"
 )
 
 func newVersionCommand(stdout io.Writer) *cobra.Command {
@@ -41,44 +41,5 @@ func runVersion(stdout io.Writer) error {
 // "modified" for a build from a work tree with uncommitted changes.
 func versionText() string {
 	return fmt.Sprintf("kmsguard %s\nrevision %s\nOPA %s\n%s %s/%s\n",
-		moduleVersion(), vcsRevision(), opaversion.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-}
-
-// buildInfo is debug.ReadBuildInfo, read once: every command's tree asks
-// for the version (kmsguard --version), and each read parses the module
-// list of the binary again.
-var buildInfo = sync.OnceValues(debug.ReadBuildInfo)
-
-// moduleVersion is the version of the main module the binary was built from,
-// "(devel)" for a build from a source tree without a version.
-func moduleVersion() string {
-	bi, ok := buildInfo()
-	if !ok || bi.Main.Version == "" {
-		return "(devel)"
-	}
-	return bi.Main.Version
-}
-
-// vcsRevision is the commit the binary was built from, with its time and
-// "modified" for uncommitted changes, from the build's VCS stamp.
-func vcsRevision() string {
-	bi, ok := buildInfo()
-	if !ok {
-		return "unknown"
-	}
-	s := map[string]string{}
-	for _, kv := range bi.Settings {
-		s[kv.Key] = kv.Value
-	}
-	rev := s["vcs.revision"]
-	if rev == "" {
-		return "unknown"
-	}
-	if t := s["vcs.time"]; t != "" {
-		rev += " (" + t + ")"
-	}
-	if s["vcs.modified"] == "true" {
-		rev += " modified"
-	}
-	return rev
+		buildinfo.Version(), buildinfo.Revision(), opaversion.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

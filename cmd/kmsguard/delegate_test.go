@@ -32,8 +32,22 @@ func buildBinaries(t *testing.T) string {
 // it returns the exit status and what it wrote.
 func run(t *testing.T, bin string, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runWith(t, bin, env, nil, args...)
+}
+
+// runInput is run with input as the standard input.
+func runInput(t *testing.T, bin string, input []byte, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return runWith(t, bin, nil, input, args...)
+}
+
+func runWith(t *testing.T, bin string, env []string, input []byte, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
+	if input != nil {
+		cmd.Stdin = bytes.NewReader(input)
+	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -49,9 +63,10 @@ func run(t *testing.T, bin string, env []string, args ...string) (code int, stdo
 }
 
 // TestDelegatedCommands: kmsguard runs kmsguard-full, found beside it (or
-// on PATH), for serve and scan — their flags, help, exit statuses and
-// signals are kmsguard-full's — and says what is wrong when kmsguard-full is
-// missing, is another version, or is a kmsguard under that name.
+// on PATH), for every command but eval --batch — their flags, help, exit
+// statuses and signals are kmsguard-full's — and says what is wrong when
+// kmsguard-full is missing, is another version, or is a kmsguard under that
+// name.
 func TestDelegatedCommands(t *testing.T) {
 	dir := buildBinaries(t)
 	kmsguard, full := filepath.Join(dir, "kmsguard"), filepath.Join(dir, "kmsguard-full")
@@ -85,7 +100,7 @@ func TestDelegatedCommands(t *testing.T) {
 	// A kmsguard installed as kmsguard-full does not run itself again.
 	copyFile(t, kmsguard, filepath.Join(alone, "kmsguard-full"))
 	code, _, stderr = run(t, filepath.Join(alone, "kmsguard"), noPath, "serve")
-	if code != 2 || !strings.Contains(stderr, "has no serve command") {
+	if code != 2 || !strings.Contains(stderr, "cannot run serve itself") {
 		t.Errorf("kmsguard as kmsguard-full: exit %d, want 2: %s", code, stderr)
 	}
 	// kmsguard-full refuses to run for another version.

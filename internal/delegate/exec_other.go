@@ -1,6 +1,6 @@
 //go:build !unix
 
-package cli
+package delegate
 
 // execFull cannot replace the process here: delegate runs kmsguard-full as
 // a child.
