@@ -20,12 +20,11 @@ import (
 // Builder builds a command reading stdin and writing stdout and stderr.
 type Builder func(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command
 
-// Delegated is a command kmsguard leaves to kmsguard-full: the usage line
-// and summary both show.
+// Delegated is a command of cli/full: the usage line and summary both
+// show.
 type Delegated struct{ Use, Short string }
 
-// DelegatedCommands are the commands kmsguard leaves to kmsguard-full, by
-// name.
+// DelegatedCommands are the commands of cli/full, by name.
 var DelegatedCommands = map[string]Delegated{
 	"serve": {Use: "serve [flags]", Short: "Serve decisions over HTTP (OPA-compatible data API)"},
 	"scan":  {Use: "scan -o FILE [--region REGION ...] [flags]", Short: "Read an AWS account's keys and principals into a snapshot"},

@@ -1,8 +1,6 @@
-// Package full has the commands kmsguard leaves to kmsguard-full
-// (cli.DelegatedCommands): serve, which links OPA's server and bundle
-// plugins, and scan, which links the AWS SDK. cmd/kmsguard-full runs the
-// command line with them; cmd/kmsguard runs kmsguard-full for them, so
-// that no other command pays for initialising those libraries.
+// Package full has the commands of cli.DelegatedCommands: serve, which
+// links OPA's server and bundle plugins, and scan, which links the AWS SDK.
+// cmd/kmsguard-full runs the command line with them.
 package full
 
 import "github.com/kmsguard/kmsguard/cli"

@@ -1,6 +1,7 @@
-// Command kmsguard-full is the kmsguard command line with every command:
-// kmsguard runs it for serve and scan, whose libraries it links (see
-// cli/full). Install it beside kmsguard.
+// Command kmsguard-full is the kmsguard command line with every command,
+// and OPA: kmsguard runs it for every command but eval --batch, and for the
+// questions of a batch its native engine declines (internal/delegate).
+// Install it beside kmsguard.
 package main
 
 import (

@@ -1,5 +1,8 @@
 // Command kmsguard decides AWS KMS key access from key policies, IAM
 // policies, grants and Organizations guardrails. See `kmsguard --help`.
+//
+// It answers `eval --batch` with the native engine and runs kmsguard-full,
+// installed beside it, for every other command (cli/lean).
 package main
 
 import (
@@ -7,14 +10,12 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/kmsguard/kmsguard/cli"
-	// The collector waits until the command runs (cli releases it).
-	_ "github.com/kmsguard/kmsguard/internal/gchold/hold"
+	"github.com/kmsguard/kmsguard/cli/lean"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := cli.Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := lean.Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
-	os.Exit(cli.ExitCode(err))
+	os.Exit(code)
 }
