@@ -20,7 +20,7 @@ func TestEvalArgs(t *testing.T) {
 		{[]string{"eval"}, evalParams{}, false},
 		{[]string{"eval", "--batch"}, evalParams{}, false},
 		{[]string{"eval", "--batch="}, evalParams{}, false},
-		{[]string{"eval", "--batch", "--stats"}, evalParams{}, false},   // --stats as the file: pflag's reading
+		{[]string{"eval", "--batch", "--stats"}, evalParams{}, false},  // --stats as the file: pflag's reading
 		{[]string{"eval", "--batch", "-x.jsonl"}, evalParams{}, false}, // looks like a flag
 		{[]string{"eval", "--batch", "a", "--batch", "b"}, evalParams{}, false},
 		{[]string{"eval", "--batch", "a", "--stats", "--stats"}, evalParams{}, false},

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,5 +115,20 @@ func TestEvalAsFull(t *testing.T) {
 	}
 	if declined == 0 {
 		t.Error("no question was declined")
+	}
+}
+
+// TestLinksNoOPA: kmsguard links neither OPA nor the AWS SDK, whose
+// initialisation would come back into every command's start-up
+// (internal/delegate).
+func TestLinksNoOPA(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "github.com/open-policy-agent/") || strings.HasPrefix(pkg, "github.com/aws/") {
+			t.Errorf("kmsguard links %s", pkg)
+		}
 	}
 }
