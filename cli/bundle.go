@@ -76,7 +76,7 @@ func newBundleCommand(stdout io.Writer) *cobra.Command {
 
 func newBundleBuildCommand(stdout io.Writer) *cobra.Command {
 	var p bundleBuildParams
-	cmd, f := NewCommand("build -o FILE [flags]",
+	cmd, f := newCommand("build -o FILE [flags]",
 		"Write the policy (and a snapshot) as an OPA bundle",
 		bundleBuildLong, bundleBuildExample, cobra.NoArgs,
 		func(_ *cobra.Command, _ []string) error {
@@ -99,7 +99,7 @@ const bundleVerifyExample = `  kmsguard bundle verify kmsguard.tar.gz
 
 func newBundleVerifyCommand(stdout io.Writer) *cobra.Command {
 	var p bundleVerifyParams
-	cmd, f := NewCommand("verify FILE [flags]",
+	cmd, f := newCommand("verify FILE [flags]",
 		"Check a bundle and print a summary",
 		bundleVerifyLong, bundleVerifyExample, cobra.ExactArgs(1),
 		func(_ *cobra.Command, args []string) error {
@@ -117,7 +117,7 @@ func newBundleVerifyCommand(stdout io.Writer) *cobra.Command {
 // summary.
 func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 	if p.Output == "" {
-		return InputErrorf("--output is required")
+		return inputErrorf("--output is required")
 	}
 	opts := kbundle.BuildOptions{Revision: p.Revision}
 	if p.SigningKey != "" {
@@ -125,7 +125,7 @@ func runBundleBuild(p bundleBuildParams, stdout io.Writer) error {
 	}
 	size, sum, err := runner.BuildBundleFile(context.Background(), p.Output, p.Data, opts)
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	return report.BundleBuiltText(stdout, p.Output, size, sum, report.BundleSigning{Algorithm: p.SigningAlg, KeyID: p.KeyID})
 }
@@ -140,7 +140,7 @@ func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
 	}
 	sum, err := kbundle.VerifyFile(p.File, v)
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	if p.Format == "json" {
 		err = report.BundleJSON(stdout, sum)
@@ -148,7 +148,7 @@ func runBundleVerify(p bundleVerifyParams, stdout io.Writer) error {
 		err = report.BundleVerifiedText(stdout, p.File, sum, report.BundleSigning{Algorithm: p.SigningAlg, KeyID: p.KeyID})
 	}
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ const canExample = `  kmsguard can --key-policy key-policy.json --identity-polic
 
 func newCanCommand(stdin io.Reader, stdout io.Writer) *cobra.Command {
 	var p canParams
-	cmd, f := NewCommand("can --key-policy FILE --principal ARN --action kms:ACTION [flags]",
+	cmd, f := newCommand("can --key-policy FILE --principal ARN --action kms:ACTION [flags]",
 		"Decide whether a principal may call a KMS action on a key",
 		canLong, canExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
@@ -91,11 +91,11 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout io.Writer)
 	}
 	asked, err := runner.AskFlags(ctx, p.QuestionFlags, stdin, p.Explain)
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	opt := report.DecisionOptions{Defaulted: asked.Defaulted, Explain: asked.Explanation, Width: textwrap.Width(stdout)}
 	if err := report.WriteDecision(stdout, p.Format, asked.Question, asked.Answer, opt); err != nil {
-		return InputError(fmt.Errorf("writing the answer: %w", err))
+		return inputError(fmt.Errorf("writing the answer: %w", err))
 	}
 	return answerError(asked.Answer)
 }
@@ -104,7 +104,7 @@ func runCan(ctx context.Context, p canParams, stdin io.Reader, stdout io.Writer)
 func answerError(a *result.Answer) error {
 	switch {
 	case a.Error != "":
-		return InputError(errors.New(a.Error))
+		return inputError(errors.New(a.Error))
 	case a.IsAllowed():
 		return nil
 	default:

@@ -94,7 +94,7 @@ const checkExample = `  kmsguard check policies/ templates/app.yaml
 
 func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p checkParams
-	cmd, f := NewCommand("check [flags] PATH...",
+	cmd, f := newCommand("check [flags] PATH...",
 		"Lint key policies, IAM policies, CloudFormation templates and Terraform plans",
 		checkLong, checkExample, nil,
 		func(cmd *cobra.Command, args []string) error {
@@ -133,14 +133,14 @@ func newCheckCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 // policy's readiness for a service.
 func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(p.Paths) == 0 {
-		return InputErrorf("no files given: kmsguard check PATH... (- reads standard input)")
+		return inputErrorf("no files given: kmsguard check PATH... (- reads standard input)")
 	}
 	if p.Service != "" {
 		return runReadiness(ctx, p, stdin, stdout)
 	}
 	outputs, err := report.ParseOutputs(p.Formats, p.Output)
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	req := p.request(stdin)
 	if p.Progress {
@@ -151,12 +151,12 @@ func runCheck(ctx context.Context, p checkParams, stdin io.Reader, stdout, stder
 		report.Problems(stderr, res, p.Verbose)
 	}
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	opt := report.Options{FailOn: p.FailOn, Version: buildinfo.Version(), Rules: rules}
 	for _, o := range outputs {
 		if err := report.WriteOutput(o, res, opt, stdout, useColor(p, stdout)); err != nil {
-			return InputError(fmt.Errorf("writing the report: %w", err))
+			return inputError(fmt.Errorf("writing the report: %w", err))
 		}
 	}
 	switch {
@@ -205,7 +205,7 @@ func useColor(p checkParams, stdout io.Writer) bool {
 func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io.Writer) error {
 	format := p.Formats[len(p.Formats)-1]
 	if len(p.Formats) != 1 || p.Output != "" || (format != "text" && format != "json") {
-		return InputErrorf("--format must be text or json with --service, to standard output, not %q", strings.Join(p.Formats, " "))
+		return inputErrorf("--format must be text or json with --service, to standard output, not %q", strings.Join(p.Formats, " "))
 	}
 	ready, err := p.request(stdin).RunReadiness(ctx, func(name string, rep *result.Readiness) error { // check.Request.RunReadiness
 		var err error
@@ -221,7 +221,7 @@ func runReadiness(ctx context.Context, p checkParams, stdin io.Reader, stdout io
 	})
 	switch {
 	case err != nil:
-		return InputError(err)
+		return inputError(err)
 	case !ready:
 		return failed
 	}

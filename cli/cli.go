@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kmsguard/kmsguard/internal/buildinfo"
+	"github.com/kmsguard/kmsguard/internal/delegate"
 	"github.com/kmsguard/kmsguard/internal/gchold"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -50,12 +51,12 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
-// InputError is an error in the user's input or flags (exit code 2).
-func InputError(err error) error { return &exitError{code: ExitInput, err: err} }
+// inputError is an error in the user's input or flags (exit code 2).
+func inputError(err error) error { return &exitError{code: ExitInput, err: err} }
 
-// InputErrorf is InputError of a formatted message.
-func InputErrorf(format string, args ...any) error {
-	return InputError(fmt.Errorf(format, args...))
+// inputErrorf is inputError of a formatted message.
+func inputErrorf(format string, args ...any) error {
+	return inputError(fmt.Errorf(format, args...))
 }
 
 // checkFormat is nil when format is one of formats, else the input error
@@ -68,12 +69,12 @@ func checkFormat(format string, formats ...string) error {
 	if len(formats) > 1 {
 		list += " or "
 	}
-	return InputErrorf("--format must be %s%s, not %q", list, formats[len(formats)-1], format)
+	return inputErrorf("--format must be %s%s, not %q", list, formats[len(formats)-1], format)
 }
 
-// Exit is an error that makes the command exit with code, printing err
+// exitWith is an error that makes the command exit with code, printing err
 // (nil: nothing).
-func Exit(code int, err error) error { return &exitError{code: code, err: err} }
+func exitWith(code int, err error) error { return &exitError{code: code, err: err} }
 
 // denied is the silent error of a denial (exit code 1).
 var denied error = &exitError{code: ExitDenied}
@@ -111,15 +112,14 @@ func newRunner(ctx context.Context, opts ...runner.Option) (*runner.Runner, erro
 
 // Execute runs the kmsguard command line args (without the program name),
 // prints any error to stderr as "kmsguard: <message>" and returns it; pass it
-// to ExitCode for the exit status. full are the commands this binary links
-// of those kmsguard leaves to kmsguard-full (DelegatedCommands; cli/full):
-// the others are run by kmsguard-full.
-func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, full ...Builder) error {
-	if err := checkDelegation(); err != nil {
+// to ExitCode for the exit status. It is kmsguard-full's command line, which
+// refuses to run for a kmsguard of another build (internal/delegate).
+func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := delegate.Check(); err != nil {
 		fmt.Fprintf(stderr, "kmsguard: %s\n", err)
-		return err
+		return inputError(err)
 	}
-	root := NewRootCommand(stdin, stdout, stderr, full...)
+	root := NewRootCommand(stdin, stdout, stderr)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
@@ -176,8 +176,8 @@ const rootExample = `  # Can alice decrypt with the key, given its key policy an
   source <(kmsguard completion bash)`
 
 // NewRootCommand builds the kmsguard command tree reading stdin and writing
-// stdout and stderr, with full as in Execute.
-func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer, full ...Builder) *cobra.Command {
+// stdout and stderr.
+func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "kmsguard",
 		Short:         "Decide AWS KMS key access from key policies, IAM policies and grants",
@@ -206,15 +206,16 @@ func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer, full ...Builder) 
 		newWhoCanCommand(stdout, stderr),
 		newDiffCommand(stdout, stderr),
 		newReportCommand(stdout, stderr),
+		newServeCommand(stdin, stdout, stderr),
+		newScanCommand(stdin, stdout, stderr),
 	)
-	root.AddCommand(delegatedCommands(stdin, stdout, stderr, full)...)
 	return root
 }
 
-// NewCommand is a kmsguard command: its usage line, its help, its positional
+// newCommand is a kmsguard command: its usage line, its help, its positional
 // arguments (nil: any) and what it runs; f holds its flags, listed in help
 // in the order they are defined.
-func NewCommand(use, short, long, example string, args cobra.PositionalArgs, run func(*cobra.Command, []string) error) (cmd *cobra.Command, f *pflag.FlagSet) {
+func newCommand(use, short, long, example string, args cobra.PositionalArgs, run func(*cobra.Command, []string) error) (cmd *cobra.Command, f *pflag.FlagSet) {
 	cmd = &cobra.Command{Use: use, Short: short, Long: long, Example: example, Args: args, RunE: run}
 	f = cmd.Flags()
 	f.SortFlags = false

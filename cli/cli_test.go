@@ -19,7 +19,7 @@ func TestExitCode(t *testing.T) {
 		{nil, 0},
 		{denied, 1},
 		{answered, 2},
-		{InputErrorf("bad"), 2},
+		{inputErrorf("bad"), 2},
 		{fmt.Errorf("wrapped: %w", denied), 1},
 		{errors.New(`unknown flag: --bogus`), 2}, // cobra's usage errors
 	}

@@ -43,7 +43,7 @@ const diffExample = `  kmsguard diff main/key-policy.json pr/key-policy.json
 
 func newDiffCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p diffParams
-	cmd, f := NewCommand("diff OLD NEW",
+	cmd, f := newCommand("diff OLD NEW",
 		"Show the access added and removed between two key policies or snapshots",
 		diffLong, diffExample, cobra.ExactArgs(2),
 		func(cmd *cobra.Command, args []string) error {
@@ -63,10 +63,10 @@ func runDiff(ctx context.Context, p diffParams, stdout, stderr io.Writer) error 
 	}
 	d, err := p.Run(ctx) // access.DiffRequest.Run
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	if err := report.WriteDiff(stdout, p.Format, d); err != nil {
-		return InputError(fmt.Errorf("writing the diff: %w", err))
+		return inputError(fmt.Errorf("writing the diff: %w", err))
 	}
 	if p.Stats {
 		report.WriteDiffStats(stderr, d.Stats)

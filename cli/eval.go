@@ -40,7 +40,7 @@ const evalExample = `  kmsguard eval --batch questions.jsonl > answers.jsonl
 
 func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p evalParams
-	cmd, f := NewCommand("eval --batch FILE|-",
+	cmd, f := newCommand("eval --batch FILE|-",
 		"Answer a batch of questions given as JSON Lines",
 		evalLong, evalExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
@@ -62,21 +62,21 @@ func newEvalCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 // runEval answers the questions of p.Batch with runner.BatchFile.
 func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr io.Writer) error {
 	if p.Format != "" && p.Format != "json" {
-		return InputErrorf("--format must be json for eval, not %q", p.Format)
+		return inputErrorf("--format must be json for eval, not %q", p.Format)
 	}
 	if p.Batch == "" {
-		return InputErrorf("--batch is required")
+		return inputErrorf("--batch is required")
 	}
 	if p.Declined {
 		if p.Batch != "-" {
-			return InputErrorf("--declined reads standard input (--batch -)")
+			return inputErrorf("--declined reads standard input (--batch -)")
 		}
 		r, err := runner.NewLazy(ctx)
 		if err != nil {
-			return InputError(err)
+			return inputError(err)
 		}
 		if err := batch.AnswerDeclined(ctx, r, stdin, stdout); err != nil {
-			return InputError(err)
+			return inputError(err)
 		}
 		return nil
 	}
@@ -87,7 +87,7 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	switch {
 	case err != nil:
-		return InputError(err)
+		return inputError(err)
 	case sum.Errors > 0:
 		return answered
 	case sum.Denials > 0:

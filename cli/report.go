@@ -40,7 +40,7 @@ const reportExample = `  kmsguard report --snapshot snapshot.json -o report.html
 
 func newReportCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p reportParams
-	cmd, f := NewCommand("report --snapshot FILE [--base OLD] -o report.html",
+	cmd, f := newCommand("report --snapshot FILE [--base OLD] -o report.html",
 		"Write an HTML report of who can use each key of a snapshot",
 		reportLong, reportExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
@@ -60,7 +60,7 @@ func newReportCommand(stdout, stderr io.Writer) *cobra.Command {
 func runReport(ctx context.Context, p reportParams, stdout, _ io.Writer) error {
 	reportGC()
 	if err := p.Run(ctx, stdout); err != nil { // htmlreport.Request.Run
-		return InputError(err)
+		return inputError(err)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ const rulesExample = `  kmsguard rules
 
 func newRulesCommand(stdout io.Writer) *cobra.Command {
 	var p rulesParams
-	cmd, f := NewCommand("rules [--format text|json]",
+	cmd, f := newCommand("rules [--format text|json]",
 		"List the lint rules of kmsguard check",
 		rulesLong, rulesExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
@@ -41,7 +41,7 @@ func runRules(ctx context.Context, p rulesParams, stdout io.Writer) error {
 	}
 	r, err := newRunner(ctx)
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	rules := r.Rules()
 	if p.Format == "json" {
@@ -50,7 +50,7 @@ func runRules(ctx context.Context, p rulesParams, stdout io.Writer) error {
 		err = report.RulesText(stdout, rules, textwrap.Width(stdout))
 	}
 	if err != nil {
-		return InputError(fmt.Errorf("writing the rules: %w", err))
+		return inputError(fmt.Errorf("writing the rules: %w", err))
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
+	"io"
 	"os"
 	"testing"
 
@@ -13,8 +14,8 @@ var update = flag.Bool("update", false, "update the expected outputs in testdata
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		// The test binary stands in for cmd/kmsguard: same entry point,
-		// same exit codes.
+		// The test binary stands in for cmd/kmsguard-full: same entry
+		// point, same exit codes.
 		"kmsguard": func() {
 			err := Execute(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 			os.Exit(ExitCode(err))
@@ -28,5 +29,12 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		Setup:               scriptSetup,
+		Cmds:                scriptCmds,
 	})
+}
+
+// execute runs the command line in process.
+func execute(args []string, stdout, stderr io.Writer) error {
+	return Execute(context.Background(), args, nil, stdout, stderr)
 }

@@ -105,23 +105,23 @@ func runSnapshotImport(p snapshotImportParams, now time.Time, stderr io.Writer) 
 		for _, v := range f.list {
 			arn, file, ok := strings.Cut(v, "=")
 			if !ok || arn == "" || file == "" {
-				return InputErrorf("%s %q: expected KEY-ARN=FILE", f.flag, v)
+				return inputErrorf("%s %q: expected KEY-ARN=FILE", f.flag, v)
 			}
 			if _, dup := f.into[arn]; dup {
-				return InputErrorf("%s: key %s given twice", f.flag, arn)
+				return inputErrorf("%s: key %s given twice", f.flag, arn)
 			}
 			f.into[arn] = file
 		}
 	}
 	if len(src.KeyPolicies) == 0 && len(src.Grants) == 0 && len(src.IAM) == 0 {
-		return InputErrorf("nothing to import: give --key-policy ARN=FILE or --iam FILE")
+		return inputErrorf("nothing to import: give --key-policy ARN=FILE or --iam FILE")
 	}
 	snap, err := snapshot.Import(src, now)
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	if err := snapshot.Write(p.Output, snap); err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, report.SnapshotSummary(snap))
 	return nil
@@ -132,17 +132,17 @@ func runSnapshotMerge(out string, inputs []string, now time.Time, stderr io.Writ
 	for _, in := range inputs {
 		s, err := snapshot.Load(in)
 		if err != nil {
-			return InputError(err)
+			return inputError(err)
 		}
 		files = append(files, snapshot.File{Name: in, Snapshot: s})
 	}
 	merged, err := snapshot.Merge(files)
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	merged["generated_at"] = now.UTC().Format(time.RFC3339)
 	if err := snapshot.Write(out, merged); err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", out, report.SnapshotSummary(merged))
 	return nil

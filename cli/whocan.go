@@ -50,7 +50,7 @@ const whoCanExample = `  kmsguard who-can --snapshot snapshot.json --key arn:aws
 
 func newWhoCanCommand(stdout, stderr io.Writer) *cobra.Command {
 	var p whoCanParams
-	cmd, f := NewCommand("who-can (--snapshot FILE | --key-policy FILE) (--key ARN | --principal ARN) [--action kms:ACTION]",
+	cmd, f := newCommand("who-can (--snapshot FILE | --key-policy FILE) (--key ARN | --principal ARN) [--action kms:ACTION]",
 		"List who can use a key, or what a principal can use",
 		whoCanLong, whoCanExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
@@ -74,7 +74,7 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 	}
 	a, err := p.Run(ctx) // access.WhoCanRequest.Run
 	if err != nil {
-		return InputError(err)
+		return inputError(err)
 	}
 	if a.Key != nil {
 		err = report.WriteKeyReport(stdout, p.Format, a.Key)
@@ -82,7 +82,7 @@ func runWhoCan(ctx context.Context, p whoCanParams, stdout, stderr io.Writer) er
 		err = report.WritePrincipalReport(stdout, p.Format, a.Principal)
 	}
 	if err != nil {
-		return InputError(fmt.Errorf("writing the answer: %w", err))
+		return inputError(fmt.Errorf("writing the answer: %w", err))
 	}
 	if p.Stats {
 		report.WriteWhoCanStats(stderr, a.Stats.Native, a.Stats.Declined)

@@ -10,14 +10,13 @@ import (
 	"os/signal"
 
 	"github.com/kmsguard/kmsguard/cli"
-	"github.com/kmsguard/kmsguard/cli/full"
 	// The collector waits until the command runs (cli releases it).
 	_ "github.com/kmsguard/kmsguard/internal/gchold/hold"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := cli.Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, full.Commands...)
+	err := cli.Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(cli.ExitCode(err))
 }

@@ -1,4 +1,4 @@
-package full
+package cli
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kmsguard/kmsguard/cli"
 	"github.com/kmsguard/kmsguard/server"
 )
 
@@ -76,8 +75,7 @@ const serveExample = `  kmsguard serve --data snapshot.json
 
 func newServeCommand(_ io.Reader, _, stderr io.Writer) *cobra.Command {
 	var p serveParams
-	d := cli.DelegatedCommands["serve"]
-	cmd, f := cli.NewCommand(d.Use, d.Short,
+	cmd, f := newCommand("serve [flags]", "Serve decisions over HTTP (OPA-compatible data API)",
 		serveLong, serveExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), p, stderr)
@@ -124,7 +122,7 @@ func runServe(ctx context.Context, p serveParams, stderr io.Writer) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &serving):
-		return cli.Exit(cli.ExitDenied, serving.Err)
+		return exitWith(ExitDenied, serving.Err)
 	}
-	return cli.InputError(err)
+	return inputError(err)
 }

@@ -1,4 +1,4 @@
-package full
+package cli
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kmsguard/kmsguard/cli"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/scan"
@@ -83,8 +82,7 @@ const scanExample = `  kmsguard scan --region us-east-1 --region eu-west-1 -o sn
 
 func newScanCommand(_ io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var p scanParams
-	d := cli.DelegatedCommands["scan"]
-	cmd, f := cli.NewCommand(d.Use, d.Short,
+	cmd, f := newCommand("scan -o FILE [--region REGION ...] [flags]", "Read an AWS account's keys and principals into a snapshot",
 		scanLong, scanExample, cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
 			return runScan(cmd.Context(), p, stdout, stderr)
@@ -112,22 +110,22 @@ func newScanCommand(_ io.Reader, stdout, stderr io.Writer) *cobra.Command {
 // runScan scans and writes the snapshot; a summary goes to stderr.
 func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) error {
 	if p.Output == "" {
-		return cli.InputErrorf("-o FILE is required")
+		return inputErrorf("-o FILE is required")
 	}
 	if p.MaxAttempts < 1 || p.Concurrency < 1 {
-		return cli.InputErrorf("--max-attempts and --concurrency must be at least 1")
+		return inputErrorf("--max-attempts and --concurrency must be at least 1")
 	}
 	if p.AccountConcurrency < 1 {
-		return cli.InputErrorf("--account-concurrency must be at least 1")
+		return inputErrorf("--account-concurrency must be at least 1")
 	}
 	if p.NoOrg && p.Organization {
-		return cli.InputErrorf("--organization and --no-organization exclude each other")
+		return inputErrorf("--organization and --no-organization exclude each other")
 	}
 	if p.RoleName == "" || strings.ContainsAny(p.RoleName, ":/ ") {
-		return cli.InputErrorf("--role-name must be a role name (no path, no ARN)")
+		return inputErrorf("--role-name must be a role name (no path, no ARN)")
 	}
 	if p.AttemptTimeout <= 0 || p.Timeout <= 0 {
-		return cli.InputErrorf("--attempt-timeout and --timeout must be positive")
+		return inputErrorf("--attempt-timeout and --timeout must be positive")
 	}
 	opts := scan.Options{
 		Regions:            p.Regions,
@@ -149,14 +147,14 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 	}
 	snap, err := scan.Run(ctx, opts)
 	if err != nil {
-		return cli.InputError(fmt.Errorf("scan: %w", err))
+		return inputError(fmt.Errorf("scan: %w", err))
 	}
 	if err := snapshot.Write(p.Output, snap); err != nil {
-		return cli.InputError(err)
+		return inputError(err)
 	}
 	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, report.SnapshotSummary(snap))
 	if n := len(snapshotErrors(snap)); n > 0 && !p.AllowPartial {
-		return cli.Exit(cli.ExitPartial, fmt.Errorf("the snapshot is incomplete: %d calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot", n))
+		return exitWith(ExitPartial, fmt.Errorf("the snapshot is incomplete: %d calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot", n))
 	}
 	return nil
 }
