@@ -12,8 +12,9 @@ RUN go mod download
 COPY . .
 # CGO_ENABLED=0: a static binary that needs no libc; -trimpath: no build
 # machine paths in it; -s -w: no symbol tables. kmsguard runs kmsguard-full,
-# installed beside it, for serve and scan (docs/architecture.md). The same
-# line is tested by TestDockerfileBuild (cli/ci_test.go).
+# installed beside it, for every command but eval --batch
+# (docs/architecture.md). The same line is tested by TestDockerfileBuild
+# (cli/ci_test.go).
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/kmsguard ./cmd/kmsguard-full
 
 # Run stage: only the binaries and CA certificates (kmsguard scan calls AWS).

@@ -178,8 +178,8 @@ var dockerBuild = regexp.MustCompile(`(?m)^RUN (CGO_ENABLED=0 go build .*) -o /o
 
 // TestDockerfile checks the Dockerfile's shape: a build stage and a
 // minimal run stage holding only the binaries (kmsguard and the
-// kmsguard-full it runs for serve and scan, side by side), a static build, a
-// non-root user.
+// kmsguard-full it runs for every command but eval --batch, side by side),
+// a static build, a non-root user.
 func TestDockerfile(t *testing.T) {
 	data, err := os.ReadFile("../Dockerfile")
 	if err != nil {
