@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -328,6 +330,116 @@ func TestBatchChunkBoundaries(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// writeCounter counts the Writes it is given.
+type writeCounter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *writeCounter) Write(b []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(b)
+}
+
+// TestBatchRegularFile: a question file (a regular file, which reads never
+// wait for) is read in whole chunks, a chunk ending only at chunkLines
+// lines, not also where the read buffer happens to end (here inside the
+// second, third and fourth chunks); and answers written to a regular file
+// are the same bytes as answering line by line.
+func TestBatchRegularFile(t *testing.T) {
+	r := nativeRunner(t)
+	pad := `, "pad": "` + strings.Repeat("p", 1500) + `"}` // 32 lines: 48 KB, under chunkBytes
+	const n = 3*chunkLines + 5
+	var sb strings.Builder
+	for i := range n {
+		sb.WriteString(strings.TrimSuffix(batchQuestion(i), "}") + pad + "\n")
+	}
+	in := sb.String()
+	if len(in) < 2*(64<<10) {
+		t.Fatalf("the input (%d bytes) must span three read buffers", len(in))
+	}
+	want := sequentialAnswers(t, r, in)
+	name := filepath.Join(t.TempDir(), "q.jsonl")
+	if err := os.WriteFile(name, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	open := func() *os.File {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		return f
+	}
+
+	var out writeCounter
+	if _, err := Batch(t.Context(), r, open(), &out, BatchOptions{Name: name, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Fatalf("output differs from line by line\n got %.300q\nwant %.300q", out.Bytes(), want)
+	}
+	if wantWrites := (n + chunkLines - 1) / chunkLines; out.writes != wantWrites {
+		t.Errorf("%d chunks written, want %d of up to %d lines", out.writes, wantWrites, chunkLines)
+	}
+
+	answers, err := os.Create(filepath.Join(t.TempDir(), "answers.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = answers.Close() }()
+	if _, err := Batch(t.Context(), r, open(), answers, BatchOptions{Name: name, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(answers.Name()); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("answers file (%v) differs from line by line\n got %.300q\nwant %.300q", err, got, want)
+	}
+}
+
+// TestAnswerWriter: answers are held until minBytes of them are ready (or
+// flush), each Write counted in the summary once it succeeded, and after a
+// failed Write nothing more is written.
+func TestAnswerWriter(t *testing.T) {
+	chunk := func(out string, denials int) *batchChunk {
+		return &batchChunk{out: []byte(out), sum: BatchSummary{Denials: denials}}
+	}
+	var out writeCounter
+	w := &answerWriter{out: &out, minBytes: 10}
+	for i, c := range []*batchChunk{chunk("aaaa\n", 1), chunk("bbbb\n", 0), chunk("cccc\n", 1), chunk("0123456789abc\n", 1)} {
+		if !w.write(c) {
+			t.Fatalf("write %d failed: %v", i, w.err)
+		}
+		if i == 0 && (out.writes != 0 || w.sum != (BatchSummary{})) {
+			t.Fatalf("after 5 bytes: %d writes, summary %+v; want none", out.writes, w.sum)
+		}
+	}
+	if !w.flush() || out.String() != "aaaa\nbbbb\ncccc\n0123456789abc\n" || out.writes != 2 || w.sum != (BatchSummary{Denials: 3}) {
+		t.Fatalf("wrote %q in %d writes, summary %+v; want 2 writes, 3 denials", out.String(), out.writes, w.sum)
+	}
+	if !w.flush() || out.writes != 2 {
+		t.Errorf("a flush with nothing held wrote (%d writes)", out.writes)
+	}
+
+	// Nothing held (minBytes 0): each chunk is one Write.
+	out = writeCounter{}
+	w = &answerWriter{out: &out}
+	for range 3 {
+		w.write(chunk("x\n", 1))
+	}
+	if out.writes != 3 || w.sum != (BatchSummary{Denials: 3}) {
+		t.Errorf("%d writes, summary %+v; want 3 writes, 3 denials", out.writes, w.sum)
+	}
+
+	// A failed Write: its answers and the later ones are not counted.
+	w = &answerWriter{out: errWriter{}, minBytes: 4}
+	if !w.write(chunk("ab\n", 1)) || w.write(chunk("cd\n", 1)) || w.write(chunk("ef\n", 1)) || w.flush() {
+		t.Errorf("write and flush results wrong after a failed Write")
+	}
+	if w.err == nil || w.sum != (BatchSummary{}) {
+		t.Errorf("error %v, summary %+v; want the write error and nothing counted", w.err, w.sum)
 	}
 }
 
