@@ -345,10 +345,10 @@ func (w *writeCounter) Write(b []byte) (int, error) {
 }
 
 // TestBatchRegularFile: a question file (a regular file, which reads never
-// wait for) is read in whole chunks, a chunk ending only at chunkLines
-// lines, not also where the read buffer happens to end (here inside the
-// second, third and fourth chunks); and answers written to a regular file
-// are the same bytes as answering line by line.
+// wait for) is read in whole chunks, a chunk ending only at chunkLinesOf
+// lines, not also where the read buffer happens to end (here inside
+// three chunks); and answers written to a regular file are the same bytes
+// as answering line by line.
 func TestBatchRegularFile(t *testing.T) {
 	r := nativeRunner(t)
 	pad := `, "pad": "` + strings.Repeat("p", 1500) + `"}` // 32 lines: 48 KB, under chunkBytes
@@ -382,8 +382,12 @@ func TestBatchRegularFile(t *testing.T) {
 	if !bytes.Equal(out.Bytes(), want) {
 		t.Fatalf("output differs from line by line\n got %.300q\nwant %.300q", out.Bytes(), want)
 	}
-	if wantWrites := (n + chunkLines - 1) / chunkLines; out.writes != wantWrites {
-		t.Errorf("%d chunks written, want %d of up to %d lines", out.writes, wantWrites, chunkLines)
+	wantWrites := 0
+	for left := n; left > 0; left -= chunkLinesOf(wantWrites - 1) {
+		wantWrites++
+	}
+	if out.writes != wantWrites {
+		t.Errorf("%d chunks written, want %d (of 1, 2, 4, 8, 16, then %d lines)", out.writes, wantWrites, chunkLines)
 	}
 
 	answers, err := os.Create(filepath.Join(t.TempDir(), "answers.jsonl"))
