@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 
@@ -24,7 +25,7 @@ const MaxLineBytes = 16 << 20
 
 // GCPercent is the garbage collector's target of a process that
 // answers a batch (`kmsguard eval` sets it unless GOGC is set; Run does
-// not, it is process-wide): the heap may grow to 200% of the live heap
+// not, it is process-wide): the heap may grow to 300% of the live heap
 // before a collection, Go's default being 100. A batch allocates about
 // 0.7 KB a question (the answers and the question's text are the
 // scratch's, its documents not copied), all of it short-lived, over a
@@ -39,7 +40,12 @@ const MaxLineBytes = 16 << 20
 // and 10,900 page faults, 800 24% more CPU, 100 9% more. At 0.7 KB a
 // question (one collection a batch), 100, 200 and 400 are within 3% of
 // each other (perf stat, 2 rounds of 8 runs; 3,370–3,550 page faults).
-const GCPercent = 200
+// Once chunks were read and written whole, 300 answered the 10,000 with
+// no collection (200: one, 7 ms of marking beside the workers) in 110.4
+// ms of wall time and 185.6 ms of CPU (medians), 200 in 115.7 and 192.9,
+// faster in each of 4 rounds of 10 runs in turn with the same page faults
+// (2,755–2,774); 400 and off were within the noise of 300.
+const GCPercent = 300
 
 // Answerer answers the questions of a batch, from several goroutines at
 // once.
@@ -71,14 +77,27 @@ type Summary struct {
 
 // Run reads questions and writes answers in chunks: a chunk is a run of
 // consecutive lines, answered by one worker into one buffer and written
-// with one Write, in input order. A chunk ends at ChunkLines questions or
-// ChunkBytes of them, and whenever the input has no further complete line
-// ready, so that a question read from a pipe is answered before Run
+// with one Write, in input order. A chunk ends at chunkLinesOf questions
+// or ChunkBytes of them, and whenever the input has no further complete
+// line ready, so that a question read from a pipe is answered before Run
 // waits for the next.
 const (
 	ChunkLines = 32
 	ChunkBytes = 64 << 10
 )
+
+// chunkLinesOf is the number of lines chunk seq ends at: 1, 2, 4, 8 and 16
+// for the first five, then ChunkLines, so that a worker starts on the
+// first question while the reader reads on (its buffers being new memory,
+// reading a chunk of 32 takes a while). On the generated questions the
+// two workers began 1.5 and 2.3 ms into the batch with chunks of 32 from
+// the start, 1.2 and 1.7 ms with these (runtime/trace, 3 runs each).
+func chunkLinesOf(seq int) int {
+	if seq < 5 {
+		return 1 << seq
+	}
+	return ChunkLines
+}
 
 // batchChunk is a run of consecutive question lines and, once answered,
 // their answers.
@@ -148,7 +167,8 @@ func (c *batchChunk) answer(ctx context.Context, a Answerer) {
 // MaxLineBytes. A chunk's answers are written as soon as it and every
 // chunk before it are answered, and a chunk ends whenever no further line
 // is ready, so a reader downstream sees each answer before the next
-// question is read.
+// question is read; only a regular file, which nothing reads as it is
+// written, gets them writeBytes at a time.
 //
 // When ctx is cancelled, Run stops reading, writes the answers to the
 // questions already read and returns ctx's error. Otherwise the error is
@@ -190,11 +210,13 @@ func Run(ctx context.Context, a Answerer, in io.Reader, out io.Writer, opts Opti
 		close(results)
 	}()
 
+	w := &answerWriter{out: out}
+	if isRegularFile(out) {
+		w.minBytes = writeBytes
+	}
 	var (
-		sum      Summary
-		writeErr error
-		next     int
-		pending  = make([]*batchChunk, window) // by seq % window
+		next    int
+		pending = make([]*batchChunk, window) // by seq % window
 	)
 	for c := range results {
 		pending[c.seq%window] = c
@@ -205,33 +227,89 @@ func Run(ctx context.Context, a Answerer, in io.Reader, out io.Writer, opts Opti
 			}
 			pending[next%window] = nil
 			next++
-			if writeErr == nil {
-				if _, writeErr = out.Write(c.out); writeErr != nil {
-					cancel() // stop reading; the workers drain what is queued
-				} else {
-					sum.Errors += c.sum.Errors
-					sum.Denials += c.sum.Denials
-				}
+			if !w.write(c) {
+				cancel() // stop reading; the workers drain what is queued
 			}
 			free <- c
 		}
 	}
+	w.flush() // a failed Write is w.err
 	switch {
-	case writeErr != nil:
-		return sum, fmt.Errorf("writing answers: %w", writeErr)
+	case w.err != nil:
+		return w.sum, fmt.Errorf("writing answers: %w", w.err)
 	case readErr != nil && ctx.Err() != nil:
-		return sum, fmt.Errorf("stopped before the end of %s: %w", opts.Name, readErr)
+		return w.sum, fmt.Errorf("stopped before the end of %s: %w", opts.Name, readErr)
 	case readErr != nil:
-		return sum, fmt.Errorf("reading %s: %w", opts.Name, readErr)
+		return w.sum, fmt.Errorf("reading %s: %w", opts.Name, readErr)
 	}
-	return sum, nil
+	return w.sum, nil
+}
+
+// writeBytes is how many bytes of answers Run holds before it writes
+// them to a regular file, where no reader waits for each chunk's answers:
+// a chunk of the generated questions has about 7 KB of answers, and one
+// Write for about nine chunks spares the system calls of the others (a
+// batch of the 10,000 made 33 Writes instead of 445).
+const writeBytes = 64 << 10
+
+// answerWriter writes the answers of the chunks given to it in input
+// order, holding them until minBytes are ready. After a failed Write it
+// drops them.
+type answerWriter struct {
+	out      io.Writer
+	minBytes int    // the answers held until there are this many bytes (0: none held)
+	held     []byte // answers not yet written
+	heldSum  Summary
+	sum      Summary // of the answers written
+	err      error
+}
+
+// write writes the answers of c, or holds them, and reports whether no
+// write has failed.
+func (w *answerWriter) write(c *batchChunk) bool {
+	if w.err != nil {
+		return false
+	}
+	if len(w.held) == 0 && len(c.out) >= w.minBytes {
+		return w.writeOut(c.out, c.sum)
+	}
+	if w.held == nil {
+		w.held = make([]byte, 0, w.minBytes+ChunkBytes)
+	}
+	w.held = append(w.held, c.out...)
+	w.heldSum.Errors += c.sum.Errors
+	w.heldSum.Denials += c.sum.Denials
+	if len(w.held) < w.minBytes {
+		return true
+	}
+	return w.flush()
+}
+
+// flush writes the answers held and reports whether no write has failed.
+func (w *answerWriter) flush() bool {
+	if w.err != nil || len(w.held) == 0 {
+		return w.err == nil
+	}
+	ok := w.writeOut(w.held, w.heldSum)
+	w.held, w.heldSum = w.held[:0], Summary{}
+	return ok
+}
+
+// writeOut writes answers b, whose kinds sum counts.
+func (w *answerWriter) writeOut(b []byte, sum Summary) bool {
+	if _, w.err = w.out.Write(b); w.err != nil {
+		return false
+	}
+	w.sum.Errors += sum.Errors
+	w.sum.Denials += sum.Denials
+	return true
 }
 
 // readChunks reads the lines of in into chunks taken from free and sends
 // them to jobs, numbered from 0. It returns nil at the end of in, ctx's
 // error when ctx is cancelled first, or the read error.
 func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs chan<- *batchChunk) error {
-	lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), max: MaxLineBytes}
+	lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), max: MaxLineBytes, regular: isRegularFile(in)}
 	var c *batchChunk
 	seq := 0
 	send := func() {
@@ -240,7 +318,7 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 		seq++
 	}
 	for {
-		if c != nil && len(c.lines) > 0 && (len(c.lines) == ChunkLines || len(c.data) >= ChunkBytes || !lr.lineReady()) {
+		if c != nil && len(c.lines) > 0 && (len(c.lines) == chunkLinesOf(seq) || len(c.data) >= ChunkBytes || !lr.lineReady()) {
 			send()
 		}
 		if err := ctx.Err(); err != nil {
@@ -286,6 +364,11 @@ type lineReader struct {
 	br   *bufio.Reader
 	max  int
 	line int // number of the line last returned
+	// regular is whether the input is a regular file, which no writer
+	// feeds: its next line never waits, so a chunk read from it need not
+	// end where the buffer does (a chunk in three ended there on the
+	// generated questions, one more Write each).
+	regular bool
 }
 
 // appendNext appends the next line, without its line ending, to dst and
@@ -323,9 +406,24 @@ func (lr *lineReader) appendNext(dst []byte) (out, line []byte, tooLong bool, er
 	return dst[:start+len(line)], line, tooLong, nil
 }
 
-// lineReady reports whether a whole line is buffered, so that appendNext
-// returns it without reading.
+// lineReady reports whether appendNext returns the next line without
+// waiting for the input: a whole line is buffered, or the input is a
+// regular file.
 func (lr *lineReader) lineReady() bool {
+	if lr.regular {
+		return true
+	}
 	b, _ := lr.br.Peek(lr.br.Buffered())
 	return bytes.IndexByte(b, '\n') >= 0
+}
+
+// isRegularFile reports whether f is a regular file (a file opened by
+// name, or standard input or output redirected to one).
+func isRegularFile(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }

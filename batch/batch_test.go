@@ -2,11 +2,14 @@ package batch
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -120,3 +123,132 @@ func TestBatchChunkAllocatesOnlyTheEngines(t *testing.T) {
 		t.Errorf("a chunk of %d questions allocates %v times, the engine's decisions %v", len(lines), chunk, engine)
 	}
 }
+
+// writeCounter counts the Writes it is given.
+type writeCounter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *writeCounter) Write(b []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(b)
+}
+
+// TestBatchRegularFile: a question file (a regular file, which reads never
+// wait for) is read in whole chunks, a chunk ending only at chunkLinesOf
+// lines, not also where the read buffer happens to end (here inside
+// three chunks); and answers written to a regular file are the same bytes.
+func TestBatchRegularFile(t *testing.T) {
+	a := nativeAnswerer(t)
+	// One generated question, padded to 1,800 bytes a line: 32 lines are
+	// 56 KB, under ChunkBytes.
+	q, err := json.Marshal(gen.Generate(1, 2)[0])
+	if err != nil || len(q) > 1700 {
+		t.Fatalf("the question (%d bytes, %v) must be under 1,700 bytes", len(q), err)
+	}
+	line := strings.TrimSuffix(string(q), "}") + `, "pad": "` + strings.Repeat("p", 1800-len(q)-11) + `"}` + "\n"
+	const n = 3*ChunkLines + 5
+	sb := strings.Builder{}
+	for range n {
+		sb.WriteString(line)
+	}
+	in := sb.String()
+	if len(in) < 2*(64<<10) {
+		t.Fatalf("the input (%d bytes) must span three read buffers", len(in))
+	}
+	// What Run writes for the same lines from a reader that is not a file
+	// (runner's tests hold that to answering line by line).
+	var want bytes.Buffer
+	if _, err := Run(t.Context(), a, strings.NewReader(in), &want, Options{Name: "in", Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "q.jsonl")
+	if err := os.WriteFile(name, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	open := func() *os.File {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		return f
+	}
+
+	var out writeCounter
+	if _, err := Run(t.Context(), a, open(), &out, Options{Name: name, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want.Bytes()) {
+		t.Fatalf("output differs from the batch read from a reader\n got %.300q\nwant %.300q", out.Bytes(), want.Bytes())
+	}
+	wantWrites := 0
+	for left := n; left > 0; left -= chunkLinesOf(wantWrites - 1) {
+		wantWrites++
+	}
+	if out.writes != wantWrites {
+		t.Errorf("%d chunks written, want %d (of 1, 2, 4, 8, 16, then %d lines)", out.writes, wantWrites, ChunkLines)
+	}
+
+	answers, err := os.Create(filepath.Join(t.TempDir(), "answers.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = answers.Close() }()
+	if _, err := Run(t.Context(), a, open(), answers, Options{Name: name, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(answers.Name()); err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("answers file (%v) differs from the batch read from a reader\n got %.300q\nwant %.300q", err, got, want.Bytes())
+	}
+}
+
+// TestAnswerWriter: answers are held until minBytes of them are ready (or
+// flush), each Write counted in the summary once it succeeded, and after a
+// failed Write nothing more is written.
+func TestAnswerWriter(t *testing.T) {
+	chunk := func(out string, denials int) *batchChunk {
+		return &batchChunk{out: []byte(out), sum: Summary{Denials: denials}}
+	}
+	var out writeCounter
+	w := &answerWriter{out: &out, minBytes: 10}
+	for i, c := range []*batchChunk{chunk("aaaa\n", 1), chunk("bbbb\n", 0), chunk("cccc\n", 1), chunk("0123456789abc\n", 1)} {
+		if !w.write(c) {
+			t.Fatalf("write %d failed: %v", i, w.err)
+		}
+		if i == 0 && (out.writes != 0 || w.sum != (Summary{})) {
+			t.Fatalf("after 5 bytes: %d writes, summary %+v; want none", out.writes, w.sum)
+		}
+	}
+	if !w.flush() || out.String() != "aaaa\nbbbb\ncccc\n0123456789abc\n" || out.writes != 2 || w.sum != (Summary{Denials: 3}) {
+		t.Fatalf("wrote %q in %d writes, summary %+v; want 2 writes, 3 denials", out.String(), out.writes, w.sum)
+	}
+	if !w.flush() || out.writes != 2 {
+		t.Errorf("a flush with nothing held wrote (%d writes)", out.writes)
+	}
+
+	// Nothing held (minBytes 0): each chunk is one Write.
+	out = writeCounter{}
+	w = &answerWriter{out: &out}
+	for range 3 {
+		w.write(chunk("x\n", 1))
+	}
+	if out.writes != 3 || w.sum != (Summary{Denials: 3}) {
+		t.Errorf("%d writes, summary %+v; want 3 writes, 3 denials", out.writes, w.sum)
+	}
+
+	// A failed Write: its answers and the later ones are not counted.
+	w = &answerWriter{out: failWriter{}, minBytes: 4}
+	if !w.write(chunk("ab\n", 1)) || w.write(chunk("cd\n", 1)) || w.write(chunk("ef\n", 1)) || w.flush() {
+		t.Errorf("write and flush results wrong after a failed Write")
+	}
+	if w.err == nil || w.sum != (Summary{}) {
+		t.Errorf("error %v, summary %+v; want the write error and nothing counted", w.err, w.sum)
+	}
+}
+
+// failWriter fails every Write.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
