@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/kmsguard/kmsguard/result"
@@ -426,4 +427,31 @@ func isRegularFile(f any) bool {
 	}
 	fi, err := file.Stat()
 	return err == nil && fi.Mode().IsRegular()
+}
+
+// Input opens the input of a batch: the file path, or stdin for "-" (named
+// "standard input" in errors). The error names the file ("q.jsonl: no such
+// file or directory"); done closes what Input opened.
+func Input(path string, stdin io.Reader) (in io.Reader, name string, done func(), err error) {
+	if path == "-" {
+		return stdin, "standard input", func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, "", nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, path, func() { _ = f.Close() }, nil // read-only: nothing to flush
+}
+
+// SetGC sets the garbage collector's target of a process that answers a
+// batch to GCPercent, unless GOGC is set in the environment: for the
+// command, as the setting is the process's.
+func SetGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(GCPercent)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -252,3 +253,18 @@ func TestAnswerWriter(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestSetGC: SetGC sets the batch's collector target unless GOGC is set.
+func TestSetGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "")
+	SetGC()
+	if got := debug.SetGCPercent(50); got != GCPercent {
+		t.Errorf("without GOGC: target %d, want %d", got, GCPercent)
+	}
+	t.Setenv("GOGC", "50")
+	SetGC()
+	if got := debug.SetGCPercent(100); got != 50 {
+		t.Errorf("with GOGC=50: target %d, want 50 (the environment's)", got)
+	}
+}

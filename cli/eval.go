@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -80,7 +78,7 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 		}
 		return nil
 	}
-	batchGC()
+	batch.SetGC()
 	sum, st, err := runner.BatchFile(ctx, p.Batch, stdin, stdout, p.Workers)
 	if p.Stats && st != nil {
 		report.WriteEvalStats(stderr, st.Native, st.Fallbacks, st.RegoCompiled > 0)
@@ -94,12 +92,4 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 		return denied
 	}
 	return nil
-}
-
-// batchGC sets the garbage collector's target of a batch
-// (batch.GCPercent). An explicit GOGC in the environment wins.
-func batchGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(batch.GCPercent)
-	}
 }

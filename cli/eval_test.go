@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 	"testing"
-
-	"github.com/kmsguard/kmsguard/batch"
 )
 
 // Two questions on the key policy that trusts the account: the root user is
@@ -54,18 +51,3 @@ func TestEvalExitCodes(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, fmt.Errorf("disk on fire") }
-
-// TestBatchGC: eval sets the batch's collector target unless GOGC is set.
-func TestBatchGC(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	t.Setenv("GOGC", "")
-	batchGC()
-	if got := debug.SetGCPercent(50); got != batch.GCPercent {
-		t.Errorf("without GOGC: target %d, want %d", got, batch.GCPercent)
-	}
-	t.Setenv("GOGC", "50")
-	batchGC()
-	if got := debug.SetGCPercent(100); got != 50 {
-		t.Errorf("with GOGC=50: target %d, want 50 (the environment's)", got)
-	}
-}

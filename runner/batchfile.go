@@ -2,10 +2,7 @@ package runner
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/kmsguard/kmsguard/batch"
 )
@@ -15,19 +12,11 @@ import (
 // out. The runner's Stats come back once it exists (nil when the file could
 // not be opened or the runner not built), with or without an error.
 func BatchFile(ctx context.Context, path string, stdin io.Reader, out io.Writer, workers int) (batch.Summary, *Stats, error) {
-	in, name := stdin, "standard input"
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return batch.Summary{}, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		defer func() { _ = f.Close() }() // read-only: nothing to flush
-		in, name = f, path
+	in, name, done, err := batch.Input(path, stdin)
+	if err != nil {
+		return batch.Summary{}, nil, err
 	}
+	defer done()
 	r, err := NewLazy(ctx)
 	if err != nil {
 		return batch.Summary{}, nil, err

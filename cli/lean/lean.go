@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,22 +106,16 @@ func evalArgs(args []string) (p evalParams, ok bool) {
 // for the questions it declines. ran is false when it did not start (the
 // file cannot be opened): kmsguard-full then says why.
 func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr io.Writer) (code int, ran bool) {
-	in, name := stdin, "standard input"
-	if p.batch != "-" {
-		f, err := os.Open(p.batch)
-		if err != nil {
-			return 0, false
-		}
-		defer func() { _ = f.Close() }() // read-only: nothing to flush
-		in, name = f, p.batch
+	in, name, done, err := batch.Input(p.batch, stdin)
+	if err != nil {
+		return 0, false
 	}
+	defer done()
 	e, err := engine.New()
 	if err != nil {
 		return 0, false
 	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(batch.GCPercent)
-	}
+	batch.SetGC()
 	a := &answerer{engine: e, stderr: stderr}
 	sum, err := batch.Run(ctx, a, in, stdout, batch.Options{Name: name})
 	a.close()
