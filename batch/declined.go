@@ -23,26 +23,32 @@ import (
 // AnswerDeclined answers the numbered questions of in with a.AnswerLine
 // and writes each answer to out before reading the next question.
 func AnswerDeclined(ctx context.Context, a Answerer, in io.Reader, out io.Writer) error {
-	br := bufio.NewReaderSize(in, 64<<10)
-	var buf []byte
+	// A line number and a space before a question of up to MaxLineBytes.
+	lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), max: MaxLineBytes + 21}
+	var data, buf []byte
 	for {
-		data, err := br.ReadBytes('\n')
-		if len(data) > 0 {
-			num, q, ok := bytes.Cut(bytes.TrimSuffix(data, []byte("\n")), []byte(" "))
-			line, nerr := strconv.Atoi(string(num))
-			if !ok || nerr != nil || line < 1 {
-				return fmt.Errorf("declined questions: want a line number and a question, got %.40q", data)
-			}
-			buf = a.AnswerLine(ctx, line, q).AppendJSON(buf[:0]) // one line, its newline included
-			if _, err := out.Write(buf); err != nil {
-				return fmt.Errorf("writing answers: %w", err)
-			}
-		}
+		var (
+			text    []byte
+			tooLong bool
+			err     error
+		)
+		data, text, tooLong, err = lr.appendNext(data[:0])
 		switch {
 		case errors.Is(err, io.EOF):
 			return nil
 		case err != nil:
 			return fmt.Errorf("reading declined questions: %w", err)
+		case tooLong:
+			return fmt.Errorf("declined questions: line %d is longer than %d bytes", lr.line, lr.max)
+		}
+		num, q, ok := bytes.Cut(text, []byte(" "))
+		line, nerr := strconv.Atoi(string(num))
+		if !ok || nerr != nil || line < 1 {
+			return fmt.Errorf("declined questions: want a line number and a question, got %.40q", text)
+		}
+		buf = a.AnswerLine(ctx, line, q).AppendJSON(buf[:0]) // one line, its newline included
+		if _, err := out.Write(buf); err != nil {
+			return fmt.Errorf("writing answers: %w", err)
 		}
 		if err := ctx.Err(); err != nil {
 			return context.Cause(ctx)

@@ -51,10 +51,11 @@ func TestDeclinedRoundTrip(t *testing.T) {
 }
 
 func TestAnswerDeclinedMalformed(t *testing.T) {
-	for _, in := range []string{"{}\n", "x {}\n", "0 {}\n", "-1 {}\n"} {
+	long := "1 " + strings.Repeat("x", MaxLineBytes+30) + "\n"
+	for _, in := range []string{"{}\n", "x {}\n", "0 {}\n", "-1 {}\n", "\n", long} {
 		var out strings.Builder
 		if err := AnswerDeclined(t.Context(), lineAnswerer{}, strings.NewReader(in), &out); err == nil || out.Len() != 0 {
-			t.Errorf("AnswerDeclined(%q): %v, output %q; want an error and no answer", in, err, out.String())
+			t.Errorf("AnswerDeclined(%.40q): %v, output %q; want an error and no answer", in, err, out.String())
 		}
 	}
 }
