@@ -47,8 +47,13 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case errors.As(err, &exit):
 		return exit.Code // kmsguard-full said why
 	}
-	fmt.Fprintf(stderr, "kmsguard: %s\n", err)
+	printError(stderr, err)
 	return exitInput
+}
+
+// printError prints err as kmsguard-full prints its errors.
+func printError(stderr io.Writer, err error) {
+	fmt.Fprintf(stderr, "kmsguard: %s\n", strings.TrimRight(err.Error(), "\n"))
 }
 
 // evalParams are the flags of `eval` kmsguard answers itself.
@@ -124,7 +129,7 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	}
 	switch {
 	case err != nil:
-		fmt.Fprintf(stderr, "kmsguard: %s\n", strings.TrimRight(err.Error(), "\n"))
+		printError(stderr, err)
 		return exitInput, true
 	case sum.Errors > 0:
 		return exitInput, true
