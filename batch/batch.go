@@ -108,6 +108,10 @@ type batchChunk struct {
 	lines []chunkLine // where each line is in data
 	out   []byte      // the answers, one JSON line each
 	sum   Summary
+	// flush is whether the input may keep Run waiting after this chunk
+	// (no further line was ready when it ended): its answers, and those
+	// of the chunks before it, are written as soon as they are answered.
+	flush bool
 }
 
 type chunkLine struct {
@@ -125,7 +129,7 @@ func (c *batchChunk) reset(seq int) {
 	if c.out == nil || cap(c.out) > 4*ChunkBytes {
 		c.out = make([]byte, 0, 16<<10)
 	}
-	c.seq, c.data, c.lines, c.out, c.sum = seq, c.data[:0], c.lines[:0], c.out[:0], Summary{}
+	c.seq, c.data, c.lines, c.out, c.sum, c.flush = seq, c.data[:0], c.lines[:0], c.out[:0], Summary{}, false
 }
 
 // answer answers every question of c into c.out.
@@ -165,11 +169,11 @@ func (c *batchChunk) answer(ctx context.Context, a Answerer) {
 // writes them in input order. Memory stays bounded whatever the input
 // size: at most 3 chunks a worker are in flight, each of at most
 // ChunkLines questions and ChunkBytes of them or a single line of up to
-// MaxLineBytes. A chunk's answers are written as soon as it and every
-// chunk before it are answered, and a chunk ends whenever no further line
-// is ready, so a reader downstream sees each answer before the next
-// question is read; only a regular file, which nothing reads as it is
-// written, gets them writeBytes at a time.
+// MaxLineBytes. Answers are written writeBytes at a time while further
+// questions are ready to be read. A chunk ends whenever no further line
+// is ready, and its answers and all before it are written as soon as they
+// are answered, so a reader downstream that waits for an answer before it
+// writes the next question sees it.
 //
 // When ctx is cancelled, Run stops reading, writes the answers to the
 // questions already read and returns ctx's error. Otherwise the error is
@@ -211,10 +215,7 @@ func Run(ctx context.Context, a Answerer, in io.Reader, out io.Writer, opts Opti
 		close(results)
 	}()
 
-	w := &answerWriter{out: out}
-	if isRegularFile(out) {
-		w.minBytes = writeBytes
-	}
+	w := &answerWriter{out: out, minBytes: writeBytes}
 	var (
 		next    int
 		pending = make([]*batchChunk, window) // by seq % window
@@ -247,15 +248,16 @@ func Run(ctx context.Context, a Answerer, in io.Reader, out io.Writer, opts Opti
 }
 
 // writeBytes is how many bytes of answers Run holds before it writes
-// them to a regular file, where no reader waits for each chunk's answers:
-// a chunk of the generated questions has about 7 KB of answers, and one
+// them, while no reader waits for them (further questions are ready): a
+// chunk of the generated questions has about 7 KB of answers, and one
 // Write for about nine chunks spares the system calls of the others (a
-// batch of the 10,000 made 33 Writes instead of 445).
+// batch of the 10,000 made 33 Writes instead of 445), and a reader at the
+// other end of a pipe as many wake-ups.
 const writeBytes = 64 << 10
 
 // answerWriter writes the answers of the chunks given to it in input
-// order, holding them until minBytes are ready. After a failed Write it
-// drops them.
+// order, holding them until minBytes are ready or a chunk to flush comes.
+// After a failed Write it drops them.
 type answerWriter struct {
 	out      io.Writer
 	minBytes int    // the answers held until there are this many bytes (0: none held)
@@ -271,7 +273,7 @@ func (w *answerWriter) write(c *batchChunk) bool {
 	if w.err != nil {
 		return false
 	}
-	if len(w.held) == 0 && len(c.out) >= w.minBytes {
+	if len(w.held) == 0 && (c.flush || len(c.out) >= w.minBytes) {
 		return w.writeOut(c.out, c.sum)
 	}
 	if w.held == nil {
@@ -280,7 +282,7 @@ func (w *answerWriter) write(c *batchChunk) bool {
 	w.held = append(w.held, c.out...)
 	w.heldSum.Errors += c.sum.Errors
 	w.heldSum.Denials += c.sum.Denials
-	if len(w.held) < w.minBytes {
+	if !c.flush && len(w.held) < w.minBytes {
 		return true
 	}
 	return w.flush()
@@ -313,18 +315,21 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 	lr := &lineReader{br: bufio.NewReaderSize(in, 64<<10), max: MaxLineBytes, regular: isRegularFile(in)}
 	var c *batchChunk
 	seq := 0
-	send := func() {
+	send := func(flush bool) {
+		c.flush = flush
 		jobs <- c
 		c = nil
 		seq++
 	}
 	for {
-		if c != nil && len(c.lines) > 0 && (len(c.lines) == chunkLinesOf(seq) || len(c.data) >= ChunkBytes || !lr.lineReady()) {
-			send()
+		if c != nil && len(c.lines) > 0 {
+			if wait := !lr.lineReady(); wait || len(c.lines) == chunkLinesOf(seq) || len(c.data) >= ChunkBytes {
+				send(wait)
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			if c != nil && len(c.lines) > 0 {
-				send()
+				send(true)
 			}
 			return context.Cause(ctx)
 		}
@@ -345,7 +350,7 @@ func readChunks(ctx context.Context, in io.Reader, free <-chan *batchChunk, jobs
 		c.data, line, tooLong, err = lr.appendNext(c.data)
 		if err != nil {
 			if len(c.lines) > 0 {
-				send()
+				send(true)
 			}
 			if errors.Is(err, io.EOF) {
 				return nil

@@ -139,7 +139,10 @@ func (w *writeCounter) Write(b []byte) (int, error) {
 // TestBatchRegularFile: a question file (a regular file, which reads never
 // wait for) is read in whole chunks, a chunk ending only at chunkLinesOf
 // lines, not also where the read buffer happens to end (here inside
-// three chunks); and answers written to a regular file are the same bytes.
+// three chunks), and only the last one flushes the answers, which are
+// written in one Write; other readers' chunks also end, and flush, where
+// the read buffer does; and answers written to a regular file are the same
+// bytes.
 func TestBatchRegularFile(t *testing.T) {
 	a := nativeAnswerer(t)
 	// One generated question, padded to 1,800 bytes a line: 32 lines are
@@ -184,12 +187,23 @@ func TestBatchRegularFile(t *testing.T) {
 	if !bytes.Equal(out.Bytes(), want.Bytes()) {
 		t.Fatalf("output differs from the batch read from a reader\n got %.300q\nwant %.300q", out.Bytes(), want.Bytes())
 	}
-	wantWrites := 0
-	for left := n; left > 0; left -= chunkLinesOf(wantWrites - 1) {
-		wantWrites++
+	if out.writes != 1 {
+		t.Errorf("%d writes of %d bytes of answers, want 1", out.writes, out.Len())
 	}
-	if out.writes != wantWrites {
-		t.Errorf("%d chunks written, want %d (of 1, 2, 4, 8, 16, then %d lines)", out.writes, wantWrites, ChunkLines)
+	var wantChunks []string
+	for left := n; left > 0; {
+		size := min(left, chunkLinesOf(len(wantChunks)))
+		left -= size
+		wantChunks = append(wantChunks, fmt.Sprintf("%d lines, flush %t", size, left == 0))
+	}
+	if got := readChunkSizes(t, open()); !reflect.DeepEqual(got, wantChunks) {
+		t.Errorf("chunks of the file: %q, want %q", got, wantChunks)
+	}
+	// From a reader that is not a file, the chunks also end, and flush,
+	// where each 64 KB read buffer does (after lines 36 and 72).
+	got := readChunkSizes(t, strings.NewReader(in))
+	if len(got) != len(wantChunks)+1 || got[5] != "5 lines, flush true" || got[7] != "4 lines, flush true" || got[len(got)-1] != "29 lines, flush true" {
+		t.Errorf("chunks of a reader: %q", got)
 	}
 
 	answers, err := os.Create(filepath.Join(t.TempDir(), "answers.jsonl"))
@@ -201,12 +215,34 @@ func TestBatchRegularFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got, err := os.ReadFile(answers.Name()); err != nil || !bytes.Equal(got, want.Bytes()) {
-		t.Fatalf("answers file (%v) differs from the batch read from a reader\n got %.300q\nwant %.300q", err, got, want.Bytes())
+		t.Fatalf("answers file (%v) differs from the batch read from a reader\n got %.300q\nwantChunks %.300q", err, got, want.Bytes())
 	}
 }
 
+// readChunkSizes reads the chunks of in as Run does, and tells the
+// number of lines of each and whether it flushes.
+func readChunkSizes(t *testing.T, in io.Reader) []string {
+	t.Helper()
+	free, jobs := make(chan *batchChunk, 1), make(chan *batchChunk, 1)
+	free <- &batchChunk{}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- readChunks(t.Context(), in, free, jobs)
+		close(jobs)
+	}()
+	var got []string
+	for c := range jobs {
+		got = append(got, fmt.Sprintf("%d lines, flush %t", len(c.lines), c.flush))
+		free <- c
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // TestAnswerWriter: answers are held until minBytes of them are ready (or
-// flush), each Write counted in the summary once it succeeded, and after a
+// flush, or a chunk to flush), each Write counted in the summary once it succeeded, and after a
 // failed Write nothing more is written.
 func TestAnswerWriter(t *testing.T) {
 	chunk := func(out string, denials int) *batchChunk {
@@ -227,6 +263,21 @@ func TestAnswerWriter(t *testing.T) {
 	}
 	if !w.flush() || out.writes != 2 {
 		t.Errorf("a flush with nothing held wrote (%d writes)", out.writes)
+	}
+
+	// A chunk to flush is written at once, with the answers held before it.
+	out = writeCounter{}
+	w = &answerWriter{out: &out, minBytes: 100}
+	w.write(chunk("a\n", 1))
+	flushed := chunk("b\n", 0)
+	flushed.flush = true
+	w.write(flushed)
+	if out.String() != "a\nb\n" || out.writes != 1 || w.sum != (Summary{Denials: 1}) {
+		t.Errorf("wrote %q in %d writes, summary %+v; want a and b in 1 write, 1 denial", out.String(), out.writes, w.sum)
+	}
+	w.write(flushed)
+	if out.writes != 2 {
+		t.Errorf("a chunk to flush with nothing held: %d writes, want 2", out.writes)
 	}
 
 	// Nothing held (minBytes 0): each chunk is one Write.
