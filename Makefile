@@ -75,7 +75,7 @@ lint: $(BIN)/golangci-lint
 FUZZFLAGS = -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
 
 fuzz:
-	$(GO) test ./question/ -run '^$$' -fuzz FuzzDecode $(FUZZFLAGS)
+	$(GO) test ./question/opainput/ -run '^$$' -fuzz FuzzDecode $(FUZZFLAGS)
 	$(GO) test ./runner/ -run '^$$' -fuzz FuzzDecide $(FUZZFLAGS)
 	$(GO) test ./server/ -run '^$$' -fuzz FuzzDecodeRequest $(FUZZFLAGS)
 	$(GO) test ./engine/ -run '^$$' -fuzz FuzzDifferential -fuzztime $(DIFF_FUZZTIME) -fuzzminimizetime 100x

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/kmsguard/kmsguard/internal/gen"
-	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 )
 
 // TestContradictingContextIsAnError is a property test of the
@@ -63,7 +63,7 @@ func TestContradictingContextIsAnError(t *testing.T) {
 			if ans, ok := d.e.Decide(data); ok && ans.Error == "" {
 				t.Errorf("%s with %s=%s: the engine answered %s", q["id"], c.key, c.value, ans.Decision)
 			}
-			input, _, err := question.Decode(data)
+			input, _, err := opainput.Decode(data)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,7 +19,7 @@ import (
 	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/gen"
 	"github.com/kmsguard/kmsguard/internal/loadgen"
-	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -87,7 +87,7 @@ func (d *differ) check(data []byte, explain bool) string {
 	if appendOK != ok || (ok && string(appended) != string(ans.AppendJSON(nil))) {
 		return fmt.Sprintf("AppendDecision wrote %s (ok %v); Decide's answer: %+v (ok %v)", appended, appendOK, ans, ok)
 	}
-	input, _, err := question.Decode(data)
+	input, _, err := opainput.Decode(data)
 	if err != nil {
 		if ok {
 			return fmt.Sprintf("the engine answered a question the decoder rejects (%v)", err)

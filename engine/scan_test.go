@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/kmsguard/kmsguard/engine"
-	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 )
 
 // TestDeclinesMalformedAroundCachedDocuments: the engine checks a question's
@@ -50,7 +50,7 @@ func TestDeclinesMalformedAroundCachedDocuments(t *testing.T) {
 		`{"principal"` + head[len(`"principal"`):] + `,"key_policy":` + kp + `,"principal":"x"}`,
 		`{` + head + `,"key_policy":` + kp + `,"identity_policies":[` + ip + `],"scps":[[` + ip + `]` + ip + `]}`,
 	} {
-		if _, _, err := question.Decode([]byte(bad)); err == nil {
+		if _, _, err := opainput.Decode([]byte(bad)); err == nil {
 			t.Errorf("the decoder accepts %s; the test expects a malformed question", bad)
 			continue
 		}

@@ -2,10 +2,9 @@ package engine
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 
-	"github.com/kmsguard/kmsguard/internal/strictjson"
+	"github.com/kmsguard/kmsguard/question"
 )
 
 // snapshotIndex is a loaded snapshot (docs/snapshot-format.md,
@@ -145,16 +144,8 @@ func compileEntry(v any, cat *catalogData, fields map[string]string) *storedEntr
 // string holding one).
 func storedDocument(v any, kind string) (*document, bool) {
 	if s, isStr := v.(string); isStr {
-		if strictjson.Check([]byte(s)) != nil {
-			return nil, false
-		}
-		// As question.ParseJSON decodes what strictjson.Check accepts (the
-		// engine does not link question, whose OPA input conversion would
-		// make every kmsguard command initialise OPA).
-		dec := json.NewDecoder(strings.NewReader(s))
-		dec.UseNumber()
-		var parsed any
-		if dec.Decode(&parsed) != nil {
+		parsed, err := question.ParseJSON([]byte(s))
+		if err != nil {
 			return nil, false
 		}
 		v = parsed

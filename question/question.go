@@ -1,5 +1,8 @@
-// Package question decodes decision questions (the JSON format of
-// docs/decision-format.md) into OPA input values.
+// Package question reads decision questions (the JSON format of
+// docs/decision-format.md): the JSON, the policies given as JSON strings,
+// and the one wording of their errors. It links no OPA, so the native
+// engine (and kmsguard, which links no OPA) reads questions and stored
+// documents with it; question/opainput turns what it reads into OPA input.
 //
 // It checks only what needs the raw bytes: JSON syntax (with line and column)
 // and policies given as JSON strings, which it parses so their errors carry a
@@ -15,8 +18,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/kmsguard/kmsguard/internal/strictjson"
 )
@@ -68,26 +69,12 @@ var (
 	nestedFields = []string{"scps", "rcps"}
 )
 
-// Decode parses one question. The returned value is the OPA input; id is the
-// question's "id" when one could be read, even if err is not nil, so that an
-// error answer can still be joined to its question.
-//
-// Every entry point decodes through it (eval's batch lines, serve's request
-// bodies through DecodeObject, can's question through DecodeObject) and
-// words its errors with Message, so that a malformed question gets the same
-// message wherever it is asked.
-func Decode(data []byte) (input ast.Value, id string, err error) {
-	raw, err := ParseJSON(data)
-	if err != nil {
-		return nil, "", err
-	}
-	return DecodeObject(raw)
-}
-
-// DecodeObject is Decode for a question ParseJSON has read (or one built
-// in Go from files read with their positions): policies given as JSON
-// strings are parsed and the value converted to the OPA input.
-func DecodeObject(raw any) (input ast.Value, id string, err error) {
+// Object reads a question ParseJSON has read (or one built in Go from
+// files read with their positions): it must be an object, whose "id" is
+// returned when it is a string, even with an error, so that an error
+// answer can still be joined to its question; policies given as JSON
+// strings are parsed in place (ExpandPolicies).
+func Object(raw any) (obj map[string]any, id string, err error) {
 	obj, ok := raw.(map[string]any)
 	if !ok {
 		return nil, "", &Error{Msg: "a question must be a JSON object"}
@@ -98,11 +85,7 @@ func DecodeObject(raw any) (input ast.Value, id string, err error) {
 	if err := ExpandPolicies(obj); err != nil {
 		return nil, id, err
 	}
-	v, err := ast.InterfaceToValue(obj)
-	if err != nil {
-		return nil, id, &Error{Msg: err.Error()}
-	}
-	return v, id, nil
+	return obj, id, nil
 }
 
 // Message is the one wording of a question's decoding error. line is the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 	"github.com/kmsguard/kmsguard/result"
 )
 
@@ -16,7 +17,7 @@ import (
 // native engine did not answer (batch.Answerer), with the Rego. Errors name
 // the line.
 func (r *Runner) AnswerLine(ctx context.Context, line int, data []byte) *result.Answer {
-	input, id, err := question.Decode(data)
+	input, id, err := opainput.Decode(data)
 	if err != nil {
 		if id == "" {
 			id = salvageID(data)

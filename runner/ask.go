@@ -9,6 +9,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/policyfile"
 	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 )
 
 // Asked is the question `kmsguard can`'s flags describe and its answer.
@@ -31,7 +32,7 @@ func AskFlags(ctx context.Context, p QuestionFlags, stdin io.Reader, explain boo
 	if err != nil {
 		return nil, err
 	}
-	input, _, err := question.DecodeObject(b.Question)
+	input, _, err := opainput.DecodeObject(b.Question)
 	if err != nil {
 		return nil, errors.New(question.Message(err, 1))
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 	"github.com/kmsguard/kmsguard/runner"
 )
 
@@ -51,7 +52,7 @@ var fuzzDecideSeeds = []string{
 	``,
 }
 
-// FuzzDecide runs fuzzed bytes through question.Decode and Runner.Decide.
+// FuzzDecide runs fuzzed bytes through opainput.Decode and Runner.Decide.
 // Properties: nothing panics; a question that does not decode is never
 // allowed, even when its raw JSON is given to Decide; an allowed question has
 // a principal, action, resource and key policy; asked a second time (its
@@ -63,7 +64,7 @@ func FuzzDecide(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := fuzzGetRunner(t)
-		input, id, err := question.Decode(data)
+		input, id, err := opainput.Decode(data)
 		if err != nil {
 			var qe *question.Error
 			if !errors.As(err, &qe) {

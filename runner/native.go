@@ -11,7 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/bundle"
 
 	kbundle "github.com/kmsguard/kmsguard/bundle"
-	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 )
 
 // The native engine (package engine) answers decision and explain questions
@@ -125,7 +125,7 @@ func (r *Runner) DecideJSON(ctx context.Context, data []byte) (*Answer, error) {
 	if a, ok := r.DecideNative(data); ok {
 		return a, nil
 	}
-	input, _, err := question.Decode(data)
+	input, _, err := opainput.Decode(data)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (r *Runner) ExplainJSON(ctx context.Context, data []byte) (map[string]any, 
 	if v, ok := r.ExplainNative(data); ok {
 		return v, nil
 	}
-	input, _, err := question.Decode(data)
+	input, _, err := opainput.Decode(data)
 	if err != nil {
 		return nil, err
 	}

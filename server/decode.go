@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 )
 
 // DecodeRequest decodes the body of a data API request, {"input": {...}},
@@ -17,7 +18,7 @@ import (
 // only field is "input", and the input must be an object; the error says
 // what is wrong (with line and column for JSON syntax errors).
 //
-// The question itself is decoded by question.DecodeObject, the decoder of
+// The question itself is decoded by opainput.DecodeObject, the decoder of
 // every entry point, and its errors worded by question.Message: serve says
 // what eval says of the same question (the HTTP status aside).
 func DecodeRequest(body []byte) (ast.Value, error) {
@@ -52,7 +53,7 @@ func DecodeRequest(body []byte) (ast.Value, error) {
 	// json.unmarshal, which would keep the last of two equal keys: a
 	// duplicate key, or a string that is not JSON, refuses the request
 	// with the decoder's message.
-	val, _, err := question.DecodeObject(q)
+	val, _, err := opainput.DecodeObject(q)
 	if err != nil {
 		return nil, errors.New(question.Message(err, 1))
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/kmsguard/kmsguard/check"
 	"github.com/kmsguard/kmsguard/policyfile"
-	"github.com/kmsguard/kmsguard/question"
+	"github.com/kmsguard/kmsguard/question/opainput"
 	"github.com/kmsguard/kmsguard/server"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
@@ -48,8 +48,8 @@ func TestEveryEntryPointRefusesDuplicateKeys(t *testing.T) {
 		input string // a file of the repository, or inline JSON
 		read  func([]byte) error
 	}{
-		{"question", "../../examples/questions.jsonl", func(b []byte) error { _, _, err := question.Decode(b); return err }},
-		{"question with policy strings", questionWithStrings, func(b []byte) error { _, _, err := question.Decode(b); return err }},
+		{"question", "../../examples/questions.jsonl", func(b []byte) error { _, _, err := opainput.Decode(b); return err }},
+		{"question with policy strings", questionWithStrings, func(b []byte) error { _, _, err := opainput.Decode(b); return err }},
 		{"serve request body", `{"input": ` + questionWithStrings + `}`, func(b []byte) error { _, err := server.DecodeRequest(b); return err }},
 		{"policy file (JSON)", "../../examples/key-policy.json", readFile("p.json")},
 		{"policy file (YAML)", "../../examples/key-policy.json", readFile("p.yaml")},

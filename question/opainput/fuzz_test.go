@@ -1,8 +1,9 @@
-package question
+package opainput
 
 import (
 	"bytes"
 	"errors"
+	"github.com/kmsguard/kmsguard/question"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -40,9 +41,9 @@ func FuzzDecode(f *testing.F) {
 			if v != nil {
 				t.Fatalf("Decode returned a value and an error %v", err)
 			}
-			var e *Error
+			var e *question.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("error %v is a %T, not *Error", err, err)
+				t.Fatalf("error %v is a %T, not *question.Error", err, err)
 			}
 			if e.Field == "" && e.Line > 0 {
 				// A position in the question itself must be inside it.
