@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 )
 
 // TestCheckGolden runs kmsguard check with the real rules over
@@ -27,7 +29,7 @@ func TestCheckGolden(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			p := checkParams{Paths: []string{"."}, Formats: []string{format}, Severity: "info", FailOn: "medium", NoColor: true}
 			err := runCheck(context.Background(), p, nil, &stdout, &stderr)
-			if code := ExitCode(err); code != ExitInput {
+			if code := ExitCode(err); code != exitcode.Input {
 				t.Errorf("exit %d (%v), want 2: broken.json cannot be parsed", code, err)
 			}
 			if want := "kmsguard: broken.json:3:24: invalid character '}' looking for beginning of object key string\n"; stderr.String() != want {

@@ -20,19 +20,9 @@ import (
 
 	"github.com/kmsguard/kmsguard/internal/buildinfo"
 	"github.com/kmsguard/kmsguard/internal/delegate"
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/internal/gchold"
 	"github.com/kmsguard/kmsguard/runner"
-)
-
-// Exit codes.
-const (
-	ExitAllowed = 0 // allowed, or the command succeeded
-	ExitDenied  = 1 // explicitly or implicitly denied
-	ExitInput   = 2 // usage error, bad input, or a question that could not be answered
-	// ExitPartial is scan's exit status when the snapshot was written but
-	// some keys or calls could not be read (its "errors"), unless
-	// --allow-partial.
-	ExitPartial = 3
 )
 
 // exitError carries an exit code. err is the message printed to stderr; nil
@@ -52,7 +42,7 @@ func (e *exitError) Error() string {
 func (e *exitError) Unwrap() error { return e.err }
 
 // inputError is an error in the user's input or flags (exit code 2).
-func inputError(err error) error { return &exitError{code: ExitInput, err: err} }
+func inputError(err error) error { return &exitError{code: exitcode.Input, err: err} }
 
 // inputErrorf is inputError of a formatted message.
 func inputErrorf(format string, args ...any) error {
@@ -77,31 +67,31 @@ func checkFormat(format string, formats ...string) error {
 func exitWith(code int, err error) error { return &exitError{code: code, err: err} }
 
 // denied is the silent error of a denial (exit code 1).
-var denied error = &exitError{code: ExitDenied}
+var denied error = &exitError{code: exitcode.Denied}
 
 // answered is the error of an error answer already reported (exit code 2).
-var answered error = &exitError{code: ExitInput}
+var answered error = &exitError{code: exitcode.Input}
 
 // failed is the silent error of a check run with findings at or above
 // --fail-on (exit code 1).
-var failed error = &exitError{code: ExitDenied}
+var failed error = &exitError{code: exitcode.Denied}
 
 // unreadable is the silent error of a check run where some file could not
 // be checked; the errors are already printed (exit code 2).
-var unreadable error = &exitError{code: ExitInput}
+var unreadable error = &exitError{code: exitcode.Input}
 
 // ExitCode maps an error returned by Execute to the process exit status: 0 for
 // nil, the code of an exit error, and 2 for anything else (cobra's usage
 // errors: unknown flags and commands, missing required flags).
 func ExitCode(err error) int {
 	if err == nil {
-		return ExitAllowed
+		return exitcode.Allowed
 	}
 	var e *exitError
 	if errors.As(err, &e) {
 		return e.code
 	}
-	return ExitInput
+	return exitcode.Input
 }
 
 // newRunner builds the evaluator; one runner serves a whole command
@@ -139,7 +129,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			cmd = root
 		}
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
-		err = &exitError{code: ExitInput, err: err}
+		err = &exitError{code: exitcode.Input, err: err}
 	}
 	return err
 }

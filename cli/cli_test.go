@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	opaversion "github.com/open-policy-agent/opa/v1/version"
 )
 
@@ -52,7 +53,7 @@ func TestCheckFormat(t *testing.T) {
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("checkFormat(%q, %q) = %v, want nil", tt.format, tt.formats, err)
-		case tt.want != "" && (err == nil || err.Error() != tt.want || ExitCode(err) != ExitInput):
+		case tt.want != "" && (err == nil || err.Error() != tt.want || ExitCode(err) != exitcode.Input):
 			t.Errorf("checkFormat(%q, %q) = %v (exit %d), want %q (exit 2)", tt.format, tt.formats, err, ExitCode(err), tt.want)
 		}
 	}

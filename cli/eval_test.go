@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 )
 
 // Two questions on the key policy that trusts the account: the root user is
@@ -25,11 +27,11 @@ func TestEvalExitCodes(t *testing.T) {
 		wantErr string
 		answers int
 	}{
-		{"allowed", strings.NewReader(evalAllowed + "\n" + evalAllowed), ExitAllowed, "", 2},
-		{"a denial", strings.NewReader(evalAllowed + "\n" + evalDenied + "\n"), ExitDenied, "", 2},
-		{"an error answer", strings.NewReader(evalDenied + "\n{\n"), ExitInput, "", 2},
-		{"empty", strings.NewReader("\n\n"), ExitAllowed, "", 0},
-		{"read error", io.MultiReader(strings.NewReader(evalAllowed+"\n"), errReader{}), ExitInput, "reading standard input: disk on fire", 1},
+		{"allowed", strings.NewReader(evalAllowed + "\n" + evalAllowed), exitcode.Allowed, "", 2},
+		{"a denial", strings.NewReader(evalAllowed + "\n" + evalDenied + "\n"), exitcode.Denied, "", 2},
+		{"an error answer", strings.NewReader(evalDenied + "\n{\n"), exitcode.Input, "", 2},
+		{"empty", strings.NewReader("\n\n"), exitcode.Allowed, "", 0},
+		{"read error", io.MultiReader(strings.NewReader(evalAllowed+"\n"), errReader{}), exitcode.Input, "reading standard input: disk on fire", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/internal/textwrap"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/scan"
@@ -154,7 +155,7 @@ func runScan(ctx context.Context, p scanParams, _ io.Writer, stderr io.Writer) e
 	}
 	fmt.Fprintf(stderr, "kmsguard: wrote %s: %s\n", p.Output, report.SnapshotSummary(snap))
 	if n := len(snapshotErrors(snap)); n > 0 && !p.AllowPartial {
-		return exitWith(ExitPartial, fmt.Errorf("the snapshot is incomplete: %d calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot", n))
+		return exitWith(exitcode.Partial, fmt.Errorf("the snapshot is incomplete: %d calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot", n))
 	}
 	return nil
 }

@@ -8,13 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/scan/scantest"
 	"github.com/kmsguard/kmsguard/snapshot"
 )
 
 // TestScanCommand runs `kmsguard scan` against the stand-in AWS APIs: the
 // snapshot is written whole, with the key a call failed for in its errors,
-// the exit status says it is incomplete (ExitPartial, or 0 with
+// the exit status says it is incomplete (exitcode.Partial, or 0 with
 // --allow-partial), progress lines go to stderr, and who-can answers from it.
 func TestScanCommand(t *testing.T) {
 	const key = "arn:aws:kms:eu-west-1:111122223333:key/3333cccc-0000-0000-0000-000000000001"
@@ -35,8 +36,8 @@ func TestScanCommand(t *testing.T) {
 	out := filepath.Join(dir, "snap.json")
 	var stdout, stderr bytes.Buffer
 	err := execute([]string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL, "--max-attempts", "3"}, &stdout, &stderr)
-	if ExitCode(err) != ExitPartial {
-		t.Fatalf("exit %d, want %d: %s", ExitCode(err), ExitPartial, stderr.String())
+	if ExitCode(err) != exitcode.Partial {
+		t.Fatalf("exit %d, want %d: %s", ExitCode(err), exitcode.Partial, stderr.String())
 	}
 	if got := stderr.String(); got != "kmsguard: wrote "+out+": 2 keys, 1 principals, 1 errors (listed in its \"errors\")\n"+
 		"kmsguard: the snapshot is incomplete: 1 calls failed (listed in its \"errors\"); --allow-partial accepts an incomplete snapshot\n" {
@@ -78,8 +79,8 @@ func TestScanCommand(t *testing.T) {
 	// A scan that fails writes nothing and keeps the old file.
 	before, _ := os.ReadFile(out)
 	err = execute([]string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:1", "--max-attempts", "1"}, &stdout, &stderr)
-	if ExitCode(err) != ExitInput {
-		t.Errorf("scan of an unreachable endpoint: exit %d, want %d", ExitCode(err), ExitInput)
+	if ExitCode(err) != exitcode.Input {
+		t.Errorf("scan of an unreachable endpoint: exit %d, want %d", ExitCode(err), exitcode.Input)
 	}
 	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
 		t.Error("a failed scan changed the snapshot file")
@@ -88,7 +89,7 @@ func TestScanCommand(t *testing.T) {
 
 // TestScanOrganizationCommand: "scan --organization" against the stand-in
 // organization with one member whose role cannot be assumed writes the
-// merged snapshot and exits ExitPartial.
+// merged snapshot and exits exitcode.Partial.
 func TestScanOrganizationCommand(t *testing.T) {
 	policy := `{"Version":"2012-10-17","Statement":[]}`
 	fake := scantest.NewOrg(scantest.Org{
@@ -108,8 +109,8 @@ func TestScanOrganizationCommand(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	err := execute([]string{"scan", "-o", out, "--region", "eu-west-1", "--endpoint-url", srv.URL,
 		"--organization", "--role-name", "Auditor", "--account-concurrency", "2"}, &stdout, &stderr)
-	if ExitCode(err) != ExitPartial {
-		t.Fatalf("exit %d, want %d: %s", ExitCode(err), ExitPartial, stderr.String())
+	if ExitCode(err) != exitcode.Partial {
+		t.Fatalf("exit %d, want %d: %s", ExitCode(err), exitcode.Partial, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), ": 2 keys, 0 principals, 1 errors") {
 		t.Errorf("stderr = %q", stderr.String())

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -93,7 +94,7 @@ func TestJSONSchemas(t *testing.T) {
 		t.Run(strings.Join(tt.args[:min(len(tt.args), 4)], " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			err := Execute(t.Context(), tt.args, strings.NewReader(""), &stdout, &stderr)
-			if code := ExitCode(err); code == ExitInput {
+			if code := ExitCode(err); code == exitcode.Input {
 				t.Fatalf("exit 2: %s", stderr.String())
 			}
 			validate(t, schemas[tt.schema], stdout.Bytes())
@@ -117,7 +118,7 @@ func TestJSONSchemas(t *testing.T) {
 	t.Run("eval --batch", func(t *testing.T) {
 		var stdout bytes.Buffer
 		err := Execute(t.Context(), []string{"eval", "--batch", "../examples/questions.jsonl"}, nil, &stdout, &bytes.Buffer{})
-		if code := ExitCode(err); code == ExitAllowed {
+		if code := ExitCode(err); code == exitcode.Allowed {
 			t.Fatalf("exit 0; the examples hold a broken question")
 		}
 		sc := bufio.NewScanner(&stdout)

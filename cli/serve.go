@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/server"
 )
 
@@ -122,7 +123,7 @@ func runServe(ctx context.Context, p serveParams, stderr io.Writer) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &serving):
-		return exitWith(ExitDenied, serving.Err)
+		return exitWith(exitcode.Denied, serving.Err)
 	}
 	return inputError(err)
 }

@@ -18,15 +18,9 @@ import (
 	"github.com/kmsguard/kmsguard/batch"
 	"github.com/kmsguard/kmsguard/engine"
 	"github.com/kmsguard/kmsguard/internal/delegate"
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/result"
-)
-
-// Exit codes, as kmsguard-full's (cli).
-const (
-	exitAllowed = 0
-	exitDenied  = 1
-	exitInput   = 2
 )
 
 // Execute runs the command line args (without the program name) and
@@ -43,12 +37,12 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var exit *delegate.ExitError
 	switch {
 	case err == nil:
-		return exitAllowed
+		return exitcode.Allowed
 	case errors.As(err, &exit):
 		return exit.Code // kmsguard-full said why
 	}
 	printError(stderr, err)
-	return exitInput
+	return exitcode.Input
 }
 
 // printError prints err as kmsguard-full prints its errors.
@@ -130,13 +124,13 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	switch {
 	case err != nil:
 		printError(stderr, err)
-		return exitInput, true
+		return exitcode.Input, true
 	case sum.Errors > 0:
-		return exitInput, true
+		return exitcode.Input, true
 	case sum.Denials > 0:
-		return exitDenied, true
+		return exitcode.Denied, true
 	}
-	return exitAllowed, true
+	return exitcode.Allowed, true
 }
 
 // answerer answers with the native engine, and the questions it declines
