@@ -24,16 +24,12 @@ import (
 // for a document compiled into a borrowing question's parts.
 type docReader struct {
 	decoder
-	kind  string
-	vars  bool
-	cache *docCache // statements it keeps are taken from it (nil: none)
+	kind string
+	vars bool
 
-	strs   []string // stringList's result, until the next call
-	ops    []string // a Condition block's operators read so far
-	raws   [][]byte // the statements compiled here, for the cache
-	hashes []uint64 // their hashes (docCache.statementHash)
-	from   []int    // their indexes
-	keys   map[string]struct{}
+	strs []string // stringList's result, until the next call
+	ops  []string // a Condition block's operators read so far
+	keys map[string]struct{}
 
 	// The document's compiled parts are cut from the arrays of p: own's
 	// (a new docArena's, or arrays of their own) or a question's.
@@ -191,8 +187,8 @@ func (c *chunk[T]) one(x T) *T {
 // ok is false for anything but a valid document the engine compiles. With
 // parts nil the document owns its memory; else it is compiled into parts
 // (a question's, for a document the cache will not keep) and lives until
-// parts.reset, and a statement the cache keeps is copied out of it.
-func compileBytes(d []byte, kind string, c *docCache, parts *docParts) (doc *document, spaced, ok bool) {
+// parts.reset.
+func compileBytes(d []byte, kind string, parts *docParts) (doc *document, spaced, ok bool) {
 	r := readers.Get().(*docReader)
 	defer r.release()
 	var src string
@@ -202,7 +198,7 @@ func compileBytes(d []byte, kind string, c *docCache, parts *docParts) (doc *doc
 		src = string(d)
 	}
 	r.decoder = decoder{d: d, src: src, objects: true, members: r.members, items: r.items}
-	r.kind, r.vars, r.cache = kind, false, c
+	r.kind, r.vars = kind, false
 	switch {
 	case parts != nil:
 		r.p = parts // arrays grown here are the question's
@@ -222,25 +218,7 @@ func compileBytes(d []byte, kind string, c *docCache, parts *docParts) (doc *doc
 	if !ok {
 		return nil, false, false
 	}
-	if c != nil && len(r.raws) > 0 {
-		c.keepStatements(kind, r.vars, r.raws, r.hashes, r.from, doc.statements, len(d), parts == nil)
-	}
 	return doc, r.spaced, true
-}
-
-// compileStatement compiles the statement raw of a document of kind (vars:
-// its Version is 2012-10-17) into memory of its own, as compileBytes
-// compiles it within its document (its index 0).
-func compileStatement(raw []byte, kind string, vars bool) (statement, bool) {
-	r := readers.Get().(*docReader)
-	defer r.release()
-	r.decoder = decoder{d: raw, src: string(raw), objects: true, members: r.members, items: r.items}
-	if len(raw) <= arenaMax {
-		r.useArena(raw)
-	}
-	r.kind, r.vars, r.p = kind, vars, &r.own
-	s, end, ok := r.statement(0, 0)
-	return s, ok && end == len(raw)
 }
 
 // readers holds docReaders for the next documents: their scratch lists
@@ -253,14 +231,13 @@ func (r *docReader) release() {
 	clear(r.members)
 	clear(r.items)
 	clear(r.strs)
-	clear(r.raws)
 	clear(r.ops)
 	clear(r.keys)
 	*r = docReader{ // p nil and own zero: no document's arrays kept
 		decoder: decoder{members: r.members[:0], items: r.items[:0]},
-		strs:    r.strs[:0], ops: r.ops[:0], raws: r.raws[:0], hashes: r.hashes[:0], from: r.from[:0], keys: r.keys,
+		strs:    r.strs[:0], ops: r.ops[:0], keys: r.keys,
 	}
-	if cap(r.items) > 4096 || cap(r.strs) > 4096 || cap(r.raws) > 4096 {
+	if cap(r.items) > 4096 || cap(r.strs) > 4096 {
 		return // grown on a very large document: not kept
 	}
 	readers.Put(r)
@@ -275,7 +252,7 @@ func compileDocument(v any, kind string) (*document, bool) {
 	if enc.Encode(v) != nil {
 		return nil, false
 	}
-	doc, _, ok := compileBytes([]byte(b.String()), kind, nil, nil)
+	doc, _, ok := compileBytes([]byte(b.String()), kind, nil)
 	return doc, ok
 }
 
@@ -445,34 +422,12 @@ func (r *docReader) statements(i int) (*document, int, bool) {
 		return done(), i + 1, true
 	}
 	for idx := 0; ; idx++ {
-		var (
-			s   statement
-			end int
-			ok  bool
-		)
 		if i >= len(d) {
 			return nil, 0, false
 		}
-		if r.cache == nil {
-			if s, end, ok = r.statement(i, idx); !ok {
-				return nil, 0, false
-			}
-		} else {
-			// A kept statement is well-formed JSON: when the value at d[i]
-			// is its very bytes, it ends where they end (and skipValue finds
-			// that end); else the statement is read, and must end there.
-			at := skipValue(d, i)
-			h := r.cache.statementHash(d[i:at])
-			var spaced bool
-			if s, spaced, ok = r.cache.statement(h, d[i:at], r.kind, r.vars); ok {
-				s.index, end = idx, at
-				r.spaced = r.spaced || spaced
-			} else {
-				if s, end, ok = r.statement(i, idx); !ok || end != at {
-					return nil, 0, false
-				}
-				r.raws, r.hashes, r.from = append(r.raws, d[i:end]), append(r.hashes, h), append(r.from, idx)
-			}
+		s, end, ok := r.statement(i, idx)
+		if !ok {
+			return nil, 0, false
 		}
 		add(&s)
 		var last bool

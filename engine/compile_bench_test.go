@@ -30,14 +30,14 @@ func BenchmarkCompileLarge(b *testing.B) {
 	if _, err := embeddedCatalog(); err != nil {
 		b.Fatal(err)
 	}
-	if doc, _, ok := compileBytes(d, kindResource, nil, nil); !ok || len(doc.statements) != 28 {
+	if doc, _, ok := compileBytes(d, kindResource, nil); !ok || len(doc.statements) != 28 {
 		b.Fatal("the document does not compile")
 	}
 	b.SetBytes(int64(len(d)))
 	b.ReportAllocs()
 	start := cpuTime(b)
 	for b.Loop() {
-		compileBytes(d, kindResource, nil, nil)
+		compileBytes(d, kindResource, nil)
 	}
 	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
 }

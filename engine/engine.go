@@ -156,8 +156,8 @@ const (
 // and is used only for the very same bytes. Each hash belongs to one shard
 // (its own lock, bound and maps), so that the workers of a batch, which
 // compile different documents, seldom wait for each other; lookups take
-// the read lock, so that a statement most questions hold (the key policy's
-// "Enable IAM User Permissions") makes no worker wait.
+// the read lock, so that a document most questions hold makes no worker
+// wait.
 type docCache struct {
 	seed   maphash.Seed
 	max    int
@@ -173,8 +173,7 @@ type cacheShard struct {
 	size    int
 	entries map[uint64][]*cacheEntry // by compactHash
 	exact   map[uint64][]*cacheEntry // by a hash of the bytes as given
-	// seen holds the hashes of documents (and statements) compiled once
-	// and not kept: a document enters the cache the second time it is
+	// seen holds the hashes of documents compiled once and not kept: a document enters the cache the second time it is
 	// seen, so a stream of documents that never recur (a batch where every
 	// question brings its own policy) does not fill the heap with compiled
 	// documents the garbage collector must trace again and again. It is a
@@ -183,28 +182,14 @@ type cacheShard struct {
 	// the one there to the second (the older one goes), so that two
 	// hashes of one pair that keep coming in turn (two documents of a
 	// question) both find themselves seen. It is made at its first use,
-	// holds no pointers, and is read and written without s.mu (every
-	// statement compiled is looked up in it).
+	// holds no pointers, and is read and written without s.mu.
 	seen atomic.Pointer[[seenSlots]atomic.Uint64]
 	// prefixed indexes the kept documents of prefixMin bytes or more by a
 	// hash of their first prefixLen bytes (at most prefixBucket a hash), so
 	// that a question holding one is not scanned to find where it ends
 	// (known).
 	prefixed map[uint64][]*cacheEntry
-	// stmts holds compiled statements by a hash of their bytes, kept the
-	// second time they are seen: policies that are new as a whole often
-	// repeat statements (the decoder does not read a kept statement
-	// again).
-	stmts map[uint64][]*stmtEntry
-	_     [64]byte // apart from the next shard's lock
-}
-
-type stmtEntry struct {
-	kind   string
-	vars   bool
-	spaced bool // whitespace between its tokens
-	raw    []byte
-	st     statement
+	_        [64]byte // apart from the next shard's lock
 }
 
 // A kept document of prefixMin bytes or more is found by its first
@@ -220,9 +205,6 @@ const (
 // shards).
 const seenSlots = 1 << 10
 
-// stmtSeen sets a statement's hashes apart from the documents' in seen.
-const stmtSeen = 0x5354 // "ST"
-
 type cacheEntry struct {
 	kind string
 	raw  []byte
@@ -233,7 +215,7 @@ func newDocCache(max int) *docCache {
 	c := &docCache{seed: maphash.MakeSeed(), max: max}
 	for i := range c.shards {
 		c.shards[i] = cacheShard{max: max / cacheShards, entries: map[uint64][]*cacheEntry{}, exact: map[uint64][]*cacheEntry{},
-			prefixed: map[uint64][]*cacheEntry{}, stmts: map[uint64][]*stmtEntry{}}
+			prefixed: map[uint64][]*cacheEntry{}}
 	}
 	return c
 }
@@ -300,90 +282,10 @@ func (s *cacheShard) charge(cost int) bool {
 		clear(s.entries)
 		clear(s.exact)
 		clear(s.prefixed)
-		clear(s.stmts)
 		s.size = 0
 	}
 	s.size += cost
 	return true
-}
-
-// statementHash is the hash of statement raw in the statement cache.
-func (c *docCache) statementHash(raw []byte) uint64 { return maphash.Bytes(c.seed, raw) }
-
-// statement returns the kept statement of bytes raw (hash h), kind and
-// Version (its statement.vars is the caller's to set), and whether it has
-// whitespace between its tokens.
-func (c *docCache) statement(h uint64, raw []byte, kind string, vars bool) (statement, bool, bool) {
-	vars = varsMatter(raw, vars)
-	s := c.shard(h)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, e := range s.stmts[h] {
-		if e.kind == kind && e.vars == vars && bytes.Equal(raw, e.raw) {
-			return e.st, e.spaced, true
-		}
-	}
-	return statement{}, false, false
-}
-
-// keepStatements keeps the statements compiled from the bytes of raws
-// (hashes hashes, sts[from[i]] from raws[i]) that were seen before (the
-// others are remembered as seen). When the document owns its memory
-// (owned), a kept statement's strings and parts are cut from its copy
-// (size bytes of JSON), which it keeps alive: each shard that keeps one
-// counts the whole document once. Else (a question's parts) the statement
-// is compiled again from its bytes, into memory of its own (still counted
-// the same way).
-func (c *docCache) keepStatements(kind string, vars bool, raws [][]byte, hashes []uint64, from []int, sts []statement, size int, owned bool) {
-	var counted [cacheShards]bool
-	for i, raw := range raws {
-		h := hashes[i]
-		n := h >> (64 - shardBits)
-		s := &c.shards[n]
-		if s.firstSight(h ^ stmtSeen) {
-			continue
-		}
-		e := &stmtEntry{kind: kind, vars: varsMatter(raw, vars), spaced: hasSpace(raw), raw: bytes.Clone(raw), st: sts[from[i]]}
-		if !owned {
-			// Compiled into a question's parts: compiled again, alone.
-			var ok bool
-			if e.st, ok = compileStatement(e.raw, kind, vars); !ok {
-				continue // never: it compiled in its document
-			}
-			e.st.index = sts[from[i]].index
-		}
-		s.mu.Lock()
-		// The document is counted once in each shard, and again in a shard
-		// that starts again empty.
-		cost := len(raw) * costFactor
-		if !counted[n] || s.size+cost > s.max {
-			cost += size * costFactor
-		}
-		if s.charge(cost) {
-			counted[n] = true
-			s.stmts[h] = append(s.stmts[h], e)
-		}
-		s.mu.Unlock()
-	}
-}
-
-// varsMatter is whether Version 2012-10-17 (vars) changes what statement
-// raw compiles to: only when it holds ${ (a policy variable).
-func varsMatter(raw []byte, vars bool) bool { return vars && bytes.Contains(raw, []byte("${")) }
-
-// hasSpace reports whether the JSON d has whitespace between its tokens.
-func hasSpace(d []byte) bool {
-	for i := 0; i < len(d); {
-		switch c := d[i]; {
-		case c == '"':
-			i = skipString(d, i)
-		case isWS(c):
-			return true
-		default:
-			i++
-		}
-	}
-	return false
 }
 
 // known returns the length of the kept document d starts with, or 0. A
@@ -455,7 +357,7 @@ func (c *docCache) get(raw []byte, kind string, parts *docParts) (*document, boo
 	if seen {
 		parts = nil
 	}
-	doc, spaced, ok := compileBytes(raw, kind, c, parts)
+	doc, spaced, ok := compileBytes(raw, kind, parts)
 	if !ok {
 		return nil, false
 	}
@@ -481,9 +383,8 @@ func (c *docCache) get(raw []byte, kind string, parts *docParts) (*document, boo
 	}
 	if parts != nil {
 		// Compiled into the question's parts: compiled again, into memory
-		// of its own (without the statement cache, which has seen its
-		// statements already).
-		own, _, ok := compileBytes(raw, kind, nil, nil)
+		// of its own.
+		own, _, ok := compileBytes(raw, kind, nil)
 		if !ok {
 			s.mu.Unlock()
 			return doc, true // never: it compiled once

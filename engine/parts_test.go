@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"reflect"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -28,7 +27,7 @@ func partsDoc(i int, spaced bool) []byte {
 // fresh is document d compiled into memory of its own, without the cache.
 func fresh(t testing.TB, d []byte) *document {
 	t.Helper()
-	doc, _, ok := compileBytes(d, kindResource, nil, nil)
+	doc, _, ok := compileBytes(d, kindResource, nil)
 	if !ok {
 		t.Fatalf("%s does not compile", d)
 	}
@@ -51,8 +50,8 @@ func overwrite(t testing.TB, c *docCache, parts *docParts) {
 
 // TestDocPartsReuse: a document the cache does not keep is compiled into
 // the question's docParts, which the next question reuses; what the cache
-// keeps (a document kept after it was compiled there, a statement kept
-// from one) is compiled again into memory of its own, and does not change
+// keeps (a document kept after it was compiled there) is compiled again
+// into memory of its own, and does not change
 // when they are reused — nor, when the question borrows (its documents'
 // strings cut from its bytes), when its bytes are overwritten.
 func TestDocPartsReuse(t *testing.T) {
@@ -86,28 +85,12 @@ func testDocPartsReuse(t *testing.T, borrowed bool) {
 	if !ok {
 		t.Fatal("declined")
 	}
-	// Another document with the statement of its own that document 0 has
-	// (i%50): the statement's second sight, kept.
-	if _, ok := get(partsDoc(50, false)); !ok {
-		t.Fatal("declined")
-	}
 	overwrite(t, c, &parts)
 	if again, _ := get(partsDoc(0, true)); again != kept {
 		t.Fatal("the document with whitespace is not kept")
 	}
 	if !reflect.DeepEqual(kept, fresh(t, partsDoc(0, false))) {
 		t.Fatalf("a kept document changed when the parts it was compiled into were reused:\n%+v", kept)
-	}
-	own := fresh(t, partsDoc(50, false)).statements[1]
-	raw := partsDoc(50, false)
-	raw = raw[strings.Index(string(raw), `,{"Sid":"S0"`)+1 : len(raw)-2]
-	st, _, found := c.statement(c.statementHash(raw), raw, kindResource, true)
-	if !found {
-		t.Fatalf("the statement %s seen twice is not kept", raw)
-	}
-	st.index = own.index
-	if !reflect.DeepEqual(st, own) {
-		t.Fatalf("a kept statement changed when the parts it was compiled into were reused:\n%+v\n%+v", st, own)
 	}
 }
 
@@ -156,17 +139,6 @@ func TestDocPartsConcurrent(t *testing.T) {
 			for _, e := range list {
 				if !reflect.DeepEqual(e.doc, fresh(t, e.raw)) {
 					t.Errorf("kept document %s changed", e.raw)
-				}
-				kept++
-			}
-		}
-		for _, list := range s.stmts {
-			for _, e := range list {
-				want := fresh(t, []byte(`{"Version":"2012-10-17","Statement":[`+string(e.raw)+`]}`)).statements[0]
-				got := e.st
-				got.index = 0
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("kept statement %s changed", e.raw)
 				}
 				kept++
 			}

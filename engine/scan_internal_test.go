@@ -105,63 +105,6 @@ func checkBound(t *testing.T, c *docCache) {
 	}
 }
 
-// TestStatementCache: a statement seen in two documents is kept and taken
-// from the cache for the next document that holds it (as the same
-// statement at its own index), never for another kind or Version; the
-// cache stays within its bound when every statement is new.
-func TestStatementCache(t *testing.T) {
-	c := newDocCache(1 << 20)
-	stmt := `{"Sid":"Shared","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/R"},"Action":"kms:Decrypt","Resource":"*"}`
-	doc := func(id string, stmts ...string) []byte {
-		return []byte(`{"Id":"` + id + `","Statement":[` + strings.Join(stmts, ",") + `],"Version":"2012-10-17"}`)
-	}
-	other := `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}`
-	c.get(doc("a", stmt), kindResource, nil)
-	c.get(doc("b", other, stmt), kindResource, nil)
-	if _, _, ok := c.statement(c.statementHash([]byte(stmt)), []byte(stmt), kindResource, true); !ok {
-		t.Fatal("a statement seen twice is not kept")
-	}
-	d, ok := c.get(doc("c", other, other, stmt), kindResource, nil)
-	if !ok || len(d.statements) != 3 || d.statements[2].index != 2 || d.statements[2].sid != "Shared" {
-		t.Fatalf("document with a kept statement: %+v, %v", d, ok)
-	}
-	fresh, _, _ := compileBytes(doc("c", other, other, stmt), kindResource, nil, nil)
-	if !reflect.DeepEqual(d.statements, fresh.statements) {
-		t.Errorf("statements from the cache differ from statements compiled afresh:\n%+v\n%+v", d.statements, fresh.statements)
-	}
-	// The same bytes as an identity policy's statement: not the kept one
-	// (an identity policy has no Principal: the document is refused).
-	if _, ok := c.get(doc("d", stmt), kindIdentity, nil); ok {
-		t.Error("a kept resource-policy statement was taken for an identity policy")
-	}
-	// Version 2008-10-17: no policy variables; compiled again.
-	old := []byte(`{"Statement":[` + stmt + `],"Version":"2008-10-17"}`)
-	d, ok = c.get(old, kindResource, nil)
-	if !ok || d.statements[0].vars {
-		t.Errorf("a statement kept for Version 2012-10-17 was taken for 2008-10-17")
-	}
-	// Statements that share a long beginning (generated policies, sorted
-	// keys) are each kept, and each found.
-	shared := func(i int) string {
-		return fmt.Sprintf(`{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app-%03d"},"Resource":"*"}`, i)
-	}
-	for i := range 100 {
-		c.get(doc(fmt.Sprint("p", i), shared(i)), kindResource, nil)
-		c.get(doc(fmt.Sprint("q", i), shared(i)), kindResource, nil)
-	}
-	for i := range 100 {
-		if _, _, ok := c.statement(c.statementHash([]byte(shared(i))), []byte(shared(i)), kindResource, true); !ok {
-			t.Fatalf("statement %d of 100 sharing their first bytes is not kept", i)
-		}
-	}
-	for i := range 20000 {
-		s := fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}`, i)
-		c.get(doc(fmt.Sprint("x", i), s), kindResource, nil)
-		c.get(doc(fmt.Sprint("y", i), s), kindResource, nil)
-		checkBound(t, c)
-	}
-}
-
 // stdDecode is what the engine's decoder must agree with: strictjson.Check
 // (duplicate keys, syntax) and then encoding/json with numbers kept exact.
 func stdDecode(data []byte) (any, bool) {
@@ -315,7 +258,7 @@ var compileCases = []string{
 func checkCompile(t *testing.T, data []byte) {
 	t.Helper()
 	for _, kind := range []string{kindResource, kindIdentity} {
-		doc, spaced, ok := compileBytes(data, kind, nil, nil)
+		doc, spaced, ok := compileBytes(data, kind, nil)
 		if !ok {
 			continue
 		}
@@ -333,7 +276,7 @@ func checkCompile(t *testing.T, data []byte) {
 		// Into a question's parts, twice (after another document there).
 		var parts docParts
 		for range 2 {
-			inParts, _, ok := compileBytes(data, kind, nil, &parts)
+			inParts, _, ok := compileBytes(data, kind, &parts)
 			if !ok || !reflect.DeepEqual(doc, inParts) {
 				t.Fatalf("%q compiles differently into a question's parts (%v):\n%+v\n%+v", data, ok, doc, inParts)
 			}
@@ -345,7 +288,7 @@ func TestCompileBytesStrict(t *testing.T) {
 	accepted := 0
 	for _, c := range compileCases {
 		checkCompile(t, []byte(c))
-		if _, _, ok := compileBytes([]byte(c), kindResource, nil, nil); ok {
+		if _, _, ok := compileBytes([]byte(c), kindResource, nil); ok {
 			accepted++
 		}
 	}
@@ -381,7 +324,7 @@ func TestDocCacheConcurrent(t *testing.T) {
 	}
 	want := make([]*document, 300)
 	for i := range want {
-		d, _, ok := compileBytes(doc(i), kindResource, nil, nil)
+		d, _, ok := compileBytes(doc(i), kindResource, nil)
 		if !ok {
 			t.Fatalf("document %d does not compile", i)
 		}

@@ -162,28 +162,15 @@ func benchDecideDistinct(b *testing.B, q map[string]any) {
 }
 
 // distinctDocuments copies q with Id "q-N" in its key policy and identity
-// policies (and in their statements' Sids).
+// policies.
 func distinctDocuments(q map[string]any, n int) map[string]any {
 	return distinctDocumentsID(q, fmt.Sprintf("q-%d", n))
 }
 
 func distinctDocumentsID(q map[string]any, id string) map[string]any {
-	// The Id in each document and in each statement's Sid: the native
-	// engine also keeps statements it has seen in other documents, and
-	// "never seen" means none of them either.
 	withID := func(doc any) any {
 		out := maps.Clone(doc.(map[string]any))
 		out["Id"] = id
-		if list, ok := out["Statement"].([]any); ok {
-			stmts := make([]any, len(list))
-			for i, st := range list {
-				s := maps.Clone(st.(map[string]any))
-				sid, _ := s["Sid"].(string)
-				s["Sid"] = sid + id
-				stmts[i] = s
-			}
-			out["Statement"] = stmts
-		}
 		return out
 	}
 	out := maps.Clone(q)
