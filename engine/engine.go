@@ -173,10 +173,11 @@ type cacheShard struct {
 	size    int
 	entries map[uint64][]*cacheEntry // by compactHash
 	exact   map[uint64][]*cacheEntry // by a hash of the bytes as given
-	// seen holds the hashes of documents compiled once and not kept: a document enters the cache the second time it is
-	// seen, so a stream of documents that never recur (a batch where every
-	// question brings its own policy) does not fill the heap with compiled
-	// documents the garbage collector must trace again and again. It is a
+	// seen holds the hashes of documents compiled once and not kept: a
+	// document enters the cache the second time it is seen, so a stream of
+	// documents that never recur (a batch where every question brings its
+	// own policy) does not fill the heap with compiled documents the
+	// garbage collector must trace again and again. It is a
 	// table of seenSlots hashes in pairs of slots, each hash in the pair
 	// its low bits name: a new hash takes the pair's first slot and moves
 	// the one there to the second (the older one goes), so that two
