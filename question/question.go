@@ -168,6 +168,13 @@ func expandIndex(list []any, i int, field string) error {
 	return nil
 }
 
+// parsePolicyString returns the policy the string s holds when its JSON is
+// an object, and s itself otherwise: a string that holds another JSON
+// value (a string, a number, an array) stays as it is, for the Rego to
+// refuse as it refuses it from stock OPA ("a policy must be a JSON object,
+// not string"), and a question decodes to the same value however many
+// times it is decoded. The error is the string's own: not JSON, or an
+// object with a key twice.
 func parsePolicyString(s, field string) (any, error) {
 	doc, err := ParseJSON([]byte(s))
 	if err != nil {
@@ -180,6 +187,9 @@ func parsePolicyString(s, field string) (any, error) {
 			return nil, e
 		}
 		return nil, err
+	}
+	if _, isObj := doc.(map[string]any); !isObj {
+		return s, nil
 	}
 	return doc, nil
 }

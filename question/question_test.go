@@ -8,7 +8,8 @@ import (
 )
 
 // TestObject: a question must be an object; its string "id" comes back
-// even with an error; policies given as JSON strings are parsed in place.
+// even with an error; policies given as JSON strings of objects are parsed
+// in place.
 // (Decoding whole questions into OPA input is tested in opainput.)
 func TestObject(t *testing.T) {
 	tests := []struct {
@@ -22,6 +23,13 @@ func TestObject(t *testing.T) {
 		{
 			name: "policy string", in: `{"id": "q", "key_policy": "{\"Statement\": []}"}`, id: "q",
 			want: map[string]any{"id": "q", "key_policy": map[string]any{"Statement": []any{}}},
+		},
+		{
+			// A string holding another JSON value than an object stays a
+			// string (the Rego says "a policy must be a JSON object, not
+			// string"), so that decoding the result again gives the same.
+			name: "policy string holding a string", in: `{"key_policy": "\"\"", "scps": [["5", "[]"]]}`,
+			want: map[string]any{"key_policy": `""`, "scps": []any{[]any{"5", "[]"}}},
 		},
 		{
 			name: "bad policy string keeps the id", in: `{"id": "q", "identity_policies": ["{"]}`, id: "q",
