@@ -90,7 +90,7 @@ fuzz:
 	$(GO) test ./result/ -run '^$$' -fuzz FuzzAppendJSON -fuzztime $(FUZZ_APPEND) $(FUZZFLAGS)
 
 # differential: the native engine against the Rego on 20,000 generated
-# questions (a new seed each run, printed; make test compares 5,000).
+# questions (a new seed each run, printed; make test compares 2,500).
 differential:
 	$(GO) test ./engine/ -run '^TestDifferentialGenerated$$' -count=1 -timeout 30m -v -diff.n 20000
 

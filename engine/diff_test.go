@@ -30,7 +30,7 @@ import (
 // here, and every corpus of the repository is expected to have none.
 
 var (
-	flagDiffN    = flag.Int("diff.n", 5000, "number of generated questions TestDifferentialGenerated compares (make differential: 20,000)")
+	flagDiffN    = flag.Int("diff.n", 2500, "number of generated questions TestDifferentialGenerated compares (make differential: 20,000)")
 	flagDiffSeed = flag.Uint64("diff.seed", 0, "seed of the generated questions (0: a new random seed, printed)")
 )
 
