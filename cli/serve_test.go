@@ -17,6 +17,7 @@ import (
 	kbundle "github.com/kmsguard/kmsguard/bundle"
 	"github.com/kmsguard/kmsguard/internal/atomicfile"
 	"github.com/kmsguard/kmsguard/internal/loadgen"
+	"github.com/kmsguard/kmsguard/internal/servetest"
 )
 
 // TestServeSIGHUP runs the serve command in process, replaces its bundle,
@@ -93,51 +94,19 @@ func TestServeSIGTERM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
 	cmd := exec.Command(os.Args[0], "serve", "--addr", addr, "--shutdown-wait-period", "5s", "--shutdown-grace-period", "5s")
 	cmd.Args[0] = "kmsguard" // testscript.Main runs the command of that name
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			if err := <-exited; err != nil {
-				t.Logf("serve was killed: %v", err)
-			}
-		}
-	}()
-	client := &http.Client{Timeout: 10 * time.Second}
-	health := func() int {
-		resp, err := client.Get("http://" + addr + "/health")
-		if err != nil {
-			return 0
-		}
-		_ = resp.Body.Close()
-		return resp.StatusCode
-	}
-	for deadline := time.Now().Add(30 * time.Second); health() != 200; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not become healthy: %s", stderr.String())
-		}
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	p := servetest.Start(t, cmd, addr)
+	p.Signal(t, syscall.SIGTERM)
 	// The signal arrives asynchronously: wait for /health to say so (it
 	// must, well within the wait period).
-	for health() != http.StatusServiceUnavailable {
-		select {
-		case err := <-exited:
-			t.Fatalf("serve exited (%v) before /health turned 503: %s", err, stderr.String())
-		default:
+	for p.Health() != http.StatusServiceUnavailable {
+		if exited, err := p.Exited(); exited {
+			t.Fatalf("serve exited (%v) before /health turned 503: %s", err, p.Stderr())
 		}
 	}
 	q := `{"input": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "kms:Decrypt", "resource": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}`
-	resp, err := client.Post("http://"+addr+"/v1/data/kmsguard/authz/decision", "application/json", strings.NewReader(q))
+	resp, err := p.Client().Post(p.URL()+"/v1/data/kmsguard/authz/decision", "application/json", strings.NewReader(q))
 	if err != nil {
 		t.Fatalf("decision during the wait period: %v", err)
 	}
@@ -145,15 +114,10 @@ func TestServeSIGTERM(t *testing.T) {
 	if resp.StatusCode != 200 || !resp.Close {
 		t.Errorf("decision during the wait period: %s, Connection: close %v", resp.Status, resp.Close)
 	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("serve exited with %v: %s", err, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not exit after SIGTERM")
+	if err := p.Wait(t); err != nil {
+		t.Errorf("serve exited with %v: %s", err, p.Stderr())
 	}
-	if !strings.Contains(stderr.String(), `"signal":"terminated"`) {
-		t.Errorf("no log line for the signal: %s", stderr.String())
+	if !strings.Contains(p.Stderr(), `"signal":"terminated"`) {
+		t.Errorf("no log line for the signal: %s", p.Stderr())
 	}
 }

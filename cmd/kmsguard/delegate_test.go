@@ -5,16 +5,15 @@ package main
 import (
 	"bytes"
 	"errors"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/kmsguard/kmsguard/internal/loadgen"
+	"github.com/kmsguard/kmsguard/internal/servetest"
 )
 
 // buildBinaries builds kmsguard and kmsguard-full into a new directory.
@@ -119,53 +118,13 @@ func testServeGetsSignals(t *testing.T, kmsguard string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(kmsguard, "serve", "--addr", addr, "--shutdown-grace-period", "5s")
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	p := servetest.Start(t, exec.Command(kmsguard, "serve", "--addr", addr, "--shutdown-grace-period", "5s"), addr)
+	p.Signal(t, syscall.SIGTERM)
+	if err := p.Wait(t); err != nil {
+		t.Errorf("after SIGTERM: %v, want exit 0: %s", err, p.Stderr())
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			if err := <-exited; err != nil {
-				t.Logf("serve was killed: %v", err)
-			}
-		}
-	}()
-	client := &http.Client{Timeout: 10 * time.Second}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		resp, err := client.Get("http://" + addr + "/health")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("serve exited (%v) before it was healthy: %s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not become healthy: %s", stderr.String())
-		}
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("after SIGTERM: %v, want exit 0: %s", err, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not exit after SIGTERM")
-	}
-	if !strings.Contains(stderr.String(), `"signal":"terminated"`) {
-		t.Errorf("no log line for the signal: %s", stderr.String())
+	if !strings.Contains(p.Stderr(), `"signal":"terminated"`) {
+		t.Errorf("no log line for the signal: %s", p.Stderr())
 	}
 }
 
