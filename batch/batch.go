@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/result"
 )
 
@@ -74,6 +75,18 @@ type Options struct {
 type Summary struct {
 	Errors  int // error answers (a line that could not be read or answered)
 	Denials int // answers that are a denial
+}
+
+// ExitCode is the exit status of `eval` for a batch that wrote these
+// answers: an error answer outranks a denial.
+func (s Summary) ExitCode() int {
+	switch {
+	case s.Errors > 0:
+		return exitcode.Input
+	case s.Denials > 0:
+		return exitcode.Denied
+	}
+	return exitcode.Allowed
 }
 
 // Run reads questions and writes answers in chunks: a chunk is a run of

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/kmsguard/kmsguard/engine"
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/internal/gen"
 	"github.com/kmsguard/kmsguard/result"
 )
@@ -304,6 +305,24 @@ func TestAnswerWriter(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestSummaryExitCode: an error answer outranks a denial, which outranks
+// nothing.
+func TestSummaryExitCode(t *testing.T) {
+	for _, tt := range []struct {
+		sum  Summary
+		want int
+	}{
+		{Summary{}, exitcode.Allowed},
+		{Summary{Denials: 3}, exitcode.Denied},
+		{Summary{Errors: 1}, exitcode.Input},
+		{Summary{Errors: 1, Denials: 3}, exitcode.Input},
+	} {
+		if got := tt.sum.ExitCode(); got != tt.want {
+			t.Errorf("%+v: exit %d, want %d", tt.sum, got, tt.want)
+		}
+	}
+}
 
 // TestSetGC: SetGC sets the batch's collector target unless GOGC is set.
 func TestSetGC(t *testing.T) {

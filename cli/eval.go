@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kmsguard/kmsguard/batch"
+	"github.com/kmsguard/kmsguard/internal/exitcode"
 	"github.com/kmsguard/kmsguard/report"
 	"github.com/kmsguard/kmsguard/runner"
 )
@@ -83,12 +84,13 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	if p.Stats && st != nil {
 		report.WriteEvalStats(stderr, st.Native, st.Fallbacks, st.RegoCompiled > 0)
 	}
-	switch {
-	case err != nil:
+	if err != nil {
 		return inputError(err)
-	case sum.Errors > 0:
+	}
+	switch sum.ExitCode() {
+	case exitcode.Input:
 		return answered
-	case sum.Denials > 0:
+	case exitcode.Denied:
 		return denied
 	}
 	return nil

@@ -121,16 +121,11 @@ func runEval(ctx context.Context, p evalParams, stdin io.Reader, stdout, stderr 
 	if p.stats {
 		report.WriteEvalStats(stderr, a.native.Load(), a.declined.Load(), a.started)
 	}
-	switch {
-	case err != nil:
+	if err != nil {
 		printError(stderr, err)
 		return exitcode.Input, true
-	case sum.Errors > 0:
-		return exitcode.Input, true
-	case sum.Denials > 0:
-		return exitcode.Denied, true
 	}
-	return exitcode.Allowed, true
+	return sum.ExitCode(), true
 }
 
 // answerer answers with the native engine, and the questions it declines
